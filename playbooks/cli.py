@@ -1,0 +1,71 @@
+"""The `netsteward` command: one sub-command per job.
+
+Each job lives in its own playbooks module that defines `app` (a typer.Typer) or
+`register(main_app)`. Jobs are listed here explicitly, in the order `--help` shows.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+
+import typer
+
+from tasks.errors import NetstewardError
+
+app = typer.Typer(
+    name="netsteward",
+    help=(
+        "Network automation for the Yimin Building: monthly backups into git, port "
+        "descriptions and loop protection, firewall least-exposure audit, topology "
+        "snapshots and diagrams, and drift checks.\n\n"
+        "Exit codes: 0 clean, 1 findings/drift/changes, 2 bad input, 3 devices unreachable."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# (module, sub-command name or None when the module registers itself)
+JOBS: list[tuple[str, str | None]] = [
+    ("playbooks.inventory_cmd", "inventory"),
+    ("playbooks.backup", None),
+    ("playbooks.topology", "topology"),
+    ("playbooks.normalize", "normalize"),
+    ("playbooks.audit", "audit"),
+    ("playbooks.drift", None),
+    ("playbooks.lab_cmd", None),
+]
+
+
+def _register() -> None:
+    for module_name, name in JOBS:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:  # job not built yet
+                continue
+            raise
+        if hasattr(module, "register"):
+            module.register(app)
+        else:
+            app.add_typer(module.app, name=name)
+
+
+_register()
+
+
+def main() -> None:
+    logging.basicConfig(
+        level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+    try:
+        app()  # standalone: typer turns usage errors into exit 2 and typer.Exit into its code
+    except NetstewardError as exc:
+        typer.echo(f"netsteward: {exc}", err=True)
+        sys.exit(exc.exit_code)
+
+
+if __name__ == "__main__":
+    main()

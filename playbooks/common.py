@@ -1,0 +1,153 @@
+"""What every playbook shares: options, opening Nornir, credentials, output, exit codes.
+
+A playbook is thin: parse arguments -> `open_nornir()` -> run tasks -> render -> exit code.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import os
+import sys
+from dataclasses import asdict, is_dataclass
+from pathlib import Path
+from typing import Any
+
+import typer
+from nornir import InitNornir
+from nornir.core import Nornir
+from rich.console import Console
+
+from tasks.errors import CredentialsMissing, InventoryError
+
+DEFAULT_CONFIG = "nornir_config.yaml"
+
+# Options shared by every job (typer reads these defaults as option declarations).
+ConfigOpt = typer.Option(
+    Path(DEFAULT_CONFIG), "--config", "-c", help="Nornir configuration file.", envvar="NETSTEWARD_CONFIG"
+)
+HostsOpt = typer.Option(None, "--hosts", help="Only hosts whose name matches this glob.")
+GroupOpt = typer.Option(None, "--group", help="Only hosts in this inventory group.")
+JsonOpt = typer.Option(False, "--json", help="Print a machine-readable JSON summary on stdout.")
+
+console = Console(stderr=False, highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+def credentials_for(groups: list[str]) -> tuple[str | None, str | None]:
+    """Username and password for a host from the environment; per-group variables win.
+
+    NETSTEWARD_<GROUP>_USERNAME / _PASSWORD for the first of the host's groups that
+    has one, else NETSTEWARD_USERNAME / NETSTEWARD_PASSWORD.
+    """
+    user = password = None
+    for group in groups:
+        key = "NETSTEWARD_" + group.upper().replace("-", "_")
+        user = user or os.environ.get(key + "_USERNAME")
+        password = password or os.environ.get(key + "_PASSWORD")
+    user = user or os.environ.get("NETSTEWARD_USERNAME")
+    password = password or os.environ.get("NETSTEWARD_PASSWORD")
+    return user, password
+
+
+def _inventory_paths(config: Path) -> dict[str, Path]:
+    import yaml
+
+    try:
+        raw = yaml.safe_load(config.read_text()) or {}
+    except FileNotFoundError:
+        raise InventoryError("file not found", file=str(config)) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise InventoryError(
+            f"not valid YAML ({getattr(exc, 'problem', exc)})",
+            file=str(config),
+            line=mark.line + 1 if mark else None,
+        ) from None
+    opts = (raw.get("inventory") or {}).get("options") or {}
+    base = config.parent
+    return {
+        key: (base / opts[f"{key}_file"]) if not Path(opts[f"{key}_file"]).is_absolute() else Path(opts[f"{key}_file"])
+        for key in ("host", "group", "defaults")
+        if opts.get(f"{key}_file")
+    }
+
+
+def check_inventory_or_fail(config: Path) -> dict[str, Path]:
+    """Validate the inventory the config points at; raise InventoryError on the first problem."""
+    paths = _inventory_paths(config)
+    try:
+        from tasks.inventory_check import check_inventory
+    except ModuleNotFoundError:  # pragma: no cover - during bootstrap only
+        return paths
+    problems = check_inventory(paths)
+    if problems:
+        raise InventoryError(
+            "; ".join(str(p) for p in problems[:1]) + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else "")
+        )
+    return paths
+
+
+def open_nornir(
+    config: Path,
+    hosts: str | None = None,
+    group: str | None = None,
+    *,
+    num_workers: int | None = None,
+    need_credentials: bool = True,
+) -> Nornir:
+    """Check the inventory, initialise Nornir relative to the config file, filter, set credentials."""
+    check_inventory_or_fail(config)
+    cwd = Path.cwd()
+    try:
+        # SimpleInventory paths in the config are relative to the config file.
+        os.chdir(config.resolve().parent)
+        kwargs: dict[str, Any] = {"config_file": str(config.resolve())}
+        if num_workers:
+            kwargs["runner"] = {"plugin": "threaded", "options": {"num_workers": num_workers}}
+        nr = InitNornir(**kwargs)
+    finally:
+        os.chdir(cwd)
+    if hosts:
+        nr = nr.filter(filter_func=lambda h: fnmatch.fnmatchcase(h.name, hosts))
+    if group:
+        if group not in nr.inventory.groups:
+            raise InventoryError(f"no such group {group!r}", field="--group")
+        nr = nr.filter(filter_func=lambda h: h.has_parent_group(group))
+    missing = []
+    for host in nr.inventory.hosts.values():
+        user, password = credentials_for([g.name for g in host.groups])
+        if need_credentials and (not user or not password):
+            missing.append(host.name)
+        host.username, host.password = user, password
+    if missing:
+        raise CredentialsMissing(
+            f"no credentials for {len(missing)} host(s) (first {missing[0]}): set NETSTEWARD_USERNAME and "
+            "NETSTEWARD_PASSWORD (or NETSTEWARD_<GROUP>_USERNAME/_PASSWORD)",
+            field="environment",
+        )
+    return nr
+
+
+def to_jsonable(obj: Any) -> Any:
+    if is_dataclass(obj) and not isinstance(obj, type):
+        return to_jsonable(asdict(obj))
+    if hasattr(obj, "model_dump"):
+        return obj.model_dump(mode="json")
+    if isinstance(obj, dict):
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple, set, frozenset)):
+        items = [to_jsonable(v) for v in obj]
+        return sorted(items, key=str) if isinstance(obj, (set, frozenset)) else items
+    if isinstance(obj, Path):
+        return str(obj)
+    return obj
+
+
+def print_json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(to_jsonable(obj), indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+
+
+def finish(code: int) -> None:
+    """End the command with an exit code (0 clean, 1 findings, 3 unreachable)."""
+    raise typer.Exit(code)
