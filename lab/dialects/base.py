@@ -1,0 +1,365 @@
+"""The dialect API: how a vendor CLI plugs into the lab's SSH engine.
+
+The engine (`lab.server`, `lab.session`) owns SSH, echo, line endings, paging
+mechanics, faults and persistence.  A *dialect* owns everything a vendor's CLI
+says: prompts, banner, login questions, command syntax, output formats and how
+configuration lines edit the running configuration.  One dialect instance per
+platform is shared by all sessions; it keeps no state of its own: everything
+per session lives on the `Session` it is handed, everything per device on
+`session.device`.
+
+Plugging in
+-----------
+Write `lab/dialects/<platform>.py` with a subclass of `Dialect` decorated
+with `@register` (from `lab.dialects`), and add the module name to
+`lab.dialects.MODULES` if it is not there yet::
+
+    from lab.dialects import register
+    from lab.dialects.base import Dialect, command
+
+    @register
+    class CiscoIos(Dialect):
+        platform = "cisco_ios"
+        paging_commands = ("terminal length 0",)
+        pager_prompt = " --More-- "
+        comment_char = "!"
+        negate_word = "no"
+        ...
+
+Login
+-----
+After authentication and the shell request the engine writes
+`login_banner(s)`.  If `login_question(s)` returns a `Question`, its text is
+written and the next input line is its answer (handled by
+`Question.on_answer`); then the prompt `prompt(s)` is written.  Everything
+the dialect returns uses "\\n" line ends; the engine turns them into "\\r\\n".
+
+Prompts and modes
+-----------------
+`s.mode` is a free-form string the dialect defines ("user", "system",
+"interface" for VRP; "exec", "enable", "config", "config-if" for IOS).
+`s.section` is the configuration `Node` the mode edits (None at the top level).
+`s.enter(mode, section)` pushes, `s.leave()` pops one level (returns False at
+the bottom), `s.reset()` returns to the login mode.  `prompt(s)` renders the
+prompt for the current mode; it is re-rendered after every command.
+
+Commands
+--------
+Methods decorated with `@command("display current-configuration", ...)` form
+the command table.  A line is split into tokens; a command matches when each
+of its keywords starts with the corresponding token (case-insensitive), so
+`dis cur` and `int GE0/0/1` work.  The longest keyword sequence wins, then
+declaration order.  The remaining tokens are passed as `args`.  `modes` limits
+where a command is accepted (None: everywhere).  `pipe=True` lets the engine
+apply `| include/exclude/begin REGEX` (see `apply_pipe`) to the output.
+`running_config=True` marks output in which the hang/truncate faults strike.
+`raw=True` passes the handler the whole line after the keywords (for free text
+such as `description Two words`).
+
+A handler returns a `str` (output, possibly "") or a `Reply` (output plus an
+optional follow-up `Question`, or `close=True` to end the session).  Raise
+`CliError(text)` for vendor errors.  A line matching no command goes to
+`config_line(s, line)` when `s.mode` is in `config_modes` (the default stores
+the line in `s.section`, or removes it with `negate_word`), else to
+`unknown(s, line, pos)`, which renders the vendor's error text and caret.
+
+Paging
+------
+`paging_commands` are the commands that turn paging off (the dialect's
+handler must call `s.set_paging(False)`; the engine ignores that call when the
+`paging` fault is active).  While paging is on, output longer than
+`page_lines` lines is cut into pages separated by `pager_prompt`; the engine
+waits for a key (space: next page, Enter: one more line, anything else: stop)
+and erases the pager prompt with `pager_erase`.
+
+Configuration editing
+---------------------
+`s.device.running` is a `lab.configtree.ConfigTree`.  Dialects use
+`section_for(s, header)` to find or create a top-level section (interfaces go
+next to the other interfaces, delimited by `comment_char`), and
+`Node.add/find/remove` for lines.  `save(s)` (the engine's
+`s.device.save()`) persists the running configuration: it survives a restart,
+unsaved changes do not.
+
+Device context for show commands
+--------------------------------
+`s.device.spec` (`lab.model.DeviceSpec`: model, serial, version, mac, ports,
+lags...), `s.device.running` / `s.device.saved_text`,
+`s.device.neighbors()` -> list of `lab.state.Neighbor` derived from the current
+cabling at display time (peer spec, peer port, the peer's port description from
+its running config; unplugged peers are absent), `s.device.lag_of(port)`,
+`s.device.boot_time` and `s.now()` for uptime and clock lines, and
+`s.device.interface_description(port)`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from lab.configtree import Node
+    from lab.session import Session
+
+
+class CliError(Exception):
+    """A vendor error message; the engine prints `text` and the prompt."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
+@dataclass
+class Question:
+    """A question the device asks; the next input line is the answer."""
+
+    text: str  # written without a line end, e.g. "Are you sure to continue?[Y/N]:"
+    on_answer: Callable[[Session, str], str | Reply]
+
+
+@dataclass
+class Reply:
+    text: str = ""
+    question: Question | None = None
+    close: bool = False  # end the session after writing `text`
+    running_config: bool = False  # the hang / truncate faults strike in this output
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    words: tuple[str, ...]
+    method: str
+    modes: frozenset[str] | None
+    pipe: bool
+    running_config: bool
+    raw: bool
+    min_len: tuple[int, ...]
+
+
+def command(
+    words: str,
+    *,
+    modes: tuple[str, ...] | None = None,
+    pipe: bool = False,
+    running_config: bool = False,
+    raw: bool = False,
+    min_len: tuple[int, ...] | None = None,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Mark a dialect method as the handler of the command `words`."""
+
+    def mark(fn: Callable[..., Any]) -> Callable[..., Any]:
+        specs = getattr(fn, "_lab_commands", [])
+        kw = tuple(words.split())
+        specs.append(
+            CommandSpec(
+                words=kw,
+                method=fn.__name__,
+                modes=frozenset(modes) if modes is not None else None,
+                pipe=pipe,
+                running_config=running_config,
+                raw=raw,
+                min_len=min_len or tuple(1 for _ in kw),
+            )
+        )
+        fn._lab_commands = specs  # type: ignore[attr-defined]
+        return fn
+
+    return mark
+
+
+@dataclass
+class Match:
+    spec: CommandSpec
+    args: list[str]
+    rest: str  # the line after the keywords, spacing kept
+    pipe: list[tuple[str, str]] = field(default_factory=list)
+
+
+_TOKEN = re.compile(r"\S+")
+
+
+class Dialect:
+    """Base class; subclasses set the class attributes and add commands."""
+
+    platform: str = ""
+    login_mode: str = "user"
+    config_modes: frozenset[str] = frozenset()
+    paging_commands: tuple[str, ...] = ()
+    pager_prompt: str = "  ---- More ----"
+    pager_erase: str = "\x1b[42D" + " " * 42 + "\x1b[42D"
+    page_lines: int = 24
+    comment_char: str | None = "#"
+    negate_word: str = "undo"
+    tail_lines: tuple[str, ...] = ("return",)
+    pipe_words: tuple[str, ...] = ("include", "exclude", "begin")
+
+    _commands: list[CommandSpec]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        specs: list[CommandSpec] = []
+        seen: set[tuple[tuple[str, ...], frozenset[str] | None]] = set()
+        for klass in cls.__mro__:
+            for value in vars(klass).values():
+                for spec in getattr(value, "_lab_commands", []):
+                    key = (spec.words, spec.modes)
+                    if key not in seen:
+                        seen.add(key)
+                        specs.append(spec)
+        # longest keyword sequence first; stable otherwise
+        cls._commands = sorted(specs, key=lambda c: -len(c.words))
+
+    # -- login -----------------------------------------------------------
+    def login_banner(self, s: Session) -> str:
+        return ""
+
+    def login_question(self, s: Session) -> Question | None:
+        return None
+
+    def prompt(self, s: Session) -> str:
+        raise NotImplementedError
+
+    # -- dispatch --------------------------------------------------------
+    def match(self, s: Session, line: str) -> Match | int:
+        """The command for `line`, or the offset of the first bad token."""
+        tokens = [(m.group(0), m.start()) for m in _TOKEN.finditer(line)]
+        best_bad = 0
+        for spec in self._commands:
+            if spec.modes is not None and s.mode not in spec.modes:
+                continue
+            if len(tokens) < len(spec.words):
+                # partly typed: remember how far it got, for the caret
+                n = self._prefix_len(spec, tokens)
+                if n == len(tokens) and n > 0:
+                    best_bad = max(best_bad, len(line.rstrip()))
+                continue
+            n = self._prefix_len(spec, tokens)
+            if n < len(spec.words):
+                if n > 0 and n < len(tokens):
+                    best_bad = max(best_bad, tokens[n][1])
+                continue
+            rest_start = tokens[n][1] if n < len(tokens) else len(line)
+            rest = line[rest_start:]
+            pipe: list[tuple[str, str]] = []
+            if spec.pipe:
+                rest, pipe = self.split_pipe(rest)
+            return Match(spec, rest.split(), rest.strip() if not spec.raw else rest.strip(), pipe)
+        return best_bad
+
+    @staticmethod
+    def _prefix_len(spec: CommandSpec, tokens: list[tuple[str, int]]) -> int:
+        n = 0
+        for word, minimum, (tok, _) in zip(spec.words, spec.min_len, tokens, strict=False):
+            low = tok.lower()
+            if len(low) < minimum or not word.lower().startswith(low):
+                break
+            n += 1
+        return n
+
+    def split_pipe(self, rest: str) -> tuple[str, list[tuple[str, str]]]:
+        """Split `args | include X | exclude Y` into args and filters."""
+        parts = rest.split("|")
+        filters: list[tuple[str, str]] = []
+        for part in parts[1:]:
+            word, _, regex = part.strip().partition(" ")
+            full = next((w for w in self.pipe_words if word and w.startswith(word.lower())), None)
+            if full is None:
+                raise CliError(self.unknown_text(s=None, line=rest, pos=0))
+            filters.append((full, regex.strip()))
+        return parts[0].rstrip(), filters
+
+    def apply_pipe(self, text: str, filters: list[tuple[str, str]]) -> str:
+        if not filters:
+            return text
+        lines = text.split("\n")
+        trailing = lines and lines[-1] == ""
+        if trailing:
+            lines.pop()
+        for kind, regex in filters:
+            try:
+                rx = re.compile(regex)
+            except re.error:
+                rx = re.compile(re.escape(regex))
+            if kind == "include":
+                lines = [ln for ln in lines if rx.search(ln)]
+            elif kind == "exclude":
+                lines = [ln for ln in lines if not rx.search(ln)]
+            elif kind == "begin":
+                for i, ln in enumerate(lines):
+                    if rx.search(ln):
+                        lines = lines[i:]
+                        break
+                else:
+                    lines = []
+        return "\n".join(lines) + ("\n" if lines else "")
+
+    def unknown(self, s: Session, line: str, pos: int) -> str:
+        return self.unknown_text(s, line, pos)
+
+    def unknown_text(self, s: Session | None, line: str, pos: int) -> str:
+        prompt_len = len(self.prompt(s)) if s is not None else 0
+        return " " * (prompt_len + pos) + "^\nError: Unrecognized command found at '^' position.\n"
+
+    # -- configuration ---------------------------------------------------
+    def config_line(self, s: Session, line: str) -> str:
+        """Store a configuration line in the current section (or undo it)."""
+        text = line.strip()
+        parent = s.section if s.section is not None else s.device.running.root
+        if text.split()[0].lower() == self.negate_word:
+            target = text.split(None, 1)[1] if len(text.split()) > 1 else ""
+            self.remove_lines(parent, target)
+            return ""
+        key = self.line_key(text)
+        if key is not None:
+            for node in list(parent.children):
+                if self.line_key(node.text) == key:
+                    node.line = " " * node.indent + text
+                    return ""
+        if parent.find(text) is None:
+            if parent is s.device.running.root:
+                s.device.running.new_section(
+                    text, like=text.split()[0] + " ", separator=self.comment_char,
+                    tail=self.tail_lines,
+                )
+            else:
+                parent.add(text)
+        return ""
+
+    def line_key(self, text: str) -> str | None:
+        """Lines that replace each other (`description X` replaces `description Y`)."""
+        for single in ("description ", "sysname ", "hostname ", "port link-type ", "mtu "):
+            if text.startswith(single):
+                return single
+        return None
+
+    def remove_lines(self, parent: Node, target: str) -> None:
+        """`undo X`: remove lines equal to X, or whose key matches X's key."""
+        key = self.line_key(target + " ") or self.line_key(target)
+        for node in list(parent.children):
+            if node.text == target or node.text.startswith(target + " ") or (
+                key is not None and self.line_key(node.text) == key
+            ):
+                node.remove()
+
+    def section_for(self, s: Session, header: str) -> Node:
+        tree = s.device.running
+        node = tree.section(header)
+        if node is None:
+            node = tree.new_section(
+                header, like=header.split()[0] + " ", separator=self.comment_char,
+                tail=self.tail_lines,
+            )
+        return node
+
+    # -- helpers for show commands ---------------------------------------
+    def interface_description(self, tree: Any, port: str) -> str:
+        node = tree.section(f"interface {port}")
+        if node is None:
+            return ""
+        for child in node.children:
+            if child.text.startswith("description "):
+                return child.text[len("description ") :]
+        return ""
