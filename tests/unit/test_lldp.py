@@ -1,0 +1,143 @@
+"""LLDP parsers against real device output (ntc-templates samples, see tests/NOTICE).
+
+Two checks per golden file `tests/golden/<platform>/lldp_<case>.raw`:
+- our parse equals `lldp_<case>.expected.json` (regenerate with `--update` or
+  NETSTEWARD_UPDATE_GOLDEN=1 and review the diff);
+- our parse agrees, field by field, with what the ntc-templates TextFSM template
+  extracts from the same file (`lldp_<case>.ntc.yml`, copied from ntc-templates).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tasks.lldp import LldpParseError, Neighbor, from_napalm, parse_lldp
+
+GOLDEN = Path(__file__).parents[1] / "golden"
+CASES = sorted(GOLDEN.glob("*/lldp_*.raw"))
+
+# ntc-templates field -> our field, per platform (H3C: ntc calls the port ID "neighbor_interface")
+FIELDS = {
+    "huawei_vrp": {
+        "local_interface": "local_interface",
+        "neighbor_name": "neighbor_name",
+        "chassis_id": "chassis_id",
+        "neighbor_port_id": "neighbor_port_id",
+        "neighbor_interface": "neighbor_port_description",
+        "mgmt_address": "mgmt_address",
+        "capabilities": "capabilities",
+        "neighbor_description": "system_description",
+    },
+    "hp_comware": {
+        "local_interface": "local_interface",
+        "neighbor_name": "neighbor_name",
+        "chassis_id": "chassis_id",
+        "neighbor_interface": "neighbor_port_id",
+        "neighbor_interface_description": "neighbor_port_description",
+        "mgmt_address": "mgmt_address",
+    },
+    "cisco_ios": {
+        "local_interface": "local_interface",
+        "neighbor_name": "neighbor_name",
+        "chassis_id": "chassis_id",
+        "neighbor_port_id": "neighbor_port_id",
+        "neighbor_interface": "neighbor_port_description",
+        "mgmt_address": "mgmt_address",
+        "capabilities": "capabilities",
+        "neighbor_description": "system_description",
+    },
+}
+
+
+def _update(request: pytest.FixtureRequest) -> bool:
+    try:
+        if request.config.getoption("--update"):
+            return True
+    except ValueError:
+        pass
+    return os.environ.get("NETSTEWARD_UPDATE_GOLDEN") == "1"
+
+
+def _ntc_value(value: object) -> str:
+    if isinstance(value, list):  # multi-line system description: we keep the first line
+        value = value[0] if value else ""
+    text = str(value or "").strip()
+    return "" if text in {"-", "--"} else text
+
+
+def _id(path: Path) -> str:
+    return f"{path.parent.name}/{path.stem}"
+
+
+@pytest.mark.parametrize("raw", CASES, ids=_id)
+def test_lldp_golden(raw: Path, request: pytest.FixtureRequest) -> None:
+    platform = raw.parent.name
+    got = [asdict(n) for n in parse_lldp(platform, raw.read_text())]
+    expected_file = raw.with_suffix(".expected.json")
+    if _update(request) or not expected_file.exists():
+        expected_file.write_text(json.dumps(got, indent=2, ensure_ascii=False) + "\n")
+    assert got == json.loads(expected_file.read_text())
+
+
+@pytest.mark.parametrize("raw", CASES, ids=_id)
+def test_lldp_agrees_with_ntc_templates(raw: Path) -> None:
+    platform = raw.parent.name
+    ntc = yaml.safe_load(raw.with_suffix(".ntc.yml").read_text())["parsed_sample"]
+    got = parse_lldp(platform, raw.read_text())
+    assert len(got) == len(ntc)
+    for ours, theirs in zip(got, ntc, strict=True):
+        for ntc_field, our_field in FIELDS[platform].items():
+            assert getattr(ours, our_field) == _ntc_value(theirs.get(ntc_field)), (ntc_field, ours)
+
+
+def test_empty_output_gives_no_neighbours() -> None:
+    assert parse_lldp("huawei_vrp", "GigabitEthernet0/0/1 has 0 neighbor(s):\n") == []
+    assert parse_lldp("cisco_ios", "\nTotal entries displayed: 0\n") == []
+
+
+def test_unknown_platform_is_refused() -> None:
+    with pytest.raises(LldpParseError):
+        parse_lldp("fortinet", "")
+
+
+@pytest.mark.parametrize(
+    ("neighbor", "peer_port", "label"),
+    [
+        (Neighbor("GE0/0/1", "core-1.example.net", "aaaa-bbbb-cccc", "XGE1/0/1", "uplink", "Interface name"),
+         "XGE1/0/1", "core-1"),
+        (Neighbor("Gi1/0/1", "", "94f1.2879.5555", "94f1.2879.5555", "GigabitEthernet1/0/9", "MAC address"),
+         "GigabitEthernet1/0/9", "94f1.2879.5555"),
+        (Neighbor("Gi1/0/2", "", "7c25.86c9.aaaa", "502", "ge-0/0/0.0"), "502", "7c25.86c9.aaaa"),
+    ],
+)
+def test_peer_port_and_label(neighbor: Neighbor, peer_port: str, label: str) -> None:
+    assert neighbor.peer_port == peer_port
+    assert neighbor.peer_label == label
+
+
+def test_from_napalm() -> None:
+    detail = {
+        "GigabitEthernet1/0/49": [
+            {
+                "parent_interface": "",
+                "remote_port": "XGigabitEthernet0/0/3",
+                "remote_port_description": "TO-YM-ACC-1",
+                "remote_chassis_id": "00e0.fc12.3456",
+                "remote_system_name": "YM-BASE-AGG-01",
+                "remote_system_description": "Huawei Switch\nsecond line",
+                "remote_system_capab": ["bridge", "router"],
+                "remote_system_enable_capab": ["bridge"],
+            }
+        ]
+    }
+    (n,) = from_napalm(detail)
+    assert (n.local_interface, n.neighbor_name, n.peer_port) == (
+        "GigabitEthernet1/0/49", "YM-BASE-AGG-01", "XGigabitEthernet0/0/3")
+    assert n.system_description == "Huawei Switch"
+    assert n.capabilities == "bridge"
