@@ -266,7 +266,7 @@ def show_ip_interface_brief(spec: DeviceSpec, config: str, up_ports: set[str]) -
         proto = "up" if state == "connected" else "down"
         ip = itf.ip or "unassigned"
         method = "NVRAM" if itf.ip else "unset"
-        lines.append(f"{itf.name:<23}{ip:<16}YES {method:<7}{status:<22}{proto}")
+        lines.append(f"{itf.name:<22} {ip:<15} YES {method:<6} {status:<21} {proto}")
     return "\n".join(lines) + "\n"
 
 

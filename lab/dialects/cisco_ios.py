@@ -1,0 +1,302 @@
+"""Cisco IOS 15.2 (Catalyst C2960X access switches)."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from lab.dialects import register
+from lab.dialects.base import CliError, Dialect, Question, Reply, command
+from lab.dialects.common import lab_password, render_neighbors, up_ports
+from lab.render import cisco_ios as r
+
+if TYPE_CHECKING:  # pragma: no cover
+    from lab.session import Session
+
+INVALID = "% Invalid input detected at '^' marker.\n"
+
+IFNAME_PREFIXES = (
+    ("tengigabitethernet", "TenGigabitEthernet"),
+    ("gigabitethernet", "GigabitEthernet"),
+    ("fastethernet", "FastEthernet"),
+    ("port-channel", "Port-channel"),
+    ("vlan", "Vlan"),
+    ("te", "TenGigabitEthernet"),
+    ("gi", "GigabitEthernet"),
+    ("fa", "FastEthernet"),
+    ("po", "Port-channel"),
+    ("vl", "Vlan"),
+)
+
+
+def expand_ifname(text: str) -> str | None:
+    """`gi1/0/1`, `Gi 1/0/1`, `GigabitEthernet1/0/1` -> `GigabitEthernet1/0/1`; None if not a name."""
+    compact = text.replace(" ", "")
+    m = re.match(r"([A-Za-z-]+)(\d[\d/.]*)$", compact)
+    if not m:
+        return None
+    word, number = m.group(1).lower(), m.group(2)
+    for prefix, full in IFNAME_PREFIXES:
+        if full.lower().startswith(word) and len(word) >= 2 or word == prefix:
+            return full + number
+    return None
+
+
+@register
+class CiscoIos(Dialect):
+    platform = "cisco_ios"
+    login_mode = "exec"
+    config_modes = frozenset({"config", "config-if", "config-line", "config-sub"})
+    paging_commands = ("terminal length 0",)
+    pager_prompt = " --More-- "
+    pager_erase = "\b" * 10 + " " * 10 + "\b" * 10
+    comment_char = "!"
+    negate_word = "no"
+    tail_lines = ("end",)
+
+    # -- prompts and errors ----------------------------------------------
+    def login_banner(self, s: Session) -> str:
+        return "\n"
+
+    def prompt(self, s: Session) -> str:
+        name = s.device.name
+        if s.mode == "exec":
+            return name + ">"
+        if s.mode == "enable":
+            return name + "#"
+        return f"{name}({s.mode})#"
+
+    def unknown_text(self, s: Session | None, line: str, pos: int) -> str:
+        if s is not None and line.strip() and pos >= len(line.rstrip()):
+            return "% Incomplete command.\n\n"
+        prompt_len = len(self.prompt(s)) if s is not None else 0
+        return " " * (prompt_len + pos) + "^\n" + INVALID + "\n"
+
+    def ctrl_z(self, s: Session) -> None:
+        if s.mode in self.config_modes:
+            s.reset()
+            s.enter("enable")
+
+    # -- session ---------------------------------------------------------
+    @command("terminal length", raw=True)
+    def terminal_length(self, s: Session, args: list[str]) -> str:
+        value = args[0].strip()
+        if not value.isdigit():
+            raise CliError(self.unknown_text(s, "terminal length " + value, len("terminal length ")))
+        s.set_paging(value != "0")
+        return ""
+
+    @command("terminal width", raw=True)
+    def terminal_width(self, s: Session, args: list[str]) -> str:
+        return ""
+
+    @command("terminal no monitor")
+    @command("terminal monitor")
+    def terminal_monitor(self, s: Session, args: list[str]) -> str:
+        return ""
+
+    @command("enable", modes=("exec", "enable"))
+    def enable(self, s: Session, args: list[str]) -> str | Reply:
+        if s.mode == "enable":
+            return ""
+
+        def answer(sess: Session, text: str, tries: int = 1) -> str | Reply:
+            if text == lab_password():
+                sess.reset()
+                sess.enter("enable")
+                return ""
+            if tries >= 3:
+                return "% Bad secrets\n"
+            return Reply("", question=Question("Password: ", lambda ss, t: answer(ss, t, tries + 1)))
+
+        return Reply("", question=Question("Password: ", answer))
+
+    @command("disable", modes=("enable",))
+    def disable(self, s: Session, args: list[str]) -> str:
+        s.reset()
+        return ""
+
+    @command("exit", modes=("exec", "enable"))
+    @command("logout", modes=("exec", "enable"))
+    @command("quit", modes=("exec", "enable"))
+    def logout(self, s: Session, args: list[str]) -> Reply:
+        return Reply("", close=True)
+
+    # -- show ------------------------------------------------------------
+    @command("show version", pipe=True)
+    def show_version(self, s: Session, args: list[str]) -> str:
+        return r.show_version(s.device.spec, s.now())
+
+    @command("show inventory", pipe=True)
+    def show_inventory(self, s: Session, args: list[str]) -> str:
+        return r.show_inventory(s.device.spec)
+
+    @command("show ip interface brief", pipe=True)
+    def show_ip_int_brief(self, s: Session, args: list[str]) -> str:
+        return r.show_ip_interface_brief(s.device.spec, s.device.running_text(), up_ports(s))
+
+    @command("show interfaces status", pipe=True)
+    def show_int_status(self, s: Session, args: list[str]) -> str:
+        return r.show_interfaces_status(s.device.spec, s.device.running_text(), up_ports(s))
+
+    @command("show interfaces", pipe=True)
+    def show_interfaces(self, s: Session, args: list[str]) -> str:
+        only = ""
+        if args:
+            only = expand_ifname(" ".join(args)) or ""
+            names = {i.name for i in r.interfaces(s.device.spec, s.device.running_text())}
+            if only not in names:
+                raise CliError(self.unknown_text(s, "show interfaces " + " ".join(args), len("show interfaces ")))
+        return r.show_interfaces(s.device.spec, s.device.running_text(), up_ports(s), s.now(), only)
+
+    @command("show lldp neighbors detail", pipe=True)
+    def show_lldp_detail(self, s: Session, args: list[str]) -> str:
+        return r.show_lldp_neighbors_detail(render_neighbors(s))
+
+    @command("show lldp neighbors", pipe=True)
+    def show_lldp(self, s: Session, args: list[str]) -> str:
+        neighbors = render_neighbors(s)
+        if args and args[-1].lower().startswith("det"):
+            wanted = expand_ifname(" ".join(args[:-1]))
+            return r.show_lldp_neighbors_detail([n for n in neighbors if n.local_port == wanted])
+        return r.show_lldp_neighbors(neighbors)
+
+    @command("show etherchannel summary", pipe=True)
+    def show_etherchannel(self, s: Session, args: list[str]) -> str:
+        return r.show_etherchannel_summary(s.device.spec, s.device.running_text(), up_ports(s))
+
+    @command("show hosts", pipe=True)
+    def show_hosts(self, s: Session, args: list[str]) -> str:
+        return r.show_hosts(s.device.running_text())
+
+    @command("show clock")
+    def show_clock(self, s: Session, args: list[str]) -> str:
+        now = s.now()
+        return f"*{now:%H:%M:%S}.{now.microsecond // 1000:03d} UTC {now:%a %b} {now.day} {now.year}\n"
+
+    @command("show privilege")
+    def show_privilege(self, s: Session, args: list[str]) -> str:
+        return f"Current privilege level is {15 if s.mode != 'exec' else 1}\n"
+
+    @command("show running-config", pipe=True, running_config=True, modes=("enable",))
+    def show_run(self, s: Session, args: list[str]) -> str:
+        if args and args[0].lower().startswith("int"):
+            name = expand_ifname(" ".join(args[1:]))
+            text = r.running_config_interface(s.device.running_text(), name or "")
+            if text is None:
+                raise CliError(self.unknown_text(s, "show running-config " + " ".join(args), len("show running-config interface ")))
+            return text
+        if args and args[0] != "all":
+            raise CliError(self.unknown_text(s, "show running-config " + " ".join(args), len("show running-config ")))
+        return self._running(s)
+
+    @command("show startup-config", pipe=True, modes=("enable",))
+    def show_start(self, s: Session, args: list[str]) -> str:
+        saved = s.device.saved_text
+        text = saved if saved is not None else s.device.spec.config
+        body = r.clean_config(text).strip("\n")
+        return f"Using {len(body)} out of 524288 bytes\n{body}\n"
+
+    def _running(self, s: Session) -> str:
+        saved_at = s.device.saved_path.stat().st_mtime if s.device.saved_text is not None else None
+        from datetime import datetime
+
+        saved_dt = datetime.fromtimestamp(saved_at) if saved_at is not None else None
+        return r.running_config(s.device.running_text(), s.now(), s.device.changed_at, saved_dt, s.username or "admin")
+
+    # -- save --------------------------------------------------------------
+    @command("write memory", modes=("enable",))
+    @command("write", modes=("enable",))
+    def write_memory(self, s: Session, args: list[str]) -> str:
+        s.device.save()
+        return "Building configuration...\n[OK]\n"
+
+    @command("copy running-config startup-config", modes=("enable",))
+    def copy_run_start(self, s: Session, args: list[str]) -> Reply:
+        def answer(sess: Session, text: str) -> str:
+            if text not in ("", "startup-config"):
+                return "%Error opening " + text + " (No such file or directory)\n"
+            sess.device.save()
+            return "Building configuration...\n[OK]\n"
+
+        return Reply("", question=Question("Destination filename [startup-config]? ", answer))
+
+    # -- configuration -----------------------------------------------------
+    @command("configure terminal", modes=("enable",))
+    def configure(self, s: Session, args: list[str]) -> str:
+        s.enter("config")
+        return "Enter configuration commands, one per line.  End with CNTL/Z.\n"
+
+    @command("end", modes=tuple(config_modes))
+    def end(self, s: Session, args: list[str]) -> str:
+        s.reset()
+        s.enter("enable")
+        return ""
+
+    @command("exit", modes=tuple(config_modes))
+    def exit_config(self, s: Session, args: list[str]) -> str:
+        s.leave()
+        return ""
+
+    @command("do", raw=True, modes=tuple(config_modes))
+    def do(self, s: Session, args: list[str]) -> str | Reply:
+        mode, section = s.mode, s.section
+        saved_stack = list(s._stack)  # noqa: SLF001 - restore the exact mode after the exec command
+        s.mode = "enable"
+        try:
+            match = self.match(s, args[0])
+            if isinstance(match, int):
+                return self.unknown_text(s, args[0], match)
+            result = getattr(self, match.spec.method)(s, [match.rest] if match.spec.raw else match.args)
+        finally:
+            s.mode, s.section, s._stack = mode, section, saved_stack  # noqa: SLF001
+        return result
+
+    @command("interface", raw=True, modes=tuple(config_modes))
+    def interface(self, s: Session, args: list[str]) -> str:
+        name = expand_ifname(args[0])
+        known = {p.name for p in s.device.spec.ports}
+        if name is None or not (name in known or name.startswith(("Port-channel", "Vlan"))):
+            raise CliError(self.unknown_text(s, "interface " + args[0], len("interface ")))
+        node = self.section_for(s, f"interface {name}")
+        while s.mode != "config" and s.leave():
+            pass
+        s.enter("config-if", node)
+        return ""
+
+    @command("hostname", raw=True, modes=("config",))
+    def hostname(self, s: Session, args: list[str]) -> str:
+        raise CliError("% Changing the hostname is disabled in the lab (the device name is its identity)\n")
+
+    @command("line", raw=True, modes=("config", "config-line"))
+    def line(self, s: Session, args: list[str]) -> str:
+        header = "line " + " ".join(args[0].split())
+        node = self.section_for(s, header)
+        while s.mode != "config" and s.leave():
+            pass
+        s.enter("config-line", node)
+        return ""
+
+    def config_line(self, s: Session, line: str) -> str:
+        text = line.strip()
+        words = text.split()
+        if s.mode == "config" and words and words[0] in ("router", "vlan", "ip", "policy-map", "class-map") and (
+            words[0] != "ip" or (len(words) > 1 and words[1] == "access-list" and len(words) > 3)
+        ):
+            if words[0] != "ip" and s.device.running.section(text) is not None or words[0] in ("router", "vlan"):
+                node = self.section_for(s, text)
+                s.enter("config-sub", node)
+                return ""
+        if s.mode == "config-if" and s.section is not None and text.startswith("description "):
+            for node in list(s.section.children):
+                if node.text.startswith("description "):
+                    node.remove()
+            s.section.add(text, index=0)  # IOS always shows the description first
+            return ""
+        return super().config_line(s, line)
+
+    def line_key(self, text: str) -> str | None:
+        for single in ("description ", "switchport access vlan ", "switchport mode ", "channel-group ", "ip address "):
+            if text.startswith(single):
+                return single
+        return super().line_key(text)
