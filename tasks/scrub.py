@@ -1,0 +1,185 @@
+"""Normalise a collected configuration: secrets masked, volatile lines dropped.
+
+`normalise_config(platform, text)` is what the backup stores and what drift and
+normalize compare against. It is pure, deterministic and idempotent
+(`normalise_config(p, normalise_config(p, x)) == normalise_config(p, x)`).
+
+Secrets: every named group `secret*` of a platform's secret rule is replaced by
+`SECRET_MARKER`; the rest of the line stays, so a changed secret still shows as a
+changed line in the history (the line changes from one marker form to another
+only when the surrounding words change; the value itself never reaches git).
+Secret rules run over the whole text in multi-line mode (one regex pass per rule,
+not per line: 739 configurations must scrub in well under a second).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+from tasks.platforms import Platform, load_platform
+
+SECRET_MARKER = "<removed>"
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1b[=>]")
+_BACKSPACE = re.compile(r"[^\n]\x08")
+
+# -- hooks: code where data cannot say it, resolved by name from the platform YAML --
+
+Hook = Callable[[list[str]], list[str]]
+HOOKS: dict[str, Hook] = {}
+
+
+def hook(name: str) -> Callable[[Hook], Hook]:
+    def register(fn: Hook) -> Hook:
+        HOOKS[name] = fn
+        return fn
+
+    return register
+
+
+@hook("rstrip_lines")
+def _rstrip_lines(lines: list[str]) -> list[str]:
+    """Trailing blanks flap on some firmware (oxidized #3631); they carry no meaning."""
+    return [line.rstrip() for line in lines]
+
+
+@hook("drop_blank_edges")
+def _drop_blank_edges(lines: list[str]) -> list[str]:
+    start, end = 0, len(lines)
+    while start < end and not lines[start].strip():
+        start += 1
+    while end > start and not lines[end - 1].strip():
+        end -= 1
+    return lines[start:end]
+
+
+# -- compiled rules per platform --
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    secrets: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]
+    blocks: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...]
+    volatile: re.Pattern[str] | None
+    errors: re.Pattern[str] | None
+    hooks: tuple[Hook, ...]
+
+
+def _union(patterns: list[str]) -> re.Pattern[str] | None:
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+@cache
+def _compiled(name: str) -> _Compiled:
+    p = load_platform(name)
+    secrets = []
+    for rule in p.secrets:
+        rx = re.compile(rule.pattern, re.MULTILINE)
+        groups = tuple(g for g in rx.groupindex if g.startswith("secret"))
+        secrets.append((rx, groups))
+    return _Compiled(
+        secrets=tuple(secrets),
+        blocks=tuple((re.compile(b.start), re.compile(b.end)) for b in p.secret_blocks),
+        volatile=_union(p.volatile),
+        errors=_union(p.errors),
+        hooks=tuple(HOOKS[h] for h in p.hooks),
+    )
+
+
+def _platform_name(platform: str | Platform) -> str:
+    return platform if isinstance(platform, str) else platform.name
+
+
+def clean_text(text: str) -> str:
+    """Terminal noise out: CR/LF to LF, ANSI escapes and backspaces removed."""
+    text = text.replace("\r\n", "\n").replace("\r", "")
+    if "\x1b" in text:
+        text = _ANSI.sub("", text)
+    while "\x08" in text:
+        new = _BACKSPACE.sub("", text)
+        if new == text:
+            return text.replace("\x08", "")
+        text = new
+    return text
+
+
+def _mask(match: re.Match[str], groups: tuple[str, ...]) -> str:
+    spans = sorted(match.span(g) for g in groups if match.group(g) is not None)
+    src, pos, out = match.string, match.start(), []
+    for start, end in spans:
+        if start < pos:  # nested or overlapping groups: already masked
+            continue
+        out.append(src[pos:start])
+        out.append(SECRET_MARKER)
+        pos = end
+    out.append(src[pos : match.end()])
+    return "".join(out)
+
+
+def mask_secrets(platform: str | Platform, text: str) -> str:
+    """Replace every secret the platform's rules know by the marker (whole text, LF line ends)."""
+    rules = _compiled(_platform_name(platform))
+    if rules.blocks:
+        text = _mask_blocks(text, rules.blocks)
+    for rx, groups in rules.secrets:
+        text = rx.sub(lambda m, g=groups: _mask(m, g), text)  # type: ignore[misc]
+    return text
+
+
+def _mask_blocks(text: str, blocks: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...]) -> str:
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        for start, end in blocks:
+            m = start.search(line)
+            if not m:
+                continue
+            if "secret" in start.groupindex and m.group("secret") is not None:
+                out.append(line[: m.start("secret")] + SECRET_MARKER)
+            else:
+                out.append(line)
+                out.append(SECRET_MARKER)
+            # skip to the end line (a one-line block ends on the start line itself)
+            j = i if end.search(line, m.start() + 1) else i + 1
+            while j < len(lines) and not end.search(lines[j]):
+                j += 1
+            i = j + 1
+            break
+        else:
+            out.append(line)
+            i += 1
+    return "\n".join(out)
+
+
+def normalise_config(platform: str | Platform, text: str) -> str:
+    """The configuration as the backup stores it: clean, secrets masked, volatile lines out.
+
+    Ends with exactly one newline (empty string for an empty configuration).
+    """
+    name = _platform_name(platform)
+    rules = _compiled(name)
+    text = mask_secrets(name, clean_text(text))
+    lines = text.split("\n")
+    if rules.volatile is not None:
+        vol = rules.volatile
+        lines = [line for line in lines if not vol.search(line)]
+    for fn in rules.hooks:
+        lines = fn(lines)
+    body = "\n".join(lines).strip("\n")
+    return body + "\n" if body else ""
+
+
+def error_lines(platform: str | Platform, text: str) -> list[str]:
+    """Lines of `text` that match the platform's error patterns (the device refused a command)."""
+    rules = _compiled(_platform_name(platform))
+    if rules.errors is None:
+        return []
+    err = rules.errors
+    return [line for line in text.split("\n") if err.search(line)]
