@@ -37,7 +37,7 @@ def expand_ifname(text: str) -> str | None:
         return None
     word, number = m.group(1).lower(), m.group(2)
     for prefix, full in IFNAME_PREFIXES:
-        if full.lower().startswith(word) and len(word) >= 2 or word == prefix:
+        if (full.lower().startswith(word) and len(word) >= 2) or word == prefix:
             return full + number
     return None
 
@@ -82,7 +82,9 @@ class CiscoIos(Dialect):
     def terminal_length(self, s: Session, args: list[str]) -> str:
         value = args[0].strip()
         if not value.isdigit():
-            raise CliError(self.unknown_text(s, "terminal length " + value, len("terminal length ")))
+            raise CliError(
+                self.unknown_text(s, "terminal length " + value, len("terminal length "))
+            )
         s.set_paging(value != "0")
         return ""
 
@@ -107,7 +109,9 @@ class CiscoIos(Dialect):
                 return ""
             if tries >= 3:
                 return "% Bad secrets\n"
-            return Reply("", question=Question("Password: ", lambda ss, t: answer(ss, t, tries + 1)))
+            return Reply(
+                "", question=Question("Password: ", lambda ss, t: answer(ss, t, tries + 1))
+            )
 
         return Reply("", question=Question("Password: ", answer))
 
@@ -146,7 +150,11 @@ class CiscoIos(Dialect):
             only = expand_ifname(" ".join(args)) or ""
             names = {i.name for i in r.interfaces(s.device.spec, s.device.running_text())}
             if only not in names:
-                raise CliError(self.unknown_text(s, "show interfaces " + " ".join(args), len("show interfaces ")))
+                raise CliError(
+                    self.unknown_text(
+                        s, "show interfaces " + " ".join(args), len("show interfaces ")
+                    )
+                )
         return r.show_interfaces(s.device.spec, s.device.running_text(), up_ports(s), s.now(), only)
 
     @command("show lldp neighbors detail", pipe=True)
@@ -172,7 +180,9 @@ class CiscoIos(Dialect):
     @command("show clock")
     def show_clock(self, s: Session, args: list[str]) -> str:
         now = s.now()
-        return f"*{now:%H:%M:%S}.{now.microsecond // 1000:03d} UTC {now:%a %b} {now.day} {now.year}\n"
+        return (
+            f"*{now:%H:%M:%S}.{now.microsecond // 1000:03d} UTC {now:%a %b} {now.day} {now.year}\n"
+        )
 
     @command("show privilege")
     def show_privilege(self, s: Session, args: list[str]) -> str:
@@ -184,10 +194,20 @@ class CiscoIos(Dialect):
             name = expand_ifname(" ".join(args[1:]))
             text = r.running_config_interface(s.device.running_text(), name or "")
             if text is None:
-                raise CliError(self.unknown_text(s, "show running-config " + " ".join(args), len("show running-config interface ")))
+                raise CliError(
+                    self.unknown_text(
+                        s,
+                        "show running-config " + " ".join(args),
+                        len("show running-config interface "),
+                    )
+                )
             return text
         if args and args[0] != "all":
-            raise CliError(self.unknown_text(s, "show running-config " + " ".join(args), len("show running-config ")))
+            raise CliError(
+                self.unknown_text(
+                    s, "show running-config " + " ".join(args), len("show running-config ")
+                )
+            )
         return self._running(s)
 
     @command("show startup-config", pipe=True, modes=("enable",))
@@ -202,7 +222,9 @@ class CiscoIos(Dialect):
         from datetime import datetime
 
         saved_dt = datetime.fromtimestamp(saved_at) if saved_at is not None else None
-        return r.running_config(s.device.running_text(), s.now(), s.device.changed_at, saved_dt, s.username or "admin")
+        return r.running_config(
+            s.device.running_text(), s.now(), s.device.changed_at, saved_dt, s.username or "admin"
+        )
 
     # -- save --------------------------------------------------------------
     @command("write memory", modes=("enable",))
@@ -241,15 +263,17 @@ class CiscoIos(Dialect):
     @command("do", raw=True, modes=tuple(config_modes))
     def do(self, s: Session, args: list[str]) -> str | Reply:
         mode, section = s.mode, s.section
-        saved_stack = list(s._stack)  # noqa: SLF001 - restore the exact mode after the exec command
+        saved_stack = list(s._stack)
         s.mode = "enable"
         try:
             match = self.match(s, args[0])
             if isinstance(match, int):
                 return self.unknown_text(s, args[0], match)
-            result = getattr(self, match.spec.method)(s, [match.rest] if match.spec.raw else match.args)
+            result = getattr(self, match.spec.method)(
+                s, [match.rest] if match.spec.raw else match.args
+            )
         finally:
-            s.mode, s.section, s._stack = mode, section, saved_stack  # noqa: SLF001
+            s.mode, s.section, s._stack = mode, section, saved_stack
         return result
 
     @command("interface", raw=True, modes=tuple(config_modes))
@@ -266,7 +290,9 @@ class CiscoIos(Dialect):
 
     @command("hostname", raw=True, modes=("config",))
     def hostname(self, s: Session, args: list[str]) -> str:
-        raise CliError("% Changing the hostname is disabled in the lab (the device name is its identity)\n")
+        raise CliError(
+            "% Changing the hostname is disabled in the lab (the device name is its identity)\n"
+        )
 
     @command("line", raw=True, modes=("config", "config-line"))
     def line(self, s: Session, args: list[str]) -> str:
@@ -280,13 +306,13 @@ class CiscoIos(Dialect):
     def config_line(self, s: Session, line: str) -> str:
         text = line.strip()
         words = text.split()
-        if s.mode == "config" and words and words[0] in ("router", "vlan", "ip", "policy-map", "class-map") and (
-            words[0] != "ip" or (len(words) > 1 and words[1] == "access-list" and len(words) > 3)
+        if (
+            s.mode == "config"
+            and words
+            and words[0] in ("router", "vlan", "policy-map", "class-map")
         ):
-            if words[0] != "ip" and s.device.running.section(text) is not None or words[0] in ("router", "vlan"):
-                node = self.section_for(s, text)
-                s.enter("config-sub", node)
-                return ""
+            s.enter("config-sub", self.section_for(s, text))
+            return ""
         if s.mode == "config-if" and s.section is not None and text.startswith("description "):
             for node in list(s.section.children):
                 if node.text.startswith("description "):
@@ -296,7 +322,13 @@ class CiscoIos(Dialect):
         return super().config_line(s, line)
 
     def line_key(self, text: str) -> str | None:
-        for single in ("description ", "switchport access vlan ", "switchport mode ", "channel-group ", "ip address "):
+        for single in (
+            "description ",
+            "switchport access vlan ",
+            "switchport mode ",
+            "channel-group ",
+            "ip address ",
+        ):
             if text.startswith(single):
                 return single
         return super().line_key(text)

@@ -20,7 +20,10 @@ def lab_password() -> str:
 
 
 def render_neighbors(s: Session) -> list[Neighbor]:
-    return [to_neighbor(n.local_port, n.peer, n.peer_port, n.peer_port_description) for n in s.device.neighbors()]
+    return [
+        to_neighbor(n.local_port, n.peer, n.peer_port, n.peer_port_description)
+        for n in s.device.neighbors()
+    ]
 
 
 def up_ports(s: Session) -> set[str]:
@@ -30,7 +33,10 @@ def up_ports(s: Session) -> set[str]:
         return set()
     out: set[str] = set()
     for cable in lab.cables:
-        for here, there in (((cable.a, cable.a_port), (cable.b, cable.b_port)), ((cable.b, cable.b_port), (cable.a, cable.a_port))):
+        for here, there in (
+            ((cable.a, cable.a_port), (cable.b, cable.b_port)),
+            ((cable.b, cable.b_port), (cable.a, cable.a_port)),
+        ):
             if here[0] == s.device.name and there[0] not in lab.unplugged:
                 out.add(here[1])
     return out

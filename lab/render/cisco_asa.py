@@ -9,7 +9,9 @@ from datetime import datetime
 from lab.model import DeviceSpec
 from lab.render.common import boot_time, mac_dotted, mac_offset, sections, stable_int
 
-VOLATILE = re.compile(r"^(: Saved|: Serial Number:|: Hardware:|: Written by|:\s*$|Cryptochecksum:|: end)")
+VOLATILE = re.compile(
+    r"^(: Saved|: Serial Number:|: Hardware:|: Written by|:\s*$|Cryptochecksum:|: end)"
+)
 
 
 def asa_time(when: datetime) -> str:
@@ -67,7 +69,9 @@ def show_version(spec: DeviceSpec, now: datetime, last_modified: datetime, user:
     names = port_names(spec)
     for i, name in enumerate(names[:-1] + internal + names[-1:], start=1):
         kind = "Int" if name.startswith("Internal") else "Ext"
-        lines.append(f"{i:>2}: {kind}: {name:<20}: address is {mac_dotted(mac_offset(spec.mac, i))}, irq 255")
+        lines.append(
+            f"{i:>2}: {kind}: {name:<20}: address is {mac_dotted(mac_offset(spec.mac, i))}, irq 255"
+        )
     lines += [
         "",
         "Licensed features for this platform:",
@@ -110,13 +114,18 @@ def clean_config(config: str) -> str:
 
 def running_config(spec: DeviceSpec, config: str, written_at: datetime | None, user: str) -> str:
     """`show running-config` / `more system:running-config` with the header and checksum lines."""
-    body = clean_config(config).strip("\n")
+    body = clean_config(config).strip("\n").removeprefix("!\n")
     checksum = hashlib.md5(body.encode(), usedforsecurity=False).hexdigest()
-    head = [": Saved", "", ": ", f": Serial Number: {spec.serial}", f": Hardware:   {hardware_line(spec)}"]
+    head = [
+        ": Saved",
+        "",
+        ": ",
+        f": Serial Number: {spec.serial}",
+        f": Hardware:   {hardware_line(spec)}",
+    ]
     if written_at is not None:
         head.append(f": Written by {user} at {asa_time(written_at)}")
-    if not body.startswith("!"):
-        head.append("!")
+    head.append("!")
     return "\n".join([*head, body, f"Cryptochecksum:{checksum}", ": end", ""])
 
 
@@ -166,7 +175,9 @@ def _objects(config: str) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
 _PLAIN_PROTO = {"ip", "tcp", "udp", "icmp", "esp", "ah", "gre", "sctp", "icmp6"}
 
 
-def _expand(ace: list[str], objects: dict[str, list[str]], groups: dict[str, list[str]]) -> list[str]:
+def _expand(
+    ace: list[str], objects: dict[str, list[str]], groups: dict[str, list[str]]
+) -> list[str]:
     """Expand one level of network objects in `[action, proto, ...]`; [] when nothing to expand."""
     if len(ace) < 3 or ace[1] not in _PLAIN_PROTO:
         return []
@@ -183,7 +194,7 @@ def _expand(ace: list[str], objects: dict[str, list[str]], groups: dict[str, lis
                 expanded = True
                 i += 2
                 continue
-        variants = [v + [word] for v in variants]
+        variants = [[*v, word] for v in variants]
         i += 1
     return [" ".join(v) for v in variants] if expanded else []
 
@@ -217,7 +228,9 @@ def show_access_list(config: str, now_count: int = 0) -> str:
             inactive = "inactive" in words
             hits = 0 if inactive else stable_int(name, entry, "hits", modulo=50000) + now_count
             tail = " (inactive)" if inactive else ""
-            body.append(f"access-list {name} line {number} {entry} (hitcnt={hits}){tail} 0x{h:08x} ")
+            body.append(
+                f"access-list {name} line {number} {entry} (hitcnt={hits}){tail} 0x{h:08x} "
+            )
             ace = words[1:] if words[0] == "extended" else words
             expansions = _expand(ace, objects, groups)
             elements += max(1, len(expansions))

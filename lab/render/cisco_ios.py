@@ -31,7 +31,9 @@ SHORT_PREFIXES = (
     ("Vlan", "Vl"),
 )
 
-VOLATILE = re.compile(r"^(! Last configuration change at|! NVRAM config last updated at|ntp clock-period)")
+VOLATILE = re.compile(
+    r"^(! Last configuration change at|! NVRAM config last updated at|ntp clock-period)"
+)
 
 
 def short_name(name: str) -> str:
@@ -87,7 +89,9 @@ def interfaces(spec: DeviceSpec, config: str) -> list[Interface]:
     """Interfaces in device order: physical ports from the spec, then logical ones from the config."""
     by_name: dict[str, Interface] = {}
     for port in spec.ports:
-        by_name[port.name] = Interface(port.name, port.kind if port.kind != "fc" else "ethernet", port.speed)
+        by_name[port.name] = Interface(
+            port.name, port.kind if port.kind != "fc" else "ethernet", port.speed
+        )
     for sec in sections(config, "interface "):
         name = sec.header.split(None, 1)[1].strip()
         itf = by_name.get(name)
@@ -127,7 +131,11 @@ def _state(itf: Interface, up_ports: set[str], all_itfs: list[Interface]) -> str
     if itf.kind == "lag":
         number = itf.name.removeprefix("Port-channel")
         members = [m for m in all_itfs if m.channel_group == number]
-        return "connected" if any(_state(m, up_ports, all_itfs) == "connected" for m in members) else "notconnect"
+        return (
+            "connected"
+            if any(_state(m, up_ports, all_itfs) == "connected" for m in members)
+            else "notconnect"
+        )
     if itf.kind == "vlanif":
         return "connected"
     return "connected" if itf.name in up_ports else "notconnect"
@@ -262,7 +270,9 @@ def show_ip_interface_brief(spec: DeviceSpec, config: str, up_ports: set[str]) -
     lines = ["Interface              IP-Address      OK? Method Status                Protocol"]
     for itf in itfs:
         state = _state(itf, up_ports, itfs)
-        status = {"disabled": "administratively down", "connected": "up", "notconnect": "down"}[state]
+        status = {"disabled": "administratively down", "connected": "up", "notconnect": "down"}[
+            state
+        ]
         proto = "up" if state == "connected" else "down"
         ip = itf.ip or "unassigned"
         method = "NVRAM" if itf.ip else "unset"
@@ -320,7 +330,9 @@ def _counters(spec: DeviceSpec, name: str, connected: bool, now: datetime) -> li
     ]
 
 
-def show_interfaces(spec: DeviceSpec, config: str, up_ports: set[str], now: datetime, only: str = "") -> str:
+def show_interfaces(
+    spec: DeviceSpec, config: str, up_ports: set[str], now: datetime, only: str = ""
+) -> str:
     itfs = interfaces(spec, config)
     out: list[str] = []
     for itf in itfs:
@@ -340,11 +352,17 @@ def show_interfaces(spec: DeviceSpec, config: str, up_ports: set[str], now: date
             "lag": "EtherChannel",
             "vlanif": "EtherSVI",
             "mgmt": "Fast Ethernet",
-        }.get(itf.kind, "Ten Gigabit Ethernet" if itf.name.startswith("Ten") else "Gigabit Ethernet")
+        }.get(
+            itf.kind, "Ten Gigabit Ethernet" if itf.name.startswith("Ten") else "Gigabit Ethernet"
+        )
         bw = {"10G": 10000000, "100M": 100000}.get(itf.speed, 1000000)
         if itf.kind == "lag":
             number = itf.name.removeprefix("Port-channel")
-            members = [m for m in itfs if m.channel_group == number and _state(m, up_ports, itfs) == "connected"]
+            members = [
+                m
+                for m in itfs
+                if m.channel_group == number and _state(m, up_ports, itfs) == "connected"
+            ]
             bw = sum({"10G": 10000000}.get(m.speed, 1000000) for m in members) or bw
         out.append(f"{itf.name} {head} ")
         out.append(f"  Hardware is {hardware}, address is {mac} (bia {mac})")
@@ -391,7 +409,9 @@ def show_lldp_neighbors(neighbors: list[Neighbor]) -> str:
     ]
     for n in neighbors:
         hold = 91 + stable_int(n.peer, n.peer_port, modulo=29)
-        lines.append(f"{n.peer[:20]:<20}{short_name(n.local_port):<15}{hold:<11}{n.capabilities:<16}{n.peer_port}")
+        lines.append(
+            f"{n.peer[:20]:<20}{short_name(n.local_port):<15}{hold:<11}{n.capabilities:<16}{n.peer_port}"
+        )
     lines += ["", f"Total entries displayed: {len(neighbors)}", ""]
     return "\n".join(lines)
 
@@ -461,7 +481,8 @@ def show_etherchannel_summary(spec: DeviceSpec, config: str, up_ports: set[str])
         up = _state(lag, up_ports, itfs) == "connected"
         flags = "(SU)" if up else "(SD)"
         ports = "  ".join(
-            f"{short_name(m.name)}({'P' if _state(m, up_ports, itfs) == 'connected' else 'D'})" for m in members
+            f"{short_name(m.name)}({'P' if _state(m, up_ports, itfs) == 'connected' else 'D'})"
+            for m in members
         )
         lines.append(f"{number:<7}{short_name(lag.name) + flags:<16}LACP      {ports}  ")
     return "\n".join(lines) + "\n"
@@ -498,7 +519,9 @@ def clean_config(config: str) -> str:
     return "\n".join(line for line in config.splitlines() if not VOLATILE.match(line))
 
 
-def running_config(config: str, now: datetime, last_change: datetime, saved_at: datetime | None, user: str) -> str:
+def running_config(
+    config: str, now: datetime, last_change: datetime, saved_at: datetime | None, user: str
+) -> str:
     """`show running-config`: header, volatile comment lines, the configuration, `end`."""
     body = clean_config(config).strip("\n").splitlines()
     if body and body[-1].strip() == "end":

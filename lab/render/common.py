@@ -132,7 +132,9 @@ def lldp_system_description(spec: DeviceSpec) -> str:
     return f"{spec.vendor} {spec.model} {spec.version}"
 
 
-def to_neighbor(local_port: str, peer: DeviceSpec, peer_port: str, peer_port_description: str = "") -> Neighbor:
+def to_neighbor(
+    local_port: str, peer: DeviceSpec, peer_port: str, peer_port_description: str = ""
+) -> Neighbor:
     """A render `Neighbor` from the engine's view of a cable end (peer spec and port)."""
     return Neighbor(
         local_port=local_port,

@@ -50,11 +50,15 @@ class Block:
                 self.items[i] = line
                 return
         # set lines go before nested config blocks
-        index = next((i for i, it in enumerate(self.items) if isinstance(it, Block)), len(self.items))
+        index = next(
+            (i for i, it in enumerate(self.items) if isinstance(it, Block)), len(self.items)
+        )
         self.items.insert(index, line)
 
     def unset(self, key: str) -> None:
-        self.items = [i for i in self.items if not (isinstance(i, str) and i.split()[:2] == ["set", key])]
+        self.items = [
+            i for i in self.items if not (isinstance(i, str) and i.split()[:2] == ["set", key])
+        ]
 
     def is_table(self) -> bool:
         return any(b.kind == "edit" for b in self.blocks())

@@ -93,14 +93,96 @@ end
 """
 
 
+ASA_CONFIG = """ASA Version 9.12(4)67
+!
+hostname YM-FW-ASA-01
+enable password $sha512$5000$abc pbkdf2
+names
+!
+interface GigabitEthernet1/1
+ nameif outside
+ security-level 0
+ ip address 192.0.2.2 255.255.255.0
+!
+object network WEB-01
+ host 10.1.1.10
+object network NET-USERS
+ subnet 10.2.0.0 255.255.0.0
+object service SVC-8443
+ service tcp destination eq 8443
+object-group network WEB-SERVERS
+ network-object object WEB-01
+ network-object host 10.1.1.11
+object-group service WEB-PORTS tcp
+ port-object eq www
+ port-object eq https
+access-list OUTSIDE_IN remark allow web
+access-list OUTSIDE_IN extended permit tcp any object-group WEB-SERVERS eq https log
+access-list OUTSIDE_IN extended permit tcp object NET-USERS object WEB-01 eq 8080 inactive
+access-list OUTSIDE_IN extended permit object SVC-8443 any object WEB-01 log
+access-list OUTSIDE_IN extended deny ip any any log
+access-group OUTSIDE_IN in interface outside
+"""
+
+FORTI_CONFIG = """config system global
+    set hostname "YM-FW-FGT-01"
+    set timezone 55
+end
+config system console
+    set output more
+end
+config system interface
+    edit "port1"
+        set vdom "root"
+        set ip 192.0.2.10 255.255.255.0
+        set allowaccess ping https ssh
+        set type physical
+        set alias "internet"
+    next
+    edit "port2"
+        set vdom "root"
+        set ip 10.30.0.1 255.255.255.0
+        set type physical
+    next
+end
+config firewall address
+    edit "WEB-01"
+        set subnet 10.30.1.10 255.255.255.255
+    next
+end
+config firewall policy
+    edit 1
+        set name "web-in"
+        set srcintf "port1"
+        set dstintf "port2"
+        set action accept
+        set srcaddr "all"
+        set dstaddr "WEB-01"
+        set schedule "always"
+        set service "HTTPS"
+        set logtraffic all
+    next
+end
+"""
+
+
 def _ios(name: str, index: int, peer: str, ip: str, mac: str) -> DeviceSpec:
     ports = [PortSpec(f"GigabitEthernet1/0/{i}") for i in range(1, 5)]
     ports += [PortSpec(f"TenGigabitEthernet1/0/{i}", speed="10G") for i in (1, 2)]
     ports.append(PortSpec("FastEthernet0", kind="mgmt", speed="100M", lldp=False))
     return DeviceSpec(
-        name=name, platform="cisco_ios", role="access", network="device_net",
-        model="WS-C2960X-48TD-L", vendor="cisco", serial=f"FOC2231X{index:03d}", version="15.2(7)E8",
-        mac=mac, index=index, mgmt_ip=ip, ports=ports,
+        name=name,
+        platform="cisco_ios",
+        role="access",
+        network="device_net",
+        model="WS-C2960X-48TD-L",
+        vendor="cisco",
+        serial=f"FOC2231X{index:03d}",
+        version="15.2(7)E8",
+        mac=mac,
+        index=index,
+        mgmt_ip=ip,
+        ports=ports,
         lags={"Port-channel1": ["TenGigabitEthernet1/0/1", "TenGigabitEthernet1/0/2"]},
         config=IOS_CONFIG.format(name=name, peer=peer, ip=ip),
     )
@@ -109,7 +191,36 @@ def _ios(name: str, index: int, peer: str, ip: str, mac: str) -> DeviceSpec:
 def build(seed: int = 2026) -> Fleet:
     a = _ios("LAB-IOS-ACC-01", 1, "LAB-IOS-ACC-02", "10.20.100.61", "70db.9812.3400")
     b = _ios("LAB-IOS-ACC-02", 2, "LAB-IOS-ACC-01", "10.20.100.62", "70db.9812.7700")
-    devices = [a, b]
+    asa = DeviceSpec(
+        name="LAB-FW-ASA-01",
+        platform="cisco_asa",
+        role="firewall",
+        network="base",
+        model="ASA5516-X",
+        vendor="cisco",
+        serial="JAD21230ABC",
+        version="9.12(4)67",
+        mac="00a0.c900.0001",
+        index=3,
+        ports=[PortSpec(f"GigabitEthernet1/{i}") for i in range(1, 9)]
+        + [PortSpec("Management1/1", kind="mgmt")],
+        config=ASA_CONFIG.replace("YM-FW-ASA-01", "LAB-FW-ASA-01"),
+    )
+    fgt = DeviceSpec(
+        name="LAB-FW-FGT-01",
+        platform="fortinet",
+        role="firewall",
+        network="base",
+        model="FortiGate-600E",
+        vendor="fortinet",
+        serial="FG6H0ETB20901234",
+        version="v7.4.3,build2573",
+        mac="00:09:0f:09:00:01",
+        index=4,
+        ports=[PortSpec(f"port{i}") for i in range(1, 9)],
+        config=FORTI_CONFIG.replace("YM-FW-FGT-01", "LAB-FW-FGT-01"),
+    )
+    devices = [a, b, asa, fgt]
     cables = [
         Cable(a.name, "TenGigabitEthernet1/0/1", b.name, "TenGigabitEthernet1/0/1"),
         Cable(a.name, "TenGigabitEthernet1/0/2", b.name, "TenGigabitEthernet1/0/2"),
