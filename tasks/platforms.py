@@ -51,6 +51,13 @@ class SecretRule(_Strict):
 
     name: str
     pattern: str
+    # only inside the section whose top-level (unindented) header matches this regex
+    section: str | None = None
+
+    @field_validator("section")
+    @classmethod
+    def _section(cls, value: str | None) -> str | None:
+        return None if value is None else _compile(value, "section")
 
     @field_validator("pattern")
     @classmethod
@@ -63,13 +70,15 @@ class SecretRule(_Strict):
 
 
 class SecretBlock(_Strict):
-    """A multi-line secret (private keys, certificates with keys): the lines after
-    the line matching `start` up to and including the line matching `end` become one
-    marker line. `start` itself is scrubbed from its `secret` group onwards if it has one."""
+    """A multi-line secret (private keys, public-key blobs): the lines after the line
+    matching `start` up to the line matching `end` become one marker line. `start`
+    itself is cut at its `secret` group if it has one (then no extra marker line);
+    the `end` line is kept when `keep_end`."""
 
     name: str
     start: str
     end: str
+    keep_end: bool = False
 
     @field_validator("start", "end")
     @classmethod

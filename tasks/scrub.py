@@ -62,7 +62,8 @@ def _drop_blank_edges(lines: list[str]) -> list[str]:
 @dataclass(frozen=True)
 class _Compiled:
     secrets: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]
-    blocks: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...]
+    scoped: tuple[tuple[re.Pattern[str], re.Pattern[str], tuple[str, ...]], ...]
+    blocks: tuple[tuple[re.Pattern[str], re.Pattern[str], bool], ...]
     volatile: re.Pattern[str] | None
     errors: re.Pattern[str] | None
     hooks: tuple[Hook, ...]
@@ -78,13 +79,18 @@ def _union(patterns: list[str]) -> re.Pattern[str] | None:
 def _compiled(name: str) -> _Compiled:
     p = load_platform(name)
     secrets = []
+    scoped = []
     for rule in p.secrets:
         rx = re.compile(rule.pattern, re.MULTILINE)
         groups = tuple(g for g in rx.groupindex if g.startswith("secret"))
-        secrets.append((rx, groups))
+        if rule.section is None:
+            secrets.append((rx, groups))
+        else:
+            scoped.append((re.compile(rule.section), rx, groups))
     return _Compiled(
         secrets=tuple(secrets),
-        blocks=tuple((re.compile(b.start), re.compile(b.end)) for b in p.secret_blocks),
+        scoped=tuple(scoped),
+        blocks=tuple((re.compile(b.start), re.compile(b.end), b.keep_end) for b in p.secret_blocks),
         volatile=_union(p.volatile),
         errors=_union(p.errors),
         hooks=tuple(HOOKS[h] for h in p.hooks),
@@ -128,16 +134,34 @@ def mask_secrets(platform: str | Platform, text: str) -> str:
         text = _mask_blocks(text, rules.blocks)
     for rx, groups in rules.secrets:
         text = rx.sub(lambda m, g=groups: _mask(m, g), text)  # type: ignore[misc]
+    if rules.scoped:
+        text = _mask_scoped(text, rules.scoped)
     return text
 
 
-def _mask_blocks(text: str, blocks: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...]) -> str:
+def _mask_scoped(
+    text: str, scoped: tuple[tuple[re.Pattern[str], re.Pattern[str], tuple[str, ...]], ...]
+) -> str:
+    """Rules that apply only inside a section, known by its unindented header line."""
+    lines = text.split("\n")
+    header = ""
+    for i, line in enumerate(lines):
+        if line and not line[0].isspace():
+            header = line
+            continue
+        for section, rx, groups in scoped:
+            if section.search(header):
+                lines[i] = rx.sub(lambda m, g=groups: _mask(m, g), lines[i])  # type: ignore[misc]
+    return "\n".join(lines)
+
+
+def _mask_blocks(text: str, blocks: tuple[tuple[re.Pattern[str], re.Pattern[str], bool], ...]) -> str:
     lines = text.split("\n")
     out: list[str] = []
     i = 0
     while i < len(lines):
         line = lines[i]
-        for start, end in blocks:
+        for start, end, keep_end in blocks:
             m = start.search(line)
             if not m:
                 continue
@@ -150,6 +174,8 @@ def _mask_blocks(text: str, blocks: tuple[tuple[re.Pattern[str], re.Pattern[str]
             j = i if end.search(line, m.start() + 1) else i + 1
             while j < len(lines) and not end.search(lines[j]):
                 j += 1
+            if keep_end and i < j < len(lines):
+                out.append(lines[j])
             i = j + 1
             break
         else:
