@@ -1,0 +1,274 @@
+"""Cisco ASA 9.x (ASA 5516-X firewalls)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from lab.dialects import register
+from lab.dialects.base import CliError, Dialect, Question, Reply, command
+from lab.dialects.common import lab_password
+from lab.render import cisco_asa as r
+
+if TYPE_CHECKING:  # pragma: no cover
+    from lab.session import Session
+
+SUBMODES = {
+    ("object", "network"): "config-network-object",
+    ("object", "service"): "config-service-object",
+    ("object-group", "network"): "config-network-object-group",
+    ("object-group", "service"): "config-service-object-group",
+    ("object-group", "protocol"): "config-protocol-object-group",
+}
+CONFIG_MODES = frozenset({"config", "config-if", *SUBMODES.values()})
+
+
+@register
+class CiscoAsa(Dialect):
+    platform = "cisco_asa"
+    login_mode = "exec"
+    config_modes = CONFIG_MODES
+    paging_commands = ("terminal pager 0",)
+    pager_prompt = "<--- More --->"
+    pager_erase = "\r" + " " * 14 + "\r"
+    comment_char = None  # objects and ACL lines follow each other without "!" lines
+    negate_word = "no"
+    tail_lines = ()
+
+    def login_banner(self, s: Session) -> str:
+        return "Type help or '?' for a list of available commands.\n"
+
+    def prompt(self, s: Session) -> str:
+        name = s.device.name
+        if s.mode == "exec":
+            return name + "> "
+        if s.mode == "enable":
+            return name + "# "
+        return f"{name}({s.mode})# "
+
+    def unknown_text(self, s: Session | None, line: str, pos: int) -> str:
+        if s is not None and line.strip() and pos >= len(line.rstrip()):
+            return "ERROR: % Incomplete command\n"
+        prompt_len = len(self.prompt(s)) if s is not None else 0
+        return " " * (prompt_len + pos) + "^\nERROR: % Invalid input detected at '^' marker.\n"
+
+    def ctrl_z(self, s: Session) -> None:
+        if s.mode in self.config_modes:
+            s.reset()
+            s.enter("enable")
+
+    # -- session -----------------------------------------------------------
+    @command("terminal pager", raw=True)
+    def terminal_pager(self, s: Session, args: list[str]) -> str:
+        value = args[0].strip().removeprefix("lines").strip()
+        s.set_paging(value != "0")
+        return ""
+
+    @command("terminal width", raw=True, modes=tuple(CONFIG_MODES))
+    def terminal_width(self, s: Session, args: list[str]) -> str:
+        return ""
+
+    @command("show curpriv")
+    def show_curpriv(self, s: Session, args: list[str]) -> str:
+        level = 1 if s.mode == "exec" else 15
+        mode = "P_UNPR" if s.mode == "exec" else ("P_PRIV" if s.mode == "enable" else "P_CONF")
+        return f"Username : enable_{level}\nCurrent privilege level : {level}\nCurrent Mode/s : {mode}\n"
+
+    @command("enable", modes=("exec", "enable"))
+    def enable(self, s: Session, args: list[str]) -> str | Reply:
+        if s.mode == "enable":
+            return ""
+
+        def answer(sess: Session, text: str, tries: int = 1) -> str | Reply:
+            if text == lab_password():
+                sess.reset()
+                sess.enter("enable")
+                return ""
+            if tries >= 3:
+                return "Access denied.\n"
+            return Reply(
+                "Invalid password\n",
+                question=Question("Password: ", lambda ss, t: answer(ss, t, tries + 1)),
+            )
+
+        return Reply("", question=Question("Password: ", answer))
+
+    @command("disable", modes=("enable",))
+    def disable(self, s: Session, args: list[str]) -> str:
+        s.reset()
+        return ""
+
+    @command("exit", modes=("exec", "enable"))
+    @command("logout", modes=("exec", "enable"))
+    @command("quit", modes=("exec", "enable"))
+    def logout(self, s: Session, args: list[str]) -> Reply:
+        return Reply("\nLogoff\n\n", close=True)
+
+    # -- show ----------------------------------------------------------------
+    def _written(self, s: Session) -> datetime:
+        if s.device.saved_text is not None and s.device.saved_path.exists():
+            return datetime.fromtimestamp(s.device.saved_path.stat().st_mtime)
+        return s.device.boot_time
+
+    @command("show version", pipe=True)
+    def show_version(self, s: Session, args: list[str]) -> str:
+        return r.show_version(s.device.spec, s.now(), s.device.changed_at, "enable_15")
+
+    @command("show access-list", pipe=True)
+    def show_access_list(self, s: Session, args: list[str]) -> str:
+        text = r.show_access_list(s.device.running_text())
+        if args:
+            keep = [
+                ln for ln in text.splitlines() if ln.split()[1:2] in ([args[0]], [args[0] + ";"])
+            ]
+            if not keep:
+                raise CliError(f"ERROR: access-list <{args[0]}> does not exist\n")
+            return "\n".join(text.splitlines()[:2] + keep) + "\n"
+        return text
+
+    @command("show running-config", pipe=True, running_config=True, modes=("enable", *CONFIG_MODES))
+    def show_run(self, s: Session, args: list[str]) -> str:
+        text = s.device.running_text()
+        if not args or args == ["all"]:
+            return r.running_config(s.device.spec, text, self._written(s), "enable_15")
+        words = [a.lower() for a in args]
+        prefixes: tuple[str, ...]
+        if words[0] in ("object", "object-group"):
+            prefixes = (" ".join(words[:2]) + " ",) if len(words) > 1 else (words[0] + " ",)
+        elif words[0] in ("access-group", "access-list", "interface", "hostname", "names", "route"):
+            prefixes = (
+                (" ".join(args) + " ", " ".join(args)) if len(args) > 1 else (words[0] + " ",)
+            )
+        else:
+            raise CliError(
+                self.unknown_text(
+                    s, "show running-config " + " ".join(args), len("show running-config ")
+                )
+            )
+        return r.running_config_filter(text, prefixes)
+
+    @command("more system:running-config", pipe=True, running_config=True, modes=("enable",))
+    def more_system_running(self, s: Session, args: list[str]) -> str:
+        return r.running_config(
+            s.device.spec, s.device.running_text(), self._written(s), "enable_15"
+        )
+
+    @command("show startup-config", pipe=True, modes=("enable",))
+    def show_startup(self, s: Session, args: list[str]) -> str:
+        return r.running_config(
+            s.device.spec, s.device.startup_text(), self._written(s), "enable_15"
+        )
+
+    @command("show clock")
+    def show_clock(self, s: Session, args: list[str]) -> str:
+        now = s.now()
+        return (
+            f"{now:%H:%M:%S}.{now.microsecond // 1000:03d} UTC {now:%a %b} {now.day} {now.year}\n"
+        )
+
+    @command("show mode")
+    def show_mode(self, s: Session, args: list[str]) -> str:
+        return "Security context mode: single \n"
+
+    # -- save -----------------------------------------------------------------
+    @command("write memory", modes=("enable", *CONFIG_MODES))
+    @command("write", modes=("enable", *CONFIG_MODES))
+    def write_memory(self, s: Session, args: list[str]) -> str:
+        s.device.save()
+        text = r.running_config(
+            s.device.spec, s.device.running_text(), self._written(s), "enable_15"
+        )
+        checksum = text.split("Cryptochecksum:")[1][:32]
+        spaced = " ".join(checksum[i : i + 8] for i in range(0, 32, 8))
+        return f"Building configuration...\nCryptochecksum: {spaced} \n\n{len(text)} bytes copied in 0.110 secs\n[OK]\n"
+
+    # -- configuration ----------------------------------------------------------
+    @command("configure terminal", modes=("enable",))
+    def configure(self, s: Session, args: list[str]) -> str:
+        s.enter("config")
+        return ""
+
+    @command("end", modes=tuple(CONFIG_MODES))
+    def end(self, s: Session, args: list[str]) -> str:
+        s.reset()
+        s.enter("enable")
+        return ""
+
+    @command("exit", modes=tuple(CONFIG_MODES))
+    def exit_config(self, s: Session, args: list[str]) -> str:
+        s.leave()
+        return ""
+
+    @command("hostname", raw=True, modes=("config",))
+    def hostname(self, s: Session, args: list[str]) -> str:
+        raise CliError(
+            "ERROR: Changing the hostname is disabled in the lab (the device name is its identity)\n"
+        )
+
+    def config_line(self, s: Session, line: str) -> str:
+        text = " ".join(line.split())
+        words = text.split()
+        if words[0] == "interface" and len(words) > 1:
+            return self._enter(s, "config-if", "interface " + " ".join(words[1:]))
+        mode = SUBMODES.get(tuple(words[:2]))  # type: ignore[arg-type]
+        if mode is not None and len(words) > 2:
+            return self._enter(s, mode, text)
+        if s.mode != "config" and words[0] in (
+            "access-list",
+            "access-group",
+            "object",
+            "object-group",
+        ):
+            while s.mode != "config" and s.leave():
+                pass
+        if (
+            words[0] == "access-list"
+            and len(words) > 4
+            and words[2] == "line"
+            and words[3].isdigit()
+        ):
+            return self._insert_ace(s, words[1], int(words[3]), " ".join(words[4:]))
+        if words[:2] == ["no", "access-list"] and len(words) > 5 and words[3] == "line":
+            text = "no access-list " + words[2] + " " + " ".join(words[5:])
+        if s.mode == "config" and words[0] in ("access-list", "access-group") and len(words) > 2:
+            return self._top_line(s, text, f"{words[0]} {words[1]} ")
+        return super().config_line(s, text)
+
+    def _top_line(self, s: Session, text: str, like: str) -> str:
+        """A one-line top-level statement, placed after its kin (same ACL first)."""
+        tree = s.device.running
+        if tree.root.find(text) is None:
+            kin = like if tree.sections(like) else like.split()[0] + " "
+            tree.new_section(text, like=kin, separator=None, tail=(": end",))
+        return ""
+
+    def _enter(self, s: Session, mode: str, header: str) -> str:
+        while s.mode != "config" and s.leave():
+            pass
+        s.enter(mode, self.section_for(s, header))
+        return ""
+
+    def _insert_ace(self, s: Session, acl: str, number: int, rest: str) -> str:
+        """`access-list NAME line N ...`: insert before the current N-th entry of NAME."""
+        root = s.device.running.root
+        entries = [n for n in root.children if n.text.startswith(f"access-list {acl} ")]
+        text = f"access-list {acl} {rest}"
+        if not entries or number > len(entries):
+            return super().config_line(s, text)
+        index = root.children.index(entries[number - 1])
+        root.add(text, index=index)
+        return ""
+
+    def line_key(self, text: str) -> str | None:
+        for single in (
+            "description ",
+            "nameif ",
+            "security-level ",
+            "ip address ",
+            "host ",
+            "subnet ",
+            "range ",
+        ):
+            if text.startswith(single):
+                return single
+        return super().line_key(text)
