@@ -1,0 +1,184 @@
+"""Discovery of one device: LLDP neighbours, LAG membership and facts.
+
+    discover_device(task) -> Result(result=DeviceDiscovery)    # Nornir task
+    parse_lags(platform, text) -> dict[lag, tuple[member, ...]]
+    parse_facts(platform, version_text, serial_text) -> {"model", "version", "serial"}
+
+Devices that do not run LLDP (firewalls, IPS, FC switches) are still visited:
+discovery reads their facts, which also proves they are reachable. Their links
+come from the inventory's `declared_links`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from nornir.core.task import Result, Task
+
+from tasks.lldp import LLDP_COMMANDS, _as_list, _ttp, get_neighbors
+from tasks.topology_model import DeviceDiscovery
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PlatformCommands:
+    lags: tuple[str, str] | None = None  # (command, TTP template)
+    lags_fallback: tuple[str, str] | None = None  # (command, regex over the running configuration)
+    version: str | None = None
+    serial: str | None = None
+
+
+COMMANDS: dict[str, PlatformCommands] = {
+    "huawei_vrp": PlatformCommands(
+        lags=("display eth-trunk", "huawei_vrp_display_eth-trunk.ttp"),
+        lags_fallback=("display current-configuration interface", r"^\s*eth-trunk\s+(\d+)"),
+        version="display version",
+        serial="display esn",
+    ),
+    "hp_comware": PlatformCommands(
+        lags=("display link-aggregation verbose", "hp_comware_display_link-aggregation_verbose.ttp"),
+        lags_fallback=("display current-configuration interface", r"^\s*port link-aggregation group\s+(\d+)"),
+        version="display version",
+        serial="display device manuinfo",
+    ),
+    "cisco_ios": PlatformCommands(
+        lags=("show etherchannel summary", "cisco_ios_show_etherchannel_summary.ttp"),
+        lags_fallback=("show running-config", r"^\s*channel-group\s+(\d+)"),
+        version="show version",
+    ),
+    "hillstone_stoneos": PlatformCommands(version="show version"),
+    "fortinet": PlatformCommands(version="get system status"),
+    "cisco_asa": PlatformCommands(version="show version"),
+    "brocade_fos": PlatformCommands(version="version", serial="chassisshow"),
+}
+LAG_PREFIX = {"huawei_vrp": "Eth-Trunk", "hp_comware": "Bridge-Aggregation", "cisco_ios": "Port-channel"}
+
+_CLI_ERROR = re.compile(r"^\s*(\^|Error:|% ?Invalid|% ?Unrecognized|Unrecognized command|Invalid input)", re.M)
+
+
+def parse_lags(platform: str, text: str) -> dict[str, tuple[str, ...]]:
+    """LAG -> member ports from the platform's LAG command (names as printed)."""
+    cmds = COMMANDS.get(platform)
+    if cmds is None or cmds.lags is None:
+        return {}
+    result = _ttp(text, cmds.lags[1])
+    out: dict[str, tuple[str, ...]] = {}
+    for lag in _as_list(result.get("lags") if isinstance(result, dict) else None):
+        name = str(lag.get("lag", "")).strip()
+        if not name:
+            continue
+        if platform == "cisco_ios":
+            members = [re.sub(r"\(.*\)$", "", m) for m in str(lag.get("members", "")).split()]
+        else:
+            members = [re.sub(r"\(R\)$", "", str(m.get("port", ""))) for m in _as_list(lag.get("members"))]
+        out[name] = tuple(dict.fromkeys(m for m in members if m))
+    return out
+
+
+def parse_lags_from_config(platform: str, text: str) -> dict[str, tuple[str, ...]]:
+    """LAG -> members from interface sections of a running configuration (fallback)."""
+    cmds = COMMANDS.get(platform)
+    if cmds is None or cmds.lags_fallback is None:
+        return {}
+    member_re = re.compile(cmds.lags_fallback[1])
+    out: dict[str, list[str]] = {}
+    current = ""
+    for line in text.splitlines():
+        m = re.match(r"^interface\s+(\S+)", line)
+        if m:
+            current = m.group(1)
+            continue
+        if line and not line[0].isspace():
+            current = ""
+        m = member_re.match(line)
+        if m and current:
+            out.setdefault(LAG_PREFIX[platform] + m.group(1), []).append(current)
+    return {lag: tuple(members) for lag, members in out.items()}
+
+
+_VERSION_RES: dict[str, list[tuple[str, str]]] = {
+    "huawei_vrp": [
+        ("version", r"VRP \(R\) software, Version [\d.]+ \((?:\S+ )+?(V\d{3}R\S+)\)"),
+        ("model", r"^(?:HUAWEI|Huawei) (\S+)(?: \w+)? uptime is"),
+    ],
+    "hp_comware": [
+        ("version", r"Software, Version ([\d.]+, (?:Release|Alpha|ESS) \w+)"),
+        ("model", r"^(?:H3C|HPE|HP) (\S+)(?: \w+)? uptime is"),
+    ],
+    "cisco_ios": [
+        ("version", r"Cisco IOS Software.*?, Version ([^,\s]+)"),
+        ("model", r"^Model [Nn]umber\s*:\s*(\S+)"),
+        ("serial", r"^System [Ss]erial [Nn]umber\s*:\s*(\S+)"),
+        ("serial", r"^Processor board ID (\S+)"),
+    ],
+    "cisco_asa": [
+        ("version", r"Adaptive Security Appliance Software Version (\S+)"),
+        ("model", r"^Hardware:\s+([^,\s]+)"),
+        ("serial", r"^Serial Number: (\S+)"),
+    ],
+    "fortinet": [
+        ("version", r"^Version: \S+ (v[^\s]+)"),
+        ("model", r"^Version: (\S+)"),
+        ("serial", r"^Serial-Number: (\S+)"),
+    ],
+    "hillstone_stoneos": [
+        ("version", r"Version\s*[:]?\s*(\d\S+)"),
+        ("model", r"^Product name:\s*(\S+)"),
+        ("serial", r"^S/N:\s*(\S+)"),
+    ],
+    "brocade_fos": [("version", r"Fabric OS:\s+(\S+)")],
+}
+_SERIAL_RES: dict[str, str] = {
+    "huawei_vrp": r"ESN of (?:slot|device|master chassis)[^:]*:\s*(\S+)",
+    "hp_comware": r"DEVICE_SERIAL_NUMBER\s*:\s*(\S+)",
+    "brocade_fos": r"(?:Factory |)Serial Num:\s*(\S+)",
+}
+
+
+def parse_facts(platform: str, version_text: str, serial_text: str = "") -> dict[str, str]:
+    """model, version and serial where the outputs show them (missing keys when not)."""
+    facts: dict[str, str] = {}
+    for key, pattern in _VERSION_RES.get(platform, []):
+        if key in facts:
+            continue
+        m = re.search(pattern, version_text, re.M)
+        if m:
+            facts[key] = m.group(1)
+    if platform in _SERIAL_RES and serial_text:
+        m = re.search(_SERIAL_RES[platform], serial_text, re.M)
+        if m:
+            facts["serial"] = m.group(1)
+    return facts
+
+
+def _send(task: Task, command: str) -> str:
+    conn = task.host.get_connection("netmiko", task.nornir.config)
+    return str(conn.send_command(command, read_timeout=60))
+
+
+def discover_device(task: Task, use_napalm: bool = True) -> Result:
+    """Nornir task: LLDP neighbours, LAGs and facts of one device as a `DeviceDiscovery`."""
+    platform = task.host.platform or ""
+    cmds = COMMANDS.get(platform, PlatformCommands())
+    facts: dict[str, str] = {}
+    if cmds.version:
+        serial_text = _send(task, cmds.serial) if cmds.serial else ""
+        facts = parse_facts(platform, _send(task, cmds.version), serial_text)
+    neighbors: list = []
+    lags: dict[str, tuple[str, ...]] = {}
+    if platform in LLDP_COMMANDS:
+        neighbors = get_neighbors(task, use_napalm=use_napalm).result
+        if cmds.lags:
+            text = _send(task, cmds.lags[0])
+            if _CLI_ERROR.search(text) and cmds.lags_fallback:
+                log.info("%s: %r not understood; LAGs from the configuration", task.host.name, cmds.lags[0])
+                lags = parse_lags_from_config(platform, _send(task, cmds.lags_fallback[0]))
+            else:
+                lags = parse_lags(platform, text)
+    # napalm (Cisco) holds its own SSH session: close it so that threads do not pile up sessions
+    if "napalm" in task.host.connections:
+        task.host.close_connection("napalm")
+    return Result(host=task.host, result=DeviceDiscovery(task.host.name, tuple(neighbors), lags, facts))
