@@ -19,7 +19,7 @@ Nothing here talks to devices, prints or exits; `tasks/drift_check.py` gathers t
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -159,16 +159,29 @@ class CheckResult:
         return self.diff
 
 
-def config_result(host: str, approved: str | None, live: str) -> CheckResult:
+def config_result(
+    host: str, approved: Mapping[str, str] | str | None, live: Mapping[str, str] | str
+) -> CheckResult:
+    """Config check: approved and live are one text, or {suffix: text} per stored file
+    (`cfg`, and `zoning` for the Brocade switches); one diff per file, `cfg` first."""
     if approved is None:
         return CheckResult(
             host, Check.CONFIG, Status.DRIFT, "no approved backup in the repository (never backed up)"
         )
-    d = config_diff(host, approved, live)
-    if not d.changed:
+    before = {"": approved} if isinstance(approved, str) else dict(approved)
+    after = {"": live} if isinstance(live, str) else dict(live)
+    diffs, added, removed = [], 0, 0
+    for suffix in sorted(set(before) | set(after), key=lambda s: (s != "cfg", s)):
+        name = f"{host}.{suffix}" if suffix else host
+        d = config_diff(name, before.get(suffix, ""), after.get(suffix, ""))
+        if d.changed:
+            diffs.append(d.diff)
+            added += d.added
+            removed += d.removed
+    if not diffs:
         return CheckResult(host, Check.CONFIG, Status.CLEAN, "matches the approved backup")
     return CheckResult(
-        host, Check.CONFIG, Status.DRIFT, f"{d.added} line(s) added, {d.removed} removed", diff=d.diff
+        host, Check.CONFIG, Status.DRIFT, f"{added} line(s) added, {removed} removed", diff="".join(diffs)
     )
 
 
@@ -202,13 +215,27 @@ class Adjacency:
     peer_port: str
 
 
-def topology_result(host: str, approved: Iterable[Adjacency], live: Iterable[Adjacency]) -> CheckResult:
-    """Compare one device's adjacencies, port by port: moved, gone and new neighbours."""
+def topology_result(
+    host: str,
+    approved: Iterable[Adjacency],
+    live: Iterable[Adjacency],
+    optional: Iterable[Adjacency] = (),
+) -> CheckResult:
+    """Compare one device's adjacencies, port by port: moved, gone and new neighbours.
+
+    `optional` adjacencies (a link the snapshot saw from one end only) count neither as
+    gone when absent nor as new when present.
+    """
+    skip = set(optional)
     before: dict[str, set[tuple[str, str]]] = {}
     after: dict[str, set[tuple[str, str]]] = {}
     for adj in approved:
+        if adj in skip:
+            continue
         before.setdefault(adj.local_port, set()).add((adj.peer, adj.peer_port))
     for adj in live:
+        if adj in skip:
+            continue
         after.setdefault(adj.local_port, set()).add((adj.peer, adj.peer_port))
     changes: list[str] = []
 
@@ -242,6 +269,7 @@ class DeviceInfo:
     platform: str
     role: str
     network: str
+    model: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,295 @@
+"""`netsteward drift`: does the live network still match what was approved? (issue 7)
+
+    netsteward drift [--offline] [--junit FILE] [--markdown FILE] [--json] [--config --hosts --group --repo]
+    netsteward drift accept HOST... --reason TEXT
+
+Exit codes: 0 nothing drifted, 1 drift, 2 bad input, 3 some devices could not be read.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import typer
+from nornir.core import Nornir
+
+from playbooks.common import ConfigOpt, GroupOpt, HostsOpt, JsonOpt, console, finish, open_nornir, print_json
+from tasks.drift import DeviceInfo, DriftReport
+from tasks.drift_check import DeviceState, Evaluator, build_report
+from tasks.drift_render import render_console, render_junit, render_markdown, report_json
+from tasks.errors import BadInput
+
+log = logging.getLogger(__name__)
+
+HELP = (
+    "Compare the live network with the approved state: configurations against the last "
+    "committed backup, the port policy and firewall intent (new violations only), and LLDP "
+    "against the latest topology snapshot. Exit 0 no drift, 1 drift, 3 devices unreadable. "
+    "`netsteward drift accept HOST... --reason TEXT` approves a drift."
+)
+
+RepoOpt = typer.Option(
+    Path("configs"), "--repo", help="The backup repository (the approved state).", envvar="NETSTEWARD_REPO"
+)
+
+
+def _devices(nr: Nornir) -> list[DeviceInfo]:
+    out = []
+    for host in nr.inventory.hosts.values():
+        out.append(
+            DeviceInfo(
+                host=host.name,
+                platform=host.platform or "",
+                role=str(host.get("role") or ""),
+                network=str(host.get("network") or ""),
+                model=host.get("model"),
+            )
+        )
+    return sorted(out, key=lambda d: d.host)
+
+
+def _find(given: Path | None, default: str, config: Path) -> Path | None:
+    """An explicit file, else `default` in the working directory, else beside the config."""
+    if given is not None:
+        if not given.exists():
+            raise BadInput("file not found", file=str(given))
+        return given
+    for base in (Path.cwd(), config.resolve().parent):
+        if (base / default).exists():
+            return base / default
+    return None
+
+
+def _evaluators(
+    policy: Path | None,
+    intent: Path | None,
+    config: Path,
+    devices: list[DeviceInfo],
+    configs: dict[str, str],
+    as_of: date | None,
+) -> tuple[Evaluator | None, Evaluator | None, list[str]]:
+    from tasks.drift_adapters import load_firewall_evaluator, load_port_evaluator
+
+    notes: list[str] = []
+    port_eval = fw_eval = None
+    policy_path = _find(policy, "policy/ports.yaml", config)
+    if policy_path is None:
+        notes.append("port policy not checked: no policy/ports.yaml (give --policy)")
+    else:
+        port_eval = load_port_evaluator(policy_path, devices, configs)
+    intent_path = _find(intent, "policy/firewall_intent.yaml", config)
+    if intent_path is None:
+        notes.append("firewall not checked: no policy/firewall_intent.yaml (give --intent)")
+    else:
+        try:
+            fw_eval = load_firewall_evaluator(intent_path, as_of)
+        except ModuleNotFoundError as exc:  # the firewall audit has not been installed
+            notes.append(f"firewall not checked: {exc}")
+    return port_eval, fw_eval, notes
+
+
+def run_check(
+    nr: Nornir,
+    *,
+    repo: Path,
+    config: Path,
+    offline: bool,
+    baseline: str | None = None,
+    policy: Path | None = None,
+    intent: Path | None = None,
+    as_of: date | None = None,
+) -> DriftReport:
+    from tasks.drift_adapters import live_adjacencies, snapshot_view
+    from tasks.drift_state import default_baseline, read_state
+
+    devices = _devices(nr)
+    names = {d.host for d in devices}
+    platforms = {d.host: d.platform for d in devices}
+    checked_at = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    notes: list[str] = []
+
+    if offline:
+        current = read_state(repo, "HEAD", names)
+        approved = read_state(repo, baseline or default_baseline(repo), names)
+        unreadable = {
+            h: f"no backup in the repository at {current.label}" for h in names if h not in current.files
+        }
+        cur = snapshot_view(current.snapshot_text, current.snapshot_name or "") if current.snapshot_text else None
+        live = {
+            h: DeviceState(
+                config=files.get("cfg"),
+                files=files,
+                neighbors=(
+                    cur.adjacencies.get(h, ()) + cur.one_sided.get(h, ()) if cur is not None else None
+                ),
+            )
+            for h, files in current.files.items()
+        }
+        live_label = current.label
+    else:
+        from tasks.drift_collect import LiveRead, read_live
+
+        approved = read_state(repo, "HEAD", names)
+        agg = nr.run(task=read_live, name="drift read", raise_on_error=False)
+        live, unreadable = {}, {}
+        for host, multi in agg.items():
+            if multi.failed:
+                unreadable[host] = _reason(multi[0].exception) if multi else "failed"
+                continue
+            read = multi[0].result
+            assert isinstance(read, LiveRead)
+            neighbors = (
+                live_adjacencies(platforms[host], read.neighbors, platforms) if read.neighbors is not None else None
+            )
+            live[host] = DeviceState(config=read.files.get("cfg"), files=read.files, neighbors=neighbors)
+        live_label = "devices"
+
+    snap = snapshot_view(approved.snapshot_text, approved.snapshot_name or "") if approved.snapshot_text else None
+    if snap is None:
+        notes.append("topology not checked: no topology snapshot in the backup repository")
+    else:
+        notes.append(f"topology compared with {approved.snapshot_name}")
+    approved_states: dict[str, DeviceState] = {}
+    for d in devices:
+        files = approved.files.get(d.host)
+        if snap is not None:
+            neighbors = snap.adjacencies.get(d.host)
+            if neighbors is None and d.host not in snap.adjacencies and d.host in live:
+                neighbors = ()  # a device the snapshot does not know: every neighbour is new
+            optional = snap.one_sided.get(d.host, ())
+        else:  # no snapshot: judge the approved config on today's cabling
+            neighbors = live[d.host].neighbors if d.host in live else None
+            optional = ()
+        approved_states[d.host] = DeviceState(
+            config=files.get("cfg") if files else None, files=files, neighbors=neighbors,
+            optional_neighbors=optional,
+        )
+    configs = {h: s.config for h, s in live.items() if s.config}
+    port_eval, fw_eval, more = _evaluators(policy, intent, config, devices, configs, as_of)
+    notes += more
+    return build_report(
+        devices,
+        live,
+        unreadable,
+        approved_states,
+        port_policy=port_eval,
+        firewall=fw_eval,
+        topology=snap is not None,
+        offline=offline,
+        approved_label=f"backup {approved.label}",
+        live_label=live_label,
+        checked_at=checked_at,
+        notes=notes,
+    )
+
+
+def _reason(exc: BaseException | None) -> str:
+    """One line saying why a device could not be read (never a traceback, never a secret)."""
+    if exc is None:
+        return "failed"
+    try:
+        from tasks.backup import classify_failure  # the backup's reasons, when it offers them
+
+        return str(classify_failure(exc))
+    except (ImportError, AttributeError):
+        pass
+    name = type(exc).__name__
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    if "Authentication" in name:
+        return "authentication failed"
+    if isinstance(exc, ConnectionRefusedError) or "refused" in text.lower():
+        return "connection refused"
+    if "Timeout" in name or "timed out" in text.lower():
+        return f"timeout ({text[:120]})" if text else "timeout"
+    return f"{name}: {text[:160]}" if text else name
+
+
+def _write(path: Path | None, text: str) -> None:
+    if path is None:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def register(main_app: typer.Typer) -> None:
+    drift_app = typer.Typer(help=HELP, no_args_is_help=False)
+
+    @drift_app.callback(invoke_without_command=True)
+    def drift(
+        ctx: typer.Context,
+        offline: bool = typer.Option(
+            False, "--offline", help="No device contact: the committed backups at HEAD against --baseline."
+        ),
+        junit: Path | None = typer.Option(None, "--junit", help="Write JUnit XML here (one case per device and check)."),
+        markdown: Path | None = typer.Option(None, "--markdown", help="Write a Markdown summary here (CI job summary)."),
+        json_out: bool = JsonOpt,
+        config: Path = ConfigOpt,
+        hosts: str | None = HostsOpt,
+        group: str | None = GroupOpt,
+        repo: Path = RepoOpt,
+        baseline: str | None = typer.Option(
+            None, "--baseline", help="--offline: the approved revision (default: the commit before HEAD)."
+        ),
+        policy: Path | None = typer.Option(None, "--policy", help="Port policy file (default policy/ports.yaml)."),
+        intent: Path | None = typer.Option(
+            None, "--intent", help="Firewall intent file (default policy/firewall_intent.yaml)."
+        ),
+        as_of: str | None = typer.Option(None, "--as-of", help="Date for rule expiry checks (YYYY-MM-DD)."),
+    ) -> None:
+        if ctx.invoked_subcommand is not None:
+            return
+        when = None
+        if as_of:
+            try:
+                when = date.fromisoformat(as_of)
+            except ValueError:
+                raise BadInput(f"not a date {as_of!r} (YYYY-MM-DD)", field="--as-of") from None
+        nr = open_nornir(config, hosts, group, need_credentials=not offline)
+        if not nr.inventory.hosts:
+            raise BadInput("no host matches the selection", field="--hosts/--group")
+        report = run_check(
+            nr, repo=repo, config=config, offline=offline, baseline=baseline, policy=policy, intent=intent, as_of=when
+        )
+        _write(junit, render_junit(report))
+        _write(markdown, render_markdown(report))
+        if json_out:
+            print_json(report_json(report))
+        else:
+            console.print(render_console(report), end="", markup=False, highlight=False)
+        finish(report.exit_code)
+
+    @drift_app.command("accept", help="Approve the drift of HOST...: take a fresh backup and commit it with the reason.")
+    def accept(
+        hosts: list[str] = typer.Argument(..., help="Devices whose live state becomes the approved state."),
+        reason: str = typer.Option(..., "--reason", help="Why this drift is approved (goes into the commit)."),
+        config: Path = ConfigOpt,
+        repo: Path = RepoOpt,
+        json_out: bool = JsonOpt,
+    ) -> None:
+        from tasks.drift_accept import accept_drift
+
+        if not reason.strip():
+            raise BadInput("an empty reason approves nothing", field="--reason")
+        nr = open_nornir(config)
+        unknown = sorted(set(hosts) - set(nr.inventory.hosts))
+        if unknown:
+            raise BadInput(f"not in the inventory: {', '.join(unknown)}", field="HOST")
+        nr = nr.filter(filter_func=lambda h: h.name in set(hosts))
+        outcome = accept_drift(nr, repo=repo, reason=reason.strip())
+        if json_out:
+            print_json(outcome)
+        else:
+            for host in outcome.accepted:
+                console.print(f"accepted {host}", markup=False)
+            for host, why in outcome.failed.items():
+                console.print(f"FAILED {host}: {why}", markup=False)
+            console.print(
+                f"commit {outcome.commit[:12]}: {outcome.message}" if outcome.commit else "nothing to commit: "
+                "the approved state already matches",
+                markup=False,
+            )
+        finish(3 if outcome.failed else 0)
+
+    main_app.add_typer(drift_app, name="drift")

@@ -1,0 +1,154 @@
+"""Drift assembly over the real parts: port policy (tasks/normalize), topology snapshot model
+(tasks/topology_model), the backup repository read at a revision (tasks/drift_state).
+
+Inputs are the normalize golden case tests/golden/huawei_vrp/normalize_access.* (its
+planted deviations are the approved state's known violations).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import git
+import pytest
+import yaml
+
+from tasks.drift import Adjacency, Check, DeviceInfo, Status
+from tasks.drift_adapters import load_port_evaluator, snapshot_view
+from tasks.drift_check import DeviceState, build_report
+from tasks.drift_state import default_baseline, read_state
+from tasks.lldp import Neighbor
+from tasks.topology_model import DeviceDiscovery, InventoryNode, build_snapshot, dump_snapshot
+
+ROOT = Path(__file__).resolve().parents[2]
+CASE = ROOT / "tests" / "golden" / "huawei_vrp" / "normalize_access"
+POLICY = ROOT / "policy" / "ports.yaml"
+
+
+@pytest.fixture(scope="module")
+def case() -> dict:
+    data = yaml.safe_load(CASE.with_suffix(".input.yaml").read_text())
+    d = data["device"]
+    dev = DeviceInfo(d["host"], d["platform"], d["role"], d["network"], d.get("model"))
+    links = tuple(Adjacency(x["local_port"], x["peer"], x["peer_port"]) for x in data["links"])
+    return {"dev": dev, "links": links, "config": CASE.with_suffix(".raw").read_text(), "peers": data["peers"]}
+
+
+def _devices(case: dict) -> list[DeviceInfo]:
+    peers = [DeviceInfo(h, p, "aggregation" if "AGG" in h else "access", "base") for h, p in case["peers"]["platforms"].items()]
+    return [case["dev"], *peers]
+
+
+def test_unchanged_device_is_clean_and_keeps_known_violations(case: dict) -> None:
+    dev = case["dev"]
+    evaluate = load_port_evaluator(POLICY, _devices(case), {dev.host: case["config"]})
+    state = DeviceState(config=case["config"], neighbors=case["links"])
+    report = build_report([dev], {dev.host: state}, {}, {dev.host: state}, port_policy=evaluate, topology=False)
+    assert report.exit_code == 0
+    port = next(r for r in report.results if r.check is Check.PORT_POLICY)
+    assert port.status is Status.CLEAN
+    kinds = {(v.subject, v.kind) for v in port.known}
+    assert ("GigabitEthernet0/0/2", "edge_without_loop_protection") in kinds
+
+
+def test_loop_protection_removed_by_hand_is_a_new_violation(case: dict) -> None:
+    dev = case["dev"]
+    approved = case["config"]
+    block = "interface GigabitEthernet0/0/1\n port link-type access\n port default vlan 10\n stp edged-port enable\n loopback-detect enable\n"
+    assert block in approved
+    live = approved.replace(block, block.replace(" loopback-detect enable\n", ""))
+    evaluate = load_port_evaluator(POLICY, _devices(case), {dev.host: live})
+    report = build_report(
+        [dev],
+        {dev.host: DeviceState(config=live, neighbors=case["links"])},
+        {},
+        {dev.host: DeviceState(config=approved, neighbors=case["links"])},
+        port_policy=evaluate,
+        topology=False,
+    )
+    assert report.exit_code == 1
+    by_check = {r.check: r for r in report.results}
+    assert [(v.subject, v.kind) for v in by_check[Check.PORT_POLICY].new] == [
+        ("GigabitEthernet0/0/1", "edge_without_loop_protection")
+    ]
+    assert by_check[Check.PORT_POLICY].known  # the planted ones stay known
+    assert by_check[Check.CONFIG].diff.count("\n-") == 1 and "- loopback-detect enable" in by_check[Check.CONFIG].diff
+
+
+def _nb(local: str, peer: str, port: str) -> Neighbor:
+    return Neighbor(local_interface=local, neighbor_name=peer, neighbor_port_id=port, port_id_type="Interface name")
+
+
+INV = [
+    InventoryNode("A", platform="huawei_vrp", role="access", network="base"),
+    InventoryNode("B", platform="huawei_vrp", role="aggregation", network="base"),
+    InventoryNode("C", platform="huawei_vrp", role="aggregation", network="base"),
+]
+
+
+def _snapshot_text() -> str:
+    devices = [
+        DeviceDiscovery("A", (_nb("XGE0/0/1", "B", "XGE0/0/10"), _nb("GE0/0/9", "C", "GE0/0/9"))),
+        DeviceDiscovery("B", (_nb("XGE0/0/10", "A", "XGE0/0/1"),)),
+        DeviceDiscovery("C", ()),  # C does not see the A-C cable: one-sided
+    ]
+    return dump_snapshot(build_snapshot(devices, INV, "2026-11-01"))
+
+
+def test_snapshot_view_splits_one_sided_links() -> None:
+    view = snapshot_view(_snapshot_text())
+    assert view.adjacencies["A"] == (Adjacency("XGigabitEthernet0/0/1", "B", "XGigabitEthernet0/0/10"),)
+    assert view.one_sided["C"] == (Adjacency("GigabitEthernet0/0/9", "A", "GigabitEthernet0/0/9"),)
+    assert view.adjacencies["C"] == ()
+
+
+def test_relinked_cable_is_topology_drift_on_both_devices_only() -> None:
+    view = snapshot_view(_snapshot_text())
+    devs = [DeviceInfo(n.name, n.platform, n.role, n.network) for n in INV]
+
+    def st(host: str, adj: tuple[Adjacency, ...], optional: tuple[Adjacency, ...] = ()) -> DeviceState:
+        return DeviceState(config="x\n", neighbors=adj, optional_neighbors=optional)
+
+    approved = {h: st(h, view.adjacencies[h], view.one_sided.get(h, ())) for h in ("A", "B", "C")}
+    # A's uplink moved from B XGE0/0/10 to C XGE0/0/11; C still does not see A's GE0/0/9
+    live = {
+        "A": st("A", (Adjacency("XGigabitEthernet0/0/1", "C", "XGigabitEthernet0/0/11"),
+                      Adjacency("GigabitEthernet0/0/9", "C", "GigabitEthernet0/0/9"))),
+        "B": st("B", ()),
+        "C": st("C", (Adjacency("XGigabitEthernet0/0/11", "A", "XGigabitEthernet0/0/1"),)),
+    }
+    report = build_report(devs, live, {}, approved)
+    drift = {(r.host, r.check) for r in report.drifted}
+    assert drift == {("A", Check.TOPOLOGY), ("B", Check.TOPOLOGY), ("C", Check.TOPOLOGY)}
+    a = next(r for r in report.drifted if r.host == "A")
+    assert a.diff == "~ XGigabitEthernet0/0/1: B XGigabitEthernet0/0/10 -> C XGigabitEthernet0/0/11\n"
+
+
+def test_device_not_read_is_never_clean() -> None:
+    devs = [DeviceInfo(n.name, n.platform, n.role, n.network) for n in INV]
+    state = DeviceState(config="x\n", neighbors=())
+    report = build_report(devs, {"A": state, "B": state}, {"B": "connection refused"}, {"A": state, "B": state})
+    assert report.exit_code == 3
+    assert report.unreadable == {"B": "connection refused", "C": "not read"}
+    assert all(r.status is Status.UNREADABLE for r in report.results if r.host in ("B", "C"))
+
+
+def test_read_state_at_revisions(tmp_path: Path) -> None:
+    repo = git.Repo.init(tmp_path)
+    (tmp_path / "base" / "access").mkdir(parents=True)
+    (tmp_path / "topology").mkdir()
+    cfg = tmp_path / "base" / "access" / "A.cfg"
+    cfg.write_text("sysname A\n")
+    (tmp_path / "topology" / "2026-10-01.json").write_text(_snapshot_text())
+    repo.index.add(["base/access/A.cfg", "topology/2026-10-01.json"])
+    first = repo.index.commit("backup 1")
+    cfg.write_text("sysname A\ninfo-center enable\n")
+    (tmp_path / "topology" / "2026-11-01.json").write_text(_snapshot_text())
+    repo.index.add(["base/access/A.cfg", "topology/2026-11-01.json"])
+    repo.index.commit("backup 2")
+    head = read_state(tmp_path)
+    assert head.files == {"A": {"cfg": "sysname A\ninfo-center enable\n"}}
+    assert head.snapshot_name == "topology/2026-11-01.json"
+    assert default_baseline(tmp_path) == first.hexsha
+    old = read_state(tmp_path, default_baseline(tmp_path), hosts={"A"})
+    assert old.files["A"]["cfg"] == "sysname A\n" and old.snapshot_name == "topology/2026-10-01.json"
