@@ -1,0 +1,238 @@
+"""FortiOS 7.x (FortiGate firewalls).
+
+Configuration edits go into a working copy of the configuration (`config ...`,
+`edit`, `set`, `unset`, `append`, `delete`, `move`, `next`); the outermost
+`end` commits it to the running configuration and, as FortiOS does, saves it
+at once (there is no separate save: netmiko's `save_config` is not
+implemented for this platform).  `abort` drops the working copy.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import TYPE_CHECKING
+
+from lab.dialects import register
+from lab.dialects.base import CliError, Dialect, Reply, command
+from lab.dialects.common import replace_running
+from lab.render import fortinet as r
+from lab.render.common import stable_int
+
+if TYPE_CHECKING:  # pragma: no cover
+    from lab.session import Session
+
+TOP_PATH_WORDS = {
+    "firewall",
+    "system",
+    "router",
+    "user",
+    "log",
+    "vpn",
+    "webfilter",
+    "antivirus",
+    "ips",
+    "application",
+}
+
+
+def parse_error(word: str) -> CliError:
+    return CliError(f"command parse error before '{word}'\nCommand fail. Return code -61\n")
+
+
+@register
+class Fortinet(Dialect):
+    platform = "fortinet"
+    login_mode = "top"
+    config_modes = frozenset({"cfg"})
+    paging_commands = ()
+    pager_prompt = "--More-- "
+    pager_erase = "\r         \r"
+    comment_char = None
+    negate_word = "unset"
+    tail_lines = ()
+    pipe_words = ("grep",)
+
+    # -- session ---------------------------------------------------------------
+    def _root(self, s: Session) -> r.Block:
+        return r.parse(s.device.running_text())
+
+    def login_banner(self, s: Session) -> str:
+        s.set_paging(r.console_output(self._root(s)) == "more")
+        return ""
+
+    def prompt(self, s: Session) -> str:
+        name = (
+            r.hostname(s.device.spec, self._root(s))
+            if "fgt_host" not in s.data
+            else s.data["fgt_host"]
+        )
+        s.data["fgt_host"] = name
+        stack: list[r.Block] = s.data.get("fgt_stack", [])
+        if not stack:
+            return f"{name} # "
+        last = stack[-1]
+        label = r.unquote(last.name) if last.kind == "edit" else last.name.split()[-1]
+        return f"{name} ({label}) # "
+
+    def unknown_text(self, s: Session | None, line: str, pos: int) -> str:
+        return "Unknown action 0\nCommand fail. Return code -1\n"
+
+    def apply_pipe(self, text: str, filters: list[tuple[str, str]]) -> str:
+        lines = text.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        for _kind, spec in filters:
+            words = spec.split()
+            flags = {w for w in words if w.startswith("-")}
+            pattern = " ".join(w for w in words if not w.startswith("-"))
+            rx = re.compile(pattern, re.I if "-i" in flags else 0)
+            lines = [ln for ln in lines if bool(rx.search(ln)) != ("-v" in flags)]
+        return "\n".join(lines) + ("\n" if lines else "")
+
+    # -- top-level commands -------------------------------------------------------
+    @command("get system status", pipe=True, modes=("top",))
+    def get_status(self, s: Session, args: list[str]) -> str:
+        return r.get_system_status(s.device.spec, self._root(s), s.now())
+
+    @command("get system console", pipe=True, modes=("top",))
+    def get_console(self, s: Session, args: list[str]) -> str:
+        return r.get_system_console(self._root(s))
+
+    @command("get system interface", pipe=True, modes=("top",))
+    def get_interface(self, s: Session, args: list[str]) -> str:
+        if args and args[0] != "physical":
+            raise parse_error(args[0])
+        return r.get_system_interface(self._root(s))
+
+    @command("show full-configuration", pipe=True, running_config=True)
+    def show_full(self, s: Session, args: list[str]) -> str:
+        return self.show(s, args)
+
+    @command("show", pipe=True, running_config=True)
+    def show(self, s: Session, args: list[str]) -> str:
+        stack: list[r.Block] = s.data.get("fgt_stack", [])
+        if stack:
+            return "\n".join(r.render_block(stack[-1])) + "\n"
+        root = self._root(s)
+        text = s.device.running_text()
+        if args:
+            block = r.find_path(root, " ".join(args))
+            if block is None:
+                raise parse_error(args[-1])
+            return "\n".join(r.render_block(block)) + "\n"
+        return r.show(s.device.spec, root, stable_int(text, modulo=10**6))
+
+    @command("exit", modes=("top",))
+    def logout(self, s: Session, args: list[str]) -> Reply:
+        return Reply("", close=True)
+
+    @command("config", raw=True, modes=("top",))
+    def config(self, s: Session, args: list[str]) -> str:
+        path = " ".join(args[0].split())
+        root = self._root(s)
+        block = r.find_path(root, path)
+        if block is None:
+            words = path.split()
+            if len(words) < 2 or words[0] not in TOP_PATH_WORDS:
+                raise parse_error(words[-1] if words else "config")
+            block = r.Block("config", path)
+            root.items.append(block)
+        s.data["fgt_root"] = root
+        s.data["fgt_stack"] = [block]
+        s.enter("cfg")
+        return ""
+
+    @command("execute", raw=True, modes=("top",))
+    def execute(self, s: Session, args: list[str]) -> str:
+        raise parse_error(args[0].split()[0] if args[0] else "execute")
+
+    # -- inside `config` ------------------------------------------------------------
+    def config_line(self, s: Session, line: str) -> str:
+        stack: list[r.Block] = s.data["fgt_stack"]
+        root: r.Block = s.data["fgt_root"]
+        text = line.strip()
+        word, _, rest = text.partition(" ")
+        rest = rest.strip()
+        current = stack[-1]
+        if word == "config" and rest:
+            if current.kind != "edit" and current.is_table():
+                raise parse_error(rest.split()[0])
+            block = current.child("config", rest)
+            if block is None:
+                block = r.Block("config", rest)
+                current.items.append(block)
+            stack.append(block)
+        elif word == "edit" and rest and current.kind == "config":
+            name = rest if rest.isdigit() or rest.startswith('"') else f'"{rest}"'
+            entry = current.child("edit", name)
+            if entry is None:
+                entry = r.Block("edit", name)
+                current.items.append(entry)
+            stack.append(entry)
+        elif word == "set" and rest:
+            key, _, value = rest.partition(" ")
+            current.set(key, value.strip())
+        elif word == "unset" and rest:
+            current.unset(rest.split()[0])
+        elif word == "append" and rest:
+            key, _, value = rest.partition(" ")
+            old = current.get(key)
+            raw = next(
+                (i for i in current.items if isinstance(i, str) and i.split()[:2] == ["set", key]),
+                None,
+            )
+            current.set(
+                key,
+                (raw.split(None, 2)[2] + " " if old is not None and raw else "") + value.strip(),
+            )
+        elif word == "delete" and rest and current.kind == "config":
+            entry = current.child("edit", rest)
+            if entry is None:
+                raise CliError(
+                    f"entry not found in datasource\nvalue parse error before '{rest}'\nCommand fail. Return code -3\n"
+                )
+            current.items.remove(entry)
+        elif word == "move" and current.kind == "config":
+            self._move(current, rest.split())
+        elif word == "next":
+            if current.kind == "edit":
+                stack.pop()
+        elif word == "end":
+            while stack and stack[-1].kind == "edit":
+                stack.pop()
+            if stack:
+                stack.pop()
+            while stack and stack[-1].kind == "edit":
+                stack.pop()
+            if not stack:
+                self._commit(s, root)
+        elif word == "abort":
+            s.data.pop("fgt_stack", None)
+            s.data.pop("fgt_root", None)
+            s.reset()
+        else:
+            raise parse_error(word)
+        return ""
+
+    def _move(self, table: r.Block, words: list[str]) -> None:
+        if len(words) != 3 or words[1] not in ("before", "after"):
+            raise parse_error(words[-1] if words else "move")
+        entry, anchor = table.child("edit", words[0]), table.child("edit", words[2])
+        if entry is None or anchor is None:
+            raise CliError("entry not found in datasource\nCommand fail. Return code -3\n")
+        table.items.remove(entry)
+        index = table.items.index(anchor) + (1 if words[1] == "after" else 0)
+        table.items.insert(index, entry)
+
+    def _commit(self, s: Session, root: r.Block) -> None:
+        header = "".join(
+            line + "\n" for line in s.device.running_text().splitlines() if line.startswith("#")
+        )
+        replace_running(s, header + r.render(root))
+        s.device.save()  # FortiOS writes committed changes to flash at once
+        s.data.pop("fgt_stack", None)
+        s.data.pop("fgt_root", None)
+        s.data.pop("fgt_host", None)
+        s.set_paging(r.console_output(copy.deepcopy(root)) == "more")
+        s.reset()
