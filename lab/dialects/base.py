@@ -97,6 +97,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -195,6 +196,7 @@ class Dialect:
     negate_word: str = "undo"
     tail_lines: tuple[str, ...] = ("return",)
     pipe_words: tuple[str, ...] = ("include", "exclude", "begin")
+    exclude_commands: frozenset[str] = frozenset()  # inherited handler names this dialect lacks
 
     _commands: list[CommandSpec]
 
@@ -206,7 +208,7 @@ class Dialect:
             for value in vars(klass).values():
                 for spec in getattr(value, "_lab_commands", []):
                     key = (spec.words, spec.modes)
-                    if key not in seen:
+                    if key not in seen and spec.method not in cls.exclude_commands:
                         seen.add(key)
                         specs.append(spec)
         # longest keyword sequence first; stable otherwise
@@ -221,6 +223,10 @@ class Dialect:
 
     def prompt(self, s: Session) -> str:
         raise NotImplementedError
+
+    def ctrl_z(self, s: Session) -> None:
+        """Ctrl-Z: back to the login mode (VRP/Comware user view, IOS privileged exec)."""
+        s.reset()
 
     # -- dispatch --------------------------------------------------------
     def match(self, s: Session, line: str) -> Match | int:
@@ -363,3 +369,116 @@ class Dialect:
             if child.text.startswith("description "):
                 return child.text[len("description ") :]
         return ""
+
+    # -- interface names -------------------------------------------------
+    # (full type name, short name used in brief tables, extra aliases), most preferred first
+    interface_types: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+    logical_types: frozenset[str] = frozenset()  # created on demand (LAG, VLAN interface, loopback)
+
+    _IFNAME = re.compile(r"^([A-Za-z][A-Za-z-]*?)\s*(\d[\d/:.]*)$")
+
+    def resolve_interface(self, s: Session, text: str) -> str | None:
+        """Full interface name for `GE0/0/1`, `gi 0/0/1`, `gigabitethernet0/0/1`; None if unknown type."""
+        m = self._IFNAME.match(text.strip())
+        if not m:
+            return None
+        typed, number = m.group(1).lower(), m.group(2)
+        for full, short, aliases in self.interface_types:
+            if typed == short.lower() or typed in (a.lower() for a in aliases):
+                return full + number
+        for full, _short, _aliases in self.interface_types:
+            if full.lower().startswith(typed):
+                return full + number
+        return None
+
+    def short_interface(self, name: str) -> str:
+        for full, short, _aliases in self.interface_types:
+            if name.startswith(full):
+                return short + name[len(full) :]
+        return name
+
+    def interface_exists(self, s: Session, name: str) -> bool:
+        spec = s.device.spec
+        if any(p.name == name for p in spec.ports):
+            return True
+        if s.device.running.section(f"interface {name}") is not None:
+            return True
+        return not spec.ports  # a spec without a port list accepts any port
+
+
+def fmt_mac(mac: str, style: str = "huawei") -> str:
+    """`aa:bb:cc:dd:ee:ff` (any separators) as `aabb-ccdd-eeff` (huawei/h3c) or `aabb.ccdd.eeff` (cisco)."""
+    digits = re.sub(r"[^0-9a-fA-F]", "", mac).lower().rjust(12, "0")[:12]
+    sep = "." if style == "cisco" else "-"
+    return sep.join(digits[i : i + 4] for i in range(0, 12, 4))
+
+
+def mac_plus(mac: str, n: int) -> str:
+    """The base MAC plus n (per-port MACs), colon form."""
+    digits = re.sub(r"[^0-9a-fA-F]", "", mac).rjust(12, "0")[:12]
+    value = (int(digits, 16) + n) & 0xFFFFFFFFFFFF
+    h = f"{value:012x}"
+    return ":".join(h[i : i + 2] for i in range(0, 12, 2))
+
+
+def vrp_family(model: str) -> str:
+    m = re.match(r"[A-Za-z]+\d+", model)
+    return m.group(0) if m else model
+
+
+def vrp_version_line(spec: Any) -> str:
+    """`VRP (R) software, Version 5.170 (S5735 V200R019C10SPC500)` from a spec."""
+    version = spec.version
+    if version.startswith("VRP"):
+        return version
+    vrp = "8.180" if version.startswith("V8") else "5.170"
+    return f"VRP (R) software, Version {vrp} ({vrp_family(spec.model)} {version})"
+
+
+def comware_version(spec: Any) -> tuple[str, str]:
+    """('7.1.070', '6635P07') from a version string like '7.1.070, Release 6635P07'."""
+    m = re.search(r"(\d+\.\d+\.\d+)\D+(\w+)", spec.version)
+    if m:
+        return m.group(1), m.group(2)
+    return "7.1.070", spec.version or "6635P07"
+
+
+def lldp_system_description(peer: Any) -> list[str]:
+    """The LLDP system description a peer sends (one entry per line), by vendor."""
+    if peer.platform == "huawei_vrp":
+        year = "2022"
+        kind = "Router" if peer.model.startswith("AR") else "Switch"
+        return [
+            f"Huawei {kind} {peer.model}",
+            "Huawei Versatile Routing Platform Software",
+            vrp_version_line(peer),
+            f"Copyright (C) 2000-{year} HUAWEI TECH Co., Ltd.",
+        ]
+    if peer.platform == "hp_comware":
+        ver, rel = comware_version(peer)
+        return [
+            f"H3C Comware Platform Software, Software Version {ver}, Release {rel}",
+            f"H3C {peer.model}",
+            "Copyright (c) 2004-2022 New H3C Technologies Co., Ltd. All rights reserved.",
+        ]
+    if peer.platform == "cisco_ios":
+        return [
+            f"Cisco IOS Software, C2960X Software (C2960X-UNIVERSALK9-M), Version {peer.version}, RELEASE SOFTWARE (fc1)",
+            "Technical Support: http://www.cisco.com/techsupport",
+            "Copyright (c) 1986-2023 by Cisco Systems, Inc.",
+        ]
+    return [f"{peer.vendor} {peer.model} {peer.version}".strip()]
+
+
+def uptime_parts(boot: datetime, now: datetime) -> tuple[int, int, int, int]:
+    """(weeks, days, hours, minutes) between boot and now."""
+    minutes = max(0, int((now - boot).total_seconds() // 60))
+    hours, minute = divmod(minutes, 60)
+    days, hour = divmod(hours, 24)
+    weeks, day = divmod(days, 7)
+    return weeks, day, hour, minute
+
+
+def plural(n: int, word: str, zero_plural: bool = False) -> str:
+    """VRP style: '0 week', '1 day', '2 hours' (zero_plural: Comware '0 weeks')."""
+    return f"{n} {word}{'s' if n > 1 or (n == 0 and zero_plural) else ''}"

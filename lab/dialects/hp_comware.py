@@ -1,0 +1,362 @@
+"""H3C Comware 7.1 (S6520X aggregation, S5130 access): VRP's views with Comware texts.
+
+Formats follow ../shared/corpus/ntc-templates/hp_comware and the recorded
+session ../shared/corpus/oxidized-simulations/h3c_5130-48G_7.1.070_simulation.yaml.
+"""
+
+from __future__ import annotations
+
+import zlib
+from typing import TYPE_CHECKING
+
+from lab.dialects import register
+from lab.dialects.base import (
+    CliError,
+    Question,
+    Reply,
+    command,
+    comware_version,
+    fmt_mac,
+    lldp_system_description,
+    plural,
+    uptime_parts,
+)
+from lab.dialects.huawei_vrp import HuaweiVrp
+
+if TYPE_CHECKING:  # pragma: no cover
+    from lab.session import Session
+
+BANNER = (
+    "******************************************************************************\n"
+    "* Copyright (c) 2004-2022 New H3C Technologies Co., Ltd. All rights reserved.*\n"
+    "* Without the owner's prior written consent,                                 *\n"
+    "* no decompiling or reverse-engineering shall be allowed.                    *\n"
+    "******************************************************************************\n"
+    "\n"
+)
+
+
+@register
+class HpComware(HuaweiVrp):
+    platform = "hp_comware"
+    paging_commands = ("screen-length disable",)
+    pager_prompt = "---- More ----"
+    pager_erase = "\x1b[16D                \x1b[16D"
+    interface_types = (
+        ("GigabitEthernet", "GE", ("gi", "gig", "ge")),
+        ("Ten-GigabitEthernet", "XGE", ("xge", "ten", "te")),
+        ("Twenty-FiveGigE", "WGE", ("wge",)),
+        ("FortyGigE", "FGE", ("fge", "forty")),
+        ("HundredGigE", "HGE", ("hge", "hundred")),
+        ("Bridge-Aggregation", "BAGG", ("bagg", "bridge-aggregation", "bridge")),
+        ("Route-Aggregation", "RAGG", ("ragg",)),
+        ("Vlan-interface", "Vlan", ("vlan-interface", "vlan-int", "vlanif", "vlan")),
+        ("LoopBack", "Loop", ("lo", "loop")),
+        ("M-GigabitEthernet", "MGE", ("mge", "m-gi")),
+        ("NULL", "NULL", ()),
+    )
+    logical_types = frozenset({"Bridge-Aggregation", "Route-Aggregation", "Vlan-interface", "LoopBack", "NULL"})
+    view_words = (
+        "vlan", "user-interface", "line", "local-user", "radius scheme", "hwtacacs scheme",
+        "domain", "acl", "ospf", "bgp", "stp region-configuration", "ip vpn-instance",
+        "public-key local", "ssh user",
+    )
+    exclude_commands = frozenset({
+        "display_eth_trunk", "display_interface_description", "display_lldp", "display_lldp_brief",
+        "display_esn",
+    })
+    system_view_text = "System View: return to User View with Ctrl+Z.\n"
+    error_unknown = " % Unrecognized command found at '^' position."
+    error_incomplete = " % Incomplete command found at '^' position."
+    error_wrong = " % Wrong parameter found at '^' position."
+
+    def login_banner(self, s: Session) -> str:
+        return BANNER
+
+    def login_question(self, s: Session) -> Question | None:
+        return None
+
+    def view_name(self, word: str, rest: str) -> str:
+        prefix = {"user-interface": "line-", "line": "line-", "local-user": "luser-manage-",
+                  "radius scheme": "radius-", "hwtacacs scheme": "hwtacacs-", "domain": "isp-",
+                  "acl": "acl-", "public-key local": "pkey-", "ssh user": "ssh-"}.get(word, word)
+        return prefix + rest
+
+    # -- paging and save -----------------------------------------------------
+    @command("screen-length", modes=("user",), min_len=(3,))
+    def screen_length(self, s: Session, args: list[str]) -> str:
+        if args[:1] == ["disable"]:
+            s.set_paging(False)
+            return ""
+        if args and args[0].isdigit():
+            s.set_paging(True)
+            return ""
+        raise self._caret(s, len("screen-length "), self.error_wrong)
+
+    @command("undo screen-length", modes=("user",))
+    def undo_screen_length(self, s: Session, args: list[str]) -> str:
+        s.set_paging(True)
+        return ""
+
+    @command("save", modes=("user", "system", "interface", "view"))
+    def save(self, s: Session, args: list[str]) -> Reply:
+        if args[:1] == ["force"] or (args and "force".startswith(args[0].lower()) and args[0]):
+            s.device.save()
+            return Reply(self._saved_text())
+        return Reply(
+            "",
+            question=Question(
+                "The current configuration will be written to the device. Are you sure? [Y/N]:",
+                self._save_confirm,
+            ),
+        )
+
+    @staticmethod
+    def _saved_text() -> str:
+        return (
+            "Validating file. Please wait...\n"
+            "Saved the current configuration to mainboard device successfully.\n"
+        )
+
+    def _save_confirm(self, s: Session, answer: str) -> str | Reply:
+        if not answer.lower().startswith("y"):
+            return ""
+        return Reply(
+            "Please input the file name(*.cfg)[flash:/startup.cfg]\n",
+            question=Question(
+                "(To leave the existing filename unchanged, press the enter key):",
+                self._save_file,
+            ),
+        )
+
+    def _save_file(self, s: Session, answer: str) -> Reply:
+        name = answer or "flash:/startup.cfg"
+        return Reply(
+            "",
+            question=Question(f"{name} exists, overwrite? [Y/N]:", self._save_overwrite),
+        )
+
+    def _save_overwrite(self, s: Session, answer: str) -> str:
+        if not answer.lower().startswith("y"):
+            return ""
+        s.device.save()
+        return self._saved_text()
+
+    # -- displays ------------------------------------------------------------
+    def running_header(self, s: Session) -> list[str]:
+        return []
+
+    @command("display version", pipe=True)
+    def display_version(self, s: Session, args: list[str]) -> str:
+        spec = s.device.spec
+        ver, rel = comware_version(spec)
+        w, d, h, m = uptime_parts(s.device.boot_time, s.now())
+        up = ", ".join([plural(w, "week", True), plural(d, "day", True), plural(h, "hour", True),
+                        plural(m, "minute", True)])
+        boot = spec.model.split("-")[0].lower()
+        return (
+            f"H3C Comware Software, Version {ver}, Release {rel}\n"
+            "Copyright (c) 2004-2022 New H3C Technologies Co., Ltd. All rights reserved.\n"
+            f"H3C {spec.model} uptime is {up}\n"
+            "Last reboot reason : Cold reboot\n"
+            "\n"
+            f"Boot image: flash:/{boot}-cmw710-boot-r{rel.lower()}.bin\n"
+            f"Boot image version: {ver}, Release {rel}\n"
+            "  Compiled Jan 11 2022 11:00:00\n"
+            f"System image: flash:/{boot}-cmw710-system-r{rel.lower()}.bin\n"
+            f"System image version: {ver}, Release {rel}\n"
+            "  Compiled Jan 11 2022 11:00:00\n"
+            "\n"
+            "\n"
+            "Slot 1:\n"
+            f"Uptime is {up.replace(', ', ',')}\n"
+            f"{spec.model} with 1 Processor\n"
+            f"BOARD TYPE:         {spec.model}\n"
+            "DRAM:               1024M bytes\n"
+            "FLASH:              512M bytes\n"
+            "PCB 1 Version:      VER.B\n"
+            "Bootrom Version:    147\n"
+            "CPLD 1 Version:     002\n"
+            f"Release Version:    H3C {spec.model}-{rel}\n"
+            "Patch Version  :    None\n"
+            "Reboot Cause  :     ColdReboot\n"
+            "[SubSlot 0] 48GE+4SFP Plus\n"
+        )
+
+    @command("display clock", pipe=True)
+    def display_clock(self, s: Session, args: list[str]) -> str:
+        now = s.now()
+        return f"{now:%H:%M:%S}.{now.microsecond // 1000:03d} UTC {now:%a %m/%d/%Y}\n"
+
+    @command("display device manuinfo", pipe=True)
+    def display_manuinfo(self, s: Session, args: list[str]) -> str:
+        spec = s.device.spec
+        return (
+            "Slot 1 CPU 0:\n"
+            f"DEVICE_NAME          : {spec.model}\n"
+            f"DEVICE_SERIAL_NUMBER : {spec.serial}\n"
+            f"MAC_ADDRESS          : {fmt_mac(spec.mac).upper()}\n"
+            "MANUFACTURING_DATE   : 2021-09-14\n"
+            "VENDOR_NAME          : H3C\n"
+            "\n"
+            "Power 1:\n"
+            "DEVICE_NAME          : PSR150-A1\n"
+            f"DEVICE_SERIAL_NUMBER : 210231A{zlib.crc32(spec.serial.encode()):010d}\n"
+            "MANUFACTURING_DATE   : 2021-08-02\n"
+            "VENDOR_NAME          : H3C\n"
+        )
+
+    @command("display device", pipe=True)
+    def display_device(self, s: Session, args: list[str]) -> str:
+        spec = s.device.spec
+        return (
+            "Slot Type                State    Subslot  Soft Ver             Patch Ver\n"
+            f"1    {spec.model:<20}Master   0        {spec.model.split('-')[0]}-{comware_version(spec)[1]:<10}None\n"
+        )
+
+    @command("display interface brief", pipe=True)
+    def display_interface_brief(self, s: Session, args: list[str]) -> str:
+        lags = s.device.spec.lags
+        route = [n for n in self.logical_interfaces(s) if not n.startswith(("Bridge-Aggregation",))]
+        bridge = self.interface_names(s) + sorted(lags)
+        out = [
+            "Brief information on interfaces in route mode:",
+            "Link: ADM - administratively down; Stby - standby",
+            "Protocol: (s) - spoofing",
+            "Interface            Link Protocol Primary IP      Description",
+        ]
+        for name in route:
+            link, proto = self._cw_state(s, name)
+            desc = s.device.interface_description(name)
+            out.append(f"{self.short_interface(name):<21}{link:<5}{proto:<9}{'--':<16}{desc}".rstrip())
+        out += [
+            "",
+            "Brief information on interfaces in bridge mode:",
+            "Link: ADM - administratively down; Stby - standby",
+            "Speed: (a) - auto",
+            "Duplex: (a)/A - auto; H - half; F - full",
+            "Type: A - access; T - trunk; H - hybrid",
+            "Interface            Link Speed     Duplex Type PVID Description",
+        ]
+        for name in bridge:
+            link, _ = self._cw_state(s, name)
+            speed = self._speed(s, name) if link == "UP" else "auto"
+            duplex = "F(a)" if link == "UP" else "A"
+            desc = s.device.interface_description(name)
+            out.append(f"{self.short_interface(name):<21}{link:<5}{speed:<10}{duplex:<7}{'T':<5}{'1':<5}{desc}".rstrip())
+        return "\n".join(out) + "\n"
+
+    def _speed(self, s: Session, name: str) -> str:
+        spec = next((p for p in s.device.spec.ports if p.name == name), None)
+        return (spec.speed if spec else "1G") + "(a)"
+
+    def _cw_state(self, s: Session, name: str) -> tuple[str, str]:
+        phy, proto = self.link_state(s, name)
+        link = {"*down": "ADM", "down": "DOWN"}.get(phy, "UP")
+        return link, proto.upper()
+
+    @command("display lldp neighbor-information list", pipe=True)
+    def display_lldp_list(self, s: Session, args: list[str]) -> str:
+        out = [
+            "Chassis ID : * -- -- Nearest nontpmr bridge neighbor",
+            "             # -- -- Nearest customer bridge neighbor",
+            "             Default -- -- Nearest bridge neighbor",
+            "System Name          Local Interface Chassis ID      Port ID",
+        ]
+        for n in s.device.neighbors():
+            out.append(f"{n.peer.name:<21}{self.short_interface(n.local_port):<16}{fmt_mac(n.peer.mac):<16}{n.peer_port}")
+        return "\n".join(out) + "\n"
+
+    @command("display lldp neighbor-information", pipe=True)
+    def display_lldp_verbose(self, s: Session, args: list[str]) -> str:
+        if args and args[0].lower().startswith("l"):
+            return self.display_lldp_list(s, args[1:])
+        neighbors = s.device.neighbors()
+        if args and args[0].lower().startswith("int"):
+            port = self.resolve_interface(s, "".join(a for a in args[1:] if a.lower() != "verbose"))
+            neighbors = [n for n in neighbors if n.local_port == port]
+        index = {p.name: i for i, p in enumerate(s.device.spec.ports, 1)}
+        out: list[str] = []
+        for n in neighbors:
+            peer = n.peer
+            desc_lines = lldp_system_description(peer)
+            secs = int((s.now() - s.device.boot_time).total_seconds())
+            days, rem = divmod(secs, 86400)
+            caps = "Bridge, Router" if peer.role in ("router", "core", "aggregation", "firewall") else "Bridge"
+            out += [
+                f"LLDP neighbor-information of port {index.get(n.local_port, 1)}[{n.local_port}]:",
+                "LLDP agent nearest-bridge:",
+                " LLDP neighbor index : 1",
+                f" Update time         : {days} days, {rem // 3600} hours, {rem % 3600 // 60} minutes, {rem % 60} seconds",
+                " Chassis type        : MAC address",
+                f" Chassis ID          : {fmt_mac(peer.mac)}",
+                " Port ID type        : Interface name",
+                f" Port ID             : {n.peer_port}",
+                " Time to live        : 121",
+                f" Port description    : {n.peer_port_description or n.peer_port}",
+                f" System name         : {peer.name}",
+                f" System description  : {desc_lines[0]}",
+                *[" " * 22 + extra for extra in desc_lines[1:]],
+                f" System capabilities supported : {caps}",
+                f" System capabilities enabled   : {caps}",
+                " Management address type           : IPv4",
+                f" Management address                : {peer.mgmt_ip or '0.0.0.0'}",
+                " Management address interface type : IfIndex",
+                " Management address interface ID   : Unknown",
+                " Management address OID            : 0",
+                " Port VLAN ID(PVID)  : 1",
+                f" Link aggregation supported : Yes",
+                f" Link aggregation enabled   : {'Yes' if s.device.lag_of(n.local_port) else 'No'}",
+                " Aggregation port ID        : 0",
+                " Auto-negotiation supported : Yes",
+                " Auto-negotiation enabled   : Yes",
+                " OperMau                    : Speed(1000)/Duplex(Full)",
+                " Maximum frame size         : 9216",
+                "",
+            ]
+        return "\n".join(out) + ("\n" if out else "")
+
+    @command("display link-aggregation verbose", pipe=True)
+    def display_lagg_verbose(self, s: Session, args: list[str]) -> str:
+        lags = s.device.spec.lags
+        sysid = fmt_mac(s.device.spec.mac)
+        out = [
+            "Loadsharing Type: Shar -- Loadsharing, NonS -- Non-Loadsharing ",
+            "Port Status: S -- Selected, U -- Unselected, I -- Individual ",
+            "Port: A -- Auto port, M -- Management port, R -- Reference port ",
+            "Flags:  A -- LACP_Activity, B -- LACP_Timeout, C -- Aggregation, ",
+            "        D -- Synchronization, E -- Collecting, F -- Distributing, ",
+            "        G -- Defaulted, H -- Expired ",
+            "",
+        ]
+        neighbors = {n.local_port: n for n in s.device.neighbors()}
+        for lag in sorted(lags):
+            members = lags[lag]
+            out += [
+                f"Aggregate Interface: {lag}",
+                "Creation Mode: Manual",
+                "Aggregation Mode: Dynamic",
+                "Loadsharing Type: Shar",
+                "Management VLANs: None",
+                f"System ID: 0x8000, {sysid}",
+                "Local: ",
+                "  Port                Status   Priority Index    Oper-Key               Flag",
+            ]
+            for i, m in enumerate(members, 1):
+                st = "S" if s.device.link_up(m) else "U"
+                ref = "(R)" if i == 1 else ""
+                out.append(f"  {self.short_interface(m) + ref:<20}{st:<9}{32768:<9}{i:<9}{1:<23}{{ACDEF}}")
+            out += ["Remote: ", "  Actor               Priority Index    Oper-Key SystemID               Flag   "]
+            for i, m in enumerate(members, 1):
+                n = neighbors.get(m)
+                pid = fmt_mac(n.peer.mac) if n else "0000-0000-0000"
+                out.append(f"  {self.short_interface(m):<20}{32768:<9}{i:<9}{1:<9}{'0x8000, ' + pid:<23}{{ACDEF}}")
+            out.append("")
+        return "\n".join(out) + "\n"
+
+    def _caret(self, s: Session, line_pos: int, text: str) -> CliError:
+        return CliError(" " * (len(self.prompt(s)) + line_pos) + "^\n" + text + "\n")
+
+    def unknown_text(self, s: Session | None, line: str, pos: int) -> str:
+        indent = (len(self.prompt(s)) if s is not None else 0) + pos
+        return " " * indent + "^\n" + self.error_unknown + "\n"

@@ -1,0 +1,507 @@
+"""Huawei VRP (S-series switches, AR routers, USG firewalls, NIP IPS).
+
+Formats follow the real outputs in ../shared/corpus/ntc-templates/huawei_vrp;
+tests/lab/test_vrp_realism.py parses ours with the ntc-templates templates.
+`lab.dialects.hp_comware` subclasses this class: Comware 7 shares the views
+and most of the syntax.
+"""
+
+from __future__ import annotations
+
+import zlib
+from typing import TYPE_CHECKING
+
+from lab.dialects import register
+from lab.dialects.base import (
+    CliError,
+    Dialect,
+    Question,
+    Reply,
+    command,
+    fmt_mac,
+    lldp_system_description,
+    plural,
+    uptime_parts,
+    vrp_family,
+    vrp_version_line,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from lab.configtree import Node
+    from lab.session import Session
+
+ANY_VIEW = None
+CONFIG = ("system", "interface", "view")
+
+
+@register
+class HuaweiVrp(Dialect):
+    platform = "huawei_vrp"
+    login_mode = "user"
+    config_modes = frozenset(CONFIG)
+    paging_commands = ("screen-length 0 temporary",)
+    pager_prompt = "  ---- More ----"
+    pager_erase = "\x1b[16D                \x1b[16D"
+    page_lines = 24
+    comment_char = "#"
+    negate_word = "undo"
+    tail_lines = ("return",)
+    interface_types = (
+        ("GigabitEthernet", "GE", ("gi", "gig", "ge")),
+        ("XGigabitEthernet", "XGE", ("xg", "xge")),
+        ("25GE", "25GE", ()),
+        ("40GE", "40GE", ()),
+        ("100GE", "100GE", ()),
+        ("MultiGE", "MultiGE", ()),
+        ("Eth-Trunk", "Eth-Trunk", ("eth-trunk", "eth", "trunk")),
+        ("Vlanif", "Vlanif", ("vlanif", "vlan")),
+        ("LoopBack", "LoopBack", ("lo", "loop")),
+        ("MEth", "MEth", ("meth",)),
+        ("NULL", "NULL", ()),
+        ("Tunnel", "Tunnel", ()),
+        ("Ethernet", "Ethernet", ()),
+    )
+    logical_types = frozenset({"Eth-Trunk", "Vlanif", "LoopBack", "Tunnel", "NULL"})
+    # views entered by a system-view line (their lines are indented under them)
+    view_words = (
+        "aaa", "acl", "ospf", "bgp", "isis", "rip", "vlan", "user-interface", "ip vpn-instance",
+        "stp region-configuration", "security-policy", "nat-policy", "firewall zone",
+        "radius-server template", "hwtacacs-server template",
+    )
+
+    # -- texts -------------------------------------------------------------
+    system_view_text = "Enter system view, return user view with Ctrl+Z.\n"
+    error_unknown = "Error: Unrecognized command found at '^' position."
+    error_incomplete = "Error:Incomplete command found at '^' position."
+    error_wrong = "Error: Wrong parameter found at '^' position."
+
+    def login_banner(self, s: Session) -> str:
+        now = s.now()
+        last = s.device.boot_time
+        return (
+            "\nInfo: The max number of VTY users is 10, and the number\n"
+            "      of current VTY users on line is 1.\n"
+            f"      The current login time is {now:%Y-%m-%d %H:%M:%S}+08:00.\n"
+            f"      The last login time is {last:%Y-%m-%d %H:%M:%S}+08:00 from 192.0.2.250 through SSH.\n"
+        )
+
+    def login_question(self, s: Session) -> Question | None:
+        if not s.device.spec.change_password_prompt:
+            return None
+        return Question(
+            "Warning: The initial password poses security risks.\n"
+            "The password needs to be changed. Change now? [Y/N]: ",
+            self._password_answer,
+        )
+
+    def _password_answer(self, s: Session, answer: str) -> str:
+        if answer.lower().startswith("y"):
+            return "Info: The password of this lab user cannot be changed here.\n"
+        return ""
+
+    def prompt(self, s: Session) -> str:
+        name = s.device.hostname
+        if s.mode == "user":
+            return f"<{name}>"
+        if s.mode == "system":
+            return f"[{name}]"
+        return f"[{name}-{s.data.get('view', '')}]"
+
+    def unknown_text(self, s: Session | None, line: str, pos: int) -> str:
+        indent = (len(self.prompt(s)) if s is not None else 0) + pos
+        return " " * indent + "^\n" + self.error_unknown + "\n"
+
+    def _caret(self, s: Session, line_pos: int, text: str) -> CliError:
+        return CliError(" " * (len(self.prompt(s)) + line_pos) + "^\n" + text + "\n")
+
+    # -- modes -------------------------------------------------------------
+    @command("system-view", modes=("user",))
+    def system_view(self, s: Session, args: list[str]) -> str:
+        s.enter("system")
+        return self.system_view_text
+
+    @command("quit")
+    def quit(self, s: Session, args: list[str]) -> str | Reply:
+        if s.mode == "user":
+            return Reply("", close=True)
+        s.leave()
+        return ""
+
+    @command("return", modes=CONFIG)
+    def return_(self, s: Session, args: list[str]) -> str:
+        s.reset()
+        return ""
+
+    @command("interface", modes=CONFIG)
+    def interface(self, s: Session, args: list[str]) -> str:
+        if not args:
+            raise CliError(self.error_incomplete_text(s, "interface"))
+        name = self.resolve_interface(s, "".join(args))
+        if name is None:
+            raise CliError(self.unknown_text(s, "", len("interface ")))
+        kind = next((full for full, _, _ in self.interface_types if name.startswith(full)), "")
+        if kind not in self.logical_types and not self.interface_exists(s, name):
+            raise self._caret(s, len("interface "), self.error_wrong)
+        node = self.section_for(s, f"interface {name}")
+        while s.mode != "system":
+            s.leave()
+        s.enter("interface", node)
+        s.data["view"] = name
+        return ""
+
+    def error_incomplete_text(self, s: Session, line: str) -> str:
+        return " " * (len(self.prompt(s)) + len(line) + 1) + "^\n" + self.error_incomplete + "\n"
+
+    def config_line(self, s: Session, line: str) -> str:
+        text = line.strip()
+        if s.mode == "system" and not text.startswith(self.negate_word + " "):
+            view = self._view_for(text)
+            if view is not None:
+                node = s.device.running.section(text) or self.section_for(s, text)
+                s.enter("view", node)
+                s.data["view"] = view
+                return ""
+        return super().config_line(s, line)
+
+    def _view_for(self, text: str) -> str | None:
+        if text.startswith("vlan batch"):
+            return None
+        for word in self.view_words:
+            if text == word or text.startswith(word + " "):
+                rest = text[len(word):].strip().replace(" ", "")
+                return self.view_name(word, rest)
+        return None
+
+    def view_name(self, word: str, rest: str) -> str:
+        short = {"user-interface": "ui-", "acl": "acl-", "ip vpn-instance": "vpn-instance-",
+                 "radius-server template": "radius-", "hwtacacs-server template": "hwtacacs-",
+                 "security-policy": "policy-security", "firewall zone": "zone-"}
+        prefix = short.get(word, word)
+        return prefix + ("" if word in ("security-policy",) else rest)
+
+    # -- paging, save, misc ------------------------------------------------
+    @command("screen-length", modes=("user",), min_len=(3,))
+    def screen_length(self, s: Session, args: list[str]) -> str:
+        if args[:2] == ["0", "temporary"] or args[:1] == ["0"]:
+            s.set_paging(False)
+            return "Info: The configuration takes effect on the current user terminal interface only.\n"
+        if len(args) >= 2 and args[0].isdigit() and args[1] == "temporary":
+            s.set_paging(True)
+            return "Info: The configuration takes effect on the current user terminal interface only.\n"
+        raise self._caret(s, len("screen-length "), self.error_wrong)
+
+    @command("undo screen-length", modes=("user",))
+    def undo_screen_length(self, s: Session, args: list[str]) -> str:
+        s.set_paging(True)
+        return "Info: The configuration takes effect on the current user terminal interface only.\n"
+
+    @command("save", modes=("user", "system"))
+    def save(self, s: Session, args: list[str]) -> Reply:
+        return Reply(
+            "Warning: The current configuration will be written to the device.\n",
+            question=Question("Are you sure to continue?[Y/N]:", self._save_answer),
+        )
+
+    def _save_answer(self, s: Session, answer: str) -> str:
+        if not answer.lower().startswith("y"):
+            return "Info: The configuration was not saved.\n"
+        s.device.save()
+        return (
+            " It will take several minutes to save configuration file, please wait.....\n"
+            " Configuration file had been saved successfully\n"
+            " Note: The configuration file will take effect after being activated\n"
+        )
+
+    # -- configuration displays ---------------------------------------------
+    def running_header(self, s: Session) -> list[str]:
+        now = s.now()
+        changed = s.device.changed_at
+        return [
+            f"!Last configuration was updated at {changed:%Y-%m-%d %H:%M:%S}+08:00 by netsteward",
+            f"!Last configuration was saved at {now:%Y-%m-%d} 00:00:00+08:00",
+        ] if s.device.spec.platform == "huawei_vrp" else []
+
+    def running_display(self, s: Session) -> str:
+        text = s.device.running_text()
+        lines = text.split("\n")
+        # drop any stored volatile header, keep `!Software Version`, add the live ones after it
+        keep = [ln for ln in lines if not ln.startswith("!Last configuration")]
+        at = 1 if keep and keep[0].startswith("!Software Version") else 0
+        keep[at:at] = self.running_header(s)
+        return "\n".join(keep)
+
+    @command("display current-configuration", pipe=True, running_config=True)
+    def display_current(self, s: Session, args: list[str]) -> str:
+        if not args:
+            return self.running_display(s)
+        if args[0].lower().startswith("int"):
+            return self._display_interfaces_config(s, args[1:])
+        raise self._caret(s, len("display current-configuration "), self.error_unknown)
+
+    def _display_interfaces_config(self, s: Session, rest: list[str]) -> str:
+        tree = s.device.running
+        if rest:
+            name = self.resolve_interface(s, "".join(rest))
+            node = tree.section(f"interface {name}") if name else None
+            if node is None:
+                raise self._caret(s, len("display current-configuration interface "), self.error_wrong)
+            nodes = [node]
+        else:
+            nodes = tree.sections("interface ")
+        out = ["#"]
+        for node in nodes:
+            out.extend(node.render_lines())
+            out.append("#")
+        out.append(self.tail_lines[0])
+        return "\n".join(out) + "\n"
+
+    @command("display this", modes=CONFIG, pipe=True)
+    def display_this(self, s: Session, args: list[str]) -> str:
+        node: Node | None = s.section
+        out = ["#"]
+        if node is None:
+            return self.running_display(s)
+        out.extend(node.render_lines())
+        out += ["#", self.tail_lines[0]]
+        return "\n".join(out) + "\n"
+
+    @command("display saved-configuration", pipe=True)
+    def display_saved(self, s: Session, args: list[str]) -> str:
+        return s.device.startup_text()
+
+    # -- device information ------------------------------------------------
+    def uptime(self, s: Session) -> str:
+        w, d, h, m = uptime_parts(s.device.boot_time, s.now())
+        return ", ".join([plural(w, "week"), plural(d, "day"), plural(h, "hour"), plural(m, "minute")])
+
+    @command("display version", pipe=True)
+    def display_version(self, s: Session, args: list[str]) -> str:
+        spec = s.device.spec
+        model = spec.model
+        kind = {"AR": "Router", "S1": "Terabit Routing Switch", "S5": "Routing Switch"}.get(model[:2], "")
+        head = f"HUAWEI {model}{' ' + kind if kind else ''}"
+        up = self.uptime(s)
+        return (
+            "Huawei Versatile Routing Platform Software\n"
+            f"{vrp_version_line(spec)}\n"
+            "Copyright (C) 2000-2022 HUAWEI TECH CO., LTD\n"
+            f"{head} uptime is {up}\n"
+            "\n"
+            f"MPU 0(Master) : uptime is {up}\n"
+            "SDRAM Memory Size    : 2048    M bytes\n"
+            "Flash 0 Memory Size  : 1024    M bytes\n"
+            "MPU version information :\n"
+            f"1. PCB      Version  : {vrp_family(model)}-MPU VER.B\n"
+            "2. MAB      Version  : 0\n"
+            f"3. Board    Type     : {model}\n"
+            "4. BootROM  Version  : 020a.0001\n"
+        )
+
+    @command("display esn", pipe=True)
+    def display_esn(self, s: Session, args: list[str]) -> str:
+        return f"ESN of slot 0: {s.device.spec.serial}\n"
+
+    @command("display clock", pipe=True)
+    def display_clock(self, s: Session, args: list[str]) -> str:
+        now = s.now()
+        return f"{now:%Y-%m-%d %H:%M:%S}+08:00\n{now:%A}\nTime Zone(China-Standard-Time) : UTC+08:00\n"
+
+    @command("display device", pipe=True)
+    def display_device(self, s: Session, args: list[str]) -> str:
+        spec = s.device.spec
+        rows = [
+            ("0", "-", spec.model, "Present", "PowerOn", "Registered", "Normal", "Master"),
+            ("PWR1", "-", "PAC600S12-CB", "Present", "On", "Registered", "Normal", "NA"),
+            ("PWR2", "-", "PAC600S12-CB", "Present", "On", "Registered", "Normal", "NA"),
+            ("FAN1", "-", "FAN-023A-B", "Present", "On", "Registered", "Normal", "NA"),
+        ]
+        out = [
+            f"{vrp_family(spec.model)}'s Device status:",
+            "-" * 91,
+            "Slot  Card   Type                     Online   Power Register     Alarm     Primary        ",
+            "-" * 91,
+        ]
+        for r in rows:
+            out.append(f"{r[0]:<6}{r[1]:<7}{r[2]:<25}{r[3]:<9}{r[4]:<8}{r[5]:<13}{r[6]:<10}{r[7]:<15}")
+        out.append("-" * 91)
+        return "\n".join(out) + "\n"
+
+    # -- interfaces ----------------------------------------------------------
+    def interface_names(self, s: Session) -> list[str]:
+        ports = [p.name for p in s.device.spec.ports if p.kind in ("ethernet", "mgmt", "fc")]
+        if not ports:
+            ports = [n.text[len("interface "):] for n in s.device.running.sections("interface ")]
+        return ports
+
+    def is_shutdown(self, s: Session, name: str) -> bool:
+        node = s.device.running.section(f"interface {name}")
+        return node is not None and node.find("shutdown") is not None
+
+    def link_state(self, s: Session, name: str) -> tuple[str, str]:
+        if self.is_shutdown(s, name):
+            return "*down", "down"
+        if name.startswith(("Vlanif", "LoopBack", "NULL")):
+            return "up", "up(s)" if name.startswith(("LoopBack", "NULL")) else "up"
+        members = s.device.spec.lags.get(name)
+        if members is not None:
+            up = any(s.device.link_up(m) for m in members)
+            return ("up", "up") if up else ("down", "down")
+        return ("up", "up") if s.device.link_up(name) else ("down", "down")
+
+    def logical_interfaces(self, s: Session) -> list[str]:
+        names = [n.text[len("interface "):] for n in s.device.running.sections("interface ")]
+        return [n for n in names if n.startswith(tuple(self.logical_types))]
+
+    @command("display interface brief", pipe=True)
+    def display_interface_brief(self, s: Session, args: list[str]) -> str:
+        out = [
+            "PHY: Physical",
+            "*down: administratively down",
+            "^down: standby",
+            "(l): loopback",
+            "(s): spoofing",
+            "(E): E-Trunk down",
+            "(b): BFD down",
+            "(e): ETHOAM down",
+            "(d): Dampening Suppressed",
+            "InUti/OutUti: input utility/output utility",
+            "Interface                   PHY   Protocol  InUti OutUti   inErrors  outErrors",
+        ]
+        lags = s.device.spec.lags
+        in_lag = {m for ms in lags.values() for m in ms}
+
+        def row(name: str, indent: str = "") -> str:
+            phy, proto = self.link_state(s, name)
+            util = "0.01%" if phy == "up" else "0%"
+            return f"{indent + name:<28}{phy:<6}{proto:<10}{util:>5}{util:>7}{0:>11}{0:>11}"
+
+        for name in self.interface_names(s):
+            if name not in in_lag:
+                out.append(row(name))
+        for lag in sorted(lags):
+            out.append(row(lag))
+            out.extend(row(m, "  ") for m in lags[lag])
+        for name in self.logical_interfaces(s):
+            if name not in lags:
+                out.append(row(name))
+        return "\n".join(out) + "\n"
+
+    @command("display interface description", pipe=True)
+    def display_interface_description(self, s: Session, args: list[str]) -> str:
+        out = [
+            "PHY: Physical",
+            "*down: administratively down",
+            "(l): loopback",
+            "(s): spoofing",
+            "(b): BFD down",
+            "(e): ETHOAM down",
+            "(dl): DLDP down",
+            "(d): Dampening Suppressed",
+            "Interface                     PHY     Protocol Description",
+        ]
+        names = self.interface_names(s) + sorted(s.device.spec.lags) + [
+            n for n in self.logical_interfaces(s) if n not in s.device.spec.lags
+        ]
+        for name in names:
+            phy, proto = self.link_state(s, name)
+            proto = "up" if proto.startswith("up") else proto
+            desc = s.device.interface_description(name)
+            out.append(f"{self.short_interface(name):<30}{phy:<8}{proto:<9}{desc}".rstrip())
+        return "\n".join(out) + "\n"
+
+    # -- LLDP ---------------------------------------------------------------
+    @command("display lldp neighbor brief", pipe=True)
+    def display_lldp_brief(self, s: Session, args: list[str]) -> str:
+        out = ["Local Intf       Neighbor Dev             Neighbor Intf             Exptime(s)"]
+        for n in s.device.neighbors():
+            exp = 90 + zlib.crc32(n.local_port.encode()) % 30
+            out.append(f"{self.short_interface(n.local_port):<17}{n.peer.name:<25}{n.peer_port:<26}{exp}")
+        return "\n".join(out) + "\n"
+
+    @command("display lldp neighbor", pipe=True)
+    def display_lldp(self, s: Session, args: list[str]) -> str:
+        if args:
+            if args[0].lower().startswith("b"):
+                return self.display_lldp_brief(s, args[1:])
+            if args[0].lower().startswith("int"):
+                port = self.resolve_interface(s, "".join(args[1:]))
+                return self._lldp_verbose(s, [n for n in s.device.neighbors() if n.local_port == port])
+            raise self._caret(s, len("display lldp neighbor "), self.error_unknown)
+        return self._lldp_verbose(s, s.device.neighbors())
+
+    def _lldp_verbose(self, s: Session, neighbors: list) -> str:  # type: ignore[type-arg]
+        out: list[str] = []
+        for n in neighbors:
+            peer = n.peer
+            exp = 90 + zlib.crc32(n.local_port.encode()) % 30
+            caps = "bridge router" if peer.role in ("router", "core", "aggregation", "firewall") else "bridge"
+            out += [
+                f"{n.local_port} has 1 neighbor(s):",
+                "",
+                "Neighbor index :1",
+                "Chassis type   :MAC address",
+                f"Chassis ID     :{fmt_mac(peer.mac)}",
+                "Port ID type   :Interface name",
+                f"Port ID        :{n.peer_port}",
+                f"Port description    :{n.peer_port_description or n.peer_port}",
+                f"System name         :{peer.name}",
+                f"System description  :{lldp_system_description(peer)[0]}",
+                *lldp_system_description(peer)[1:],
+                f"System capabilities supported   :{caps}",
+                f"System capabilities enabled     :{caps}",
+                "Management address type  :ipv4",
+                f"Management address value :{peer.mgmt_ip or '--'}",
+                f"Expired time   :{exp}s",
+                "",
+                "Port VLAN ID(PVID)  :1",
+                "",
+                "Auto-negotiation supported    :Yes",
+                "Auto-negotiation enabled      :Yes",
+                "OperMau                       :speed(1000)/duplex(Full)",
+                "",
+                f"Link aggregation supported:{'Yes'}",
+                f"Link aggregation enabled :{'Yes' if s.device.lag_of(n.local_port) else 'No'}",
+                "Aggregation port ID :0",
+                "",
+                "Maximum frame Size  :9216",
+                "",
+            ]
+        return "\n".join(out) + ("\n" if out else "")
+
+    # -- LAG ----------------------------------------------------------------
+    @command("display eth-trunk", pipe=True)
+    def display_eth_trunk(self, s: Session, args: list[str]) -> str:
+        lags = s.device.spec.lags
+        if args:
+            name = "Eth-Trunk" + "".join(args)
+            lags = {k: v for k, v in lags.items() if k == name}
+        if not lags:
+            return "Info: No valid trunk in the system.\n"
+        sysid = fmt_mac(s.device.spec.mac)
+        out: list[str] = []
+        for lag in sorted(lags, key=lambda x: int("".join(c for c in x if c.isdigit()) or 0)):
+            members = lags[lag]
+            up = [m for m in members if s.device.link_up(m)]
+            lag_id = "".join(c for c in lag if c.isdigit()) or "0"
+            out += [
+                f"{lag}'s state information is:",
+                "Local:",
+                f"LAG ID: {lag_id:<18}WorkingMode: LACP",
+                "Preempt Delay: Disabled     Hash arithmetic: According to SIP-XOR-DIP",
+                f"System Priority: 32768      System ID: {sysid}",
+                "Least Active-linknumber: 1  Max Active-linknumber: 8",
+                f"Operate status: {'up' if up else 'down':<12}Number Of Up Port In Trunk: {len(up)}",
+                "-" * 80,
+                "ActorPortName          Status   PortType PortPri PortNo PortKey PortState Weight",
+            ]
+            for i, m in enumerate(members, 1):
+                st = "Selected" if m in up else "Unselect"
+                out.append(f"{m:<23}{st:<9}{'1GE':<9}{32768:<8}{i:<7}{305:<8}{'10111100':<10}1")
+            out += ["", "Partner:", "-" * 80,
+                    "ActorPortName          SysPri   SystemID        PortPri PortNo PortKey PortState"]
+            for i, m in enumerate(members, 1):
+                peer = next((n for n in s.device.neighbors() if n.local_port == m), None)
+                pid = fmt_mac(peer.peer.mac) if peer else "0000-0000-0000"
+                out.append(f"{m:<23}{32768:<9}{pid:<16}{32768:<8}{i:<7}{305:<8}10111100")
+            out.append("")
+        return "\n".join(out) + "\n"

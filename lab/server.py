@@ -1,0 +1,322 @@
+"""The lab's SSH engine: one asyncio process, one asyncssh listener per device.
+
+Device i listens on 127.0.0.1:(base_port + i - 1); nothing else is ever bound
+(plus the control socket, a unix socket in the state directory).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import resource
+import signal
+import socket
+from pathlib import Path
+from typing import Any
+
+import asyncssh
+
+from lab.dialects import get_dialect, load_all
+from lab.model import Fleet
+from lab.session import Session
+from lab.state import LabInputError, LabState
+
+log = logging.getLogger(__name__)
+
+HOST = "127.0.0.1"
+DEFAULT_USERNAME = "netsteward"
+DEFAULT_PASSWORD = "Lab-Only-Pa55"  # documented lab-only default (DESIGN.md, Credentials)
+
+
+class LabStartError(Exception):
+    """The lab cannot start (ports taken, bad arguments): exit code 2."""
+
+
+def lab_credentials() -> tuple[str, str]:
+    return (
+        os.environ.get("NETSTEWARD_USERNAME") or DEFAULT_USERNAME,
+        os.environ.get("NETSTEWARD_PASSWORD") or DEFAULT_PASSWORD,
+    )
+
+
+def host_key(state_dir: Path) -> asyncssh.SSHKey:
+    path = state_dir / "host_key"
+    if path.exists():
+        return asyncssh.read_private_key(str(path))
+    key = asyncssh.generate_private_key("ssh-ed25519")
+    key.write_private_key(str(path))
+    path.chmod(0o600)
+    return key
+
+
+def raise_nofile(needed: int) -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < needed:
+        target = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+
+
+class _ChannelSession(asyncssh.SSHServerSession):  # type: ignore[misc]
+    def __init__(self, conn: _DeviceConnection) -> None:
+        self._conn = conn
+        self._chan: Any = None
+        self._exec: str | None = None
+        self.session: Session | None = None
+
+    def connection_made(self, chan: Any) -> None:
+        self._chan = chan
+
+    def pty_requested(self, term_type: str, term_size: Any, term_modes: Any) -> bool:
+        return True
+
+    def shell_requested(self) -> bool:
+        return True
+
+    def exec_requested(self, command: str) -> bool:
+        self._exec = command
+        return True
+
+    def session_started(self) -> None:
+        lab = self._conn.lab
+        device = lab.state.device(self._conn.name)
+        self.session = Session(
+            device, get_dialect(device.spec.platform), self._chan.write, self._close,
+            username=self._conn.username,
+        )
+        if self._exec is not None:
+            output = self.session.run_exec(self._exec)
+            if output:
+                self._chan.write(output)
+            self._chan.exit(0)
+        else:
+            self.session.start_shell()
+
+    def _close(self) -> None:
+        with contextlib.suppress(Exception):
+            self._chan.close()
+        self._conn.close()
+
+    def data_received(self, data: str, datatype: Any) -> None:
+        if self.session is not None:
+            self.session.feed(data)
+
+    def eof_received(self) -> bool:
+        return False
+
+    def break_received(self, msec: int) -> bool:
+        return True
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.session is not None:
+            self.session.closed = True
+
+
+class _DeviceConnection(asyncssh.SSHServer):  # type: ignore[misc]
+    def __init__(self, lab: LabServer, name: str) -> None:
+        self.lab = lab
+        self.name = name
+        self.username = ""
+        self._conn: Any = None
+
+    def connection_made(self, conn: Any) -> None:
+        self._conn = conn
+        self.lab.connections.setdefault(self.name, set()).add(self)
+        sock = conn.get_extra_info("socket")
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.lab.connections.get(self.name, set()).discard(self)
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+
+    def begin_auth(self, username: str) -> bool:
+        self.username = username
+        return True
+
+    def password_auth_supported(self) -> bool:
+        return True
+
+    def validate_password(self, username: str, password: str) -> bool:
+        if self.lab.state.faults.get(self.name) == "auth":
+            return False
+        return (username, password) == self.lab.credentials
+
+    def session_requested(self) -> _ChannelSession:
+        return _ChannelSession(self)
+
+
+class LabServer:
+    """All listeners, the live state and the control socket."""
+
+    def __init__(self, fleet: Fleet, state_dir: Path, base_port: int, fleet_source: str | None = None) -> None:
+        last = base_port + len(fleet.devices) - 1
+        if not 1024 <= base_port or last > 32767:
+            raise LabStartError(
+                f"--base-port {base_port}: ports {base_port}-{last} must lie within 1024-32767"
+            )
+        state_dir.mkdir(parents=True, exist_ok=True)
+        self.state_dir = state_dir
+        self.fleet_source = fleet_source
+        self.state = LabState(fleet, state_dir, base_port)
+        self.credentials = lab_credentials()
+        self.listeners: dict[str, Any] = {}
+        self.connections: dict[str, set[_DeviceConnection]] = {}
+        self.stopped = asyncio.Event()
+        self._control: asyncio.AbstractServer | None = None
+        load_all()
+        missing = sorted({d.platform for d in fleet.devices} - set(_registered()))
+        if missing:
+            log.warning("lab: no dialect for %s; those devices are not served", ", ".join(missing))
+        self.options = asyncssh.SSHServerConnectionOptions(
+            server_host_keys=[host_key(state_dir)],
+            line_editor=False,
+            allow_scp=False,
+            agent_forwarding=False,
+            x11_forwarding=False,
+            keepalive_interval=0,
+            login_timeout=60,
+        )
+
+    @property
+    def served(self) -> list[Any]:
+        names = set(_registered())
+        return [d for d in self.state.fleet.devices if d.platform in names]
+
+    async def start(self) -> None:
+        raise_nofile(4 * len(self.state.fleet.devices) + 4096)
+        wanted = [d for d in self.served if self.state.reachable(d.name)]
+        results = await asyncio.gather(
+            *(self._listen(d.name) for d in wanted), return_exceptions=True
+        )
+        for spec, result in zip(wanted, results, strict=True):
+            if isinstance(result, BaseException):
+                await self.close_listeners()
+                port = self.state.port_of(spec)
+                if isinstance(result, OSError):
+                    raise LabStartError(f"{HOST}:{port}: port already in use ({spec.name})") from None
+                raise result
+        sock = self.state_dir / "control.sock"
+        with contextlib.suppress(FileNotFoundError):
+            sock.unlink()
+        self._control = await asyncio.start_unix_server(self._handle_control, path=str(sock))
+
+    async def _listen(self, name: str) -> None:
+        port = self.state.port_of(self.state.specs[name])
+        self.listeners[name] = await asyncssh.create_server(
+            lambda: _DeviceConnection(self, name), HOST, port, options=self.options,
+            reuse_address=True,
+        )
+
+    async def _sync_listener(self, name: str) -> None:
+        """Open or close the device's listener to match its faults and plug state."""
+        want = self.state.reachable(name) and self.state.specs[name].platform in _registered()
+        if want and name not in self.listeners:
+            await self._listen(name)
+        elif not want and name in self.listeners:
+            self.listeners.pop(name).close()
+            for conn in list(self.connections.get(name, ())):
+                conn.close()
+
+    async def close_listeners(self) -> None:
+        for acceptor in self.listeners.values():
+            acceptor.close()
+        for acceptor in self.listeners.values():
+            with contextlib.suppress(Exception):
+                await acceptor.wait_closed()
+        self.listeners.clear()
+
+    async def close(self) -> None:
+        if self._control is not None:
+            self._control.close()
+        for conns in self.connections.values():
+            for conn in list(conns):
+                conn.close()
+        await self.close_listeners()
+        with contextlib.suppress(FileNotFoundError):
+            (self.state_dir / "control.sock").unlink()
+
+    def status(self) -> dict[str, Any]:
+        st = self.state
+        ports = [st.port_of(d) for d in st.fleet.devices]
+        return {
+            "running": True,
+            "pid": os.getpid(),
+            "state_dir": str(self.state_dir),
+            "seed": st.fleet.seed,
+            "base_port": st.base_port,
+            "devices": len(st.fleet.devices),
+            "listening": len(self.listeners),
+            "first_port": min(ports),
+            "last_port": max(ports),
+            "sessions": sum(len(c) for c in self.connections.values()),
+            "faults": dict(sorted(st.faults.items())),
+            "unplugged": sorted(st.unplugged),
+            "fleet_source": self.fleet_source,
+        }
+
+    async def request(self, req: dict[str, Any]) -> dict[str, Any]:
+        op = req.get("op")
+        st = self.state
+        if op == "status":
+            return self.status()
+        if op == "truth":
+            return st.truth()
+        if op == "fault":
+            st.set_fault(req["host"], req["kind"])
+            await self._sync_listener(req["host"])
+            return {"host": req["host"], "fault": st.faults.get(req["host"])}
+        if op in ("unplug", "plug"):
+            st.set_unplugged(req["host"], op == "unplug")
+            await self._sync_listener(req["host"])
+            return {"host": req["host"], "unplugged": req["host"] in st.unplugged}
+        if op == "relink":
+            cable = st.relink(req["host"], req["port"], req["peer"], req["peer_port"])
+            return {"cable": [cable.a, cable.a_port, cable.b, cable.b_port]}
+        if op == "stop":
+            self.stopped.set()
+            return {"stopping": True}
+        raise LabInputError(f"{op}: unknown control request")
+
+    async def _handle_control(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            line = await reader.readline()
+            try:
+                reply = {"ok": True, "result": await self.request(json.loads(line))}
+            except LabInputError as exc:
+                reply = {"ok": False, "error": str(exc)}
+            except (KeyError, ValueError) as exc:
+                reply = {"ok": False, "error": f"bad control request: {exc}"}
+            writer.write(json.dumps(reply).encode() + b"\n")
+            await writer.drain()
+        finally:
+            writer.close()
+
+
+def _registered() -> dict[str, Any]:
+    from lab.dialects import REGISTRY
+
+    return REGISTRY
+
+
+async def serve(fleet: Fleet, state_dir: Path, base_port: int, fleet_source: str | None) -> None:
+    """Run the lab in the foreground until SIGTERM/SIGINT or a `stop` request."""
+    server = LabServer(fleet, state_dir, base_port, fleet_source)
+    await server.start()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, server.stopped.set)
+    info = server.status()
+    (state_dir / "lab.json").write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
+    try:
+        await server.stopped.wait()
+    finally:
+        await server.close()
+        info.update(running=False, pid=None, sessions=0)
+        (state_dir / "lab.json").write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
