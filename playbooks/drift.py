@@ -8,7 +8,9 @@ Exit codes: 0 nothing drifted, 1 drift, 2 bad input, 3 some devices could not be
 
 from __future__ import annotations
 
+import fnmatch
 import logging
+import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -93,6 +95,7 @@ def _evaluators(
 def run_check(
     nr: Nornir,
     *,
+    everyone: list[DeviceInfo] | None = None,
     repo: Path,
     config: Path,
     offline: bool,
@@ -106,13 +109,14 @@ def run_check(
 
     devices = _devices(nr)
     names = {d.host for d in devices}
-    platforms = {d.host: d.platform for d in devices}
+    inventory = everyone or devices  # the whole inventory: peers' platforms and LAGs
+    platforms = {d.host: d.platform for d in inventory}
     checked_at = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     notes: list[str] = []
 
     if offline:
-        current = read_state(repo, "HEAD", names)
-        approved = read_state(repo, baseline or default_baseline(repo), names)
+        current = read_state(repo, "HEAD")
+        approved = read_state(repo, baseline or default_baseline(repo))
         unreadable = {
             h: f"no backup in the repository at {current.label}" for h in names if h not in current.files
         }
@@ -126,12 +130,13 @@ def run_check(
                 ),
             )
             for h, files in current.files.items()
+            if h in names
         }
         live_label = current.label
     else:
         from tasks.drift_collect import LiveRead, read_live
 
-        approved = read_state(repo, "HEAD", names)
+        approved = read_state(repo, "HEAD")
         agg = nr.run(task=read_live, name="drift read", raise_on_error=False)
         live, unreadable = {}, {}
         for host, multi in agg.items():
@@ -166,8 +171,9 @@ def run_check(
             config=files.get("cfg") if files else None, files=files, neighbors=neighbors,
             optional_neighbors=optional,
         )
-    configs = {h: s.config for h, s in live.items() if s.config}
-    port_eval, fw_eval, more = _evaluators(policy, intent, config, devices, configs, as_of)
+    configs = {h: f["cfg"] for h, f in approved.files.items() if f.get("cfg")}
+    configs.update({h: s.config for h, s in live.items() if s.config})
+    port_eval, fw_eval, more = _evaluators(policy, intent, config, list(inventory), configs, as_of)
     notes += more
     return build_report(
         devices,
@@ -189,12 +195,11 @@ def _reason(exc: BaseException | None) -> str:
     """One line saying why a device could not be read (never a traceback, never a secret)."""
     if exc is None:
         return "failed"
-    try:
-        from tasks.backup import classify_failure  # the backup's reasons, when it offers them
+    from tasks.drift_adapters import optional_module
 
-        return str(classify_failure(exc))
-    except (ImportError, AttributeError):
-        pass
+    classify = getattr(optional_module("tasks.backup"), "classify_failure", None)
+    if classify is not None:  # the backup's own reasons, when it offers them
+        return str(classify(exc))
     name = type(exc).__name__
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     if "Authentication" in name:
@@ -246,18 +251,21 @@ def register(main_app: typer.Typer) -> None:
                 when = date.fromisoformat(as_of)
             except ValueError:
                 raise BadInput(f"not a date {as_of!r} (YYYY-MM-DD)", field="--as-of") from None
-        nr = open_nornir(config, hosts, group, need_credentials=not offline)
+        full = open_nornir(config, None, group, need_credentials=not offline)
+        nr = full.filter(filter_func=lambda h: fnmatch.fnmatchcase(h.name, hosts)) if hosts else full
+        if group:  # peers outside the group still need their platform (port names, LAGs)
+            full = open_nornir(config, None, None, need_credentials=False)
         if not nr.inventory.hosts:
             raise BadInput("no host matches the selection", field="--hosts/--group")
         report = run_check(
-            nr, repo=repo, config=config, offline=offline, baseline=baseline, policy=policy, intent=intent, as_of=when
+            nr, everyone=_devices(full), repo=repo, config=config, offline=offline, baseline=baseline, policy=policy, intent=intent, as_of=when
         )
         _write(junit, render_junit(report))
         _write(markdown, render_markdown(report))
         if json_out:
             print_json(report_json(report))
         else:
-            console.print(render_console(report), end="", markup=False, highlight=False)
+            sys.stdout.write(render_console(report))
         finish(report.exit_code)
 
     @drift_app.command("accept", help="Approve the drift of HOST...: take a fresh backup and commit it with the reason.")

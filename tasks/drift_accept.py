@@ -14,6 +14,8 @@ from pathlib import Path
 
 from nornir.core import Nornir
 
+from tasks.drift_adapters import optional_module
+
 log = logging.getLogger(__name__)
 
 
@@ -44,10 +46,7 @@ def accept_drift(nr: Nornir, *, repo: Path, reason: str) -> AcceptOutcome:
     offers `backup_hosts`, else fetch + write + commit here)."""
     hosts = sorted(nr.inventory.hosts)
     message = accept_message(hosts, reason)
-    try:
-        from tasks import backup
-    except ModuleNotFoundError:
-        backup = None  # type: ignore[assignment]
+    backup = optional_module("tasks.backup")
     run = getattr(backup, "backup_hosts", None) if backup else None
     if run is not None:  # pragma: no cover - depends on the backup part's API
         out = run(nr, repo=repo, message=message)

@@ -27,6 +27,19 @@ from tasks.ifnames import canonical_name
 log = logging.getLogger(__name__)
 
 
+def optional_module(name: str) -> Any:
+    """The module `name`, or None while that part has not landed (any other import error
+    is real and raised)."""
+    import importlib
+
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name == name:
+            return None
+        raise
+
+
 # --- configuration ---------------------------------------------------------------------
 
 
@@ -40,10 +53,7 @@ def fetch_normalised(task: Task) -> dict[str, str]:
     Uses the backup's own fetch when it offers one; otherwise the same platform data
     (commands, end markers, error lines) and `normalise_config`.
     """
-    try:
-        from tasks import backup
-    except ModuleNotFoundError:
-        backup = None  # type: ignore[assignment]
+    backup = optional_module("tasks.backup")
     fetch = getattr(backup, "fetch_normalised", None) if backup else None
     if fetch is not None:
         return dict(fetch(task))
