@@ -166,6 +166,48 @@ end
 """
 
 
+STONEOS_CONFIG = """hostname "{name}"
+admin user "hillstone"
+  password +Xk2mQ9sLw0pZr7Tn4Vb8Ya1Uc3Hd6Je
+  privilege 15
+  access ssh
+exit
+zone "untrust"
+exit
+zone "trust"
+exit
+interface ethernet0/0
+  zone "untrust"
+  ip address 192.0.2.1 255.255.255.252
+  manage ping
+exit
+interface ethernet0/1
+  zone "trust"
+  ip address 192.0.2.5 255.255.255.252
+exit
+snmp-server community cmQ2w3e4r5t6y7u ro
+address "WEB-01"
+  ip 10.40.1.10/32
+exit
+service "TCP-8443"
+  tcp dst-port 8443
+exit
+policy-global
+  rule id 1
+    action permit
+    src-zone "untrust"
+    dst-zone "trust"
+    src-addr "Any"
+    dst-addr "WEB-01"
+    service "TCP-8443"
+    name "web-in"
+    log session-start
+  exit
+exit
+end
+"""
+
+
 def _ios(name: str, index: int, peer: str, ip: str, mac: str) -> DeviceSpec:
     ports = [PortSpec(f"GigabitEthernet1/0/{i}") for i in range(1, 5)]
     ports += [PortSpec(f"TenGigabitEthernet1/0/{i}", speed="10G") for i in (1, 2)]
@@ -220,7 +262,13 @@ def build(seed: int = 2026) -> Fleet:
         ports=[PortSpec(f"port{i}") for i in range(1, 9)],
         config=FORTI_CONFIG.replace("YM-FW-FGT-01", "LAB-FW-FGT-01"),
     )
-    devices = [a, b, asa, fgt]
+    sg = DeviceSpec(
+        name="LAB-FW-SG-01", platform="hillstone_stoneos", role="firewall", network="base",
+        model="SG-6000-E3960", vendor="hillstone", serial="0098765432100123", version="5.5R10P3",
+        mac="00:1c:54:00:12:34", index=5, ports=[PortSpec(f"ethernet0/{i}") for i in range(4)],
+        config=STONEOS_CONFIG.format(name="LAB-FW-SG-01"),
+    )
+    devices = [a, b, asa, fgt, sg]
     cables = [
         Cable(a.name, "TenGigabitEthernet1/0/1", b.name, "TenGigabitEthernet1/0/1"),
         Cable(a.name, "TenGigabitEthernet1/0/2", b.name, "TenGigabitEthernet1/0/2"),
