@@ -41,7 +41,10 @@ Devices
     192.0.2.241-254 are the shared servers (NTP .241/.242, syslog .243, RADIUS
     .244/.245, TACACS .246, NMS .247).  Firewalls carry `extra["purpose"]`
     (internet-edge, vpn-edge, egov-edge, edge, dc-core, server-zone, dmz) and
-    `extra["ha_peer"]`.
+    `extra["ha_peer"]`.  Ports of firewalls, IPS and FC switches have `lldp=False`.
+    Descriptions on router/core ports facing them read `TO-{peer}-{peer port}`
+    (short name where DESIGN.md has one, e.g. `GE1/0/1`, `Gi0/1`; `port2`,
+    `ethernet0/2` as is); the port policy does not cover them (no LLDP neighbour).
 
 Configurations (`DeviceSpec.config`) are as the device displays them, without
 volatile lines: VRP starts with `!Software Version ...` and ends with `return`
@@ -49,7 +52,10 @@ volatile lines: VRP starts with `!Software Version ...` and ends with `return`
 Comware starts with `#` / ` version 7.1.070, Release ...`; IOS runs from the
 first `!` to `end` (the dialect adds `Building configuration...`, `Current
 configuration : N bytes` and `! Last configuration change ...`); Brocade's is a
-`configshow` body without its `date =` line.
+`configshow` body without its `date =` line (key names follow FOS `configshow`
+where public sources show them: `boot.ipa`, `ts.clockServer`, `fc4.fcp.*`; the
+`snmp.agtParty.*` and `radius.server.*` keys were not checked against a real
+switch).
 
 Brocade (`DeviceSpec.extra` of YM-SAN-FC-0x)
     switch: dict of switchshow header fields (switchName, switchType, switchState,

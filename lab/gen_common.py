@@ -121,7 +121,7 @@ SHORT_PREFIXES: list[tuple[str, str]] = [
 
 def short_name(platform: str, port: str) -> str:
     """Short interface name used in policy descriptions (`TO-{peer}-{short}`)."""
-    if platform == "cisco_ios" and port.startswith("GigabitEthernet"):
+    if platform in ("cisco_ios", "cisco_asa") and port.startswith("GigabitEthernet"):
         return "Gi" + port[len("GigabitEthernet"):]
     for long, short in SHORT_PREFIXES:
         if port.startswith(long):

@@ -143,7 +143,7 @@ def plan_ports(topo: Topology, rng: random.Random) -> dict[str, DevicePlan]:
             elif port.name in declared[spec.name]:
                 peer, peer_port = declared[spec.name][port.name]
                 ip.role = "declared"
-                ip.desc = f"TO-{peer}-{peer_port}"
+                ip.desc = f"TO-{peer}-{short_name(by[peer].platform, peer_port)}"
                 ip.ip = link_ip.get(key, "")
                 ip.mode = "routed" if ip.ip else "trunk"
                 ip.vlans = vlan_ids

@@ -38,6 +38,7 @@ IPS_NETWORKS = ("base", "egov_intranet", "egov_extranet")  # one NIP6000 pair ea
 # access platform mix (issue 2): 400 Huawei, 200 H3C, 69 Cisco
 ACCESS_MIX = (("huawei_vrp", 400), ("hp_comware", 200), ("cisco_ios", 69))
 SINGLE_HOMED_RATE = 0.08
+NON_LLDP_ROLES = ("firewall", "ips", "fc_switch")  # their links are declared, not seen by LLDP
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,7 @@ class Topology:
             name=name, platform=mdl.platform, role=role, network=network, model=mdl.model,
             vendor=mdl.vendor, serial=_serial(rng, mdl.vendor), version=rng.choice(mdl.versions),
             mac=mac_of(mdl.oui, index, rng), index=index, location=location, mgmt_ip=mgmt_ip(index),
-            ports=[PortSpec(n, k, s, lldp=(k != "fc")) for n, k, s in mdl.ports],
+            ports=[PortSpec(n, k, s, lldp=role not in NON_LLDP_ROLES) for n, k, s in mdl.ports],
         )
         spec.extra.update(extra)
         self.devices.append(spec)
