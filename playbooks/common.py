@@ -83,7 +83,8 @@ def check_inventory_or_fail(config: Path) -> dict[str, Path]:
     problems = check_inventory(paths)
     if problems:
         raise InventoryError(
-            "; ".join(str(p) for p in problems[:1]) + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else "")
+            "; ".join(str(p) for p in problems[:1])
+            + (f" (and {len(problems) - 1} more: `netsteward inventory check`)" if len(problems) > 1 else "")
         )
     return paths
 
@@ -97,7 +98,10 @@ def open_nornir(
     need_credentials: bool = True,
 ) -> Nornir:
     """Check the inventory, initialise Nornir relative to the config file, filter, set credentials."""
+    from tasks.connection import install
+
     check_inventory_or_fail(config)
+    install()  # netmiko fixed-wait fixes and TCP_NODELAY (tasks/connection.py)
     cwd = Path.cwd()
     try:
         # SimpleInventory paths in the config are relative to the config file.

@@ -1,0 +1,198 @@
+"""The backup repository: a git repository of its own (GitPython), one commit per run.
+
+- `open_store(path)` creates it on first use (with a local committer identity).
+- `write_files(root, files)` writes atomically (temp file + rename) only what changed.
+- `commit_run(repo, paths, message, when)` stages exactly those paths and commits
+  once; returns None (no commit) when nothing differs from HEAD.
+- `tag_month`, `push` for the monthly tag and a configured remote.
+- `read_committed(repo, host)` / `read_all_committed(repo)`: the last committed
+  configuration of a host, for drift and `normalize --offline`.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+
+import git
+
+from tasks.errors import BadInput
+
+AUTHOR_NAME = "netsteward"
+AUTHOR_EMAIL = "netsteward@localhost"
+IGNORED = ("*.tmp", ".netsteward-*")
+
+
+def open_store(path: Path | str, create: bool = True) -> git.Repo:
+    """The backup repository at `path`; initialised (branch main) when absent and `create`."""
+    root = Path(path)
+    if (root / ".git").exists():
+        try:
+            return git.Repo(root)
+        except git.InvalidGitRepositoryError:
+            raise BadInput("not a git repository", file=str(root)) from None
+    if not create:
+        raise BadInput("backup repository does not exist (run `netsteward backup` first)", file=str(root))
+    root.mkdir(parents=True, exist_ok=True)
+    repo = git.Repo.init(root, initial_branch="main")
+    with repo.config_writer() as cfg:
+        if not _has_identity(repo):
+            cfg.set_value("user", "name", AUTHOR_NAME)
+            cfg.set_value("user", "email", AUTHOR_EMAIL)
+        cfg.set_value("core", "autocrlf", "false")
+    (root / ".gitignore").write_text("\n".join(IGNORED) + "\n", encoding="utf-8")
+    return repo
+
+
+def _has_identity(repo: git.Repo) -> bool:
+    try:
+        reader = repo.config_reader()
+        return bool(reader.get_value("user", "email", "")) and bool(reader.get_value("user", "name", ""))
+    except Exception:
+        return False
+
+
+def _safe_path(root: Path, rel: str) -> Path:
+    pure = PurePosixPath(rel)
+    if pure.is_absolute() or ".." in pure.parts or not pure.parts:
+        raise BadInput(f"refusing to write outside the backup repository: {rel!r}")
+    return root.joinpath(*pure.parts)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".netsteward-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_files(root: Path, files: Iterable[tuple[str, str]]) -> list[str]:
+    """Write (relpath, text) pairs whose content differs; return the relpaths written."""
+    written = []
+    for rel, text in files:
+        path = _safe_path(root, rel)
+        try:
+            if path.read_text(encoding="utf-8") == text:
+                continue
+        except FileNotFoundError:
+            pass
+        write_atomic(path, text)
+        written.append(rel)
+    return written
+
+
+def _has_head(repo: git.Repo) -> bool:
+    try:
+        repo.head.commit  # noqa: B018 - raises on an empty repository
+    except ValueError:
+        return False
+    return True
+
+
+def commit_run(repo: git.Repo, paths: list[str], message: str, when: datetime | None = None) -> str | None:
+    """Stage `paths` (plus .gitignore) and commit once; None when the tree equals HEAD's."""
+    extra = [".gitignore"] if Path(repo.working_tree_dir or ".", ".gitignore").exists() else []
+    to_add = sorted(set(paths) | set(extra))
+    if to_add:
+        repo.index.add(to_add)
+    if _has_head(repo):
+        if not repo.index.diff("HEAD"):
+            return None
+    elif not to_add:
+        return None
+    kwargs: dict[str, datetime] = {}
+    if when is not None:
+        kwargs = {"author_date": when, "commit_date": when}
+    actor = git.Actor(*_identity(repo))
+    commit = repo.index.commit(message, author=actor, committer=actor, **kwargs)
+    return commit.hexsha
+
+
+def _identity(repo: git.Repo) -> tuple[str, str]:
+    reader = repo.config_reader()
+    return (
+        str(reader.get_value("user", "name", AUTHOR_NAME)),
+        str(reader.get_value("user", "email", AUTHOR_EMAIL)),
+    )
+
+
+def tag_month(repo: git.Repo, month: str, message: str) -> str | None:
+    """Tag HEAD `backup-YYYY-MM` (moved if it exists: the last run of the month wins)."""
+    if not _has_head(repo):
+        return None
+    name = f"backup-{month}"
+    repo.create_tag(name, ref=repo.head.commit, message=message, force=True)
+    return name
+
+
+@dataclass(frozen=True)
+class PushResult:
+    remote: str
+    ok: bool
+    detail: str
+
+
+def push(repo: git.Repo, tags: list[str] | None = None) -> list[PushResult]:
+    """Push the current branch (and `tags`) to every configured remote."""
+    results = []
+    branch = repo.active_branch.name
+    for remote in repo.remotes:
+        refspecs = [f"refs/heads/{branch}:refs/heads/{branch}"]
+        refspecs += [f"+refs/tags/{t}:refs/tags/{t}" for t in tags or []]
+        try:
+            infos = remote.push(refspecs)
+            bad = [i for i in infos if i.flags & i.ERROR]
+            results.append(PushResult(remote.name, not bad, "; ".join(i.summary.strip() for i in bad) or "ok"))
+        except git.GitCommandError as exc:
+            detail = (exc.stderr or str(exc)).strip().splitlines()
+            results.append(PushResult(remote.name, False, detail[-1] if detail else "push failed"))
+    return results
+
+
+# -- reading the last committed state ---------------------------------------------------
+
+
+def _as_repo(repo: git.Repo | Path | str) -> git.Repo | None:
+    if isinstance(repo, git.Repo):
+        return repo
+    root = Path(repo)
+    if not (root / ".git").exists():
+        return None
+    return git.Repo(root)
+
+
+def read_all_committed(repo: git.Repo | Path | str, suffix: str = "cfg", ref: str = "HEAD") -> dict[str, str]:
+    """{host: text} of every `<HOST>.<suffix>` file committed at `ref` (empty when none)."""
+    r = _as_repo(repo)
+    if r is None or not _has_head(r):
+        return {}
+    out: dict[str, str] = {}
+    tree = r.commit(ref).tree
+    for item in tree.traverse():
+        if item.type != "blob":  # type: ignore[union-attr]
+            continue
+        name = PurePosixPath(item.path)  # type: ignore[union-attr]
+        if name.suffix == f".{suffix}" and not name.parts[0].startswith("."):
+            out[name.stem] = item.data_stream.read().decode("utf-8")  # type: ignore[union-attr]
+    return out
+
+
+def read_committed(repo: git.Repo | Path | str, host: str, suffix: str = "cfg", ref: str = "HEAD") -> str | None:
+    """The last committed `<HOST>.<suffix>` of `host`, wherever it lives in the tree; None if never."""
+    r = _as_repo(repo)
+    if r is None or not _has_head(r):
+        return None
+    want = f"{host}.{suffix}"
+    for item in r.commit(ref).tree.traverse():
+        if item.type == "blob" and PurePosixPath(item.path).name == want:  # type: ignore[union-attr]
+            return item.data_stream.read().decode("utf-8")  # type: ignore[union-attr]
+    return None
