@@ -41,7 +41,10 @@ Devices
     192.0.2.241-254 are the shared servers (NTP .241/.242, syslog .243, RADIUS
     .244/.245, TACACS .246, NMS .247).  Firewalls carry `extra["purpose"]`
     (internet-edge, vpn-edge, egov-edge, edge, dc-core, server-zone, dmz) and
-    `extra["ha_peer"]`.  Ports of firewalls, IPS and FC switches have `lldp=False`.
+    `extra["ha_peer"]`; YM-BASE-FW-05 has `extra["default_permit"] = True` (fwgen
+    plants the fleet's one default-permit policy there).  Firewalls, IPS and FC
+    switches list their declared links in `extra["links"]` ([{local_port, peer,
+    peer_port}], as in the inventory).  Ports of firewalls, IPS and FC switches have `lldp=False`.
     Descriptions on router/core ports facing them read `TO-{peer}-{peer port}`
     (short name where DESIGN.md has one, e.g. `GE1/0/1`, `Gi0/1`; `port2`,
     `ethernet0/2` as is); the port policy does not cover them (no LLDP neighbour).
@@ -85,11 +88,12 @@ from lab.gen_common import SecretBook
 from lab.gen_ios import render_ios
 from lab.gen_ports import plan_ports, plant_deviations
 from lab.gen_security import brocade, firewall_config, ips_config
-from lab.gen_topology import FC_ISL_PORTS, build_topology
+from lab.gen_topology import FC_ISL_PORTS, NON_LLDP_ROLES, build_topology
 from lab.gen_vrp import render_vrp_switch
 from lab.model import Fleet
 
 CHANGE_PASSWORD_DEVICES = 6
+DEFAULT_PERMIT_FIREWALL = "YM-BASE-FW-05"  # the first USG: its policy ends in a default permit (fwgen)
 
 
 def build_fleet(seed: int = 2026) -> Fleet:
@@ -101,9 +105,17 @@ def build_fleet(seed: int = 2026) -> Fleet:
     plans = plan_ports(topo, random.Random(f"{seed}:ports"))
     deviations = plant_deviations(plans, random.Random(f"{seed}:deviations"))
 
+    by = {d.name: d for d in topo.devices}
+    for link in topo.declared:  # what fwgen and the dialects may show on firewall / IPS / FC ports
+        for host, port, peer, peer_port in ((link.a, link.a_port, link.b, link.b_port),
+                                            (link.b, link.b_port, link.a, link.a_port)):
+            if by[host].role in NON_LLDP_ROLES:
+                by[host].extra.setdefault("links", []).append(
+                    {"local_port": port, "peer": peer, "peer_port": peer_port})
+    by[DEFAULT_PERMIT_FIREWALL].extra["default_permit"] = True
+
     book = SecretBook()
     problems: list[dict[str, object]] = []
-    by = {d.name: d for d in topo.devices}
     for spec in topo.devices:
         rng = random.Random(f"{seed}:{spec.name}")
         if spec.name in plans:

@@ -280,3 +280,16 @@ def test_inventory_contract(fleet: Fleet, tmp_path: Path) -> None:
 def test_committed_inventory_is_current(fleet: Fleet) -> None:
     committed = ROOT / "inventory" / "hosts.yaml"
     assert committed.read_text() == render_hosts(fleet, 10001)
+
+
+def test_firewalls_use_fwgen_and_declare_links(fleet: Fleet) -> None:
+    firewalls = {d.name for d in fleet.devices if d.role == "firewall"}
+    problems = fleet.truth["firewall_problems"]
+    assert {p["host"] for p in problems} == firewalls  # lab.fwgen plants problems on every firewall
+    assert all(p.keys() == {"host", "rule", "check"} for p in problems)
+    assert [d.name for d in fleet.devices if d.extra.get("default_permit")] == ["YM-BASE-FW-05"]
+    for d in fleet.devices:
+        if d.role in ("firewall", "ips", "fc_switch"):
+            assert d.extra["links"] and all(not p.lldp for p in d.ports)
+            for link in d.extra["links"]:
+                assert d.config and link["local_port"] in {p.name for p in d.ports}
