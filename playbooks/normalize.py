@@ -1,0 +1,360 @@
+"""`netsteward normalize`: port descriptions and loop protection as a reviewed plan (issue 5).
+
+    netsteward normalize plan [--offline] [--out PLAN.json] [--markdown FILE] [--config --hosts --group --json]
+    netsteward normalize apply PLAN [--canary N] [--max-failures N] [--workers N] [--config --hosts --group --json]
+
+plan exit codes: 0 compliant, 1 changes planned, 2 bad input, 3 some devices not read.
+apply exit codes: 0 all applied, 1 some refused (stale) or rolled back, 2 bad input, 3 some unreachable.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import getpass
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import typer
+import yaml
+from nornir.core import Nornir
+from pydantic import ValidationError
+from rich.table import Table
+
+from playbooks.common import (
+    ConfigOpt,
+    GroupOpt,
+    HostsOpt,
+    JsonOpt,
+    console,
+    err_console,
+    finish,
+    open_nornir,
+    print_json,
+)
+from tasks.apply import (
+    APPLIED,
+    SKIPPED,
+    STALE,
+    UNREACHABLE,
+    ApplyGate,
+    ApplyOutcome,
+    apply_from_plan,
+)
+from tasks.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNREACHABLE, BadInput, InventoryError
+from tasks.normalize import Device, DevicePlan, PeerIndex, Plan, new_plan, plan_device
+from tasks.normalize_config import ParsedConfig, parse_config
+from tasks.normalize_read import PortState, backup_config, offline_states, read_port_state
+from tasks.normalize_report import (
+    PLAN_HEADER,
+    apply_summary,
+    change_record,
+    plan_markdown,
+    plan_rows,
+    plan_summary,
+)
+from tasks.port_policy import DEFAULT_POLICY, PortPolicy, load_policy
+from tasks.results import typed_results
+
+log = logging.getLogger(__name__)
+
+app = typer.Typer(
+    help="Port descriptions and loop protection: plan the changes, review them, apply them safely.",
+    no_args_is_help=True,
+)
+
+RepoOpt = typer.Option(
+    Path("configs"), "--repo", help="The backup repository.", envvar="NETSTEWARD_REPO"
+)
+PolicyOpt = typer.Option(DEFAULT_POLICY, "--policy", help="The port policy file.")
+WorkersOpt = typer.Option(
+    50, "--workers", min=1, max=500, help="Devices worked on at the same time."
+)
+OfflineOpt = typer.Option(
+    False, "--offline", help="Use the latest backup and topology snapshot, not the devices."
+)
+OutOpt = typer.Option(
+    None, "--out", help="Where to write the plan (default out/normalize-plan-<time>.json)."
+)
+MarkdownOpt = typer.Option(None, "--markdown", help="Also write the plan as Markdown for review.")
+PlanArg = typer.Argument(..., help="A plan written by `netsteward normalize plan`.")
+CanaryOpt = typer.Option(
+    1, "--canary", min=0, help="Devices applied first; any failure among them stops the run."
+)
+MaxFailuresOpt = typer.Option(
+    5, "--max-failures", min=0, help="Stop starting devices once more than this many have failed."
+)
+
+
+def who() -> str:
+    return os.environ.get("NETSTEWARD_CHANGE_AUTHOR") or getpass.getuser()
+
+
+def _select(nr: Nornir, hosts: str | None, group: str | None) -> Nornir:
+    if hosts:
+        nr = nr.filter(filter_func=lambda h: fnmatch.fnmatchcase(h.name, hosts))
+    if group:
+        if group not in nr.inventory.groups:
+            raise InventoryError(f"no such group {group!r}", field="--group")
+        nr = nr.filter(filter_func=lambda h: h.has_parent_group(group))
+    return nr
+
+
+def _device(host: object) -> Device:
+    h: object = host
+    return Device(
+        host=h.name,  # type: ignore[attr-defined]
+        platform=h.platform or "",  # type: ignore[attr-defined]
+        role=str(h.get("role") or ""),  # type: ignore[attr-defined]
+        network=str(h.get("network") or ""),  # type: ignore[attr-defined]
+        model=h.get("model"),  # type: ignore[attr-defined]
+    )
+
+
+def compute_plan(
+    nr_all: Nornir,
+    *,
+    hosts: str | None,
+    group: str | None,
+    policy: PortPolicy,
+    repo: Path,
+    offline: bool,
+) -> Plan:
+    """Read the in-scope devices (live or from the backup) and plan each one."""
+    devices = {h.name: _device(h) for h in nr_all.inventory.hosts.values()}
+    nr = _select(nr_all, hosts, group).filter(
+        filter_func=lambda h: policy.in_scope(h.get("role"), h.platform)
+    )
+    wanted = sorted(nr.inventory.hosts)
+    if offline:
+        states, unreadable = offline_states(
+            repo, {h: (devices[h].network, devices[h].role) for h in wanted}
+        )
+    else:
+        agg = nr.run(task=read_port_state, name="read port state", raise_on_error=False)
+        typed = typed_results(agg, PortState)
+        nr.close_connections()
+        states = typed.ok
+        unreadable = {h: f.reason for h, f in typed.failed.items()}
+    peers = PeerIndex(platforms={name: d.platform for name, d in devices.items()})
+    parsed: dict[str, ParsedConfig] = {}
+    for name, state in states.items():
+        parsed[name] = parse_config(devices[name].platform, state.config)
+        peers.add_config(name, devices[name].platform, parsed[name], policy)
+    # neighbours outside the selection: their LAGs come from the backup, when there is one
+    for peer in sorted({lk.peer for s in states.values() for lk in s.links} - parsed.keys()):
+        dev = devices.get(peer)
+        if dev is None:
+            continue
+        text = backup_config(repo, peer, dev.network, dev.role)
+        if text:
+            peers.add_config(peer, dev.platform, parse_config(dev.platform, text), policy)
+    plans = [
+        plan_device(devices[h], parsed[h], list(states[h].links), policy, peers)
+        for h in sorted(states)
+    ]
+    return new_plan(
+        plans,
+        source="offline" if offline else "live",
+        policy=policy,
+        created_by=who(),
+        unreadable=unreadable,
+    )
+
+
+def _default_out() -> Path:
+    return Path("out") / f"normalize-plan-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}.json"
+
+
+def _print_plan(plan: Plan, out: Path) -> None:
+    s = plan_summary(plan, str(out))
+    table = Table(
+        title=f"Port plan ({plan.source}): {s['devices_with_changes']} of {s['devices']} devices change"
+    )
+    for col in PLAN_HEADER:
+        table.add_column(
+            col, justify="right" if col not in ("host", "platform", "role") else "left"
+        )
+    for row in plan_rows(plan):
+        table.add_row(*row)
+    total = [str(v or "") for v in s["changes_by_kind"].values()]
+    table.add_row("total", "", "", *total, str(s["lines"]), style="bold")
+    console.print(table)
+    for host, why in plan.unreadable.items():
+        err_console.print(f"not read: {host}: {why}")
+    console.print(f"plan written to {out}")
+
+
+@app.command("plan")
+def plan_cmd(
+    config: Path = ConfigOpt,
+    hosts: str | None = HostsOpt,
+    group: str | None = GroupOpt,
+    as_json: bool = JsonOpt,
+    offline: bool = OfflineOpt,
+    out: Path | None = OutOpt,
+    markdown: Path | None = MarkdownOpt,
+    policy_file: Path = PolicyOpt,
+    repo: Path = RepoOpt,
+    workers: int = WorkersOpt,
+) -> None:
+    """Compute the changes that bring ports in line with the policy. Exit 1 when there are any."""
+    policy = load_policy(policy_file)
+    nr_all = open_nornir(config, None, None, num_workers=workers, need_credentials=not offline)
+    plan = compute_plan(nr_all, hosts=hosts, group=group, policy=policy, repo=repo, offline=offline)
+    out = out or _default_out()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(plan.model_dump_json(indent=1) + "\n", encoding="utf-8")
+    if markdown is not None:
+        markdown.parent.mkdir(parents=True, exist_ok=True)
+        markdown.write_text(plan_markdown(plan), encoding="utf-8")
+    if as_json:
+        print_json(plan_summary(plan, str(out)))
+    else:
+        _print_plan(plan, out)
+    if plan.unreadable:
+        finish(EXIT_UNREACHABLE)
+    finish(EXIT_FINDINGS if plan.changed() else EXIT_CLEAN)
+
+
+# -- apply ---------------------------------------------------------------------
+
+
+def load_plan(path: Path) -> Plan:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise BadInput(f"cannot read the plan ({exc.strerror})", file=str(path)) from None
+    try:
+        return Plan.model_validate_json(text)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"]) or None
+        raise BadInput(f"not a plan: {err['msg']}", file=str(path), field=field) from None
+
+
+def choose_canaries(plans: list[DevicePlan], n: int) -> list[str]:
+    """N devices to try first: round-robin over platforms so each driver is exercised early."""
+    by_platform: dict[str, list[str]] = {}
+    for d in sorted(plans, key=lambda d: d.host):
+        by_platform.setdefault(d.platform, []).append(d.host)
+    out: list[str] = []
+    while len(out) < n and any(by_platform.values()):
+        for platform in sorted(by_platform):
+            if by_platform[platform] and len(out) < n:
+                out.append(by_platform[platform].pop(0))
+    return out
+
+
+def run_apply(
+    nr: Nornir,
+    plan: Plan,
+    *,
+    canary: int,
+    max_failures: int,
+    after_push: Callable[[str], None] | None = None,
+) -> list[ApplyOutcome]:
+    """Canaries first, then the rest; stop starting devices once more than max_failures failed."""
+    todo = {d.host: d for d in plan.changed() if d.host in nr.inventory.hosts}
+    gate = ApplyGate(max_failures=max_failures)
+    canaries = choose_canaries(list(todo.values()), canary)
+    stages = [canaries, sorted(set(todo) - set(canaries))]
+    for i, stage in enumerate(stages):
+        if not stage:
+            continue
+        if i > 0 and canaries and any(o.status not in (APPLIED, STALE) for o in gate.outcomes):
+            for host in stage:
+                gate.record(ApplyOutcome(host, SKIPPED, "not attempted: a canary device failed"))
+            break
+        part = nr.filter(filter_func=lambda h, s=frozenset(stage): h.name in s)  # type: ignore[misc]
+        part.run(
+            task=apply_from_plan,
+            name="apply port plan",
+            plans=todo,
+            gate=gate,
+            after_push=after_push,
+            raise_on_error=False,
+        )
+        part.close_connections()
+        nr.data.reset_failed_hosts()
+    return list(gate.outcomes)
+
+
+def record_and_backup(
+    nr: Nornir, repo: Path, record: dict[str, object], applied: list[str]
+) -> str | None:
+    """Write the change record into the backup repository, back up the changed devices, commit once."""
+    from tasks.backup import BackupOutcome, backup_config
+    from tasks.gitstore import commit_run, open_store, write_files
+
+    store = open_store(repo)
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d-%H%M%S")
+    rel = f"changes/{stamp}-normalize.yaml"
+    written = write_files(
+        repo, [(rel, yaml.safe_dump(record, sort_keys=False, allow_unicode=True))]
+    )
+    if applied:
+        wanted = set(applied)
+        part = nr.filter(filter_func=lambda h: h.name in wanted)
+        agg = part.run(
+            task=backup_config, name="backup after apply", repo_dir=repo, raise_on_error=False
+        )
+        typed = typed_results(agg, BackupOutcome)
+        files = [(f.path, f.text) for o in typed.ok.values() if o.ok for f in o.files]
+        written += write_files(repo, files)
+        for host in sorted(wanted - {h for h, o in typed.ok.items() if o.ok}):
+            err_console.print(f"backup after apply failed for {host}; run `netsteward backup`")
+    message = f"normalize apply by {record['who']}: {record['summary']}"
+    return commit_run(store, written, message)
+
+
+@app.command("apply")
+def apply_cmd(
+    plan_file: Path = PlanArg,
+    config: Path = ConfigOpt,
+    hosts: str | None = HostsOpt,
+    group: str | None = GroupOpt,
+    as_json: bool = JsonOpt,
+    canary: int = CanaryOpt,
+    max_failures: int = MaxFailuresOpt,
+    workers: int = WorkersOpt,
+    repo: Path = RepoOpt,
+) -> None:
+    """Apply exactly a reviewed plan: refuse stale devices, verify, save, roll back on failure."""
+    plan = load_plan(plan_file)
+    nr = _select(open_nornir(config, None, None, num_workers=workers), hosts, group)
+    not_in_inventory = [
+        d.host for d in plan.changed() if d.host not in nr.inventory.hosts and not (hosts or group)
+    ]
+    outcomes = run_apply(nr, plan, canary=canary, max_failures=max_failures)
+    outcomes += [ApplyOutcome(h, UNREACHABLE, "not in the inventory") for h in not_in_inventory]
+    when = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    sha = hashlib.sha256(plan_file.read_bytes()).hexdigest()
+    record = change_record(
+        plan, outcomes, who=who(), when=when, plan_file=str(plan_file), plan_sha256=sha
+    )
+    commit = None
+    if outcomes:
+        commit = record_and_backup(
+            nr, repo, record, [o.host for o in outcomes if o.status == APPLIED]
+        )
+    summary = apply_summary(outcomes) | {"commit": commit}
+    if as_json:
+        print_json(summary)
+    else:
+        table = Table(title=f"normalize apply: {json.dumps(summary['by_status'])}")
+        for col in ("host", "status", "seconds", "detail"):
+            table.add_column(col)
+        for o in summary["outcomes"]:
+            table.add_row(o["host"], o["status"], f"{o['seconds']:.1f}", o["detail"])
+        console.print(table)
+        if commit:
+            console.print(f"change recorded in {repo} ({commit[:10]})")
+    statuses = {o.status for o in outcomes}
+    if UNREACHABLE in statuses:
+        finish(EXIT_UNREACHABLE)
+    finish(EXIT_CLEAN if statuses <= {APPLIED} else EXIT_FINDINGS)

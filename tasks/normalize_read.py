@@ -1,0 +1,169 @@
+"""What a port plan is computed from: each device's configuration and LLDP neighbours.
+
+Live: the Nornir task `read_port_state` reads the running configuration and the
+LLDP neighbours over SSH. Offline: `offline_states` takes the latest backup
+(`configs/<network>/<role>/<HOST>.cfg`) and the latest topology snapshot
+(`configs/topology/YYYY-MM-DD.json`).
+
+Live configurations are normalised exactly like backups (`tasks.scrub`), so
+a plan made from either source has the same fingerprint for the same device.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from nornir.core.task import Result, Task
+
+from tasks.errors import BadInput
+from tasks.normalize import Link
+from tasks.normalize_config import scrubbed
+
+log = logging.getLogger(__name__)
+
+
+class ConfigIncomplete(RuntimeError):
+    """The running configuration came back without its end marker (cut short)."""
+
+
+@dataclass(frozen=True)
+class PortState:
+    """One device's inputs to the plan."""
+
+    host: str
+    config: str  # normalised like the backup stores it
+    links: tuple[Link, ...]
+
+
+def running_config_command(platform: str) -> tuple[str, str, float]:
+    """(command, end-marker regex, read timeout) from the platform data."""
+    from tasks.platforms import load_platform
+
+    collect = next(c for c in load_platform(platform).collect if c.kind == "config")
+    return collect.command, collect.end_marker, collect.read_timeout
+
+
+def prompt_pattern(platform: str, base_prompt: str) -> str:
+    """A regex for this device's own prompt, in any mode (exec, system view, interface view)."""
+    base = re.escape(base_prompt)
+    if platform == "cisco_ios":
+        return rf"{base}(?:\([^)]*\))?[>#]"
+    return rf"(?:HRP_[MS])?[<\[][~*]?{base}(?:-[^\]]*)?[>\]]"
+
+
+def ensure_privileged(conn: object, platform: str, password: str | None) -> None:
+    """Cisco: enter enable mode (the log-in password doubles as the enable secret when none is set)."""
+    c: object = conn
+    if platform != "cisco_ios" or c.check_enable_mode():  # type: ignore[attr-defined]
+        return
+    if not getattr(c, "secret", "") and password:
+        c.secret = password  # type: ignore[attr-defined]
+    c.enable()  # type: ignore[attr-defined]
+
+
+def read_running_config(conn: object, platform: str) -> str:
+    """The device's running configuration, raw; raises ConfigIncomplete when cut short."""
+    command, end_marker, timeout = running_config_command(platform)
+    ensure_privileged(conn, platform, getattr(conn, "password", None))
+    text = str(
+        conn.send_command(  # type: ignore[attr-defined]
+            command,
+            expect_string=prompt_pattern(platform, conn.base_prompt),  # type: ignore[attr-defined]
+            read_timeout=timeout,
+        )
+    )
+    if not re.search(end_marker, text, re.M):
+        raise ConfigIncomplete(f"{command!r} output has no end marker (cut short?)")
+    return text
+
+
+def neighbours_as_links(neighbors: list[object]) -> tuple[Link, ...]:
+    """tasks.lldp.Neighbor records -> plan input links (peer by system name, domain stripped)."""
+    out = []
+    for n in neighbors:
+        peer = getattr(n, "peer_label", "") or getattr(n, "peer", "")
+        port = getattr(n, "peer_port", "")
+        if peer and port:
+            out.append(Link(local_port=n.local_port, peer=peer, peer_port=port))  # type: ignore[attr-defined]
+    return tuple(out)
+
+
+def read_port_state(task: Task) -> Result:
+    """Nornir task: the host's normalised running configuration and its LLDP neighbours."""
+    from tasks.lldp import get_neighbors
+
+    host = task.host
+    platform = host.platform or ""
+    conn = host.get_connection("netmiko", task.nornir.config)
+    config = read_running_config(conn, platform)
+    neighbors = get_neighbors(task, use_napalm=False).result
+    log.debug(
+        "%s: %d config lines, %d LLDP neighbours", host.name, config.count("\n"), len(neighbors)
+    )
+    return Result(
+        host=host,
+        result=PortState(host.name, scrubbed(platform, config), neighbours_as_links(neighbors)),
+    )
+
+
+# -- offline: the backup repository --------------------------------------------
+
+
+def backup_config(repo: Path, host: str, network: str, role: str) -> str | None:
+    """The committed backup of a host (tasks.gitstore when present, else the file)."""
+    from tasks.gitstore import read_committed
+
+    try:
+        text = read_committed(repo, host)
+    except Exception as exc:
+        log.debug("%s: read_committed failed (%s); trying the file", host, exc)
+    else:
+        if text:
+            return str(text)
+    path = repo / network / role / f"{host}.cfg"
+    return path.read_text(encoding="utf-8") if path.is_file() else None
+
+
+def latest_snapshot_path(repo: Path) -> Path | None:
+    snaps = sorted((repo / "topology").glob("[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9].json"))
+    return snaps[-1] if snaps else None
+
+
+def snapshot_links(repo: Path) -> dict[str, list[Link]]:
+    """host -> LLDP links from the latest topology snapshot (declared links left out)."""
+    from tasks.topology_model import load_snapshot
+
+    path = latest_snapshot_path(repo)
+    if path is None:
+        raise BadInput(
+            "no topology snapshot (configs/topology/YYYY-MM-DD.json); run `netsteward topology` first",
+            file=str(repo / "topology"),
+        )
+    snap = load_snapshot(path)
+    out: dict[str, list[Link]] = {}
+    for link in snap.links.values():
+        if link.seen == "declared":
+            continue
+        for (ha, pa), (hb, pb) in link.cables():
+            out.setdefault(ha, []).append(Link(pa, hb, pb))
+            out.setdefault(hb, []).append(Link(pb, ha, pa))
+    return out
+
+
+def offline_states(
+    repo: Path, hosts: dict[str, tuple[str, str]]
+) -> tuple[dict[str, PortState], dict[str, str]]:
+    """States of `hosts` (name -> (network, role)) from the backup; and hosts with no backup."""
+    links = snapshot_links(repo)
+    states: dict[str, PortState] = {}
+    missing: dict[str, str] = {}
+    for host, (network, role) in sorted(hosts.items()):
+        text = backup_config(repo, host, network, role)
+        if text is None:
+            missing[host] = "no backup in the repository"
+            continue
+        states[host] = PortState(host, text, tuple(links.get(host, [])))
+    return states, missing
