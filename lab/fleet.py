@@ -83,8 +83,8 @@ from __future__ import annotations
 
 import random
 
-from lab.gen_comware import render_comware
 from lab.gen_common import SecretBook
+from lab.gen_comware import render_comware
 from lab.gen_ios import render_ios
 from lab.gen_ports import plan_ports, plant_deviations
 from lab.gen_security import brocade, firewall_config, ips_config
@@ -93,13 +93,17 @@ from lab.gen_vrp import render_vrp_switch
 from lab.model import Fleet
 
 CHANGE_PASSWORD_DEVICES = 6
-DEFAULT_PERMIT_FIREWALL = "YM-BASE-FW-05"  # the first USG: its policy ends in a default permit (fwgen)
+DEFAULT_PERMIT_FIREWALL = (
+    "YM-BASE-FW-05"  # the first USG: its policy ends in a default permit (fwgen)
+)
 
 
 def build_fleet(seed: int = 2026) -> Fleet:
     topo = build_topology(random.Random(f"{seed}:topology"))
     pick = random.Random(f"{seed}:change-password")
-    huawei = [d for d in topo.devices if d.platform == "huawei_vrp" and d.role in ("access", "firewall")]
+    huawei = [
+        d for d in topo.devices if d.platform == "huawei_vrp" and d.role in ("access", "firewall")
+    ]
     for spec in pick.sample(huawei, CHANGE_PASSWORD_DEVICES):
         spec.change_password_prompt = True
     plans = plan_ports(topo, random.Random(f"{seed}:ports"))
@@ -107,11 +111,14 @@ def build_fleet(seed: int = 2026) -> Fleet:
 
     by = {d.name: d for d in topo.devices}
     for link in topo.declared:  # what fwgen and the dialects may show on firewall / IPS / FC ports
-        for host, port, peer, peer_port in ((link.a, link.a_port, link.b, link.b_port),
-                                            (link.b, link.b_port, link.a, link.a_port)):
+        for host, port, peer, peer_port in (
+            (link.a, link.a_port, link.b, link.b_port),
+            (link.b, link.b_port, link.a, link.a_port),
+        ):
             if by[host].role in NON_LLDP_ROLES:
                 by[host].extra.setdefault("links", []).append(
-                    {"local_port": port, "peer": peer, "peer_port": peer_port})
+                    {"local_port": port, "peer": peer, "peer_port": peer_port}
+                )
     by[DEFAULT_PERMIT_FIREWALL].extra["default_permit"] = True
 
     book = SecretBook()
@@ -136,4 +143,10 @@ def build_fleet(seed: int = 2026) -> Fleet:
             peer = by["YM-SAN-FC-0" + ("2" if domain == 1 else "1")]
             brocade(spec, rng, book, domain, list(FC_ISL_PORTS), peer)
     truth = {"secrets": book.items, "port_deviations": deviations, "firewall_problems": problems}
-    return Fleet(seed=seed, devices=topo.devices, cables=topo.cables, declared_links=topo.declared, truth=truth)
+    return Fleet(
+        seed=seed,
+        devices=topo.devices,
+        cables=topo.cables,
+        declared_links=topo.declared,
+        truth=truth,
+    )

@@ -33,8 +33,18 @@ def _table(chars: str) -> bytes:
     return bytes(ord(chars[b % len(chars)]) for b in range(256))
 
 
-_TABLES = {name: _table(chars) for name, chars in
-           (("p", _PRINTABLE), ("b", _B64), ("c", _CRYPT), ("a", _ALNUM), ("h", _HEX), ("u", _UPPER), ("d", _DIGITS))}
+_TABLES = {
+    name: _table(chars)
+    for name, chars in (
+        ("p", _PRINTABLE),
+        ("b", _B64),
+        ("c", _CRYPT),
+        ("a", _ALNUM),
+        ("h", _HEX),
+        ("u", _UPPER),
+        ("d", _DIGITS),
+    )
+}
 
 
 def token(rng: random.Random, n: int, alphabet: str = "a") -> str:
@@ -122,10 +132,10 @@ SHORT_PREFIXES: list[tuple[str, str]] = [
 def short_name(platform: str, port: str) -> str:
     """Short interface name used in policy descriptions (`TO-{peer}-{short}`)."""
     if platform in ("cisco_ios", "cisco_asa") and port.startswith("GigabitEthernet"):
-        return "Gi" + port[len("GigabitEthernet"):]
+        return "Gi" + port[len("GigabitEthernet") :]
     for long, short in SHORT_PREFIXES:
         if port.startswith(long):
-            return short + port[len(long):]
+            return short + port[len(long) :]
     return port
 
 

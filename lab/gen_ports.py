@@ -20,7 +20,11 @@ from lab.model import DeviceSpec
 
 EDGE_LINES = {
     "huawei_vrp": ("stp edged-port enable", "loopback-detect enable"),
-    "hp_comware": ("stp edged-port", "loopback-detection enable vlan all", "loopback-detection action shutdown"),
+    "hp_comware": (
+        "stp edged-port",
+        "loopback-detection enable vlan all",
+        "loopback-detection action shutdown",
+    ),
     "cisco_ios": ("spanning-tree portfast", "spanning-tree bpduguard enable"),
 }
 GLOBAL_LINES = {
@@ -31,13 +35,26 @@ GLOBAL_LINES = {
 NET_IDS = {"base": 1, "egov_intranet": 2, "egov_extranet": 3, "device_net": 4}
 NET_VLANS: dict[str, list[tuple[int, str]]] = {
     "base": [(10, "OFFICE"), (20, "VOICE"), (30, "WLAN-AP"), (40, "PRINTER"), (100, "MGMT")],
-    "egov_intranet": [(110, "EGOV-OFFICE"), (120, "EGOV-VOICE"), (130, "EGOV-PRINTER"), (200, "MGMT")],
+    "egov_intranet": [
+        (110, "EGOV-OFFICE"),
+        (120, "EGOV-VOICE"),
+        (130, "EGOV-PRINTER"),
+        (200, "MGMT"),
+    ],
     "egov_extranet": [(210, "EXT-OFFICE"), (220, "EXT-KIOSK"), (230, "EXT-WLAN"), (250, "MGMT")],
     "device_net": [(300, "CAMERA"), (310, "DOOR-CTRL"), (320, "BMS"), (399, "MGMT")],
 }
 SCOPE_ROLES = ("router", "core", "aggregation", "access")
-USER_DESCRIPTIONS = ("Room {r} PC", "Room {r} phone", "AP-{f}-{n:02d}", "Printer {r}", "Cam-{f}-{n:02d}",
-                     "Door reader {r}", "Meeting room {r}", "Kiosk {n}")
+USER_DESCRIPTIONS = (
+    "Room {r} PC",
+    "Room {r} phone",
+    "AP-{f}-{n:02d}",
+    "Printer {r}",
+    "Cam-{f}-{n:02d}",
+    "Door reader {r}",
+    "Meeting room {r}",
+    "Kiosk {n}",
+)
 
 
 @dataclass
@@ -71,8 +88,9 @@ def _lag_id(name: str) -> int:
     return int(digits) if digits else 0
 
 
-def policy_description(plan: DevicePlan, port: str, by: dict[str, DeviceSpec],
-                       lag_of: dict[tuple[str, str], str]) -> str:
+def policy_description(
+    plan: DevicePlan, port: str, by: dict[str, DeviceSpec], lag_of: dict[tuple[str, str], str]
+) -> str:
     """The compliant description of an uplink or LAG (DESIGN.md)."""
     spec = plan.spec
     if port in spec.lags:
@@ -88,7 +106,9 @@ def policy_description(plan: DevicePlan, port: str, by: dict[str, DeviceSpec],
 
 def plan_ports(topo: Topology, rng: random.Random) -> dict[str, DevicePlan]:
     by = {d.name: d for d in topo.devices}
-    lag_of = {(d.name, m): lag for d in topo.devices for lag, members in d.lags.items() for m in members}
+    lag_of = {
+        (d.name, m): lag for d in topo.devices for lag, members in d.lags.items() for m in members
+    }
     nbr: dict[str, dict[str, tuple[str, str]]] = {d.name: {} for d in topo.devices}
     for c in topo.cables:
         nbr[c.a][c.a_port] = (c.b, c.b_port)
@@ -112,8 +132,9 @@ def plan_ports(topo: Topology, rng: random.Random) -> dict[str, DevicePlan]:
     routed_roles = {frozenset({"router", "core"}), frozenset({"aggregation", "core"})}
     for c in topo.cables + topo.declared:
         ra, rb = by[c.a].role, by[c.b].role
-        if frozenset({ra, rb}) in routed_roles or (c in topo.declared and {ra, rb} & {"router", "core"}
-                                                    and "ips" not in (ra, rb)):
+        if frozenset({ra, rb}) in routed_roles or (
+            c in topo.declared and {ra, rb} & {"router", "core"} and "ips" not in (ra, rb)
+        ):
             p2p(by[c.a].network, (c.a, c.a_port), (c.b, c.b_port))
 
     for spec in topo.devices:
@@ -121,9 +142,14 @@ def plan_ports(topo: Topology, rng: random.Random) -> dict[str, DevicePlan]:
             continue
         vlans = NET_VLANS[spec.network]
         vlan_ids = [v for v, _ in vlans]
-        plan = DevicePlan(spec, {}, list(GLOBAL_LINES[spec.platform]) if spec.role == "access" else [],
-                          vlans, nbr[spec.name])
-        for lag, members in spec.lags.items():
+        plan = DevicePlan(
+            spec,
+            {},
+            list(GLOBAL_LINES[spec.platform]) if spec.role == "access" else [],
+            vlans,
+            nbr[spec.name],
+        )
+        for lag in spec.lags:
             plan.ifs[lag] = IfPlan(lag, kind="lag", role="lag", mode="trunk", vlans=vlan_ids)
         user_n = 0
         for port in spec.ports:
@@ -156,13 +182,18 @@ def plan_ports(topo: Topology, rng: random.Random) -> dict[str, DevicePlan]:
                 ip.role = "edge"
                 ip.mode = "access"
                 n = int(port.name.rsplit("/", 1)[-1])
-                ip.vlan = vlan_ids[0] if n <= 32 else vlan_ids[min(len(vlan_ids) - 2, 1 + (n - 33) // 8)]
+                ip.vlan = (
+                    vlan_ids[0] if n <= 32 else vlan_ids[min(len(vlan_ids) - 2, 1 + (n - 33) // 8)]
+                )
                 ip.edge_lines = list(EDGE_LINES[spec.platform])
                 if rng.random() < 0.25:
                     user_n += 1
                     fmt = rng.choice(USER_DESCRIPTIONS)
-                    ip.desc = fmt.format(r=f"{spec.location[1:3]}{rng.randint(1, 40):02d}",
-                                         f=spec.location[:3], n=user_n)
+                    ip.desc = fmt.format(
+                        r=f"{spec.location[1:3]}{rng.randint(1, 40):02d}",
+                        f=spec.location[:3],
+                        n=user_n,
+                    )
             else:
                 ip.shutdown = spec.role in ("core", "router")
         for name, ifp in plan.ifs.items():
@@ -172,8 +203,13 @@ def plan_ports(topo: Topology, rng: random.Random) -> dict[str, DevicePlan]:
     return plans
 
 
-ACCESS_KINDS = ("missing_description", "stale_description", "edge_without_loop_protection",
-                "uplink_marked_edge", "missing_global_loop_protection")
+ACCESS_KINDS = (
+    "missing_description",
+    "stale_description",
+    "edge_without_loop_protection",
+    "uplink_marked_edge",
+    "missing_global_loop_protection",
+)
 DESC_KINDS = ("missing_description", "stale_description")
 
 
@@ -181,21 +217,32 @@ def _stale(rng: random.Random, plan: DevicePlan, ifp: IfPlan, names: list[str]) 
     assert ifp.desc is not None
     choice = rng.randint(0, 2)
     if choice == 0:  # the switch that used to be there
-        return f"TO-{rng.choice(names)}-{ifp.desc.rsplit('-', 1)[-1]}" if "+" not in ifp.desc else \
-            "TO-" + "+".join(sorted(rng.sample(names, 2)))
+        return (
+            f"TO-{rng.choice(names)}-{ifp.desc.rsplit('-', 1)[-1]}"
+            if "+" not in ifp.desc
+            else "TO-" + "+".join(sorted(rng.sample(names, 2)))
+        )
     if choice == 1:  # free text from before the naming standard
         return rng.choice(("uplink", "Uplink to AGG", "trunk-old", "to core", "TEMP do not use"))
     return ifp.desc.replace("TO-", "TO-OLD-", 1)
 
 
-def plant_deviations(plans: dict[str, DevicePlan], rng: random.Random) -> list[dict[str, str | None]]:
+def plant_deviations(
+    plans: dict[str, DevicePlan], rng: random.Random
+) -> list[dict[str, str | None]]:
     """Break a known subset of ports; return the truth records, sorted."""
     truth: list[dict[str, str | None]] = []
     by_group: dict[tuple[str, str], list[DevicePlan]] = {}
     for plan in plans.values():
         by_group.setdefault((plan.spec.role, plan.spec.platform), []).append(plan)
-    wanted = {("access", "huawei_vrp"): 14, ("access", "hp_comware"): 10, ("access", "cisco_ios"): 7,
-              ("aggregation", "hp_comware"): 3, ("core", "huawei_vrp"): 2, ("router", "huawei_vrp"): 1}
+    wanted = {
+        ("access", "huawei_vrp"): 14,
+        ("access", "hp_comware"): 10,
+        ("access", "cisco_ios"): 7,
+        ("aggregation", "hp_comware"): 3,
+        ("core", "huawei_vrp"): 2,
+        ("router", "huawei_vrp"): 1,
+    }
     all_names = sorted(plans)
     for (role, platform), count in sorted(wanted.items()):
         chosen = rng.sample(by_group[(role, platform)], count)
@@ -213,8 +260,9 @@ def plant_deviations(plans: dict[str, DevicePlan], rng: random.Random) -> list[d
     return truth
 
 
-def _plant(plan: DevicePlan, kind: str, rng: random.Random, used: set[str],
-           names: list[str]) -> dict[str, str | None] | None:
+def _plant(
+    plan: DevicePlan, kind: str, rng: random.Random, used: set[str], names: list[str]
+) -> dict[str, str | None] | None:
     host = plan.spec.name
     if kind == "missing_global_loop_protection":
         if "<global>" in used:

@@ -24,13 +24,27 @@ ROUTER_NETWORKS = ("base", "egov_extranet")  # internet egress / e-government eg
 
 # firewall pairs per network: (kind, purpose)
 FIREWALL_PAIRS: dict[str, list[tuple[str, str]]] = {
-    "base": [("fortinet", "internet-edge"), ("fortinet", "vpn-edge"), ("usg", "dc-core"),
-             ("usg", "dc-core"), ("hillstone", "server-zone"), ("hillstone", "server-zone"),
-             ("asa", "dmz")],
-    "egov_intranet": [("usg", "egov-edge"), ("usg", "server-zone"), ("hillstone", "server-zone"),
-                      ("asa", "dmz")],
-    "egov_extranet": [("usg", "egov-edge"), ("fortinet", "internet-edge"),
-                      ("hillstone", "server-zone"), ("asa", "dmz")],
+    "base": [
+        ("fortinet", "internet-edge"),
+        ("fortinet", "vpn-edge"),
+        ("usg", "dc-core"),
+        ("usg", "dc-core"),
+        ("hillstone", "server-zone"),
+        ("hillstone", "server-zone"),
+        ("asa", "dmz"),
+    ],
+    "egov_intranet": [
+        ("usg", "egov-edge"),
+        ("usg", "server-zone"),
+        ("hillstone", "server-zone"),
+        ("asa", "dmz"),
+    ],
+    "egov_extranet": [
+        ("usg", "egov-edge"),
+        ("fortinet", "internet-edge"),
+        ("hillstone", "server-zone"),
+        ("asa", "dmz"),
+    ],
     "device_net": [("usg", "edge"), ("hillstone", "server-zone")],
 }
 IPS_NETWORKS = ("base", "egov_intranet", "egov_extranet")  # one NIP6000 pair each
@@ -51,52 +65,138 @@ class Model:
     ports: tuple[tuple[str, str, str], ...]  # (name, kind, speed)
 
 
-def _range(fmt: str, nums: range, kind: str = "ethernet", speed: str = "1G") -> list[tuple[str, str, str]]:
+def _range(
+    fmt: str, nums: range, kind: str = "ethernet", speed: str = "1G"
+) -> list[tuple[str, str, str]]:
     return [(fmt.format(n), kind, speed) for n in nums]
 
 
 def _models() -> dict[str, Model]:
     m: dict[str, Model] = {}
-    m["router"] = Model("huawei_vrp", "huawei", "AR6280", "00:e0:fc", ("V300R019C10SPC300", "V300R021C10SPC100"),
-                        tuple(_range("GigabitEthernet0/0/{}", range(0, 10))
-                              + _range("XGigabitEthernet0/0/{}", range(10, 12), speed="10G")))
-    m["core"] = Model("huawei_vrp", "huawei", "S12700E-8", "4c:1f:cc", ("V200R019C10SPC500", "V200R021C00SPC100"),
-                      tuple([("MEth0/0/1", "mgmt", "1G")]
-                            + _range("XGigabitEthernet1/0/{}", range(0, 48), speed="10G")
-                            + _range("40GE2/0/{}", range(0, 12), speed="40G")))
-    m["aggregation"] = Model("hp_comware", "h3c", "S6520X-54QC-EI", "70:ba:ef",
-                             ("7.1.070, Release 6635P07", "7.1.070, Release 6635P07"),
-                             tuple([("M-GigabitEthernet0/0/0", "mgmt", "1G")]
-                                   + [p for s in (1, 2) for p in
-                                      _range(f"Ten-GigabitEthernet{s}/0/{{}}", range(1, 49), speed="10G")
-                                      + _range(f"FortyGigE{s}/0/{{}}", range(53, 55), speed="40G")]))
-    m["huawei_vrp"] = Model("huawei_vrp", "huawei", "S5735-L48T4X-A1", "00:e0:fc",
-                            ("V200R019C10SPC500", "V200R020C10SPC100", "V200R021C00SPC100"),
-                            tuple(_range("GigabitEthernet0/0/{}", range(1, 49))
-                                  + _range("XGigabitEthernet0/0/{}", range(1, 5), speed="10G")))
-    m["hp_comware"] = Model("hp_comware", "h3c", "S5130S-52S-EI", "3c:8c:40",
-                            ("7.1.070, Release 6126P20", "7.1.070, Release 6128P01"),
-                            tuple(_range("GigabitEthernet1/0/{}", range(1, 49))
-                                  + _range("Ten-GigabitEthernet1/0/{}", range(49, 53), speed="10G")))
-    m["cisco_ios"] = Model("cisco_ios", "cisco", "WS-C2960X-48TD-L", "70:10:5c", ("15.2(7)E8", "15.2(7)E9"),
-                           tuple(_range("GigabitEthernet1/0/{}", range(1, 49))
-                                 + _range("TenGigabitEthernet1/0/{}", range(1, 3), speed="10G")))
-    m["usg"] = Model("huawei_vrp", "huawei", "USG6650E", "00:e0:fc", ("V600R007C20SPC600",),
-                     tuple([("GigabitEthernet0/0/0", "mgmt", "1G")]
-                           + _range("GigabitEthernet1/0/{}", range(0, 12))))
-    m["hillstone"] = Model("hillstone_stoneos", "hillstone", "SG-6000-E5760", "00:10:f3",
-                           ("5.5R9P3", "5.5R10P1"), tuple(_range("ethernet0/{}", range(0, 12))))
-    m["fortinet"] = Model("fortinet", "fortinet", "FortiGate-600E", "00:09:0f",
-                          ("v7.2.8,build1639,240313 (GA.M)", "v7.4.4,build2662,240514 (GA.F)"),
-                          tuple([("mgmt", "mgmt", "1G"), ("ha1", "ethernet", "1G"), ("ha2", "ethernet", "1G")]
-                                + _range("port{}", range(1, 21))))
-    m["asa"] = Model("cisco_asa", "cisco", "ASA5525", "00:1e:7a", ("9.16(4)", "9.18(3)"),
-                     tuple([("Management0/0", "mgmt", "1G")] + _range("GigabitEthernet0/{}", range(0, 8))))
-    m["ips"] = Model("huawei_vrp", "huawei", "NIP6620E", "00:e0:fc", ("V600R007C20SPC500",),
-                     tuple([("GigabitEthernet0/0/0", "mgmt", "1G")]
-                           + _range("GigabitEthernet1/0/{}", range(0, 12))))
-    m["fc"] = Model("brocade_fos", "brocade", "G620", "c4:f5:7c", ("v9.1.1b",),
-                    tuple(_range("{}", range(0, 64), kind="fc", speed="32G")))
+    m["router"] = Model(
+        "huawei_vrp",
+        "huawei",
+        "AR6280",
+        "00:e0:fc",
+        ("V300R019C10SPC300", "V300R021C10SPC100"),
+        tuple(
+            _range("GigabitEthernet0/0/{}", range(0, 10))
+            + _range("XGigabitEthernet0/0/{}", range(10, 12), speed="10G")
+        ),
+    )
+    m["core"] = Model(
+        "huawei_vrp",
+        "huawei",
+        "S12700E-8",
+        "4c:1f:cc",
+        ("V200R019C10SPC500", "V200R021C00SPC100"),
+        tuple(
+            [("MEth0/0/1", "mgmt", "1G"), *_range("XGigabitEthernet1/0/{}", range(0, 48), speed="10G"), *_range("40GE2/0/{}", range(0, 12), speed="40G")]
+        ),
+    )
+    m["aggregation"] = Model(
+        "hp_comware",
+        "h3c",
+        "S6520X-54QC-EI",
+        "70:ba:ef",
+        ("7.1.070, Release 6635P07", "7.1.070, Release 6635P07"),
+        tuple(
+            [("M-GigabitEthernet0/0/0", "mgmt", "1G")]
+            + [
+                p
+                for s in (1, 2)
+                for p in _range(f"Ten-GigabitEthernet{s}/0/{{}}", range(1, 49), speed="10G")
+                + _range(f"FortyGigE{s}/0/{{}}", range(53, 55), speed="40G")
+            ]
+        ),
+    )
+    m["huawei_vrp"] = Model(
+        "huawei_vrp",
+        "huawei",
+        "S5735-L48T4X-A1",
+        "00:e0:fc",
+        ("V200R019C10SPC500", "V200R020C10SPC100", "V200R021C00SPC100"),
+        tuple(
+            _range("GigabitEthernet0/0/{}", range(1, 49))
+            + _range("XGigabitEthernet0/0/{}", range(1, 5), speed="10G")
+        ),
+    )
+    m["hp_comware"] = Model(
+        "hp_comware",
+        "h3c",
+        "S5130S-52S-EI",
+        "3c:8c:40",
+        ("7.1.070, Release 6126P20", "7.1.070, Release 6128P01"),
+        tuple(
+            _range("GigabitEthernet1/0/{}", range(1, 49))
+            + _range("Ten-GigabitEthernet1/0/{}", range(49, 53), speed="10G")
+        ),
+    )
+    m["cisco_ios"] = Model(
+        "cisco_ios",
+        "cisco",
+        "WS-C2960X-48TD-L",
+        "70:10:5c",
+        ("15.2(7)E8", "15.2(7)E9"),
+        tuple(
+            _range("GigabitEthernet1/0/{}", range(1, 49))
+            + _range("TenGigabitEthernet1/0/{}", range(1, 3), speed="10G")
+        ),
+    )
+    m["usg"] = Model(
+        "huawei_vrp",
+        "huawei",
+        "USG6650E",
+        "00:e0:fc",
+        ("V600R007C20SPC600",),
+        tuple(
+            [("GigabitEthernet0/0/0", "mgmt", "1G"), *_range("GigabitEthernet1/0/{}", range(0, 12))]
+        ),
+    )
+    m["hillstone"] = Model(
+        "hillstone_stoneos",
+        "hillstone",
+        "SG-6000-E5760",
+        "00:10:f3",
+        ("5.5R9P3", "5.5R10P1"),
+        tuple(_range("ethernet0/{}", range(0, 12))),
+    )
+    m["fortinet"] = Model(
+        "fortinet",
+        "fortinet",
+        "FortiGate-600E",
+        "00:09:0f",
+        ("v7.2.8,build1639,240313 (GA.M)", "v7.4.4,build2662,240514 (GA.F)"),
+        tuple(
+            [("mgmt", "mgmt", "1G"), ("ha1", "ethernet", "1G"), ("ha2", "ethernet", "1G"), *_range("port{}", range(1, 21))]
+        ),
+    )
+    m["asa"] = Model(
+        "cisco_asa",
+        "cisco",
+        "ASA5525",
+        "00:1e:7a",
+        ("9.16(4)", "9.18(3)"),
+        tuple([("Management0/0", "mgmt", "1G"), *_range("GigabitEthernet0/{}", range(0, 8))]),
+    )
+    m["ips"] = Model(
+        "huawei_vrp",
+        "huawei",
+        "NIP6620E",
+        "00:e0:fc",
+        ("V600R007C20SPC500",),
+        tuple(
+            [("GigabitEthernet0/0/0", "mgmt", "1G"), *_range("GigabitEthernet1/0/{}", range(0, 12))]
+        ),
+    )
+    m["fc"] = Model(
+        "brocade_fos",
+        "brocade",
+        "G620",
+        "c4:f5:7c",
+        ("v9.1.1b",),
+        tuple(_range("{}", range(0, 64), kind="fc", speed="32G")),
+    )
     return m
 
 
@@ -104,7 +204,12 @@ MODELS = _models()
 
 # firewall port roles: outside (edge), inside (core), server side (IPS), HA heartbeat
 FW_PORTS = {
-    "usg": ("GigabitEthernet1/0/0", "GigabitEthernet1/0/1", "GigabitEthernet1/0/2", "GigabitEthernet1/0/6"),
+    "usg": (
+        "GigabitEthernet1/0/0",
+        "GigabitEthernet1/0/1",
+        "GigabitEthernet1/0/2",
+        "GigabitEthernet1/0/6",
+    ),
     "hillstone": ("ethernet0/1", "ethernet0/2", "ethernet0/3", "ethernet0/7"),
     "fortinet": ("port1", "port2", "port3", "ha1"),
     "asa": ("GigabitEthernet0/0", "GigabitEthernet0/1", "GigabitEthernet0/2", "GigabitEthernet0/7"),
@@ -143,14 +248,31 @@ class Topology:
     declared: list[Cable] = field(default_factory=list)
     pairs: dict[str, tuple[str, str]] = field(default_factory=dict)  # pair name -> (agg a, agg b)
 
-    def add(self, rng: random.Random, name: str, kind: str, role: str, network: str, location: str,
-            **extra: object) -> DeviceSpec:
+    def add(
+        self,
+        rng: random.Random,
+        name: str,
+        kind: str,
+        role: str,
+        network: str,
+        location: str,
+        **extra: object,
+    ) -> DeviceSpec:
         mdl = MODELS[kind]
         index = len(self.devices) + 1
         spec = DeviceSpec(
-            name=name, platform=mdl.platform, role=role, network=network, model=mdl.model,
-            vendor=mdl.vendor, serial=_serial(rng, mdl.vendor), version=rng.choice(mdl.versions),
-            mac=mac_of(mdl.oui, index, rng), index=index, location=location, mgmt_ip=mgmt_ip(index),
+            name=name,
+            platform=mdl.platform,
+            role=role,
+            network=network,
+            model=mdl.model,
+            vendor=mdl.vendor,
+            serial=_serial(rng, mdl.vendor),
+            version=rng.choice(mdl.versions),
+            mac=mac_of(mdl.oui, index, rng),
+            index=index,
+            location=location,
+            mgmt_ip=mgmt_ip(index),
             ports=[PortSpec(n, k, s, lldp=role not in NON_LLDP_ROLES) for n, k, s in mdl.ports],
         )
         spec.extra.update(extra)
@@ -172,18 +294,30 @@ def build_topology(rng: random.Random) -> Topology:
     aggs: dict[str, list[DeviceSpec]] = {}
 
     for net in ROUTER_NETWORKS:
-        routers[net] = [topo.add(rng, f"YM-{codes[net]}-RT-0{i}", "router", "router", net,
-                                 f"B1-MDF-R0{i}") for i in (1, 2)]
+        routers[net] = [
+            topo.add(rng, f"YM-{codes[net]}-RT-0{i}", "router", "router", net, f"B1-MDF-R0{i}")
+            for i in (1, 2)
+        ]
     for net, code, _ in NETWORKS:
-        cores[net] = [topo.add(rng, f"YM-{code}-CORE-0{i}", "core", "core", net,
-                               f"B1-MDF-R0{i + 2}") for i in (1, 2)]
+        cores[net] = [
+            topo.add(rng, f"YM-{code}-CORE-0{i}", "core", "core", net, f"B1-MDF-R0{i + 2}")
+            for i in (1, 2)
+        ]
     for net, code, pairs in NETWORKS:
         aggs[net] = []
         for p in range(len(pairs)):
             for i in (1, 2):
                 n = 2 * p + i
-                aggs[net].append(topo.add(rng, f"YM-{code}-AGG-{n:02d}", "aggregation", "aggregation",
-                                          net, f"F{8 * p + 2:02d}-AGG-{i}"))
+                aggs[net].append(
+                    topo.add(
+                        rng,
+                        f"YM-{code}-AGG-{n:02d}",
+                        "aggregation",
+                        "aggregation",
+                        net,
+                        f"F{8 * p + 2:02d}-AGG-{i}",
+                    )
+                )
 
     # access switches, platform mix shuffled over the whole building
     mix = [plat for plat, count in ACCESS_MIX for _ in range(count)]
@@ -202,8 +336,19 @@ def build_topology(rng: random.Random) -> Topology:
                 n_mix += 1
                 floor = 1 + (seq - 1) // per_floor % 20
                 room = 1 + (seq - 1) % per_floor // 3
-                loc = f"F{floor:02d}-IDF-{room}" if net != "device_net" else f"F{floor:02d}-IDF-{room}-SEC"
-                spec = topo.add(rng, f"YM-{code}-ACC-{seq:03d}", plat, "access", net, loc, )
+                loc = (
+                    f"F{floor:02d}-IDF-{room}"
+                    if net != "device_net"
+                    else f"F{floor:02d}-IDF-{room}-SEC"
+                )
+                spec = topo.add(
+                    rng,
+                    f"YM-{code}-ACC-{seq:03d}",
+                    plat,
+                    "access",
+                    net,
+                    loc,
+                )
                 spec.uplink_pair = a.name
                 access.append((spec, a.name, k, rng.random() < SINGLE_HOMED_RATE))
 
@@ -214,16 +359,30 @@ def build_topology(rng: random.Random) -> Topology:
         for kind, purpose in FIREWALL_PAIRS[net]:
             pair_names = (f"YM-{code}-FW-{n + 1:02d}", f"YM-{code}-FW-{n + 2:02d}")
             for i in (0, 1):
-                spec = topo.add(rng, pair_names[i], kind, "firewall", net, f"B1-DC-R{n // 2 + 5:02d}",
-                                purpose=purpose, ha_peer=pair_names[1 - i])
+                spec = topo.add(
+                    rng,
+                    pair_names[i],
+                    kind,
+                    "firewall",
+                    net,
+                    f"B1-DC-R{n // 2 + 5:02d}",
+                    purpose=purpose,
+                    ha_peer=pair_names[1 - i],
+                )
                 firewalls[net].append((spec, kind))
             n += 2
     ips: dict[str, list[DeviceSpec]] = {}
     for net in IPS_NETWORKS:
         code = codes[net]
-        ips[net] = [topo.add(rng, f"YM-{code}-IPS-0{i}", "ips", "ips", net, f"B1-DC-R0{i}",
-                             purpose="server-zone") for i in (1, 2)]
-    fcs = [topo.add(rng, f"YM-SAN-FC-0{i}", "fc", "fc_switch", "san", f"B1-DC-R1{i}") for i in (1, 2)]
+        ips[net] = [
+            topo.add(
+                rng, f"YM-{code}-IPS-0{i}", "ips", "ips", net, f"B1-DC-R0{i}", purpose="server-zone"
+            )
+            for i in (1, 2)
+        ]
+    fcs = [
+        topo.add(rng, f"YM-SAN-FC-0{i}", "fc", "fc_switch", "san", f"B1-DC-R1{i}") for i in (1, 2)
+    ]
 
     _cable_core(topo, routers, cores, aggs)
     _cable_access(topo, access)
@@ -233,8 +392,12 @@ def build_topology(rng: random.Random) -> Topology:
     return topo
 
 
-def _cable_core(topo: Topology, routers: dict[str, list[DeviceSpec]], cores: dict[str, list[DeviceSpec]],
-                aggs: dict[str, list[DeviceSpec]]) -> None:
+def _cable_core(
+    topo: Topology,
+    routers: dict[str, list[DeviceSpec]],
+    cores: dict[str, list[DeviceSpec]],
+    aggs: dict[str, list[DeviceSpec]],
+) -> None:
     for net, (c1, c2) in cores.items():
         for port in CORE_ISL:
             topo.cable(c1, port, c2, port)
@@ -277,18 +440,23 @@ def _cable_access(topo: Topology, access: list[tuple[DeviceSpec, str, int, bool]
         b.lags[f"Bridge-Aggregation{k + 1}"] = [agg_port]
 
 
-def _declare_security(topo: Topology, routers: dict[str, list[DeviceSpec]], cores: dict[str, list[DeviceSpec]],
-                      firewalls: dict[str, list[tuple[DeviceSpec, str]]], ips: dict[str, list[DeviceSpec]]) -> None:
+def _declare_security(
+    topo: Topology,
+    routers: dict[str, list[DeviceSpec]],
+    cores: dict[str, list[DeviceSpec]],
+    firewalls: dict[str, list[tuple[DeviceSpec, str]]],
+    ips: dict[str, list[DeviceSpec]],
+) -> None:
     for net, fws in firewalls.items():
         c1, c2 = cores[net]
         next_core = 10
         rt_port = 1
         server_fws: list[tuple[DeviceSpec, str]] = []
         for i in range(0, len(fws), 2):
-            pair = fws[i:i + 2]
+            pair = fws[i : i + 2]
             purpose = pair[0][0].extra["purpose"]
             for j, (fw, kind) in enumerate(pair):
-                outside, inside, server, ha = FW_PORTS[kind]
+                outside, inside, _server, ha = FW_PORTS[kind]
                 core = (c1, c2)[j]
                 topo.declare(fw, inside, core, f"XGigabitEthernet1/0/{next_core}")
                 if purpose.endswith("-edge") and net in routers:

@@ -9,17 +9,30 @@ from __future__ import annotations
 
 import random
 
-from lab.gen_common import (NMS_SERVER, NTP_SERVERS, RADIUS_SERVERS, SYSLOG_SERVER, TACACS_SERVER, SecretBook,
-                            rsa_key_lines, token, vrp_cipher, vrp_irreversible)
+from lab.gen_common import (
+    NMS_SERVER,
+    NTP_SERVERS,
+    RADIUS_SERVERS,
+    SYSLOG_SERVER,
+    TACACS_SERVER,
+    SecretBook,
+    rsa_key_lines,
+    token,
+    vrp_cipher,
+    vrp_irreversible,
+)
 from lab.gen_ports import NET_IDS, DevicePlan, IfPlan
 
 
-def _secret(book: SecretBook, host: str, kind: str, rng: random.Random, irreversible: bool = False) -> str:
+def _secret(
+    book: SecretBook, host: str, kind: str, rng: random.Random, irreversible: bool = False
+) -> str:
     return book.add(host, kind, vrp_irreversible(rng) if irreversible else vrp_cipher(rng))
 
 
-def vrp_common(host: str, rng: random.Random, book: SecretBook, location: str, mgmt_if: str,
-               keys: bool) -> dict[str, list[str]]:
+def vrp_common(
+    host: str, rng: random.Random, book: SecretBook, location: str, mgmt_if: str, keys: bool
+) -> dict[str, list[str]]:
     """Sections shared by every VRP device (also USG / NIP): keyed by position."""
     aaa = [
         "aaa",
@@ -126,11 +139,22 @@ def vrp_common(host: str, rng: random.Random, book: SecretBook, location: str, m
         "info-center timestamp log format-date precision-time millisecond",
     ]
     acl = ["acl number 2001", f" rule 5 permit source {NMS_SERVER} 0", " rule 100 deny"]
-    return {"aaa": aaa, "radius": radius, "ntp": ntp, "snmp": snmp, "ssh": ssh, "rsa": rsa, "vty": vty,
-            "log": log, "acl": acl}
+    return {
+        "aaa": aaa,
+        "radius": radius,
+        "ntp": ntp,
+        "snmp": snmp,
+        "ssh": ssh,
+        "rsa": rsa,
+        "vty": vty,
+        "log": log,
+        "acl": acl,
+    }
 
 
-def _interface(spec_role: str, ifp: IfPlan, rng: random.Random, book: SecretBook, host: str) -> list[str]:
+def _interface(
+    spec_role: str, ifp: IfPlan, rng: random.Random, book: SecretBook, host: str
+) -> list[str]:
     out = [f"interface {ifp.name}"]
     if ifp.desc is not None:
         out.append(f" description {ifp.desc}")
@@ -139,14 +163,19 @@ def _interface(spec_role: str, ifp: IfPlan, rng: random.Random, book: SecretBook
     elif ifp.mode == "access":
         out += [" port link-type access", f" port default vlan {ifp.vlan}"]
     elif ifp.mode == "trunk":
-        out += [" port link-type trunk", " undo port trunk allow-pass vlan 1",
-                " port trunk allow-pass vlan " + " ".join(str(v) for v in ifp.vlans)]
+        out += [
+            " port link-type trunk",
+            " undo port trunk allow-pass vlan 1",
+            " port trunk allow-pass vlan " + " ".join(str(v) for v in ifp.vlans),
+        ]
     elif ifp.mode == "routed":
         if spec_role != "router":
             out.append(" undo portswitch")
         out.append(f" ip address {ifp.ip}")
         if ifp.ospf:
-            out.append(f" ospf authentication-mode md5 1 cipher {book.add(host, 'ospf_key', vrp_cipher(rng))}")
+            out.append(
+                f" ospf authentication-mode md5 1 cipher {book.add(host, 'ospf_key', vrp_cipher(rng))}"
+            )
             out.append(" ospf network-type p2p")
     if ifp.kind == "lag":
         out.append(" mode lacp")
@@ -161,7 +190,11 @@ def render_vrp_switch(plan: DevicePlan, rng: random.Random, book: SecretBook) ->
     spec = plan.spec
     host, role, net = spec.name, spec.role, NET_IDS[spec.network]
     mgmt_vlan = plan.vlans[-1][0]
-    mgmt_if = "MEth0/0/1" if role == "core" else ("LoopBack0" if role == "router" else f"Vlanif{mgmt_vlan}")
+    mgmt_if = (
+        "MEth0/0/1"
+        if role == "core"
+        else ("LoopBack0" if role == "router" else f"Vlanif{mgmt_vlan}")
+    )
     keys = role in ("router", "core")
     c = vrp_common(host, rng, book, spec.location, mgmt_if, keys)
     s: list[list[str]] = [[f"!Software Version {spec.version}"], [f"sysname {host}"]]
@@ -184,7 +217,13 @@ def render_vrp_switch(plan: DevicePlan, rng: random.Random, book: SecretBook) ->
     for v, name in plan.vlans if role != "router" else []:
         s.append([f"vlan {v}", f" description {name}"])
     if role == "access":
-        s.append([f"interface Vlanif{mgmt_vlan}", " description MGMT", f" ip address {spec.mgmt_ip} 255.255.255.0"])
+        s.append(
+            [
+                f"interface Vlanif{mgmt_vlan}",
+                " description MGMT",
+                f" ip address {spec.mgmt_ip} 255.255.255.0",
+            ]
+        )
     for name in sorted((n for n, f in plan.ifs.items() if f.kind == "lag"), key=_lag_num):
         s.append(_interface(role, plan.ifs[name], rng, book, host))
     for port in spec.ports:
@@ -198,9 +237,14 @@ def render_vrp_switch(plan: DevicePlan, rng: random.Random, book: SecretBook) ->
         s.append(["interface LoopBack0", f" ip address {rid} 255.255.255.255"])
     s.append(["interface NULL0"])
     if role in ("router", "core"):
-        ospf = [f"ospf 1 router-id {rid}", " silent-interface LoopBack0", " area 0.0.0.0",
-                f"  authentication-mode md5 1 cipher {book.add(host, 'ospf_key', vrp_cipher(rng))}",
-                f"  network {rid} 0.0.0.0", f"  network 10.{net}.240.0 0.0.15.255"]
+        ospf = [
+            f"ospf 1 router-id {rid}",
+            " silent-interface LoopBack0",
+            " area 0.0.0.0",
+            f"  authentication-mode md5 1 cipher {book.add(host, 'ospf_key', vrp_cipher(rng))}",
+            f"  network {rid} 0.0.0.0",
+            f"  network 10.{net}.240.0 0.0.15.255",
+        ]
         if role == "router":
             ospf.insert(1, " default-route-advertise always")
         s.append(ospf)

@@ -61,8 +61,9 @@ def test_networks_and_pairs(fleet: Fleet) -> None:
 
 def test_deterministic() -> None:
     a, b = build_fleet(2026), build_fleet(2026)
-    assert [(d.name, d.serial, d.mac, d.config, d.lags, d.extra) for d in a.devices] == \
-           [(d.name, d.serial, d.mac, d.config, d.lags, d.extra) for d in b.devices]
+    assert [(d.name, d.serial, d.mac, d.config, d.lags, d.extra) for d in a.devices] == [
+        (d.name, d.serial, d.mac, d.config, d.lags, d.extra) for d in b.devices
+    ]
     assert a.cables == b.cables and a.declared_links == b.declared_links and a.truth == b.truth
     c = build_fleet(7)
     assert [d.config for d in c.devices] != [d.config for d in a.devices]
@@ -87,13 +88,21 @@ def test_cabling_consistent(fleet: Fleet) -> None:
     dual = [d for d in access if d.lags]
     assert 0.85 * len(access) < len(dual) < len(access)
     # every firewall and IPS has declared links, every declared peer exists
-    assert {h for c in fleet.declared_links for h in (c.a, c.b)} >= {d.name for d in fleet.devices if d.role in non_lldp}
+    assert {h for c in fleet.declared_links for h in (c.a, c.b)} >= {
+        d.name for d in fleet.devices if d.role in non_lldp
+    }
 
 
-LAG_LINE = {"huawei_vrp": re.compile(r" eth-trunk (\d+)$"),
-            "hp_comware": re.compile(r" port link-aggregation group (\d+)$"),
-            "cisco_ios": re.compile(r" channel-group (\d+) mode \w+$")}
-LAG_PREFIX = {"huawei_vrp": "Eth-Trunk", "hp_comware": "Bridge-Aggregation", "cisco_ios": "Port-channel"}
+LAG_LINE = {
+    "huawei_vrp": re.compile(r" eth-trunk (\d+)$"),
+    "hp_comware": re.compile(r" port link-aggregation group (\d+)$"),
+    "cisco_ios": re.compile(r" channel-group (\d+) mode \w+$"),
+}
+LAG_PREFIX = {
+    "huawei_vrp": "Eth-Trunk",
+    "hp_comware": "Bridge-Aggregation",
+    "cisco_ios": "Port-channel",
+}
 
 
 def sections(platform: str, config: str) -> tuple[dict[str, list[str]], set[str]]:
@@ -104,7 +113,7 @@ def sections(platform: str, config: str) -> tuple[dict[str, list[str]], set[str]
     current: list[str] | None = None
     for line in config.splitlines():
         if line.startswith("interface "):
-            current = ifs.setdefault(line[len("interface "):], [])
+            current = ifs.setdefault(line[len("interface ") :], [])
         elif line == sep:
             current = None
         elif current is not None:
@@ -137,13 +146,28 @@ def test_secrets_present_in_configs(fleet: Fleet) -> None:
         assert s.keys() == {"host", "kind", "value"}
         assert len(s["value"]) >= 8 and s["value"] in by[s["host"]].config, s
     forms = {
-        "huawei": [r"irreversible-cipher \$1a\$", r"password cipher %\^%#", r"community read cipher %\^%#",
-                   r"usm-user v3 \S+ authentication-mode sha cipher", r"radius-server shared-key cipher",
-                   r"ospf authentication-mode md5 1 cipher %\^%#", r"public-key-code begin"],
-        "h3c": [r"password hash \$h\$6\$", r"community read simple ", r"key authentication cipher \$c\$3\$",
-                r"public-key-code begin"],
-        "cisco": [r"enable secret 9 \$9\$", r"secret 5 \$1\$", r"snmp-server community \S+ RO",
-                  r"tacacs-server key 7 ", r"key-string 7 "],
+        "huawei": [
+            r"irreversible-cipher \$1a\$",
+            r"password cipher %\^%#",
+            r"community read cipher %\^%#",
+            r"usm-user v3 \S+ authentication-mode sha cipher",
+            r"radius-server shared-key cipher",
+            r"ospf authentication-mode md5 1 cipher %\^%#",
+            r"public-key-code begin",
+        ],
+        "h3c": [
+            r"password hash \$h\$6\$",
+            r"community read simple ",
+            r"key authentication cipher \$c\$3\$",
+            r"public-key-code begin",
+        ],
+        "cisco": [
+            r"enable secret 9 \$9\$",
+            r"secret 5 \$1\$",
+            r"snmp-server community \S+ RO",
+            r"tacacs-server key 7 ",
+            r"key-string 7 ",
+        ],
     }
     for vendor, patterns in forms.items():
         text = "\n".join(d.config for d in fleet.devices if d.vendor == vendor)
@@ -157,27 +181,45 @@ def test_secrets_present_in_configs(fleet: Fleet) -> None:
 
 # --- independent checker of the DESIGN.md port policy ---------------------------------------
 
-SHORT = [("XGigabitEthernet", "XGE"), ("Ten-GigabitEthernet", "XGE"), ("TenGigabitEthernet", "Te"),
-         ("FortyGigE", "FGE"), ("HundredGigE", "HGE"), ("100GE", "100GE"), ("40GE", "40GE"),
-         ("Bridge-Aggregation", "BAGG"), ("Eth-Trunk", "Eth-Trunk"), ("Port-channel", "Po"),
-         ("FastEthernet", "Fa"), ("MEth", "MEth")]
+SHORT = [
+    ("XGigabitEthernet", "XGE"),
+    ("Ten-GigabitEthernet", "XGE"),
+    ("TenGigabitEthernet", "Te"),
+    ("FortyGigE", "FGE"),
+    ("HundredGigE", "HGE"),
+    ("100GE", "100GE"),
+    ("40GE", "40GE"),
+    ("Bridge-Aggregation", "BAGG"),
+    ("Eth-Trunk", "Eth-Trunk"),
+    ("Port-channel", "Po"),
+    ("FastEthernet", "Fa"),
+    ("MEth", "MEth"),
+]
 
 
 def short(platform: str, port: str) -> str:
     if port.startswith("GigabitEthernet"):
-        return ("Gi" if platform == "cisco_ios" else "GE") + port[len("GigabitEthernet"):]
+        return ("Gi" if platform == "cisco_ios" else "GE") + port[len("GigabitEthernet") :]
     for long, s in SHORT:
         if port.startswith(long):
-            return s + port[len(long):]
+            return s + port[len(long) :]
     raise AssertionError(port)
 
 
-EDGE = {"huawei_vrp": ["stp edged-port enable", "loopback-detect enable"],
-        "hp_comware": ["stp edged-port", "loopback-detection enable vlan all", "loopback-detection action shutdown"],
-        "cisco_ios": ["spanning-tree portfast", "spanning-tree bpduguard enable"]}
-GLOBAL = {"huawei_vrp": ["stp bpdu-protection"],
-          "hp_comware": ["loopback-detection global enable vlan all", "stp bpdu-protection"],
-          "cisco_ios": ["errdisable recovery cause bpduguard"]}
+EDGE = {
+    "huawei_vrp": ["stp edged-port enable", "loopback-detect enable"],
+    "hp_comware": [
+        "stp edged-port",
+        "loopback-detection enable vlan all",
+        "loopback-detection action shutdown",
+    ],
+    "cisco_ios": ["spanning-tree portfast", "spanning-tree bpduguard enable"],
+}
+GLOBAL = {
+    "huawei_vrp": ["stp bpdu-protection"],
+    "hp_comware": ["loopback-detection global enable vlan all", "stp bpdu-protection"],
+    "cisco_ios": ["errdisable recovery cause bpduguard"],
+}
 FORBIDDEN = ("stp edged-port", "spanning-tree portfast", "spanning-tree bpduguard")
 
 
@@ -209,7 +251,7 @@ def check_policy(fleet: Fleet) -> set[tuple[str, str | None, str]]:
                 expected[p.name] = f"TO-{peer}-{short(by[peer].platform, pport)}"
         for name, want in expected.items():
             body = [line.strip() for line in ifs[name]]
-            desc = [line[len("description "):] for line in body if line.startswith("description ")]
+            desc = [line[len("description ") :] for line in body if line.startswith("description ")]
             if not desc:
                 found.add((d.name, name, "missing_description"))
             elif desc[0] != want:
@@ -232,8 +274,13 @@ def test_port_deviations_are_exactly_the_planted_ones(fleet: Fleet) -> None:
     assert len(truth) == len(fleet.truth["port_deviations"])
     assert check_policy(fleet) == truth
     kinds = Counter(k for _, _, k in truth)
-    assert set(kinds) == {"missing_description", "stale_description", "edge_without_loop_protection",
-                          "uplink_marked_edge", "missing_global_loop_protection"}
+    assert set(kinds) == {
+        "missing_description",
+        "stale_description",
+        "edge_without_loop_protection",
+        "uplink_marked_edge",
+        "missing_global_loop_protection",
+    }
     by = fleet.by_name()
     hosts = {h for h, _, _ in truth}
     assert 20 <= len(hosts) <= 60
@@ -264,13 +311,20 @@ def test_inventory_contract(fleet: Fleet, tmp_path: Path) -> None:
         assert h["hostname"] == "127.0.0.1" and h["port"] == 20000 + d.index
         assert h["platform"] == d.platform and h["groups"] == [d.platform, d.role, d.network]
         data = h["data"]
-        assert {k: data[k] for k in ("role", "network", "model", "vendor", "location")} == \
-               {"role": d.role, "network": d.network, "model": d.model, "vendor": d.vendor, "location": d.location}
+        assert {k: data[k] for k in ("role", "network", "model", "vendor", "location")} == {
+            "role": d.role,
+            "network": d.network,
+            "model": d.model,
+            "vendor": d.vendor,
+            "location": d.location,
+        }
         assert ("uplink_pair" in data) == (d.role == "access")
         if d.role in ("firewall", "ips", "fc_switch"):
             links = data["declared_links"]
             assert links and all(set(link) == {"local_port", "peer", "peer_port"} for link in links)
-            assert all(isinstance(link["peer_port"], str) and link["peer"] in hosts for link in links)
+            assert all(
+                isinstance(link["peer_port"], str) and link["peer"] in hosts for link in links
+            )
         else:
             assert "declared_links" not in data
     assert max(h["port"] for h in hosts.values()) < 32768
