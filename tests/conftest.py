@@ -263,3 +263,44 @@ def standin_fleet(seed: int = 2026) -> Fleet:
         ))
     return Fleet(seed=seed, devices=devices, cables=cables,
                  truth={"secrets": [], "port_deviations": [], "firewall_problems": []})
+
+
+# -- offline sessions: the engine's dialect code without SSH (realism tests) --
+
+@dataclass
+class OfflineLab:
+    """Runs commands through `lab.session.Session` on a fleet, no sockets involved."""
+
+    state: Any
+
+    def run(self, host: str, command: str, mode_lines: tuple[str, ...] = ()) -> str:
+        from lab.dialects import get_dialect
+        from lab.session import Session
+
+        device = self.state.device(host)
+        out: list[str] = []
+        session = Session(device, get_dialect(device.spec.platform), out.append, lambda: None)
+        for line in mode_lines:
+            session.run_exec(line)
+        return session.run_exec(command).replace("\r\n", "\n")
+
+    def first(self, platform: str, role: str, *, lag: bool = False, lldp: bool = False) -> str:
+        """The first device of that platform and role (with a LAG / an LLDP neighbour if asked)."""
+        for d in self.state.fleet.devices:
+            if d.platform == platform and d.role == role:
+                if lag and not d.lags:
+                    continue
+                if lldp and not self.state.neighbors(d.name):
+                    continue
+                return str(d.name)
+        raise LookupError(f"no {platform} {role} in the fleet")
+
+
+@pytest.fixture(scope="session")
+def offline_lab(tmp_path_factory: pytest.TempPathFactory) -> OfflineLab:
+    """The fleet the `lab` fixture serves, loaded in-process (real generator, else the stand-in)."""
+    from lab.state import LabState, load_fleet
+
+    source = None if real_fleet_available() else STANDIN
+    fleet = load_fleet(2026, source)
+    return OfflineLab(LabState(fleet, tmp_path_factory.mktemp("offline_lab"), 10001))

@@ -266,16 +266,15 @@ class Dialect:
         return n
 
     def split_pipe(self, rest: str) -> tuple[str, list[tuple[str, str]]]:
-        """Split `args | include X | exclude Y` into args and filters."""
-        parts = rest.split("|")
-        filters: list[tuple[str, str]] = []
-        for part in parts[1:]:
-            word, _, regex = part.strip().partition(" ")
-            full = next((w for w in self.pipe_words if word and w.startswith(word.lower())), None)
-            if full is None:
-                raise CliError(self.unknown_text(s=None, line=rest, pos=0))
-            filters.append((full, regex.strip()))
-        return parts[0].rstrip(), filters
+        """Split `args | include REGEX` into args and one filter (the regex may contain '|')."""
+        head, bar, tail = rest.partition("|")
+        if not bar:
+            return rest, []
+        word, _, regex = tail.strip().partition(" ")
+        full = next((w for w in self.pipe_words if word and w.startswith(word.lower())), None)
+        if full is None or not regex.strip():
+            raise CliError(self.unknown_text(s=None, line=rest, pos=0))
+        return head.rstrip(), [(full, regex.strip())]
 
     def apply_pipe(self, text: str, filters: list[tuple[str, str]]) -> str:
         if not filters:

@@ -186,20 +186,24 @@ class HpComware(HuaweiVrp):
     @command("display clock", pipe=True)
     def display_clock(self, s: Session, args: list[str]) -> str:
         now = s.now()
-        return f"{now:%H:%M:%S}.{now.microsecond // 1000:03d} UTC {now:%a %m/%d/%Y}\n"
+        return f"{now:%H:%M:%S} UTC {now:%a %m/%d/%Y}\n"
 
     @command("display device manuinfo", pipe=True)
     def display_manuinfo(self, s: Session, args: list[str]) -> str:
         spec = s.device.spec
         return (
-            "Slot 1 CPU 0:\n"
+            " Slot 1 CPU 0:\n"
             f"DEVICE_NAME          : {spec.model}\n"
             f"DEVICE_SERIAL_NUMBER : {spec.serial}\n"
             f"MAC_ADDRESS          : {fmt_mac(spec.mac).upper()}\n"
             "MANUFACTURING_DATE   : 2021-09-14\n"
             "VENDOR_NAME          : H3C\n"
-            "\n"
-            "Power 1:\n"
+            "Fan 1\n"
+            "DEVICE_NAME          : LSWM1FANSC\n"
+            f"DEVICE_SERIAL_NUMBER : 210231A{zlib.crc32(spec.name.encode()):010d}\n"
+            "MANUFACTURING_DATE   : 2021-08-02\n"
+            "VENDOR_NAME          : H3C\n"
+            "Power 1\n"
             "DEVICE_NAME          : PSR150-A1\n"
             f"DEVICE_SERIAL_NUMBER : 210231A{zlib.crc32(spec.serial.encode()):010d}\n"
             "MANUFACTURING_DATE   : 2021-08-02\n"

@@ -346,7 +346,12 @@ class HuaweiVrp(Dialect):
         if members is not None:
             up = any(s.device.link_up(m) for m in members)
             return ("up", "up") if up else ("down", "down")
-        return ("up", "up") if s.device.link_up(name) else ("down", "down")
+        if s.device.link_up(name):
+            return "up", "up"
+        # an access port with a description has an end device (printer, camera) behind it
+        if s.device.spec.role == "access" and s.device.interface_description(name):
+            return "up", "up"
+        return "down", "down"
 
     def logical_interfaces(self, s: Session) -> list[str]:
         names = [n.text[len("interface "):] for n in s.device.running.sections("interface ")]
@@ -459,6 +464,13 @@ class HuaweiVrp(Dialect):
                 "Auto-negotiation enabled      :Yes",
                 "OperMau                       :speed(1000)/duplex(Full)",
                 "",
+                "Power port class            :PD",
+                "PSE power supported         :No",
+                "PSE power enabled           :No",
+                "PSE pairs control ability   :No",
+                "Power pairs                 :Unknown",
+                "Port power classification   :Unknown",
+                "",
                 f"Link aggregation supported:{'Yes'}",
                 f"Link aggregation enabled :{'Yes' if s.device.lag_of(n.local_port) else 'No'}",
                 "Aggregation port ID :0",
@@ -494,9 +506,11 @@ class HuaweiVrp(Dialect):
                 "-" * 80,
                 "ActorPortName          Status   PortType PortPri PortNo PortKey PortState Weight",
             ]
+            speeds = {p.name: p.speed for p in s.device.spec.ports}
             for i, m in enumerate(members, 1):
                 st = "Selected" if m in up else "Unselect"
-                out.append(f"{m:<23}{st:<9}{'1GE':<9}{32768:<8}{i:<7}{305:<8}{'10111100':<10}1")
+                ptype = speeds.get(m, "1G") + "E"
+                out.append(f"{m:<23}{st:<9}{ptype:<9}{32768:<8}{i:<7}{305:<8}{'10111100':<10}1")
             out += ["", "Partner:", "-" * 80,
                     "ActorPortName          SysPri   SystemID        PortPri PortNo PortKey PortState"]
             for i, m in enumerate(members, 1):
