@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -67,6 +72,35 @@ def test_deterministic() -> None:
     assert a.cables == b.cables and a.declared_links == b.declared_links and a.truth == b.truth
     c = build_fleet(7)
     assert [d.config for d in c.devices] != [d.config for d in a.devices]
+
+
+FINGERPRINT = (
+    "import hashlib, json; from lab.fleet import build_fleet; f = build_fleet(2026); "
+    "print(hashlib.sha256(json.dumps([[d.name, d.serial, d.mac, d.config, d.extra] for d in f.devices]"
+    " + [f.truth, [c.key() for c in f.cables + f.declared_links]], default=str).encode()).hexdigest())"
+)
+
+
+def test_deterministic_across_processes(fleet: Fleet) -> None:
+    """No dependence on hash randomisation or anything else that differs between runs."""
+    outs = {
+        subprocess.run(
+            [sys.executable, "-c", FINGERPRINT],
+            env={**os.environ, "PYTHONHASHSEED": hs},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for hs in ("1", "4242")
+    }
+    here = [[d.name, d.serial, d.mac, d.config, d.extra] for d in fleet.devices]
+    here_fp = hashlib.sha256(
+        json.dumps(
+            here + [fleet.truth, [c.key() for c in fleet.cables + fleet.declared_links]],
+            default=str,
+        ).encode()
+    ).hexdigest()
+    assert outs == {here_fp}
 
 
 def test_cabling_consistent(fleet: Fleet) -> None:
