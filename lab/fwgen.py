@@ -287,7 +287,7 @@ def _build_policy(spec: DeviceSpec, rng: random.Random, default_permit: bool) ->
 def _bulk_rule(b: _Builder, rng: random.Random) -> None:
     block = b.next_block()
     size = rng.choice([24, 26, 28, 32])
-    sub = list(block.subnets(new_prefix=size))[0] if size < 32 else ipaddress.ip_network(
+    sub = next(iter(block.subnets(new_prefix=size))) if size < 32 else ipaddress.ip_network(
         f"{block.network_address + rng.randrange(1, 250)}/32")
     src_net = rng.choice(SOURCE_POOL)
     src = b.ref_net(src_net, "NET")
@@ -327,7 +327,7 @@ def _plant(b: _Builder, rng: random.Random, kind: str) -> None:
         net = ipaddress.ip_network(dst_net)
         sources = str(ipaddress.ip_network(rng.choice(["10.30.1.0/24", "10.30.2.0/24", "10.41.8.0/24"])))
         src_obj = b.addr([sources], "NET")
-        dst_obj = b.addr([str(list(net.subnets(new_prefix=26))[0])], "NET")
+        dst_obj = b.addr([str(next(iter(net.subnets(new_prefix=26))))], "NET")
         b.rule("block-a", "deny", [src_obj], [dst_obj], [b.svc("tcp", 5000, 5099)], log=False)
         b.rule("block-b", "deny", [src_obj], [dst_obj], [b.svc("tcp", 5100, 5199)], log=False)
         host = ipaddress.ip_network(sources).network_address + rng.randrange(1, 200)

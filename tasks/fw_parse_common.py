@@ -1,0 +1,189 @@
+"""What the four firewall parsers share: the object book and name resolution.
+
+Each parser records objects as it reads them (`ObjectBook.add_address`,
+`add_service`, group members as references) and builds rules from names and
+inline values; `ObjectBook.finish` resolves names recursively, records which
+names are used and which are undefined, and returns the `Firewall`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from tasks.fw_model import ANY_SERVICE, Firewall, ObjectDef, Rule, Service
+from tasks.fw_sets import ALL_ADDR, EMPTY, IntervalSet, net_range
+
+# an address or service member: a value, or a reference to another object by name
+AddrMember = IntervalSet | str
+SvcMember = Service | str
+
+
+@dataclass
+class PendingRule:
+    """A rule as read, before object names are resolved."""
+
+    rule: Rule
+    src: list[AddrMember] = field(default_factory=list)  # empty: any
+    dst: list[AddrMember] = field(default_factory=list)
+    svc: list[SvcMember] = field(default_factory=list)  # empty: any
+    schedule_line: int = 0
+
+
+@dataclass
+class ObjectBook:
+    device: str
+    platform: str
+    builtin_addr: dict[str, IntervalSet] = field(default_factory=dict)
+    builtin_svc: dict[str, list[Service]] = field(default_factory=dict)
+    addr: dict[str, list[AddrMember]] = field(default_factory=dict)
+    svc: dict[str, list[SvcMember]] = field(default_factory=dict)
+    schedules: dict[str, datetime | None] = field(default_factory=dict)  # name -> end (None: open/recurring)
+    defs: list[ObjectDef] = field(default_factory=list)
+    member_refs: set[str] = field(default_factory=set)
+    pending: list[PendingRule] = field(default_factory=list)
+    default_action: str = "deny"
+    default_line: int = 0
+    case_insensitive_builtins: bool = False
+
+    # -- definitions ---------------------------------------------------------
+    def add_address(self, name: str, line: int, builtin: bool = False) -> list[AddrMember]:
+        if name not in self.addr:
+            self.addr[name] = []
+            self.defs.append(ObjectDef(name, "address", line, builtin or name in self.builtin_addr))
+        return self.addr[name]
+
+    def add_service(self, name: str, line: int, builtin: bool = False) -> list[SvcMember]:
+        if name not in self.svc:
+            self.svc[name] = []
+            self.defs.append(ObjectDef(name, "service", line, builtin or name in self.builtin_svc))
+        return self.svc[name]
+
+    def member(self, members: list, ref: str) -> None:
+        """Add a reference to another object as a group member."""
+        members.append(ref)
+        self.member_refs.add(ref)
+
+    # -- resolution ----------------------------------------------------------
+    def _builtin_addr(self, name: str) -> IntervalSet | None:
+        if name in self.builtin_addr:
+            return self.builtin_addr[name]
+        if self.case_insensitive_builtins:
+            for key, value in self.builtin_addr.items():
+                if key.lower() == name.lower():
+                    return value
+        return None
+
+    def _builtin_svc(self, name: str) -> list[Service] | None:
+        if name in self.builtin_svc:
+            return self.builtin_svc[name]
+        if self.case_insensitive_builtins:
+            for key, value in self.builtin_svc.items():
+                if key.lower() == name.lower():
+                    return value
+        return None
+
+    def resolve_addr(self, members: list[AddrMember], undefined: list[str], seen: frozenset[str] = frozenset()) -> IntervalSet:
+        out = EMPTY
+        for m in members:
+            if isinstance(m, IntervalSet):
+                out = out.union(m)
+            elif m in self.addr and m not in seen:
+                out = out.union(self.resolve_addr(self.addr[m], undefined, seen | {m}))
+            elif m in self.addr:
+                continue  # a group that contains itself adds nothing more
+            else:
+                value = self._builtin_addr(m)
+                if value is None:
+                    undefined.append(m)
+                else:
+                    out = out.union(value)
+        return out
+
+    def resolve_svc(self, members: list[SvcMember], undefined: list[str], seen: frozenset[str] = frozenset()) -> list[Service]:
+        out: list[Service] = []
+        for m in members:
+            if isinstance(m, Service):
+                out.append(m)
+            elif m in self.svc and m not in seen:
+                out.extend(self.resolve_svc(self.svc[m], undefined, seen | {m}))
+            elif m in self.svc:
+                continue
+            else:
+                value = self._builtin_svc(m)
+                if value is None:
+                    undefined.append(m)
+                else:
+                    out.extend(value)
+        return out
+
+    def finish(self) -> Firewall:
+        fw = Firewall(self.device, self.platform, default_action=self.default_action, default_line=self.default_line)
+        fw.objects = list(self.defs)
+        used = set(self.member_refs)
+        for p in self.pending:
+            r = p.rule
+            undefined: list[str] = []
+            refs = [m for m in (*p.src, *p.dst, *p.svc) if isinstance(m, str)]
+            used.update(refs)
+            r.src = self.resolve_addr(p.src, undefined) if p.src else ALL_ADDR
+            r.dst = self.resolve_addr(p.dst, undefined) if p.dst else ALL_ADDR
+            r.services = tuple(merge_services(self.resolve_svc(p.svc, undefined))) if p.svc else (ANY_SERVICE,)
+            if r.schedule and r.expires is None:
+                r.expires = self.schedules.get(r.schedule)
+            r.refs = tuple(dict.fromkeys(refs))
+            r.undefined = tuple(dict.fromkeys(undefined))
+            fw.rules.append(r)
+        fw.used = used
+        return fw
+
+
+def merge_services(services: list[Service]) -> list[Service]:
+    """Group service entries by protocol set, merging their port sets."""
+    by_proto: dict[IntervalSet, IntervalSet] = {}
+    for s in services:
+        by_proto[s.protocols] = by_proto.get(s.protocols, EMPTY).union(s.ports)
+    return [Service(p, ports) for p, ports in by_proto.items()]
+
+
+def addr_range(first: str, last: str) -> IntervalSet:
+    return IntervalSet.of(net_range(first)[0], net_range(last)[0])
+
+
+def addr_mask(address: str, mask: str) -> IntervalSet:
+    """'10.0.0.0' with '255.0.0.0', '8' or a wildcard '0.255.255.255'."""
+    if mask.isdigit():
+        return IntervalSet.of(*net_range(f"{address}/{mask}"))
+    if mask.startswith("0.") or mask == "0":
+        # wildcard mask (VRP accepts both); invert it
+        parts = [255 - int(x) for x in mask.split(".")]
+        mask = ".".join(str(x) for x in parts)
+    return IntervalSet.of(*net_range(f"{address}/{mask}"))
+
+
+def port_list(tokens: list[str]) -> IntervalSet:
+    """'80 443 8000-8080', '8000 to 8080' -> ports."""
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if "-" in tok:
+            lo, hi = tok.split("-", 1)
+            spans.append((int(lo), int(hi)))
+            i += 1
+        elif i + 2 < len(tokens) and tokens[i + 1] == "to":
+            spans.append((int(tok), int(tokens[i + 2])))
+            i += 3
+        elif tok.isdigit():
+            spans.append((int(tok), int(tok)))
+            i += 1
+        else:
+            break
+    return IntervalSet(spans)
+
+
+def unquote(text: str) -> str:
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] == '"':
+        return text[1:-1]
+    return text
