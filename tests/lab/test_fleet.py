@@ -96,7 +96,7 @@ def test_deterministic_across_processes(fleet: Fleet) -> None:
     here = [[d.name, d.serial, d.mac, d.config, d.extra] for d in fleet.devices]
     here_fp = hashlib.sha256(
         json.dumps(
-            here + [fleet.truth, [c.key() for c in fleet.cables + fleet.declared_links]],
+            [*here, fleet.truth, [c.key() for c in fleet.cables + fleet.declared_links]],
             default=str,
         ).encode()
     ).hexdigest()
