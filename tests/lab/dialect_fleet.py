@@ -230,6 +230,16 @@ def _ios(name: str, index: int, peer: str, ip: str, mac: str) -> DeviceSpec:
     )
 
 
+def _brocade(seed: int) -> DeviceSpec:
+    """The real generator's first FC switch (its zoning and SFP data live in `extra`)."""
+    from dataclasses import replace
+
+    from lab.fleet import build_fleet
+
+    fc = next(d for d in build_fleet(seed).devices if d.platform == "brocade_fos")
+    return replace(fc, index=6, extra=dict(fc.extra))
+
+
 def build(seed: int = 2026) -> Fleet:
     a = _ios("LAB-IOS-ACC-01", 1, "LAB-IOS-ACC-02", "10.20.100.61", "70db.9812.3400")
     b = _ios("LAB-IOS-ACC-02", 2, "LAB-IOS-ACC-01", "10.20.100.62", "70db.9812.7700")
@@ -263,12 +273,20 @@ def build(seed: int = 2026) -> Fleet:
         config=FORTI_CONFIG.replace("YM-FW-FGT-01", "LAB-FW-FGT-01"),
     )
     sg = DeviceSpec(
-        name="LAB-FW-SG-01", platform="hillstone_stoneos", role="firewall", network="base",
-        model="SG-6000-E3960", vendor="hillstone", serial="0098765432100123", version="5.5R10P3",
-        mac="00:1c:54:00:12:34", index=5, ports=[PortSpec(f"ethernet0/{i}") for i in range(4)],
+        name="LAB-FW-SG-01",
+        platform="hillstone_stoneos",
+        role="firewall",
+        network="base",
+        model="SG-6000-E3960",
+        vendor="hillstone",
+        serial="0098765432100123",
+        version="5.5R10P3",
+        mac="00:1c:54:00:12:34",
+        index=5,
+        ports=[PortSpec(f"ethernet0/{i}") for i in range(4)],
         config=STONEOS_CONFIG.format(name="LAB-FW-SG-01"),
     )
-    devices = [a, b, asa, fgt, sg]
+    devices = [a, b, asa, fgt, sg, _brocade(seed)]
     cables = [
         Cable(a.name, "TenGigabitEthernet1/0/1", b.name, "TenGigabitEthernet1/0/1"),
         Cable(a.name, "TenGigabitEthernet1/0/2", b.name, "TenGigabitEthernet1/0/2"),

@@ -1,0 +1,224 @@
+"""The IOS, ASA, FortiOS, StoneOS and FOS dialects driven over SSH by their unchanged netmiko drivers.
+
+Each test connects, runs show commands, pushes a change, saves, reads it back;
+the lab is a private one (module scope) serving `dialect_fleet.build`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import LabHandle, _lab_fixture
+from netmiko import ConnectHandler
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
+
+FLEET_SOURCE = f"{Path(__file__).resolve().parent / 'dialect_fleet.py'}:build"
+USER, PASSWORD = "netsteward", "Lab-Only-Pa55"
+
+
+@pytest.fixture(scope="module")
+def dlab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabHandle]:
+    yield from _lab_fixture(tmp_path_factory.mktemp("dialects"), FLEET_SOURCE)
+
+
+def connect(dlab: LabHandle, index: int, device_type: str, **extra: object):  # type: ignore[no-untyped-def]
+    return ConnectHandler(
+        device_type=device_type,
+        host="127.0.0.1",
+        port=dlab.base_port + index - 1,
+        username=USER,
+        password=PASSWORD,
+        **extra,
+    )
+
+
+def test_cisco_ios_show_push_save_read_back(dlab: LabHandle) -> None:
+    conn = connect(dlab, 1, "cisco_ios", secret=PASSWORD)
+    try:
+        assert conn.find_prompt() == "LAB-IOS-ACC-01>"
+        conn.enable()
+        assert conn.find_prompt() == "LAB-IOS-ACC-01#"
+        version = conn.send_command("show version", use_textfsm=True)
+        assert version[0]["hostname"] == "LAB-IOS-ACC-01" and version[0]["hardware"] == [
+            "WS-C2960X-48TD-L"
+        ]
+        lldp = conn.send_command("show lldp neighbors", use_textfsm=True)
+        assert {(n["local_interface"], n["neighbor_name"]) for n in lldp} == {
+            ("Te1/0/1", "LAB-IOS-ACC-02"),
+            ("Te1/0/2", "LAB-IOS-ACC-02"),
+        }
+        conn.send_config_set(["int gi1/0/3", "description E2E-TEST", "spanning-tree portfast"])
+        section = conn.send_command("show running-config interface GigabitEthernet1/0/3")
+        assert "interface GigabitEthernet1/0/3\n description E2E-TEST\n" in section
+        assert " spanning-tree portfast" in section
+        assert "E2E-TEST" not in conn.send_command("show startup-config")
+        assert "[OK]" in conn.save_config()
+        assert " description E2E-TEST" in conn.send_command("show startup-config")
+        bad = conn.send_command("show bogus")
+        assert bad.splitlines()[-1] == "% Invalid input detected at '^' marker."
+        assert bad.splitlines()[0] == " " * len("LAB-IOS-ACC-01#show ") + "^"
+    finally:
+        conn.disconnect()
+
+
+def test_cisco_ios_paging_until_terminal_length_0(dlab: LabHandle) -> None:
+    conn = connect(dlab, 2, "cisco_ios", secret=PASSWORD)
+    try:
+        conn.send_command("terminal length 24")  # paging back on, as at login
+        conn.write_channel("show interfaces\n")
+        time.sleep(0.5)
+        assert conn.read_channel().rstrip().endswith("--More--")
+        conn.write_channel("q")
+        time.sleep(0.3)
+        assert conn.read_channel().endswith("LAB-IOS-ACC-02>")
+    finally:
+        conn.disconnect()
+
+
+def test_napalm_ios_getters(dlab: LabHandle) -> None:
+    from napalm import get_network_driver
+
+    driver = get_network_driver("ios")(
+        "127.0.0.1",
+        USER,
+        PASSWORD,
+        optional_args={"port": dlab.base_port, "secret": PASSWORD},
+    )
+    driver.open()
+    try:
+        facts = driver.get_facts()
+        assert facts["hostname"] == "LAB-IOS-ACC-01" and facts["model"] == "WS-C2960X-48TD-L"
+        assert (
+            facts["serial_number"] == "FOC2231X001"
+            and facts["fqdn"] == "LAB-IOS-ACC-01.ym.gov.example"
+        )
+        assert "TenGigabitEthernet1/0/1" in facts["interface_list"] and facts["uptime"] > 0
+        detail = driver.get_lldp_neighbors_detail()
+        assert sorted(detail) == ["TenGigabitEthernet1/0/1", "TenGigabitEthernet1/0/2"]
+        peer = detail["TenGigabitEthernet1/0/1"][0]
+        assert (peer["remote_system_name"], peer["remote_port"]) == (
+            "LAB-IOS-ACC-02",
+            "TenGigabitEthernet1/0/1",
+        )
+        assert peer["remote_chassis_id"] == "70:DB:98:12:77:00"
+        assert driver.get_lldp_neighbors()["TenGigabitEthernet1/0/2"] == [
+            {"hostname": "LAB-IOS-ACC-02", "port": "TenGigabitEthernet1/0/2"}
+        ]
+        running = driver.get_config(retrieve="running")["running"]
+        assert running.startswith("!") and "hostname LAB-IOS-ACC-01" in running
+    finally:
+        driver.close()
+
+
+def test_cisco_asa_show_push_save_read_back(dlab: LabHandle) -> None:
+    conn = connect(dlab, 3, "cisco_asa", secret=PASSWORD)
+    try:
+        assert conn.find_prompt() == "LAB-FW-ASA-01#"
+        acl = conn.send_command("show access-list", use_textfsm=True)
+        assert {r["acl_name"] for r in acl} == {"OUTSIDE_IN"}
+        conn.send_config_set(
+            [
+                "object network E2E-HOST",
+                "host 10.9.9.9",
+                "access-list OUTSIDE_IN line 1 extended permit tcp any object E2E-HOST eq ssh",
+            ]
+        )
+        acl = conn.send_command("show access-list OUTSIDE_IN")
+        assert "access-list OUTSIDE_IN line 1 extended permit tcp any object E2E-HOST eq ssh" in acl
+        assert "  access-list OUTSIDE_IN line 1 extended permit tcp any host 10.9.9.9 eq ssh" in acl
+        objects = conn.send_command("show running-config object network", use_textfsm=True)
+        assert {"name": "E2E-HOST", "host": "10.9.9.9"}.items() <= next(
+            o for o in objects if o["name"] == "E2E-HOST"
+        ).items()
+        assert "[OK]" in conn.save_config()
+        assert "object network E2E-HOST" in conn.send_command("show startup-config")
+        running = conn.send_command("show running-config")
+        assert running.startswith(": Saved") and "Cryptochecksum:" in running
+    finally:
+        conn.disconnect()
+
+
+def test_fortinet_show_push_read_back(dlab: LabHandle) -> None:
+    conn = connect(dlab, 4, "fortinet")
+    try:
+        assert conn.find_prompt() == "LAB-FW-FGT-01 #"
+        status = conn.send_command("get system status", use_textfsm=True)
+        assert status[0]["hostname"] == "LAB-FW-FGT-01"
+        conn.send_multiline(
+            [
+                "config firewall policy",
+                "edit 2",
+                'set name "e2e"',
+                'set srcintf "port2"',
+                'set dstintf "port1"',
+                "set action accept",
+                'set srcaddr "all"',
+                'set dstaddr "all"',
+                'set service "PING"',
+                'set schedule "always"',
+                "next",
+                "end",
+            ],
+            expect_string=r"#",
+        )
+        policy = conn.send_command("show firewall policy")
+        assert '    edit 2\n        set name "e2e"\n' in policy
+        # FortiOS saves on `end`: the change is already in the saved configuration
+        saved = Path(dlab.state_dir) / "saved" / "LAB-FW-FGT-01.cfg"
+        assert 'set name "e2e"' in saved.read_text(encoding="utf-8")
+        assert conn.send_command("get system console", use_textfsm=False).count(
+            "output              : standard"
+        )
+    finally:
+        conn.disconnect()
+    # netmiko's cleanup put the console output mode back to `more`
+    assert "set output more" in saved.read_text(encoding="utf-8")
+
+
+def test_hillstone_show_push_save_read_back(dlab: LabHandle) -> None:
+    conn = connect(dlab, 5, "hillstone_stoneos")
+    try:
+        assert conn.find_prompt() == "LAB-FW-SG-01#"
+        assert "Product name: SG-6000-E3960" in conn.send_command("show version")
+        conn.send_config_set(
+            [
+                "rule id 7",
+                "action deny",
+                'src-zone "trust"',
+                'dst-zone "untrust"',
+                'src-addr "Any"',
+                'dst-addr "Any"',
+                'service "Any"',
+                'name "e2e"',
+            ]
+        )
+        running = conn.send_command("show configuration running")
+        assert "  rule id 7\n    action deny\n" in running and running.rstrip().endswith("end")
+        assert "rule id 7" not in conn.send_command("show configuration saved")
+        assert "Saving configuration is finished" in conn.save_config()
+        assert '    name "e2e"' in conn.send_command("show configuration saved")
+    finally:
+        conn.disconnect()
+
+
+def test_brocade_fos_show_push_save_read_back(dlab: LabHandle) -> None:
+    conn = connect(dlab, 6, "brocade_fos")
+    try:
+        prompt = conn.find_prompt()
+        assert prompt.endswith(f":FID128:{USER}>")
+        assert "switchName:\tYM-SAN-FC-01" in conn.send_command("switchshow")
+        assert conn.send_command("bogus") == "rbash: bogus: command not found"
+        conn.send_command('alicreate "E2E_ALIAS", "21:00:00:24:ff:00:00:01"')
+        assert " alias:\tE2E_ALIAS\t\n\t\t21:00:00:24:ff:00:00:01" in conn.send_command("alishow")
+        out = conn.send_command("cfgsave", expect_string=r"\[no\]")
+        assert "Defined zoning configuration" in out
+        conn.send_command("y", expect_string=r">")
+        assert "alias.E2E_ALIAS:21:00:00:24:ff:00:00:01" in conn.send_command("configshow -all")
+    finally:
+        conn.disconnect()
+    saved = Path(dlab.state_dir) / "saved" / "YM-SAN-FC-01.cfg"
+    assert "alias.E2E_ALIAS:" in saved.read_text(encoding="utf-8")
