@@ -130,10 +130,11 @@ def plan_ports(topo: Topology, rng: random.Random) -> dict[str, DevicePlan]:
         link_ip[b] = f"10.{NET_IDS[net]}.{third}.{fourth + 2} 255.255.255.252"
 
     routed_roles = {frozenset({"router", "core"}), frozenset({"aggregation", "core"})}
-    for c in topo.cables + topo.declared:
+    n_cables = len(topo.cables)
+    for i, c in enumerate(topo.cables + topo.declared):
         ra, rb = by[c.a].role, by[c.b].role
         if frozenset({ra, rb}) in routed_roles or (
-            c in topo.declared and {ra, rb} & {"router", "core"} and "ips" not in (ra, rb)
+            i >= n_cables and {ra, rb} & {"router", "core"} and "ips" not in (ra, rb)
         ):
             p2p(by[c.a].network, (c.a, c.a_port), (c.b, c.b_port))
 

@@ -381,3 +381,26 @@ def test_firewalls_use_fwgen_and_declare_links(fleet: Fleet) -> None:
             assert d.extra["links"] and all(not p.lldp for p in d.ports)
             for link in d.extra["links"]:
                 assert d.config and link["local_port"] in {p.name for p in d.ports}
+
+
+def test_placeholder_firewall_configs(fleet: Fleet) -> None:
+    """The fallback used when lab.fwgen is absent: vendor syntax, its links and its secrets."""
+    import random
+
+    from lab.gen_common import SecretBook
+    from lab.gen_security import placeholder_firewall
+
+    first_line = {
+        "huawei_vrp": "!Software Version",
+        "hillstone_stoneos": "Version",
+        "fortinet": "#config-version",
+        "cisco_asa": ": Saved",
+    }
+    for d in fleet.devices:
+        if d.role != "firewall":
+            continue
+        book = SecretBook()
+        text = placeholder_firewall(d, random.Random(d.name), book, fleet.declared_links)
+        assert text.startswith(first_line[d.platform]) and d.name in text
+        assert all(link["local_port"] in text for link in d.extra["links"])
+        assert book.items and all(s["value"] in text and s["host"] == d.name for s in book.items)
