@@ -137,18 +137,21 @@ def run_check(
         from tasks.drift_collect import LiveRead, read_live
 
         approved = read_state(repo, "HEAD")
-        agg = nr.run(task=read_live, name="drift read", raise_on_error=False)
-        live, unreadable = {}, {}
-        for host, multi in agg.items():
-            if multi.failed:
-                unreadable[host] = _reason(multi[0].exception) if multi else "failed"
+        from tasks.results import typed_results
+
+        typed = typed_results(nr.run(task=read_live, name="drift read", raise_on_error=False), LiveRead)
+        unreadable = {h: f.reason for h, f in typed.failed.items()}
+        live = {}
+        for host, read in typed.ok.items():
+            if read.error:
+                unreadable[host] = read.error
                 continue
-            read = multi[0].result
-            assert isinstance(read, LiveRead)
             neighbors = (
                 live_adjacencies(platforms[host], read.neighbors, platforms) if read.neighbors is not None else None
             )
-            live[host] = DeviceState(config=read.files.get("cfg"), files=read.files, neighbors=neighbors)
+            live[host] = DeviceState(
+                config=read.files.get("cfg"), files=read.files, neighbors=neighbors, lldp_error=read.lldp_error
+            )
         live_label = "devices"
 
     snap = snapshot_view(approved.snapshot_text, approved.snapshot_name or "") if approved.snapshot_text else None
@@ -189,26 +192,6 @@ def run_check(
         checked_at=checked_at,
         notes=notes,
     )
-
-
-def _reason(exc: BaseException | None) -> str:
-    """One line saying why a device could not be read (never a traceback, never a secret)."""
-    if exc is None:
-        return "failed"
-    from tasks.drift_adapters import optional_module
-
-    classify = getattr(optional_module("tasks.backup"), "classify_failure", None)
-    if classify is not None:  # the backup's own reasons, when it offers them
-        return str(classify(exc))
-    name = type(exc).__name__
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    if "Authentication" in name:
-        return "authentication failed"
-    if isinstance(exc, ConnectionRefusedError) or "refused" in text.lower():
-        return "connection refused"
-    if "Timeout" in name or "timed out" in text.lower():
-        return f"timeout ({text[:120]})" if text else "timeout"
-    return f"{name}: {text[:160]}" if text else name
 
 
 def _write(path: Path | None, text: str) -> None:

@@ -74,10 +74,11 @@ class Violation:
     kind: str
     detail: str = field(default="", compare=False)
     severity: str = field(default="", compare=False)
+    anchor: str = ""  # what identifies the subject when its name is positional (a rule's text)
 
     @property
     def key(self) -> tuple[str, str, str, str]:
-        return (self.host, str(self.check), self.subject, self.kind)
+        return (self.host, str(self.check), self.anchor or self.subject, self.kind)
 
     def line(self) -> str:
         where = f" {self.subject}" if self.subject else ""

@@ -14,8 +14,6 @@ from pathlib import Path
 
 from nornir.core import Nornir
 
-from tasks.drift_adapters import optional_module
-
 log = logging.getLogger(__name__)
 
 
@@ -41,79 +39,28 @@ def _user() -> str:
         return "unknown"
 
 
-def accept_drift(nr: Nornir, *, repo: Path, reason: str) -> AcceptOutcome:
-    """Back up the hosts of `nr` and commit with the reason (through tasks/backup when it
-    offers `backup_hosts`, else fetch + write + commit here)."""
+def accept_drift(nr: Nornir, *, repo: Path, reason: str, user: str | None = None) -> AcceptOutcome:
+    """Back up the hosts of `nr` with the backup's own task (tasks/backup.backup_config) and
+    commit the files with the reason (tasks/gitstore). Failed devices keep their files."""
+    from tasks.backup import BackupOutcome, backup_config
+    from tasks.gitstore import commit_run, open_store, write_files
+    from tasks.results import typed_results
+
+    store = open_store(repo, create=False)
+    root = Path(store.working_tree_dir or repo)
     hosts = sorted(nr.inventory.hosts)
-    message = accept_message(hosts, reason)
-    backup = optional_module("tasks.backup")
-    run = getattr(backup, "backup_hosts", None) if backup else None
-    if run is not None:  # pragma: no cover - depends on the backup part's API
-        out = run(nr, repo=repo, message=message)
-        return AcceptOutcome(
-            accepted=tuple(getattr(out, "backed_up", hosts)),
-            failed=dict(getattr(out, "failed", {})),
-            commit=getattr(out, "commit", None),
-            message=message.splitlines()[0],
-        )
-    return _accept_here(nr, repo, message)
-
-
-def _accept_here(nr: Nornir, repo: Path, message: str) -> AcceptOutcome:
-    import git
-
-    from tasks.drift_collect import LiveRead, read_live
-    from tasks.drift_state import open_repo
-
-    repository = open_repo(repo)
-    agg = nr.run(task=read_live, lldp=False, name="drift accept", raise_on_error=False)
-    failed: dict[str, str] = {}
+    agg = nr.run(task=backup_config, repo_dir=root, name="drift accept", raise_on_error=False)
+    typed = typed_results(agg, BackupOutcome)
+    failed = {h: f.reason for h, f in typed.failed.items()}
     accepted: list[str] = []
-    existing = _existing_paths(repository)
     paths: list[str] = []
-    for name, multi in sorted(agg.items()):
-        if multi.failed:
-            exc = multi[0].exception if multi else None
-            failed[name] = str(exc).splitlines()[0] if exc and str(exc) else type(exc).__name__
+    for host, outcome in sorted(typed.ok.items()):
+        if not outcome.ok:
+            failed[host] = outcome.reason or outcome.failure or "failed"
             continue
-        read = multi[0].result
-        assert isinstance(read, LiveRead)
-        host = nr.inventory.hosts[name]
-        for suffix, text in read.files.items():
-            rel = existing.get((name, suffix)) or _layout(host.get("network"), host.get("role"), name, suffix)
-            target = Path(repository.working_tree_dir or repo) / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
-            paths.append(rel)
-        accepted.append(name)
-    if not paths:
-        return AcceptOutcome(tuple(accepted), failed, None, message.splitlines()[0])
-    repository.index.add(paths)
-    try:
-        changed = bool(repository.index.diff("HEAD"))
-    except git.BadName:  # empty repository
-        changed = True
-    if not changed:
-        return AcceptOutcome(tuple(accepted), failed, None, message.splitlines()[0])
-    commit = repository.index.commit(message)
-    return AcceptOutcome(tuple(accepted), failed, commit.hexsha, message.splitlines()[0])
-
-
-def _existing_paths(repository: object) -> dict[tuple[str, str], str]:
-    from pathlib import PurePosixPath
-
-    out: dict[tuple[str, str], str] = {}
-    try:
-        tree = repository.head.commit.tree  # type: ignore[attr-defined]
-    except ValueError:
-        return out
-    for item in tree.traverse():
-        if item.type == "blob":
-            p = PurePosixPath(item.path)
-            out[(p.stem, p.suffix.lstrip("."))] = item.path
-    return out
-
-
-def _layout(network: object, role: object, host: str, suffix: str) -> str:
-    """configs/<network>/<role>/<HOST>.<suffix> (docs/DESIGN.md)."""
-    return f"{network or 'unknown'}/{role or 'unknown'}/{host}.{suffix}"
+        paths += write_files(root, [(f.path, f.text) for f in outcome.files])
+        accepted.append(host)
+    message = accept_message(accepted or hosts, reason, user)
+    commit = commit_run(store, paths, message) if accepted else None
+    log.info("drift accept: %d accepted, %d failed, commit %s", len(accepted), len(failed), commit)
+    return AcceptOutcome(tuple(accepted), dict(sorted(failed.items())), commit, message.splitlines()[0])

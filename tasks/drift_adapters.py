@@ -1,7 +1,7 @@
 """Where the drift check plugs into the other parts' APIs.
 
 Each function here is a thin call into the owner of the logic:
-- configuration fetch + acceptance + normalisation: tasks/backup.py and tasks/scrub.py;
+- configuration fetch + acceptance + normalisation: tasks/backup.py (see tasks/drift_collect.py);
 - port policy: tasks/normalize.py `plan_device` (each planned change is one violation);
 - firewall intent and hygiene: tasks/fw_audit.py `audit_config`;
 - topology snapshot: tasks/topology*.py.
@@ -11,14 +11,11 @@ Only the mapping of their results onto `Violation` / `Adjacency` is ours.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
-
-from nornir.core.task import Task
 
 from tasks.drift import Adjacency, Check, DeviceInfo, Violation
 from tasks.drift_check import DeviceState
@@ -38,47 +35,6 @@ def optional_module(name: str) -> Any:
         if exc.name == name:
             return None
         raise
-
-
-# --- configuration ---------------------------------------------------------------------
-
-
-class IncompleteConfig(Exception):
-    """The device answered with something that is not a complete configuration."""
-
-
-def fetch_normalised(task: Task) -> dict[str, str]:
-    """{suffix: normalised text} of every file the backup stores for this host.
-
-    Uses the backup's own fetch when it offers one; otherwise the same platform data
-    (commands, end markers, error lines) and `normalise_config`.
-    """
-    backup = optional_module("tasks.backup")
-    fetch = getattr(backup, "fetch_normalised", None) if backup else None
-    if fetch is not None:
-        return dict(fetch(task))
-    return _fetch_with_platform_data(task)
-
-
-def _fetch_with_platform_data(task: Task) -> dict[str, str]:
-    from tasks.platforms import load_platform
-    from tasks.scrub import clean_text, error_lines, normalise_config
-
-    platform = load_platform(task.host.platform or "")
-    conn = task.host.get_connection("netmiko", task.nornir.config)
-    out: dict[str, str] = {}
-    for item in platform.collect:
-        raw = clean_text(str(conn.send_command(item.command, read_timeout=item.read_timeout)))
-        errors = error_lines(platform, raw)
-        if errors:
-            raise IncompleteConfig(f"{item.command!r} answered with an error: {errors[0].strip()}")
-        if not re.search(item.end_marker, raw, re.MULTILINE):
-            raise IncompleteConfig(f"{item.command!r}: output incomplete (no end marker)")
-        text = normalise_config(platform, raw)
-        if len(text.splitlines()) < item.min_lines:
-            raise IncompleteConfig(f"{item.command!r}: output too short")
-        out[item.suffix] = text
-    return out
 
 
 # --- port policy -----------------------------------------------------------------------
@@ -136,8 +92,9 @@ def load_firewall_evaluator(
     def evaluate(dev: DeviceInfo, state: DeviceState) -> list[Violation]:
         if not state.config:
             return []
-        findings = fw_audit.audit_config(dev.platform, state.config, loaded, as_of)
-        return [finding_to_violation(dev.host, f) for f in findings]
+        findings = fw_audit.audit_config(dev.platform, state.config, loaded, as_of, device=dev.host).findings
+        lines = state.config.splitlines()
+        return [finding_to_violation(dev.host, f, lines) for f in findings]
 
     return evaluate
 
@@ -148,11 +105,13 @@ def _get(obj: Any, name: str, default: Any = "") -> Any:
     return getattr(obj, name, default)
 
 
-def finding_to_violation(host: str, finding: Any) -> Violation:
+def finding_to_violation(host: str, finding: Any, lines: list[str] | None = None) -> Violation:
     """A firewall finding (device, rule, line, check, severity, detail) as a Violation.
 
     The line number goes into the detail only: it is not part of the identity, so a rule
-    that moved because another was inserted above it stays the same known violation.
+    that moved because another was inserted above it stays the same known violation. The
+    identity is the text of the rule's configuration line when known (Cisco ASA numbers its
+    rules by position, `OUTSIDE_IN line 3`, so the id changes on every insertion).
     """
     rule = str(_get(finding, "rule", "") or "")
     line = _get(finding, "line", None)
@@ -160,6 +119,9 @@ def finding_to_violation(host: str, finding: Any) -> Violation:
     if line:
         detail = f"line {line}: {detail}" if detail else f"line {line}"
     severity = _get(finding, "severity", "")
+    anchor = ""
+    if lines and isinstance(line, int) and 0 < line <= len(lines):
+        anchor = lines[line - 1].strip()
     return Violation(
         host,
         Check.FIREWALL,
@@ -167,6 +129,7 @@ def finding_to_violation(host: str, finding: Any) -> Violation:
         str(_get(finding, "check", "")),
         detail=detail,
         severity=str(getattr(severity, "value", severity) or ""),
+        anchor=anchor,
     )
 
 

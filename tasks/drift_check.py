@@ -39,6 +39,7 @@ class DeviceState:
     neighbors: tuple[Adjacency, ...] | None = None
     files: Mapping[str, str] | None = None  # {suffix: text}; None: just `config` as "cfg"
     optional_neighbors: tuple[Adjacency, ...] = ()  # approved side: links seen from one end only
+    lldp_error: str | None = None  # live side: why the neighbours could not be read
 
     def links(self) -> tuple[Adjacency, ...]:
         """Every cable this side knows of (for the port policy)."""
@@ -122,7 +123,12 @@ def build_report(
             elif check is Check.TOPOLOGY:
                 if now.neighbors is None:
                     results.append(
-                        CheckResult(dev.host, check, Status.UNREADABLE, "LLDP neighbours could not be read")
+                        CheckResult(
+                            dev.host,
+                            check,
+                            Status.UNREADABLE,
+                            f"LLDP neighbours could not be read ({now.lldp_error or 'no answer'})",
+                        )
                     )
                 elif before.neighbors is None:
                     continue  # no snapshot knows this device: nothing to compare (noted once)

@@ -152,3 +152,29 @@ def test_read_state_at_revisions(tmp_path: Path) -> None:
     assert default_baseline(tmp_path) == first.hexsha
     old = read_state(tmp_path, default_baseline(tmp_path), hosts={"A"})
     assert old.files["A"]["cfg"] == "sysname A\n" and old.snapshot_name == "topology/2026-10-01.json"
+
+
+def test_asa_rule_inserted_above_keeps_old_findings_known() -> None:
+    """ASA rule ids are positional; identity by the rule's text keeps old findings known."""
+    from tasks.drift_adapters import load_firewall_evaluator
+
+    evaluate = load_firewall_evaluator(ROOT / "policy" / "firewall_intent.yaml")
+    dev = DeviceInfo("FW", "cisco_asa", "firewall", "base")
+    approved = (
+        "hostname FW\n"
+        "access-list OUT extended permit tcp any any eq 23\n"
+        "access-group OUT in interface outside\n"
+    )
+    live = approved.replace(
+        "access-list OUT extended permit tcp any any eq 23\n",
+        "access-list OUT extended permit tcp any host 10.99.99.99 eq 3389\n"
+        "access-list OUT extended permit tcp any any eq 23\n",
+    )
+    report = build_report(
+        [dev], {"FW": DeviceState(config=live)}, {}, {"FW": DeviceState(config=approved)},
+        firewall=evaluate, topology=False,
+    )
+    fw = next(r for r in report.results if r.check is Check.FIREWALL)
+    assert fw.known, "the telnet rule's findings stay known although its id moved to line 2"
+    assert all("10.99.99.99" in v.anchor for v in fw.new)
+    assert any(v.kind == "RISKY_SERVICE" for v in fw.new)
