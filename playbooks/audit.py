@@ -1,0 +1,91 @@
+"""`netsteward audit firewall`: least-exposure audit of the firewall configurations.
+
+Thin: options -> intent -> configurations (backup repository or one file) ->
+`tasks.fw_audit` per firewall -> table / Markdown / HTML / SARIF / JSON -> exit
+code (1 when a finding is at or above --fail-on, else 0; 2 for bad input).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import os
+from datetime import date, datetime
+from pathlib import Path
+
+import typer
+
+from playbooks.common import JsonOpt, console, finish, print_json
+from tasks import fw_report
+from tasks.errors import EXIT_CLEAN, EXIT_FINDINGS, BadInput
+from tasks.fw_audit import SEVERITY_RANK, AuditResult, audit_config
+from tasks.fw_parse import PARSERS
+from tasks.fw_source import read_file, read_repository
+from tasks.intent import DEFAULT_INTENT, load_intent
+
+app = typer.Typer(help="Audits: `audit firewall` checks firewall policies against the declared intent.",
+                  no_args_is_help=True)
+
+
+def _as_of(text: str | None) -> date:
+    if not text:
+        return date.today()
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        raise BadInput(f"not a date (YYYY-MM-DD): {text!r}", field="--as-of") from None
+
+
+def _write(path: Path | None, text: str) -> None:
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+@app.command("firewall")
+def firewall(
+    intent: Path = typer.Option(DEFAULT_INTENT, "--intent", help="Intent file: declared servers and allowed flows."),
+    as_of: str = typer.Option(None, "--as-of", help="Date for expiry checks (YYYY-MM-DD, default today)."),
+    repo: Path = typer.Option(Path(os.environ.get("NETSTEWARD_BACKUP_REPO", "configs")), "--repo",
+                              help="Backup repository to read <network>/firewall/<HOST>.cfg from."),
+    config_file: Path = typer.Option(None, "--config-file", help="Audit this one configuration file instead."),
+    platform: str = typer.Option(None, "--platform", help=f"Platform of --config-file: {', '.join(sorted(PARSERS))}."),
+    hosts: str = typer.Option(None, "--hosts", help="Only firewalls whose name matches this glob."),
+    fail_on: str = typer.Option("high", "--fail-on", help="Exit 1 when a finding has this severity or higher: high, medium, low."),
+    markdown: Path = typer.Option(None, "--markdown", help="Write a Markdown report here."),
+    html: Path = typer.Option(None, "--html", help="Write an HTML report here."),
+    sarif: Path = typer.Option(None, "--sarif", help="Write SARIF 2.1.0 (CI code scanning) here."),
+    json_out: bool = JsonOpt,
+) -> None:
+    """Audit firewall rule bases: exposure of declared servers, risky and hygiene findings."""
+    if fail_on not in SEVERITY_RANK:
+        raise BadInput(f"must be one of high, medium, low (not {fail_on!r})", field="--fail-on")
+    when = _as_of(as_of)
+    declared = load_intent(intent)
+    if config_file is not None:
+        if platform is not None and platform not in PARSERS:
+            raise BadInput(f"unknown platform {platform!r} (known: {', '.join(sorted(PARSERS))})", field="--platform")
+        configs = [read_file(config_file, platform)]
+    else:
+        if platform is not None:
+            raise BadInput("--platform goes with --config-file", field="--platform")
+        configs = read_repository(repo)
+        if hosts:
+            configs = [c for c in configs if fnmatch.fnmatchcase(c.device, hosts)]
+        if not configs:
+            raise BadInput("no firewall configurations found (<network>/firewall/<HOST>.cfg)", file=str(repo))
+    result = AuditResult()
+    for cfg in configs:
+        result.extend(audit_config(cfg.platform, cfg.text, declared, when, cfg.device))
+    files = {c.device: c.path for c in configs}
+    _write(markdown, fw_report.markdown(result, len(configs), when.isoformat()))
+    _write(html, fw_report.html_report(result, len(configs), when.isoformat()))
+    if sarif is not None:
+        _write(sarif, json.dumps(fw_report.sarif(result, files), indent=2) + "\n")
+    if json_out:
+        print_json(fw_report.to_json(result))
+    else:
+        console.print(fw_report.table(result, len(configs)), end="", markup=False, soft_wrap=True)
+    threshold = SEVERITY_RANK[fail_on]
+    failing = any(SEVERITY_RANK[f.severity] >= threshold for f in result.findings)
+    finish(EXIT_FINDINGS if failing else EXIT_CLEAN)
