@@ -23,6 +23,8 @@ from tasks.fw_parse import PARSERS
 from tasks.fw_source import read_file, read_repository
 from tasks.intent import DEFAULT_INTENT, load_intent
 
+DEFAULT_REPO = Path(os.environ.get("NETSTEWARD_BACKUP_REPO", "configs"))
+
 app = typer.Typer(help="Audits: `audit firewall` checks firewall policies against the declared intent.",
                   no_args_is_help=True)
 
@@ -42,19 +44,30 @@ def _write(path: Path | None, text: str) -> None:
         path.write_text(text, encoding="utf-8")
 
 
+IntentOpt = typer.Option(DEFAULT_INTENT, "--intent", help="Intent file: declared servers and allowed flows.")
+AsOfOpt = typer.Option(None, "--as-of", help="Date for expiry checks (YYYY-MM-DD, default today).")
+RepoOpt = typer.Option(DEFAULT_REPO, "--repo", help="Backup repository to read <network>/firewall/<HOST>.cfg from.")
+FileOpt = typer.Option(None, "--config-file", help="Audit this one configuration file instead.")
+PlatformOpt = typer.Option(None, "--platform", help=f"Platform of --config-file: {', '.join(sorted(PARSERS))}.")
+HostsOpt = typer.Option(None, "--hosts", help="Only firewalls whose name matches this glob.")
+FailOpt = typer.Option("high", "--fail-on", help="Exit 1 when a finding has this severity or higher: high, medium, low.")
+MarkdownOpt = typer.Option(None, "--markdown", help="Write a Markdown report here.")
+HtmlOpt = typer.Option(None, "--html", help="Write an HTML report here.")
+SarifOpt = typer.Option(None, "--sarif", help="Write SARIF 2.1.0 (CI code scanning) here.")
+
+
 @app.command("firewall")
 def firewall(
-    intent: Path = typer.Option(DEFAULT_INTENT, "--intent", help="Intent file: declared servers and allowed flows."),
-    as_of: str = typer.Option(None, "--as-of", help="Date for expiry checks (YYYY-MM-DD, default today)."),
-    repo: Path = typer.Option(Path(os.environ.get("NETSTEWARD_BACKUP_REPO", "configs")), "--repo",
-                              help="Backup repository to read <network>/firewall/<HOST>.cfg from."),
-    config_file: Path = typer.Option(None, "--config-file", help="Audit this one configuration file instead."),
-    platform: str = typer.Option(None, "--platform", help=f"Platform of --config-file: {', '.join(sorted(PARSERS))}."),
-    hosts: str = typer.Option(None, "--hosts", help="Only firewalls whose name matches this glob."),
-    fail_on: str = typer.Option("high", "--fail-on", help="Exit 1 when a finding has this severity or higher: high, medium, low."),
-    markdown: Path = typer.Option(None, "--markdown", help="Write a Markdown report here."),
-    html: Path = typer.Option(None, "--html", help="Write an HTML report here."),
-    sarif: Path = typer.Option(None, "--sarif", help="Write SARIF 2.1.0 (CI code scanning) here."),
+    intent: Path = IntentOpt,
+    as_of: str = AsOfOpt,
+    repo: Path = RepoOpt,
+    config_file: Path = FileOpt,
+    platform: str = PlatformOpt,
+    hosts: str = HostsOpt,
+    fail_on: str = FailOpt,
+    markdown: Path = MarkdownOpt,
+    html: Path = HtmlOpt,
+    sarif: Path = SarifOpt,
     json_out: bool = JsonOpt,
 ) -> None:
     """Audit firewall rule bases: exposure of declared servers, risky and hygiene findings."""
