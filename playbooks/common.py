@@ -50,6 +50,34 @@ def credentials_for(groups: list[str]) -> tuple[str | None, str | None]:
     return user, password
 
 
+def enable_secret_for(groups: list[str]) -> str | None:
+    """Enable / privileged-mode secret (Cisco): NETSTEWARD_<GROUP>_ENABLE_SECRET, then
+    NETSTEWARD_ENABLE_SECRET; None means "same as the login password"."""
+    for group in groups:
+        value = os.environ.get("NETSTEWARD_" + group.upper().replace("-", "_") + "_ENABLE_SECRET")
+        if value:
+            return value
+    return os.environ.get("NETSTEWARD_ENABLE_SECRET") or None
+
+
+def _set_enable_secret(host: Any, secret: str) -> None:
+    """Give netmiko the enable secret through the host's own connection options (memory only)."""
+    from nornir.core.inventory import ConnectionOptions
+
+    params = host.get_connection_parameters("netmiko")
+    extras = dict(params.extras or {})
+    extras.setdefault("secret", secret)
+    own = host.connection_options.get("netmiko")
+    host.connection_options["netmiko"] = ConnectionOptions(
+        hostname=own.hostname if own else None,
+        port=own.port if own else None,
+        username=own.username if own else None,
+        password=own.password if own else None,
+        platform=own.platform if own else None,
+        extras=extras,
+    )
+
+
 def _inventory_paths(config: Path) -> dict[str, Path]:
     import yaml
 
@@ -124,6 +152,8 @@ def open_nornir(
         if need_credentials and (not user or not password):
             missing.append(host.name)
         host.username, host.password = user, password
+        if password:
+            _set_enable_secret(host, enable_secret_for([g.name for g in host.groups]) or password)
     if missing:
         raise CredentialsMissing(
             f"no credentials for {len(missing)} host(s) (first {missing[0]}): set NETSTEWARD_USERNAME and "

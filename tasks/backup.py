@@ -237,8 +237,10 @@ def _collect_once(task: Task, platform: Platform, deadline: float, options: Back
     extras = {**DEFAULT_EXTRAS, **(params.extras or {}), **options.extras}
     for key in ("conn_timeout", "auth_timeout", "banner_timeout"):
         extras[key] = min(float(extras.get(key, budget)), budget)
-    conn = host.open_connection(CONNECTION, configuration=task.nornir.config, extras=extras)
+    conn = host.open_connection(CONNECTION, configuration=task.nornir.config, extras=extras).connection
     try:
+        if platform.privileged:
+            conn.enable()
         outputs: dict[str, str] = {}
         for collect in platform.collect:
             cmd_deadline = min(deadline, time.monotonic() + collect.read_timeout)

@@ -108,6 +108,7 @@ class Platform(_Strict):
     vendor: str
     netmiko_device_type: str
     paging_off: str | None  # what the netmiko driver sends at log-in (documented, checked in the lab)
+    privileged: bool = False  # enter enable mode (netmiko `enable()`, secret from the environment) first
     prompt: str  # regex for the device prompt at the end of an output (one line)
     pager: str  # regex for the pager prompt that paging-on prints
     collect: list[Collect] = Field(min_length=1)

@@ -1,0 +1,246 @@
+"""`netsteward backup`: every device's running configuration into the backup git repository.
+
+Thin: options -> open_nornir (inventory check first) -> backup task per device ->
+write the accepted files -> one commit -> summary -> exit code (0 all backed up,
+3 some devices failed; their previous files are kept untouched).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time as dtime
+from pathlib import Path
+from typing import Any
+
+import typer
+from nornir.core.inventory import Host
+from nornir.core.task import AggregatedResult, MultiResult, Task
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from playbooks.common import (
+    ConfigOpt,
+    GroupOpt,
+    HostsOpt,
+    JsonOpt,
+    console,
+    err_console,
+    finish,
+    open_nornir,
+    print_json,
+)
+from tasks import gitstore
+from tasks.backup import BackupOptions, BackupOutcome, backup_config
+from tasks.errors import EXIT_CLEAN, EXIT_UNREACHABLE, BadInput
+from tasks.results import typed_results
+
+log = logging.getLogger(__name__)
+
+DEFAULT_REPO = Path(os.environ.get("NETSTEWARD_BACKUP_REPO", "configs"))
+
+
+class ProgressProcessor:
+    """A Nornir Processor that advances a rich progress bar on stderr, one step per host."""
+
+    def __init__(self, progress: Progress, total: int) -> None:
+        self.progress = progress
+        self.task_id = progress.add_task("backup", total=total, failed=0)
+        self.failed = 0
+
+    def task_started(self, task: Task) -> None:
+        pass
+
+    def task_completed(self, task: Task, result: AggregatedResult) -> None:
+        pass
+
+    def task_instance_started(self, task: Task, host: Host) -> None:
+        pass
+
+    def task_instance_completed(self, task: Task, host: Host, result: MultiResult) -> None:
+        if result.failed:
+            self.failed += 1
+        self.progress.update(self.task_id, advance=1, failed=self.failed)
+
+    def subtask_instance_started(self, task: Task, host: Host) -> None:
+        pass
+
+    def subtask_instance_completed(self, task: Task, host: Host, result: MultiResult) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    run_date: str
+    repo: str
+    devices: int
+    backed_up: int
+    changed: list[str]
+    new: list[str]
+    unchanged: int
+    failed: list[dict[str, str]]
+    commit: str | None
+    tag: str | None
+    push: list[dict[str, Any]]
+    seconds: float
+
+    def headline(self) -> str:
+        return (
+            f"backup {self.run_date}: {self.backed_up} of {self.devices} devices backed up, "
+            f"{len(self.changed)} changed, {self.unchanged} unchanged, {len(self.failed)} failed"
+        )
+
+    def commit_message(self) -> str:
+        lines = [self.headline(), ""]
+        if self.changed:
+            lines.append(f"changed ({len(self.changed)}):")
+            new = set(self.new)
+            lines += [f"  {h}{' (new)' if h in new else ''}" for h in self.changed]
+        if self.failed:
+            lines += ["", f"failed ({len(self.failed)}), previous files kept:"]
+            lines += [f"  {f['host']}: {f['failure']}: {f['reason']}" for f in self.failed]
+        return "\n".join(lines).rstrip() + "\n"
+
+
+def _parse_date(value: str | None) -> date:
+    if value is None:
+        return datetime.now(UTC).date()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise BadInput(f"not a date (YYYY-MM-DD): {value!r}", field="--date") from None
+
+
+def run_backup(
+    config: Path,
+    hosts: str | None,
+    group: str | None,
+    repo_dir: Path,
+    run_date: date,
+    *,
+    tag_month: bool,
+    force: bool,
+    workers: int | None,
+    options: BackupOptions,
+    show_progress: bool,
+) -> RunSummary:
+    started = time.monotonic()
+    nr = open_nornir(config, hosts, group, num_workers=workers)
+    repo = gitstore.open_store(repo_dir)
+    root = Path(repo.working_tree_dir or repo_dir)
+    total = len(nr.inventory.hosts)
+    progress = Progress(
+        TextColumn("[bold]backup"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[failed]} failed"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=not show_progress,
+    )
+    with progress:
+        agg = nr.with_processors([ProgressProcessor(progress, total)]).run(
+            task=backup_config, options=options, repo_dir=root, force=force,
+            name="backup", raise_on_error=False,
+        )
+    typed = typed_results(agg, BackupOutcome)
+    outcomes: dict[str, BackupOutcome] = dict(typed.ok)
+    failed = [
+        {"host": h, "failure": o.failure or "error", "reason": o.reason or ""}
+        for h, o in sorted(outcomes.items())
+        if not o.ok
+    ]
+    failed += [{"host": h, "failure": "error", "reason": f.reason} for h, f in sorted(typed.failed.items())]
+    failed.sort(key=lambda f: f["host"])
+    ok = {h: o for h, o in outcomes.items() if o.ok}
+    changed = sorted(h for h, o in ok.items() if o.changed)
+    written = gitstore.write_files(root, [(f.path, f.text) for h in changed for f in ok[h].files])
+    summary = RunSummary(
+        run_date=run_date.isoformat(), repo=str(root), devices=total, backed_up=len(ok),
+        changed=changed, new=sorted(h for h in changed if ok[h].new),
+        unchanged=len(ok) - len(changed), failed=failed, commit=None, tag=None, push=[], seconds=0.0,
+    )
+    when = datetime.combine(run_date, datetime.now(UTC).time() if run_date == datetime.now(UTC).date() else dtime(2, 0), UTC)
+    sha = gitstore.commit_run(repo, written, summary.commit_message(), when)
+    tag = gitstore.tag_month(repo, run_date.strftime("%Y-%m"), summary.headline()) if tag_month else None
+    pushed = []
+    if repo.remotes and (sha or tag):
+        pushed = [vars(p) for p in gitstore.push(repo, [tag] if tag else [])]
+        for p in pushed:
+            if not p["ok"]:
+                log.warning("push to %s failed: %s", p["remote"], p["detail"])
+    return RunSummary(**{**vars(summary), "commit": sha, "tag": tag, "push": pushed,
+                         "seconds": round(time.monotonic() - started, 2)})
+
+
+def render(summary: RunSummary) -> None:
+    table = Table(title=summary.headline(), title_justify="left", show_edge=False)
+    table.add_column("result")
+    table.add_column("devices", justify="right")
+    table.add_row("backed up", str(summary.backed_up))
+    table.add_row("  changed", f"{len(summary.changed)}" + (f" ({len(summary.new)} new)" if summary.new else ""))
+    table.add_row("  unchanged", str(summary.unchanged))
+    table.add_row("failed (previous files kept)", str(len(summary.failed)), style="red" if summary.failed else None)
+    console.print(table)
+    if summary.failed:
+        ft = Table(show_edge=False, title="failed devices", title_justify="left")
+        for col in ("host", "failure", "reason"):
+            ft.add_column(col)
+        for f in summary.failed:
+            ft.add_row(f["host"], f["failure"], f["reason"])
+        console.print(ft)
+    if summary.changed and len(summary.changed) <= 20:
+        console.print("changed: " + ", ".join(summary.changed))
+    if summary.commit:
+        console.print(f"commit {summary.commit[:12]} in {summary.repo}" + (f", tag {summary.tag}" if summary.tag else ""))
+    else:
+        console.print(f"no commit: nothing changed in {summary.repo}" + (f" (tag {summary.tag})" if summary.tag else ""))
+    for p in summary.push:
+        console.print(f"push {p['remote']}: {'ok' if p['ok'] else 'FAILED: ' + p['detail']}")
+    console.print(f"{summary.devices} devices in {summary.seconds:.1f} s")
+
+
+def register(main_app: typer.Typer) -> None:
+    @main_app.command("backup")
+    def backup(
+        config: Path = ConfigOpt,
+        hosts: str | None = HostsOpt,
+        group: str | None = GroupOpt,
+        json_out: bool = JsonOpt,
+        repo: Path = typer.Option(DEFAULT_REPO, "--repo", help="Backup git repository (created on first run).", envvar="NETSTEWARD_BACKUP_REPO"),
+        run_date: str | None = typer.Option(None, "--date", help="Date of this run, YYYY-MM-DD (default today, UTC): back-filling and tests."),
+        tag_month: bool = typer.Option(False, "--tag-month", help="Tag the result backup-YYYY-MM (the monthly backup)."),
+        force: bool = typer.Option(False, "--force", help="Accept configurations that shrank by more than half."),
+        workers: int | None = typer.Option(None, "--workers", min=1, max=1000, help="Concurrent SSH sessions (default from nornir_config.yaml)."),
+        timeout: float = typer.Option(60.0, "--timeout", min=1.0, help="Time limit per device in seconds, retries included."),
+        retries: int = typer.Option(2, "--retries", min=0, max=10, help="Extra attempts for transient failures (with back-off)."),
+    ) -> None:
+        """Back up every device's running configuration (and Brocade zoning) into git.
+
+        One commit per run, no commit when nothing changed. Secrets are masked and
+        volatile lines dropped before anything is written. A device that fails keeps
+        its previous file; the run goes on. Exit 0 all backed up, 3 some failed.
+        """
+        summary = run_backup(
+            config, hosts, group, repo, _parse_date(run_date),
+            tag_month=tag_month, force=force, workers=workers,
+            options=BackupOptions(timeout=timeout, retries=retries),
+            show_progress=not json_out and err_console.is_terminal,
+        )
+        if json_out:
+            print_json(
+                {
+                    "date": summary.run_date, "repo": summary.repo, "seconds": summary.seconds,
+                    "counts": {"devices": summary.devices, "backed_up": summary.backed_up,
+                               "changed": len(summary.changed), "new": len(summary.new),
+                               "unchanged": summary.unchanged, "failed": len(summary.failed)},
+                    "changed": summary.changed, "failed": summary.failed,
+                    "commit": summary.commit, "tag": summary.tag, "push": summary.push,
+                }
+            )
+        else:
+            render(summary)
+        finish(EXIT_UNREACHABLE if summary.failed else EXIT_CLEAN)
