@@ -303,7 +303,9 @@ def check_policy(fleet: Fleet) -> set[tuple[str, str | None, str]]:
     return found
 
 
-def test_port_deviations_are_exactly_the_planted_ones(fleet: Fleet) -> None:
+@pytest.mark.parametrize("seed", [2026, 7, 31337])
+def test_port_deviations_are_exactly_the_planted_ones(fleet: Fleet, seed: int) -> None:
+    fleet = fleet if seed == fleet.seed else build_fleet(seed)
     truth = {(r["host"], r["interface"], r["kind"]) for r in fleet.truth["port_deviations"]}
     assert len(truth) == len(fleet.truth["port_deviations"])
     assert check_policy(fleet) == truth
