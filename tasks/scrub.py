@@ -28,7 +28,7 @@ _BACKSPACE = re.compile(r"[^\n]\x08")
 
 # -- hooks: code where data cannot say it, resolved by name from the platform YAML --
 
-Hook = Callable[[list[str]], list[str]]
+Hook = Callable[[str], str]
 HOOKS: dict[str, Hook] = {}
 
 
@@ -40,39 +40,72 @@ def hook(name: str) -> Callable[[Hook], Hook]:
     return register
 
 
+_TRAILING_BLANKS = re.compile(r"[ \t]+$", re.MULTILINE)
+
+
 @hook("rstrip_lines")
-def _rstrip_lines(lines: list[str]) -> list[str]:
+def _rstrip_lines(text: str) -> str:
     """Trailing blanks flap on some firmware (oxidized #3631); they carry no meaning."""
-    return [line.rstrip() for line in lines]
+    if " \n" not in text and "\t\n" not in text and not text.endswith((" ", "\t")):
+        return text
+    return _TRAILING_BLANKS.sub("", text)
 
 
 @hook("drop_blank_edges")
-def _drop_blank_edges(lines: list[str]) -> list[str]:
+def _drop_blank_edges(text: str) -> str:
+    """No blank lines before the first or after the last line."""
+    lines = text.split("\n")
     start, end = 0, len(lines)
     while start < end and not lines[start].strip():
         start += 1
     while end > start and not lines[end - 1].strip():
         end -= 1
-    return lines[start:end]
+    return "\n".join(lines[start:end])
 
 
 # -- compiled rules per platform --
 
 
+def _needle(pattern: str) -> str | None:
+    """The longest run of plain characters every match must contain (a cheap `in` pre-check).
+
+    Read from the parsed pattern's top level only; None when there is none (or the
+    pattern ignores case), in which case the regex always runs.
+    """
+    try:
+        import re._parser as sre_parse  # Python 3.11+
+
+        parsed = sre_parse.parse(pattern)
+    except Exception:  # an exotic pattern: no pre-check, still correct
+        return None
+    if parsed.state.flags & re.IGNORECASE:
+        return None
+    best, run = "", []
+    for op, arg in list(parsed) + [(None, None)]:
+        if op is sre_parse.LITERAL:
+            run.append(chr(arg))
+            continue
+        if len(run) > len(best):
+            best = "".join(run)
+        run = []
+    return best if len(best) >= 3 else None
+
+
 @dataclass(frozen=True)
 class _Compiled:
-    secrets: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]
+    secrets: tuple[tuple[re.Pattern[str], tuple[str, ...], str | None], ...]
     scoped: tuple[tuple[re.Pattern[str], re.Pattern[str], tuple[str, ...]], ...]
     blocks: tuple[tuple[re.Pattern[str], re.Pattern[str], bool], ...]
+    block_starts: re.Pattern[str] | None  # any block start, multi-line mode: a cheap pre-check
     volatile: re.Pattern[str] | None
     errors: re.Pattern[str] | None
     hooks: tuple[Hook, ...]
 
 
-def _union(patterns: list[str]) -> re.Pattern[str] | None:
+def _union(patterns: list[str], flags: int = 0) -> re.Pattern[str] | None:
     if not patterns:
         return None
-    return re.compile("|".join(f"(?:{p})" for p in patterns))
+    return re.compile("|".join(f"(?:{p})" for p in patterns), flags)
 
 
 @cache
@@ -84,14 +117,15 @@ def _compiled(name: str) -> _Compiled:
         rx = re.compile(rule.pattern, re.MULTILINE)
         groups = tuple(g for g in rx.groupindex if g.startswith("secret"))
         if rule.section is None:
-            secrets.append((rx, groups))
+            secrets.append((rx, groups, _needle(rule.pattern)))
         else:
             scoped.append((re.compile(rule.section), rx, groups))
     return _Compiled(
         secrets=tuple(secrets),
         scoped=tuple(scoped),
         blocks=tuple((re.compile(b.start), re.compile(b.end), b.keep_end) for b in p.secret_blocks),
-        volatile=_union(p.volatile),
+        block_starts=_union([b.start for b in p.secret_blocks], re.MULTILINE),
+        volatile=_union(p.volatile, re.MULTILINE),
         errors=_union(p.errors),
         hooks=tuple(HOOKS[h] for h in p.hooks),
     )
@@ -130,9 +164,11 @@ def _mask(match: re.Match[str], groups: tuple[str, ...]) -> str:
 def mask_secrets(platform: str | Platform, text: str) -> str:
     """Replace every secret the platform's rules know by the marker (whole text, LF line ends)."""
     rules = _compiled(_platform_name(platform))
-    if rules.blocks:
+    if rules.block_starts is not None and rules.block_starts.search(text):
         text = _mask_blocks(text, rules.blocks)
-    for rx, groups in rules.secrets:
+    for rx, groups, needle in rules.secrets:
+        if needle is not None and needle not in text:
+            continue
         text = rx.sub(lambda m, g=groups: _mask(m, g), text)  # type: ignore[misc]
     if rules.scoped:
         text = _mask_scoped(text, rules.scoped)
@@ -192,14 +228,28 @@ def normalise_config(platform: str | Platform, text: str) -> str:
     name = _platform_name(platform)
     rules = _compiled(name)
     text = mask_secrets(name, clean_text(text))
-    lines = text.split("\n")
     if rules.volatile is not None:
-        vol = rules.volatile
-        lines = [line for line in lines if not vol.search(line)]
+        text = _drop_lines(text, rules.volatile)
     for fn in rules.hooks:
-        lines = fn(lines)
-    body = "\n".join(lines).strip("\n")
+        text = fn(text)
+    body = text.strip("\n")
     return body + "\n" if body else ""
+
+
+def _drop_lines(text: str, rx: re.Pattern[str]) -> str:
+    """Remove every line in which `rx` (multi-line mode) finds a match starting on that line."""
+    starts = sorted({text.rfind("\n", 0, m.start()) + 1 for m in rx.finditer(text)})
+    if not starts:
+        return text
+    out, pos = [], 0
+    for start in starts:
+        if start < pos:
+            continue
+        out.append(text[pos:start])
+        end = text.find("\n", start)
+        pos = len(text) if end < 0 else end + 1
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def error_lines(platform: str | Platform, text: str) -> list[str]:
