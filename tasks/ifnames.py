@@ -183,6 +183,8 @@ def short_name(platform: str | None, name: str) -> str:
     """The short form used in port descriptions (DESIGN.md "Port policy defaults")."""
     if not name:
         return name
+    if platform is not None and platform not in _NAMES:
+        return name.strip()
     kind, number = _split(name.strip())
     if kind is None:
         return number

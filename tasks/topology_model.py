@@ -423,3 +423,24 @@ def diff_to_dict(d: TopologyDiff) -> dict[str, Any]:
 def without_dates(snap: Snapshot) -> Snapshot:
     """The snapshot with its date blanked (to compare two days' models)."""
     return replace(snap, date="")
+
+
+def inventory_node(name: str, hostname: str, port: int | None, platform: str, data: dict[str, Any]) -> InventoryNode:
+    """An InventoryNode from an inventory host's fields (SimpleInventory hosts.yaml shape)."""
+    declared = tuple(
+        (str(d.get("local_port", "")), str(d.get("peer", "")), str(d.get("peer_port", "")))
+        for d in (data.get("declared_links") or [])
+        if isinstance(d, dict)
+    )
+    return InventoryNode(
+        name=name,
+        platform=platform or "",
+        role=str(data.get("role", "")),
+        network=str(data.get("network", "")),
+        vendor=str(data.get("vendor", "")),
+        model=str(data.get("model", "")),
+        mgmt=f"{hostname}:{port}" if port else str(hostname or ""),
+        location=str(data.get("location", "")),
+        uplink_pair=str(data.get("uplink_pair", "")),
+        declared_links=declared,
+    )

@@ -1,0 +1,110 @@
+"""Topology snapshots in the backup repository: `<repo>/topology/YYYY-MM-DD.json`.
+
+    write_snapshot(repo, snap) -> Path         # writes and commits (git) the day's snapshot
+    list_snapshots(repo) -> list[Path]         # oldest first
+    resolve(repo, spec) -> Snapshot            # spec: a date, a file, or a git revision
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import subprocess
+from pathlib import Path
+
+from tasks.errors import BadInput
+from tasks.topology_model import Snapshot, dump_snapshot, load_snapshot
+
+log = logging.getLogger(__name__)
+
+SUBDIR = "topology"
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def snapshot_path(repo: Path, date: str) -> Path:
+    if not _DATE.match(date):
+        raise BadInput(f"expected a date YYYY-MM-DD, got {date!r}", field="--date")
+    return repo / SUBDIR / f"{date}.json"
+
+
+def _git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, check=check)
+
+
+def _ensure_repo(repo: Path) -> None:
+    repo.mkdir(parents=True, exist_ok=True)
+    if not (repo / ".git").exists():
+        _git(repo, "init", "-q")
+        log.info("initialised backup repository %s", repo)
+
+
+def write_snapshot(repo: Path, snap: Snapshot, commit: bool = True) -> tuple[Path, bool]:
+    """Write the snapshot for its date; commit it. Returns (path, committed: False if unchanged)."""
+    path = snapshot_path(repo, snap.date)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(dump_snapshot(snap))
+    if not commit:
+        return path, False
+    _ensure_repo(repo)
+    rel = str(path.relative_to(repo))
+    _git(repo, "add", "--", rel)
+    if not _git(repo, "diff", "--cached", "--quiet", "--", rel, check=False).returncode:
+        return path, False
+    message = (f"topology snapshot {snap.date}: {len(snap.nodes)} nodes, {len(snap.links)} links"
+               + (f", {len(snap.unreachable)} unreachable" if snap.unreachable else ""))
+    env_args = ["-c", "user.name=netsteward", "-c", "user.email=netsteward@localhost"]
+    has_identity = _git(repo, "config", "user.email", check=False).returncode == 0
+    subprocess.run(["git", "-C", str(repo), *([] if has_identity else env_args), "commit", "-q", "-m", message,
+                    "--", rel], check=True, capture_output=True, text=True)
+    return path, True
+
+
+def list_snapshots(repo: Path) -> list[Path]:
+    folder = repo / SUBDIR
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob("*.json") if _DATE.match(p.stem))
+
+
+def resolve(repo: Path, spec: str) -> Snapshot:
+    """A snapshot named by a date (in the repository), a file path, or a git revision.
+
+    A revision gives the newest snapshot file present at that revision
+    (e.g. `HEAD~1`), or `REV:topology/2026-01-05.json` for one file.
+    """
+    if _DATE.match(spec):
+        path = snapshot_path(repo, spec)
+        if not path.exists():
+            raise BadInput(f"no snapshot for {spec} in {repo / SUBDIR}", field="FROM/TO")
+        return load_snapshot(path)
+    as_path = Path(spec)
+    if as_path.suffix == ".json" and as_path.exists():
+        return load_snapshot(as_path)
+    if (repo / ".git").exists():
+        if ":" in spec:
+            rev, rel = spec.split(":", 1)
+        else:
+            rev = spec
+            listing = _git(repo, "ls-tree", "--name-only", rev, f"{SUBDIR}/", check=False)
+            files = sorted(f for f in listing.stdout.split() if _DATE.match(Path(f).stem))
+            if listing.returncode or not files:
+                raise BadInput(f"not a date, snapshot file or git revision with snapshots: {spec!r}",
+                               field="FROM/TO")
+            rel = files[-1]
+        shown = _git(repo, "show", f"{rev}:{rel}", check=False)
+        if shown.returncode:
+            raise BadInput(f"cannot read {rel} at {rev}: {shown.stderr.strip()}", field="FROM/TO")
+        return load_snapshot(shown.stdout)
+    raise BadInput(f"not a date, snapshot file or git revision: {spec!r}", field="FROM/TO")
+
+
+def default_pair(repo: Path) -> tuple[Snapshot, Snapshot]:
+    """The previous snapshot and the latest one."""
+    files = list_snapshots(repo)
+    if len(files) < 2:
+        raise BadInput(f"need two snapshots in {repo / SUBDIR} to diff (found {len(files)})", field="FROM/TO")
+    return load_snapshot(files[-2]), load_snapshot(files[-1])
+
+
+def snapshots_of_year(repo: Path, year: int) -> list[Path]:
+    return [p for p in list_snapshots(repo) if p.stem.startswith(f"{year}-")]
