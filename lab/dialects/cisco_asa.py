@@ -39,7 +39,7 @@ class CiscoAsa(Dialect):
         return "Type help or '?' for a list of available commands.\n"
 
     def prompt(self, s: Session) -> str:
-        name = s.device.name
+        name = "\r" + s.device.name  # the ASA starts its prompt line with a carriage return
         if s.mode == "exec":
             return name + "> "
         if s.mode == "enable":
@@ -49,7 +49,7 @@ class CiscoAsa(Dialect):
     def unknown_text(self, s: Session | None, line: str, pos: int) -> str:
         if s is not None and line.strip() and pos >= len(line.rstrip()):
             return "ERROR: % Incomplete command\n"
-        prompt_len = len(self.prompt(s)) if s is not None else 0
+        prompt_len = len(self.prompt(s).lstrip("\r")) if s is not None else 0
         return " " * (prompt_len + pos) + "^\nERROR: % Invalid input detected at '^' marker.\n"
 
     def ctrl_z(self, s: Session) -> None:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from lab.dialects import register
 from lab.dialects.base import CliError, Dialect, Reply, command
-from lab.dialects.common import replace_running
+from lab.dialects.common import replace_running, up_ports
 from lab.render import fortinet as r
 from lab.render.common import stable_int
 
@@ -101,8 +101,11 @@ class Fortinet(Dialect):
 
     @command("get system interface", pipe=True, modes=("top",))
     def get_interface(self, s: Session, args: list[str]) -> str:
-        if args and args[0] != "physical":
-            raise parse_error(args[0])
+        if args and args != ["physical"]:
+            raise parse_error(args[-1])
+        if args:
+            ports = [p.name for p in s.device.spec.ports]
+            return r.get_system_interface_physical(self._root(s), ports, up_ports(s))
         return r.get_system_interface(self._root(s))
 
     @command("show full-configuration", pipe=True, running_config=True)
@@ -142,6 +145,16 @@ class Fortinet(Dialect):
         s.data["fgt_stack"] = [block]
         s.enter("cfg")
         return ""
+
+    @command("execute date", modes=("top",))
+    def execute_date(self, s: Session, args: list[str]) -> str:
+        return f"current date is: {s.now():%Y-%m-%d}\n"
+
+    @command("execute time", modes=("top",))
+    def execute_time(self, s: Session, args: list[str]) -> str:
+        return (
+            f"current time is: {s.now():%H:%M:%S}\nlast ntp sync: {s.now():%a %b %d %H:00:12 %Y}\n"
+        )
 
     @command("execute", raw=True, modes=("top",))
     def execute(self, s: Session, args: list[str]) -> str:

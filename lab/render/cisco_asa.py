@@ -207,8 +207,9 @@ def show_access_list(config: str, now_count: int = 0) -> str:
         words = line.split()
         if len(words) >= 3 and words[0] == "access-list":
             entry = " ".join(line.split(None, 2)[2].split())
-            entry = re.sub(r" log$", " log informational interval 300", entry)
-            entry = re.sub(r" log inactive$", " log informational interval 300 inactive", entry)
+            entry = re.sub(
+                r" log(?= time-range | inactive$|$)", " log informational interval 300", entry
+            )
             acls.setdefault(words[1], []).append(entry)
     out = [
         "access-list cached ACL log flows: total 0, denied 0 (deny-flow-max 4096)",

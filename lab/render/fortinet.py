@@ -262,3 +262,27 @@ def get_system_interface(root: Block) -> str:
         out.append(f"== [ {name} ]")
         out.append(" ".join(fields))
     return "\n".join(out) + ("\n" if out else "")
+
+
+def get_system_interface_physical(root: Block, ports: list[str], up: set[str]) -> str:
+    """`get system interface physical`: every physical port, link state from the cabling."""
+    block = find_path(root, "system interface")
+    entries = {unquote(e.name): e for e in (block.blocks() if block is not None else [])}
+    names = ports or [n for n, e in entries.items() if (e.get("type") or "physical") == "physical"]
+    out = ["== [onboard]"]
+    for name in names:
+        entry = entries.get(name)
+        ip = ((entry.get("ip") if entry is not None else None) or "0.0.0.0 0.0.0.0").split()
+        admin_down = entry is not None and entry.get("status") == "down"
+        link = name in up and not admin_down
+        out += [
+            f"    ==[{name}]",
+            f"        mode: {(entry.get('mode') if entry is not None else None) or 'static'}",
+            f"        ip: {ip[0]} {ip[1] if len(ip) > 1 else '0.0.0.0'}",
+            "        ipv6: ::/0",
+            f"        status: {'up' if link else 'down'}",
+            f"        speed: {'1000Mbps (Duplex: full)' if link else 'n/a'}",
+            "        FEC: none",
+            "        FEC_cap: none",
+        ]
+    return "\n".join(out) + "\n"

@@ -26,7 +26,9 @@ def filled_fields(records: list[dict[str, object]]) -> set[str]:
 
 
 def sample_records(command: str) -> list[dict[str, object]]:
-    data = yaml.safe_load((SAMPLES / f"{command.replace(' ', '_')}.yml").read_text(encoding="utf-8"))
+    data = yaml.safe_load(
+        (SAMPLES / f"{command.replace(' ', '_')}.yml").read_text(encoding="utf-8")
+    )
     records: list[dict[str, object]] = data["parsed_sample"]
     return records
 
@@ -46,7 +48,9 @@ def test_output_parses_like_the_real_sample(offline_lab, command: str, role: str
     sample = sample_records(command)
     assert set(records[0]) == set(sample[0])
     # each field the real device fills in every record, the lab fills somewhere too
-    always = set.intersection(*({k for k, v in r.items() if v not in ("", [], None)} for r in sample))
+    always = set.intersection(
+        *({k for k, v in r.items() if v not in ("", [], None)} for r in sample)
+    )
     always -= NOT_OURS.get(command, set())
     assert always <= filled_fields(records), (always - filled_fields(records), text)
 
@@ -60,10 +64,16 @@ def test_version_is_comware(offline_lab) -> None:
 
 def test_lldp_verbose_matches_the_list(offline_lab) -> None:
     host = offline_lab.first(PLATFORM, "aggregation", lldp=True)
-    verbose = parse_output(platform=PLATFORM, command="display lldp neighbor-information verbose",
-                           data=offline_lab.run(host, "display lldp neighbor-information verbose"))
-    brief = parse_output(platform=PLATFORM, command="display lldp neighbor-information list",
-                         data=offline_lab.run(host, "dis lldp neighbor-information list"))
+    verbose = parse_output(
+        platform=PLATFORM,
+        command="display lldp neighbor-information verbose",
+        data=offline_lab.run(host, "display lldp neighbor-information verbose"),
+    )
+    brief = parse_output(
+        platform=PLATFORM,
+        command="display lldp neighbor-information list",
+        data=offline_lab.run(host, "dis lldp neighbor-information list"),
+    )
     assert len(verbose) == len(brief) == len(offline_lab.state.neighbors(host))
     assert {(r["neighbor_name"], r["neighbor_interface"]) for r in verbose} == {
         (r["neighbor_name"], r["neighbor_interface"]) for r in brief

@@ -18,13 +18,19 @@ pytestmark = [pytest.mark.e2e]
 
 def connect(lab, host: str, platform: str = "huawei_vrp", **kw):
     return ConnectHandler(
-        device_type=platform, host="127.0.0.1", port=lab.port_of(host),
-        username=os.environ["NETSTEWARD_USERNAME"], password=os.environ["NETSTEWARD_PASSWORD"], **kw,
+        device_type=platform,
+        host="127.0.0.1",
+        port=lab.port_of(host),
+        username=os.environ["NETSTEWARD_USERNAME"],
+        password=os.environ["NETSTEWARD_PASSWORD"],
+        **kw,
     )
 
 
 def pick(lab, platform: str = "huawei_vrp", role: str = "access", nth: int = 0) -> str:
-    names = [d["name"] for d in lab.truth()["devices"] if d["platform"] == platform and d["role"] == role]
+    names = [
+        d["name"] for d in lab.truth()["devices"] if d["platform"] == platform and d["role"] == role
+    ]
     return str(names[nth])
 
 
@@ -156,9 +162,14 @@ def test_relink_moves_the_cable_on_both_ends(fresh_lab) -> None:
         short = port.replace("XGigabitEthernet", "XGE").replace("GigabitEthernet", "GE")
         assert (short, other, other_port) in after
         assert (short, old_peer, old_port) not in after
-        assert (other_port.replace("GigabitEthernet", "GE"), host, port) in lldp_peers(fresh_lab, other)
+        assert (other_port.replace("GigabitEthernet", "GE"), host, port) in lldp_peers(
+            fresh_lab, other
+        )
         cables = fresh_lab.truth()["cables"]
-        assert any({(c["a"], c["a_port"]), (c["b"], c["b_port"])} == {(host, port), (other, other_port)} for c in cables)
+        assert any(
+            {(c["a"], c["a_port"]), (c["b"], c["b_port"])} == {(host, port), (other, other_port)}
+            for c in cables
+        )
     finally:
         fresh_lab.cli("relink", f"{host}:{port}", f"{old_peer}:{old_port}")
     assert lldp_peers(fresh_lab, host) == before
@@ -169,7 +180,11 @@ def test_unplug_removes_the_device_from_its_neighbours(fresh_lab) -> None:
     peers = {p for _, p, _ in lldp_peers(fresh_lab, host)}
     peer = sorted(peers)[0]
     peer_platform = next(d["platform"] for d in fresh_lab.truth()["devices"] if d["name"] == peer)
-    command = "display lldp neighbor-information list" if peer_platform == "hp_comware" else "display lldp neighbor brief"
+    command = (
+        "display lldp neighbor-information list"
+        if peer_platform == "hp_comware"
+        else "display lldp neighbor brief"
+    )
 
     def peer_table() -> str:
         conn = connect(fresh_lab, peer, peer_platform)
@@ -199,7 +214,12 @@ def test_saved_config_survives_a_restart_and_unsaved_does_not(fresh_lab) -> None
             conn.save_config()
         conn.disconnect()
     assert fresh_lab.cli("stop").returncode == 0
-    proc = fresh_lab.cli("start", "--base-port", str(fresh_lab.base_port), *(["--fleet", fresh_lab.fleet_source] if fresh_lab.fleet_source else []))
+    proc = fresh_lab.cli(
+        "start",
+        "--base-port",
+        str(fresh_lab.base_port),
+        *(["--fleet", fresh_lab.fleet_source] if fresh_lab.fleet_source else []),
+    )
     assert proc.returncode == 0, proc.stderr
     for host, kept in ((saved_host, True), (unsaved_host, False)):
         conn = connect(fresh_lab, host)
@@ -215,7 +235,9 @@ def test_faults_and_cabling_persist_across_a_restart(fresh_lab) -> None:
     try:
         fresh_lab.cli("stop")
         args = ["--fleet", fresh_lab.fleet_source] if fresh_lab.fleet_source else []
-        assert fresh_lab.cli("start", "--base-port", str(fresh_lab.base_port), *args).returncode == 0
+        assert (
+            fresh_lab.cli("start", "--base-port", str(fresh_lab.base_port), *args).returncode == 0
+        )
         truth = fresh_lab.truth()
         assert truth["faults"] == {host: "auth"}
         assert truth["unplugged"] == [pick(fresh_lab, nth=13)]
@@ -253,7 +275,9 @@ def test_status_and_start_report_the_ports(fresh_lab) -> None:
 def test_ports_taken_exit_2_with_one_line(fresh_lab, tmp_path) -> None:
     from conftest import LabHandle
 
-    other = LabHandle(tmp_path / "state", tmp_path / "cfg.yaml", fresh_lab.base_port, fresh_lab.fleet_source)
+    other = LabHandle(
+        tmp_path / "state", tmp_path / "cfg.yaml", fresh_lab.base_port, fresh_lab.fleet_source
+    )
     args = ["start", "--base-port", str(fresh_lab.base_port)]
     if fresh_lab.fleet_source:
         args += ["--fleet", fresh_lab.fleet_source]

@@ -13,8 +13,11 @@ pytestmark = [pytest.mark.e2e]
 
 def connect(lab, host: str, platform: str):
     return ConnectHandler(
-        device_type=platform, host="127.0.0.1", port=lab.port_of(host),
-        username=os.environ["NETSTEWARD_USERNAME"], password=os.environ["NETSTEWARD_PASSWORD"],
+        device_type=platform,
+        host="127.0.0.1",
+        port=lab.port_of(host),
+        username=os.environ["NETSTEWARD_USERNAME"],
+        password=os.environ["NETSTEWARD_PASSWORD"],
     )
 
 
@@ -43,7 +46,11 @@ def test_show_commands_over_netmiko(fresh_lab, platform: str) -> None:
         model = next(d["model"] for d in fresh_lab.truth()["devices"] if d["name"] == host)
         version = conn.send_command("display version")
         assert f" {model} " in version
-        banner = "Huawei Versatile Routing Platform" if platform == "huawei_vrp" else "H3C Comware Software"
+        banner = (
+            "Huawei Versatile Routing Platform"
+            if platform == "huawei_vrp"
+            else "H3C Comware Software"
+        )
         assert banner in version
         error = conn.send_command("display no-such-thing")
         assert "Unrecognized command found at '^' position." in error
@@ -57,7 +64,9 @@ def test_config_set_save_and_read_back(fresh_lab, platform: str) -> None:
     port = EDGE[platform]
     conn = connect(fresh_lab, host, platform)
     try:
-        out = conn.send_config_set([f"interface {SHORT[platform]}", "description NETMIKO-E2E", "quit"])
+        out = conn.send_config_set(
+            [f"interface {SHORT[platform]}", "description NETMIKO-E2E", "quit"]
+        )
         assert f"[{host}-{port}]" in out
         conn.save_config()
         readback = conn.send_command(f"display current-configuration interface {port}")
@@ -65,7 +74,9 @@ def test_config_set_save_and_read_back(fresh_lab, platform: str) -> None:
         saved = conn.send_command("display saved-configuration")
         assert "description NETMIKO-E2E" in saved
         conn.send_config_set([f"interface {port}", "undo description"])
-        assert "NETMIKO-E2E" not in conn.send_command(f"display current-configuration interface {port}")
+        assert "NETMIKO-E2E" not in conn.send_command(
+            f"display current-configuration interface {port}"
+        )
     finally:
         conn.disconnect()
 
@@ -74,8 +85,14 @@ def test_exec_channel_runs_one_command(fresh_lab) -> None:
     host = pick(fresh_lab, "huawei_vrp")
     client = paramiko.SSHClient()
     client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
-    client.connect("127.0.0.1", port=fresh_lab.port_of(host), username=os.environ["NETSTEWARD_USERNAME"],
-                   password=os.environ["NETSTEWARD_PASSWORD"], look_for_keys=False, allow_agent=False)
+    client.connect(
+        "127.0.0.1",
+        port=fresh_lab.port_of(host),
+        username=os.environ["NETSTEWARD_USERNAME"],
+        password=os.environ["NETSTEWARD_PASSWORD"],
+        look_for_keys=False,
+        allow_agent=False,
+    )
     try:
         _, stdout, _ = client.exec_command("display version")
         text = stdout.read().decode()
@@ -98,15 +115,21 @@ def test_nornir_runs_on_a_handful_of_hosts(fresh_lab) -> None:
         nr.inventory.hosts[name].password = os.environ["NETSTEWARD_PASSWORD"]
     small = nr.filter(filter_func=lambda h: h.name in names)
     try:
-        result = small.run(task=netmiko_send_command, command_string="display current-configuration")
+        result = small.run(
+            task=netmiko_send_command, command_string="display current-configuration"
+        )
         assert not result.failed, {h: r.exception for h, r in result.failed_hosts.items()}
         for name in names:
             assert f"sysname {name}" in result[name].result
         pushed = small.run(
-            task=netmiko_send_config, config_commands=["interface LoopBack 77", "description NORNIR-E2E"]
+            task=netmiko_send_config,
+            config_commands=["interface LoopBack 77", "description NORNIR-E2E"],
         )
         assert not pushed.failed, {h: r.exception for h, r in pushed.failed_hosts.items()}
-        check = small.run(task=netmiko_send_command, command_string="display current-configuration | include NORNIR-E2E")
+        check = small.run(
+            task=netmiko_send_command,
+            command_string="display current-configuration | include NORNIR-E2E",
+        )
         for name in names:
             assert "description NORNIR-E2E" in check[name].result
     finally:

@@ -22,10 +22,23 @@ ROLES = ("router", "core", "access", "firewall", "ips")
 # was an LLDP-MED endpoint with PoE and a voice policy; its trunk ran in manual mode
 NOT_OURS = {
     "display lldp neighbor": {
-        "hardware_revision", "location_format", "location_information", "manufacturer",
-        "med_device_class", "media_policy_dscp", "media_policy_l2_priority", "media_policy_type",
-        "media_policy_vlan_id", "model_name", "poe_pse_power_source", "port_available_power_value",
-        "port_pse_priority", "power_type", "software_revision", "unknown_policy", "vlan_tagged",
+        "hardware_revision",
+        "location_format",
+        "location_information",
+        "manufacturer",
+        "med_device_class",
+        "media_policy_dscp",
+        "media_policy_l2_priority",
+        "media_policy_type",
+        "media_policy_vlan_id",
+        "model_name",
+        "poe_pse_power_source",
+        "port_available_power_value",
+        "port_pse_priority",
+        "power_type",
+        "software_revision",
+        "unknown_policy",
+        "vlan_tagged",
     },
     "display eth-trunk": {"max_bandwidth_affected_linknumber"},
 }
@@ -36,7 +49,9 @@ def filled_fields(records: list[dict[str, object]]) -> set[str]:
 
 
 def sample_records(command: str) -> list[dict[str, object]]:
-    data = yaml.safe_load((SAMPLES / f"{command.replace(' ', '_')}.yml").read_text(encoding="utf-8"))
+    data = yaml.safe_load(
+        (SAMPLES / f"{command.replace(' ', '_')}.yml").read_text(encoding="utf-8")
+    )
     records: list[dict[str, object]] = data["parsed_sample"]
     return records
 
@@ -45,9 +60,7 @@ def sample_records(command: str) -> list[dict[str, object]]:
 @pytest.mark.parametrize("command", COMMANDS)
 def test_output_parses_like_the_real_sample(offline_lab, command: str, role: str) -> None:
     try:
-        host = offline_lab.first(
-            PLATFORM, role, lag="eth-trunk" in command, lldp="lldp" in command
-        )
+        host = offline_lab.first(PLATFORM, role, lag="eth-trunk" in command, lldp="lldp" in command)
     except LookupError:
         pytest.skip(f"no {PLATFORM} {role} with what {command!r} shows in this fleet")
     text = offline_lab.run(host, command)
@@ -56,7 +69,9 @@ def test_output_parses_like_the_real_sample(offline_lab, command: str, role: str
     sample = sample_records(command)
     assert set(records[0]) == set(sample[0])
     # each field the real device fills in every record, the lab fills somewhere too
-    always = set.intersection(*({k for k, v in r.items() if v not in ("", [], None)} for r in sample))
+    always = set.intersection(
+        *({k for k, v in r.items() if v not in ("", [], None)} for r in sample)
+    )
     always -= NOT_OURS.get(command, set())
     assert always <= filled_fields(records), (always - filled_fields(records), text)
 
@@ -64,7 +79,9 @@ def test_output_parses_like_the_real_sample(offline_lab, command: str, role: str
 def test_version_names_the_device(offline_lab) -> None:
     host = offline_lab.first(PLATFORM, "access")
     spec = offline_lab.state.specs[host]
-    rec = parse_output(platform=PLATFORM, command="display version", data=offline_lab.run(host, "display version"))[0]
+    rec = parse_output(
+        platform=PLATFORM, command="display version", data=offline_lab.run(host, "display version")
+    )[0]
     assert rec["model"].startswith(spec.model)
     assert spec.version in rec["product_version"]
     assert "Huawei Versatile Routing Platform Software" in offline_lab.run(host, "dis ver")
@@ -72,12 +89,21 @@ def test_version_names_the_device(offline_lab) -> None:
 
 def test_lldp_both_ends_agree(offline_lab) -> None:
     host = offline_lab.first(PLATFORM, "access")
-    recs = parse_output(platform=PLATFORM, command="display lldp neighbor", data=offline_lab.run(host, "display lldp neighbor"))
+    recs = parse_output(
+        platform=PLATFORM,
+        command="display lldp neighbor",
+        data=offline_lab.run(host, "display lldp neighbor"),
+    )
     assert recs
     for rec in recs:
         peer = rec["neighbor_name"]
         peer_spec = offline_lab.state.specs[peer]
-        back = offline_lab.run(peer, "display lldp neighbor-information list" if peer_spec.platform == "hp_comware" else "display lldp neighbor brief")
+        back = offline_lab.run(
+            peer,
+            "display lldp neighbor-information list"
+            if peer_spec.platform == "hp_comware"
+            else "display lldp neighbor brief",
+        )
         assert host in back
         assert rec["neighbor_port_id"] in {p.name for p in peer_spec.ports}
 

@@ -1,0 +1,232 @@
+"""The engine without SSH: configuration tree round trips, echo, line endings, paging, questions.
+
+`lab.session.Session` is driven directly with `feed()`; what it would send over
+the channel is collected per write, so "one write per input chunk" is checked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from lab.configtree import ConfigTree
+from lab.dialects import get_dialect
+from lab.session import Session
+from lab.state import LabState, load_fleet
+
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "oxidized-simulations"
+
+
+@pytest.fixture(scope="module")
+def state(tmp_path_factory):
+    from conftest import STANDIN
+
+    return LabState(load_fleet(2026, STANDIN), tmp_path_factory.mktemp("session"), 10001)
+
+
+class Wire:
+    def __init__(self, state, host: str) -> None:
+        self.writes: list[str] = []
+        self.closed = False
+        device = state.device(host)
+        self.s = Session(device, get_dialect(device.spec.platform), self.writes.append, self._close)
+
+    def _close(self) -> None:
+        self.closed = True
+
+    def send(self, data: str) -> str:
+        before = len(self.writes)
+        self.s.feed(data)
+        new = self.writes[before:]
+        assert len(new) <= 1, f"{len(new)} writes for one input chunk"
+        return new[0] if new else ""
+
+
+def test_every_fleet_config_round_trips(offline_lab) -> None:
+    for spec in offline_lab.state.fleet.devices:
+        assert ConfigTree.parse(spec.config).render() == spec.config, spec.name
+
+
+@pytest.mark.skipif(not CORPUS.exists(), reason="corpus not present")
+def test_real_configs_round_trip() -> None:
+    for path in sorted(CORPUS.glob("*_output.txt")):
+        text = path.read_text(encoding="utf-8")
+        assert ConfigTree.parse(text).render() == text, path.name
+
+
+def test_round_trip_edge_cases() -> None:
+    for text in ["", "a", "a\n", "a\n b\n\n c\nd", "#\n x\n  y\n z\n#\nreturn\n", "\n\n"]:
+        assert ConfigTree.parse(text).render() == text
+
+
+def test_new_section_lands_after_its_kind_with_separators() -> None:
+    tree = ConfigTree.parse(
+        "#\nsysname A\n#\ninterface GE0/0/1\n description x\n#\nuser-interface vty 0 4\n#\nreturn\n"
+    )
+    tree.new_section("interface GE0/0/2", like="interface ", separator="#", tail=("return",))
+    tree.new_section("lldp enable", like="lldp ", separator="#", tail=("return",))
+    assert tree.render() == (
+        "#\nsysname A\n#\ninterface GE0/0/1\n description x\n#\ninterface GE0/0/2\n#\n"
+        "user-interface vty 0 4\n#\nlldp enable\n#\nreturn\n"
+    )
+
+
+def test_login_shows_banner_then_prompt(state) -> None:
+    w = Wire(state, "LAB-ACC-002")
+    w.s.start_shell()
+    assert w.writes[0].endswith("<LAB-ACC-002>")
+    assert "Copyright" in w.writes[0]
+
+
+def test_change_password_question_comes_before_the_prompt(state) -> None:
+    w = Wire(state, "LAB-ACC-001")
+    w.s.start_shell()
+    assert w.writes[0].rstrip().endswith("Change now? [Y/N]:")
+    assert w.send("N\n") == "N\r\n<LAB-ACC-001>"
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r", "\r\n"])
+def test_each_line_ending_runs_the_command_once(state, ending: str) -> None:
+    w = Wire(state, "LAB-CORE-01")
+    out = w.send("display clock" + ending)
+    assert out.startswith("display clock\r\n")
+    assert out.endswith("<LAB-CORE-01>")
+    assert out.count("<LAB-CORE-01>") == 1
+    assert w.send("\n" if ending == "\r" else "") in ("", "\r\n<LAB-CORE-01>")
+
+
+def test_crlf_split_across_chunks_is_one_line_end(state) -> None:
+    w = Wire(state, "LAB-CORE-01")
+    first = w.send("display esn\r")
+    assert first.endswith("<LAB-CORE-01>")
+    assert w.send("\n") == ""
+
+
+def test_two_commands_in_one_chunk_make_one_write(state) -> None:
+    w = Wire(state, "LAB-CORE-01")
+    out = w.send("display clock\ndisplay esn\n")
+    assert out.count("<LAB-CORE-01>") == 2
+    assert "ESN of slot 0: " in out
+
+
+def test_backspace_edits_the_line(state) -> None:
+    w = Wire(state, "LAB-CORE-01")
+    out = w.send("display clocx\x7fk\n")
+    assert "\b \b" in out
+    assert "Time Zone" in out
+
+
+def test_paging_until_screen_length_0_temporary(state) -> None:
+    w = Wire(state, "LAB-ACC-001")
+    page = w.send("display current-configuration\n")
+    assert page.endswith("  ---- More ----")
+    assert page.count("\r\n") == 24  # the echo line and 23 lines of output
+    rest = w.send(" ")
+    assert rest.startswith("\x1b[16D")
+    while rest.endswith("---- More ----"):
+        rest = w.send(" ")
+    assert rest.endswith("return\r\n<LAB-ACC-001>")
+    info = w.send("screen-length 0 temporary\n")
+    assert (
+        "Info: The configuration takes effect on the current user terminal interface only." in info
+    )
+    whole = w.send("display current-configuration\n")
+    assert "---- More ----" not in whole and whole.endswith("<LAB-ACC-001>")
+
+
+def test_q_at_the_pager_stops_the_output(state) -> None:
+    w = Wire(state, "LAB-AGG-01")
+    assert w.send("display current-configuration\n").endswith("---- More ----")
+    assert w.send("q").endswith("<LAB-AGG-01>")
+    assert w.send("screen-length disable\n") == "screen-length disable\r\n<LAB-AGG-01>"
+
+
+def test_views_prompts_ctrl_z_and_quit(state) -> None:
+    w = Wire(state, "LAB-CORE-01")
+    assert w.send("system-view\n").endswith("[LAB-CORE-01]")
+    assert w.send("int xge0/0/2\n").endswith("[LAB-CORE-01-XGigabitEthernet0/0/2]")
+    assert w.send("interface XGigabitEthernet 0/0/3\n").endswith(
+        "[LAB-CORE-01-XGigabitEthernet0/0/3]"
+    )
+    assert w.send("quit\n").endswith("[LAB-CORE-01]")
+    assert w.send("aaa\n").endswith("[LAB-CORE-01-aaa]")
+    assert w.send("\x1a").endswith("\r\n<LAB-CORE-01>")
+    assert not w.closed
+    w.send("quit\n")
+    assert w.closed
+
+
+def test_config_lines_edit_the_running_config(state) -> None:
+    w = Wire(state, "LAB-ACC-002")
+    w.send("system-view\n")
+    w.send("interface GigabitEthernet1/0/4\n")
+    w.send("description FIRST\n")
+    w.send("description SECOND\n")
+    w.send("stp edged-port\n")
+    w.send("undo stp edged-port\n")
+    w.send("loopback-detection enable vlan all\n")
+    w.send("return\n")
+    out = w.send("display current-configuration interface GE1/0/4\n")
+    assert (
+        "interface GigabitEthernet1/0/4\r\n port link-mode bridge\r\n description SECOND\r\n loopback-detection enable vlan all\r\n#"
+        in out
+    )
+    w.send("system-view\n")
+    w.send("interface GigabitEthernet1/0/4\n")
+    w.send("undo description\n")
+    assert " description" not in w.send("display this\n")
+
+
+def test_unknown_interface_is_a_wrong_parameter(state) -> None:
+    w = Wire(state, "LAB-CORE-01")
+    w.send("system-view\n")
+    out = w.send("interface GigabitEthernet9/9/9\n")
+    assert "Error: Wrong parameter found at '^' position." in out
+    assert out.endswith("[LAB-CORE-01]")
+
+
+def test_vrp_save_asks_and_persists(state) -> None:
+    w = Wire(state, "LAB-CORE-01")
+    asked = w.send("save\n")
+    assert asked.endswith("Are you sure to continue?[Y/N]:")
+    done = w.send("y\n")
+    assert "saved successfully" in done and done.endswith("<LAB-CORE-01>")
+    assert (state.state_dir / "saved" / "LAB-CORE-01.cfg").read_text() == state.device(
+        "LAB-CORE-01"
+    ).running_text()
+
+
+def test_comware_plain_save_asks_three_questions(state) -> None:
+    w = Wire(state, "LAB-AGG-01")
+    assert w.send("save\n").endswith("Are you sure? [Y/N]:")
+    assert w.send("y\n").endswith("press the enter key):")
+    assert w.send("\n").endswith("flash:/startup.cfg exists, overwrite? [Y/N]:")
+    assert w.send("y\n").endswith("successfully.\r\n<LAB-AGG-01>")
+
+
+def test_pipe_filters(state) -> None:
+    w = Wire(state, "LAB-ACC-001")
+    w.send("screen-length 0 temporary\n")
+    inc = w.send("display current-configuration | include ^interface|sysname\n")
+    body = inc.split("\r\n")[1:-1]
+    assert body and all(line.startswith(("interface", "sysname")) for line in body)
+    begin = w.send("display current-configuration | begin user-interface\n")
+    assert begin.split("\r\n")[1] == "user-interface vty 0 4"
+
+
+def test_slow_fault_delays_the_answer(state) -> None:
+    async def run() -> tuple[str, str]:
+        w = Wire(state, "LAB-ACC-002")
+        state.faults["LAB-ACC-002"] = "slow"
+        try:
+            immediate = w.send("display clock\n")
+            await asyncio.sleep(1.7)
+            return immediate, w.writes[-1]
+        finally:
+            state.faults.pop("LAB-ACC-002")
+
+    immediate, later = asyncio.run(run())
+    assert immediate == ""
+    assert later.startswith("display clock\r\n") and later.endswith("<LAB-ACC-002>")
