@@ -177,7 +177,8 @@ def rule_checks(r: Rule, public: IntervalSet, when: datetime) -> list[tuple[str,
     if not r.enabled:
         out.append(("DISABLED_RULE", "the rule is disabled"))
     if r.expires is not None and r.expires < when:
-        out.append(("EXPIRED_RULE", f"schedule {r.schedule or 'expiry'} ended {r.expires:%Y-%m-%d %H:%M}"))
+        what = "expire-time" if r.schedule in ("", "expire-time") else f"schedule {r.schedule}"
+        out.append(("EXPIRED_RULE", f"{what} ended {r.expires:%Y-%m-%d %H:%M}"))
     if r.action == "permit":
         if r.src_any and r.dst_any and r.service_any:
             out.append(("ANY_ANY_PERMIT", "permits any source to any destination on any service"))
@@ -347,7 +348,9 @@ def _cover(mine: list[Box], earlier: list[tuple[int, list[Box]]]) -> list[int] |
 
 def _proto_text(protos: IntervalSet) -> str:
     if protos == ALL_PROTO:
-        return "any"
+        return "ip"
+    if protos.size() > 128:
+        return "ip except " + _proto_text(ALL_PROTO - protos)
     names = []
     for lo, hi in protos.spans:
         names.extend(PROTO_NAMES.get(p, str(p)) for p in range(lo, hi + 1))
@@ -358,63 +361,94 @@ def _allowed_boxes(server: Server) -> list[tuple[IntervalSet, IntervalSet, Inter
     return [(a.sources, a.service.protocols, a.service.ports) for a in server.allowed]
 
 
+def reach(rules: list[Rule], boxes: dict[int, list[Box]], zones: ZoneIndex, addresses: IntervalSet,
+          default_action: str = "deny", default_line: int = 0) -> list[tuple[str, int, list[Box]]]:
+    """First-match evaluation of all traffic to `addresses`: the space each permitting rule decides.
+
+    Returns (rule id, line, disjoint boxes) for every rule (or "default") that permits some of it.
+    """
+    remaining: list[Box] = [(zones.all, zones.all, ALL_ADDR, addresses, ALL_PROTO, ALL_PORTS)]
+    claims: list[tuple[str, int, list[Box]]] = []
+    for r in rules:
+        if not remaining:
+            break
+        if not r.dst.overlaps(addresses):
+            continue
+        claimed: list[Box] = []
+        for b in boxes[id(r)]:
+            nxt: list[Box] = []
+            for p in remaining:
+                inter = box_intersect(p, b)
+                if inter is None:
+                    nxt.append(p)
+                    continue
+                claimed.append(inter)
+                nxt.extend(box_subtract(p, b))
+            remaining = nxt
+        if claimed and r.action == "permit":
+            claims.append((r.id, r.line, claimed))
+    if remaining and default_action == "permit":
+        claims.append(("default", default_line, remaining))
+    return claims
+
+
 def expose(fw: Firewall, policy: str, rules: list[Rule], boxes: dict[int, list[Box]], zones: ZoneIndex,
            intent: Intent) -> tuple[list[Exposure], dict[tuple[str, int], list[str]]]:
-    """First-match evaluation of everything that reaches each declared server."""
+    """The exposure rows of each declared server, and what lies beyond the intent per rule."""
     exposures: list[Exposure] = []
     excess: dict[tuple[str, int], list[str]] = defaultdict(list)
     for server in intent.servers:
-        remaining: list[Box] = [(zones.all, zones.all, ALL_ADDR, server.addresses, ALL_PROTO, ALL_PORTS)]
-        claims: list[tuple[str, int, list[Box]]] = []
-        for r in rules:
-            if not remaining:
-                break
-            if not r.dst.overlaps(server.addresses):
-                continue
-            claimed: list[Box] = []
-            for b in boxes[id(r)]:
-                nxt: list[Box] = []
-                for p in remaining:
-                    inter = box_intersect(p, b)
-                    if inter is None:
-                        nxt.append(p)
-                        continue
-                    claimed.append(inter)
-                    nxt.extend(box_subtract(p, b))
-                remaining = nxt
-            if claimed and r.action == "permit":
-                claims.append((r.id, r.line, claimed))
-        if remaining and fw.default_action == "permit":
-            claims.append(("default", fw.default_line, remaining))
-        for rid, line, pieces in claims:
-            for item in _rows(server, pieces):
-                sources, protos, ports, beyond = item
+        for rid, line, pieces in reach(rules, boxes, zones, server.addresses, fw.default_action, fw.default_line):
+            for sources, protos, ports, within in split_by_intent(server, pieces):
                 exposures.append(Exposure(server.name, fw.device, policy, rid, line, describe_addrs(sources, 8),
-                                          _proto_text(protos), describe_ports(ports), not beyond))
-                if beyond:
-                    excess[(rid, line)].append(beyond)
+                                          _proto_text(protos), describe_ports(ports), within))
+                text = f"{describe_addrs(sources, 3)} -> {server.name} {_proto_text(protos)}/{describe_ports(ports)}"
+                if not within and text not in excess[(rid, line)]:
+                    excess[(rid, line)].append(text)
     return exposures, excess
 
 
-def _rows(server: Server, pieces: list[Box]) -> list[tuple[IntervalSet, IntervalSet, IntervalSet, str]]:
-    """Merge claimed pieces by (protocols, ports) and say what lies beyond the intent."""
-    merged: dict[tuple[IntervalSet, IntervalSet], IntervalSet] = {}
+Box3 = tuple[IntervalSet, IntervalSet, IntervalSet]  # sources, protocols, ports
+
+
+def split_by_intent(server: Server, pieces: list[Box]) -> list[tuple[IntervalSet, IntervalSet, IntervalSet, bool]]:
+    """Project claimed boxes on (source, protocol, port), split into within / beyond the intent, merge."""
+    allowed: list[Box3] = [(a.sources, a.service.protocols, a.service.ports) for a in server.allowed]
+    within: list[Box3] = []
+    beyond: list[Box3] = []
     for p in pieces:
-        key = (p[4], p[5])
-        merged[key] = merged.get(key, IntervalSet()).union(p[2])
-    rows = []
-    allowed = _allowed_boxes(server)
-    for (protos, ports), sources in sorted(merged.items(), key=lambda kv: (kv[0][0].spans, kv[0][1].spans)):
-        rest: list[tuple[IntervalSet, ...]] = [(sources, protos, ports)]
+        rest: list[Box3] = [(p[2], p[4], p[5])]
         for a in allowed:
-            nxt = []
+            nxt: list[Box3] = []
             for piece in rest:
-                nxt.extend(box_subtract(piece, a))
+                inter = box_intersect(piece, a)
+                if inter is not None:
+                    within.append(inter)  # type: ignore[arg-type]
+                nxt.extend(box_subtract(piece, a))  # type: ignore[arg-type]
             rest = nxt
-        beyond = ""
-        if rest:
-            first = rest[0]
-            beyond = (f"{describe_addrs(first[0], 3)} -> {server.name} {_proto_text(first[1])}/"
-                      f"{describe_ports(first[2])}")
-        rows.append((sources, protos, ports, beyond))
-    return rows
+        beyond.extend(rest)
+    rows = [(*b, True) for b in merge_boxes(within)] + [(*b, False) for b in merge_boxes(beyond)]
+    return rows  # type: ignore[return-value]
+
+
+def merge_boxes(boxes: list[Box3]) -> list[Box3]:
+    """Union boxes that agree on two of three dimensions, until nothing changes; sorted."""
+    current = list(boxes)
+    changed = True
+    while changed and len(current) > 1:
+        changed = False
+        for keep in ((1, 2), (0, 2), (0, 1)):
+            merged: dict[tuple[IntervalSet, IntervalSet], IntervalSet] = {}
+            free = ({0, 1, 2} - set(keep)).pop()
+            for b in current:
+                key = (b[keep[0]], b[keep[1]])
+                merged[key] = merged[key].union(b[free]) if key in merged else b[free]
+            if len(merged) < len(current):
+                changed = True
+            rebuilt: list[Box3] = []
+            for (x, y), z in merged.items():
+                parts: list[IntervalSet] = [IntervalSet(), IntervalSet(), IntervalSet()]
+                parts[keep[0]], parts[keep[1]], parts[free] = x, y, z
+                rebuilt.append((parts[0], parts[1], parts[2]))
+            current = rebuilt
+    return sorted(current, key=lambda b: (b[1].spans, b[2].spans, b[0].spans))

@@ -150,15 +150,15 @@ def addr_range(first: str, last: str) -> IntervalSet:
     return IntervalSet.of(net_range(first)[0], net_range(last)[0])
 
 
-def addr_mask(address: str, mask: str) -> IntervalSet:
-    """'10.0.0.0' with '255.0.0.0', '8' or a wildcard '0.255.255.255'."""
+def addr_mask(address: str, mask: str, wildcard: bool = False) -> IntervalSet:
+    """'10.0.0.0' with '255.0.0.0' or '8'; with `wildcard`, '0.255.255.255' is read as a wildcard (VRP)."""
     if mask.isdigit():
         return IntervalSet.of(*net_range(f"{address}/{mask}"))
-    if mask.startswith("0.") or mask == "0":
-        # wildcard mask (VRP accepts both); invert it
-        parts = [255 - int(x) for x in mask.split(".")]
-        mask = ".".join(str(x) for x in parts)
-    return IntervalSet.of(*net_range(f"{address}/{mask}"))
+    value = int.from_bytes(bytes(int(x) for x in mask.split(".")), "big")
+    if wildcard and mask.startswith("0.") and mask != "0.0.0.0":
+        value ^= 0xFFFFFFFF
+    prefix = bin(value).count("1")
+    return IntervalSet.of(*net_range(f"{address}/{prefix}"))
 
 
 def port_list(tokens: list[str]) -> IntervalSet:

@@ -85,7 +85,7 @@ def _address(words: list[str]) -> IntervalSet | str | None:
     if len(words) >= 3 and words[1] == "mask":
         return addr_mask(words[0], words[2])
     if len(words) >= 2:
-        return addr_mask(words[0], words[1])
+        return addr_mask(words[0], words[1], wildcard=True)
     return addr_mask(words[0], "32")
 
 

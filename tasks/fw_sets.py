@@ -183,18 +183,27 @@ def ip_text(value: int) -> str:
     return str(ipaddress.IPv4Address(value))
 
 
-def describe_addrs(s: IntervalSet, limit: int = 4) -> str:
-    """Shortest CIDR spelling of a set ('any' for everything), at most `limit` items then '…'."""
-    if s == ALL_ADDR:
-        return "any"
-    if not s:
-        return "none"
+def _cidrs(s: IntervalSet, limit: int) -> list[str]:
     parts: list[str] = []
     for lo, hi in s.spans:
         nets = ipaddress.summarize_address_range(ipaddress.IPv4Address(lo), ipaddress.IPv4Address(hi))
         parts.extend(str(n) if n.prefixlen != 32 else str(n.network_address) for n in nets)
         if len(parts) > limit:
             break
+    return parts
+
+
+def describe_addrs(s: IntervalSet, limit: int = 4) -> str:
+    """Shortest CIDR spelling of a set: 'any', 'any except …', or at most `limit` items then '…'."""
+    if s == ALL_ADDR:
+        return "any"
+    if not s:
+        return "none"
+    parts = _cidrs(s, limit)
+    if len(parts) > 2:
+        rest = _cidrs(ALL_ADDR - s, limit)
+        if len(rest) < len(parts) and len(rest) <= limit:
+            return "any except " + ", ".join(rest)
     if len(parts) > limit:
         return ", ".join(parts[:limit]) + ", …"
     return ", ".join(parts)
