@@ -196,7 +196,7 @@ def read_command(conn: Any, platform: Platform, command: str, deadline: float) -
         tail = buffer[-400:]
         last = _last_line(tail)
         clean_last = clean_text(last).strip()
-        if pager_rx.search(clean_last) or pager_rx.search(clean_text(tail[-120:])):
+        if pager_rx.search(clean_last):
             n = buffer.count("\n")
             raise _Failure(PAGING, f"output of {command!r} stopped at a pager prompt after {n} lines: paging is on", n)
         if clean_last and prompt_rx.match(clean_last) and base_prompt in clean_last and len(buffer) > echo_end:
