@@ -27,6 +27,9 @@ def _box_style(b: Box) -> str:
                       fontStyle=1 if b.kind == "title" else 0, strokeColor="none", fillColor="none").replace(
             "text=None;", "text;")
     stroke, fill, width, dashed = box_colours(b.kind, b.status)
+    if b.kind in ("cell", "header"):
+        return _style(rounded=0, whiteSpace="wrap", html=1, fillColor=fill, strokeColor=stroke, align="left",
+                      spacingLeft=4, fontSize=10, fontStyle=1 if b.kind == "header" else 0)
     return _style(rounded=1, whiteSpace="wrap", html=1, fillColor=fill, strokeColor=stroke, strokeWidth=width,
                   dashed=int(dashed), fontSize=12, arcSize=8)
 
@@ -34,6 +37,8 @@ def _box_style(b: Box) -> str:
 def _label_html(b: Box) -> str:
     if not b.label:
         return ""
+    if b.kind in ("cell", "header", "title", "text"):
+        return ET_escape(" ".join(b.label))
     first, *rest = b.label
     return "<b>" + ET_escape(first) + "</b>" + "".join("<br><font style=\"font-size:10px\">" + ET_escape(x)
                                                       + "</font>" for x in rest)

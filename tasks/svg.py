@@ -29,6 +29,12 @@ def _box(b: Box) -> list[str]:
                        f'font-weight="{weight}">{escape(line)}</text>')
         return out
     stroke, fill, width, dashed = box_colours(b.kind, b.status)
+    if b.kind in ("cell", "header"):
+        weight = "bold" if b.kind == "header" else "normal"
+        return [f'<rect x="{b.x:.1f}" y="{b.y:.1f}" width="{b.w:.1f}" height="{b.h:.1f}" fill="{fill}" '
+                f'stroke="{stroke}" stroke-width="{width}"/>',
+                f'<text x="{b.x + 4:.1f}" y="{b.y + b.h - 7:.1f}" font-size="10" font-weight="{weight}">'
+                f"{escape(b.label[0] if b.label else '')}</text>"]
     dash = ' stroke-dasharray="6 4"' if dashed else ""
     title = "&#10;".join(_attr(f"{k}: {v}") for k, v in b.meta.items())
     out.append(f'<g id="{_attr(b.id)}"><title>{title}</title>')

@@ -15,6 +15,8 @@ FILL = {
     "bar": "#cfe2f3",
     "title": "none",
     "text": "none",
+    "cell": "#ffffff",
+    "header": "#dddddd",
 }
 STROKE = {"unknown": "#999999", "title": "none", "text": "none"}
 DEFAULT_STROKE = "#4d4d4d"
@@ -36,7 +38,9 @@ ROLE_TITLES = {"router": "Egress router", "firewall": "Firewall", "ips": "IPS", 
 
 
 def box_colours(kind: str, status: str) -> tuple[str, str, float, bool]:
-    """(stroke, fill, width, dashed) of a box."""
+    """(stroke, fill, width, dashed) of a box; table cells only take the status fill."""
+    if kind in ("cell", "header"):
+        return "#999999", STATUS[status][1] if status in STATUS else FILL[kind], 0.6, False
     if status in STATUS:
         stroke, fill, width, dashed = STATUS[status]
         return stroke, fill, width, dashed

@@ -1,0 +1,212 @@
+"""`netsteward topology snapshot|diff|draw|report`: LLDP discovery, monthly snapshots, diffs, diagrams.
+
+    netsteward topology snapshot [--date D] [--repo configs] [--no-commit]
+    netsteward topology diff [FROM] [TO] [--format table|markdown] [--json]    # exit 1 on change
+    netsteward topology draw [SNAPSHOT] --out DIR [--keep OLD.drawio]
+    netsteward topology report --year YYYY --out DIR [--keep LAST_YEAR.drawio]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from playbooks.common import ConfigOpt, GroupOpt, HostsOpt, JsonOpt, console, err_console, finish, open_nornir, print_json
+from tasks.drawio import read_positions
+from tasks.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNREACHABLE, BadInput
+from tasks.topology_discovery import discover_device
+from tasks.topology_layout import layout
+from tasks.topology_model import (
+    DeviceDiscovery,
+    Snapshot,
+    TopologyDiff,
+    build_snapshot,
+    diff_snapshots,
+    diff_to_dict,
+    inventory_node,
+    load_snapshot,
+)
+from tasks.topology_render import change_rows, diff_markdown
+from tasks.topology_report import empty_diff, report_pages, write_outputs
+from tasks.topology_store import default_pair, list_snapshots, resolve, snapshots_of_year, write_snapshot
+
+log = logging.getLogger(__name__)
+
+app = typer.Typer(help="Topology: LLDP discovery, monthly snapshots, diffs and the annual diagram.",
+                  no_args_is_help=True)
+
+RepoOpt = typer.Option(Path("configs"), "--repo", help="Backup repository (snapshots in <repo>/topology/).")
+OutOpt = typer.Option(Path("topology-out"), "--out", help="Folder for the diagram files.")
+KeepOpt = typer.Option(None, "--keep", help="Last diagram (.drawio): node positions moved by hand there are kept.")
+
+
+def discover(config: Path, hosts: str | None, group: str | None, date: str, use_napalm: bool = True
+             ) -> tuple[Snapshot, dict[str, str]]:
+    """Run discovery on the selected devices; the snapshot and {host: reason} of those that failed."""
+    nr = open_nornir(config, hosts, group)
+    inventory = [inventory_node(h.name, h.hostname or "", h.port, h.platform or "", dict(h.data))
+                 for h in nr.inventory.hosts.values()]
+    agg = nr.run(task=discover_device, use_napalm=use_napalm, name="topology discovery")
+    found: list[DeviceDiscovery] = []
+    failed: dict[str, str] = {}
+    for name, multi in agg.items():
+        if multi.failed:
+            exc = multi[0].exception
+            failed[name] = (str(exc).splitlines() or [type(exc).__name__])[0] if exc else "failed"
+            log.warning("%s: discovery failed: %s", name, failed[name])
+        else:
+            found.append(multi[0].result)
+    return build_snapshot(found, inventory, date, unreachable=sorted(failed)), failed
+
+
+@app.command()
+def snapshot(
+    config: Path = ConfigOpt,
+    hosts: str = HostsOpt,
+    group: str = GroupOpt,
+    json_out: bool = JsonOpt,
+    repo: Path = RepoOpt,
+    date: str = typer.Option(None, "--date", help="Snapshot date YYYY-MM-DD (default: today)."),
+    commit: bool = typer.Option(True, "--commit/--no-commit", help="Commit the snapshot into the repository."),
+    napalm: bool = typer.Option(True, "--napalm/--no-napalm", help="Read Cisco LLDP through napalm's ios driver."),
+) -> None:
+    """Discover the network (LLDP, LAGs, facts) and store the day's snapshot as topology/DATE.json."""
+    day = date or dt.date.today().isoformat()
+    started = time.monotonic()
+    snap, failed = discover(config, hosts, group, day, napalm)
+    path, committed = write_snapshot(repo, snap, commit=commit)
+    seconds = time.monotonic() - started
+    one_sided = sum(1 for lk in snap.links.values() if lk.seen == "one-sided")
+    summary = {
+        "date": day, "file": str(path), "committed": committed, "nodes": len(snap.nodes),
+        "unknown_nodes": sum(1 for n in snap.nodes.values() if n.kind == "unknown"),
+        "links": len(snap.links), "lag_links": sum(1 for lk in snap.links.values() if lk.kind == "lag"),
+        "one_sided_links": one_sided, "declared_links": sum(1 for lk in snap.links.values() if lk.seen == "declared"),
+        "unreachable": failed, "seconds": round(seconds, 2),
+    }
+    if json_out:
+        print_json(summary)
+    else:
+        console.print(f"topology {day}: {summary['nodes']} nodes ({summary['unknown_nodes']} unknown), "
+                      f"{summary['links']} links ({summary['lag_links']} LAG, {one_sided} one-sided, "
+                      f"{summary['declared_links']} declared) in {seconds:.1f} s -> {path}"
+                      + (" (committed)" if committed else ""))
+        for host, reason in sorted(failed.items()):
+            err_console.print(f"unreachable: {host}: {reason}")
+    finish(EXIT_UNREACHABLE if failed else EXIT_CLEAN)
+
+
+def _table(d: TopologyDiff) -> Table:
+    table = Table(title=f"Topology changes {d.old_date} -> {d.new_date}")
+    for col in ("change", "what", "name", "before", "after", "detail"):
+        table.add_column(col, overflow="fold")
+    colours = {"added": "green", "removed": "red", "changed": "dark_orange"}
+    for r in change_rows(d):
+        table.add_row(f"[{colours[r.change]}]{r.change}[/]", r.what, r.name, r.before, r.after, r.detail)
+    return table
+
+
+@app.command()
+def diff(
+    from_: str = typer.Argument(None, metavar="[FROM]", help="Date, snapshot file or git revision."),
+    to: str = typer.Argument(None, metavar="[TO]", help="Date, snapshot file or git revision."),
+    repo: Path = RepoOpt,
+    fmt: str = typer.Option("table", "--format", help="table or markdown."),
+    json_out: bool = JsonOpt,
+) -> None:
+    """What changed between two snapshots (default: the previous one and the latest). Exit 1 on change."""
+    if fmt not in ("table", "markdown"):
+        raise BadInput(f"unknown format {fmt!r} (table or markdown)", field="--format")
+    if from_ is None and to is None:
+        old, new = default_pair(repo)
+    elif to is None:
+        old = resolve(repo, from_)
+        files = list_snapshots(repo)
+        if not files:
+            raise BadInput(f"no snapshots in {repo / 'topology'}", field="TO")
+        new = load_snapshot(files[-1])
+    else:
+        old, new = resolve(repo, from_), resolve(repo, to)
+    d = diff_snapshots(old, new)
+    if json_out:
+        print_json(diff_to_dict(d))
+    elif fmt == "markdown":
+        console.out(diff_markdown(d), end="")
+    elif d.changed:
+        console.print(_table(d))
+    else:
+        console.print(f"no topology changes {d.old_date} -> {d.new_date}")
+    finish(EXIT_FINDINGS if d.changed else EXIT_CLEAN)
+
+
+def _keep(path: Path | None) -> dict[str, tuple[float, float]]:
+    if path is None:
+        return {}
+    try:
+        return read_positions(path.read_text())
+    except OSError as exc:
+        raise BadInput(f"cannot read ({exc.strerror})", file=str(path), field="--keep") from None
+
+
+@app.command()
+def draw(
+    snapshot_spec: str = typer.Argument(None, metavar="[SNAPSHOT]", help="Date, file or revision (default: latest)."),
+    repo: Path = RepoOpt,
+    out: Path = OutOpt,
+    keep: Path = KeepOpt,
+    json_out: bool = JsonOpt,
+) -> None:
+    """Draw one snapshot: draw.io (several pages), SVG and PNG per page."""
+    if snapshot_spec:
+        snap = resolve(repo, snapshot_spec)
+    else:
+        files = list_snapshots(repo)
+        if not files:
+            raise BadInput(f"no snapshots in {repo / 'topology'}", field="SNAPSHOT")
+        snap = load_snapshot(files[-1])
+    started = time.monotonic()
+    pages = layout(snap, keep=_keep(keep))
+    written = write_outputs(pages, out, f"topology-{snap.date}", None)
+    seconds = time.monotonic() - started
+    if json_out:
+        print_json({"date": snap.date, "pages": [p.name for p in pages], "files": written,
+                    "seconds": round(seconds, 2)})
+    else:
+        console.print(f"topology {snap.date}: {len(pages)} pages, {len(written)} files in {out} ({seconds:.1f} s)")
+    finish(EXIT_CLEAN)
+
+
+@app.command()
+def report(
+    year: int = typer.Option(..., "--year", help="The report year: first snapshot of the year against the last."),
+    repo: Path = RepoOpt,
+    out: Path = OutOpt,
+    keep: Path = KeepOpt,
+    json_out: bool = JsonOpt,
+) -> None:
+    """The annual diagram: the year's changes coloured (added green, removed red dashed, changed orange)."""
+    files = snapshots_of_year(repo, year)
+    if not files:
+        raise BadInput(f"no snapshots of {year} in {repo / 'topology'}", field="--year")
+    first, last = load_snapshot(files[0]), load_snapshot(files[-1])
+    if keep is None:
+        previous = out / f"topology-{year - 1}.drawio"
+        keep = previous if previous.exists() else None
+    started = time.monotonic()
+    pages, d = report_pages(first, last, _keep(keep), title=f"Topology changes {year}: {first.date} \u2192 {last.date}")
+    written = write_outputs(pages, out, f"topology-{year}", d if len(files) > 1 else empty_diff(last))
+    seconds = time.monotonic() - started
+    summary = {"year": year, "from": first.date, "to": last.date, "snapshots": len(files),
+               "changes": len(change_rows(d)), "pages": [p.name for p in pages], "files": written,
+               "kept_positions_from": keep, "seconds": round(seconds, 2)}
+    if json_out:
+        print_json(summary)
+    else:
+        console.print(f"topology report {year} ({first.date} -> {last.date}, {len(files)} snapshots): "
+                      f"{summary['changes']} changes, {len(pages)} pages, {len(written)} files in {out}")
+    finish(EXIT_CLEAN)
