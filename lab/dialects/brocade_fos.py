@@ -30,6 +30,10 @@ class BrocadeFos(Dialect):
     login_mode = "shell"
     config_modes = frozenset()
     paging_commands = ()
+    pager_prompt = (
+        "Type <CR> or <SPACE BAR> to continue, <q> to stop"  # only seen under the `paging` fault
+    )
+    pager_erase = "\r" + " " * 50 + "\r"
     comment_char = None
     pipe_words = ("grep",)
 

@@ -53,6 +53,27 @@ class CiscoIos(Dialect):
     comment_char = "!"
     negate_word = "no"
     tail_lines = ("end",)
+    pipe_words = ("include", "exclude", "begin", "section")
+
+    def apply_pipe(self, text: str, filters: list[tuple[str, str]]) -> str:
+        """Adds IOS's `| section REGEX` (matching top-level lines with their indented children)."""
+        for kind, regex in filters:
+            if kind != "section":
+                text = super().apply_pipe(text, [(kind, regex)])
+                continue
+            try:
+                rx = re.compile(regex)
+            except re.error:
+                rx = re.compile(re.escape(regex))
+            keep: list[str] = []
+            inside = False
+            for line in text.split("\n"):
+                if line and not line[0].isspace():
+                    inside = bool(rx.search(line))
+                if inside and line:
+                    keep.append(line)
+            text = "\n".join(keep) + ("\n" if keep else "")
+        return text
 
     # -- prompts and errors ----------------------------------------------
     def login_banner(self, s: Session) -> str:

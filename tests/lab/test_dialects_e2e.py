@@ -222,3 +222,100 @@ def test_brocade_fos_show_push_save_read_back(dlab: LabHandle) -> None:
         conn.disconnect()
     saved = Path(dlab.state_dir) / "saved" / "YM-SAN-FC-01.cfg"
     assert "alias.E2E_ALIAS:" in saved.read_text(encoding="utf-8")
+
+
+def test_vendor_errors_for_unknown_commands(dlab: LabHandle) -> None:
+    asa = connect(dlab, 3, "cisco_asa", secret=PASSWORD)
+    try:
+        assert (
+            asa.send_command("show bogus").splitlines()[-1]
+            == "ERROR: % Invalid input detected at '^' marker."
+        )
+    finally:
+        asa.disconnect()
+    fgt = connect(dlab, 4, "fortinet")
+    try:
+        assert fgt.send_command("bogus") == "Unknown action 0\nCommand fail. Return code -1"
+        fgt.send_command("config firewall policy", expect_string=r"\(policy\) # $")
+        out = fgt.send_command("frobnicate 1", expect_string=r"\(policy\) # $")
+        assert out == "command parse error before 'frobnicate'\nCommand fail. Return code -61"
+        fgt.send_command("abort", expect_string=r"FGT-01 # $")
+    finally:
+        fgt.disconnect()
+    sg = connect(dlab, 5, "hillstone_stoneos")
+    try:
+        assert (
+            sg.send_command("show bogus")
+            .splitlines()[-1]
+            .endswith("^-----unrecognized keyword bogus")
+        )
+    finally:
+        sg.disconnect()
+
+
+def test_ios_section_pipe(dlab: LabHandle) -> None:
+    conn = connect(dlab, 2, "cisco_ios", secret=PASSWORD)
+    try:
+        conn.enable()
+        out = conn.send_command("show running-config | section ^line vty")
+        assert out.splitlines() == [
+            "line vty 0 4",
+            " transport input ssh",
+            "line vty 5 15",
+            " transport input ssh",
+        ]
+        assert (
+            conn.send_command("show running-config | include ^hostname")
+            == "hostname LAB-IOS-ACC-02"
+        )
+    finally:
+        conn.disconnect()
+
+
+def test_brocade_exec_channel_like_oxidized(dlab: LabHandle) -> None:
+    import paramiko
+
+    client = paramiko.SSHClient()
+    client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
+    client.connect(
+        "127.0.0.1",
+        port=dlab.base_port + 5,
+        username=USER,
+        password=PASSWORD,
+        look_for_keys=False,
+        allow_agent=False,
+        timeout=10,
+    )
+    try:
+        outputs = {}
+        for cmd in ("chassisshow", "configshow -all"):
+            _, stdout, _ = client.exec_command(cmd, timeout=10)
+            outputs[cmd] = stdout.read().decode()
+        assert "Factory Serial Num:" in outputs["chassisshow"]
+        lines = outputs["configshow -all"].splitlines()
+        assert lines[0] == "[Configuration upload Information]" and lines[1].startswith("date = ")
+        assert "FID128" not in outputs["configshow -all"]  # exec output carries no prompt
+    finally:
+        client.close()
+
+
+def test_unsaved_changes_are_lost_on_restart_saved_ones_survive(dlab: LabHandle) -> None:
+    conn = connect(dlab, 2, "cisco_ios", secret=PASSWORD)
+    try:
+        conn.enable()
+        conn.send_config_set(["interface GigabitEthernet1/0/4", "description SAVED-ONE"])
+        conn.save_config()
+        conn.send_config_set(["interface GigabitEthernet1/0/4", "description UNSAVED-ONE"])
+        assert "UNSAVED-ONE" in conn.send_command("show running-config interface Gi1/0/4")
+    finally:
+        conn.disconnect()
+    assert dlab.cli("stop").returncode == 0
+    started = dlab.cli("start", "--base-port", str(dlab.base_port), "--fleet", FLEET_SOURCE)
+    assert started.returncode == 0, started.stderr
+    conn = connect(dlab, 2, "cisco_ios", secret=PASSWORD)
+    try:
+        conn.enable()
+        section = conn.send_command("show running-config interface GigabitEthernet1/0/4")
+        assert " description SAVED-ONE" in section and "UNSAVED-ONE" not in section
+    finally:
+        conn.disconnect()
