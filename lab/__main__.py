@@ -124,11 +124,9 @@ def _run(args: argparse.Namespace, state_dir: Path) -> int:
     if cmd == "inventory":
         from lab.inventory import write_hosts
 
-        info = control.read_info(state_dir)
         seed = args.seed if args.seed is not None else control.DEFAULT_SEED
         base_port = args.base_port if args.base_port is not None else control.DEFAULT_BASE_PORT
-        fleet = load_fleet(seed, args.fleet if args.fleet is not None else None)
-        del info
+        fleet = load_fleet(seed, args.fleet)
         write_hosts(fleet, base_port, args.out)
         print(f"lab: wrote {args.out} ({len(fleet.devices)} hosts, base port {base_port})")
         return 0

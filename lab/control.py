@@ -108,7 +108,8 @@ def start(state_dir: Path, base_port: int, seed: int, fleet_source: str | None) 
     while time.monotonic() < deadline:
         rc = proc.poll()
         if rc is not None:
-            raise LabInputError(_last_line(log_path) or f"lab server exited with code {rc}")
+            line = _last_line(log_path).removeprefix("lab: ")
+            raise LabInputError(line or f"lab server exited with code {rc}")
         info = status(state_dir)
         if info["running"] and info.get("pid") == proc.pid:
             return info
