@@ -140,7 +140,8 @@ def main() -> int:
             served = devices[: status["listening"]] if args.limit == 0 else devices[: args.limit]
             print(f"lab: {status['devices']} devices, {status['listening']} listening "
                   f"on 127.0.0.1:{status['first_port']}-{status['last_port']}")
-            print(f"start-up (python -m lab start, until every device listens): {startup:.2f} s")
+            print(f"start-up (python -m lab start, until every device listens): {startup:.2f} s; "
+                  f"inside the server (fleet build + {status['listening']} listeners): {status['startup_s']:.2f} s")
             time.sleep(1.0)
             idle_cpu0 = cpu_s(pid)
             time.sleep(3.0)

@@ -11,6 +11,7 @@ import asyncio
 import json
 import re
 import sys
+import time
 from pathlib import Path
 
 from lab import control
@@ -80,9 +81,10 @@ def _run(args: argparse.Namespace, state_dir: Path) -> int:
             return 0
         from lab.server import LabStartError, serve
 
+        t0 = time.monotonic()
         try:
             fleet = load_fleet(seed, args.fleet)
-            asyncio.run(serve(fleet, state_dir.resolve(), base_port, args.fleet))
+            asyncio.run(serve(fleet, state_dir.resolve(), base_port, args.fleet, t0))
         except LabStartError as exc:
             print(f"lab: {exc}", file=sys.stderr)
             return 2

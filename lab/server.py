@@ -14,6 +14,7 @@ import os
 import resource
 import signal
 import socket
+import time
 from pathlib import Path
 from typing import Any
 
@@ -169,6 +170,7 @@ class LabServer:
         self.listeners: dict[str, Any] = {}
         self.connections: dict[str, set[_DeviceConnection]] = {}
         self.stopped = asyncio.Event()
+        self.startup_s: float | None = None  # fleet build + all listeners, seconds
         self._control: asyncio.AbstractServer | None = None
         load_all()
         missing = sorted({d.platform for d in fleet.devices} - set(_registered()))
@@ -259,6 +261,7 @@ class LabServer:
             "faults": dict(sorted(st.faults.items())),
             "unplugged": sorted(st.unplugged),
             "fleet_source": self.fleet_source,
+            "startup_s": self.startup_s,
         }
 
     async def request(self, req: dict[str, Any]) -> dict[str, Any]:
@@ -305,10 +308,14 @@ def _registered() -> dict[str, Any]:
     return REGISTRY
 
 
-async def serve(fleet: Fleet, state_dir: Path, base_port: int, fleet_source: str | None) -> None:
+async def serve(
+    fleet: Fleet, state_dir: Path, base_port: int, fleet_source: str | None, t0: float | None = None
+) -> None:
     """Run the lab in the foreground until SIGTERM/SIGINT or a `stop` request."""
     server = LabServer(fleet, state_dir, base_port, fleet_source)
     await server.start()
+    if t0 is not None:
+        server.startup_s = round(time.monotonic() - t0, 3)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, server.stopped.set)

@@ -83,8 +83,10 @@ class DeviceState:
         self.name = spec.name
         self.saved_path = lab.state_dir / "saved" / f"{spec.name}.cfg"
         self.saved_text: str | None = None
+        self.saved_at: datetime | None = None
         if self.saved_path.exists():
             self.saved_text = self.saved_path.read_text(encoding="utf-8")
+            self.saved_at = datetime.fromtimestamp(self.saved_path.stat().st_mtime)
         self._text: str = self.saved_text if self.saved_text is not None else spec.config
         self._tree: ConfigTree | None = None
         self._descs: dict[str, str] | None = None
@@ -116,6 +118,7 @@ class DeviceState:
         self.saved_path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(self.saved_path, text)
         self.saved_text = text
+        self.saved_at = datetime.now()
 
     def startup_text(self) -> str:
         return self.saved_text if self.saved_text is not None else self.spec.config

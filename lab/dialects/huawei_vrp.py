@@ -214,12 +214,12 @@ class HuaweiVrp(Dialect):
 
     # -- configuration displays ---------------------------------------------
     def running_header(self, s: Session) -> list[str]:
-        now = s.now()
         changed = s.device.changed_at
+        saved = s.device.saved_at or s.device.boot_time
         return [
-            f"!Last configuration was updated at {changed:%Y-%m-%d %H:%M:%S}+08:00 by netsteward",
-            f"!Last configuration was saved at {now:%Y-%m-%d} 00:00:00+08:00",
-        ] if s.device.spec.platform == "huawei_vrp" else []
+            f"!Last configuration was updated at {changed:%Y-%m-%d %H:%M:%S}+08:00 by {s.username or 'SYSTEM'}",
+            f"!Last configuration was saved at {saved:%Y-%m-%d %H:%M:%S}+08:00",
+        ]
 
     def running_display(self, s: Session) -> str:
         text = s.device.running_text()
