@@ -212,7 +212,13 @@ def chassisshow(spec: DeviceSpec, now: datetime, booted: datetime) -> str:
 
 
 def configshow(config: str, now: datetime, full: bool) -> str:
+    """`configshow` / `configshow -all`: the stored body with a fresh `date =` line (volatile)."""
     lines = config.rstrip("\n").splitlines()
-    if full and lines:
-        lines.insert(1, f"date = {now:%a %b %d %H:%M:%S} UTC {now.year}")
+    date = f"date = {now:%a %b} {now.day:>2} {now:%H:%M:%S %Y}"
+    at = next((i + 1 for i, ln in enumerate(lines) if ln.startswith("Configuration Format")), 1 if lines else 0)
+    lines.insert(at, date)
+    if full:
+        marker = next((i for i, ln in enumerate(lines) if ln == "[Chassis Configuration End]"), None)
+        if marker is not None:
+            lines.insert(marker + 1, date)
     return "\n".join(lines) + "\n"

@@ -293,7 +293,8 @@ def test_brocade_exec_channel_like_oxidized(dlab: LabHandle) -> None:
             outputs[cmd] = stdout.read().decode()
         assert "Factory Serial Num:" in outputs["chassisshow"]
         lines = outputs["configshow -all"].splitlines()
-        assert lines[0] == "[Configuration upload Information]" and lines[1].startswith("date = ")
+        assert lines[:2] == ["[Configuration upload Information]", "Configuration Format = 2.0"]
+        assert lines[2].startswith("date = ")
         assert "FID128" not in outputs["configshow -all"]  # exec output carries no prompt
     finally:
         client.close()

@@ -17,7 +17,7 @@ import yaml
 from dialect_fleet import build
 from ntc_templates.parse import parse_output
 
-from lab.render import cisco_asa, cisco_ios, fortinet
+from lab.render import brocade_fos, cisco_asa, cisco_ios, fortinet
 from lab.render.common import Neighbor, to_neighbor
 
 SAMPLES = Path(__file__).parent / "realism_samples"
@@ -199,3 +199,58 @@ def test_fortios_config_round_trip_and_edit() -> None:
     text = fortinet.render(root)
     assert '        set service "HTTP" "HTTPS"\n' in text and "logtraffic" not in text
     assert fortinet.render(fortinet.parse(text)) == text
+
+
+FC = SPECS["YM-SAN-FC-01"]
+
+
+def test_fos_cfgshow_matches_the_generated_zoning() -> None:
+    zoning = FC.extra["zoning"]
+    parsed = brocade_fos.zoning(FC.config)
+    assert (
+        parsed.cfgs == zoning["cfgs"]
+        and parsed.zones == zoning["zones"]
+        and parsed.aliases == zoning["aliases"]
+    )
+    assert parsed.effective == zoning["effective_cfg"]
+    text = brocade_fos.cfgshow(FC.config)
+    lines = text.splitlines()
+    assert lines[0] == "Defined configuration:" and "Effective configuration:" in lines
+    cfg = zoning["effective_cfg"]
+    assert lines[1] == f" cfg:\t{cfg}\t" and lines[2] == "\t\t" + "; ".join(zoning["cfgs"][cfg])
+    alias, wwns = next(iter(zoning["aliases"].items()))
+    assert f" alias:\t{alias}\t\n\t\t{'; '.join(wwns)}" in text
+    assert brocade_fos.cfgshow(
+        "[Defined Configuration]\n\n[Effective Configuration]\n"
+    ).splitlines()[:1] == ["Defined configuration:"]
+
+
+def test_fos_alias_edit_round_trip() -> None:
+    text = brocade_fos.add_alias(FC.config, "NEW_HBA", ["21:00:00:24:ff:00:00:99"])
+    assert brocade_fos.zoning(text).aliases["NEW_HBA"] == ["21:00:00:24:ff:00:00:99"]
+    assert brocade_fos.remove_alias(text, "NEW_HBA") == FC.config
+
+
+def test_fos_switchshow_sfpshow_and_configshow() -> None:
+    switch = brocade_fos.switchshow(FC).splitlines()
+    assert switch[0] == f"switchName:\t{FC.name}"
+    header = switch.index("Index Port Address  Media Speed   State       Proto")
+    rows = switch[header + 2 :]
+    assert len(rows) == len(FC.extra["fc_ports"])
+    online = [r for r in rows if " Online " in r]
+    assert online and all(("F-Port" in r) or ("E-Port" in r) for r in online)
+    sfp = FC.extra["sfps"][0]
+    full = brocade_fos.sfpshow(FC, NOW, full=True)
+    assert (
+        f"Serial No:   {sfp['serial']}" in full
+        and "Last poll time: 11-27-2026 UTC Fri 09:30:00" in full
+    )
+    brief = brocade_fos.sfpshow(FC, NOW).splitlines()
+    assert brief[0].startswith(f"Port {sfp['port']:>2}: id (sw) Vendor: BROCADE")
+    shown = brocade_fos.configshow(FC.config, NOW, full=True).splitlines()
+    assert shown[:3] == [
+        "[Configuration upload Information]",
+        "Configuration Format = 2.0",
+        "date = Fri Nov 27 09:30:00 2026",
+    ]
+    assert [ln for ln in shown if not ln.startswith("date = ")] == FC.config.splitlines()
