@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from lab.dialects import register
 from lab.dialects.base import CliError, Dialect, Question, Reply, command
-from lab.dialects.common import lab_password
+from lab.dialects.common import lab_password, up_ports
 from lab.render import cisco_asa as r
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -125,6 +125,14 @@ class CiscoAsa(Dialect):
                 raise CliError(f"ERROR: access-list <{args[0]}> does not exist\n")
             return "\n".join(text.splitlines()[:2] + keep) + "\n"
         return text
+
+    @command("show inventory", pipe=True)
+    def show_inventory(self, s: Session, args: list[str]) -> str:
+        return r.show_inventory(s.device.spec)
+
+    @command("show interface ip brief", pipe=True)
+    def show_interface_ip_brief(self, s: Session, args: list[str]) -> str:
+        return r.show_interface_ip_brief(s.device.spec, s.device.running_text(), up_ports(s))
 
     @command("show running-config", pipe=True, running_config=True, modes=("enable", *CONFIG_MODES))
     def show_run(self, s: Session, args: list[str]) -> str:

@@ -198,6 +198,10 @@ class CiscoIos(Dialect):
     def show_hosts(self, s: Session, args: list[str]) -> str:
         return r.show_hosts(s.device.running_text())
 
+    @command("show vtp status", pipe=True)
+    def show_vtp_status(self, s: Session, args: list[str]) -> str:
+        return r.show_vtp_status(s.device.spec, s.device.running_text())
+
     @command("show clock")
     def show_clock(self, s: Session, args: list[str]) -> str:
         now = s.now()

@@ -245,3 +245,45 @@ def show_access_list(config: str, now_count: int = 0) -> str:
         out.append(f"access-list {name}; {elements} elements; name hash: 0x{name_hash:08x}")
         out += body
     return "\n".join(out) + "\n"
+
+
+def show_inventory(spec: DeviceSpec) -> str:
+    model = spec.model.replace("-X", "")
+    data_ports = sum(1 for p in spec.ports if p.kind == "ethernet") or 8
+    return (
+        f'Name: "Chassis", DESCR: "ASA {model.removeprefix("ASA")}-X with SW, {data_ports} GE Data, 1 GE Mgmt, AC"\n'
+        f"PID: {model:<18}, VID: V03     , SN: {spec.serial}\n"
+        "\n"
+        'Name: "power supply", DESCR: "ASA/IPS 180W AC Power Supply"\n'
+        f"PID: ASA-180W-PWR-AC   , VID: V01     , SN: DTN{stable_int(spec.serial, 'psu', modulo=10**8):08d}\n"
+        "\n"
+    )
+
+
+def show_interface_ip_brief(spec: DeviceSpec, config: str, up: set[str]) -> str:
+    """`show interface ip brief`: ports of the spec, addresses and shutdown from the configuration."""
+    conf: dict[str, tuple[str, bool]] = {}
+    for sec in sections(config, "interface "):
+        name = sec.header.split(None, 1)[1]
+        ip = next(
+            (
+                c.split()[2]
+                for c in sec.children
+                if c.startswith("ip address ") and len(c.split()) > 2
+            ),
+            "",
+        )
+        conf[name] = (ip, "shutdown" in sec.children)
+    names = [p.name for p in spec.ports] or list(conf)
+    lines = ["Interface                  IP-Address      OK? Method Status                Protocol"]
+    for name in names:
+        ip, shut = conf.get(name, ("", name not in conf))
+        if shut:
+            status, proto = "administratively down", "down"
+        elif name in up:
+            status, proto = "up", "up"
+        else:
+            status, proto = "down", "down"
+        method = "CONFIG" if ip else "unset"
+        lines.append(f"{name:<26} {ip or 'unassigned':<15} YES {method:<6} {status:<21} {proto}  ")
+    return "\n".join(lines) + "\n"

@@ -551,3 +551,28 @@ def running_config_interface(config: str, name: str) -> str | None:
             body = "\n".join(["!", sec.header, *(" " + c for c in sec.children), "end", ""])
             return f"Building configuration...\n\nCurrent configuration : {len(body)} bytes\n{body}"
     return None
+
+
+def show_vtp_status(spec: DeviceSpec, config: str) -> str:
+    vlans = len(re.findall(r"^vlan \d+$", config, re.M)) + 5  # plus VLAN 1 and 1002-1005
+    return "\n".join(
+        [
+            "VTP Version capable             : 1 to 3",
+            "VTP version running             : 1",
+            "VTP Domain Name                 : ",
+            "VTP Pruning Mode                : Disabled",
+            "VTP Traps Generation            : Disabled",
+            f"Device ID                       : {mac_dotted(spec.mac)}",
+            "Configuration last modified by 0.0.0.0 at 0-0-00 00:00:00",
+            "",
+            "Feature VLAN:",
+            "--------------",
+            "VTP Operating Mode                : Transparent",
+            "Maximum VLANs supported locally   : 1005",
+            f"Number of existing VLANs          : {vlans}",
+            "Configuration Revision            : 0",
+            "MD5 digest                        : 0x3D 0x05 0xEE 0x1F 0x35 0xCC 0x7C 0x74 ",
+            "                                    0x41 0x7A 0xB2 0x1F 0xE9 0x77 0x9A 0xCD ",
+            "",
+        ]
+    )

@@ -86,3 +86,86 @@ def test_unknown_command_gets_the_caret(offline_lab) -> None:
     caret, error = text.splitlines()[:2]
     assert error == " % Unrecognized command found at '^' position."
     assert caret.index("^") == len(f"<{host}>") + len("display ")
+
+
+SESSION = Path(__file__).parent / "engine_samples" / "h3c_5130-48G_7.1.070_simulation.yaml"
+
+
+def recorded() -> tuple[str, dict[str, str], str]:
+    """The oxidized recording: (login text, command -> response, recorded hostname)."""
+    data = yaml.safe_load(SESSION.read_text(encoding="utf-8"))
+    answers = {k: v for item in data["commands"] for k, v in item.items()}
+    init = data["init_prompt"].replace("\\r", "\r")
+    name = init.rsplit("<", 1)[1].rstrip(">")
+    return init, {k: v.replace("\\r", "\r") for k, v in answers.items()}, name
+
+
+def live_session(offline_lab, host: str):
+    from lab.dialects import get_dialect
+    from lab.session import Session
+
+    writes: list[str] = []
+    device = offline_lab.state.device(host)
+    return Session(device, get_dialect(PLATFORM), writes.append, lambda: None), writes
+
+
+def shape(text: str) -> list[str]:
+    """Line shapes: box-drawing banner lines, blank lines, the prompt."""
+    out = []
+    for line in text.split("\r\n"):
+        if line.startswith("*") and line.endswith("*"):
+            out.append(f"box{len(line)}")
+        elif not line:
+            out.append("blank")
+        elif line.startswith("<") and line.endswith(">"):
+            out.append("prompt")
+        else:
+            out.append("text")
+    return out
+
+
+def test_login_banner_and_prompt_match_the_recorded_session(offline_lab) -> None:
+    init, _, _ = recorded()
+    host = offline_lab.first(PLATFORM, "access")
+    session, writes = live_session(offline_lab, host)
+    session.start_shell()
+    assert shape(writes[0]) == shape(init)
+    assert writes[0].endswith(f"\r\n\r\n<{host}>")
+
+
+def test_paging_off_echo_and_prompt_match_the_recorded_session(offline_lab) -> None:
+    _, answers, name = recorded()
+    host = offline_lab.first(PLATFORM, "access")
+    session, writes = live_session(offline_lab, host)
+    session.feed("screen-length disable\n")
+    assert writes[-1] == answers["screen-length disable\n"].replace(name, host)
+
+
+def test_display_version_has_the_recorded_shape(offline_lab) -> None:
+    import re
+
+    _, answers, name = recorded()
+    real = answers["display version\n"].split("\r\n")
+    host = offline_lab.first(PLATFORM, "access")
+    session, writes = live_session(offline_lab, host)
+    session.feed("screen-length disable\n")
+    session.feed("display version\n")
+    ours = writes[-1].split("\r\n")
+    assert ours[0] == real[0] == "display version"
+    assert ours[-1] == f"<{host}>" and real[-1] == f"<{name}>"
+    patterns = [
+        r"^(HPE|H3C) Comware Software, Version 7\.1\.\d+, Release \w+$",
+        r"^Copyright \(c\) 20\d\d-20\d\d .+$",
+        r"^(HPE|H3C) .+ uptime is \d+ weeks?, \d+ days?, \d+ hours?, \d+ minutes?$",
+        r"^Last reboot reason : .+$",
+    ]
+    for i, pattern in enumerate(patterns, 1):
+        assert re.match(pattern, real[i]), real[i]
+        assert re.match(pattern, ours[i]), ours[i]
+    keys = [
+        line.split(":")[0].strip()
+        for line in real
+        if ":" in line and not line.strip().startswith(("Copyright", "Last", "Compiled"))
+    ]
+    for key in keys:
+        assert any(line.startswith(key) for line in ours), key

@@ -68,6 +68,10 @@ CASES: dict[tuple[str, str], Callable[[], str]] = {
     ("cisco_asa", "show running-config object-group service"): lambda: (
         cisco_asa.running_config_filter(ASA.config, ("object-group service ",))
     ),
+    ("cisco_asa", "show inventory"): lambda: cisco_asa.show_inventory(ASA),
+    ("cisco_asa", "show interface ip brief"): lambda: cisco_asa.show_interface_ip_brief(
+        ASA, ASA.config, {"GigabitEthernet1/1"}
+    ),
     ("fortinet", "get system status"): lambda: fortinet.get_system_status(FGT, FGT_ROOT, NOW),
     ("fortinet", "get system interface"): lambda: fortinet.get_system_interface(FGT_ROOT),
     ("fortinet", "get system interface physical"): lambda: fortinet.get_system_interface_physical(

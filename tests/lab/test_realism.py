@@ -73,6 +73,8 @@ COMMANDS: dict[tuple[str, str], str] = {
     ("cisco_ios", "show running-config interface"): "show running-config interface Vlan100",
     ("cisco_asa", "show version"): "show version",
     ("cisco_asa", "show access-list"): "show access-list",
+    ("cisco_asa", "show inventory"): "show inventory",
+    ("cisco_asa", "show interface ip brief"): "show interface ip brief",
     ("cisco_asa", "show running-config access-group"): "show running-config access-group",
     ("cisco_asa", "show running-config object network"): "show running-config object network",
     ("cisco_asa", "show running-config object service"): "show running-config object service",
