@@ -92,7 +92,7 @@ class Session:
             out += question.text
         else:
             out += self.prompt
-        self._send(out)
+        self._send(_crlf(out))
 
     def run_exec(self, command: str) -> str:
         """Output of one command on an exec channel (no echo, no prompt, no paging)."""
