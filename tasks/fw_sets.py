@@ -220,7 +220,21 @@ def describe_ports(s: IntervalSet) -> str:
 Box = tuple[IntervalSet, ...]
 
 
+_ORDER6 = (2, 3, 5, 4, 0, 1)  # source, destination, port first: they tell boxes apart soonest
+
+
+def _bounds_overlap(a: Box, b: Box) -> bool:
+    """Cheap test on each dimension's outer bounds (no false negatives)."""
+    for i in _ORDER6 if len(a) == 6 else range(len(a)):
+        x, y = a[i].spans, b[i].spans
+        if not x or not y or x[0][0] > y[-1][1] or y[0][0] > x[-1][1]:
+            return False
+    return True
+
+
 def box_intersect(a: Box, b: Box) -> Box | None:
+    if not _bounds_overlap(a, b):
+        return None
     out = []
     for x, y in zip(a, b, strict=True):
         z = x.intersection(y)
@@ -231,7 +245,9 @@ def box_intersect(a: Box, b: Box) -> Box | None:
 
 
 def box_overlaps(a: Box, b: Box) -> bool:
-    return all(x.overlaps(y) for x, y in zip(a, b, strict=True))
+    if not _bounds_overlap(a, b):
+        return False
+    return all(x.overlaps(y) for x, y in zip(a, b, strict=True) if len(x.spans) > 1 or len(y.spans) > 1)
 
 
 def box_subset(a: Box, b: Box) -> bool:

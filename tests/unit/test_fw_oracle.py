@@ -41,7 +41,7 @@ def rules(draw: st.DrawFn) -> list[Rule]:
 
 
 Packet = tuple[str, str, int, int, int, int]
-ALL_PACKETS: list[Packet] = list(itertools.product(ZONES + ["other"], ZONES + ["other"], ADDRS, ADDRS, PROTOS, PORTS))
+ALL_PACKETS: list[Packet] = list(itertools.product([*ZONES, "other"], [*ZONES, "other"], ADDRS, ADDRS, PROTOS, PORTS))
 
 
 def matches(r: Rule, p: Packet) -> bool:
