@@ -42,6 +42,16 @@ def expand_ifname(text: str) -> str | None:
     return None
 
 
+# where a global line goes when the device has no line with the same first word yet
+GLOBAL_NEIGHBOURS = {
+    "errdisable": ("spanning-tree ",),
+    "spanning-tree": ("errdisable ",),
+    "snmp-server": ("ip ", "logging "),
+    "ntp": ("line ",),
+    "logging": ("ip ",),
+}
+
+
 @register
 class CiscoIos(Dialect):
     platform = "cisco_ios"
@@ -344,7 +354,22 @@ class CiscoIos(Dialect):
                     node.remove()
             s.section.add(text, index=0)  # IOS always shows the description first
             return ""
+        if s.section is None and words and words[0] != self.negate_word:
+            return self._global_line(s, text)
         return super().config_line(s, line)
+
+    def _global_line(self, s: Session, text: str) -> str:
+        """A global one-line statement, next to its kin as IOS orders them (no `!` around it)."""
+        tree = s.device.running
+        if tree.root.find(text) is not None:
+            return ""
+        first = text.split()[0]
+        for like in (" ".join(text.split()[:2]) + " ", first + " ", *GLOBAL_NEIGHBOURS.get(first, ())):
+            if tree.sections(like):
+                tree.new_section(text, like=like, separator=None, tail=self.tail_lines)
+                return ""
+        tree.new_section(text, like="\0", separator=None, tail=self.tail_lines)
+        return ""
 
     def line_key(self, text: str) -> str | None:
         for single in (

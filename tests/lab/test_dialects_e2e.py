@@ -320,3 +320,24 @@ def test_unsaved_changes_are_lost_on_restart_saved_ones_survive(dlab: LabHandle)
         assert " description SAVED-ONE" in section and "UNSAVED-ONE" not in section
     finally:
         conn.disconnect()
+
+
+def test_ios_global_line_removed_and_restored_in_place(dlab: LabHandle) -> None:
+    conn = connect(dlab, 2, "cisco_ios", secret=PASSWORD)
+    try:
+        conn.enable()
+        before = conn.send_command(
+            "show running-config | section ^spanning-tree|^errdisable|^vlan internal"
+        )
+        conn.send_config_set(["no errdisable recovery cause bpduguard"])
+        assert "errdisable recovery cause bpduguard" not in conn.send_command("show running-config")
+        conn.send_config_set(["errdisable recovery cause bpduguard"])
+        after = conn.send_command(
+            "show running-config | section ^spanning-tree|^errdisable|^vlan internal"
+        )
+        assert after == before
+        running = conn.send_command("show running-config").splitlines()
+        i = running.index("errdisable recovery cause bpduguard")
+        assert running[i - 1] == "spanning-tree extend system-id" and running[i + 1] == "!"
+    finally:
+        conn.disconnect()
