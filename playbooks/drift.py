@@ -33,7 +33,7 @@ HELP = (
 )
 
 RepoOpt = typer.Option(
-    Path("configs"), "--repo", help="The backup repository (the approved state).", envvar="NETSTEWARD_REPO"
+    Path("configs"), "--repo", help="The backup repository (the approved state).", envvar="NETSTEWARD_BACKUP_REPO"
 )
 
 
@@ -225,6 +225,9 @@ def register(main_app: typer.Typer) -> None:
             None, "--intent", help="Firewall intent file (default policy/firewall_intent.yaml)."
         ),
         as_of: str | None = typer.Option(None, "--as-of", help="Date for rule expiry checks (YYYY-MM-DD)."),
+        workers: int | None = typer.Option(
+            None, "--workers", min=1, max=1000, help="Concurrent SSH sessions (default from nornir_config.yaml)."
+        ),
     ) -> None:
         if ctx.invoked_subcommand is not None:
             return
@@ -234,7 +237,7 @@ def register(main_app: typer.Typer) -> None:
                 when = date.fromisoformat(as_of)
             except ValueError:
                 raise BadInput(f"not a date {as_of!r} (YYYY-MM-DD)", field="--as-of") from None
-        full = open_nornir(config, None, group, need_credentials=not offline)
+        full = open_nornir(config, None, group, num_workers=workers, need_credentials=not offline)
         nr = full.filter(filter_func=lambda h: fnmatch.fnmatchcase(h.name, hosts)) if hosts else full
         if group:  # peers outside the group still need their platform (port names, LAGs)
             full = open_nornir(config, None, None, need_credentials=False)

@@ -42,8 +42,10 @@ class Status(StrEnum):
 # Roles the port policy covers (descriptions on all of them; loop protection on access only).
 PORT_POLICY_ROLES = frozenset({"router", "core", "aggregation", "access"})
 FIREWALL_ROLES = frozenset({"firewall"})
-# Platforms that speak LLDP in the building (firewalls and the FC fabric are declared links).
+# Platforms that speak LLDP in the building, and the roles whose cabling LLDP shows
+# (firewalls, IPS and the FC fabric are declared links in the inventory: LLDP cannot see them).
 LLDP_PLATFORMS = frozenset({"huawei_vrp", "hp_comware", "cisco_ios"})
+TOPOLOGY_ROLES = frozenset({"router", "core", "aggregation", "access"})
 
 
 def checks_for(role: str, platform: str) -> tuple[Check, ...]:
@@ -53,7 +55,7 @@ def checks_for(role: str, platform: str) -> tuple[Check, ...]:
         checks.append(Check.PORT_POLICY)
     if role in FIREWALL_ROLES:
         checks.append(Check.FIREWALL)
-    if platform in LLDP_PLATFORMS and role not in FIREWALL_ROLES:
+    if platform in LLDP_PLATFORMS and role in TOPOLOGY_ROLES:
         checks.append(Check.TOPOLOGY)
     return tuple(checks)
 

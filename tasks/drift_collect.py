@@ -17,7 +17,7 @@ from nornir.core.task import Result, Task
 
 from tasks.backup import CONNECTION, BackupOptions, collect_device
 from tasks.connection import DEFAULT_EXTRAS
-from tasks.drift import LLDP_PLATFORMS
+from tasks.drift import Check, checks_for
 from tasks.lldp import Neighbor, get_neighbors
 
 log = logging.getLogger(__name__)
@@ -72,7 +72,7 @@ def read_live(task: Task, lldp: bool = True, options: BackupOptions | None = Non
     paths = {PurePosixPath(f.path).suffix.lstrip("."): f.path for f in outcome.files}
     neighbors: tuple[Neighbor, ...] | None = None
     lldp_error = None
-    if lldp and (host.platform or "") in LLDP_PLATFORMS:
+    if lldp and Check.TOPOLOGY in checks_for(str(host.get("role") or ""), host.platform or ""):
         try:
             neighbors = _neighbors(task)
         except Exception as exc:  # the config was read; only the topology check is unreadable

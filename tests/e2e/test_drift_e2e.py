@@ -97,6 +97,12 @@ class Env:
         junit = reports / "drift-junit.xml"
         report = reports / "drift.json"
         md = reports / "drift.md"
+        keep = self.work / "runs" / str(len(list((self.work / "runs").glob("*"))) if (self.work / "runs").exists() else 0)
+        keep.mkdir(parents=True)
+        (keep / "stderr.txt").write_text(proc.stderr)
+        (keep / "exit_code").write_text(f"{proc.returncode}\n")
+        for f in reports.glob("*"):
+            (keep / f.name).write_bytes(f.read_bytes())
         return Run(
             proc.returncode,
             report.read_text() if report.exists() else "",
@@ -141,6 +147,8 @@ def env(fresh_lab: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[En
     proc = fresh_lab.netsteward("backup", "--group", GROUP, "--repo", str(repo))
     if proc.returncode == 2 and "No such command" in proc.stderr:
         proc = fresh_lab.netsteward("drift", "accept", *sorted(hosts), "--reason", "initial backup", "--repo", str(repo))
+    if proc.returncode == 3:  # a device failed under load: the backup keeps the others; try again once
+        proc = fresh_lab.netsteward("backup", "--group", GROUP, "--repo", str(repo))
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     snap = fresh_lab.netsteward("topology", "snapshot", "--group", GROUP, "--repo", str(repo))
     has_snapshot = any((repo / "topology").glob("*.json")) if (repo / "topology").exists() else False
@@ -148,7 +156,8 @@ def env(fresh_lab: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[En
         r = git.Repo(repo)
         r.git.add("topology")
         r.index.commit("topology snapshot")
-    assert snap.returncode in (0, 1, 2), snap.stderr
+    # exit 3: some devices without LLDP (firewalls, IPS) were unreadable for discovery
+    assert snap.returncode in (0, 1, 2, 3), snap.stderr
     yield Env(fresh_lab, work, repo, hosts, has_snapshot)
 
 
@@ -218,7 +227,8 @@ def test_firewall_rule_added_by_hand(env: Env) -> None:
         conn.send_config_set([f"no {rule}".replace(" line 1", "")])
     finally:
         conn.disconnect()
-    assert env.drift().code == 0
+    after = env.drift()
+    assert after.code == 0, after.markdown[-3000:]
 
 
 def test_loop_protection_removed_by_hand_is_new(env: Env) -> None:
@@ -233,7 +243,7 @@ def test_loop_protection_removed_by_hand_is_new(env: Env) -> None:
         conn.enable()
         conn.send_config_set([f"interface {port}", " no spanning-tree bpduguard enable"])
         run = env.drift()
-        assert run.code == 1, run.out[-3000:]
+        assert run.code == 1 and run.report, run.err[-3000:]
         drift = {(d["host"], d["check"]): d for d in run.report["drift"]}
         new = drift[(host, "port_policy")]["new"]
         assert [(v["subject"], v["kind"]) for v in new] == [(port, "edge_without_loop_protection")]

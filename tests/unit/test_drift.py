@@ -147,6 +147,8 @@ def test_topology_result_moved_gone_new() -> None:
         ("firewall", "fortinet", ("config", "firewall")),
         ("fc_switch", "brocade_fos", ("config",)),
         ("ips", "hillstone_stoneos", ("config",)),
+        ("ips", "huawei_vrp", ("config",)),
+        ("router", "huawei_vrp", ("config", "port_policy", "topology")),
     ],
 )
 def test_checks_for(role: str, platform: str, expected: tuple[str, ...]) -> None:
