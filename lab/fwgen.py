@@ -160,7 +160,8 @@ class _Builder:
 
     def _zones(self) -> dict[str, str]:
         if self.spec.platform == "fortinet":
-            return {"out": "port1", "in": "port2", "dmz": "port3"}
+            ports = _ports(self.spec, ["port1", "port2", "port3"])
+            return {"out": ports[0], "in": ports[1], "dmz": ports[2]}
         if self.spec.platform == "cisco_asa":
             return {"out": "outside", "in": "inside", "dmz": "dmz"}
         return {"out": "untrust", "in": "trust", "dmz": "dmz"}
@@ -376,7 +377,12 @@ MONTHS = ["January", "February", "March", "April", "May", "June", "July", "Augus
 
 
 def _ports(spec: DeviceSpec, default: list[str]) -> list[str]:
-    names = [p.name for p in spec.ports if p.kind in ("ethernet", "mgmt")]
+    """The first three data ports (outside, inside, DMZ): not management, HA or the USG's GE0/0/0."""
+    names = [
+        p.name for p in spec.ports
+        if p.kind == "ethernet" and not p.name.lower().startswith(("mgmt", "ha", "management", "meth"))
+        and p.name != "GigabitEthernet0/0/0"
+    ]
     return names if len(names) >= 3 else default
 
 
@@ -718,9 +724,8 @@ def generate_firewall(spec: DeviceSpec, rng: random.Random) -> tuple[str, list[d
     """Running configuration, planted problems and planted secrets for one firewall."""
     if spec.platform not in RENDERERS:
         raise ValueError(f"{spec.name}: no firewall generator for platform {spec.platform}")
-    # one device of the fleet (the first USG) has a default-permit policy
-    default_permit = bool(spec.extra.get("default_permit", spec.platform == "huawei_vrp"
-                                         and spec.network == "base" and spec.name.endswith("01")))
+    # the fleet marks one USG with extra["default_permit"]: its policy ends in a default permit
+    default_permit = bool(spec.extra.get("default_permit")) and spec.platform in ("huawei_vrp", "hillstone_stoneos")
     policy = _build_policy(spec, rng, default_permit=default_permit)
     builder = _Builder(spec, rng)
     builder.p = policy
