@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import copy
 import re
+import shlex
+import uuid
 from typing import TYPE_CHECKING
 
 from lab.dialects import register
@@ -34,6 +36,25 @@ TOP_PATH_WORDS = {
     "ips",
     "application",
 }
+
+
+# `set KEY value`: keys whose values FortiOS stores (and shows) as quoted strings
+STRING_KEYS = {
+    "name", "comments", "comment", "alias", "description", "hostname", "srcintf", "dstintf", "srcaddr",
+    "dstaddr", "service", "schedule", "groups", "member", "vdom", "interface", "users", "accprofile",
+    "associated-interface", "category", "poolname", "ssl-ssh-profile", "av-profile", "ips-sensor",
+}
+
+
+def fortios_value(key: str, value: str) -> str:
+    """The value as FortiOS displays it: string-typed keys get each token quoted."""
+    if key not in STRING_KEYS or not value:
+        return value
+    try:
+        tokens = shlex.split(value)
+    except ValueError:
+        return value
+    return " ".join('"' + t.replace('"', '\\"') + '"' for t in tokens)
 
 
 def parse_error(word: str) -> CliError:
@@ -181,11 +202,14 @@ class Fortinet(Dialect):
             entry = current.child("edit", name)
             if entry is None:
                 entry = r.Block("edit", name)
+                if any(b.get("uuid") is not None for b in current.blocks()):
+                    # tables whose entries carry a UUID get one on creation, as FortiOS does
+                    entry.set("uuid", str(uuid.uuid5(uuid.NAMESPACE_URL, f"{s.device.name}/{current.name}/{name}")))
                 current.items.append(entry)
             stack.append(entry)
         elif word == "set" and rest:
             key, _, value = rest.partition(" ")
-            current.set(key, value.strip())
+            current.set(key, fortios_value(key, value.strip()))
         elif word == "unset" and rest:
             current.unset(rest.split()[0])
         elif word == "append" and rest:

@@ -153,6 +153,7 @@ end
 config firewall policy
     edit 1
         set name "web-in"
+        set uuid 0f0e2a4c-5d6b-51f2-9a7e-3c1d2b4a5f60
         set srcintf "port1"
         set dstintf "port2"
         set action accept

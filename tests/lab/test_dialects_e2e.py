@@ -152,13 +152,13 @@ def test_fortinet_show_push_read_back(dlab: LabHandle) -> None:
             [
                 "config firewall policy",
                 "edit 2",
-                'set name "e2e"',
+                "set name e2e",
                 'set srcintf "port2"',
                 'set dstintf "port1"',
                 "set action accept",
                 'set srcaddr "all"',
                 'set dstaddr "all"',
-                'set service "PING"',
+                "set service PING HTTPS",
                 'set schedule "always"',
                 "next",
                 "end",
@@ -166,7 +166,11 @@ def test_fortinet_show_push_read_back(dlab: LabHandle) -> None:
             expect_string=r"#",
         )
         policy = conn.send_command("show firewall policy")
-        assert '    edit 2\n        set name "e2e"\n' in policy
+        assert "    edit 2\n        set uuid " in policy  # a new policy gets its UUID
+        assert (
+            '        set name "e2e"\n' in policy
+            and '        set service "PING" "HTTPS"\n' in policy
+        )
         # FortiOS saves on `end`: the change is already in the saved configuration
         saved = Path(dlab.state_dir) / "saved" / "LAB-FW-FGT-01.cfg"
         assert 'set name "e2e"' in saved.read_text(encoding="utf-8")
