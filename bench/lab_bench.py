@@ -44,7 +44,10 @@ def lab(state: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, NETSTEWARD_USERNAME=USER, NETSTEWARD_PASSWORD=PASSWORD)
     return subprocess.run(
         [sys.executable, "-m", "lab", *args, "--state-dir", str(state)],
-        capture_output=True, text=True, env=env, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
 
 
@@ -69,8 +72,13 @@ async def open_sessions(devices: list[dict], concurrency: int) -> tuple[list, fl
     async def one(dev: dict) -> None:
         async with sem:
             conn = await asyncssh.connect(
-                "127.0.0.1", dev["port"], username=USER, password=PASSWORD,
-                known_hosts=None, client_keys=None, agent_path=None,
+                "127.0.0.1",
+                dev["port"],
+                username=USER,
+                password=PASSWORD,
+                known_hosts=None,
+                client_keys=None,
+                agent_path=None,
             )
             proc = await conn.create_process(term_type="vt100", encoding="utf-8")
             buf = ""
@@ -99,8 +107,13 @@ def netmiko_round(dev: dict) -> tuple[str, float, int, str]:
     start = time.monotonic()
     try:
         conn = ConnectHandler(
-            device_type=dev["platform"], host="127.0.0.1", port=dev["port"],
-            username=USER, password=PASSWORD, secret=PASSWORD, fast_cli=True,
+            device_type=dev["platform"],
+            host="127.0.0.1",
+            port=dev["port"],
+            username=USER,
+            password=PASSWORD,
+            secret=PASSWORD,
+            fast_cli=True,
         )
         try:
             out = conn.send_command(SHOW_RUN[dev["platform"]], read_timeout=60)
@@ -108,7 +121,12 @@ def netmiko_round(dev: dict) -> tuple[str, float, int, str]:
             conn.disconnect()
         return dev["name"], time.monotonic() - start, len(out.splitlines()), ""
     except Exception as exc:  # a benchmark reports failures, it does not stop on them
-        return dev["name"], time.monotonic() - start, 0, f"{type(exc).__name__}: {exc}".splitlines()[0]
+        return (
+            dev["name"],
+            time.monotonic() - start,
+            0,
+            f"{type(exc).__name__}: {exc}".splitlines()[0],
+        )
 
 
 def main() -> int:
@@ -138,10 +156,14 @@ def main() -> int:
             truth = json.loads(lab(state, "truth", "--json").stdout)
             devices = [d for d in truth["devices"] if d["platform"] in SHOW_RUN]
             served = devices[: status["listening"]] if args.limit == 0 else devices[: args.limit]
-            print(f"lab: {status['devices']} devices, {status['listening']} listening "
-                  f"on 127.0.0.1:{status['first_port']}-{status['last_port']}")
-            print(f"start-up (python -m lab start, until every device listens): {startup:.2f} s; "
-                  f"inside the server (fleet build + {status['listening']} listeners): {status['startup_s']:.2f} s")
+            print(
+                f"lab: {status['devices']} devices, {status['listening']} listening "
+                f"on 127.0.0.1:{status['first_port']}-{status['last_port']}"
+            )
+            print(
+                f"start-up (python -m lab start, until every device listens): {startup:.2f} s; "
+                f"inside the server (fleet build + {status['listening']} listeners): {status['startup_s']:.2f} s"
+            )
             time.sleep(1.0)
             idle_cpu0 = cpu_s(pid)
             time.sleep(3.0)
@@ -151,8 +173,10 @@ def main() -> int:
             cpu0 = cpu_s(pid)
             opened, took = asyncio.run(_open_measure(served, pid))
             cpu_open = cpu_s(pid) - cpu0
-            print(f"{opened} shell sessions opened (asyncssh client, 100 at a time) in {took:.1f} s; "
-                  f"server CPU {cpu_open * 1000 / max(opened, 1):.1f} ms per session (handshake + login + prompt)")
+            print(
+                f"{opened} shell sessions opened (asyncssh client, 100 at a time) in {took:.1f} s; "
+                f"server CPU {cpu_open * 1000 / max(opened, 1):.1f} ms per session (handshake + login + prompt)"
+            )
 
             if not args.skip_netmiko:
                 cpu0 = cpu_s(pid)
@@ -163,14 +187,20 @@ def main() -> int:
                 cpu = cpu_s(pid) - cpu0
                 ok = [r for r in results if not r[3]]
                 per = [r[1] for r in ok]
-                print(f"netmiko round ({args.workers} threads: connect, paging off, running config, "
-                      f"disconnect): {len(ok)}/{len(results)} ok in {wall:.1f} s")
+                print(
+                    f"netmiko round ({args.workers} threads: connect, paging off, running config, "
+                    f"disconnect): {len(ok)}/{len(results)} ok in {wall:.1f} s"
+                )
                 if per:
                     p95 = sorted(per)[int(len(per) * 0.95) - 1] if len(per) > 1 else per[0]
-                    print(f"  per device mean {statistics.mean(per):.2f} s, p95 {p95:.2f} s; "
-                          f"running config {sum(r[2] for r in ok)} lines in total")
-                print(f"  server CPU {cpu:.1f} s in total, {cpu * 1000 / max(len(results), 1):.1f} ms per session; "
-                      f"peak RSS {rss_mb(pid):.0f} MB")
+                    print(
+                        f"  per device mean {statistics.mean(per):.2f} s, p95 {p95:.2f} s; "
+                        f"running config {sum(r[2] for r in ok)} lines in total"
+                    )
+                print(
+                    f"  server CPU {cpu:.1f} s in total, {cpu * 1000 / max(len(results), 1):.1f} ms per session; "
+                    f"peak RSS {rss_mb(pid):.0f} MB"
+                )
                 for name, _t, _n, err in [r for r in results if r[3]][:5]:
                     print(f"  failed {name}: {err}")
         finally:
@@ -184,7 +214,9 @@ async def _open_measure(devices: list[dict], pid: int) -> tuple[int, float]:
     c0 = cpu_s(pid)
     await asyncio.sleep(3.0)
     idle = (cpu_s(pid) - c0) / 3.0 * 100
-    print(f"RSS with {len(opened)} sessions open: {rss_mb(pid):.0f} MB; CPU with them idle: {idle:.1f}% of a core")
+    print(
+        f"RSS with {len(opened)} sessions open: {rss_mb(pid):.0f} MB; CPU with them idle: {idle:.1f}% of a core"
+    )
     await close_sessions(opened)
     return len(opened), took
 

@@ -23,25 +23,37 @@ _HOST_PORT = re.compile(r"^([^:\s]+):(\S+)$")
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--state-dir", type=Path, default=None,
+        "--state-dir",
+        type=Path,
+        default=None,
         help="lab state directory (default $NETSTEWARD_LAB_DIR or .lab/)",
     )
     fleet = argparse.ArgumentParser(add_help=False)
-    fleet.add_argument("--base-port", type=int, default=None, help="port of device 1 (default 10001)")
+    fleet.add_argument(
+        "--base-port", type=int, default=None, help="port of device 1 (default 10001)"
+    )
     fleet.add_argument("--seed", type=int, default=None, help="fleet seed (default 2026)")
     fleet.add_argument("--fleet", default=None, help=argparse.SUPPRESS)  # tests: 'file.py:func'
 
-    p = argparse.ArgumentParser(prog="python -m lab", description="The simulated network on 127.0.0.1.")
+    p = argparse.ArgumentParser(
+        prog="python -m lab", description="The simulated network on 127.0.0.1."
+    )
     sub = p.add_subparsers(dest="cmd", required=True, metavar="COMMAND")
     sub.add_parser("start", parents=[common, fleet], help="start the lab in the background")
     sub.add_parser("serve", parents=[common, fleet], help="run the lab in the foreground")
     sub.add_parser("stop", parents=[common], help="stop the lab")
     st = sub.add_parser("status", parents=[common], help="is the lab running, on which ports")
     st.add_argument("--json", action="store_true")
-    f = sub.add_parser("fault", parents=[common], help="inject a fault: down auth hang slow truncate paging, or clear")
+    f = sub.add_parser(
+        "fault",
+        parents=[common],
+        help="inject a fault: down auth hang slow truncate paging, or clear",
+    )
     f.add_argument("host")
     f.add_argument("kind")
-    r = sub.add_parser("relink", parents=[common], help="move the cable at HOST:PORT to PEER:PEER_PORT")
+    r = sub.add_parser(
+        "relink", parents=[common], help="move the cable at HOST:PORT to PEER:PEER_PORT"
+    )
     r.add_argument("end", metavar="HOST:PORT")
     r.add_argument("peer_end", metavar="PEER:PEER_PORT")
     for name, what in (("unplug", "take a device off the network"), ("plug", "bring it back")):
@@ -112,7 +124,8 @@ def _run(args: argparse.Namespace, state_dir: Path) -> int:
         host, port = _split(args.end)
         peer, peer_port = _split(args.peer_end)
         control.change(
-            state_dir, {"op": "relink", "host": host, "port": port, "peer": peer, "peer_port": peer_port}
+            state_dir,
+            {"op": "relink", "host": host, "port": port, "peer": peer, "peer_port": peer_port},
         )
         print(f"lab: cable {host}:{port} <-> {peer}:{peer_port}")
         return 0

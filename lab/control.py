@@ -93,15 +93,27 @@ def start(state_dir: Path, base_port: int, seed: int, fleet_source: str | None) 
         return current
     state_dir.mkdir(parents=True, exist_ok=True)
     cmd = [
-        sys.executable, "-m", "lab", "serve", "--state-dir", str(state_dir),
-        "--base-port", str(base_port), "--seed", str(seed),
+        sys.executable,
+        "-m",
+        "lab",
+        "serve",
+        "--state-dir",
+        str(state_dir),
+        "--base-port",
+        str(base_port),
+        "--seed",
+        str(seed),
     ]
     if fleet_source:
         cmd += ["--fleet", fleet_source]
     log_path = state_dir / "lab.log"
     with open(log_path, "ab") as log:
         proc = subprocess.Popen(
-            cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True,
+            cmd,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
             close_fds=True,
         )
     deadline = time.monotonic() + START_TIMEOUT
@@ -121,7 +133,11 @@ def start(state_dir: Path, base_port: int, seed: int, fleet_source: str | None) 
 
 def _last_line(path: Path) -> str:
     try:
-        lines = [ln for ln in path.read_text(encoding="utf-8", errors="replace").splitlines() if ln.strip()]
+        lines = [
+            ln
+            for ln in path.read_text(encoding="utf-8", errors="replace").splitlines()
+            if ln.strip()
+        ]
     except OSError:
         return ""
     return lines[-1] if lines else ""
@@ -160,7 +176,9 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def offline_state(state_dir: Path, base_port: int | None, seed: int | None, fleet_source: str | None) -> LabState:
+def offline_state(
+    state_dir: Path, base_port: int | None, seed: int | None, fleet_source: str | None
+) -> LabState:
     """The lab's state read from the state directory (no server running)."""
     info = read_info(state_dir)
     seed = seed if seed is not None else info.get("seed", DEFAULT_SEED)
@@ -190,7 +208,9 @@ def change(state_dir: Path, req: dict[str, Any]) -> Any:
     raise LabInputError(f"{op}: unknown change")
 
 
-def truth(state_dir: Path, base_port: int | None, seed: int | None, fleet_source: str | None) -> Any:
+def truth(
+    state_dir: Path, base_port: int | None, seed: int | None, fleet_source: str | None
+) -> Any:
     try:
         return request(state_dir, {"op": "truth"})
     except LabNotRunning:

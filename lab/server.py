@@ -84,7 +84,10 @@ class _ChannelSession(asyncssh.SSHServerSession):  # type: ignore[misc]
         lab = self._conn.lab
         device = lab.state.device(self._conn.name)
         self.session = Session(
-            device, get_dialect(device.spec.platform), self._chan.write, self._close,
+            device,
+            get_dialect(device.spec.platform),
+            self._chan.write,
+            self._close,
             username=self._conn.username,
         )
         if self._exec is not None:
@@ -156,9 +159,11 @@ class _DeviceConnection(asyncssh.SSHServer):  # type: ignore[misc]
 class LabServer:
     """All listeners, the live state and the control socket."""
 
-    def __init__(self, fleet: Fleet, state_dir: Path, base_port: int, fleet_source: str | None = None) -> None:
+    def __init__(
+        self, fleet: Fleet, state_dir: Path, base_port: int, fleet_source: str | None = None
+    ) -> None:
         last = base_port + len(fleet.devices) - 1
-        if not 1024 <= base_port or last > 32767:
+        if base_port < 1024 or last > 32767:
             raise LabStartError(
                 f"--base-port {base_port}: ports {base_port}-{last} must lie within 1024-32767"
             )
@@ -202,7 +207,9 @@ class LabServer:
                 await self.close_listeners()
                 port = self.state.port_of(spec)
                 if isinstance(result, OSError):
-                    raise LabStartError(f"{HOST}:{port}: port already in use ({spec.name})") from None
+                    raise LabStartError(
+                        f"{HOST}:{port}: port already in use ({spec.name})"
+                    ) from None
                 raise result
         sock = self.state_dir / "control.sock"
         with contextlib.suppress(FileNotFoundError):
@@ -212,7 +219,10 @@ class LabServer:
     async def _listen(self, name: str) -> None:
         port = self.state.port_of(self.state.specs[name])
         self.listeners[name] = await asyncssh.create_server(
-            lambda: _DeviceConnection(self, name), HOST, port, options=self.options,
+            lambda: _DeviceConnection(self, name),
+            HOST,
+            port,
+            options=self.options,
             reuse_address=True,
         )
 
@@ -287,7 +297,9 @@ class LabServer:
             return {"stopping": True}
         raise LabInputError(f"{op}: unknown control request")
 
-    async def _handle_control(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def _handle_control(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
         try:
             line = await reader.readline()
             try:

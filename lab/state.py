@@ -91,7 +91,9 @@ class DeviceState:
         self._tree: ConfigTree | None = None
         self._descs: dict[str, str] | None = None
         # devices were booted some time before the lab started: stable per device
-        self.boot_time = lab.started - timedelta(minutes=zlib.crc32(spec.name.encode()) % (300 * 1440) + 30)
+        self.boot_time = lab.started - timedelta(
+            minutes=zlib.crc32(spec.name.encode()) % (300 * 1440) + 30
+        )
         self._hostname: str | None = None
         self.changed_at = lab.started
         self.lag_by_port = {m: lag for lag, members in spec.lags.items() for m in members}
@@ -265,7 +267,8 @@ class LabState:
         if (host, port) == (peer, peer_port):
             raise LabInputError(f"{host}:{port}: cannot cable a port to itself")
         self.cables = [
-            c for c in self.cables
+            c
+            for c in self.cables
             if c.other_end(host, port) is None and c.other_end(peer, peer_port) is None
         ]
         cable = Cable(host, port, peer, peer_port)
@@ -303,8 +306,13 @@ class LabState:
     def truth(self) -> dict[str, Any]:
         devices = [
             {
-                "name": d.name, "platform": d.platform, "role": d.role, "network": d.network,
-                "model": d.model, "serial": d.serial, "version": d.version,
+                "name": d.name,
+                "platform": d.platform,
+                "role": d.role,
+                "network": d.network,
+                "model": d.model,
+                "serial": d.serial,
+                "version": d.version,
                 "port": self.port_of(d),
             }
             for d in sorted(self.fleet.devices, key=lambda d: d.index)
@@ -314,14 +322,19 @@ class LabState:
         }
         cables = [
             {
-                "a": c.a, "a_port": c.a_port, "b": c.b, "b_port": c.b_port,
-                "lag_a": lag_of.get((c.a, c.a_port)), "lag_b": lag_of.get((c.b, c.b_port)),
+                "a": c.a,
+                "a_port": c.a_port,
+                "b": c.b,
+                "b_port": c.b_port,
+                "lag_a": lag_of.get((c.a, c.a_port)),
+                "lag_b": lag_of.get((c.b, c.b_port)),
             }
             for c in self.cables
         ]
         lags = [
             {"host": d.name, "lag": lag, "members": list(ms)}
-            for d in self.fleet.devices for lag, ms in d.lags.items()
+            for d in self.fleet.devices
+            for lag, ms in d.lags.items()
         ]
         static = self.fleet.truth
         return {

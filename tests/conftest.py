@@ -48,20 +48,30 @@ class LabHandle:
     config: Path
     base_port: int
     fleet_source: str | None = None
-    _truth: dict[str, Any] | None = field(default=None, repr=False)
+    _ports: dict[str, int] | None = field(default=None, repr=False)
 
     def cli(self, *args: str, check: bool = False) -> subprocess.CompletedProcess[str]:
         """Run `python -m lab ARGS --state-dir DIR`."""
         return subprocess.run(
             [sys.executable, "-m", "lab", *args, "--state-dir", str(self.state_dir)],
-            capture_output=True, text=True, check=check, env=_lab_env(), cwd=ROOT, timeout=300,
+            capture_output=True,
+            text=True,
+            check=check,
+            env=_lab_env(),
+            cwd=ROOT,
+            timeout=300,
         )
 
     def netsteward(self, *args: str) -> subprocess.CompletedProcess[str]:
         """Run the netsteward CLI with `--config` pointing at this lab."""
         return subprocess.run(
             [sys.executable, "-m", "playbooks.cli", *args, "--config", str(self.config)],
-            capture_output=True, text=True, check=False, env=_lab_env(), cwd=ROOT, timeout=1800,
+            capture_output=True,
+            text=True,
+            check=False,
+            env=_lab_env(),
+            cwd=ROOT,
+            timeout=1800,
         )
 
     def truth(self) -> dict[str, Any]:
@@ -71,22 +81,26 @@ class LabHandle:
         return result
 
     def port_of(self, host: str) -> int:
-        for dev in self.truth()["devices"]:
-            if dev["name"] == host:
-                return int(dev["port"])
-        raise KeyError(host)
+        """The SSH port of a device (ports never change while the lab lives)."""
+        if self._ports is None:
+            self._ports = {d["name"]: int(d["port"]) for d in self.truth()["devices"]}
+        return self._ports[host]
 
 
 def _write_inventory(handle: LabHandle, work: Path) -> None:
     hosts = work / "hosts.yaml"
     fleet_args = ["--fleet", handle.fleet_source] if handle.fleet_source else []
-    proc = handle.cli("inventory", "--base-port", str(handle.base_port), "--out", str(hosts), *fleet_args)
+    proc = handle.cli(
+        "inventory", "--base-port", str(handle.base_port), "--out", str(hosts), *fleet_args
+    )
     truth = handle.truth()
     if proc.returncode != 0 or not hosts.exists():
         # lab.inventory not written yet: the minimal shape of DESIGN.md
         data = {
             d["name"]: {
-                "hostname": "127.0.0.1", "port": d["port"], "platform": d["platform"],
+                "hostname": "127.0.0.1",
+                "port": d["port"],
+                "platform": d["platform"],
                 "groups": [d["platform"], d["role"], d["network"]],
                 "data": {"role": d["role"], "network": d["network"], "model": d["model"]},
             }
@@ -109,7 +123,11 @@ def _write_inventory(handle: LabHandle, work: Path) -> None:
     cfg = {
         "inventory": {
             "plugin": "SimpleInventory",
-            "options": {"host_file": str(hosts), "group_file": str(groups), "defaults_file": str(defaults)},
+            "options": {
+                "host_file": str(hosts),
+                "group_file": str(groups),
+                "defaults_file": str(defaults),
+            },
         },
         "runner": {"plugin": "threaded", "options": {"num_workers": 50}},
         "logging": {"enabled": False},
@@ -182,9 +200,19 @@ def _lab_fixture(work: Path, fleet_source: str | None = None) -> Iterator[LabHan
 
 # -- the stand-in fleet (used until lab/fleet.py exists, and by the engine's own tests) --
 
-def _vrp_config(name: str, ports: list[str], descs: dict[str, str], lags: dict[str, list[str]]) -> str:
-    lines = ["!Software Version V200R019C10SPC500", "#", f"sysname {name}", "#",
-             "aaa", " local-user admin password irreversible-cipher $1c$abcdefgh$", "#"]
+
+def _vrp_config(
+    name: str, ports: list[str], descs: dict[str, str], lags: dict[str, list[str]]
+) -> str:
+    lines = [
+        "!Software Version V200R019C10SPC500",
+        "#",
+        f"sysname {name}",
+        "#",
+        "aaa",
+        " local-user admin password irreversible-cipher $1c$abcdefgh$",
+        "#",
+    ]
     for lag in lags:
         lines += [f"interface {lag}", " mode lacp-static", "#"]
     member = {m: lag for lag, ms in lags.items() for m in ms}
@@ -193,13 +221,21 @@ def _vrp_config(name: str, ports: list[str], descs: dict[str, str], lags: dict[s
         if p in descs:
             lines.append(f" description {descs[p]}")
         if p in member:
-            lines.append(f" eth-trunk {member[p][len('Eth-Trunk'):]}")
+            lines.append(f" eth-trunk {member[p][len('Eth-Trunk') :]}")
         lines.append("#")
-    lines += ["user-interface vty 0 4", " authentication-mode aaa", " protocol inbound ssh", "#", "return"]
+    lines += [
+        "user-interface vty 0 4",
+        " authentication-mode aaa",
+        " protocol inbound ssh",
+        "#",
+        "return",
+    ]
     return "\n".join(lines) + "\n"
 
 
-def _comware_config(name: str, ports: list[str], descs: dict[str, str], lags: dict[str, list[str]]) -> str:
+def _comware_config(
+    name: str, ports: list[str], descs: dict[str, str], lags: dict[str, list[str]]
+) -> str:
     lines = ["#", " version 7.1.070, Release 6635P07", "#", f" sysname {name}", "#"]
     for lag in lags:
         lines += [f"interface {lag}", " link-aggregation mode dynamic", "#"]
@@ -210,9 +246,15 @@ def _comware_config(name: str, ports: list[str], descs: dict[str, str], lags: di
         if p in descs:
             lines.append(f" description {descs[p]}")
         if p in member:
-            lines.append(f" port link-aggregation group {member[p][len('Bridge-Aggregation'):]}")
+            lines.append(f" port link-aggregation group {member[p][len('Bridge-Aggregation') :]}")
         lines.append("#")
-    lines += ["line vty 0 63", " authentication-mode scheme", " user-role network-operator", "#", "return"]
+    lines += [
+        "line vty 0 63",
+        " authentication-mode scheme",
+        " user-role network-operator",
+        "#",
+        "return",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -230,11 +272,36 @@ def standin_fleet(seed: int = 2026) -> Fleet:
     ]
     specs = [
         ("LAB-CORE-01", "huawei_vrp", "core", "S12700E-8", "huawei", core_ports, {}, _vrp_config),
-        ("LAB-AGG-01", "hp_comware", "aggregation", "S6520X-30QC-EI", "h3c", agg_ports,
-         {"Bridge-Aggregation1": ["Ten-GigabitEthernet1/0/50", "Ten-GigabitEthernet1/0/51"]}, _comware_config),
-        ("LAB-ACC-001", "huawei_vrp", "access", "S5735-L48T4X-A1", "huawei", vacc_ports,
-         {"Eth-Trunk1": ["XGigabitEthernet0/0/1", "XGigabitEthernet0/0/2"]}, _vrp_config),
-        ("LAB-ACC-002", "hp_comware", "access", "S5130S-52S-EI", "h3c", hacc_ports, {}, _comware_config),
+        (
+            "LAB-AGG-01",
+            "hp_comware",
+            "aggregation",
+            "S6520X-30QC-EI",
+            "h3c",
+            agg_ports,
+            {"Bridge-Aggregation1": ["Ten-GigabitEthernet1/0/50", "Ten-GigabitEthernet1/0/51"]},
+            _comware_config,
+        ),
+        (
+            "LAB-ACC-001",
+            "huawei_vrp",
+            "access",
+            "S5735-L48T4X-A1",
+            "huawei",
+            vacc_ports,
+            {"Eth-Trunk1": ["XGigabitEthernet0/0/1", "XGigabitEthernet0/0/2"]},
+            _vrp_config,
+        ),
+        (
+            "LAB-ACC-002",
+            "hp_comware",
+            "access",
+            "S5130S-52S-EI",
+            "h3c",
+            hacc_ports,
+            {},
+            _comware_config,
+        ),
     ]
     cables = [
         Cable("LAB-CORE-01", "XGigabitEthernet0/0/1", "LAB-AGG-01", "Ten-GigabitEthernet1/0/49"),
@@ -244,28 +311,49 @@ def standin_fleet(seed: int = 2026) -> Fleet:
     ]
     descs: dict[str, dict[str, str]] = {
         "LAB-CORE-01": {"XGigabitEthernet0/0/1": "TO-LAB-AGG-01-XGE1/0/49"},
-        "LAB-AGG-01": {"Ten-GigabitEthernet1/0/49": "TO-LAB-CORE-01-XGE0/0/1",
-                       "GigabitEthernet1/0/1": "TO-LAB-ACC-002-XGE1/0/49"},
+        "LAB-AGG-01": {
+            "Ten-GigabitEthernet1/0/49": "TO-LAB-CORE-01-XGE0/0/1",
+            "GigabitEthernet1/0/1": "TO-LAB-ACC-002-XGE1/0/49",
+        },
         "LAB-ACC-001": {"XGigabitEthernet0/0/1": "TO-LAB-AGG-01-XGE1/0/50"},
         "LAB-ACC-002": {"GigabitEthernet1/0/3": "PRINTER-3F"},
     }
     devices = []
     for i, (name, platform, role, model, vendor, ports, lags, render) in enumerate(specs, 1):
         version = "7.1.070, Release 6635P07" if platform == "hp_comware" else "V200R019C10SPC500"
-        devices.append(DeviceSpec(
-            name=name, platform=platform, role=role, network="base", model=model, vendor=vendor,
-            serial=f"21023531{seed % 1000:03d}{i:05d}", version=version,
-            mac=f"00:e0:fc:00:{seed % 256:02x}:{i:02x}", index=i, location="F01-IDF-1",
-            mgmt_ip=f"192.0.2.{i}",
-            ports=[PortSpec(p, speed="10G" if "Ten" in p or p.startswith("X") else "1G") for p in ports],
-            lags=lags, config=render(name, ports, descs.get(name, {}), lags),
-            change_password_prompt=(name == "LAB-ACC-001"),
-        ))
-    return Fleet(seed=seed, devices=devices, cables=cables,
-                 truth={"secrets": [], "port_deviations": [], "firewall_problems": []})
+        devices.append(
+            DeviceSpec(
+                name=name,
+                platform=platform,
+                role=role,
+                network="base",
+                model=model,
+                vendor=vendor,
+                serial=f"21023531{seed % 1000:03d}{i:05d}",
+                version=version,
+                mac=f"00:e0:fc:00:{seed % 256:02x}:{i:02x}",
+                index=i,
+                location="F01-IDF-1",
+                mgmt_ip=f"192.0.2.{i}",
+                ports=[
+                    PortSpec(p, speed="10G" if "Ten" in p or p.startswith("X") else "1G")
+                    for p in ports
+                ],
+                lags=lags,
+                config=render(name, ports, descs.get(name, {}), lags),
+                change_password_prompt=(name == "LAB-ACC-001"),
+            )
+        )
+    return Fleet(
+        seed=seed,
+        devices=devices,
+        cables=cables,
+        truth={"secrets": [], "port_deviations": [], "firewall_problems": []},
+    )
 
 
 # -- offline sessions: the engine's dialect code without SSH (realism tests) --
+
 
 @dataclass
 class OfflineLab:

@@ -252,7 +252,7 @@ class Dialect:
             pipe: list[tuple[str, str]] = []
             if spec.pipe:
                 rest, pipe = self.split_pipe(rest)
-            return Match(spec, rest.split(), rest.strip() if not spec.raw else rest.strip(), pipe)
+            return Match(spec, rest.split(), rest.strip(), pipe)
         return best_bad
 
     @staticmethod
@@ -326,7 +326,9 @@ class Dialect:
         if parent.find(text) is None:
             if parent is s.device.running.root:
                 s.device.running.new_section(
-                    text, like=text.split()[0] + " ", separator=self.comment_char,
+                    text,
+                    like=text.split()[0] + " ",
+                    separator=self.comment_char,
                     tail=self.tail_lines,
                 )
             else:
@@ -344,8 +346,10 @@ class Dialect:
         """`undo X`: remove lines equal to X, or whose key matches X's key."""
         key = self.line_key(target + " ") or self.line_key(target)
         for node in list(parent.children):
-            if node.text == target or node.text.startswith(target + " ") or (
-                key is not None and self.line_key(node.text) == key
+            if (
+                node.text == target
+                or node.text.startswith(target + " ")
+                or (key is not None and self.line_key(node.text) == key)
             ):
                 node.remove()
 
@@ -354,7 +358,9 @@ class Dialect:
         node = tree.section(header)
         if node is None:
             node = tree.new_section(
-                header, like=header.split()[0] + " ", separator=self.comment_char,
+                header,
+                like=header.split()[0] + " ",
+                separator=self.comment_char,
                 tail=self.tail_lines,
             )
         return node

@@ -55,16 +55,34 @@ class HpComware(HuaweiVrp):
         ("M-GigabitEthernet", "MGE", ("mge", "m-gi")),
         ("NULL", "NULL", ()),
     )
-    logical_types = frozenset({"Bridge-Aggregation", "Route-Aggregation", "Vlan-interface", "LoopBack", "NULL"})
-    view_words = (
-        "vlan", "user-interface", "line", "local-user", "radius scheme", "hwtacacs scheme",
-        "domain", "acl", "ospf", "bgp", "stp region-configuration", "ip vpn-instance",
-        "public-key local", "ssh user",
+    logical_types = frozenset(
+        {"Bridge-Aggregation", "Route-Aggregation", "Vlan-interface", "LoopBack", "NULL"}
     )
-    exclude_commands = frozenset({
-        "display_eth_trunk", "display_interface_description", "display_lldp", "display_lldp_brief",
-        "display_esn",
-    })
+    view_words = (
+        "vlan",
+        "user-interface",
+        "line",
+        "local-user",
+        "radius scheme",
+        "hwtacacs scheme",
+        "domain",
+        "acl",
+        "ospf",
+        "bgp",
+        "stp region-configuration",
+        "ip vpn-instance",
+        "public-key local",
+        "ssh user",
+    )
+    exclude_commands = frozenset(
+        {
+            "display_eth_trunk",
+            "display_interface_description",
+            "display_lldp",
+            "display_lldp_brief",
+            "display_esn",
+        }
+    )
     system_view_text = "System View: return to User View with Ctrl+Z.\n"
     error_unknown = " % Unrecognized command found at '^' position."
     error_incomplete = " % Incomplete command found at '^' position."
@@ -77,9 +95,17 @@ class HpComware(HuaweiVrp):
         return None
 
     def view_name(self, word: str, rest: str) -> str:
-        prefix = {"user-interface": "line-", "line": "line-", "local-user": "luser-manage-",
-                  "radius scheme": "radius-", "hwtacacs scheme": "hwtacacs-", "domain": "isp-",
-                  "acl": "acl-", "public-key local": "pkey-", "ssh user": "ssh-"}.get(word, word)
+        prefix = {
+            "user-interface": "line-",
+            "line": "line-",
+            "local-user": "luser-manage-",
+            "radius scheme": "radius-",
+            "hwtacacs scheme": "hwtacacs-",
+            "domain": "isp-",
+            "acl": "acl-",
+            "public-key local": "pkey-",
+            "ssh user": "ssh-",
+        }.get(word, word)
         return prefix + rest
 
     # -- paging and save -----------------------------------------------------
@@ -151,8 +177,14 @@ class HpComware(HuaweiVrp):
         spec = s.device.spec
         ver, rel = comware_version(spec)
         w, d, h, m = uptime_parts(s.device.boot_time, s.now())
-        up = ", ".join([plural(w, "week", True), plural(d, "day", True), plural(h, "hour", True),
-                        plural(m, "minute", True)])
+        up = ", ".join(
+            [
+                plural(w, "week", True),
+                plural(d, "day", True),
+                plural(h, "hour", True),
+                plural(m, "minute", True),
+            ]
+        )
         boot = spec.model.split("-")[0].lower()
         return (
             f"H3C Comware Software, Version {ver}, Release {rel}\n"
@@ -232,7 +264,9 @@ class HpComware(HuaweiVrp):
         for name in route:
             link, proto = self._cw_state(s, name)
             desc = s.device.interface_description(name)
-            out.append(f"{self.short_interface(name):<21}{link:<5}{proto:<9}{'--':<16}{desc}".rstrip())
+            out.append(
+                f"{self.short_interface(name):<21}{link:<5}{proto:<9}{'--':<16}{desc}".rstrip()
+            )
         out += [
             "",
             "Brief information on interfaces in bridge mode:",
@@ -247,7 +281,9 @@ class HpComware(HuaweiVrp):
             speed = self._speed(s, name) if link == "UP" else "auto"
             duplex = "F(a)" if link == "UP" else "A"
             desc = s.device.interface_description(name)
-            out.append(f"{self.short_interface(name):<21}{link:<5}{speed:<10}{duplex:<7}{'T':<5}{'1':<5}{desc}".rstrip())
+            out.append(
+                f"{self.short_interface(name):<21}{link:<5}{speed:<10}{duplex:<7}{'T':<5}{'1':<5}{desc}".rstrip()
+            )
         return "\n".join(out) + "\n"
 
     def _speed(self, s: Session, name: str) -> str:
@@ -268,7 +304,9 @@ class HpComware(HuaweiVrp):
             "System Name          Local Interface Chassis ID      Port ID",
         ]
         for n in s.device.neighbors():
-            out.append(f"{n.peer.name:<21}{self.short_interface(n.local_port):<16}{fmt_mac(n.peer.mac):<16}{n.peer_port}")
+            out.append(
+                f"{n.peer.name:<21}{self.short_interface(n.local_port):<16}{fmt_mac(n.peer.mac):<16}{n.peer_port}"
+            )
         return "\n".join(out) + "\n"
 
     @command("display lldp neighbor-information", pipe=True)
@@ -286,7 +324,11 @@ class HpComware(HuaweiVrp):
             desc_lines = lldp_system_description(peer)
             secs = int((s.now() - s.device.boot_time).total_seconds())
             days, rem = divmod(secs, 86400)
-            caps = "Bridge, Router" if peer.role in ("router", "core", "aggregation", "firewall") else "Bridge"
+            caps = (
+                "Bridge, Router"
+                if peer.role in ("router", "core", "aggregation", "firewall")
+                else "Bridge"
+            )
             out += [
                 f"LLDP neighbor-information of port {index.get(n.local_port, 1)}[{n.local_port}]:",
                 "LLDP agent nearest-bridge:",
@@ -309,7 +351,7 @@ class HpComware(HuaweiVrp):
                 " Management address interface ID   : Unknown",
                 " Management address OID            : 0",
                 " Port VLAN ID(PVID)  : 1",
-                f" Link aggregation supported : Yes",
+                " Link aggregation supported : Yes",
                 f" Link aggregation enabled   : {'Yes' if s.device.lag_of(n.local_port) else 'No'}",
                 " Aggregation port ID        : 0",
                 " Auto-negotiation supported : Yes",
@@ -349,12 +391,19 @@ class HpComware(HuaweiVrp):
             for i, m in enumerate(members, 1):
                 st = "S" if s.device.link_up(m) else "U"
                 ref = "(R)" if i == 1 else ""
-                out.append(f"  {self.short_interface(m) + ref:<20}{st:<9}{32768:<9}{i:<9}{1:<23}{{ACDEF}}")
-            out += ["Remote: ", "  Actor               Priority Index    Oper-Key SystemID               Flag   "]
+                out.append(
+                    f"  {self.short_interface(m) + ref:<20}{st:<9}{32768:<9}{i:<9}{1:<23}{{ACDEF}}"
+                )
+            out += [
+                "Remote: ",
+                "  Actor               Priority Index    Oper-Key SystemID               Flag   ",
+            ]
             for i, m in enumerate(members, 1):
                 n = neighbors.get(m)
                 pid = fmt_mac(n.peer.mac) if n else "0000-0000-0000"
-                out.append(f"  {self.short_interface(m):<20}{32768:<9}{i:<9}{1:<9}{'0x8000, ' + pid:<23}{{ACDEF}}")
+                out.append(
+                    f"  {self.short_interface(m):<20}{32768:<9}{i:<9}{1:<9}{'0x8000, ' + pid:<23}{{ACDEF}}"
+                )
             out.append("")
         return "\n".join(out) + "\n"
 

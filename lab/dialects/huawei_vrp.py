@@ -64,9 +64,21 @@ class HuaweiVrp(Dialect):
     logical_types = frozenset({"Eth-Trunk", "Vlanif", "LoopBack", "Tunnel", "NULL"})
     # views entered by a system-view line (their lines are indented under them)
     view_words = (
-        "aaa", "acl", "ospf", "bgp", "isis", "rip", "vlan", "user-interface", "ip vpn-instance",
-        "stp region-configuration", "security-policy", "nat-policy", "firewall zone",
-        "radius-server template", "hwtacacs-server template",
+        "aaa",
+        "acl",
+        "ospf",
+        "bgp",
+        "isis",
+        "rip",
+        "vlan",
+        "user-interface",
+        "ip vpn-instance",
+        "stp region-configuration",
+        "security-policy",
+        "nat-policy",
+        "firewall zone",
+        "radius-server template",
+        "hwtacacs-server template",
     )
 
     # -- texts -------------------------------------------------------------
@@ -168,14 +180,20 @@ class HuaweiVrp(Dialect):
             return None
         for word in self.view_words:
             if text == word or text.startswith(word + " "):
-                rest = text[len(word):].strip().replace(" ", "")
+                rest = text[len(word) :].strip().replace(" ", "")
                 return self.view_name(word, rest)
         return None
 
     def view_name(self, word: str, rest: str) -> str:
-        short = {"user-interface": "ui-", "acl": "acl-", "ip vpn-instance": "vpn-instance-",
-                 "radius-server template": "radius-", "hwtacacs-server template": "hwtacacs-",
-                 "security-policy": "policy-security", "firewall zone": "zone-"}
+        short = {
+            "user-interface": "ui-",
+            "acl": "acl-",
+            "ip vpn-instance": "vpn-instance-",
+            "radius-server template": "radius-",
+            "hwtacacs-server template": "hwtacacs-",
+            "security-policy": "policy-security",
+            "firewall zone": "zone-",
+        }
         prefix = short.get(word, word)
         return prefix + ("" if word in ("security-policy",) else rest)
 
@@ -244,7 +262,9 @@ class HuaweiVrp(Dialect):
             name = self.resolve_interface(s, "".join(rest))
             node = tree.section(f"interface {name}") if name else None
             if node is None:
-                raise self._caret(s, len("display current-configuration interface "), self.error_wrong)
+                raise self._caret(
+                    s, len("display current-configuration interface "), self.error_wrong
+                )
             nodes = [node]
         else:
             nodes = tree.sections("interface ")
@@ -272,13 +292,17 @@ class HuaweiVrp(Dialect):
     # -- device information ------------------------------------------------
     def uptime(self, s: Session) -> str:
         w, d, h, m = uptime_parts(s.device.boot_time, s.now())
-        return ", ".join([plural(w, "week"), plural(d, "day"), plural(h, "hour"), plural(m, "minute")])
+        return ", ".join(
+            [plural(w, "week"), plural(d, "day"), plural(h, "hour"), plural(m, "minute")]
+        )
 
     @command("display version", pipe=True)
     def display_version(self, s: Session, args: list[str]) -> str:
         spec = s.device.spec
         model = spec.model
-        kind = {"AR": "Router", "S1": "Terabit Routing Switch", "S5": "Routing Switch"}.get(model[:2], "")
+        kind = {"AR": "Router", "S1": "Terabit Routing Switch", "S5": "Routing Switch"}.get(
+            model[:2], ""
+        )
         head = f"HUAWEI {model}{' ' + kind if kind else ''}"
         up = self.uptime(s)
         return (
@@ -304,7 +328,9 @@ class HuaweiVrp(Dialect):
     @command("display clock", pipe=True)
     def display_clock(self, s: Session, args: list[str]) -> str:
         now = s.now()
-        return f"{now:%Y-%m-%d %H:%M:%S}+08:00\n{now:%A}\nTime Zone(China-Standard-Time) : UTC+08:00\n"
+        return (
+            f"{now:%Y-%m-%d %H:%M:%S}+08:00\n{now:%A}\nTime Zone(China-Standard-Time) : UTC+08:00\n"
+        )
 
     @command("display device", pipe=True)
     def display_device(self, s: Session, args: list[str]) -> str:
@@ -322,7 +348,9 @@ class HuaweiVrp(Dialect):
             "-" * 91,
         ]
         for r in rows:
-            out.append(f"{r[0]:<6}{r[1]:<7}{r[2]:<25}{r[3]:<9}{r[4]:<8}{r[5]:<13}{r[6]:<10}{r[7]:<15}")
+            out.append(
+                f"{r[0]:<6}{r[1]:<7}{r[2]:<25}{r[3]:<9}{r[4]:<8}{r[5]:<13}{r[6]:<10}{r[7]:<15}"
+            )
         out.append("-" * 91)
         return "\n".join(out) + "\n"
 
@@ -330,7 +358,7 @@ class HuaweiVrp(Dialect):
     def interface_names(self, s: Session) -> list[str]:
         ports = [p.name for p in s.device.spec.ports if p.kind in ("ethernet", "mgmt", "fc")]
         if not ports:
-            ports = [n.text[len("interface "):] for n in s.device.running.sections("interface ")]
+            ports = [n.text[len("interface ") :] for n in s.device.running.sections("interface ")]
         return ports
 
     def is_shutdown(self, s: Session, name: str) -> bool:
@@ -354,7 +382,7 @@ class HuaweiVrp(Dialect):
         return "down", "down"
 
     def logical_interfaces(self, s: Session) -> list[str]:
-        names = [n.text[len("interface "):] for n in s.device.running.sections("interface ")]
+        names = [n.text[len("interface ") :] for n in s.device.running.sections("interface ")]
         return [n for n in names if n.startswith(tuple(self.logical_types))]
 
     @command("display interface brief", pipe=True)
@@ -404,9 +432,11 @@ class HuaweiVrp(Dialect):
             "(d): Dampening Suppressed",
             "Interface                     PHY     Protocol Description",
         ]
-        names = self.interface_names(s) + sorted(s.device.spec.lags) + [
-            n for n in self.logical_interfaces(s) if n not in s.device.spec.lags
-        ]
+        names = (
+            self.interface_names(s)
+            + sorted(s.device.spec.lags)
+            + [n for n in self.logical_interfaces(s) if n not in s.device.spec.lags]
+        )
         for name in names:
             phy, proto = self.link_state(s, name)
             proto = "up" if proto.startswith("up") else proto
@@ -420,7 +450,9 @@ class HuaweiVrp(Dialect):
         out = ["Local Intf       Neighbor Dev             Neighbor Intf             Exptime(s)"]
         for n in s.device.neighbors():
             exp = 90 + zlib.crc32(n.local_port.encode()) % 30
-            out.append(f"{self.short_interface(n.local_port):<17}{n.peer.name:<25}{n.peer_port:<26}{exp}")
+            out.append(
+                f"{self.short_interface(n.local_port):<17}{n.peer.name:<25}{n.peer_port:<26}{exp}"
+            )
         return "\n".join(out) + "\n"
 
     @command("display lldp neighbor", pipe=True)
@@ -430,7 +462,9 @@ class HuaweiVrp(Dialect):
                 return self.display_lldp_brief(s, args[1:])
             if args[0].lower().startswith("int"):
                 port = self.resolve_interface(s, "".join(args[1:]))
-                return self._lldp_verbose(s, [n for n in s.device.neighbors() if n.local_port == port])
+                return self._lldp_verbose(
+                    s, [n for n in s.device.neighbors() if n.local_port == port]
+                )
             raise self._caret(s, len("display lldp neighbor "), self.error_unknown)
         return self._lldp_verbose(s, s.device.neighbors())
 
@@ -439,7 +473,11 @@ class HuaweiVrp(Dialect):
         for n in neighbors:
             peer = n.peer
             exp = 90 + zlib.crc32(n.local_port.encode()) % 30
-            caps = "bridge router" if peer.role in ("router", "core", "aggregation", "firewall") else "bridge"
+            caps = (
+                "bridge router"
+                if peer.role in ("router", "core", "aggregation", "firewall")
+                else "bridge"
+            )
             out += [
                 f"{n.local_port} has 1 neighbor(s):",
                 "",
@@ -511,8 +549,12 @@ class HuaweiVrp(Dialect):
                 st = "Selected" if m in up else "Unselect"
                 ptype = speeds.get(m, "1G") + "E"
                 out.append(f"{m:<23}{st:<9}{ptype:<9}{32768:<8}{i:<7}{305:<8}{'10111100':<10}1")
-            out += ["", "Partner:", "-" * 80,
-                    "ActorPortName          SysPri   SystemID        PortPri PortNo PortKey PortState"]
+            out += [
+                "",
+                "Partner:",
+                "-" * 80,
+                "ActorPortName          SysPri   SystemID        PortPri PortNo PortKey PortState",
+            ]
             for i, m in enumerate(members, 1):
                 peer = next((n for n in s.device.neighbors() if n.local_port == m), None)
                 pid = fmt_mac(peer.peer.mac) if peer else "0000-0000-0000"
