@@ -36,15 +36,16 @@ log = logging.getLogger(__name__)
 
 # Outcome statuses. `failed` counts towards --max-failures, `stale` does not
 # (nothing was sent: the plan is out of date for that device).
-APPLIED, STALE, ROLLED_BACK, ROLLBACK_FAILED, UNREACHABLE, SKIPPED = (
+APPLIED, STALE, ROLLED_BACK, ROLLBACK_FAILED, UNREACHABLE, SKIPPED, FAILED = (
     "applied",
     "stale",
     "rolled_back",
     "rollback_failed",
     "unreachable",
     "skipped",
+    "failed",  # an unexpected error in our own code: the device's state is unknown
 )
-FAILURES = frozenset({ROLLED_BACK, ROLLBACK_FAILED, UNREACHABLE})
+FAILURES = frozenset({ROLLED_BACK, ROLLBACK_FAILED, UNREACHABLE, FAILED})
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,43 @@ SESSIONS: dict[str, Session] = {
 
 
 class DeviceRejected(RuntimeError):
-    """The device answered a configuration line with an error."""
+    """The device answered a configuration line with an error (`index`: which of the lines sent)."""
+
+    def __init__(self, message: str, index: int | None = None) -> None:
+        super().__init__(message)
+        self.index = index
+
+
+def blocks(commands: list[str]) -> list[list[str]]:
+    """Split configuration lines into sections: the global lines, then one block per `interface X`."""
+    out: list[list[str]] = []
+    for line in commands:
+        if line.startswith("interface ") or not out:
+            out.append([line])
+        else:
+            out[-1].append(line)
+    return out
+
+
+def rollback_lines(plan: DevicePlan, failed_at: int | None) -> list[str]:
+    """The rollback of the sections touched before forward line `failed_at` (all when None).
+
+    Forward and rollback lines have the same sections in the same order
+    (`tasks.normalize.render_commands`). A section counts as touched when one of
+    its lines after the `interface` line was sent before the failing one.
+    """
+    if failed_at is None:
+        return list(plan.rollback)
+    back = {b[0] if b[0].startswith("interface ") else None: b for b in blocks(plan.rollback)}
+    out: list[str] = []
+    start = 0
+    for fw in blocks(plan.commands):
+        header = fw[0] if fw[0].startswith("interface ") else None
+        first_change = start + (1 if header else 0)
+        if first_change < failed_at and header in back:
+            out.extend(back[header])
+        start += len(fw)
+    return out
 
 
 @dataclass(frozen=True)
@@ -125,25 +162,35 @@ def send_lines(conn: object, platform: str, lines: list[str], timeout: float = 2
     prompt = prompt_pattern(platform, c.base_prompt)  # type: ignore[attr-defined]
     errors = _error_rx(platform)
     out = []
-    for line in lines:
+    for index, line in enumerate(lines):
         c.write_channel(c.normalize_cmd(line))  # type: ignore[attr-defined]
         echo = c.read_until_pattern(pattern=re.escape(line.strip()[:40]), read_timeout=timeout)  # type: ignore[attr-defined]
         reply = c.read_until_pattern(pattern=prompt, read_timeout=timeout)  # type: ignore[attr-defined]
         out.append(echo + reply)
         if errors is not None and errors.search(reply):
             bad = errors.search(reply)
-            raise DeviceRejected(f"device rejected {line!r}: {bad.group(0).strip() if bad else ''}")
+            raise DeviceRejected(
+                f"device rejected {line!r}: {bad.group(0).strip() if bad else ''}", index
+            )
     return "".join(out)
 
 
 def configure(conn: object, platform: str, lines: list[str], timeout: float = 20.0) -> str:
     """Enter configuration mode, send the lines, leave configuration mode (also on error)."""
     sess = SESSIONS[platform]
-    out = send_lines(conn, platform, [sess.enter], timeout)
+    out = send_lines(conn, platform, [sess.enter], timeout)  # rejected: index 0, nothing sent
     try:
         out += send_lines(conn, platform, lines, timeout)
-    finally:
+    except Exception:
+        try:
+            send_lines(conn, platform, [sess.leave], timeout)
+        except Exception:
+            log.debug("leaving configuration mode after a failure failed too")
+        raise
+    try:
         out += send_lines(conn, platform, [sess.leave], timeout)
+    except DeviceRejected as exc:  # every line was sent: the whole plan counts as touched
+        raise DeviceRejected(str(exc), None) from None
     return out
 
 
@@ -195,6 +242,20 @@ def apply_device(
     `after_push(host)` is called between the push and the read-back; the tests
     use it to strike the device with a lab fault at exactly that moment.
     """
+    try:
+        return _apply_device(task, plan, gate, after_push)
+    except Exception as exc:  # never leave a device without an outcome
+        log.exception("%s: unexpected error during apply", task.host.name)
+        outcome = ApplyOutcome(
+            task.host.name, FAILED, f"unexpected error: {_one_line(exc)}", started=_now()
+        )
+        gate.record(outcome)
+        return Result(host=task.host, result=outcome, failed=True)
+
+
+def _apply_device(
+    task: Task, plan: DevicePlan, gate: ApplyGate, after_push: Callable[[str], None] | None
+) -> Result:
     host = task.host
     started, t0 = _now(), time.monotonic()
 
@@ -228,10 +289,11 @@ def apply_device(
             f"configuration changed since the plan was made ({now[:19]} != {plan.fingerprint[:19]})",
         )
 
-    sent: list[str] = []
+    sent: list[str] = list(plan.commands)
+    sent_all = False
     try:
-        sent = list(plan.commands)
         configure(conn, platform, plan.commands)
+        sent_all = True
         if after_push is not None:
             after_push(host.name)
         after = _read(conn, platform)
@@ -242,12 +304,16 @@ def apply_device(
     except Exception as exc:
         why = _one_line(exc)
         log.warning("%s: apply failed (%s); rolling back", host.name, why)
-        status, detail = _rollback(task, plan, before)
-        return done(status, f"{why}; {detail}", sent + list(plan.rollback))
+        failed_at = exc.index if isinstance(exc, DeviceRejected) and not sent_all else None
+        back = rollback_lines(plan, failed_at)
+        status, detail = _rollback(task, plan, before, back)
+        return done(status, f"{why}; {detail}", sent + back)
     return done(APPLIED, f"{len(plan.changes)} change(s), saved", sent)
 
 
-def _rollback(task: Task, plan: DevicePlan, before: ParsedConfig) -> tuple[str, str]:
+def _rollback(
+    task: Task, plan: DevicePlan, before: ParsedConfig, lines: list[str]
+) -> tuple[str, str]:
     """Send the rollback lines on a fresh connection; check the touched sections."""
     host = task.host
     try:
@@ -256,7 +322,8 @@ def _rollback(task: Task, plan: DevicePlan, before: ParsedConfig) -> tuple[str, 
         log.debug("%s: closing the failed connection raised", host.name)
     try:
         conn = host.get_connection("netmiko", task.nornir.config)
-        configure(conn, plan.platform, plan.rollback)
+        if lines:
+            configure(conn, plan.platform, lines)
     except Exception as exc:
         return ROLLBACK_FAILED, f"rollback failed: {_one_line(exc)}"
     try:

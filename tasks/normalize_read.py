@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,7 +81,7 @@ def read_running_config(conn: object, platform: str) -> str:
     return text
 
 
-def neighbours_as_links(neighbors: list[object]) -> tuple[Link, ...]:
+def neighbours_as_links(neighbors: Sequence[object]) -> tuple[Link, ...]:
     """tasks.lldp.Neighbor records -> plan input links (peer by system name, domain stripped)."""
     out = []
     for n in neighbors:
@@ -91,22 +92,50 @@ def neighbours_as_links(neighbors: list[object]) -> tuple[Link, ...]:
     return tuple(out)
 
 
-def read_port_state(task: Task) -> Result:
-    """Nornir task: the host's normalised running configuration and its LLDP neighbours."""
-    from tasks.lldp import get_neighbors
+def read_neighbours(conn: object, platform: str) -> tuple[Link, ...]:
+    """LLDP neighbours over netmiko, read until the device's own prompt (tasks.lldp parses)."""
+    from tasks.lldp import LLDP_COMMANDS, parse_lldp
 
+    if platform not in LLDP_COMMANDS:
+        return ()
+    command = LLDP_COMMANDS[platform][0]
+    text = conn.send_command(  # type: ignore[attr-defined]
+        command,
+        expect_string=prompt_pattern(platform, conn.base_prompt),  # type: ignore[attr-defined]
+        read_timeout=60,
+    )
+    return neighbours_as_links(parse_lldp(platform, str(text)))
+
+
+def read_port_state(task: Task, attempts: int = 2) -> Result:
+    """Nornir task: the host's normalised running configuration and its LLDP neighbours.
+
+    A failed read is retried once on a new session (a prompt read too early under
+    load, a session that dropped); the second failure is the host's result.
+    """
     host = task.host
     platform = host.platform or ""
-    conn = host.get_connection("netmiko", task.nornir.config)
-    config = read_running_config(conn, platform)
-    neighbors = get_neighbors(task, use_napalm=False).result
-    log.debug(
-        "%s: %d config lines, %d LLDP neighbours", host.name, config.count("\n"), len(neighbors)
-    )
-    return Result(
-        host=host,
-        result=PortState(host.name, scrubbed(platform, config), neighbours_as_links(neighbors)),
-    )
+    for attempt in range(1, attempts + 1):
+        try:
+            conn = host.get_connection("netmiko", task.nornir.config)
+            config = read_running_config(conn, platform)
+            links = read_neighbours(conn, platform)
+            break
+        except Exception as exc:
+            log.warning(
+                "%s: reading configuration and LLDP failed (attempt %d): %s",
+                host.name,
+                attempt,
+                exc,
+            )
+            try:
+                host.close_connection("netmiko")
+            except Exception:
+                host.connections.pop("netmiko", None)
+            if attempt == attempts:
+                raise
+    log.debug("%s: %d config lines, %d LLDP neighbours", host.name, config.count("\n"), len(links))
+    return Result(host=host, result=PortState(host.name, scrubbed(platform, config), links))
 
 
 # -- offline: the backup repository --------------------------------------------

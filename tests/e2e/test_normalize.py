@@ -1,0 +1,266 @@
+"""normalize against the lab (fresh_lab: these tests change devices), in order:
+
+1. plan finds exactly the planted deviations of `lab truth`, nothing else;
+2. apply (CLI) with one device changed behind the plan's back (refused as
+   stale) and one device that rejects a line mid-push (rolled back), the rest
+   applied; exit code 1; the change is recorded in the backup repository;
+3. a lab fault (`truncate`) striking a device between push and read-back:
+   rolled back, reported, the other device of the run applied;
+4. plan again, apply, plan again: empty; after a lab restart (running = saved
+   configuration) still empty; no cabled port carries an edge-port line.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from playbooks.common import open_nornir
+from playbooks.normalize import choose_canaries, load_plan, run_apply
+from tasks.apply import ROLLED_BACK, configure
+from tasks.normalize import Plan
+from tasks.normalize_config import parse_config
+from tasks.normalize_read import PortState, read_port_state
+from tasks.port_policy import load_policy
+from tasks.results import typed_results
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[2]
+POLICY = load_policy(ROOT / "policy" / "ports.yaml")
+
+
+def key(r: dict[str, Any]) -> tuple[str, str, str]:
+    return (r["host"], r["interface"] or "", r["kind"])
+
+
+def lab_defect(plan: Plan) -> set[str]:
+    """Hosts with a change on a VRP `40GE`/`100GE`/`25GE` port: the lab's `interface`
+    command does not accept names that start with a digit (reported to the lab owner)."""
+    return {
+        d.host
+        for d in plan.changed()
+        for c in d.changes
+        if d.platform == "huawei_vrp" and c.interface and c.interface[0].isdigit()
+    }
+
+
+def run(lab: Any, *args: str) -> subprocess.CompletedProcess[str]:
+    return lab.netsteward("normalize", *args)
+
+
+@pytest.fixture(scope="module")
+def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("normalize")
+
+
+@pytest.fixture(scope="module")
+def first_plan(
+    fresh_lab: Any, work: Path
+) -> Iterator[tuple[subprocess.CompletedProcess[str], Path]]:
+    out = work / "plan.json"
+    proc = run(
+        fresh_lab,
+        "plan",
+        "--out",
+        str(out),
+        "--markdown",
+        str(work / "plan.md"),
+        "--json",
+        "--repo",
+        str(work / "repo"),
+    )
+    yield proc, out
+
+
+def test_plan_finds_exactly_the_planted_deviations(fresh_lab: Any, first_plan: Any) -> None:
+    proc, out = first_plan
+    assert proc.returncode == 1, proc.stderr
+    summary = json.loads(proc.stdout)
+    truth = fresh_lab.truth()["port_deviations"]
+    assert truth, "the lab plants port deviations"
+    assert sorted(map(key, summary["deviations"])) == sorted(map(key, truth))
+    assert summary["unreadable"] == {}
+    plan = load_plan(out)
+    assert len(plan.devices) == sum(
+        1
+        for d in fresh_lab.truth()["devices"]
+        if d["role"] in ("router", "core", "aggregation", "access")
+    )
+    # every change carries exact lines, a reason and a rollback
+    for d in plan.changed():
+        assert d.fingerprint.startswith("sha256:") and d.commands and d.rollback
+        for c in d.changes:
+            assert c.lines and c.reason and c.rollback
+
+
+def _pick(plan: Plan, platform: str, avoid: set[str]) -> str:
+    return next(
+        d.host
+        for d in plan.changed()
+        if d.platform == platform and d.role == "access" and d.host not in avoid
+    )
+
+
+def _config(lab: Any, host: str) -> Any:
+    nr = open_nornir(lab.config, host)
+    typed = typed_results(nr.run(task=read_port_state, raise_on_error=False), PortState)
+    nr.close_connections()
+    state = typed.ok[host]
+    return parse_config(nr.inventory.hosts[host].platform, state.config)
+
+
+def test_apply_refuses_stale_rolls_back_rejected_applies_the_rest(
+    fresh_lab: Any, first_plan: Any, work: Path
+) -> None:
+    _, out = first_plan
+    plan = load_plan(out)
+    defect = lab_defect(plan)
+    stale = _pick(plan, "huawei_vrp", defect)
+    rejecting = _pick(plan, "hp_comware", defect)
+
+    # stale: someone changes an edge port the plan does not touch, after planning
+    nr = open_nornir(fresh_lab.config, stale)
+    conn = nr.inventory.hosts[stale].get_connection("netmiko", nr.config)
+    configure(
+        conn,
+        "huawei_vrp",
+        ["interface GigabitEthernet0/0/47", "description changed-by-hand", "quit"],
+    )
+    nr.close_connections()
+    stale_before = _config(fresh_lab, stale)
+
+    # rejecting: the device refuses a line in the middle of the push
+    data = json.loads(out.read_text())
+    dev = next(d for d in data["devices"] if d["host"] == rejecting)
+    cut = len(dev["commands"]) // 2
+    dev["commands"].insert(cut, "interface NoSuchPort9/9/9")
+    tampered = work / "tampered.json"
+    tampered.write_text(json.dumps(data))
+    rejecting_before = _config(fresh_lab, rejecting)
+
+    repo = work / "repo"
+    proc = run(
+        fresh_lab,
+        "apply",
+        str(tampered),
+        "--canary",
+        "1",
+        "--max-failures",
+        "10",
+        "--json",
+        "--repo",
+        str(repo),
+    )
+    assert proc.returncode == 1, proc.stderr
+    result = json.loads(proc.stdout)
+    status = {o["host"]: o for o in result["outcomes"]}
+    (canary,) = choose_canaries(plan.changed(), 1)
+    assert canary not in (stale, rejecting) and status[canary]["status"] == "applied"
+    assert status[stale]["status"] == "stale"
+    assert status[rejecting]["status"] == ROLLED_BACK, status[rejecting]
+    assert "rolled back and verified" in status[rejecting]["detail"]
+    for host in defect:
+        assert status[host]["status"] == ROLLED_BACK
+    others = {d.host for d in plan.changed()} - {stale, rejecting} - defect
+    assert others and all(status[h]["status"] == "applied" for h in others), [
+        status[h] for h in others if status[h]["status"] != "applied"
+    ]
+    # nothing happened on the refused device; the rejecting one is as before
+    assert _config(fresh_lab, stale).interfaces == stale_before.interfaces
+    after = _config(fresh_lab, rejecting)
+    for name, block in rejecting_before.interfaces.items():
+        assert sorted(after.interfaces[name].lines) == sorted(block.lines), name
+    assert sorted(after.top_lines) == sorted(rejecting_before.top_lines)
+    # who, when, what: recorded in the backup repository
+    records = sorted((repo / "changes").glob("*-normalize.yaml"))
+    assert records, "change record written"
+    text = records[-1].read_text()
+    assert f"host: {stale}" in text and "status: stale" in text and "who:" in text
+    assert result["commit"]
+
+
+def test_lab_fault_between_push_and_read_back_is_rolled_back(fresh_lab: Any, work: Path) -> None:
+    out = work / "plan2.json"
+    proc = run(fresh_lab, "plan", "--out", str(out), "--json")
+    assert proc.returncode == 1, proc.stderr
+    plan = load_plan(out)
+    defect = lab_defect(plan)
+    candidates = [d for d in plan.changed() if d.host not in defect]
+    assert len(candidates) >= 2
+    victim, bystander = candidates[0].host, candidates[1].host
+    before = _config(fresh_lab, victim)
+    struck: list[str] = []
+
+    def strike(host: str) -> None:
+        if host == victim:
+            fresh_lab.cli("fault", victim, "truncate", check=True)
+            struck.append(host)
+
+    sub = plan.model_copy(
+        update={"devices": [d for d in plan.devices if d.host in (victim, bystander)]}
+    )
+    nr = open_nornir(fresh_lab.config)
+    try:
+        outcomes = {
+            o.host: o for o in run_apply(nr, sub, canary=0, max_failures=5, after_push=strike)
+        }
+    finally:
+        fresh_lab.cli("fault", victim, "clear", check=True)
+        nr.close_connections()
+    assert struck == [victim]
+    assert outcomes[victim].status == ROLLED_BACK, outcomes[victim]
+    assert outcomes[bystander].status == "applied", outcomes[bystander]
+    after = _config(fresh_lab, victim)
+    vplan = next(d for d in plan.devices if d.host == victim)
+    for ch in vplan.changes:
+        name = ch.interface
+        if name is None:
+            assert sorted(after.top_lines) == sorted(before.top_lines)
+        else:
+            assert sorted(after.interfaces[name].lines) == sorted(before.interfaces[name].lines)
+
+
+def test_round_trip_plan_apply_plan_is_empty_and_saved(fresh_lab: Any, work: Path) -> None:
+    out = work / "plan3.json"
+    proc = run(fresh_lab, "plan", "--out", str(out), "--json")
+    plan = load_plan(out)
+    defect = lab_defect(plan)
+    if proc.returncode == 1:
+        applied = run(fresh_lab, "apply", str(out), "--json", "--repo", str(work / "repo"))
+        outcomes = {o["host"]: o["status"] for o in json.loads(applied.stdout)["outcomes"]}
+        assert all(s == "applied" for h, s in outcomes.items() if h not in defect), outcomes
+    # restart the lab: the running configuration becomes the saved one
+    fresh_lab.cli("stop", check=True)
+    fresh_lab.cli("start", "--base-port", str(fresh_lab.base_port), check=True)
+    proc = run(fresh_lab, "plan", "--out", str(work / "plan4.json"), "--json")
+    left = {d["host"] for d in json.loads(proc.stdout)["deviations"]}
+    assert left <= defect, left
+    assert proc.returncode == (1 if left else 0)
+    # no cabled port of an access switch carries an edge-port line
+    truth = fresh_lab.truth()
+    access = {d["name"]: d["platform"] for d in truth["devices"] if d["role"] == "access"}
+    nr = open_nornir(fresh_lab.config, group="access")
+    typed = typed_results(nr.run(task=read_port_state, raise_on_error=False), PortState)
+    nr.close_connections()
+    assert not typed.failed
+    cabled = {(c[e], c[f"{e}_port"]) for c in truth["cables"] for e in ("a", "b")}
+    lags = {(lag["host"], lag["lag"]) for lag in truth["lags"]}
+    checked = 0
+    for host, platform in access.items():
+        parsed = parse_config(platform, typed.ok[host].config)
+        forbidden = [re.compile(f.match) for f in POLICY.platforms[platform].uplink_forbidden]
+        for name, block in parsed.interfaces.items():
+            if (host, name) in cabled or (host, name) in lags:
+                checked += 1
+                assert not [ln for ln in block.lines for rx in forbidden if rx.search(ln)], (
+                    host,
+                    name,
+                )
+    assert checked > len(access)
