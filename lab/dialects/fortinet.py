@@ -61,6 +61,17 @@ def parse_error(word: str) -> CliError:
     return CliError(f"command parse error before '{word}'\nCommand fail. Return code -61\n")
 
 
+def _drop_defaults(root: r.Block) -> None:
+    """`show` omits default values: `set output more` on the console, and then an empty block."""
+    console = r.find_path(root, "system console")
+    if console is None:
+        return
+    if console.get("output") == "more":
+        console.unset("output")
+    if not console.items:
+        root.items.remove(console)
+
+
 @register
 class Fortinet(Dialect):
     platform = "fortinet"
@@ -263,6 +274,7 @@ class Fortinet(Dialect):
         table.items.insert(index, entry)
 
     def _commit(self, s: Session, root: r.Block) -> None:
+        _drop_defaults(root)
         header = "".join(
             line + "\n" for line in s.device.running_text().splitlines() if line.startswith("#")
         )

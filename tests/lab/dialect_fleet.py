@@ -128,9 +128,6 @@ FORTI_CONFIG = """config system global
     set hostname "YM-FW-FGT-01"
     set timezone 55
 end
-config system console
-    set output more
-end
 config system interface
     edit "port1"
         set vdom "root"

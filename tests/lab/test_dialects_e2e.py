@@ -179,8 +179,8 @@ def test_fortinet_show_push_read_back(dlab: LabHandle) -> None:
         )
     finally:
         conn.disconnect()
-    # netmiko's cleanup put the console output mode back to `more`
-    assert "set output more" in saved.read_text(encoding="utf-8")
+    # netmiko's cleanup put the console output mode back to `more`, the default `show` omits
+    assert "config system console" not in saved.read_text(encoding="utf-8")
 
 
 def test_hillstone_show_push_save_read_back(dlab: LabHandle) -> None:
@@ -345,3 +345,34 @@ def test_ios_global_line_removed_and_restored_in_place(dlab: LabHandle) -> None:
         assert running[i - 1] == "spanning-tree extend system-id" and running[i + 1] == "!"
     finally:
         conn.disconnect()
+
+
+def _exec(dlab: LabHandle, index: int, command: str) -> str:
+    import paramiko
+
+    client = paramiko.SSHClient()
+    client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
+    client.connect(
+        "127.0.0.1",
+        port=dlab.base_port + index - 1,
+        username=USER,
+        password=PASSWORD,
+        look_for_keys=False,
+        allow_agent=False,
+        timeout=10,
+    )
+    try:
+        _, stdout, _ = client.exec_command(command, timeout=10)
+        return str(stdout.read().decode())
+    finally:
+        client.close()
+
+
+def test_fortinet_netmiko_session_leaves_no_trace_in_the_configuration(dlab: LabHandle) -> None:
+    before = _exec(dlab, 4, "show")
+    conn = connect(dlab, 4, "fortinet")  # switches the console to `standard` and back to `more`
+    try:
+        assert "config system console" in conn.send_command("show full-configuration")
+    finally:
+        conn.disconnect()
+    assert _exec(dlab, 4, "show") == before

@@ -321,3 +321,47 @@ def test_netmiko_timeout_when_down(fresh_lab, faulty) -> None:
     faulty(host, "down")
     with pytest.raises(NetmikoTimeoutException):
         connect(fresh_lab, host, conn_timeout=3)
+
+
+def exec_command(lab, host: str, command: str, timeout: float = 10.0) -> tuple[str, int | None]:
+    import paramiko
+
+    client = paramiko.SSHClient()
+    client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
+    client.connect(
+        "127.0.0.1",
+        port=lab.port_of(host),
+        username=os.environ["NETSTEWARD_USERNAME"],
+        password=os.environ["NETSTEWARD_PASSWORD"],
+        look_for_keys=False,
+        allow_agent=False,
+    )
+    try:
+        _, stdout, _ = client.exec_command(command, timeout=timeout)
+        chunks = []
+        try:
+            while True:
+                data = stdout.channel.recv(65536)
+                if not data:
+                    break
+                chunks.append(data.decode())
+        except TimeoutError:
+            return "".join(chunks), None
+        status = stdout.channel.recv_exit_status() if stdout.channel.exit_status_ready() else None
+        return "".join(chunks), status
+    finally:
+        client.close()
+
+
+def test_faults_strike_exec_channels_too(fresh_lab, faulty) -> None:
+    host = pick(fresh_lab, nth=15)
+    full, status = exec_command(fresh_lab, host, "display current-configuration")
+    assert status == 0 and full.rstrip().endswith("return")
+    faulty(host, "truncate")
+    cut, status = exec_command(fresh_lab, host, "display current-configuration")
+    assert status != 0 and 0 < len(cut) < len(full)  # paramiko: -1, no exit status sent
+    faulty(host, "hang")
+    start = time.monotonic()
+    stuck, status = exec_command(fresh_lab, host, "display current-configuration", timeout=2)
+    assert status is None and 0 < len(stuck) < len(full)
+    assert time.monotonic() - start >= 2
