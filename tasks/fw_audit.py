@@ -351,7 +351,7 @@ def _proto_text(protos: IntervalSet) -> str:
         return "ip"
     if protos.size() > 128:
         return "ip except " + _proto_text(ALL_PROTO - protos)
-    names = []
+    names: list[str] = []
     for lo, hi in protos.spans:
         names.extend(PROTO_NAMES.get(p, str(p)) for p in range(lo, hi + 1))
     return ",".join(names) if len(names) <= 4 else f"{len(names)} protocols"

@@ -141,20 +141,20 @@ def _entry(book: ObjectBook, section: str, name: str, line: int, props: dict[str
         for m in props.get("member", []):
             book.member(members, m)
     elif section == "firewall service custom":
-        members = book.add_service(name, line)
+        services = book.add_service(name, line)
         proto = (props.get("protocol") or ["TCP/UDP/SCTP"])[0].upper()
         if proto == "IP":
             number = int((props.get("protocol-number") or ["0"])[0])
-            members.append(Service(IntervalSet.of(0, 255)) if number == 0 else Service.of(number))
+            services.append(Service(IntervalSet.of(0, 255)) if number == 0 else Service.of(number))
         elif proto in ("ICMP", "ICMP6"):
-            members.append(Service.of("icmp"))
+            services.append(Service.of("icmp"))
         else:
-            for key, p in (("tcp-portrange", "tcp"), ("udp-portrange", "udp"), ("sctp-portrange", "sctp")):
-                members.extend(_portrange(p, props.get(key, [])))
+            for key, proto_name in (("tcp-portrange", "tcp"), ("udp-portrange", "udp"), ("sctp-portrange", "sctp")):
+                services.extend(_portrange(proto_name, props.get(key, [])))
     elif section == "firewall service group":
-        members = book.add_service(name, line)
+        group = book.add_service(name, line)
         for m in props.get("member", []):
-            book.member(members, m)
+            book.member(group, m)
     elif section == "firewall schedule onetime":
         end = props.get("end")
         book.schedules[name] = _when(" ".join(end)) if end else None
@@ -174,6 +174,6 @@ def _entry(book: ObjectBook, section: str, name: str, line: int, props: dict[str
         dst_if = props.get("dstintf", ["any"])
         r.src_zones = None if "any" in src_if else frozenset(src_if)
         r.dst_zones = None if "any" in dst_if else frozenset(dst_if)
-        p = PendingRule(r, src=list(props.get("srcaddr", ["all"])), dst=list(props.get("dstaddr", ["all"])),
-                        svc=list(props.get("service", ["ALL"])))
-        book.pending.append(p)
+        book.pending.append(PendingRule(r, src=list(props.get("srcaddr", ["all"])),
+                                        dst=list(props.get("dstaddr", ["all"])),
+                                        svc=list(props.get("service", ["ALL"]))))

@@ -74,7 +74,8 @@ def test_live_running_config_over_ssh_audits_like_the_truth(lab) -> None:
             continue
         seen.add(dev["platform"])
         conn = ConnectHandler(device_type=dev["platform"], host="127.0.0.1", port=dev["port"],
-                              username="netsteward", password="Lab-Only-Pa55", fast_cli=False)
+                              username="netsteward", password="Lab-Only-Pa55", secret="Lab-Only-Pa55",
+                              fast_cli=False)
         try:
             text = conn.send_command(SHOW_RUN[dev["platform"]], read_timeout=120)
         finally:
