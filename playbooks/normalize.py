@@ -23,6 +23,7 @@ import typer
 import yaml
 from nornir.core import Nornir
 from pydantic import ValidationError
+from rich import box
 from rich.table import Table
 
 from playbooks.common import (
@@ -50,6 +51,7 @@ from tasks.normalize import Device, DevicePlan, PeerIndex, Plan, new_plan, plan_
 from tasks.normalize_config import ParsedConfig, parse_config
 from tasks.normalize_read import PortState, backup_config, offline_states, read_port_state
 from tasks.normalize_report import (
+    LEGEND,
     PLAN_HEADER,
     apply_summary,
     change_record,
@@ -173,12 +175,13 @@ def _default_out() -> Path:
 def _print_plan(plan: Plan, out: Path) -> None:
     s = plan_summary(plan, str(out))
     table = Table(
-        title=f"Port plan ({plan.source}): {s['devices_with_changes']} of {s['devices']} devices change"
+        title=f"Port plan ({plan.source}): {s['devices_with_changes']} of {s['devices']} devices change",
+        caption=LEGEND,
+        box=box.SIMPLE,
     )
     for col in PLAN_HEADER:
-        table.add_column(
-            col, justify="right" if col not in ("host", "platform", "role") else "left"
-        )
+        left = col in ("host", "platform", "role")
+        table.add_column(col, justify="left" if left else "right", no_wrap=col == "host")
     for row in plan_rows(plan):
         table.add_row(*row)
     total = [str(v or "") for v in s["changes_by_kind"].values()]

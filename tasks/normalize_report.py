@@ -9,12 +9,17 @@ from tasks.apply import ApplyOutcome
 from tasks.normalize import KINDS, Plan
 
 SHORT = {
-    "missing_description": "desc missing",
-    "stale_description": "desc stale",
-    "edge_without_loop_protection": "edge unprotected",
-    "uplink_marked_edge": "uplink as edge",
-    "missing_global_loop_protection": "global missing",
+    "missing_description": "no-desc",
+    "stale_description": "stale",
+    "edge_without_loop_protection": "edge",
+    "uplink_marked_edge": "upl-edge",
+    "missing_global_loop_protection": "global",
 }
+LEGEND = (
+    "no-desc: uplink or LAG without description; stale: wrong description; edge: edge port "
+    "without loop protection; upl-edge: uplink carrying edge-port lines; global: global loop "
+    "protection missing"
+)
 
 
 def deviations(plan: Plan) -> list[dict[str, str | None]]:
@@ -74,6 +79,8 @@ def plan_markdown(plan: Plan) -> str:
         f"Made {plan.created_at} by {plan.created_by} from the {plan.source} configuration "
         f"(policy {plan.policy_digest}). {s['devices_with_changes']} of {s['devices']} devices "
         f"need {s['lines']} lines.",
+        "",
+        LEGEND + ".",
         "",
         "| " + " | ".join(PLAN_HEADER) + " |",
         "|" + "---|" * len(PLAN_HEADER),
