@@ -376,3 +376,34 @@ def test_fortinet_netmiko_session_leaves_no_trace_in_the_configuration(dlab: Lab
     finally:
         conn.disconnect()
     assert _exec(dlab, 4, "show") == before
+
+
+def test_ios_state_follows_relink_and_unplug(dlab: LabHandle) -> None:
+    a, b = "LAB-IOS-ACC-01", "LAB-IOS-ACC-02"
+    conn = connect(dlab, 1, "cisco_ios", secret=PASSWORD)
+    try:
+        conn.enable()
+        moved = dlab.cli("relink", f"{a}:TenGigabitEthernet1/0/2", f"{b}:GigabitEthernet1/0/4")
+        assert moved.returncode == 0, moved.stderr
+        lldp = conn.send_command("show lldp neighbors", use_textfsm=True)
+        assert {(n["local_interface"], n["neighbor_interface"]) for n in lldp} == {
+            ("Te1/0/1", "TenGigabitEthernet1/0/1"),
+            ("Te1/0/2", "GigabitEthernet1/0/4"),
+        }
+        assert dlab.cli("unplug", b).returncode == 0
+        assert conn.send_command("show lldp neighbors").endswith("Total entries displayed: 0")
+        status = {
+            r["port"]: r["status"]
+            for r in conn.send_command("show interfaces status", use_textfsm=True)
+        }
+        assert status["Te1/0/1"] == status["Po1"] == "notconnect"
+        assert "1      Po1(SD)" in conn.send_command("show etherchannel summary")
+    finally:
+        dlab.cli("plug", b)
+        dlab.cli("relink", f"{a}:TenGigabitEthernet1/0/2", f"{b}:TenGigabitEthernet1/0/2")
+        conn.disconnect()
+    restored = connect(dlab, 1, "cisco_ios", secret=PASSWORD)
+    try:
+        assert len(restored.send_command("show lldp neighbors", use_textfsm=True)) == 2
+    finally:
+        restored.disconnect()
