@@ -91,10 +91,7 @@ class _ChannelSession(asyncssh.SSHServerSession):  # type: ignore[misc]
             username=self._conn.username,
         )
         if self._exec is not None:
-            output = self.session.run_exec(self._exec)
-            if output:
-                self._chan.write(output)
-            self._chan.exit(0)
+            self.session.start_exec(self._exec, self._chan.exit)
         else:
             self.session.start_shell()
 
@@ -108,7 +105,8 @@ class _ChannelSession(asyncssh.SSHServerSession):  # type: ignore[misc]
             self.session.feed(data)
 
     def eof_received(self) -> bool:
-        return False
+        # a hung device keeps the channel open whatever the client does
+        return self.session is not None and self.session.hung
 
     def break_received(self, msec: int) -> bool:
         return True

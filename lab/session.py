@@ -100,6 +100,36 @@ class Session:
         result = self._dispatch(command)
         return _crlf(result.text)
 
+    def start_exec(self, command: str, exit_status: Callable[[int], None]) -> None:
+        """Answer an exec channel: the command's output, then exit status 0.
+
+        The faults apply as in a shell: `slow` delays the answer, `hang` and
+        `truncate` strike half-way through running-configuration output.
+        """
+
+        def answer() -> None:
+            if self.closed:
+                return
+            self.paging = False
+            reply = self._dispatch(command)
+            text = _crlf(reply.text)
+            lines = text.split("\r\n")
+            fault = self.fault
+            if reply.running_config and fault in ("hang", "truncate") and len(lines) > 4:
+                self._send("\r\n".join(lines[: len(lines) // 2]) + "\r\n")
+                if fault == "hang":
+                    self.hung = True
+                else:
+                    self.close()
+                return
+            self._send(text)
+            exit_status(0)
+
+        if self.fault == "slow":
+            asyncio.get_running_loop().call_later(SLOW_DELAY, answer)
+        else:
+            answer()
+
     def feed(self, data: str) -> None:
         if self.closed or self.hung:
             return
