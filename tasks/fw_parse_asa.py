@@ -138,9 +138,15 @@ class _AsaParser:
                     section, name = "time", words[1]
                     self.book.schedules.setdefault(name, None)
                 elif head == "access-list" and len(words) >= 3:
-                    self._acl(words, raw, number)
+                    try:
+                        self._acl(words, raw, number)
+                    except (IndexError, ValueError, KeyError):
+                        continue  # IPv6 or unsupported entry forms are not modelled
                 continue
-            self._child(section, name, members, words)
+            try:
+                self._child(section, name, members, words)
+            except (IndexError, ValueError):
+                continue  # a line this model does not cover (IPv6 prefix, fqdn, nat...): skip it
         return self.book
 
     def _child(self, section: str, name: str, members: list | None, words: list[str]) -> None:

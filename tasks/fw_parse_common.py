@@ -147,11 +147,18 @@ def merge_services(services: list[Service]) -> list[Service]:
 
 
 def addr_range(first: str, last: str) -> IntervalSet:
+    if ":" in first:
+        return EMPTY
     return IntervalSet.of(net_range(first)[0], net_range(last)[0])
 
 
 def addr_mask(address: str, mask: str, wildcard: bool = False) -> IntervalSet:
-    """'10.0.0.0' with '255.0.0.0' or '8'; with `wildcard`, '0.255.255.255' is read as a wildcard (VRP)."""
+    """'10.0.0.0' with '255.0.0.0' or '8'; with `wildcard`, '0.255.255.255' is read as a wildcard (VRP).
+
+    IPv6 is not modelled: an IPv6 address gives the empty set.
+    """
+    if ":" in address:
+        return EMPTY
     if mask.isdigit():
         return IntervalSet.of(*net_range(f"{address}/{mask}"))
     value = int.from_bytes(bytes(int(x) for x in mask.split(".")), "big")
