@@ -293,7 +293,7 @@ class HpComware(HuaweiVrp):
     def _cw_state(self, s: Session, name: str) -> tuple[str, str]:
         phy, proto = self.link_state(s, name)
         link = {"*down": "ADM", "down": "DOWN"}.get(phy, "UP")
-        return link, proto.upper()
+        return link, proto.upper().replace("(S)", "(s)")
 
     @command("display lldp neighbor-information list", pipe=True)
     def display_lldp_list(self, s: Session, args: list[str]) -> str:
@@ -413,3 +413,69 @@ class HpComware(HuaweiVrp):
     def unknown_text(self, s: Session | None, line: str, pos: int) -> str:
         indent = (len(self.prompt(s)) if s is not None else 0) + pos
         return " " * indent + "^\n" + self.error_unknown + "\n"
+
+    def _interface_block(self, s: Session, name: str) -> str:
+        spec = s.device.spec
+        phy, proto = self.link_state(s, name)
+        state = {"up": "UP", "down": "DOWN", "*down": "Administratively DOWN"}[phy]
+        proto_state = "UP(spoofing)" if proto == "up(s)" else ("UP" if proto == "up" else "DOWN")
+        desc = s.device.interface_description(name) or f"{name} Interface"
+        mac = fmt_mac(spec.mac)
+        out = [
+            name,
+            f"Current state: {state}",
+            f"Line protocol state: {proto_state}",
+            f"Description: {desc}",
+        ]
+        if name.startswith(("Vlan-interface", "LoopBack", "NULL")):
+            ip = self.ip_address(s, name)
+            out += ["Bandwidth: 1000000 kbps", "Maximum transmission unit: 1500"]
+            out.append(
+                f"Internet address: {ip} (Primary)"
+                if ip
+                else "Internet protocol processing: Disabled"
+            )
+            out += [
+                f"IP packet frame type: Ethernet II, hardware address: {mac}",
+                f"IPv6 packet frame type: Ethernet II, hardware address: {mac}",
+                "Last clearing of counters: Never",
+                "Last 300 seconds input rate: 0 bytes/sec, 0 bits/sec, 0 packets/sec",
+                "Last 300 seconds output rate: 0 bytes/sec, 0 bits/sec, 0 packets/sec",
+                "Input: 0 packets, 0 bytes, 0 drops",
+                "Output: 0 packets, 0 bytes, 0 drops",
+                "",
+            ]
+            return "\n".join(out) + "\n"
+        members = spec.lags.get(name)
+        port = next((p for p in spec.ports if p.name == name), None)
+        gbps = {"1G": 1, "10G": 10, "25G": 25, "40G": 40, "100G": 100}.get(
+            port.speed if port else "1G", 1
+        )
+        if members is not None:
+            gbps *= max(1, len(members)) * (10 if any("Ten" in m for m in members) else 1)
+        speed = (
+            f"{gbps}Gbps-speed mode, full-duplex mode"
+            if phy == "up"
+            else "Unknown-speed mode, unknown-duplex mode"
+        )
+        out += [
+            f"IP packet frame type: Ethernet II, hardware address: {mac}",
+            f"Bandwidth: {gbps * 1000000} kbps",
+            speed,
+            "Link speed type is autonegotiation, link duplex type is autonegotiation",
+            "Maximum frame length: 9216",
+            "PVID: 1",
+            "Port link-type: Trunk",
+            " VLAN Passing:   1(default vlan)",
+            " VLAN permitted: 1(default vlan)",
+            " Trunk port encapsulation: IEEE 802.1q",
+            "Last clearing of counters: Never",
+            "Last 300 seconds input:  0 packets/sec 0 bytes/sec 0%",
+            "Last 300 seconds output:  0 packets/sec 0 bytes/sec 0%",
+            "Input (total):  0 packets, 0 bytes",
+            "        0 unicasts, 0 broadcasts, 0 multicasts, 0 pauses",
+            "Output (total): 0 packets, 0 bytes",
+            "        0 unicasts, 0 broadcasts, 0 multicasts, 0 pauses",
+            "",
+        ]
+        return "\n".join(out) + "\n"

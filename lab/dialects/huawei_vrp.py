@@ -368,7 +368,7 @@ class HuaweiVrp(Dialect):
     def link_state(self, s: Session, name: str) -> tuple[str, str]:
         if self.is_shutdown(s, name):
             return "*down", "down"
-        if name.startswith(("Vlanif", "LoopBack", "NULL")):
+        if name.startswith(("Vlanif", "Vlan-interface", "LoopBack", "NULL")):
             return "up", "up(s)" if name.startswith(("LoopBack", "NULL")) else "up"
         members = s.device.spec.lags.get(name)
         if members is not None:
@@ -560,4 +560,125 @@ class HuaweiVrp(Dialect):
                 pid = fmt_mac(peer.peer.mac) if peer else "0000-0000-0000"
                 out.append(f"{m:<23}{32768:<9}{pid:<16}{32768:<8}{i:<7}{305:<8}10111100")
             out.append("")
+        return "\n".join(out) + "\n"
+
+    # -- display interface ----------------------------------------------------
+    @command("display interface", pipe=True)
+    def display_interface(self, s: Session, args: list[str]) -> str:
+        """`display interface [X]` (brief/description have their own handlers)."""
+        lags = s.device.spec.lags
+        if args:
+            name = self.resolve_interface(s, "".join(args))
+            if name is None or not (
+                self.interface_exists(s, name)
+                or name in lags
+                or s.device.running.section(f"interface {name}")
+            ):
+                raise self._caret(s, len("display interface "), self.error_wrong)
+            names = [name]
+        else:
+            names = (
+                self.interface_names(s)
+                + sorted(lags)
+                + [n for n in self.logical_interfaces(s) if n not in lags]
+            )
+        return "".join(self._interface_block(s, n) for n in names)
+
+    def ip_address(self, s: Session, name: str) -> str | None:
+        node = s.device.running.section(f"interface {name}")
+        if node is None:
+            return None
+        for child in node.children:
+            parts = child.text.split()
+            if parts[:2] == ["ip", "address"] and len(parts) >= 4:
+                if parts[3].isdigit():
+                    return f"{parts[2]}/{parts[3]}"
+                bits = sum(bin(int(o)).count("1") for o in parts[3].split(".") if o.isdigit())
+                return f"{parts[2]}/{bits}"
+        return None
+
+    def _interface_block(self, s: Session, name: str) -> str:
+        spec = s.device.spec
+        phy, proto = self.link_state(s, name)
+        state = {"up": "UP", "down": "DOWN", "*down": "Administratively DOWN"}[phy]
+        proto_state = "UP" if proto.startswith("up") else "DOWN"
+        desc = (
+            s.device.interface_description(name)
+            or f"HUAWEI, {vrp_family(spec.model)} Series, {name} Interface"
+        )
+        now, boot = s.now(), s.device.boot_time
+        mac = fmt_mac(spec.mac)
+        out = [
+            f"{name} current state : {state}",
+            f"Line protocol current state : {proto_state}",
+        ]
+        if name.startswith(("Vlanif", "LoopBack")):
+            ip = self.ip_address(s, name)
+            out += [
+                f"Last line protocol up time : {boot:%Y-%m-%d %H:%M:%S}",
+                f"Description:{desc}",
+                "Route Port,The Maximum Transmit Unit is 1500",
+                f"Internet Address is {ip}" if ip else "Internet protocol processing : disabled",
+                f"IP Sending Frames' Format is PKTFMT_ETHNT_2, Hardware address is {mac}",
+                f"Current system time: {now:%Y-%m-%d %H:%M:%S}",
+                "    Input bandwidth utilization  :    0%",
+                "    Output bandwidth utilization :    0%",
+                "",
+            ]
+            return "\n".join(out) + "\n"
+        out += [
+            f"Description:{desc}",
+            "Switch Port, PVID :    1, TPID : 8100(Hex), The Maximum Frame Length is 9216",
+            f"IP Sending Frames' Format is PKTFMT_ETHNT_2, Hardware address is {mac}",
+        ]
+        members = spec.lags.get(name)
+        if members is None:
+            port = next((p for p in spec.ports if p.name == name), None)
+            speed = {"1G": 1000, "10G": 10000, "25G": 25000, "40G": 40000, "100G": 100000}.get(
+                port.speed if port else "1G", 1000
+            )
+            out += [
+                f"Last physical up time   : {boot:%Y-%m-%d %H:%M:%S}"
+                if phy == "up"
+                else "Last physical up time   : -",
+                f"Last physical down time : {boot:%Y-%m-%d %H:%M:%S}",
+                f"Current system time: {now:%Y-%m-%d %H:%M:%S}",
+                f"Port Mode: {'COMMON COPPER' if speed == 1000 else 'COMMON FIBER'}",
+                f"Speed : {speed:>4},  Loopback: NONE",
+                "Duplex: FULL,  Negotiation: ENABLE",
+                "Mdi   : AUTO,  Clock   : -",
+            ]
+        else:
+            out.append(f"Current system time: {now:%Y-%m-%d %H:%M:%S}")
+        out += [
+            "Last 300 seconds input rate 0 bits/sec, 0 packets/sec",
+            "Last 300 seconds output rate 0 bits/sec, 0 packets/sec",
+            "Input peak rate 0 bits/sec,Record time: -",
+            "Output peak rate 0 bits/sec,Record time: -",
+            "",
+            "Input:  0 packets, 0 bytes",
+            "  Unicast:                  0,  Multicast:                   0",
+            "  Broadcast:                0,  Jumbo:                       0",
+            "  Discard:                  0,  Total Error:                 0",
+            "",
+            "Output:  0 packets, 0 bytes",
+            "  Unicast:                  0,  Multicast:                   0",
+            "  Broadcast:                0,  Jumbo:                       0",
+            "  Discard:                  0,  Total Error:                 0",
+            "",
+            "    Input bandwidth utilization threshold : 100.00%",
+            "    Output bandwidth utilization threshold: 100.00%",
+            "    Input bandwidth utilization  :    0%",
+            "    Output bandwidth utilization :    0%",
+        ]
+        if members is not None:
+            up = [m for m in members if s.device.link_up(m)]
+            out += ["-" * 53, "PortName                      Status      Weight", "-" * 53]
+            out += [f"{m:<30}{'UP' if m in up else 'DOWN':<12}1" for m in members]
+            out += [
+                "-" * 53,
+                f"The Number of Ports in Trunk : {len(members)}",
+                f"The Number of UP Ports in Trunk : {len(up)}",
+            ]
+        out.append("")
         return "\n".join(out) + "\n"
