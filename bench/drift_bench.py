@@ -35,7 +35,11 @@ ENV = dict(os.environ, NETSTEWARD_USERNAME=USER, NETSTEWARD_PASSWORD=PASSWORD)
 def lab(state: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "lab", *args, "--state-dir", str(state)],
-        capture_output=True, text=True, env=ENV, check=False, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=ENV,
+        check=False,
+        cwd=ROOT,
     )
 
 
@@ -43,7 +47,11 @@ def netsteward(*args: str) -> tuple[float, subprocess.CompletedProcess[str]]:
     started = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-m", "playbooks.cli", *args],
-        capture_output=True, text=True, env=ENV, check=False, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=ENV,
+        check=False,
+        cwd=ROOT,
     )
     return time.perf_counter() - started, proc
 
@@ -75,7 +83,9 @@ def summary(proc: subprocess.CompletedProcess[str]) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--base-port", type=int, default=21001)
-    ap.add_argument("--hosts", default=None, help="only hosts matching this glob (default: all 739)")
+    ap.add_argument(
+        "--hosts", default=None, help="only hosts matching this glob (default: all 739)"
+    )
     args = ap.parse_args()
     select = ["--hosts", args.hosts] if args.hosts else []
 

@@ -17,7 +17,16 @@ from pathlib import Path
 import typer
 from nornir.core import Nornir
 
-from playbooks.common import ConfigOpt, GroupOpt, HostsOpt, JsonOpt, console, finish, open_nornir, print_json
+from playbooks.common import (
+    ConfigOpt,
+    GroupOpt,
+    HostsOpt,
+    JsonOpt,
+    console,
+    finish,
+    open_nornir,
+    print_json,
+)
 from tasks.drift import DeviceInfo, DriftReport
 from tasks.drift_check import DeviceState, Evaluator, build_report
 from tasks.drift_render import render_console, render_junit, render_markdown, report_json
@@ -33,8 +42,40 @@ HELP = (
 )
 
 RepoOpt = typer.Option(
-    Path("configs"), "--repo", help="The backup repository (the approved state).", envvar="NETSTEWARD_BACKUP_REPO"
+    Path("configs"),
+    "--repo",
+    help="The backup repository (the approved state).",
+    envvar="NETSTEWARD_BACKUP_REPO",
 )
+
+
+# Option declarations (typer reads these defaults), kept at module level like playbooks/common.py.
+OfflineOpt = typer.Option(
+    False, "--offline", help="No device contact: the committed backups at HEAD against --baseline."
+)
+JunitOpt = typer.Option(
+    None, "--junit", help="Write JUnit XML here (one case per device and check)."
+)
+MarkdownOpt = typer.Option(
+    None, "--markdown", help="Write a Markdown summary here (CI job summary)."
+)
+BaselineOpt = typer.Option(
+    None, "--baseline", help="--offline: the approved revision (default: the commit before HEAD)."
+)
+PolicyOpt = typer.Option(None, "--policy", help="Port policy file (default policy/ports.yaml).")
+IntentOpt = typer.Option(
+    None, "--intent", help="Firewall intent file (default policy/firewall_intent.yaml)."
+)
+AsOfOpt = typer.Option(None, "--as-of", help="Date for rule expiry checks (YYYY-MM-DD).")
+WorkersOpt = typer.Option(
+    None,
+    "--workers",
+    min=1,
+    max=1000,
+    help="Concurrent SSH sessions (default from nornir_config.yaml).",
+)
+AcceptHostsArg = typer.Argument(..., help="Devices whose live state becomes the approved state.")
+ReasonOpt = typer.Option(..., "--reason", help="Why this drift is approved (goes into the commit).")
 
 
 def _devices(nr: Nornir) -> list[DeviceInfo]:
@@ -118,15 +159,23 @@ def run_check(
         current = read_state(repo, "HEAD")
         approved = read_state(repo, baseline or default_baseline(repo))
         unreadable = {
-            h: f"no backup in the repository at {current.label}" for h in names if h not in current.files
+            h: f"no backup in the repository at {current.label}"
+            for h in names
+            if h not in current.files
         }
-        cur = snapshot_view(current.snapshot_text, current.snapshot_name or "") if current.snapshot_text else None
+        cur = (
+            snapshot_view(current.snapshot_text, current.snapshot_name or "")
+            if current.snapshot_text
+            else None
+        )
         live = {
             h: DeviceState(
                 config=files.get("cfg"),
                 files=files,
                 neighbors=(
-                    cur.adjacencies.get(h, ()) + cur.one_sided.get(h, ()) if cur is not None else None
+                    cur.adjacencies.get(h, ()) + cur.one_sided.get(h, ())
+                    if cur is not None
+                    else None
                 ),
             )
             for h, files in current.files.items()
@@ -139,7 +188,9 @@ def run_check(
         approved = read_state(repo, "HEAD")
         from tasks.results import typed_results
 
-        typed = typed_results(nr.run(task=read_live, name="drift read", raise_on_error=False), LiveRead)
+        typed = typed_results(
+            nr.run(task=read_live, name="drift read", raise_on_error=False), LiveRead
+        )
         unreadable = {h: f.reason for h, f in typed.failed.items()}
         live = {}
         for host, read in typed.ok.items():
@@ -147,14 +198,23 @@ def run_check(
                 unreadable[host] = read.error
                 continue
             neighbors = (
-                live_adjacencies(platforms[host], read.neighbors, platforms) if read.neighbors is not None else None
+                live_adjacencies(platforms[host], read.neighbors, platforms)
+                if read.neighbors is not None
+                else None
             )
             live[host] = DeviceState(
-                config=read.files.get("cfg"), files=read.files, neighbors=neighbors, lldp_error=read.lldp_error
+                config=read.files.get("cfg"),
+                files=read.files,
+                neighbors=neighbors,
+                lldp_error=read.lldp_error,
             )
         live_label = "devices"
 
-    snap = snapshot_view(approved.snapshot_text, approved.snapshot_name or "") if approved.snapshot_text else None
+    snap = (
+        snapshot_view(approved.snapshot_text, approved.snapshot_name or "")
+        if approved.snapshot_text
+        else None
+    )
     if snap is None:
         notes.append("topology not checked: no topology snapshot in the backup repository")
     else:
@@ -171,7 +231,9 @@ def run_check(
             neighbors = live[d.host].neighbors if d.host in live else None
             optional = ()
         approved_states[d.host] = DeviceState(
-            config=files.get("cfg") if files else None, files=files, neighbors=neighbors,
+            config=files.get("cfg") if files else None,
+            files=files,
+            neighbors=neighbors,
             optional_neighbors=optional,
         )
     configs = {h: f["cfg"] for h, f in approved.files.items() if f.get("cfg")}
@@ -207,27 +269,19 @@ def register(main_app: typer.Typer) -> None:
     @drift_app.callback(invoke_without_command=True)
     def drift(
         ctx: typer.Context,
-        offline: bool = typer.Option(
-            False, "--offline", help="No device contact: the committed backups at HEAD against --baseline."
-        ),
-        junit: Path | None = typer.Option(None, "--junit", help="Write JUnit XML here (one case per device and check)."),
-        markdown: Path | None = typer.Option(None, "--markdown", help="Write a Markdown summary here (CI job summary)."),
+        offline: bool = OfflineOpt,
+        junit: Path | None = JunitOpt,
+        markdown: Path | None = MarkdownOpt,
         json_out: bool = JsonOpt,
         config: Path = ConfigOpt,
         hosts: str | None = HostsOpt,
         group: str | None = GroupOpt,
         repo: Path = RepoOpt,
-        baseline: str | None = typer.Option(
-            None, "--baseline", help="--offline: the approved revision (default: the commit before HEAD)."
-        ),
-        policy: Path | None = typer.Option(None, "--policy", help="Port policy file (default policy/ports.yaml)."),
-        intent: Path | None = typer.Option(
-            None, "--intent", help="Firewall intent file (default policy/firewall_intent.yaml)."
-        ),
-        as_of: str | None = typer.Option(None, "--as-of", help="Date for rule expiry checks (YYYY-MM-DD)."),
-        workers: int | None = typer.Option(
-            None, "--workers", min=1, max=1000, help="Concurrent SSH sessions (default from nornir_config.yaml)."
-        ),
+        baseline: str | None = BaselineOpt,
+        policy: Path | None = PolicyOpt,
+        intent: Path | None = IntentOpt,
+        as_of: str | None = AsOfOpt,
+        workers: int | None = WorkersOpt,
     ) -> None:
         if ctx.invoked_subcommand is not None:
             return
@@ -238,13 +292,23 @@ def register(main_app: typer.Typer) -> None:
             except ValueError:
                 raise BadInput(f"not a date {as_of!r} (YYYY-MM-DD)", field="--as-of") from None
         full = open_nornir(config, None, group, num_workers=workers, need_credentials=not offline)
-        nr = full.filter(filter_func=lambda h: fnmatch.fnmatchcase(h.name, hosts)) if hosts else full
+        nr = (
+            full.filter(filter_func=lambda h: fnmatch.fnmatchcase(h.name, hosts)) if hosts else full
+        )
         if group:  # peers outside the group still need their platform (port names, LAGs)
             full = open_nornir(config, None, None, need_credentials=False)
         if not nr.inventory.hosts:
             raise BadInput("no host matches the selection", field="--hosts/--group")
         report = run_check(
-            nr, everyone=_devices(full), repo=repo, config=config, offline=offline, baseline=baseline, policy=policy, intent=intent, as_of=when
+            nr,
+            everyone=_devices(full),
+            repo=repo,
+            config=config,
+            offline=offline,
+            baseline=baseline,
+            policy=policy,
+            intent=intent,
+            as_of=when,
         )
         _write(junit, render_junit(report))
         _write(markdown, render_markdown(report))
@@ -254,10 +318,13 @@ def register(main_app: typer.Typer) -> None:
             sys.stdout.write(render_console(report))
         finish(report.exit_code)
 
-    @drift_app.command("accept", help="Approve the drift of HOST...: take a fresh backup and commit it with the reason.")
+    @drift_app.command(
+        "accept",
+        help="Approve the drift of HOST...: take a fresh backup and commit it with the reason.",
+    )
     def accept(
-        hosts: list[str] = typer.Argument(..., help="Devices whose live state becomes the approved state."),
-        reason: str = typer.Option(..., "--reason", help="Why this drift is approved (goes into the commit)."),
+        hosts: list[str] = AcceptHostsArg,
+        reason: str = ReasonOpt,
         config: Path = ConfigOpt,
         repo: Path = RepoOpt,
         json_out: bool = JsonOpt,
@@ -280,8 +347,9 @@ def register(main_app: typer.Typer) -> None:
             for host, why in outcome.failed.items():
                 console.print(f"FAILED {host}: {why}", markup=False)
             console.print(
-                f"commit {outcome.commit[:12]}: {outcome.message}" if outcome.commit else "nothing to commit: "
-                "the approved state already matches",
+                f"commit {outcome.commit[:12]}: {outcome.message}"
+                if outcome.commit
+                else "nothing to commit: the approved state already matches",
                 markup=False,
             )
         finish(3 if outcome.failed else 0)

@@ -169,7 +169,10 @@ def config_result(
     (`cfg`, and `zoning` for the Brocade switches); one diff per file, `cfg` first."""
     if approved is None:
         return CheckResult(
-            host, Check.CONFIG, Status.DRIFT, "no approved backup in the repository (never backed up)"
+            host,
+            Check.CONFIG,
+            Status.DRIFT,
+            "no approved backup in the repository (never backed up)",
         )
     before = {"": approved} if isinstance(approved, str) else dict(approved)
     after = {"": live} if isinstance(live, str) else dict(live)
@@ -184,7 +187,11 @@ def config_result(
     if not diffs:
         return CheckResult(host, Check.CONFIG, Status.CLEAN, "matches the approved backup")
     return CheckResult(
-        host, Check.CONFIG, Status.DRIFT, f"{added} line(s) added, {removed} removed", diff="".join(diffs)
+        host,
+        Check.CONFIG,
+        Status.DRIFT,
+        f"{added} line(s) added, {removed} removed",
+        diff="".join(diffs),
     )
 
 
@@ -197,7 +204,13 @@ def policy_result(
         parts.append(f"{len(c.resolved)} resolved")
     status = Status.DRIFT if c.new else Status.CLEAN
     return CheckResult(
-        host, check, status, ", ".join(parts) + " violation(s)", new=c.new, known=c.known, resolved=c.resolved
+        host,
+        check,
+        status,
+        ", ".join(parts) + " violation(s)",
+        new=c.new,
+        known=c.known,
+        resolved=c.resolved,
     )
 
 
@@ -256,7 +269,9 @@ def topology_result(
         else:
             changes.append(f"+ {port}: {show(a)} (new neighbour)")
     if not changes:
-        return CheckResult(host, Check.TOPOLOGY, Status.CLEAN, "matches the latest topology snapshot")
+        return CheckResult(
+            host, Check.TOPOLOGY, Status.CLEAN, "matches the latest topology snapshot"
+        )
     return CheckResult(
         host,
         Check.TOPOLOGY,

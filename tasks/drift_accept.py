@@ -27,7 +27,9 @@ class AcceptOutcome:
 
 def accept_message(hosts: list[str], reason: str, user: str | None = None) -> str:
     """The commit message: a subject naming the devices, the reason, who accepted."""
-    names = ", ".join(hosts) if len(hosts) <= 5 else f"{', '.join(hosts[:5])} and {len(hosts) - 5} more"
+    names = (
+        ", ".join(hosts) if len(hosts) <= 5 else f"{', '.join(hosts[:5])} and {len(hosts) - 5} more"
+    )
     who = user or _user()
     return f"drift accept: {names}\n\nReason: {reason}\nAccepted-by: {who}\nDevices: {' '.join(hosts)}\n"
 
@@ -63,4 +65,6 @@ def accept_drift(nr: Nornir, *, repo: Path, reason: str, user: str | None = None
     message = accept_message(accepted or hosts, reason, user)
     commit = commit_run(store, paths, message) if accepted else None
     log.info("drift accept: %d accepted, %d failed, commit %s", len(accepted), len(failed), commit)
-    return AcceptOutcome(tuple(accepted), dict(sorted(failed.items())), commit, message.splitlines()[0])
+    return AcceptOutcome(
+        tuple(accepted), dict(sorted(failed.items())), commit, message.splitlines()[0]
+    )

@@ -59,16 +59,20 @@ def load_port_evaluator(
     by_host = {d.host: d for d in devices}
     # LAG membership of peers (for LAG descriptions): from the configurations we hold
     for host, text in configs.items():
-        dev = by_host.get(host)
-        if dev is not None and text and policy.in_scope(dev.role, dev.platform):
-            peers.add_config(host, dev.platform, parse_config(dev.platform, text), policy)
+        peer = by_host.get(host)
+        if peer is not None and text and policy.in_scope(peer.role, peer.platform):
+            peers.add_config(host, peer.platform, parse_config(peer.platform, text), policy)
 
     def evaluate(dev: DeviceInfo, state: DeviceState) -> list[Violation]:
         if not state.config or not policy.in_scope(dev.role, dev.platform):
             return []
         links = [Link(a.local_port, a.peer, a.peer_port) for a in state.links()]
         plan = plan_device(
-            Device(dev.host, dev.platform, dev.role, dev.network, dev.model), state.config, links, policy, peers
+            Device(dev.host, dev.platform, dev.role, dev.network, dev.model),
+            state.config,
+            links,
+            policy,
+            peers,
         )
         return [
             Violation(dev.host, Check.PORT_POLICY, ch.interface or "", ch.kind, detail=ch.reason)
@@ -92,7 +96,9 @@ def load_firewall_evaluator(
     def evaluate(dev: DeviceInfo, state: DeviceState) -> list[Violation]:
         if not state.config:
             return []
-        findings = fw_audit.audit_config(dev.platform, state.config, loaded, as_of, device=dev.host).findings
+        findings = fw_audit.audit_config(
+            dev.platform, state.config, loaded, as_of, device=dev.host
+        ).findings
         lines = state.config.splitlines()
         return [finding_to_violation(dev.host, f, lines) for f in findings]
 
@@ -154,7 +160,9 @@ def live_adjacencies(
         peer = _resolve(names, n.peer_label)
         out.add(
             Adjacency(
-                canonical_name(platform, n.local_port), peer, canonical_name(platforms.get(peer), n.peer_port)
+                canonical_name(platform, n.local_port),
+                peer,
+                canonical_name(platforms.get(peer), n.peer_port),
             )
         )
     return tuple(sorted(out, key=lambda a: (a.local_port, a.peer, a.peer_port)))
@@ -182,7 +190,9 @@ def snapshot_view(text: str, name: str = "snapshot") -> SnapshotView:
 
     snap = load_snapshot(text)
     adj: dict[str, set[Adjacency]] = {
-        n.name: set() for n in snap.nodes.values() if n.kind == "device" and n.name not in snap.unreachable
+        n.name: set()
+        for n in snap.nodes.values()
+        if n.kind == "device" and n.name not in snap.unreachable
     }
     one: dict[str, set[Adjacency]] = {}
     for link in snap.links.values():

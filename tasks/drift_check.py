@@ -68,7 +68,10 @@ def _policy(
         now = list(evaluate(device, live))
     except Exception as exc:  # a live config the evaluator cannot read is drift to look at
         return CheckResult(
-            device.host, check, Status.DRIFT, f"policy could not be evaluated on the live config: {exc}"
+            device.host,
+            check,
+            Status.DRIFT,
+            f"policy could not be evaluated on the live config: {exc}",
         )
     try:
         before = list(evaluate(device, approved)) if approved.config is not None else []
@@ -133,7 +136,11 @@ def build_report(
                 elif before.neighbors is None:
                     continue  # no snapshot knows this device: nothing to compare (noted once)
                 else:
-                    results.append(topology_result(dev.host, before.neighbors, now.neighbors, before.optional_neighbors))
+                    results.append(
+                        topology_result(
+                            dev.host, before.neighbors, now.neighbors, before.optional_neighbors
+                        )
+                    )
     return DriftReport(
         results=tuple(results),
         devices=tuple(devices),

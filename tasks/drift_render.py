@@ -123,10 +123,12 @@ def render_markdown(
                 "",
             ]
         if len(drifted) > max_details:
-            out.append(f"... and {len(drifted) - max_details} more; see the JUnit report or `--json`.")
+            out.append(
+                f"... and {len(drifted) - max_details} more; see the JUnit report or `--json`."
+            )
             out.append("")
     out.append(
-        "To approve a drift: `netsteward drift accept HOST... --reason \"why\"` "
+        'To approve a drift: `netsteward drift accept HOST... --reason "why"` '
         "(takes a fresh backup and commits it with the reason)."
     )
     return "\n".join(out) + "\n"
@@ -190,7 +192,12 @@ def report_json(report: DriftReport) -> dict[str, Any]:
         return {"subject": v.subject, "kind": v.kind, "severity": v.severity, "detail": v.detail}
 
     def result(r: CheckResult) -> dict[str, Any]:
-        doc: dict[str, Any] = {"host": r.host, "check": str(r.check), "status": str(r.status), "summary": r.summary}
+        doc: dict[str, Any] = {
+            "host": r.host,
+            "check": str(r.check),
+            "status": str(r.status),
+            "summary": r.summary,
+        }
         if r.diff:
             doc["diff"] = r.diff
         if r.check in (Check.PORT_POLICY, Check.FIREWALL):

@@ -1,19 +1,20 @@
 """The approved state, read from the backup repository at one revision.
 
-`configs/<network>/<role>/<HOST>.cfg` (and `.zoning`) as committed, and the latest topology
-snapshot `topology/YYYY-MM-DD.json` in that revision. Reads git objects directly (one tree
-walk, no checkout), so `--offline` can compare any two revisions in a few seconds.
+`configs/<network>/<role>/<HOST>.cfg` (and `.zoning`) as committed (tasks/gitstore
+`read_all_committed`), and the latest topology snapshot `topology/YYYY-MM-DD.json` in that
+revision. Reads git objects, no checkout, so `--offline` can compare any two revisions.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import git
 
 from tasks.errors import BadInput
+from tasks.gitstore import read_all_committed
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,8 @@ def open_repo(path: Path) -> git.Repo:
         return git.Repo(path)
     except (git.NoSuchPathError, git.InvalidGitRepositoryError):
         raise BadInput(
-            "not a backup repository (run `netsteward backup` first, or pass --repo)", file=str(path)
+            "not a backup repository (run `netsteward backup` first, or pass --repo)",
+            file=str(path),
         ) from None
 
 
@@ -46,33 +48,36 @@ def read_state(path: Path, rev: str = "HEAD", hosts: set[str] | None = None) -> 
     try:
         commit = repo.commit(rev)
     except (git.BadName, ValueError):
-        raise BadInput(f"no such revision {rev!r} in the backup repository", file=str(path)) from None
+        raise BadInput(
+            f"no such revision {rev!r} in the backup repository", file=str(path)
+        ) from None
     files: dict[str, dict[str, str]] = {}
-    snapshots: list[git.Blob] = []
-    for item in commit.tree.traverse():
-        if item.type != "blob":  # type: ignore[union-attr]
-            continue
-        p = PurePosixPath(item.path)  # type: ignore[union-attr]
-        if p.parts[0] == "topology" and p.suffix == ".json":
-            snapshots.append(item)  # type: ignore[arg-type]
-            continue
-        suffix = p.suffix.lstrip(".")
-        if suffix not in STORED_SUFFIXES:
-            continue
-        host = p.stem
-        if hosts is not None and host not in hosts:
-            continue
-        data = item.data_stream.read()  # type: ignore[union-attr]
-        files.setdefault(host, {})[suffix] = data.decode("utf-8", errors="replace")
-    latest = max(snapshots, key=lambda b: b.path) if snapshots else None
+    for suffix in STORED_SUFFIXES:
+        for host, text in read_all_committed(repo, suffix, commit.hexsha).items():
+            if hosts is None or host in hosts:
+                files.setdefault(host, {})[suffix] = text
+    snapshots: dict[str, git.Blob] = {}
+    if _has(commit.tree, "topology"):
+        for blob in (commit.tree / "topology").blobs:
+            if blob.name.endswith(".json"):
+                snapshots[str(blob.path)] = blob
+    latest = snapshots[max(snapshots)] if snapshots else None
     when = commit.committed_datetime.date().isoformat()
     return RepoState(
         revision=commit.hexsha,
         label=f"{commit.hexsha[:7]} ({when})",
         files=files,
-        snapshot_name=latest.path if latest else None,
+        snapshot_name=str(latest.path) if latest else None,
         snapshot_text=latest.data_stream.read().decode("utf-8") if latest else None,
     )
+
+
+def _has(tree: git.Tree, name: str) -> bool:
+    try:
+        tree / name
+    except KeyError:
+        return False
+    return True
 
 
 def default_baseline(path: Path, rev: str = "HEAD") -> str:

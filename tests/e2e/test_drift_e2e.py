@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shlex
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -37,7 +36,9 @@ USER, PASSWORD = "netsteward", "Lab-Only-Pa55"
 
 def pipeline_command() -> str:
     """The drift line of the GitLab pipeline (the GitHub one must run the same line)."""
-    lines = yaml.safe_load((ROOT / "pipelines" / "gitlab-ci.yml").read_text())["netsteward-drift"]["script"]
+    lines = yaml.safe_load((ROOT / "pipelines" / "gitlab-ci.yml").read_text())["netsteward-drift"][
+        "script"
+    ]
     gitlab = next(ln for ln in lines if ln.startswith("netsteward drift"))
     github = (ROOT / "pipelines" / "github-actions.yml").read_text()
     assert gitlab in github, "both pipelines run the same drift command line"
@@ -60,7 +61,9 @@ class Run:
         for case in self.junit.iter("testcase"):
             fail = case.find("failure")
             if fail is not None:
-                out[(case.get("classname", "").split(".")[1], case.get("name", ""))] = fail.text or ""
+                out[(case.get("classname", "").split(".")[1], case.get("name", ""))] = (
+                    fail.text or ""
+                )
         return out
 
     def errored(self) -> set[tuple[str, str]]:
@@ -92,12 +95,21 @@ class Env:
             "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
         }
         proc = subprocess.run(
-            ["sh", "-c", pipeline_command()], cwd=self.work, env=env, capture_output=True, text=True, timeout=900
+            ["sh", "-c", pipeline_command()],
+            cwd=self.work,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
         )
         junit = reports / "drift-junit.xml"
         report = reports / "drift.json"
         md = reports / "drift.md"
-        keep = self.work / "runs" / str(len(list((self.work / "runs").glob("*"))) if (self.work / "runs").exists() else 0)
+        keep = (
+            self.work
+            / "runs"
+            / str(len(list((self.work / "runs").glob("*"))) if (self.work / "runs").exists() else 0)
+        )
         keep.mkdir(parents=True)
         (keep / "stderr.txt").write_text(proc.stderr)
         (keep / "exit_code").write_text(f"{proc.returncode}\n")
@@ -108,7 +120,9 @@ class Env:
             report.read_text() if report.exists() else "",
             proc.stderr,
             ET.fromstring(junit.read_text()) if junit.exists() else None,
-            json.loads(report.read_text()) if report.exists() and report.read_text().strip() else {},
+            json.loads(report.read_text())
+            if report.exists() and report.read_text().strip()
+            else {},
             md.read_text() if md.exists() else "",
         )
 
@@ -120,14 +134,25 @@ class Env:
 
     def connect(self, host: str) -> Any:
         h = self.hosts[host]
-        device_type = {"huawei_vrp": "huawei", "hp_comware": "hp_comware"}.get(h["platform"], h["platform"])
+        device_type = {"huawei_vrp": "huawei", "hp_comware": "hp_comware"}.get(
+            h["platform"], h["platform"]
+        )
         return ConnectHandler(
-            device_type=device_type, host="127.0.0.1", port=h["port"], username=USER, password=PASSWORD,
-            secret=PASSWORD, fast_cli=False,
+            device_type=device_type,
+            host="127.0.0.1",
+            port=h["port"],
+            username=USER,
+            password=PASSWORD,
+            secret=PASSWORD,
+            fast_cli=False,
         )
 
     def first(self, platform: str, role: str) -> str:
-        return next(n for n, h in sorted(self.hosts.items()) if h["platform"] == platform and h["data"]["role"] == role)
+        return next(
+            n
+            for n, h in sorted(self.hosts.items())
+            if h["platform"] == platform and h["data"]["role"] == role
+        )
 
 
 def _inventory(config: Path) -> dict[str, dict[str, Any]]:
@@ -146,12 +171,18 @@ def env(fresh_lab: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[En
     # the approved state: the backup of the group (`drift accept` runs the same backup task)
     proc = fresh_lab.netsteward("backup", "--group", GROUP, "--repo", str(repo))
     if proc.returncode == 2 and "No such command" in proc.stderr:
-        proc = fresh_lab.netsteward("drift", "accept", *sorted(hosts), "--reason", "initial backup", "--repo", str(repo))
-    if proc.returncode == 3:  # a device failed under load: the backup keeps the others; try again once
+        proc = fresh_lab.netsteward(
+            "drift", "accept", *sorted(hosts), "--reason", "initial backup", "--repo", str(repo)
+        )
+    if (
+        proc.returncode == 3
+    ):  # a device failed under load: the backup keeps the others; try again once
         proc = fresh_lab.netsteward("backup", "--group", GROUP, "--repo", str(repo))
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     snap = fresh_lab.netsteward("topology", "snapshot", "--group", GROUP, "--repo", str(repo))
-    has_snapshot = any((repo / "topology").glob("*.json")) if (repo / "topology").exists() else False
+    has_snapshot = (
+        any((repo / "topology").glob("*.json")) if (repo / "topology").exists() else False
+    )
     if has_snapshot and git.Repo(repo).is_dirty(untracked_files=True):
         r = git.Repo(repo)
         r.git.add("topology")
@@ -181,10 +212,13 @@ def _block(config: str, predicate: Any) -> tuple[str, list[str]]:
 
 def test_description_changed_by_hand_then_accepted(env: Env) -> None:
     host = env.first("cisco_ios", "access")
-    port, lines = _block(
+    port, _lines = _block(
         env.committed(host),
-        lambda name, ls: name.startswith("GigabitEthernet") and " spanning-tree portfast" in ls
-        and not any(x.startswith(" description TO-") for x in ls),
+        lambda name, ls: (
+            name.startswith("GigabitEthernet")
+            and " spanning-tree portfast" in ls
+            and not any(x.startswith(" description TO-") for x in ls)
+        ),
     )
     conn = env.connect(host)
     try:
@@ -235,8 +269,12 @@ def test_loop_protection_removed_by_hand_is_new(env: Env) -> None:
     host = env.first("cisco_ios", "access")
     port, _ = _block(
         env.committed(host),
-        lambda name, ls: name.startswith("GigabitEthernet") and " spanning-tree bpduguard enable" in ls
-        and " spanning-tree portfast" in ls and not any(x.startswith(" description") for x in ls),
+        lambda name, ls: (
+            name.startswith("GigabitEthernet")
+            and " spanning-tree bpduguard enable" in ls
+            and " spanning-tree portfast" in ls
+            and not any(x.startswith(" description") for x in ls)
+        ),
     )
     conn = env.connect(host)
     try:
@@ -260,15 +298,26 @@ def test_relink_is_reported_as_topology_drift(env: Env) -> None:
     truth = env.lab.truth()
     ours = set(env.hosts)
     cable = next(
-        c for c in truth["cables"]
-        if c["a"] in ours and c["b"] in ours and not c.get("lag_a") and not c.get("lag_b")
+        c
+        for c in truth["cables"]
+        if c["a"] in ours
+        and c["b"] in ours
+        and not c.get("lag_a")
+        and not c.get("lag_b")
         and env.hosts[c["a"]]["data"]["role"] == "access"
     )
     spare_host = cable["b"]
-    used = {(c["a"], c["a_port"]) for c in truth["cables"]} | {(c["b"], c["b_port"]) for c in truth["cables"]}
+    used = {(c["a"], c["a_port"]) for c in truth["cables"]} | {
+        (c["b"], c["b_port"]) for c in truth["cables"]
+    }
     config = env.committed(spare_host)
-    spare, _ = _block(config, lambda name, ls: name.startswith(("GigabitEthernet", "Ten-Gigabit", "XGigabit"))
-                      and (spare_host, name) not in used)
+    spare, _ = _block(
+        config,
+        lambda name, ls: (
+            name.startswith(("GigabitEthernet", "Ten-Gigabit", "XGigabit"))
+            and (spare_host, name) not in used
+        ),
+    )
     a = f"{cable['a']}:{cable['a_port']}"
     env.lab.cli("relink", a, f"{spare_host}:{spare}", check=True)
     try:

@@ -38,9 +38,10 @@ GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 
 
 def _update(request: pytest.FixtureRequest) -> bool:
-    return bool(request.config.getoption("--update", False)) or os.environ.get(
-        "NETSTEWARD_UPDATE_GOLDEN"
-    ) == "1"
+    return (
+        bool(request.config.getoption("--update", False))
+        or os.environ.get("NETSTEWARD_UPDATE_GOLDEN") == "1"
+    )
 
 
 def _golden(request: pytest.FixtureRequest, path: Path, actual: str) -> None:
@@ -81,13 +82,18 @@ def test_config_without_approved_backup_is_drift() -> None:
     assert "never backed up" in r.summary
 
 
-def V(host: str, subject: str, kind: str, check: Check = Check.PORT_POLICY, detail: str = "") -> Violation:
+def V(
+    host: str, subject: str, kind: str, check: Check = Check.PORT_POLICY, detail: str = ""
+) -> Violation:
     return Violation(host, check, subject, kind, detail=detail)
 
 
 def test_classify_new_known_resolved() -> None:
     approved = [V("A", "GE0/0/1", "missing_description"), V("A", "GE0/0/9", "stale_description")]
-    live = [V("A", "GE0/0/1", "missing_description"), V("A", "GE0/0/2", "edge_without_loop_protection")]
+    live = [
+        V("A", "GE0/0/1", "missing_description"),
+        V("A", "GE0/0/2", "edge_without_loop_protection"),
+    ]
     c = classify(live, approved)
     assert [v.subject for v in c.new] == ["GE0/0/2"]
     assert [v.subject for v in c.known] == ["GE0/0/1"]
@@ -120,7 +126,9 @@ def test_classify_partitions_live(live: list[Violation], approved: list[Violatio
 
 
 def test_policy_result_drift_only_on_new() -> None:
-    known_only = policy_result("A", Check.PORT_POLICY, [V("A", "GE0/0/1", "x")], [V("A", "GE0/0/1", "x")])
+    known_only = policy_result(
+        "A", Check.PORT_POLICY, [V("A", "GE0/0/1", "x")], [V("A", "GE0/0/1", "x")]
+    )
     assert known_only.status is Status.CLEAN and len(known_only.known) == 1
     new = policy_result("A", Check.PORT_POLICY, [V("A", "GE0/0/2", "x")], [])
     assert new.status is Status.DRIFT
@@ -170,17 +178,23 @@ def _report(case: str) -> DriftReport:
     if case == "clean":
         for d in DEVICES:
             for c in checks_for(d.role, d.platform):
-                results.append(config_result(d.host, "x\n", "x\n") if c is Check.CONFIG
-                               else policy_result(d.host, c, [], []) if c is not Check.TOPOLOGY
-                               else topology_result(d.host, [], []))
+                results.append(
+                    config_result(d.host, "x\n", "x\n")
+                    if c is Check.CONFIG
+                    else policy_result(d.host, c, [], [])
+                    if c is not Check.TOPOLOGY
+                    else topology_result(d.host, [], [])
+                )
     else:
         results = [
             config_result("YM-BASE-ACC-001", "sysname A\n", "sysname A\n"),
             policy_result(
                 "YM-BASE-ACC-001",
                 Check.PORT_POLICY,
-                [V("YM-BASE-ACC-001", "GigabitEthernet0/0/7", "edge_without_loop_protection"),
-                 V("YM-BASE-ACC-001", "GigabitEthernet0/0/3", "missing_description")],
+                [
+                    V("YM-BASE-ACC-001", "GigabitEthernet0/0/7", "edge_without_loop_protection"),
+                    V("YM-BASE-ACC-001", "GigabitEthernet0/0/3", "missing_description"),
+                ],
                 [V("YM-BASE-ACC-001", "GigabitEthernet0/0/3", "missing_description")],
             ),
             topology_result(
@@ -188,18 +202,34 @@ def _report(case: str) -> DriftReport:
                 [Adjacency("GigabitEthernet0/0/1", "YM-BASE-AGG-01", "GigabitEthernet1/0/1")],
                 [Adjacency("GigabitEthernet0/0/1", "YM-BASE-AGG-02", "GigabitEthernet1/0/4")],
             ),
-            *unreadable_results("YM-BASE-ACC-002", checks_for("access", "hp_comware"), "connection refused"),
-            config_result("YM-DMZ-FW-01", (asa / "drift-rule.approved").read_text(),
-                          (asa / "drift-rule.live").read_text()),
+            *unreadable_results(
+                "YM-BASE-ACC-002", checks_for("access", "hp_comware"), "connection refused"
+            ),
+            config_result(
+                "YM-DMZ-FW-01",
+                (asa / "drift-rule.approved").read_text(),
+                (asa / "drift-rule.live").read_text(),
+            ),
             policy_result(
                 "YM-DMZ-FW-01",
                 Check.FIREWALL,
-                [Violation("YM-DMZ-FW-01", Check.FIREWALL, "WAN_in#1", "RISKY_SERVICE",
-                           detail="permits RDP from any source", severity="high")],
+                [
+                    Violation(
+                        "YM-DMZ-FW-01",
+                        Check.FIREWALL,
+                        "WAN_in#1",
+                        "RISKY_SERVICE",
+                        detail="permits RDP from any source",
+                        severity="high",
+                    )
+                ],
                 [],
             ),
-            config_result("YM-BASE-CORE-01", (ios / "drift-description.approved").read_text(),
-                          (ios / "drift-description.live").read_text()),
+            config_result(
+                "YM-BASE-CORE-01",
+                (ios / "drift-description.approved").read_text(),
+                (ios / "drift-description.live").read_text(),
+            ),
             policy_result("YM-BASE-CORE-01", Check.PORT_POLICY, [], []),
             topology_result("YM-BASE-CORE-01", [], []),
         ]
@@ -218,7 +248,9 @@ RENDERERS = {
     "txt": render_console,
     "md": render_markdown,
     "xml": render_junit,
-    "json": lambda r: json.dumps(report_json(r), indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+    "json": lambda r: (
+        json.dumps(report_json(r), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    ),
 }
 
 
@@ -235,7 +267,11 @@ def test_exit_codes() -> None:
     mixed = _report("mixed")
     only_drift = DriftReport(
         results=tuple(r for r in mixed.results if r.status is not Status.UNREADABLE),
-        devices=mixed.devices, offline=False, approved="x", live="devices", checked_at="t",
+        devices=mixed.devices,
+        offline=False,
+        approved="x",
+        live="devices",
+        checked_at="t",
     )
     assert only_drift.exit_code == 1
 
@@ -243,7 +279,9 @@ def test_exit_codes() -> None:
 def test_junit_one_case_per_device_and_check_failed_on_drift() -> None:
     report = _report("mixed")
     root = ET.fromstring(render_junit(report))
-    cases = {(c.get("classname", "").split(".")[1], c.get("name")): c for c in root.iter("testcase")}
+    cases = {
+        (c.get("classname", "").split(".")[1], c.get("name")): c for c in root.iter("testcase")
+    }
     assert len(cases) == len(report.results)
     failed = {k for k, c in cases.items() if c.find("failure") is not None}
     errored = {k for k, c in cases.items() if c.find("error") is not None}
@@ -254,10 +292,15 @@ def test_junit_one_case_per_device_and_check_failed_on_drift() -> None:
         ("firewall", "YM-DMZ-FW-01"),
         ("config", "YM-BASE-CORE-01"),
     }
-    assert errored == {("config", "YM-BASE-ACC-002"), ("port_policy", "YM-BASE-ACC-002"),
-                       ("topology", "YM-BASE-ACC-002")}
-    text = cases[("config", "YM-BASE-CORE-01")].find("failure").text  # type: ignore[union-attr]
-    assert "- description oxidized two" in text and "+ description TO-YM-BASE-AGG-01-Gi1/0/7" in text
+    assert errored == {
+        ("config", "YM-BASE-ACC-002"),
+        ("port_policy", "YM-BASE-ACC-002"),
+        ("topology", "YM-BASE-ACC-002"),
+    }
+    text = cases[("config", "YM-BASE-CORE-01")].find("failure").text or ""  # type: ignore[union-attr]
+    assert (
+        "- description oxidized two" in text and "+ description TO-YM-BASE-AGG-01-Gi1/0/7" in text
+    )
     assert root.get("failures") == "5" and root.get("errors") == "3"
 
 

@@ -31,11 +31,19 @@ def case() -> dict:
     d = data["device"]
     dev = DeviceInfo(d["host"], d["platform"], d["role"], d["network"], d.get("model"))
     links = tuple(Adjacency(x["local_port"], x["peer"], x["peer_port"]) for x in data["links"])
-    return {"dev": dev, "links": links, "config": CASE.with_suffix(".raw").read_text(), "peers": data["peers"]}
+    return {
+        "dev": dev,
+        "links": links,
+        "config": CASE.with_suffix(".raw").read_text(),
+        "peers": data["peers"],
+    }
 
 
 def _devices(case: dict) -> list[DeviceInfo]:
-    peers = [DeviceInfo(h, p, "aggregation" if "AGG" in h else "access", "base") for h, p in case["peers"]["platforms"].items()]
+    peers = [
+        DeviceInfo(h, p, "aggregation" if "AGG" in h else "access", "base")
+        for h, p in case["peers"]["platforms"].items()
+    ]
     return [case["dev"], *peers]
 
 
@@ -43,7 +51,9 @@ def test_unchanged_device_is_clean_and_keeps_known_violations(case: dict) -> Non
     dev = case["dev"]
     evaluate = load_port_evaluator(POLICY, _devices(case), {dev.host: case["config"]})
     state = DeviceState(config=case["config"], neighbors=case["links"])
-    report = build_report([dev], {dev.host: state}, {}, {dev.host: state}, port_policy=evaluate, topology=False)
+    report = build_report(
+        [dev], {dev.host: state}, {}, {dev.host: state}, port_policy=evaluate, topology=False
+    )
     assert report.exit_code == 0
     port = next(r for r in report.results if r.check is Check.PORT_POLICY)
     assert port.status is Status.CLEAN
@@ -72,11 +82,19 @@ def test_loop_protection_removed_by_hand_is_a_new_violation(case: dict) -> None:
         ("GigabitEthernet0/0/1", "edge_without_loop_protection")
     ]
     assert by_check[Check.PORT_POLICY].known  # the planted ones stay known
-    assert by_check[Check.CONFIG].diff.count("\n-") == 1 and "- loopback-detect enable" in by_check[Check.CONFIG].diff
+    assert (
+        by_check[Check.CONFIG].diff.count("\n-") == 1
+        and "- loopback-detect enable" in by_check[Check.CONFIG].diff
+    )
 
 
 def _nb(local: str, peer: str, port: str) -> Neighbor:
-    return Neighbor(local_interface=local, neighbor_name=peer, neighbor_port_id=port, port_id_type="Interface name")
+    return Neighbor(
+        local_interface=local,
+        neighbor_name=peer,
+        neighbor_port_id=port,
+        port_id_type="Interface name",
+    )
 
 
 INV = [
@@ -97,7 +115,9 @@ def _snapshot_text() -> str:
 
 def test_snapshot_view_splits_one_sided_links() -> None:
     view = snapshot_view(_snapshot_text())
-    assert view.adjacencies["A"] == (Adjacency("XGigabitEthernet0/0/1", "B", "XGigabitEthernet0/0/10"),)
+    assert view.adjacencies["A"] == (
+        Adjacency("XGigabitEthernet0/0/1", "B", "XGigabitEthernet0/0/10"),
+    )
     assert view.one_sided["C"] == (Adjacency("GigabitEthernet0/0/9", "A", "GigabitEthernet0/0/9"),)
     assert view.adjacencies["C"] == ()
 
@@ -106,14 +126,21 @@ def test_relinked_cable_is_topology_drift_on_both_devices_only() -> None:
     view = snapshot_view(_snapshot_text())
     devs = [DeviceInfo(n.name, n.platform, n.role, n.network) for n in INV]
 
-    def st(host: str, adj: tuple[Adjacency, ...], optional: tuple[Adjacency, ...] = ()) -> DeviceState:
+    def st(
+        host: str, adj: tuple[Adjacency, ...], optional: tuple[Adjacency, ...] = ()
+    ) -> DeviceState:
         return DeviceState(config="x\n", neighbors=adj, optional_neighbors=optional)
 
     approved = {h: st(h, view.adjacencies[h], view.one_sided.get(h, ())) for h in ("A", "B", "C")}
     # A's uplink moved from B XGE0/0/10 to C XGE0/0/11; C still does not see A's GE0/0/9
     live = {
-        "A": st("A", (Adjacency("XGigabitEthernet0/0/1", "C", "XGigabitEthernet0/0/11"),
-                      Adjacency("GigabitEthernet0/0/9", "C", "GigabitEthernet0/0/9"))),
+        "A": st(
+            "A",
+            (
+                Adjacency("XGigabitEthernet0/0/1", "C", "XGigabitEthernet0/0/11"),
+                Adjacency("GigabitEthernet0/0/9", "C", "GigabitEthernet0/0/9"),
+            ),
+        ),
         "B": st("B", ()),
         "C": st("C", (Adjacency("XGigabitEthernet0/0/11", "A", "XGigabitEthernet0/0/1"),)),
     }
@@ -121,13 +148,17 @@ def test_relinked_cable_is_topology_drift_on_both_devices_only() -> None:
     drift = {(r.host, r.check) for r in report.drifted}
     assert drift == {("A", Check.TOPOLOGY), ("B", Check.TOPOLOGY), ("C", Check.TOPOLOGY)}
     a = next(r for r in report.drifted if r.host == "A")
-    assert a.diff == "~ XGigabitEthernet0/0/1: B XGigabitEthernet0/0/10 -> C XGigabitEthernet0/0/11\n"
+    assert (
+        a.diff == "~ XGigabitEthernet0/0/1: B XGigabitEthernet0/0/10 -> C XGigabitEthernet0/0/11\n"
+    )
 
 
 def test_device_not_read_is_never_clean() -> None:
     devs = [DeviceInfo(n.name, n.platform, n.role, n.network) for n in INV]
     state = DeviceState(config="x\n", neighbors=())
-    report = build_report(devs, {"A": state, "B": state}, {"B": "connection refused"}, {"A": state, "B": state})
+    report = build_report(
+        devs, {"A": state, "B": state}, {"B": "connection refused"}, {"A": state, "B": state}
+    )
     assert report.exit_code == 3
     assert report.unreadable == {"B": "connection refused", "C": "not read"}
     assert all(r.status is Status.UNREADABLE for r in report.results if r.host in ("B", "C"))
@@ -151,7 +182,9 @@ def test_read_state_at_revisions(tmp_path: Path) -> None:
     assert head.snapshot_name == "topology/2026-11-01.json"
     assert default_baseline(tmp_path) == first.hexsha
     old = read_state(tmp_path, default_baseline(tmp_path), hosts={"A"})
-    assert old.files["A"]["cfg"] == "sysname A\n" and old.snapshot_name == "topology/2026-10-01.json"
+    assert (
+        old.files["A"]["cfg"] == "sysname A\n" and old.snapshot_name == "topology/2026-10-01.json"
+    )
 
 
 def test_asa_rule_inserted_above_keeps_old_findings_known() -> None:
@@ -171,8 +204,12 @@ def test_asa_rule_inserted_above_keeps_old_findings_known() -> None:
         "access-list OUT extended permit tcp any any eq 23\n",
     )
     report = build_report(
-        [dev], {"FW": DeviceState(config=live)}, {}, {"FW": DeviceState(config=approved)},
-        firewall=evaluate, topology=False,
+        [dev],
+        {"FW": DeviceState(config=live)},
+        {},
+        {"FW": DeviceState(config=approved)},
+        firewall=evaluate,
+        topology=False,
     )
     fw = next(r for r in report.results if r.check is Check.FIREWALL)
     assert fw.known, "the telnet rule's findings stay known although its id moved to line 2"

@@ -29,7 +29,9 @@ EDGE = "interface GigabitEthernet0/0/1\n port link-type access\n port default vl
 
 def _host(port: int, platform: str, role: str, model: str) -> dict:
     return {
-        "hostname": "127.0.0.1", "port": port, "platform": platform,
+        "hostname": "127.0.0.1",
+        "port": port,
+        "platform": platform,
         "groups": [platform, role, "base"],
         "data": {"role": role, "network": "base", "model": model, "vendor": "x", "location": "F01"},
     }
@@ -37,18 +39,30 @@ def _host(port: int, platform: str, role: str, model: str) -> dict:
 
 @pytest.fixture
 def setup(tmp_path: Path) -> dict[str, Path]:
-    (tmp_path / "hosts.yaml").write_text(yaml.safe_dump({
-        ACC: _host(10001, "huawei_vrp", "access", "S5735-L48T4X-A1"),
-        FW: _host(10002, "cisco_asa", "firewall", "ASA5512"),
-    }))
-    (tmp_path / "nornir_config.yaml").write_text(yaml.safe_dump({
-        "inventory": {"plugin": "SimpleInventory", "options": {
-            "host_file": str(tmp_path / "hosts.yaml"),
-            "group_file": str(ROOT / "inventory" / "groups.yaml"),
-            "defaults_file": str(ROOT / "inventory" / "defaults.yaml")}},
-        "runner": {"plugin": "threaded", "options": {"num_workers": 2}},
-        "logging": {"enabled": False},
-    }))
+    (tmp_path / "hosts.yaml").write_text(
+        yaml.safe_dump(
+            {
+                ACC: _host(10001, "huawei_vrp", "access", "S5735-L48T4X-A1"),
+                FW: _host(10002, "cisco_asa", "firewall", "ASA5512"),
+            }
+        )
+    )
+    (tmp_path / "nornir_config.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "inventory": {
+                    "plugin": "SimpleInventory",
+                    "options": {
+                        "host_file": str(tmp_path / "hosts.yaml"),
+                        "group_file": str(ROOT / "inventory" / "groups.yaml"),
+                        "defaults_file": str(ROOT / "inventory" / "defaults.yaml"),
+                    },
+                },
+                "runner": {"plugin": "threaded", "options": {"num_workers": 2}},
+                "logging": {"enabled": False},
+            }
+        )
+    )
     repo = tmp_path / "configs"
     r = git.Repo.init(repo)
     (repo / "base" / "access").mkdir(parents=True)
@@ -58,9 +72,14 @@ def setup(tmp_path: Path) -> dict[str, Path]:
     r.index.add([f"base/access/{ACC}.cfg", f"base/firewall/{FW}.cfg"])
     r.index.commit("backup 1")
     assert EDGE in ACC_CFG
-    (repo / "base" / "access" / f"{ACC}.cfg").write_text(ACC_CFG.replace(EDGE, EDGE.replace(" loopback-detect enable\n", "")))
+    (repo / "base" / "access" / f"{ACC}.cfg").write_text(
+        ACC_CFG.replace(EDGE, EDGE.replace(" loopback-detect enable\n", ""))
+    )
     (repo / "base" / "firewall" / f"{FW}.cfg").write_text(
-        FW_CFG.replace("pager lines 24\n", "access-list WAN_in extended permit tcp any host 10.42.0.99 eq 3389\naccess-group WAN_in in interface WAN\npager lines 24\n")
+        FW_CFG.replace(
+            "pager lines 24\n",
+            "access-list WAN_in extended permit tcp any host 10.42.0.99 eq 3389\naccess-group WAN_in in interface WAN\npager lines 24\n",
+        )
     )
     r.index.add([f"base/access/{ACC}.cfg", f"base/firewall/{FW}.cfg"])
     r.index.commit("backup 2")
@@ -68,9 +87,19 @@ def setup(tmp_path: Path) -> dict[str, Path]:
 
 
 def _drift(setup: dict[str, Path], *extra: str) -> tuple[int, str]:
-    args = ["drift", "--offline", "--config", str(setup["config"]), "--repo", str(setup["repo"]),
-            "--policy", str(ROOT / "policy" / "ports.yaml"),
-            "--intent", str(ROOT / "policy" / "firewall_intent.yaml"), *extra]
+    args = [
+        "drift",
+        "--offline",
+        "--config",
+        str(setup["config"]),
+        "--repo",
+        str(setup["repo"]),
+        "--policy",
+        str(ROOT / "policy" / "ports.yaml"),
+        "--intent",
+        str(ROOT / "policy" / "firewall_intent.yaml"),
+        *extra,
+    ]
     result = CliRunner().invoke(app, args)
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     return result.exit_code, result.stdout
@@ -112,8 +141,19 @@ def test_offline_device_without_backup_is_unreadable(setup: dict[str, Path]) -> 
 
 
 def test_bad_baseline_is_bad_input(setup: dict[str, Path]) -> None:
-    result = CliRunner().invoke(app, ["drift", "--offline", "--config", str(setup["config"]),
-                                      "--repo", str(setup["repo"]), "--baseline", "no-such-rev"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "drift",
+            "--offline",
+            "--config",
+            str(setup["config"]),
+            "--repo",
+            str(setup["repo"]),
+            "--baseline",
+            "no-such-rev",
+        ],
+    )
     # the runner bypasses playbooks.cli.main, which prints this line and exits 2
     assert isinstance(result.exception, BadInput) and result.exception.exit_code == 2
     assert "no such revision 'no-such-rev'" in str(result.exception)
