@@ -137,6 +137,8 @@ class _AsaParser:
                 elif head == "time-range" and len(words) >= 2:
                     section, name = "time", words[1]
                     self.book.schedules.setdefault(name, None)
+                elif head == "nat":
+                    self.book.member_refs.update(words[1:])  # twice-NAT names objects: they are in use
                 elif head == "access-list" and len(words) >= 3:
                     try:
                         self._acl(words, raw, number)
@@ -156,6 +158,9 @@ class _AsaParser:
                 self.book.schedules[name] = _when(words[words.index("end") + 1 :])
             return
         if members is None:
+            return
+        if key == "nat" and section == "network":
+            self.book.member_refs.add(name)  # object NAT uses the object
             return
         if section == "network":
             if key == "host":

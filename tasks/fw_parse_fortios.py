@@ -57,6 +57,7 @@ BUILTIN_SERVICES: dict[str, list[Service]] = {
             Service.of("udp", 2049, 2049)],
 }
 BUILTIN_ADDRESSES = {"all": ALL_ADDR, "none": EMPTY}
+USING_KEYS = {"srcaddr", "dstaddr", "service", "orig-addr", "dst-addr", "nat-ippool", "srcaddr6", "dstaddr6"}
 
 
 def _words(line: str) -> list[str]:
@@ -85,46 +86,69 @@ def _when(text: str) -> datetime | None:
     return None
 
 
+OWN_SECTIONS = {"firewall policy", "firewall addrgrp", "firewall service group"}
+
+
+def _effective(stack: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The frames that matter: `config vdom` / `edit VDOM` and `config global` wrappers removed."""
+    out: list[tuple[str, str]] = []
+    skip_edit = False
+    for frame in stack:
+        if frame in (("config", "vdom"), ("config", "global")):
+            skip_edit = frame == ("config", "vdom")
+            continue
+        if skip_edit and frame[0] == "edit":
+            skip_edit = False
+            continue
+        skip_edit = False
+        out.append(frame)
+    return out
+
+
 def parse_fortios(text: str, device: str = "") -> ObjectBook:
     book = ObjectBook(device, "fortinet", builtin_addr=dict(BUILTIN_ADDRESSES), builtin_svc=BUILTIN_SERVICES)
-    path: list[str] = []  # config paths, innermost last
-    entry: str | None = None
-    entry_line = 0
+    stack: list[tuple[str, str]] = []
+    vdom = ""
+    entry: tuple[str, str, int] | None = None  # (section, name, line) of the open top-level entry
     props: dict[str, list[str]] = {}
-
-    def close_entry() -> None:
-        if entry is not None and path:
-            _entry(book, path[-1], entry, entry_line, props)
-
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
         words = _words(line)
-        if words[0] == "config":
-            if entry is not None:  # nested config inside an edit: keep the entry open
-                path.append(" ".join(words[1:]))
-                continue
-            path.append(" ".join(words[1:]))
+        if not words:
+            continue
+        if words[0] == "config" and len(words) > 1:
+            stack.append(("config", " ".join(words[1:])))
         elif words[0] == "edit" and len(words) > 1:
-            if len(path) == 1:
-                entry, entry_line, props = words[1], number, {}
+            if stack and stack[-1] == ("config", "vdom"):
+                vdom = words[1]
+            stack.append(("edit", words[1]))
+            eff = _effective(stack)
+            if len(eff) == 2 and eff[0][0] == "config":
+                entry, props = (eff[0][1], words[1], number), {}
         elif words[0] == "next":
-            if len(path) == 1:
-                close_entry()
-                entry = None
+            if stack and stack[-1][0] == "edit":
+                if entry is not None and len(_effective(stack)) == 2:
+                    _entry(book, entry[0], entry[1], entry[2], props, vdom)
+                    entry = None
+                stack.pop()
         elif words[0] == "end":
-            if path:
-                path.pop()
-            if not path:
-                entry = None
-        elif words[0] == "set" and len(words) >= 2 and entry is not None and len(path) == 1:
-            props[words[1]] = words[2:]
-            props["_line_" + words[1]] = [str(number)]
+            while stack and stack[-1][0] == "edit":  # tolerate a missing `next`
+                stack.pop()
+            if stack:
+                stack.pop()
+        elif words[0] == "set" and len(words) >= 2:
+            eff = _effective(stack)
+            if entry is not None and len(eff) == 2 and eff[1][0] == "edit":
+                props[words[1]] = words[2:]
+            section = eff[0][1] if eff else ""
+            if words[1] in USING_KEYS and not (len(eff) == 2 and section in OWN_SECTIONS):
+                book.member_refs.update(words[2:])  # central NAT, local-in, proxy policies...: objects in use
     return book
 
 
-def _entry(book: ObjectBook, section: str, name: str, line: int, props: dict[str, list[str]]) -> None:
+def _entry(book: ObjectBook, section: str, name: str, line: int, props: dict[str, list[str]], vdom: str = "") -> None:
     if section == "firewall address":
         members = book.add_address(name, line)
         kind = (props.get("type") or ["ipmask"])[0]
@@ -161,7 +185,8 @@ def _entry(book: ObjectBook, section: str, name: str, line: int, props: dict[str
     elif section in ("firewall schedule recurring", "firewall schedule group"):
         book.schedules[name] = None
     elif section == "firewall policy":
-        r = Rule(id=name, line=line, action="deny", policy="firewall policy")
+        r = Rule(id=f"{vdom}/{name}" if vdom else name, line=line, action="deny",
+                 policy=f"vdom {vdom} firewall policy" if vdom else "firewall policy")
         r.name = (props.get("name") or [""])[0]
         action = (props.get("action") or ["deny"])[0]
         r.action = "permit" if action in ("accept", "ipsec") else "deny"

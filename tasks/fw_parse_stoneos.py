@@ -127,12 +127,20 @@ def parse_stoneos(text: str, device: str = "") -> ObjectBook:
                 book.schedules.setdefault(name, None)
             elif words[0] == "policy-global":
                 section = "policy"
+            elif words[0] in ("nat", "ip", "pbr-policy"):
+                section = "other"
             elif words[0] == "default-action" and len(words) >= 2:
                 book.default_action = "permit" if words[1] == "permit" else "deny"
                 book.default_line = number
                 section = ""
             else:
                 section = ""
+            continue
+        if section == "other":
+            # snatrule/dnatrule and policy routes name address and service entries: they are in use
+            for i, word in enumerate(words[:-1]):
+                if word in ("from", "to", "service", "trans-to", "src-addr", "dst-addr"):
+                    book.member_refs.add(words[i + 1])
             continue
         if section == "addr" and members is not None:
             if words[0] == "ip":

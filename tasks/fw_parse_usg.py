@@ -52,6 +52,8 @@ BUILTIN_SERVICES: dict[str, list[Service]] = {
     "oracle": [Service.of("tcp", 1521, 1521)],
 }
 BUILTIN_ADDRESSES = {"any": ALL_ADDR}
+OTHER_POLICIES = ("nat-policy", "policy-based-route", "traffic-policy", "audit-policy", "decryption-policy",
+                  "auth-policy", "nat server", "nat address-group")
 
 _DATE = r"(\d{1,2}:\d{2}(?::\d{2})?)\s+(\d{4}/\d{1,2}/\d{1,2})"
 
@@ -113,6 +115,15 @@ def parse_usg(text: str, device: str = "") -> ObjectBook:
                 _time_line(book, time_range, rest)
             elif words == ["security-policy"]:
                 section = "policy"
+            elif words[0] in OTHER_POLICIES:
+                section = "other"
+            continue
+        if section == "other":
+            # NAT, policy routing and the like use objects too: not audited, but the objects are in use
+            if "address-set" in words[:-1]:
+                book.member_refs.add(words[words.index("address-set") + 1])
+            elif words[0] == "service" and len(words) > 1 and words[1] != "protocol":
+                book.member_refs.update(words[1:])
             continue
         if section == "addr" and members is not None and words[0] == "address":
             value = _address(words[2:] if len(words) > 2 and words[1].isdigit() else words[1:])

@@ -96,3 +96,21 @@ def test_ipv6_and_undefined_members(rules: list[Rule]) -> None:
     one = rules[11]  # group one: objects alpha and bravo (undefined here) and ICMP echo
     assert one.undefined == ("alpha", "bravo")
     assert list(one.services) == [Service(IntervalSet.of(1, 1), ALL_PORTS)]
+
+
+def test_real_asa_running_config_only_has_unused_objects() -> None:
+    """oxidized's recorded ASA 5512 backup (already in tests/golden): no ACLs, three objects nobody uses."""
+    from datetime import date
+
+    from tasks.fw_audit import audit_config
+    from tasks.intent import load_intent
+
+    text = (GOLDEN / "asa5512_9_12.raw").read_text()
+    result = audit_config("cisco_asa", text, load_intent(GOLDEN.parent / "firewall" / "intent.yaml"),
+                          date(2026, 6, 1), "asa5512")
+    assert [(f.rule, f.line, f.check) for f in result.findings] == [
+        ("OXIDIZED", 88, "UNUSED_OBJECT"), ("ROCKS", 90, "UNUSED_OBJECT"), ("SOME_OBJECT", 92, "UNUSED_OBJECT")]
+    nat = text.replace(" host 10.42.0.12\n", " host 10.42.0.12\n nat (inside,outside) static 192.0.2.12\n")
+    result = audit_config("cisco_asa", nat, load_intent(GOLDEN.parent / "firewall" / "intent.yaml"),
+                          date(2026, 6, 1), "asa5512")
+    assert [f.rule for f in result.findings] == ["OXIDIZED", "ROCKS"]

@@ -1,0 +1,109 @@
+"""Parser details beyond the golden policies: VDOMs, objects used by NAT, defaults shown or omitted."""
+
+from __future__ import annotations
+
+from tasks.fw_parse import parse_firewall
+from tasks.fw_sets import ALL_ADDR, addr_set
+
+FORTI_VDOMS = """\
+config vdom
+edit root
+config firewall address
+    edit "A"
+        set subnet 10.0.0.0 255.0.0.0
+    next
+    edit "B"
+        set subnet 10.9.0.0 255.255.0.0
+    next
+end
+config firewall policy
+    edit 1
+        set srcaddr "A"
+        set dstaddr "all"
+        set action accept
+        set service "HTTPS"
+    next
+end
+next
+edit dmz
+config firewall policy
+    edit 1
+        set srcaddr "all"
+        set dstaddr "all"
+        set service "ALL"
+    next
+end
+config firewall central-snat-map
+    edit 1
+        set orig-addr "B"
+    next
+end
+next
+end
+"""
+
+
+def test_fortios_vdoms_are_separate_policies_and_nat_uses_objects() -> None:
+    fw = parse_firewall("fortinet", FORTI_VDOMS, "fgt")
+    assert [(r.id, r.policy, r.action) for r in fw.rules] == [
+        ("root/1", "vdom root firewall policy", "permit"), ("dmz/1", "vdom dmz firewall policy", "deny")]
+    assert fw.rules[0].src == addr_set("10.0.0.0/8") and fw.rules[1].src == ALL_ADDR
+    assert fw.rules[0].log and not fw.rules[0].comment  # no logtraffic shown: the default (utm)
+    assert {"A", "B"} <= fw.used
+
+
+def test_usg_nat_policy_uses_address_sets() -> None:
+    text = """\
+ip address-set INSIDE type object
+ address 0 10.0.0.0 mask 8
+ip address-set SPARE type object
+ address 0 10.1.0.0 mask 16
+#
+nat-policy
+ rule name snat-out
+  source-zone trust
+  source-address address-set INSIDE
+  action source-nat easy-ip
+#
+"""
+    fw = parse_firewall("huawei_vrp", text, "usg")
+    assert "INSIDE" in fw.used and "SPARE" not in fw.used and fw.rules == []
+
+
+def test_stoneos_nat_rules_use_address_entries_and_rule_without_action_denies() -> None:
+    text = """\
+address "LAN"
+  ip 10.0.0.0/8
+exit
+nat
+  snatrule id 1 from "LAN" to "Any" service "Any" trans-to eif-ip mode dynamicport
+exit
+policy-global
+  rule id 7
+    src-addr "LAN"
+    dst-addr "Any"
+    service "HTTPS"
+  exit
+exit
+"""
+    fw = parse_firewall("hillstone_stoneos", text, "sg")
+    assert "LAN" in fw.used
+    (rule,) = fw.rules
+    assert (rule.id, rule.action, rule.src, rule.dst_any) == ("7", "deny", addr_set("10.0.0.0/8"), True)
+
+
+def test_usg_inline_addresses_wildcards_and_ranges() -> None:
+    text = """\
+security-policy
+ rule name r1
+  source-address 10.1.0.0 0.0.255.255
+  source-address 10.2.0.0 16
+  destination-address range 192.0.2.1 192.0.2.9
+  service protocol udp destination-port 500 4500
+  action permit
+"""
+    (rule,) = parse_firewall("huawei_vrp", text, "usg").rules
+    assert rule.src == addr_set("10.1.0.0/16", "10.2.0.0/16")
+    assert rule.dst.spans == ((0xC0000201, 0xC0000209),)
+    assert [s.ports.spans for s in rule.services] == [((500, 500), (4500, 4500))]
+    assert not rule.log and not rule.comment
