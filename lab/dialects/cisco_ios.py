@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from lab.configtree import Node
 from lab.dialects import register
 from lab.dialects.base import CliError, Dialect, Question, Reply, command
 from lab.dialects.common import lab_password, render_neighbors, up_ports
@@ -50,6 +51,21 @@ GLOBAL_NEIGHBOURS = {
     "ntp": ("line ",),
     "logging": ("ip ",),
 }
+
+
+def _close_gaps(before: list[Node], top: list[Node]) -> None:
+    """Where `no ...` removed a top-level section between two `!` lines, keep only one `!`."""
+    kept = {id(n) for n in top}
+    for i, node in enumerate(before):
+        if id(node) in kept or i == 0:
+            continue
+        prev = before[i - 1]
+        j = i + 1
+        while j < len(before) and id(before[j]) not in kept:
+            j += 1
+        if j < len(before) and id(prev) in kept and prev.text == before[j].text == "!":
+            before[j].remove()
+            kept.discard(id(before[j]))
 
 
 @register
@@ -356,7 +372,13 @@ class CiscoIos(Dialect):
             return ""
         if s.section is None and words and words[0] != self.negate_word:
             return self._global_line(s, text)
-        return super().config_line(s, line)
+        if s.section is not None:
+            return super().config_line(s, line)
+        top = s.device.running.root.children
+        before = list(top)
+        result = super().config_line(s, line)
+        _close_gaps(before, top)
+        return result
 
     def _global_line(self, s: Session, text: str) -> str:
         """A global one-line statement, next to its kin as IOS orders them (no `!` around it)."""

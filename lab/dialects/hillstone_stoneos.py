@@ -237,6 +237,8 @@ class HillstoneStoneos(Dialect):
                 pass
             s.enter(mode, self._block(s, text))
             return ""
+        if s.section is None and words[0] == "no" and len(words) > 1:
+            return self._remove_top(s, " ".join(words[1:]))
         if s.section is None:
             return super().config_line(s, text)
         section = s.section
@@ -268,6 +270,17 @@ class HillstoneStoneos(Dialect):
         index = next((i for i, c in enumerate(section.children) if c.text == "exit"), None)
         _add(section, text, index)
         return ""
+
+    def _remove_top(self, s: Session, target: str) -> str:
+        """`no address "X"` and the like: the block with its closing `exit`, or a one-line statement."""
+        top = s.device.running.root.children
+        for i, node in enumerate(top):
+            if node.text == target or (node.text.startswith(target + " ") and not node.children):
+                if node.children and i + 1 < len(top) and top[i + 1].text == "exit":
+                    top[i + 1].remove()
+                node.remove()
+                return ""
+        raise CliError(f"Error: {target} does not exist\n")
 
     def _remove_rule(self, s: Session, number: str) -> str:
         tree = s.device.running

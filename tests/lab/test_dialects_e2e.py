@@ -6,6 +6,7 @@ the lab is a private one (module scope) serving `dialect_fleet.build`.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -370,6 +371,7 @@ def _exec(dlab: LabHandle, index: int, command: str) -> str:
 
 def test_fortinet_netmiko_session_leaves_no_trace_in_the_configuration(dlab: LabHandle) -> None:
     before = _exec(dlab, 4, "show")
+    assert before.startswith("#config-version=") and "config firewall policy" in before
     conn = connect(dlab, 4, "fortinet")  # switches the console to `standard` and back to `more`
     try:
         assert "config system console" in conn.send_command("show full-configuration")
@@ -407,3 +409,33 @@ def test_ios_state_follows_relink_and_unplug(dlab: LabHandle) -> None:
         assert len(restored.send_command("show lldp neighbors", use_textfsm=True)) == 2
     finally:
         restored.disconnect()
+
+
+def test_create_then_remove_leaves_the_configuration_as_it_was(dlab: LabHandle) -> None:
+    before = _exec(dlab, 5, "show configuration running")
+    assert before.startswith("Building configuration..")
+    sg = connect(dlab, 5, "hillstone_stoneos")
+    try:
+        sg.send_config_set(
+            ['address "TMP-HOST"', "ip 10.9.9.10/32", "exit", "rule id 90", "action permit"]
+        )
+        assert 'address "TMP-HOST"' in sg.send_command("show configuration running")
+        sg.send_config_set(['no address "TMP-HOST"', "no rule id 90"])
+    finally:
+        sg.disconnect()
+    assert _exec(dlab, 5, "show configuration running") == before
+    ios = connect(dlab, 2, "cisco_ios", secret=PASSWORD)
+    try:
+        ios.enable()
+        before = ios.send_command("show running-config")
+        ios.send_config_set(["interface Vlan200", "ip address 10.9.200.1 255.255.255.0"])
+        assert "interface Vlan200" in ios.send_command("show running-config")
+        ios.send_config_set(["no interface Vlan200"])
+        after = ios.send_command("show running-config")
+    finally:
+        ios.disconnect()
+    strip = re.compile(
+        r"^(! Last configuration change|Current configuration|ntp clock-period).*$", re.M
+    )
+    assert "hostname LAB-IOS-ACC-02" in before
+    assert strip.sub("", after) == strip.sub("", before)
