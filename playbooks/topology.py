@@ -48,9 +48,10 @@ KeepOpt = typer.Option(None, "--keep", help="Last diagram (.drawio): node positi
 def discover(config: Path, hosts: str | None, group: str | None, date: str, use_napalm: bool = True
              ) -> tuple[Snapshot, dict[str, str]]:
     """Run discovery on the selected devices; the snapshot and {host: reason} of those that failed."""
-    nr = open_nornir(config, hosts, group)
+    every = open_nornir(config)  # the whole inventory names the peers, even in a partial run
     inventory = [inventory_node(h.name, h.hostname or "", h.port, h.platform or "", dict(h.data))
-                 for h in nr.inventory.hosts.values()]
+                 for h in every.inventory.hosts.values()]
+    nr = open_nornir(config, hosts, group) if (hosts or group) else every
     agg = nr.run(task=discover_device, use_napalm=use_napalm, name="topology discovery")
     found: list[DeviceDiscovery] = []
     failed: dict[str, str] = {}
@@ -61,7 +62,8 @@ def discover(config: Path, hosts: str | None, group: str | None, date: str, use_
             log.warning("%s: discovery failed: %s", name, failed[name])
         else:
             found.append(multi[0].result)
-    return build_snapshot(found, inventory, date, unreachable=sorted(failed)), failed
+    scope = set(nr.inventory.hosts) if (hosts or group) else None
+    return build_snapshot(found, inventory, date, unreachable=sorted(failed), scope=scope), failed
 
 
 @app.command()
@@ -113,6 +115,7 @@ def _table(d: TopologyDiff) -> Table:
 
 @app.command()
 def diff(
+    config: Path = ConfigOpt,  # accepted on every job; these commands read only the repository
     from_: str = typer.Argument(None, metavar="[FROM]", help="Date, snapshot file or git revision."),
     to: str = typer.Argument(None, metavar="[TO]", help="Date, snapshot file or git revision."),
     repo: Path = RepoOpt,
@@ -155,6 +158,7 @@ def _keep(path: Path | None) -> dict[str, tuple[float, float]]:
 
 @app.command()
 def draw(
+    config: Path = ConfigOpt,  # accepted on every job; these commands read only the repository
     snapshot_spec: str = typer.Argument(None, metavar="[SNAPSHOT]", help="Date, file or revision (default: latest)."),
     repo: Path = RepoOpt,
     out: Path = OutOpt,
@@ -183,6 +187,7 @@ def draw(
 
 @app.command()
 def report(
+    config: Path = ConfigOpt,  # accepted on every job; these commands read only the repository
     year: int = typer.Option(..., "--year", help="The report year: first snapshot of the year against the last."),
     repo: Path = RepoOpt,
     out: Path = OutOpt,

@@ -113,7 +113,11 @@ def _ttp(text: str, template: str) -> Any:
 
     parser = ttp(data=text, template=_template(template), log_level="ERROR")
     parser.parse()
-    return parser.result()[0][0]
+    result = parser.result()  # [[{...}]] per template and input; [[]] / [[{}]] when nothing matched
+    try:
+        return result[0][0]
+    except (IndexError, KeyError, TypeError):
+        return {}
 
 
 def _as_list(value: Any) -> list[dict[str, Any]]:
@@ -193,25 +197,37 @@ def from_napalm(detail: dict[str, list[dict[str, Any]]]) -> list[Neighbor]:
     return out
 
 
-def _napalm_neighbors(task: Task) -> list[Neighbor]:
-    """Cisco: napalm `ios` driver, opened with platform "ios" whatever the inventory says."""
+def napalm_device(task: Task) -> Any:
+    """The host's napalm `ios` driver, opened with platform "ios" whatever the inventory says.
+
+    napalm enters enable mode on open: the secret is the netmiko extras' `secret`
+    when the inventory sets one, else the login password.
+    """
     host = task.host
     if "napalm" not in host.connections:
         extras = dict(host.get_connection_parameters("napalm").extras or {})
+        netmiko_extras = host.get_connection_parameters("netmiko").extras or {}
         optional = dict(extras.get("optional_args") or {})
         optional.setdefault("port", host.port)
-        optional.setdefault("conn_timeout", 20)
+        optional.setdefault("conn_timeout", netmiko_extras.get("conn_timeout", 20))
+        optional.setdefault("secret", netmiko_extras.get("secret") or host.password or "")
         extras["optional_args"] = optional
         host.open_connection("napalm", task.nornir.config, platform="ios", extras=extras)
-    device = host.get_connection("napalm", task.nornir.config)
-    return from_napalm(device.get_lldp_neighbors_detail())
+    return host.get_connection("napalm", task.nornir.config)
+
+
+def _napalm_neighbors(task: Task) -> list[Neighbor]:
+    return from_napalm(napalm_device(task).get_lldp_neighbors_detail())
 
 
 def lldp_text(task: Task) -> str:
     """The raw LLDP output of the host, over netmiko."""
     command = LLDP_COMMANDS[task.host.platform or ""][0]
     conn = task.host.get_connection("netmiko", task.nornir.config)
-    return str(conn.send_command(command, read_timeout=60))
+    out = str(conn.send_command(command, read_timeout=60))
+    if not out.strip():  # no neighbours, or a read that came back empty under load: ask once more
+        out = str(conn.send_command(command, read_timeout=60))
+    return out
 
 
 def get_neighbors(task: Task, use_napalm: bool = True) -> Result:

@@ -127,11 +127,14 @@ def build_snapshot(
     inventory: list[InventoryNode],
     date: str,
     unreachable: list[str] | tuple[str, ...] = (),
+    scope: set[str] | None = None,
 ) -> Snapshot:
     """The canonical model from per-device discovery and the inventory.
 
     Hosts in `unreachable` (inventory devices discovery could not read) are left
     out, with their declared links; everything else in the inventory is a node.
+    With `scope` (a partial run, e.g. --hosts), inventory devices outside it are
+    nodes only when a link reaches them; the whole inventory still names peers.
     """
     inv = {n.name: n for n in inventory}
     lower = _resolver(inv)
@@ -227,6 +230,10 @@ def build_snapshot(
             if key not in links:
                 links[key] = Link(a, a_port, b, b_port, seen="declared")
 
+    if scope is not None:
+        keep = set(scope) | {n for lk in links.values() for n in (lk.a, lk.b)}
+        nodes = {k: v for k, v in nodes.items() if k in keep}
+        links = {k: lk for k, lk in links.items() if lk.a in nodes and lk.b in nodes}
     return Snapshot(date=date, nodes=dict(sorted(nodes.items())), links=dict(sorted(links.items())),
                     unreachable=tuple(sorted(down)))
 

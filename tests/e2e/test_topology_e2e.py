@@ -1,0 +1,125 @@
+"""Topology against the lab: a snapshot recovers every cable of `lab truth` (ports at both ends,
+LAGs bundled) and nothing else; after relink/unplug the diff reports exactly those changes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tasks.ifnames import canonical_name
+from tasks.topology_model import Snapshot, load_snapshot
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+
+def _cables(truth: dict[str, Any]) -> set[tuple[tuple[str, str], tuple[str, str]]]:
+    plat = {d["name"]: d["platform"] for d in truth["devices"]}
+    return {tuple(sorted([(c["a"], canonical_name(plat[c["a"]], c["a_port"])),
+                          (c["b"], canonical_name(plat[c["b"]], c["b_port"]))]))  # type: ignore[misc]
+            for c in truth["cables"] if c["a"] not in truth["unplugged"] and c["b"] not in truth["unplugged"]}
+
+
+def _lag_ends(snap: Snapshot) -> dict[tuple[str, str], str]:
+    """(host, member port) -> the logical end the snapshot gives it (LAG name, or the port itself)."""
+    ends = {}
+    for lk in snap.links.values():
+        for pa, pb in lk.members or ((lk.a_port, lk.b_port),):
+            ends[(lk.a, pa)] = lk.a_port
+            ends[(lk.b, pb)] = lk.b_port
+    return ends
+
+
+def _snapshot(lab: Any, repo: Path, date: str) -> tuple[int, Snapshot, dict[str, Any]]:
+    proc = lab.netsteward("topology", "snapshot", "--repo", str(repo), "--date", date, "--json")
+    assert proc.returncode in (0, 3), proc.stderr[-2000:]
+    summary = json.loads(proc.stdout)
+    return proc.returncode, load_snapshot(Path(summary["file"])), summary
+
+
+def _diff(lab: Any, repo: Path, a: str, b: str) -> tuple[int, dict[str, Any]]:
+    proc = lab.netsteward("topology", "diff", a, b, "--repo", str(repo), "--json")
+    assert proc.returncode in (0, 1), proc.stderr[-2000:]
+    return proc.returncode, json.loads(proc.stdout)
+
+
+def _free_port(truth: dict[str, Any], host: str, prefix: str) -> str:
+    used = {c["a_port"] for c in truth["cables"] if c["a"] == host} | {
+        c["b_port"] for c in truth["cables"] if c["b"] == host}
+    for slot in (2, 1):
+        for n in range(48, 0, -1):
+            port = f"{prefix}{slot}/0/{n}"
+            if port not in used:
+                return port
+    raise AssertionError(f"no free port on {host}")
+
+
+def test_snapshot_recovers_truth_then_diff_reports_exactly_the_changes(fresh_lab: Any, tmp_path: Path) -> None:
+    repo = tmp_path / "configs"
+    truth = fresh_lab.truth()
+    plat = {d["name"]: d["platform"] for d in truth["devices"]}
+
+    # 1. every cable, both ports, LAGs bundled, nothing else
+    rc, first, summary = _snapshot(fresh_lab, repo, "2026-01-05")
+    assert rc == 0, summary["unreachable"]
+    got = {c for lk in first.links.values() for c in lk.cables()}
+    assert got == _cables(truth)
+    ends = _lag_ends(first)
+    for c in truth["cables"]:
+        for host, port, lag in ((c["a"], c["a_port"], c["lag_a"]), (c["b"], c["b_port"], c["lag_b"])):
+            want = canonical_name(plat[host], lag) if lag else canonical_name(plat[host], port)
+            assert ends[(host, canonical_name(plat[host], port))] == want, (host, port, lag)
+    assert len(first.nodes) == len(truth["devices"])
+    assert summary["one_sided_links"] == 0
+
+    # 2. re-cable one access uplink to a free aggregation port, unplug another access switch
+    acc = sorted((c for c in truth["cables"] if "-ACC-" in c["a"] and "-AGG-" in c["b"]), key=lambda c: c["a"])
+    moved, gone = acc[0], acc[-1]["a"]
+    new_port = _free_port(truth, moved["b"], "Ten-GigabitEthernet")
+    old_end = f"{moved['b']}:{moved['b_port']}"
+    assert fresh_lab.cli("relink", f"{moved['a']}:{moved['a_port']}", f"{moved['b']}:{new_port}").returncode == 0
+    assert fresh_lab.cli("unplug", gone).returncode == 0
+    try:
+        rc, second, summary = _snapshot(fresh_lab, repo, "2026-02-05")
+        assert rc == 3 and list(summary["unreachable"]) == [gone]
+        rc, d = _diff(fresh_lab, repo, "2026-01-05", "2026-02-05")
+        assert rc == 1
+        assert [n["name"] for n in d["removed_nodes"]] == [gone]
+        assert {lk["key"] for lk in d["removed_links"]} == {lk.key for lk in first.links_of(gone)}
+        assert d["added_nodes"] == [] and d["added_links"] == [] and d["changed_nodes"] == []
+        (change,) = d["changed_links"]
+        old_cables = {(e[0], e[1]) for m in change["old"]["members"] or [[change["old"]["a_port"], change["old"]["b_port"]]]
+                      for e in [(change["old"]["a"], m[0]), (change["old"]["b"], m[1])]}
+        new_cables = {(e[0], e[1]) for m in change["new"]["members"] or [[change["new"]["a_port"], change["new"]["b_port"]]]
+                      for e in [(change["new"]["a"], m[0]), (change["new"]["b"], m[1])]}
+        assert (moved["b"], canonical_name(plat[moved["b"]], moved["b_port"])) in old_cables, old_end
+        assert (moved["b"], canonical_name(plat[moved["b"]], new_port)) in new_cables
+    finally:
+        fresh_lab.cli("plug", gone)
+        fresh_lab.cli("relink", f"{moved['a']}:{moved['a_port']}", old_end)
+
+    # 3. put back: the next snapshot equals the first
+    rc, _third, _ = _snapshot(fresh_lab, repo, "2026-03-05")
+    assert rc == 0
+    rc, d = _diff(fresh_lab, repo, "2026-01-05", "2026-03-05")
+    assert rc == 0, d
+    # the default diff (previous against latest) sees the plug and the move back
+    rc, d = _diff(fresh_lab, repo, "2026-02-05", "HEAD")
+    assert rc == 1 and [n["name"] for n in d["added_nodes"]] == [gone]
+
+
+def test_report_from_monthly_snapshots(fresh_lab: Any, tmp_path: Path) -> None:
+    """The annual report draws from the repository's snapshots of the year (made by the test above)."""
+    repo = tmp_path / "configs"
+    _snapshot(fresh_lab, repo, "2026-04-05")
+    out = tmp_path / "report"
+    proc = fresh_lab.netsteward("topology", "report", "--year", "2026", "--repo", str(repo), "--out", str(out),
+                                "--json")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    summary = json.loads(proc.stdout)
+    assert summary["snapshots"] == 1
+    drawio = (out / "topology-2026.drawio").read_text()
+    assert drawio.count("<diagram ") == len(summary["pages"]) >= 4
+    assert (out / "topology-2026-overview.svg").exists()
