@@ -22,7 +22,6 @@ from playbooks.common import (
     GroupOpt,
     HostsOpt,
     JsonOpt,
-    console,
     finish,
     open_nornir,
     print_json,
@@ -30,7 +29,8 @@ from playbooks.common import (
 from tasks.drift import DeviceInfo, DriftReport
 from tasks.drift_check import DeviceState, Evaluator, build_report
 from tasks.drift_render import render_console, render_junit, render_markdown, report_json
-from tasks.errors import BadInput
+from tasks.errors import EXIT_UNREACHABLE, BadInput, NetstewardError
+from tasks.results import one_line
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +47,12 @@ RepoOpt = typer.Option(
     help="The backup repository (the approved state).",
     envvar="NETSTEWARD_BACKUP_REPO",
 )
+
+
+class DriftCheckFailed(NetstewardError):
+    """The check itself failed: nothing can be said about the devices (exit 3, never 0 or 1)."""
+
+    exit_code = EXIT_UNREACHABLE
 
 
 # Option declarations (typer reads these defaults), kept at module level like playbooks/common.py.
@@ -299,17 +305,23 @@ def register(main_app: typer.Typer) -> None:
             full = open_nornir(config, None, None, need_credentials=False)
         if not nr.inventory.hosts:
             raise BadInput("no host matches the selection", field="--hosts/--group")
-        report = run_check(
-            nr,
-            everyone=_devices(full),
-            repo=repo,
-            config=config,
-            offline=offline,
-            baseline=baseline,
-            policy=policy,
-            intent=intent,
-            as_of=when,
-        )
+        try:
+            report = run_check(
+                nr,
+                everyone=_devices(full),
+                repo=repo,
+                config=config,
+                offline=offline,
+                baseline=baseline,
+                policy=policy,
+                intent=intent,
+                as_of=when,
+            )
+        except NetstewardError:
+            raise
+        except Exception as exc:  # a crash must not read as "drift" (1) in CI, nor as clean
+            log.exception("drift check failed")
+            raise DriftCheckFailed(f"drift check could not complete: {one_line(exc)}") from exc
         _write(junit, render_junit(report))
         _write(markdown, render_markdown(report))
         if json_out:
@@ -342,16 +354,16 @@ def register(main_app: typer.Typer) -> None:
         if json_out:
             print_json(outcome)
         else:
-            for host in outcome.accepted:
-                console.print(f"accepted {host}", markup=False)
-            for host, why in outcome.failed.items():
-                console.print(f"FAILED {host}: {why}", markup=False)
-            console.print(
-                f"commit {outcome.commit[:12]}: {outcome.message}"
-                if outcome.commit
-                else "nothing to commit: the approved state already matches",
-                markup=False,
-            )
+            lines = [f"accepted {host}" for host in outcome.accepted]
+            lines += [
+                f"FAILED {host}: {why} (its approved state is unchanged)"
+                for host, why in outcome.failed.items()
+            ]
+            if outcome.commit:
+                lines.append(f"commit {outcome.commit[:12]}: {outcome.message}")
+            elif outcome.accepted:
+                lines.append("nothing to commit: the approved state already matches these devices")
+            sys.stdout.write("\n".join(lines) + "\n")
         finish(3 if outcome.failed else 0)
 
     main_app.add_typer(drift_app, name="drift")
