@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from lab.state import LabInputError, LabState, load_fleet
+from lab.state import LabInputError, LabState, control_socket, load_fleet
 
 DEFAULT_BASE_PORT = 10001
 DEFAULT_SEED = 2026
@@ -47,7 +47,7 @@ def read_info(state_dir: Path) -> dict[str, Any]:
 
 def request(state_dir: Path, req: dict[str, Any], timeout: float = 30.0) -> Any:
     """Send one request to the running lab; LabNotRunning if none answers."""
-    path = state_dir / "control.sock"
+    path = control_socket(state_dir)
     if not path.exists():
         raise LabNotRunning(str(state_dir))
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:

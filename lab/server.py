@@ -23,7 +23,7 @@ import asyncssh
 from lab.dialects import get_dialect, load_all
 from lab.model import Fleet
 from lab.session import Session
-from lab.state import LabInputError, LabState
+from lab.state import LabInputError, LabState, control_socket
 
 log = logging.getLogger(__name__)
 
@@ -209,7 +209,7 @@ class LabServer:
                         f"{HOST}:{port}: port already in use ({spec.name})"
                     ) from None
                 raise result
-        sock = self.state_dir / "control.sock"
+        sock = control_socket(self.state_dir)
         with contextlib.suppress(FileNotFoundError):
             sock.unlink()
         self._control = await asyncio.start_unix_server(self._handle_control, path=str(sock))
@@ -250,7 +250,7 @@ class LabServer:
                 conn.close()
         await self.close_listeners()
         with contextlib.suppress(FileNotFoundError):
-            (self.state_dir / "control.sock").unlink()
+            control_socket(self.state_dir).unlink()
 
     def status(self) -> dict[str, Any]:
         st = self.state

@@ -8,7 +8,7 @@ State directory layout:
     lab.json            pid, base port, seed, fleet source of the running lab
     live.json           current cables, unplugged hosts, faults (seed-tagged)
     saved/<HOST>.cfg    configurations written by `save`
-    control.sock        control socket of the running lab
+    control.sock        control socket of the running lab (/tmp/netsteward-lab-*.sock if too long)
     lab.log             output of the background server
 """
 
@@ -62,6 +62,15 @@ def load_fleet(seed: int, source: str | None = None) -> Fleet:
         module = importlib.import_module(target)
     fleet: Fleet = getattr(module, func)(seed)
     return fleet
+
+
+def control_socket(state_dir: Path) -> Path:
+    """The control socket of the lab in `state_dir` (in /tmp when the path would be too long)."""
+    path = state_dir.resolve() / "control.sock"
+    if len(str(path)) < 100:
+        return path
+    digest = zlib.crc32(str(state_dir.resolve()).encode())
+    return Path("/tmp") / f"netsteward-lab-{os.getuid()}-{digest:08x}.sock"
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -365,3 +365,14 @@ def test_faults_strike_exec_channels_too(fresh_lab, faulty) -> None:
     stuck, status = exec_command(fresh_lab, host, "display current-configuration", timeout=2)
     assert status is None and 0 < len(stuck) < len(full)
     assert time.monotonic() - start >= 2
+
+
+def test_a_long_state_dir_still_gets_a_control_socket(fresh_lab, tmp_path) -> None:
+    from conftest import start_lab
+
+    deep = tmp_path / ("x" * 60) / ("y" * 60)
+    other = start_lab(deep, fresh_lab.fleet_source)
+    try:
+        assert json.loads(other.cli("status", "--json").stdout)["running"] is True
+    finally:
+        assert other.cli("stop").stdout.strip() == "lab: stopped"
