@@ -10,6 +10,7 @@ from lab.dialects import register
 from lab.dialects.base import CliError, Dialect, Question, Reply, command
 from lab.dialects.common import lab_password, render_neighbors, up_ports
 from lab.render import cisco_ios as r
+from lab.render import cisco_ios_ports as ports
 
 if TYPE_CHECKING:  # pragma: no cover
     from lab.session import Session
@@ -184,41 +185,45 @@ class CiscoIos(Dialect):
 
     @command("show ip interface brief", pipe=True)
     def show_ip_int_brief(self, s: Session, args: list[str]) -> str:
-        return r.show_ip_interface_brief(s.device.spec, s.device.running_text(), up_ports(s))
+        return ports.show_ip_interface_brief(s.device.spec, s.device.running_text(), up_ports(s))
 
     @command("show interfaces status", pipe=True)
     def show_int_status(self, s: Session, args: list[str]) -> str:
-        return r.show_interfaces_status(s.device.spec, s.device.running_text(), up_ports(s))
+        return ports.show_interfaces_status(s.device.spec, s.device.running_text(), up_ports(s))
 
     @command("show interfaces", pipe=True)
     def show_interfaces(self, s: Session, args: list[str]) -> str:
         only = ""
         if args:
             only = expand_ifname(" ".join(args)) or ""
-            names = {i.name for i in r.interfaces(s.device.spec, s.device.running_text())}
+            names = {i.name for i in ports.interfaces(s.device.spec, s.device.running_text())}
             if only not in names:
                 raise CliError(
                     self.unknown_text(
                         s, "show interfaces " + " ".join(args), len("show interfaces ")
                     )
                 )
-        return r.show_interfaces(s.device.spec, s.device.running_text(), up_ports(s), s.now(), only)
+        return ports.show_interfaces(
+            s.device.spec, s.device.running_text(), up_ports(s), s.now(), only
+        )
 
     @command("show lldp neighbors detail", pipe=True)
     def show_lldp_detail(self, s: Session, args: list[str]) -> str:
-        return r.show_lldp_neighbors_detail(render_neighbors(s))
+        return ports.show_lldp_neighbors_detail(render_neighbors(s))
 
     @command("show lldp neighbors", pipe=True)
     def show_lldp(self, s: Session, args: list[str]) -> str:
         neighbors = render_neighbors(s)
         if args and args[-1].lower().startswith("det"):
             wanted = expand_ifname(" ".join(args[:-1]))
-            return r.show_lldp_neighbors_detail([n for n in neighbors if n.local_port == wanted])
-        return r.show_lldp_neighbors(neighbors)
+            return ports.show_lldp_neighbors_detail(
+                [n for n in neighbors if n.local_port == wanted]
+            )
+        return ports.show_lldp_neighbors(neighbors)
 
     @command("show etherchannel summary", pipe=True)
     def show_etherchannel(self, s: Session, args: list[str]) -> str:
-        return r.show_etherchannel_summary(s.device.spec, s.device.running_text(), up_ports(s))
+        return ports.show_etherchannel_summary(s.device.spec, s.device.running_text(), up_ports(s))
 
     @command("show hosts", pipe=True)
     def show_hosts(self, s: Session, args: list[str]) -> str:
@@ -386,7 +391,11 @@ class CiscoIos(Dialect):
         if tree.root.find(text) is not None:
             return ""
         first = text.split()[0]
-        for like in (" ".join(text.split()[:2]) + " ", first + " ", *GLOBAL_NEIGHBOURS.get(first, ())):
+        for like in (
+            " ".join(text.split()[:2]) + " ",
+            first + " ",
+            *GLOBAL_NEIGHBOURS.get(first, ()),
+        ):
             if tree.sections(like):
                 tree.new_section(text, like=like, separator=None, tail=self.tail_lines)
                 return ""

@@ -17,7 +17,7 @@ import yaml
 from dialect_fleet import build
 from ntc_templates.parse import parse_output
 
-from lab.render import brocade_fos, cisco_asa, cisco_ios, fortinet
+from lab.render import brocade_fos, cisco_asa, cisco_ios, cisco_ios_ports, fortinet
 from lab.render.common import Neighbor, to_neighbor
 
 SAMPLES = Path(__file__).parent / "realism_samples"
@@ -38,15 +38,17 @@ FGT_ROOT = fortinet.parse(FGT.config)
 CASES: dict[tuple[str, str], Callable[[], str]] = {
     ("cisco_ios", "show version"): lambda: cisco_ios.show_version(IOS, NOW),
     ("cisco_ios", "show inventory"): lambda: cisco_ios.show_inventory(IOS),
-    ("cisco_ios", "show ip interface brief"): lambda: cisco_ios.show_ip_interface_brief(
+    ("cisco_ios", "show ip interface brief"): lambda: cisco_ios_ports.show_ip_interface_brief(
         IOS, IOS.config, UP
     ),
-    ("cisco_ios", "show interfaces status"): lambda: cisco_ios.show_interfaces_status(
+    ("cisco_ios", "show interfaces status"): lambda: cisco_ios_ports.show_interfaces_status(
         IOS, IOS.config, UP
     ),
-    ("cisco_ios", "show interfaces"): lambda: cisco_ios.show_interfaces(IOS, IOS.config, UP, NOW),
-    ("cisco_ios", "show lldp neighbors"): lambda: cisco_ios.show_lldp_neighbors(NEIGHBORS),
-    ("cisco_ios", "show lldp neighbors detail"): lambda: cisco_ios.show_lldp_neighbors_detail(
+    ("cisco_ios", "show interfaces"): lambda: cisco_ios_ports.show_interfaces(
+        IOS, IOS.config, UP, NOW
+    ),
+    ("cisco_ios", "show lldp neighbors"): lambda: cisco_ios_ports.show_lldp_neighbors(NEIGHBORS),
+    ("cisco_ios", "show lldp neighbors detail"): lambda: cisco_ios_ports.show_lldp_neighbors_detail(
         NEIGHBORS
     ),
     # the router-oriented template rejects switchport lines and the closing `end`
@@ -125,7 +127,7 @@ def test_ios_lldp_detail_names_each_neighbor() -> None:
     recs = parse_output(
         platform="cisco_ios",
         command="show lldp neighbors detail",
-        data=cisco_ios.show_lldp_neighbors_detail(NEIGHBORS),
+        data=cisco_ios_ports.show_lldp_neighbors_detail(NEIGHBORS),
     )
     assert [(r["local_interface"], r["neighbor_name"], r["neighbor_port_id"]) for r in recs] == [
         ("Te1/0/1", IOS_PEER.name, "TenGigabitEthernet1/0/1"),
@@ -138,7 +140,7 @@ def test_ios_interface_state_follows_cabling_and_lags() -> None:
     recs = parse_output(
         platform="cisco_ios",
         command="show interfaces status",
-        data=cisco_ios.show_interfaces_status(IOS, IOS.config, UP),
+        data=cisco_ios_ports.show_interfaces_status(IOS, IOS.config, UP),
     )
     status = {r["port"]: (r["status"], r["vlan_id"]) for r in recs}
     assert status["Gi1/0/1"] == ("connected", "10")
@@ -146,7 +148,7 @@ def test_ios_interface_state_follows_cabling_and_lags() -> None:
     assert status["Te1/0/1"] == ("connected", "trunk")
     assert status["Po1"] == ("connected", "trunk")
     assert status["Fa0"] == ("disabled", "routed")
-    summary = cisco_ios.show_etherchannel_summary(IOS, IOS.config, UP)
+    summary = cisco_ios_ports.show_etherchannel_summary(IOS, IOS.config, UP)
     assert "1      Po1(SU)         LACP      Te1/0/1(P)  Te1/0/2(P)" in summary
 
 
