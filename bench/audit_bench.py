@@ -42,9 +42,21 @@ def lab_firewalls(seed: int) -> list[tuple[str, str, str]]:
     for platform, count in MIX:
         for i in range(1, count + 1):
             name = f"BENCH-{platform.split('_')[0].upper()}-FW-{i:02d}"
-            spec = DeviceSpec(name=name, platform=platform, role="firewall", network="base", model="bench",
-                              vendor="bench", serial="B", version="", mac="00e0fc000001", index=i)
-            out.append((name, platform, generate_firewall(spec, random.Random(f"{seed}-{name}"))[0]))
+            spec = DeviceSpec(
+                name=name,
+                platform=platform,
+                role="firewall",
+                network="base",
+                model="bench",
+                vendor="bench",
+                serial="B",
+                version="",
+                mac="00e0fc000001",
+                index=i,
+            )
+            out.append(
+                (name, platform, generate_firewall(spec, random.Random(f"{seed}-{name}"))[0])
+            )
     return out
 
 
@@ -92,8 +104,10 @@ def main() -> None:
         total.extend(audit_config(platform, text, intent, None, name))
     lab_s, lab_cpu = time.perf_counter() - t0, time.process_time() - c0
     rules = sum(len(parse_firewall(p, t, n).rules) for n, p, t in fws)
-    print(f"lab firewalls: {len(fws)} devices, {rules} rules, {len(total.findings)} findings, "
-          f"{len(total.exposure)} exposure rows: {lab_s:.2f} s wall, {lab_cpu:.2f} s CPU (goal < 5 s)")
+    print(
+        f"lab firewalls: {len(fws)} devices, {rules} rules, {len(total.findings)} findings, "
+        f"{len(total.exposure)} exposure rows: {lab_s:.2f} s wall, {lab_cpu:.2f} s CPU (goal < 5 s)"
+    )
 
     text = synthetic_asa(args.rules, args.seed)
     t0, c0 = time.perf_counter(), time.process_time()
@@ -103,8 +117,10 @@ def main() -> None:
     result = audit_firewall(fw, intent)
     audit_s, cpu = time.perf_counter() - t1, time.process_time() - c0
     covered = sum(1 for f in result.findings if f.check in ("SHADOWED_RULE", "REDUNDANT_RULE"))
-    print(f"synthetic policy: {len(fw.rules)} rules, {covered} shadowed/redundant, {len(result.findings)} findings: "
-          f"parse {parse_s:.2f} s + audit {audit_s:.2f} s = {parse_s + audit_s:.2f} s wall, {cpu:.2f} s CPU (goal < 10 s)")
+    print(
+        f"synthetic policy: {len(fw.rules)} rules, {covered} shadowed/redundant, {len(result.findings)} findings: "
+        f"parse {parse_s:.2f} s + audit {audit_s:.2f} s = {parse_s + audit_s:.2f} s wall, {cpu:.2f} s CPU (goal < 10 s)"
+    )
 
 
 if __name__ == "__main__":

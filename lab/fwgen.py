@@ -135,7 +135,9 @@ class Policy:
     addrs: dict[str, Addr] = field(default_factory=dict)
     svcs: dict[str, Svc] = field(default_factory=dict)
     rules: list[Rule] = field(default_factory=list)
-    schedules: dict[str, tuple[tuple[int, int, int], tuple[int, int, int]]] = field(default_factory=dict)
+    schedules: dict[str, tuple[tuple[int, int, int], tuple[int, int, int]]] = field(
+        default_factory=dict
+    )
     default_permit: bool = False
     object_problems: list[tuple[str, str]] = field(default_factory=list)  # (object name, check)
 
@@ -202,8 +204,17 @@ class _Builder:
             return "net:" + net
         return self.addr([net], prefix)
 
-    def rule(self, label: str, action: str, src: list[str], dst: list[str], svc: list[str],
-             szone: str = "in", dzone: str = "out", **kw: object) -> Rule:
+    def rule(
+        self,
+        label: str,
+        action: str,
+        src: list[str],
+        dst: list[str],
+        svc: list[str],
+        szone: str = "in",
+        dzone: str = "out",
+        **kw: object,
+    ) -> Rule:
         z = self.zones
         r = Rule(
             name=self.name(label),
@@ -214,7 +225,9 @@ class _Builder:
             szone=z.get(szone, szone),
             dzone=z.get(dzone, dzone),
             comment=kw.pop("comment", f"CHG-{self.rng.randrange(1000, 9999)} {label}"),  # type: ignore[arg-type]
-            acl=kw.pop("acl", self.acl_for(szone) if szone in ("in", "out", "dmz") else "INSIDE_IN"),  # type: ignore[arg-type]
+            acl=kw.pop(
+                "acl", self.acl_for(szone) if szone in ("in", "out", "dmz") else "INSIDE_IN"
+            ),  # type: ignore[arg-type]
             **kw,  # type: ignore[arg-type]
         )
         self.p.rules.append(r)
@@ -233,7 +246,11 @@ def _build_policy(spec: DeviceSpec, rng: random.Random, default_permit: bool) ->
     chosen = sorted(rng.sample(names, rng.randint(4, len(names))))
     for server in chosen:
         addrs, services = SERVERS[server]
-        dst = b.addr(addrs, "SRV-" + server) if len(addrs) > 1 else b.ref_net(addrs[0], "SRV-" + server)
+        dst = (
+            b.addr(addrs, "SRV-" + server)
+            if len(addrs) > 1
+            else b.ref_net(addrs[0], "SRV-" + server)
+        )
         for proto, lo, hi, sources in services:
             if sources == ["any"]:
                 src = ["any"]
@@ -241,28 +258,76 @@ def _build_policy(spec: DeviceSpec, rng: random.Random, default_permit: bool) ->
             else:
                 src = [b.addr(sources, "SRC") if len(sources) > 1 else b.ref_net(sources[0], "NET")]
                 szone = "in"
-            b.rule(f"{server.lower()}-{proto}{lo}", "permit", src, [dst], [b.svc(proto, lo, hi)],
-                   szone=szone, dzone="dmz")
+            b.rule(
+                f"{server.lower()}-{proto}{lo}",
+                "permit",
+                src,
+                [dst],
+                [b.svc(proto, lo, hi)],
+                szone=szone,
+                dzone="dmz",
+            )
 
     # 2. planted exposure problems (before the cleanup deny)
     web = b.addr(SERVERS["WEB-PORTAL"][0], "SRV-WEB-PORTAL")
     srv = rng.choice(["MAIL", "APP-CLUSTER", "ORACLE-DB", "FILE-SERVER"])
     srv_dst = b.addr(SERVERS[srv][0], "SRV-" + srv)
-    b.rule("ops-wide-ssh", "permit", [b.ref_net("10.10.0.0/16", "NET")], [srv_dst], [b.svc("tcp", 22, 22)],
-           szone="in", dzone="dmz", checks=["EXCESS_EXPOSURE"])
-    b.rule("ops-extra-port", "permit", [b.ref_net(OPS_NET, "NET")], [srv_dst], [b.svc("tcp", 8081, 8081)],
-           szone="in", dzone="dmz", checks=["EXCESS_EXPOSURE"])
-    b.rule("web-rdp", "permit", ["any"], [web], [b.svc("tcp", 3389, 3389)],
-           szone="out", dzone="dmz", checks=["RISKY_SERVICE", "EXCESS_EXPOSURE"])
+    b.rule(
+        "ops-wide-ssh",
+        "permit",
+        [b.ref_net("10.10.0.0/16", "NET")],
+        [srv_dst],
+        [b.svc("tcp", 22, 22)],
+        szone="in",
+        dzone="dmz",
+        checks=["EXCESS_EXPOSURE"],
+    )
+    b.rule(
+        "ops-extra-port",
+        "permit",
+        [b.ref_net(OPS_NET, "NET")],
+        [srv_dst],
+        [b.svc("tcp", 8081, 8081)],
+        szone="in",
+        dzone="dmz",
+        checks=["EXCESS_EXPOSURE"],
+    )
+    b.rule(
+        "web-rdp",
+        "permit",
+        ["any"],
+        [web],
+        [b.svc("tcp", 3389, 3389)],
+        szone="out",
+        dzone="dmz",
+        checks=["RISKY_SERVICE", "EXCESS_EXPOSURE"],
+    )
 
     # 3. cleanup: nothing else reaches the server range
-    b.rule("server-cleanup", "deny", ["any"], [b.addr([SERVER_RANGE], "SERVER-RANGE")], ["any"],
-           szone="any", dzone="any", log=False, acl="*")
+    b.rule(
+        "server-cleanup",
+        "deny",
+        ["any"],
+        [b.addr([SERVER_RANGE], "SERVER-RANGE")],
+        ["any"],
+        szone="any",
+        dzone="any",
+        log=False,
+        acl="*",
+    )
 
     # 4. bulk rules, each to its own destination block, with plants interleaved
     plants = [
-        "any_source", "any_service", "wide_range", "no_logging", "no_comment",
-        "disabled", "expired", "shadow", "redundant", "undefined",
+        "any_source",
+        "any_service",
+        "wide_range",
+        "no_logging",
+        "no_comment",
+        "disabled",
+        "expired",
+        "shadow",
+        "redundant",
+        "undefined",
     ]
     bulk = rng.randint(180, 300)
     slots = sorted(rng.sample(range(bulk), len(plants)))
@@ -277,7 +342,9 @@ def _build_policy(spec: DeviceSpec, rng: random.Random, default_permit: bool) ->
 
     # 5. unused objects
     unused_addr = f"OLD-HOST-{rng.randrange(10, 250)}"
-    p.addrs[unused_addr] = Addr(unused_addr, [f"10.99.{rng.randrange(256)}.{rng.randrange(1, 255)}/32"])
+    p.addrs[unused_addr] = Addr(
+        unused_addr, [f"10.99.{rng.randrange(256)}.{rng.randrange(1, 255)}/32"]
+    )
     p.object_problems.append((unused_addr, "UNUSED_OBJECT"))
     unused_svc = f"TCP-{rng.randrange(20000, 30000)}"
     p.svcs[unused_svc] = Svc(unused_svc, [("tcp", int(unused_svc[4:]), int(unused_svc[4:]))])
@@ -288,14 +355,24 @@ def _build_policy(spec: DeviceSpec, rng: random.Random, default_permit: bool) ->
 def _bulk_rule(b: _Builder, rng: random.Random) -> None:
     block = b.next_block()
     size = rng.choice([24, 26, 28, 32])
-    sub = next(iter(block.subnets(new_prefix=size))) if size < 32 else ipaddress.ip_network(
-        f"{block.network_address + rng.randrange(1, 250)}/32")
+    sub = (
+        next(iter(block.subnets(new_prefix=size)))
+        if size < 32
+        else ipaddress.ip_network(f"{block.network_address + rng.randrange(1, 250)}/32")
+    )
     src_net = rng.choice(SOURCE_POOL)
     src = b.ref_net(src_net, "NET")
     services = [b.svc(*s) for s in rng.sample(SERVICE_POOL, rng.randint(1, 3))]
     zone = rng.choice(["in", "dmz"]) if b.spec.platform != "cisco_asa" else "in"
-    b.rule(rng.choice(["app", "mgmt", "print", "log", "ldap", "web", "mon"]), "permit", [src],
-           [b.ref_net(str(sub), "NET")], services, szone=zone, dzone="out")
+    b.rule(
+        rng.choice(["app", "mgmt", "print", "log", "ldap", "web", "mon"]),
+        "permit",
+        [src],
+        [b.ref_net(str(sub), "NET")],
+        services,
+        szone=zone,
+        dzone="out",
+    )
 
 
 def _plant(b: _Builder, rng: random.Random, kind: str) -> None:
@@ -304,54 +381,127 @@ def _plant(b: _Builder, rng: random.Random, kind: str) -> None:
     dst_net = str(block)
     svc = [b.svc("tcp", 8443, 8443)]
     if kind == "any_source":
-        b.rule("any-src", "permit", ["any"], [b.ref_net(dst_net, "NET")], svc, checks=["ANY_SOURCE"])
+        b.rule(
+            "any-src", "permit", ["any"], [b.ref_net(dst_net, "NET")], svc, checks=["ANY_SOURCE"]
+        )
     elif kind == "any_service":
-        b.rule("any-svc", "permit", [src], [b.ref_net(dst_net, "NET")], ["any"], checks=["ANY_SERVICE"])
+        b.rule(
+            "any-svc", "permit", [src], [b.ref_net(dst_net, "NET")], ["any"], checks=["ANY_SERVICE"]
+        )
     elif kind == "wide_range":
         lo = rng.choice([10000, 20000, 30000])
-        b.rule("wide-range", "permit", [src], [b.ref_net(dst_net, "NET")],
-               [b.svc("tcp", lo, lo + rng.choice([1500, 5000, 9999]))], checks=["WIDE_PORT_RANGE"])
+        b.rule(
+            "wide-range",
+            "permit",
+            [src],
+            [b.ref_net(dst_net, "NET")],
+            [b.svc("tcp", lo, lo + rng.choice([1500, 5000, 9999]))],
+            checks=["WIDE_PORT_RANGE"],
+        )
     elif kind == "no_logging":
-        b.rule("nolog", "permit", [src], [b.ref_net(dst_net, "NET")], svc, log=False, checks=["NO_LOGGING"])
+        b.rule(
+            "nolog",
+            "permit",
+            [src],
+            [b.ref_net(dst_net, "NET")],
+            svc,
+            log=False,
+            checks=["NO_LOGGING"],
+        )
     elif kind == "no_comment":
-        b.rule("nocomment", "permit", [src], [b.ref_net(dst_net, "NET")], svc, comment="", checks=["NO_COMMENT"])
+        b.rule(
+            "nocomment",
+            "permit",
+            [src],
+            [b.ref_net(dst_net, "NET")],
+            svc,
+            comment="",
+            checks=["NO_COMMENT"],
+        )
     elif kind == "disabled":
-        b.rule("disabled", "permit", [src], [b.ref_net(dst_net, "NET")], svc, enabled=False,
-               checks=["DISABLED_RULE"])
+        b.rule(
+            "disabled",
+            "permit",
+            [src],
+            [b.ref_net(dst_net, "NET")],
+            svc,
+            enabled=False,
+            checks=["DISABLED_RULE"],
+        )
     elif kind == "expired":
         sched = f"PROJECT-{rng.randrange(100, 999)}"
         b.p.schedules[sched] = (PAST_START, PAST_END)
-        b.rule("expired", "permit", [src], [b.ref_net(dst_net, "NET")], svc, schedule=sched,
-               checks=["EXPIRED_RULE"])
+        b.rule(
+            "expired",
+            "permit",
+            [src],
+            [b.ref_net(dst_net, "NET")],
+            svc,
+            schedule=sched,
+            checks=["EXPIRED_RULE"],
+        )
     elif kind == "shadow":
         # two denies whose union (not either alone) covers a later permit
         net = ipaddress.ip_network(dst_net)
-        sources = str(ipaddress.ip_network(rng.choice(["10.30.1.0/24", "10.30.2.0/24", "10.41.8.0/24"])))
+        sources = str(
+            ipaddress.ip_network(rng.choice(["10.30.1.0/24", "10.30.2.0/24", "10.41.8.0/24"]))
+        )
         src_obj = b.addr([sources], "NET")
         dst_obj = b.addr([str(next(iter(net.subnets(new_prefix=26))))], "NET")
         b.rule("block-a", "deny", [src_obj], [dst_obj], [b.svc("tcp", 5000, 5099)], log=False)
         b.rule("block-b", "deny", [src_obj], [dst_obj], [b.svc("tcp", 5100, 5199)], log=False)
         host = ipaddress.ip_network(sources).network_address + rng.randrange(1, 200)
         target = net.network_address + rng.randrange(1, 60)
-        b.rule("shadowed", "permit", [b.ref_net(f"{host}/32", "HOST")], [b.ref_net(f"{target}/32", "HOST")],
-               [b.svc("tcp", 5050, 5150)], checks=["SHADOWED_RULE"])
+        b.rule(
+            "shadowed",
+            "permit",
+            [b.ref_net(f"{host}/32", "HOST")],
+            [b.ref_net(f"{target}/32", "HOST")],
+            [b.svc("tcp", 5050, 5150)],
+            checks=["SHADOWED_RULE"],
+        )
     elif kind == "redundant":
         net = ipaddress.ip_network(dst_net)
         sources = rng.choice(["10.30.1.0/24", "10.30.2.0/24", "10.41.8.0/24"])
-        b.rule("broad", "permit", [b.addr([sources], "NET")], [b.addr([str(net)], "NET")],
-               [b.svc("tcp", 6000, 6010)])
+        b.rule(
+            "broad",
+            "permit",
+            [b.addr([sources], "NET")],
+            [b.addr([str(net)], "NET")],
+            [b.svc("tcp", 6000, 6010)],
+        )
         host = ipaddress.ip_network(sources).network_address + rng.randrange(1, 200)
         target = net.network_address + rng.randrange(1, 250)
-        b.rule("narrow", "permit", [b.ref_net(f"{host}/32", "HOST")], [b.ref_net(f"{target}/32", "HOST")],
-               [b.svc("tcp", 6005, 6005)], checks=["REDUNDANT_RULE"])
+        b.rule(
+            "narrow",
+            "permit",
+            [b.ref_net(f"{host}/32", "HOST")],
+            [b.ref_net(f"{target}/32", "HOST")],
+            [b.svc("tcp", 6005, 6005)],
+            checks=["REDUNDANT_RULE"],
+        )
     elif kind == "undefined":
-        b.rule("decommissioned", "permit", [src], [f"obj:DECOM-{rng.randrange(100, 999)}"], svc,
-               checks=["UNDEFINED_OBJECT"])
+        b.rule(
+            "decommissioned",
+            "permit",
+            [src],
+            [f"obj:DECOM-{rng.randrange(100, 999)}"],
+            svc,
+            checks=["UNDEFINED_OBJECT"],
+        )
 
 
 def _any_any(p: Policy, b: _Builder) -> None:
-    b.rule("temp-any", "permit", ["any"], ["any"], ["any"], szone="in", dzone="any",
-           checks=["ANY_ANY_PERMIT"])
+    b.rule(
+        "temp-any",
+        "permit",
+        ["any"],
+        ["any"],
+        ["any"],
+        szone="in",
+        dzone="any",
+        checks=["ANY_ANY_PERMIT"],
+    )
 
 
 # -- secrets -----------------------------------------------------------------
@@ -372,15 +522,29 @@ def _date(d: tuple[int, int, int]) -> str:
     return f"{d[0]:04d}/{d[1]:02d}/{d[2]:02d}"
 
 
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December"]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 def _ports(spec: DeviceSpec, default: list[str]) -> list[str]:
     """The first three data ports (outside, inside, DMZ): not management, HA or the USG's GE0/0/0."""
     names = [
-        p.name for p in spec.ports
-        if p.kind == "ethernet" and not p.name.lower().startswith(("mgmt", "ha", "management", "meth"))
+        p.name
+        for p in spec.ports
+        if p.kind == "ethernet"
+        and not p.name.lower().startswith(("mgmt", "ha", "management", "meth"))
         and p.name != "GigabitEthernet0/0/0"
     ]
     return names if len(names) >= 3 else default
@@ -388,12 +552,30 @@ def _ports(spec: DeviceSpec, default: list[str]) -> list[str]:
 
 def _render_usg(spec: DeviceSpec, p: Policy, rng: random.Random) -> tuple[list[str], list[dict]]:
     secrets: list[dict] = []
-    pw = "$1c$" + _token(rng, 40, string.ascii_letters + string.digits + "!@#%^&*()_+-=[]{}|;:,.<>?~`") + "$"
+    pw = (
+        "$1c$"
+        + _token(rng, 40, string.ascii_letters + string.digits + "!@#%^&*()_+-=[]{}|;:,.<>?~`")
+        + "$"
+    )
     pw = pw.replace(" ", "")
-    community = "%^%#" + _token(rng, 48, string.ascii_letters + string.digits + "!\"#$&'()*+,-./:;<=>?@[]^_`{|}~") + "%^%#"
-    secrets += [{"host": spec.name, "kind": "local_user_password", "value": pw},
-                {"host": spec.name, "kind": "snmp_community", "value": community}]
-    ports = _ports(spec, ["GigabitEthernet1/0/0", "GigabitEthernet1/0/1", "GigabitEthernet1/0/2", "GigabitEthernet1/0/3"])
+    community = (
+        "%^%#"
+        + _token(rng, 48, string.ascii_letters + string.digits + "!\"#$&'()*+,-./:;<=>?@[]^_`{|}~")
+        + "%^%#"
+    )
+    secrets += [
+        {"host": spec.name, "kind": "local_user_password", "value": pw},
+        {"host": spec.name, "kind": "snmp_community", "value": community},
+    ]
+    ports = _ports(
+        spec,
+        [
+            "GigabitEthernet1/0/0",
+            "GigabitEthernet1/0/1",
+            "GigabitEthernet1/0/2",
+            "GigabitEthernet1/0/3",
+        ],
+    )
     out = [
         f"!Software Version {spec.version or 'V500R005C20SPC300'}",
         f"sysname {spec.name}",
@@ -408,10 +590,21 @@ def _render_usg(spec: DeviceSpec, p: Policy, rng: random.Random) -> tuple[list[s
     for i, port in enumerate(ports[:3]):
         out += [f"interface {port}", f" ip address 192.0.2.{1 + i * 4} 255.255.255.252", "#"]
     out += [
-        "firewall zone local", " set priority 100", "#",
-        "firewall zone trust", " set priority 85", f" add interface {ports[1]}", "#",
-        "firewall zone untrust", " set priority 5", f" add interface {ports[0]}", "#",
-        "firewall zone dmz", " set priority 50", f" add interface {ports[2]}", "#",
+        "firewall zone local",
+        " set priority 100",
+        "#",
+        "firewall zone trust",
+        " set priority 85",
+        f" add interface {ports[1]}",
+        "#",
+        "firewall zone untrust",
+        " set priority 5",
+        f" add interface {ports[0]}",
+        "#",
+        "firewall zone dmz",
+        " set priority 50",
+        f" add interface {ports[2]}",
+        "#",
         "aaa",
         f" local-user admin password irreversible-cipher {pw}",
         " local-user admin service-type ssh",
@@ -422,7 +615,11 @@ def _render_usg(spec: DeviceSpec, p: Policy, rng: random.Random) -> tuple[list[s
         "#",
     ]
     for name, (start, end) in sorted(p.schedules.items()):
-        out += [f"time-range {name}", f" absolute-range 00:00:00 {_date(start)} to 23:59:59 {_date(end)}", "#"]
+        out += [
+            f"time-range {name}",
+            f" absolute-range 00:00:00 {_date(start)} to 23:59:59 {_date(end)}",
+            "#",
+        ]
     for a in p.addrs.values():
         out.append(f"ip address-set {a.name} type object")
         for i, net in enumerate(a.nets):
@@ -433,7 +630,9 @@ def _render_usg(spec: DeviceSpec, p: Policy, rng: random.Random) -> tuple[list[s
         out.append(f"ip service-set {s.name} type object")
         for i, (proto, lo, hi) in enumerate(s.entries):
             dport = f"{lo}" if lo == hi else f"{lo} to {hi}"
-            out.append(f" service {i} protocol {proto} source-port 0 to 65535 destination-port {dport}")
+            out.append(
+                f" service {i} protocol {proto} source-port 0 to 65535 destination-port {dport}"
+            )
         out.append("#")
     out.append("security-policy")
     if p.default_permit:
@@ -468,33 +667,47 @@ def _render_usg(spec: DeviceSpec, p: Policy, rng: random.Random) -> tuple[list[s
     return out, secrets
 
 
-def _render_stoneos(spec: DeviceSpec, p: Policy, rng: random.Random) -> tuple[list[str], list[dict]]:
+def _render_stoneos(
+    spec: DeviceSpec, p: Policy, rng: random.Random
+) -> tuple[list[str], list[dict]]:
     pw = _token(rng, 30, string.ascii_letters + string.digits + "+/")
     community = "cm" + _token(rng, 14)
-    secrets = [{"host": spec.name, "kind": "local_user_password", "value": pw},
-               {"host": spec.name, "kind": "snmp_community", "value": community}]
+    secrets = [
+        {"host": spec.name, "kind": "local_user_password", "value": pw},
+        {"host": spec.name, "kind": "snmp_community", "value": community},
+    ]
     ports = _ports(spec, ["ethernet0/0", "ethernet0/1", "ethernet0/2", "ethernet0/3"])
     out = [
-        f"hostname \"{spec.name}\"",
-        "admin user \"hillstone\"",
+        f'hostname "{spec.name}"',
+        'admin user "hillstone"',
         f"  password {pw}",
         "  privilege 15",
         "  access ssh",
         "  access https",
         "exit",
-        "zone \"untrust\"", "exit", "zone \"trust\"", "exit", "zone \"dmz\"", "exit",
+        'zone "untrust"',
+        "exit",
+        'zone "trust"',
+        "exit",
+        'zone "dmz"',
+        "exit",
     ]
     for i, (port, zone) in enumerate(zip(ports[:3], ["untrust", "trust", "dmz"], strict=False)):
-        out += [f"interface {port}", f"  zone \"{zone}\"", f"  ip address 192.0.2.{1 + i * 4} 255.255.255.252",
-                "  manage ping", "exit"]
+        out += [
+            f"interface {port}",
+            f'  zone "{zone}"',
+            f"  ip address 192.0.2.{1 + i * 4} 255.255.255.252",
+            "  manage ping",
+            "exit",
+        ]
     out += [f"snmp-server community {community} ro", "snmp-server manager"]
     for a in p.addrs.values():
-        out.append(f"address \"{a.name}\"")
+        out.append(f'address "{a.name}"')
         for net in a.nets:
             out.append(f"  ip {net}")
         out.append("exit")
     for s in p.svcs.values():
-        out.append(f"service \"{s.name}\"")
+        out.append(f'service "{s.name}"')
         for proto, lo, hi in s.entries:
             out.append(f"  {proto} dst-port {lo}" + ("" if lo == hi else f" {hi}"))
         out.append("exit")
@@ -502,10 +715,12 @@ def _render_stoneos(spec: DeviceSpec, p: Policy, rng: random.Random) -> tuple[li
     use_expire = {name: i % 2 == 0 for i, name in enumerate(sorted(p.schedules))}
     for name, (start, end) in sorted(p.schedules.items()):
         if not use_expire[name]:
-            out += [f"schedule \"{name}\"",
-                    f"  absolute start {start[1]:02d}/{start[2]:02d}/{start[0]} 00:00 end "
-                    f"{end[1]:02d}/{end[2]:02d}/{end[0]} 23:59",
-                    "exit"]
+            out += [
+                f'schedule "{name}"',
+                f"  absolute start {start[1]:02d}/{start[2]:02d}/{start[0]} 00:00 end "
+                f"{end[1]:02d}/{end[2]:02d}/{end[0]} 23:59",
+                "exit",
+            ]
     out.append("policy-global")
     if p.default_permit:
         out.append("  default-action permit")
@@ -513,27 +728,27 @@ def _render_stoneos(spec: DeviceSpec, p: Policy, rng: random.Random) -> tuple[li
         r.rule_id = str(n)
         out.append(f"  rule id {n}")
         out.append(f"    action {r.action}")
-        out.append(f"    src-zone \"{r.szone if r.szone != 'any' else 'Any'}\"")
-        out.append(f"    dst-zone \"{r.dzone if r.dzone != 'any' else 'Any'}\"")
+        out.append(f'    src-zone "{r.szone if r.szone != "any" else "Any"}"')
+        out.append(f'    dst-zone "{r.dzone if r.dzone != "any" else "Any"}"')
         for key, refs in (("src", r.src), ("dst", r.dst)):
             for ref in refs:
                 if ref == "any":
-                    out.append(f"    {key}-addr \"Any\"")
+                    out.append(f'    {key}-addr "Any"')
                 elif ref.startswith("obj:"):
-                    out.append(f"    {key}-addr \"{ref[4:]}\"")
+                    out.append(f'    {key}-addr "{ref[4:]}"')
                 else:
                     out.append(f"    {key}-ip {ref[4:]}")
         for ref in r.svc:
-            out.append("    service \"Any\"" if ref == "any" else f"    service \"{ref[4:]}\"")
-        out.append(f"    name \"{r.name}\"")
+            out.append('    service "Any"' if ref == "any" else f'    service "{ref[4:]}"')
+        out.append(f'    name "{r.name}"')
         if r.comment:
-            out.append(f"    description \"{r.comment}\"")
+            out.append(f'    description "{r.comment}"')
         if r.schedule:
             if use_expire[r.schedule]:
                 end = p.schedules[r.schedule][1]
                 out.append(f"    expire-time {end[1]:02d}/{end[2]:02d}/{end[0]} 23:59:59")
             else:
-                out.append(f"    schedule \"{r.schedule}\"")
+                out.append(f'    schedule "{r.schedule}"')
         if r.log and r.action == "permit":
             out.append("    log session-start")
             out.append("    log session-end")
@@ -545,45 +760,84 @@ def _render_stoneos(spec: DeviceSpec, p: Policy, rng: random.Random) -> tuple[li
 
 
 def _q(names: list[str]) -> str:
-    return " ".join(f"\"{n}\"" for n in names)
+    return " ".join(f'"{n}"' for n in names)
 
 
-def _render_fortios(spec: DeviceSpec, p: Policy, rng: random.Random) -> tuple[list[str], list[dict]]:
+def _render_fortios(
+    spec: DeviceSpec, p: Policy, rng: random.Random
+) -> tuple[list[str], list[dict]]:
     pw = "ENC SH2" + _token(rng, 60, "0123456789abcdef")
     community = "fgt" + _token(rng, 12)
-    secrets = [{"host": spec.name, "kind": "local_user_password", "value": pw},
-               {"host": spec.name, "kind": "snmp_community", "value": community}]
+    secrets = [
+        {"host": spec.name, "kind": "local_user_password", "value": pw},
+        {"host": spec.name, "kind": "snmp_community", "value": community},
+    ]
     ports = _ports(spec, ["port1", "port2", "port3", "port4"])
-    out = ["config system global", f"    set hostname \"{spec.name}\"", "    set timezone 55", "end",
-           "config system admin", "    edit \"admin\"", "        set accprofile \"super_admin\"",
-           "        set vdom \"root\"", f"        set password {pw}", "    next", "end",
-           "config system interface"]
+    out = [
+        "config system global",
+        f'    set hostname "{spec.name}"',
+        "    set timezone 55",
+        "end",
+        "config system admin",
+        '    edit "admin"',
+        '        set accprofile "super_admin"',
+        '        set vdom "root"',
+        f"        set password {pw}",
+        "    next",
+        "end",
+        "config system interface",
+    ]
     for i, port in enumerate(ports[:3]):
-        out += [f"    edit \"{port}\"", "        set vdom \"root\"",
-                f"        set ip 192.0.2.{1 + i * 4} 255.255.255.252",
-                "        set allowaccess ping" + (" https ssh" if i == 1 else ""),
-                "        set type physical", "    next"]
-    out += ["end", "config system snmp community", "    edit 1", f"        set name \"{community}\"",
-            "    next", "end", "config firewall address"]
+        out += [
+            f'    edit "{port}"',
+            '        set vdom "root"',
+            f"        set ip 192.0.2.{1 + i * 4} 255.255.255.252",
+            "        set allowaccess ping" + (" https ssh" if i == 1 else ""),
+            "        set type physical",
+            "    next",
+        ]
+    out += [
+        "end",
+        "config system snmp community",
+        "    edit 1",
+        f'        set name "{community}"',
+        "    next",
+        "end",
+        "config firewall address",
+    ]
     groups = [a for a in p.addrs.values() if len(a.nets) > 1]
     for a in p.addrs.values():
-        members = [(f"{a.name}-{i}", net) for i, net in enumerate(a.nets, 1)] if len(a.nets) > 1 else [(a.name, a.nets[0])]
+        members = (
+            [(f"{a.name}-{i}", net) for i, net in enumerate(a.nets, 1)]
+            if len(a.nets) > 1
+            else [(a.name, a.nets[0])]
+        )
         for name, net in members:
             n = ipaddress.ip_network(net)
-            out += [f"    edit \"{name}\"", f"        set uuid {_uuid(rng)}",
-                    f"        set subnet {n.network_address} {n.netmask}", "    next"]
+            out += [
+                f'    edit "{name}"',
+                f"        set uuid {_uuid(rng)}",
+                f"        set subnet {n.network_address} {n.netmask}",
+                "    next",
+            ]
     out.append("end")
     if groups:
         out.append("config firewall addrgrp")
         for a in groups:
-            out += [f"    edit \"{a.name}\"", f"        set uuid {_uuid(rng)}",
-                    f"        set member {_q([f'{a.name}-{i}' for i in range(1, len(a.nets) + 1)])}", "    next"]
+            out += [
+                f'    edit "{a.name}"',
+                f"        set uuid {_uuid(rng)}",
+                f"        set member {_q([f'{a.name}-{i}' for i in range(1, len(a.nets) + 1)])}",
+                "    next",
+            ]
         out.append("end")
     out += ["config firewall service custom"]
     for s in p.svcs.values():
-        out.append(f"    edit \"{s.name}\"")
+        out.append(f'    edit "{s.name}"')
         for proto in ("tcp", "udp"):
-            ranges = [f"{lo}" if lo == hi else f"{lo}-{hi}" for pr, lo, hi in s.entries if pr == proto]
+            ranges = [
+                f"{lo}" if lo == hi else f"{lo}-{hi}" for pr, lo, hi in s.entries if pr == proto
+            ]
             if ranges:
                 out.append(f"        set {proto}-portrange {' '.join(ranges)}")
         out.append("    next")
@@ -591,8 +845,12 @@ def _render_fortios(spec: DeviceSpec, p: Policy, rng: random.Random) -> tuple[li
     if p.schedules:
         out.append("config firewall schedule onetime")
         for name, (start, end) in sorted(p.schedules.items()):
-            out += [f"    edit \"{name}\"", f"        set start \"00:00 {_date(start)}\"",
-                    f"        set end \"23:59 {_date(end)}\"", "    next"]
+            out += [
+                f'    edit "{name}"',
+                f'        set start "00:00 {_date(start)}"',
+                f'        set end "23:59 {_date(end)}"',
+                "    next",
+            ]
         out.append("end")
     out.append("config firewall policy")
     for n, r in enumerate(p.rules, start=1):
@@ -601,19 +859,24 @@ def _render_fortios(spec: DeviceSpec, p: Policy, rng: random.Random) -> tuple[li
         def names(refs: list[str], anyname: str) -> list[str]:
             return [anyname if ref == "any" else ref[4:] for ref in refs]
 
-        out += [f"    edit {n}", f"        set name \"{r.name}\"",
-                f"        set uuid {_uuid(rng)}",
-                f"        set srcintf \"{r.szone}\"", f"        set dstintf \"{r.dzone}\"",
-                f"        set action {'accept' if r.action == 'permit' else 'deny'}",
-                f"        set srcaddr {_q(names(r.src, 'all'))}", f"        set dstaddr {_q(names(r.dst, 'all'))}",
-                f"        set schedule \"{r.schedule or 'always'}\"",
-                f"        set service {_q(names(r.svc, 'ALL'))}"]
+        out += [
+            f"    edit {n}",
+            f'        set name "{r.name}"',
+            f"        set uuid {_uuid(rng)}",
+            f'        set srcintf "{r.szone}"',
+            f'        set dstintf "{r.dzone}"',
+            f"        set action {'accept' if r.action == 'permit' else 'deny'}",
+            f"        set srcaddr {_q(names(r.src, 'all'))}",
+            f"        set dstaddr {_q(names(r.dst, 'all'))}",
+            f'        set schedule "{r.schedule or "always"}"',
+            f"        set service {_q(names(r.svc, 'ALL'))}",
+        ]
         if not r.enabled:
             out.append("        set status disable")
         if r.action == "permit":
             out.append(f"        set logtraffic {'all' if r.log else 'disable'}")
         if r.comment:
-            out.append(f"        set comments \"{r.comment}\"")
+            out.append(f'        set comments "{r.comment}"')
         out.append("    next")
     out.append("end")
     return out, secrets
@@ -628,23 +891,46 @@ def _render_asa(spec: DeviceSpec, p: Policy, rng: random.Random) -> tuple[list[s
     enable = _token(rng, 16, string.ascii_letters + string.digits + "./")
     pw = _token(rng, 16, string.ascii_letters + string.digits + "./")
     community = "asa" + _token(rng, 12)
-    secrets = [{"host": spec.name, "kind": "enable_password", "value": enable},
-               {"host": spec.name, "kind": "local_user_password", "value": pw},
-               {"host": spec.name, "kind": "snmp_community", "value": community}]
-    ports = _ports(spec, ["GigabitEthernet0/0", "GigabitEthernet0/1", "GigabitEthernet0/2", "Management0/0"])
-    out = [f"ASA Version {spec.version or '9.12(4)67'}", "!", f"hostname {spec.name}",
-           f"enable password {enable} encrypted", "names", "!"]
-    for i, (port, (nameif, level)) in enumerate(zip(ports[:3], [("outside", 0), ("inside", 100), ("dmz", 50)],
-                                                    strict=False)):
-        out += [f"interface {port}", f" nameif {nameif}", f" security-level {level}",
-                f" ip address 192.0.2.{1 + i * 4} 255.255.255.252", "!"]
+    secrets = [
+        {"host": spec.name, "kind": "enable_password", "value": enable},
+        {"host": spec.name, "kind": "local_user_password", "value": pw},
+        {"host": spec.name, "kind": "snmp_community", "value": community},
+    ]
+    ports = _ports(
+        spec, ["GigabitEthernet0/0", "GigabitEthernet0/1", "GigabitEthernet0/2", "Management0/0"]
+    )
+    out = [
+        f"ASA Version {spec.version or '9.12(4)67'}",
+        "!",
+        f"hostname {spec.name}",
+        f"enable password {enable} encrypted",
+        "names",
+        "!",
+    ]
+    for i, (port, (nameif, level)) in enumerate(
+        zip(ports[:3], [("outside", 0), ("inside", 100), ("dmz", 50)], strict=False)
+    ):
+        out += [
+            f"interface {port}",
+            f" nameif {nameif}",
+            f" security-level {level}",
+            f" ip address 192.0.2.{1 + i * 4} 255.255.255.252",
+            "!",
+        ]
     for name, (start, end) in sorted(p.schedules.items()):
-        out += [f"time-range {name}",
-                f" absolute start 00:00 {start[2]:02d} {MONTHS[start[1] - 1]} {start[0]} end 23:59 "
-                f"{end[2]:02d} {MONTHS[end[1] - 1]} {end[0]}"]
+        out += [
+            f"time-range {name}",
+            f" absolute start 00:00 {start[2]:02d} {MONTHS[start[1] - 1]} {start[0]} end 23:59 "
+            f"{end[2]:02d} {MONTHS[end[1] - 1]} {end[0]}",
+        ]
+
     def asa_net(net: str, prefix: str) -> str:
         n = ipaddress.ip_network(net)
-        return f"{prefix}host {n.network_address}" if n.prefixlen == 32 else f"{prefix}{'subnet ' if not prefix else ''}{n.network_address} {n.netmask}"
+        return (
+            f"{prefix}host {n.network_address}"
+            if n.prefixlen == 32
+            else f"{prefix}{'subnet ' if not prefix else ''}{n.network_address} {n.netmask}"
+        )
 
     multi = set()
     for a in p.addrs.values():
@@ -665,7 +951,9 @@ def _render_asa(spec: DeviceSpec, p: Policy, rng: random.Random) -> tuple[list[s
         if ref.startswith("obj:"):
             return f"object-group {ref[4:]}" if ref[4:] in multi else f"object {ref[4:]}"
         n = ipaddress.ip_network(ref[4:])
-        return f"host {n.network_address}" if n.prefixlen == 32 else f"{n.network_address} {n.netmask}"
+        return (
+            f"host {n.network_address}" if n.prefixlen == 32 else f"{n.network_address} {n.netmask}"
+        )
 
     groups: dict[tuple[str, ...], str] = {}
     for r in p.rules:
@@ -692,7 +980,9 @@ def _render_asa(spec: DeviceSpec, p: Policy, rng: random.Random) -> tuple[list[s
             else:
                 proto = f"object {r.svc[0][4:]}"
             line += 1
-            text = f"access-list {acl} extended {r.action} {proto} {addr(r.src[0])} {addr(r.dst[0])}"
+            text = (
+                f"access-list {acl} extended {r.action} {proto} {addr(r.src[0])} {addr(r.dst[0])}"
+            )
             if r.log and r.action == "permit":
                 text += " log"
             if r.schedule:
@@ -705,10 +995,13 @@ def _render_asa(spec: DeviceSpec, p: Policy, rng: random.Random) -> tuple[list[s
     out.append("!")
     for acl, iface in (("OUTSIDE_IN", "outside"), ("INSIDE_IN", "inside"), ("DMZ_IN", "dmz")):
         out.append(f"access-group {acl} in interface {iface}")
-    out += [f"username admin password {pw} encrypted privilege 15",
-            f"snmp-server community {community}",
-            "snmp-server enable traps snmp authentication linkup linkdown coldstart",
-            "ssh version 2", "!"]
+    out += [
+        f"username admin password {pw} encrypted privilege 15",
+        f"snmp-server community {community}",
+        "snmp-server enable traps snmp authentication linkup linkdown coldstart",
+        "ssh version 2",
+        "!",
+    ]
     return out, secrets
 
 
@@ -725,7 +1018,10 @@ def generate_firewall(spec: DeviceSpec, rng: random.Random) -> tuple[str, list[d
     if spec.platform not in RENDERERS:
         raise ValueError(f"{spec.name}: no firewall generator for platform {spec.platform}")
     # the fleet marks one USG with extra["default_permit"]: its policy ends in a default permit
-    default_permit = bool(spec.extra.get("default_permit")) and spec.platform in ("huawei_vrp", "hillstone_stoneos")
+    default_permit = bool(spec.extra.get("default_permit")) and spec.platform in (
+        "huawei_vrp",
+        "hillstone_stoneos",
+    )
     policy = _build_policy(spec, rng, default_permit=default_permit)
     builder = _Builder(spec, rng)
     builder.p = policy

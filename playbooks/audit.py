@@ -25,8 +25,10 @@ from tasks.intent import DEFAULT_INTENT, load_intent
 
 DEFAULT_REPO = Path(os.environ.get("NETSTEWARD_BACKUP_REPO", "configs"))
 
-app = typer.Typer(help="Audits: `audit firewall` checks firewall policies against the declared intent.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Audits: `audit firewall` checks firewall policies against the declared intent.",
+    no_args_is_help=True,
+)
 
 
 def _as_of(text: str | None) -> date:
@@ -44,13 +46,23 @@ def _write(path: Path | None, text: str) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-IntentOpt = typer.Option(DEFAULT_INTENT, "--intent", help="Intent file: declared servers and allowed flows.")
+IntentOpt = typer.Option(
+    DEFAULT_INTENT, "--intent", help="Intent file: declared servers and allowed flows."
+)
 AsOfOpt = typer.Option(None, "--as-of", help="Date for expiry checks (YYYY-MM-DD, default today).")
-RepoOpt = typer.Option(DEFAULT_REPO, "--repo", help="Backup repository to read <network>/firewall/<HOST>.cfg from.")
+RepoOpt = typer.Option(
+    DEFAULT_REPO, "--repo", help="Backup repository to read <network>/firewall/<HOST>.cfg from."
+)
 FileOpt = typer.Option(None, "--config-file", help="Audit this one configuration file instead.")
-PlatformOpt = typer.Option(None, "--platform", help=f"Platform of --config-file: {', '.join(sorted(PARSERS))}.")
+PlatformOpt = typer.Option(
+    None, "--platform", help=f"Platform of --config-file: {', '.join(sorted(PARSERS))}."
+)
 HostsOpt = typer.Option(None, "--hosts", help="Only firewalls whose name matches this glob.")
-FailOpt = typer.Option("high", "--fail-on", help="Exit 1 when a finding has this severity or higher: high, medium, low.")
+FailOpt = typer.Option(
+    "high",
+    "--fail-on",
+    help="Exit 1 when a finding has this severity or higher: high, medium, low.",
+)
 MarkdownOpt = typer.Option(None, "--markdown", help="Write a Markdown report here.")
 HtmlOpt = typer.Option(None, "--html", help="Write an HTML report here.")
 SarifOpt = typer.Option(None, "--sarif", help="Write SARIF 2.1.0 (CI code scanning) here.")
@@ -83,7 +95,10 @@ def firewall(
     declared = load_intent(intent)
     if config_file is not None:
         if platform is not None and platform not in PARSERS:
-            raise BadInput(f"unknown platform {platform!r} (known: {', '.join(sorted(PARSERS))})", field="--platform")
+            raise BadInput(
+                f"unknown platform {platform!r} (known: {', '.join(sorted(PARSERS))})",
+                field="--platform",
+            )
         configs = [read_file(config_file, platform)]
     else:
         if platform is not None:
@@ -92,7 +107,9 @@ def firewall(
         if hosts:
             configs = [c for c in configs if fnmatch.fnmatchcase(c.device, hosts)]
         if not configs:
-            raise BadInput("no firewall configurations found (<network>/firewall/<HOST>.cfg)", file=str(repo))
+            raise BadInput(
+                "no firewall configurations found (<network>/firewall/<HOST>.cfg)", file=str(repo)
+            )
     result = AuditResult()
     for cfg in configs:
         result.extend(audit_config(cfg.platform, cfg.text, declared, when, cfg.device))

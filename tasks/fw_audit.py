@@ -58,16 +58,38 @@ CHECKS = tuple(SEVERITY)
 
 # (name, protocol, first port, last port): risky when reachable from any source
 RISKY_PORTS: tuple[tuple[str, str, int, int], ...] = (
-    ("FTP", "tcp", 20, 21), ("SSH", "tcp", 22, 22), ("telnet", "tcp", 23, 23), ("TFTP", "udp", 69, 69),
-    ("rexec/rlogin/rsh", "tcp", 512, 514), ("NetBIOS", "tcp", 137, 139), ("NetBIOS", "udp", 137, 139),
-    ("SMB", "tcp", 445, 445), ("RDP", "tcp", 3389, 3389), ("NFS", "tcp", 2049, 2049), ("NFS", "udp", 2049, 2049),
-    ("MS SQL", "tcp", 1433, 1434), ("Oracle", "tcp", 1521, 1521), ("MySQL", "tcp", 3306, 3306),
-    ("PostgreSQL", "tcp", 5432, 5432), ("Redis", "tcp", 6379, 6379), ("MongoDB", "tcp", 27017, 27017),
+    ("FTP", "tcp", 20, 21),
+    ("SSH", "tcp", 22, 22),
+    ("telnet", "tcp", 23, 23),
+    ("TFTP", "udp", 69, 69),
+    ("rexec/rlogin/rsh", "tcp", 512, 514),
+    ("NetBIOS", "tcp", 137, 139),
+    ("NetBIOS", "udp", 137, 139),
+    ("SMB", "tcp", 445, 445),
+    ("RDP", "tcp", 3389, 3389),
+    ("NFS", "tcp", 2049, 2049),
+    ("NFS", "udp", 2049, 2049),
+    ("MS SQL", "tcp", 1433, 1434),
+    ("Oracle", "tcp", 1521, 1521),
+    ("MySQL", "tcp", 3306, 3306),
+    ("PostgreSQL", "tcp", 5432, 5432),
+    ("Redis", "tcp", 6379, 6379),
+    ("MongoDB", "tcp", 27017, 27017),
 )
 WIDE_PORTS = 1000
 PORTED_PROTOS = IntervalSet([(6, 6), (17, 17)])
 PIECE_LIMIT = 20000  # box fragments per shadow proof before giving up (reported as not covered)
-PROTO_NAMES = {1: "icmp", 6: "tcp", 17: "udp", 47: "gre", 50: "esp", 51: "ah", 58: "icmp6", 89: "ospf", 132: "sctp"}
+PROTO_NAMES = {
+    1: "icmp",
+    6: "tcp",
+    17: "udp",
+    47: "gre",
+    50: "esp",
+    51: "ah",
+    58: "icmp6",
+    89: "ospf",
+    132: "sctp",
+}
 
 
 @dataclass(frozen=True)
@@ -113,14 +135,17 @@ def as_datetime(as_of: date | datetime | None) -> datetime:
     return datetime.combine(as_of, datetime.min.time())
 
 
-def audit_config(platform: str, text: str, intent: Intent, as_of: date | datetime | None = None,
-                 device: str = "") -> AuditResult:
+def audit_config(
+    platform: str, text: str, intent: Intent, as_of: date | datetime | None = None, device: str = ""
+) -> AuditResult:
     from tasks.fw_parse import parse_firewall
 
     return audit_firewall(parse_firewall(platform, text, device), intent, as_of)
 
 
-def audit_firewall(fw: Firewall, intent: Intent, as_of: date | datetime | None = None) -> AuditResult:
+def audit_firewall(
+    fw: Firewall, intent: Intent, as_of: date | datetime | None = None
+) -> AuditResult:
     when = as_datetime(as_of)
     result = AuditResult()
     out = result.findings
@@ -133,10 +158,20 @@ def audit_firewall(fw: Firewall, intent: Intent, as_of: date | datetime | None =
         for check, detail in rule_checks(r, public, when):
             add(r.id, r.line, check, detail)
     if fw.default_action == "permit":
-        add("default", fw.default_line, "DEFAULT_PERMIT", "the default action permits what no rule matches")
+        add(
+            "default",
+            fw.default_line,
+            "DEFAULT_PERMIT",
+            "the default action permits what no rule matches",
+        )
     for obj in fw.objects:
         if not obj.builtin and obj.name not in fw.used:
-            add(obj.name, obj.line, "UNUSED_OBJECT", f"{obj.kind} object {obj.name} is used by no rule or group")
+            add(
+                obj.name,
+                obj.line,
+                "UNUSED_OBJECT",
+                f"{obj.kind} object {obj.name} is used by no rule or group",
+            )
 
     zones = ZoneIndex(fw.rules)
     for policy, rules in fw.policies().items():
@@ -147,14 +182,22 @@ def audit_firewall(fw: Firewall, intent: Intent, as_of: date | datetime | None =
         exposure, excess = expose(fw, policy, active, boxes, zones, intent)
         result.exposure.extend(exposure)
         for (rid, line), parts in excess.items():
-            add(rid, line, "EXCESS_EXPOSURE", "reaches beyond the intent: " + "; ".join(parts[:3])
-                + (f"; and {len(parts) - 3} more" if len(parts) > 3 else ""))
+            add(
+                rid,
+                line,
+                "EXCESS_EXPOSURE",
+                "reaches beyond the intent: "
+                + "; ".join(parts[:3])
+                + (f"; and {len(parts) - 3} more" if len(parts) > 3 else ""),
+            )
     out.sort(key=lambda f: (f.device, f.line, CHECKS.index(f.check)))
     return result
 
 
 def is_active(r: Rule, when: datetime) -> bool:
-    return r.enabled and not (r.expires is not None and r.expires < when) and not r.matches_nothing()
+    return (
+        r.enabled and not (r.expires is not None and r.expires < when) and not r.matches_nothing()
+    )
 
 
 def _risky(services: tuple[Service, ...]) -> list[str]:
@@ -187,12 +230,19 @@ def rule_checks(r: Rule, public: IntervalSet, when: datetime) -> list[tuple[str,
             if risky:
                 out.append(("RISKY_SERVICE", "permits from any source: " + ", ".join(risky[:4])))
             if r.src_any and r.dst and not r.dst.issubset(public):
-                out.append(("ANY_SOURCE", f"permits any source to {describe_addrs(r.dst)}, not declared public"))
+                out.append(
+                    (
+                        "ANY_SOURCE",
+                        f"permits any source to {describe_addrs(r.dst)}, not declared public",
+                    )
+                )
             if r.service_any and not r.dst_any and r.dst:
                 out.append(("ANY_SERVICE", f"permits any service to {describe_addrs(r.dst)}"))
             if not r.service_any:
-                widest = max((s.ports.widest() for s in r.services if s.protocols.overlaps(PORTED_PROTOS)),
-                             default=0)
+                widest = max(
+                    (s.ports.widest() for s in r.services if s.protocols.overlaps(PORTED_PROTOS)),
+                    default=0,
+                )
                 if widest > WIDE_PORTS:
                     out.append(("WIDE_PORT_RANGE", f"permits a range of {widest} ports"))
         if not r.log:
@@ -285,8 +335,11 @@ def coverage(rules: list[Rule], boxes: dict[int, list[Box]]) -> list[tuple[Rule,
     index = _Index()
     for pos, r in enumerate(rules):
         mine = boxes[id(r)]
-        cands = [c for c in index.candidates(mine)
-                 if any(box_overlaps(a, b) for a in mine for b in boxes[id(rules[c])])]
+        cands = [
+            c
+            for c in index.candidates(mine)
+            if any(box_overlaps(a, b) for a in mine for b in boxes[id(rules[c])])
+        ]
         if cands and _projections_covered(mine, [boxes[id(rules[c])] for c in cands]):
             blockers = _cover(mine, [(c, boxes[id(rules[c])]) for c in cands])
             if blockers is not None:
@@ -361,8 +414,14 @@ def _allowed_boxes(server: Server) -> list[tuple[IntervalSet, IntervalSet, Inter
     return [(a.sources, a.service.protocols, a.service.ports) for a in server.allowed]
 
 
-def reach(rules: list[Rule], boxes: dict[int, list[Box]], zones: ZoneIndex, addresses: IntervalSet,
-          default_action: str = "deny", default_line: int = 0) -> list[tuple[str, int, list[Box]]]:
+def reach(
+    rules: list[Rule],
+    boxes: dict[int, list[Box]],
+    zones: ZoneIndex,
+    addresses: IntervalSet,
+    default_action: str = "deny",
+    default_line: int = 0,
+) -> list[tuple[str, int, list[Box]]]:
     """First-match evaluation of all traffic to `addresses`: the space each permitting rule decides.
 
     Returns (rule id, line, disjoint boxes) for every rule (or "default") that permits some of it.
@@ -392,16 +451,35 @@ def reach(rules: list[Rule], boxes: dict[int, list[Box]], zones: ZoneIndex, addr
     return claims
 
 
-def expose(fw: Firewall, policy: str, rules: list[Rule], boxes: dict[int, list[Box]], zones: ZoneIndex,
-           intent: Intent) -> tuple[list[Exposure], dict[tuple[str, int], list[str]]]:
+def expose(
+    fw: Firewall,
+    policy: str,
+    rules: list[Rule],
+    boxes: dict[int, list[Box]],
+    zones: ZoneIndex,
+    intent: Intent,
+) -> tuple[list[Exposure], dict[tuple[str, int], list[str]]]:
     """The exposure rows of each declared server, and what lies beyond the intent per rule."""
     exposures: list[Exposure] = []
     excess: dict[tuple[str, int], list[str]] = defaultdict(list)
     for server in intent.servers:
-        for rid, line, pieces in reach(rules, boxes, zones, server.addresses, fw.default_action, fw.default_line):
+        for rid, line, pieces in reach(
+            rules, boxes, zones, server.addresses, fw.default_action, fw.default_line
+        ):
             for sources, protos, ports, within in split_by_intent(server, pieces):
-                exposures.append(Exposure(server.name, fw.device, policy, rid, line, describe_addrs(sources, 8),
-                                          _proto_text(protos), describe_ports(ports), within))
+                exposures.append(
+                    Exposure(
+                        server.name,
+                        fw.device,
+                        policy,
+                        rid,
+                        line,
+                        describe_addrs(sources, 8),
+                        _proto_text(protos),
+                        describe_ports(ports),
+                        within,
+                    )
+                )
                 text = f"{describe_addrs(sources, 3)} -> {server.name} {_proto_text(protos)}/{describe_ports(ports)}"
                 if not within and text not in excess[(rid, line)]:
                     excess[(rid, line)].append(text)
@@ -411,9 +489,13 @@ def expose(fw: Firewall, policy: str, rules: list[Rule], boxes: dict[int, list[B
 Box3 = tuple[IntervalSet, IntervalSet, IntervalSet]  # sources, protocols, ports
 
 
-def split_by_intent(server: Server, pieces: list[Box]) -> list[tuple[IntervalSet, IntervalSet, IntervalSet, bool]]:
+def split_by_intent(
+    server: Server, pieces: list[Box]
+) -> list[tuple[IntervalSet, IntervalSet, IntervalSet, bool]]:
     """Project claimed boxes on (source, protocol, port), split into within / beyond the intent, merge."""
-    allowed: list[Box3] = [(a.sources, a.service.protocols, a.service.ports) for a in server.allowed]
+    allowed: list[Box3] = [
+        (a.sources, a.service.protocols, a.service.ports) for a in server.allowed
+    ]
     within: list[Box3] = []
     beyond: list[Box3] = []
     for p in pieces:

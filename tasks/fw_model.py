@@ -14,8 +14,19 @@ from datetime import datetime
 
 from tasks.fw_sets import ALL_ADDR, ALL_PORTS, ALL_PROTO, EMPTY, IntervalSet
 
-PROTO_NUMBERS = {"icmp": 1, "igmp": 2, "tcp": 6, "udp": 17, "gre": 47, "esp": 50, "ah": 51,
-                 "icmp6": 58, "ospf": 89, "pim": 103, "sctp": 132}
+PROTO_NUMBERS = {
+    "icmp": 1,
+    "igmp": 2,
+    "tcp": 6,
+    "udp": 17,
+    "gre": 47,
+    "esp": 50,
+    "ah": 51,
+    "icmp6": 58,
+    "ospf": 89,
+    "pim": 103,
+    "sctp": 132,
+}
 PORTED = {6, 17}  # protocols whose services carry destination ports
 
 

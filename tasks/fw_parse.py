@@ -24,6 +24,8 @@ def parse_firewall(platform: str, text: str, device: str = "") -> Firewall:
     """Parse one firewall configuration; unknown platforms are bad input (exit 2)."""
     parser = PARSERS.get(platform)
     if parser is None:
-        raise BadInput(f"no firewall parser for platform {platform!r} (known: {', '.join(sorted(PARSERS))})",
-                       field="--platform")
+        raise BadInput(
+            f"no firewall parser for platform {platform!r} (known: {', '.join(sorted(PARSERS))})",
+            field="--platform",
+        )
     return parser(text, device).finish()

@@ -24,23 +24,103 @@ from tasks.fw_parse_common import ObjectBook, PendingRule, addr_mask, addr_range
 from tasks.fw_sets import ALL_ADDR, ALL_PORTS, IntervalSet
 
 PORT_NAMES = {
-    "echo": 7, "discard": 9, "daytime": 13, "chargen": 19, "ftp-data": 20, "ftp": 21, "ssh": 22,
-    "telnet": 23, "smtp": 25, "time": 37, "nameserver": 42, "whois": 43, "tacacs": 49, "domain": 53,
-    "bootps": 67, "bootpc": 68, "tftp": 69, "gopher": 70, "finger": 79, "www": 80, "http": 80,
-    "kerberos": 88, "hostname": 101, "pop2": 109, "pop3": 110, "sunrpc": 111, "ident": 113,
-    "nntp": 119, "ntp": 123, "netbios-ns": 137, "netbios-dgm": 138, "netbios-ssn": 139, "imap4": 143,
-    "snmp": 161, "snmptrap": 162, "xdmcp": 177, "bgp": 179, "irc": 194, "dnsix": 195, "ldap": 389,
-    "mobile-ip": 434, "https": 443, "pim-auto-rp": 496, "isakmp": 500, "biff": 512, "exec": 512,
-    "login": 513, "who": 513, "rsh": 514, "cmd": 514, "syslog": 514, "lpd": 515, "talk": 517,
-    "rip": 520, "uucp": 540, "klogin": 543, "kshell": 544, "rtsp": 554, "ldaps": 636,
-    "kerberos-adm": 749, "lotusnotes": 1352, "citrix-ica": 1494, "sqlnet": 1521, "radius": 1645,
-    "radius-acct": 1646, "h323": 1720, "pptp": 1723, "nfs": 2049, "ctiqbe": 2748, "cifs": 3020,
-    "sip": 5060, "aol": 5190, "secureid-udp": 5510, "pcanywhere-data": 5631, "pcanywhere-status": 5632,
+    "echo": 7,
+    "discard": 9,
+    "daytime": 13,
+    "chargen": 19,
+    "ftp-data": 20,
+    "ftp": 21,
+    "ssh": 22,
+    "telnet": 23,
+    "smtp": 25,
+    "time": 37,
+    "nameserver": 42,
+    "whois": 43,
+    "tacacs": 49,
+    "domain": 53,
+    "bootps": 67,
+    "bootpc": 68,
+    "tftp": 69,
+    "gopher": 70,
+    "finger": 79,
+    "www": 80,
+    "http": 80,
+    "kerberos": 88,
+    "hostname": 101,
+    "pop2": 109,
+    "pop3": 110,
+    "sunrpc": 111,
+    "ident": 113,
+    "nntp": 119,
+    "ntp": 123,
+    "netbios-ns": 137,
+    "netbios-dgm": 138,
+    "netbios-ssn": 139,
+    "imap4": 143,
+    "snmp": 161,
+    "snmptrap": 162,
+    "xdmcp": 177,
+    "bgp": 179,
+    "irc": 194,
+    "dnsix": 195,
+    "ldap": 389,
+    "mobile-ip": 434,
+    "https": 443,
+    "pim-auto-rp": 496,
+    "isakmp": 500,
+    "biff": 512,
+    "exec": 512,
+    "login": 513,
+    "who": 513,
+    "rsh": 514,
+    "cmd": 514,
+    "syslog": 514,
+    "lpd": 515,
+    "talk": 517,
+    "rip": 520,
+    "uucp": 540,
+    "klogin": 543,
+    "kshell": 544,
+    "rtsp": 554,
+    "ldaps": 636,
+    "kerberos-adm": 749,
+    "lotusnotes": 1352,
+    "citrix-ica": 1494,
+    "sqlnet": 1521,
+    "radius": 1645,
+    "radius-acct": 1646,
+    "h323": 1720,
+    "pptp": 1723,
+    "nfs": 2049,
+    "ctiqbe": 2748,
+    "cifs": 3020,
+    "sip": 5060,
+    "aol": 5190,
+    "secureid-udp": 5510,
+    "pcanywhere-data": 5631,
+    "pcanywhere-status": 5632,
     "vxlan": 4789,
 }
-MONTHS = {m: i for i, m in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
-     "october", "november", "december"], start=1)}
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        start=1,
+    )
+}
 
 
 def _port(token: str) -> int:
@@ -119,7 +199,9 @@ class _AsaParser:
                 head = words[0]
                 if head == "object" and len(words) >= 3 and words[1] in ("network", "service"):
                     section, name = words[1], words[2]
-                    members = (self.book.add_address if words[1] == "network" else self.book.add_service)(name, number)
+                    members = (
+                        self.book.add_address if words[1] == "network" else self.book.add_service
+                    )(name, number)
                 elif head == "object-group" and len(words) >= 3:
                     kind, name = words[1], words[2]
                     if kind == "network":
@@ -138,7 +220,9 @@ class _AsaParser:
                     section, name = "time", words[1]
                     self.book.schedules.setdefault(name, None)
                 elif head == "nat":
-                    self.book.member_refs.update(words[1:])  # twice-NAT names objects: they are in use
+                    self.book.member_refs.update(
+                        words[1:]
+                    )  # twice-NAT names objects: they are in use
                 elif head == "access-list" and len(words) >= 3:
                     try:
                         self._acl(words, raw, number)
@@ -272,7 +356,12 @@ class _AsaParser:
         found = _port_op(words, i)
         if found:
             i = found[1]
-        elif i + 1 < len(words) and words[i] == "object-group" and words[i + 1] in self.port_groups and ported:
+        elif (
+            i + 1 < len(words)
+            and words[i] == "object-group"
+            and words[i + 1] in self.port_groups
+            and ported
+        ):
             # a port group here is the source port only if another address follows
             i += 2
         i = self._addr(words, i, dst)
@@ -309,5 +398,3 @@ class _AsaParser:
 
 def parse_asa(text: str, device: str = "") -> ObjectBook:
     return _AsaParser(device).parse(text)
-
-

@@ -38,7 +38,9 @@ class ObjectBook:
     builtin_svc: dict[str, list[Service]] = field(default_factory=dict)
     addr: dict[str, list[AddrMember]] = field(default_factory=dict)
     svc: dict[str, list[SvcMember]] = field(default_factory=dict)
-    schedules: dict[str, datetime | None] = field(default_factory=dict)  # name -> end (None: open/recurring)
+    schedules: dict[str, datetime | None] = field(
+        default_factory=dict
+    )  # name -> end (None: open/recurring)
     defs: list[ObjectDef] = field(default_factory=list)
     member_refs: set[str] = field(default_factory=set)
     pending: list[PendingRule] = field(default_factory=list)
@@ -83,7 +85,9 @@ class ObjectBook:
                     return value
         return None
 
-    def resolve_addr(self, members: list[AddrMember], undefined: list[str], seen: frozenset[str] = frozenset()) -> IntervalSet:
+    def resolve_addr(
+        self, members: list[AddrMember], undefined: list[str], seen: frozenset[str] = frozenset()
+    ) -> IntervalSet:
         out = EMPTY
         for m in members:
             if isinstance(m, IntervalSet):
@@ -100,7 +104,9 @@ class ObjectBook:
                     out = out.union(value)
         return out
 
-    def resolve_svc(self, members: list[SvcMember], undefined: list[str], seen: frozenset[str] = frozenset()) -> list[Service]:
+    def resolve_svc(
+        self, members: list[SvcMember], undefined: list[str], seen: frozenset[str] = frozenset()
+    ) -> list[Service]:
         out: list[Service] = []
         for m in members:
             if isinstance(m, Service):
@@ -118,7 +124,12 @@ class ObjectBook:
         return out
 
     def finish(self) -> Firewall:
-        fw = Firewall(self.device, self.platform, default_action=self.default_action, default_line=self.default_line)
+        fw = Firewall(
+            self.device,
+            self.platform,
+            default_action=self.default_action,
+            default_line=self.default_line,
+        )
         fw.objects = list(self.defs)
         used = set(self.member_refs)
         for p in self.pending:
@@ -128,7 +139,11 @@ class ObjectBook:
             used.update(refs)
             r.src = self.resolve_addr(p.src, undefined) if p.src else ALL_ADDR
             r.dst = self.resolve_addr(p.dst, undefined) if p.dst else ALL_ADDR
-            r.services = tuple(merge_services(self.resolve_svc(p.svc, undefined))) if p.svc else (ANY_SERVICE,)
+            r.services = (
+                tuple(merge_services(self.resolve_svc(p.svc, undefined)))
+                if p.svc
+                else (ANY_SERVICE,)
+            )
             if r.schedule and r.expires is None:
                 r.expires = self.schedules.get(r.schedule)
             r.refs = tuple(dict.fromkeys(refs))

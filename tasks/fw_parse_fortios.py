@@ -53,11 +53,24 @@ BUILTIN_SERVICES: dict[str, list[Service]] = {
     "SMB": [Service.of("tcp", 445, 445)],
     "MS-SQL": [Service.of("tcp", 1433, 1434)],
     "MYSQL": [Service.of("tcp", 3306, 3306)],
-    "NFS": [Service.of("tcp", 111, 111), Service.of("tcp", 2049, 2049), Service.of("udp", 111, 111),
-            Service.of("udp", 2049, 2049)],
+    "NFS": [
+        Service.of("tcp", 111, 111),
+        Service.of("tcp", 2049, 2049),
+        Service.of("udp", 111, 111),
+        Service.of("udp", 2049, 2049),
+    ],
 }
 BUILTIN_ADDRESSES = {"all": ALL_ADDR, "none": EMPTY}
-USING_KEYS = {"srcaddr", "dstaddr", "service", "orig-addr", "dst-addr", "nat-ippool", "srcaddr6", "dstaddr6"}
+USING_KEYS = {
+    "srcaddr",
+    "dstaddr",
+    "service",
+    "orig-addr",
+    "dst-addr",
+    "nat-ippool",
+    "srcaddr6",
+    "dstaddr6",
+}
 
 
 def _words(line: str) -> list[str]:
@@ -106,7 +119,9 @@ def _effective(stack: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 def parse_fortios(text: str, device: str = "") -> ObjectBook:
-    book = ObjectBook(device, "fortinet", builtin_addr=dict(BUILTIN_ADDRESSES), builtin_svc=BUILTIN_SERVICES)
+    book = ObjectBook(
+        device, "fortinet", builtin_addr=dict(BUILTIN_ADDRESSES), builtin_svc=BUILTIN_SERVICES
+    )
     stack: list[tuple[str, str]] = []
     vdom = ""
     entry: tuple[str, str, int] | None = None  # (section, name, line) of the open top-level entry
@@ -144,16 +159,29 @@ def parse_fortios(text: str, device: str = "") -> ObjectBook:
                 props[words[1]] = words[2:]
             section = eff[0][1] if eff else ""
             if words[1] in USING_KEYS and not (len(eff) == 2 and section in OWN_SECTIONS):
-                book.member_refs.update(words[2:])  # central NAT, local-in, proxy policies...: objects in use
+                book.member_refs.update(
+                    words[2:]
+                )  # central NAT, local-in, proxy policies...: objects in use
     return book
 
 
-def _entry(book: ObjectBook, section: str, name: str, line: int, props: dict[str, list[str]], vdom: str = "") -> None:
+def _entry(
+    book: ObjectBook,
+    section: str,
+    name: str,
+    line: int,
+    props: dict[str, list[str]],
+    vdom: str = "",
+) -> None:
     if section == "firewall address":
         members = book.add_address(name, line)
         kind = (props.get("type") or ["ipmask"])[0]
         if kind == "iprange":
-            members.append(addr_range(props.get("start-ip", ["0.0.0.0"])[0], props.get("end-ip", ["0.0.0.0"])[0]))
+            members.append(
+                addr_range(
+                    props.get("start-ip", ["0.0.0.0"])[0], props.get("end-ip", ["0.0.0.0"])[0]
+                )
+            )
         elif kind in ("ipmask", "interface-subnet"):
             subnet = props.get("subnet", ["0.0.0.0", "0.0.0.0"])
             if len(subnet) == 1 and "/" in subnet[0]:
@@ -173,7 +201,11 @@ def _entry(book: ObjectBook, section: str, name: str, line: int, props: dict[str
         elif proto in ("ICMP", "ICMP6"):
             services.append(Service.of("icmp"))
         else:
-            for key, proto_name in (("tcp-portrange", "tcp"), ("udp-portrange", "udp"), ("sctp-portrange", "sctp")):
+            for key, proto_name in (
+                ("tcp-portrange", "tcp"),
+                ("udp-portrange", "udp"),
+                ("sctp-portrange", "sctp"),
+            ):
                 services.extend(_portrange(proto_name, props.get(key, [])))
     elif section == "firewall service group":
         group = book.add_service(name, line)
@@ -185,8 +217,12 @@ def _entry(book: ObjectBook, section: str, name: str, line: int, props: dict[str
     elif section in ("firewall schedule recurring", "firewall schedule group"):
         book.schedules[name] = None
     elif section == "firewall policy":
-        r = Rule(id=f"{vdom}/{name}" if vdom else name, line=line, action="deny",
-                 policy=f"vdom {vdom} firewall policy" if vdom else "firewall policy")
+        r = Rule(
+            id=f"{vdom}/{name}" if vdom else name,
+            line=line,
+            action="deny",
+            policy=f"vdom {vdom} firewall policy" if vdom else "firewall policy",
+        )
         r.name = (props.get("name") or [""])[0]
         action = (props.get("action") or ["deny"])[0]
         r.action = "permit" if action in ("accept", "ipsec") else "deny"
@@ -199,6 +235,11 @@ def _entry(book: ObjectBook, section: str, name: str, line: int, props: dict[str
         dst_if = props.get("dstintf", ["any"])
         r.src_zones = None if "any" in src_if else frozenset(src_if)
         r.dst_zones = None if "any" in dst_if else frozenset(dst_if)
-        book.pending.append(PendingRule(r, src=list(props.get("srcaddr", ["all"])),
-                                        dst=list(props.get("dstaddr", ["all"])),
-                                        svc=list(props.get("service", ["ALL"]))))
+        book.pending.append(
+            PendingRule(
+                r,
+                src=list(props.get("srcaddr", ["all"])),
+                dst=list(props.get("dstaddr", ["all"])),
+                svc=list(props.get("service", ["ALL"])),
+            )
+        )

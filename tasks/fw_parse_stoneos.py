@@ -100,8 +100,13 @@ def _date(text: str) -> datetime | None:
 
 
 def parse_stoneos(text: str, device: str = "") -> ObjectBook:
-    book = ObjectBook(device, "hillstone_stoneos", builtin_addr=dict(BUILTIN_ADDRESSES),
-                      builtin_svc=BUILTIN_SERVICES, case_insensitive_builtins=True)
+    book = ObjectBook(
+        device,
+        "hillstone_stoneos",
+        builtin_addr=dict(BUILTIN_ADDRESSES),
+        builtin_svc=BUILTIN_SERVICES,
+        case_insensitive_builtins=True,
+    )
     section = ""
     name = ""
     members: list | None = None
@@ -156,9 +161,17 @@ def parse_stoneos(text: str, device: str = "") -> ObjectBook:
                 members.append(Service(Service.of(words[0]).protocols, _ports(words)))
             elif words[0] in ("icmp", "ip") or words[0].isdigit():
                 proto = words[0]
-                members.append(Service(IntervalSet.of(0, 255)) if proto == "ip" else Service.of(
-                    int(proto) if proto.isdigit() else proto))
-        elif section == "svcgroup" and members is not None and words[0] == "service" and len(words) >= 2:
+                members.append(
+                    Service(IntervalSet.of(0, 255))
+                    if proto == "ip"
+                    else Service.of(int(proto) if proto.isdigit() else proto)
+                )
+        elif (
+            section == "svcgroup"
+            and members is not None
+            and words[0] == "service"
+            and len(words) >= 2
+        ):
             book.member(members, words[1])
         elif section == "schedule" and words[0] == "absolute":
             m = re.search(r"end\s+(\S+\s+\S+)", line)
@@ -170,7 +183,9 @@ def parse_stoneos(text: str, device: str = "") -> ObjectBook:
             elif words[0] == "rule":
                 rid = words[words.index("id") + 1] if "id" in words else str(len(book.pending) + 1)
                 rname = words[words.index("name") + 1] if "name" in words else ""
-                current = PendingRule(Rule(id=rid, line=number, action="deny", policy="policy-global", name=rname))
+                current = PendingRule(
+                    Rule(id=rid, line=number, action="deny", policy="policy-global", name=rname)
+                )
                 book.pending.append(current)
             elif line == "exit":
                 if current is None:

@@ -52,8 +52,16 @@ BUILTIN_SERVICES: dict[str, list[Service]] = {
     "oracle": [Service.of("tcp", 1521, 1521)],
 }
 BUILTIN_ADDRESSES = {"any": ALL_ADDR}
-OTHER_POLICIES = ("nat-policy", "policy-based-route", "traffic-policy", "audit-policy", "decryption-policy",
-                  "auth-policy", "nat server", "nat address-group")
+OTHER_POLICIES = (
+    "nat-policy",
+    "policy-based-route",
+    "traffic-policy",
+    "audit-policy",
+    "decryption-policy",
+    "auth-policy",
+    "nat server",
+    "nat address-group",
+)
 
 _DATE = r"(\d{1,2}:\d{2}(?::\d{2})?)\s+(\d{4}/\d{1,2}/\d{1,2})"
 
@@ -92,7 +100,9 @@ def _address(words: list[str]) -> IntervalSet | str | None:
 
 
 def parse_usg(text: str, device: str = "") -> ObjectBook:
-    book = ObjectBook(device, "huawei_vrp", builtin_addr=dict(BUILTIN_ADDRESSES), builtin_svc=BUILTIN_SERVICES)
+    book = ObjectBook(
+        device, "huawei_vrp", builtin_addr=dict(BUILTIN_ADDRESSES), builtin_svc=BUILTIN_SERVICES
+    )
     section = ""
     members: list | None = None
     time_range = ""
@@ -132,7 +142,9 @@ def parse_usg(text: str, device: str = "") -> ObjectBook:
             elif value is not None:
                 members.append(value)
         elif section == "svc" and members is not None and words[0] == "service":
-            entry = _service_entry(words[2:] if len(words) > 1 and words[1].isdigit() else words[1:])
+            entry = _service_entry(
+                words[2:] if len(words) > 1 and words[1].isdigit() else words[1:]
+            )
             if isinstance(entry, str):
                 book.member(members, entry)
             elif entry is not None:
@@ -145,7 +157,9 @@ def parse_usg(text: str, device: str = "") -> ObjectBook:
                 book.default_line = number
             elif words[:2] == ["rule", "name"] and len(words) >= 3:
                 name = raw.strip()[len("rule name ") :].strip()
-                current = PendingRule(Rule(id=name, line=number, action="deny", policy="security-policy", name=name))
+                current = PendingRule(
+                    Rule(id=name, line=number, action="deny", policy="security-policy", name=name)
+                )
                 book.pending.append(current)
             elif current is not None:
                 _rule_line(current, words, raw.strip())

@@ -58,7 +58,9 @@ def table(result: AuditResult, devices: int) -> str:
     widths = [max([len(head[i])] + [len(r[i]) for r in rows]) for i in range(5)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(head[:5], widths, strict=True)) + "  " + head[5]]
     for r in rows:
-        lines.append("  ".join(c.ljust(w) for c, w in zip(r[:5], widths, strict=True)) + "  " + r[5])
+        lines.append(
+            "  ".join(c.ljust(w) for c, w in zip(r[:5], widths, strict=True)) + "  " + r[5]
+        )
     lines.append(summary_line(result, devices))
     return "\n".join(lines) + "\n"
 
@@ -67,8 +69,10 @@ def summary_line(result: AuditResult, devices: int) -> str:
     s = summary(result)
     servers = len({e.server for e in result.exposure})
     beyond = sum(1 for e in result.exposure if not e.within_intent)
-    return (f"audit: {devices} firewall(s), {len(result.findings)} finding(s): {s['high']} high, "
-            f"{s['medium']} medium, {s['low']} low; exposure rows for {servers} server(s), {beyond} beyond intent")
+    return (
+        f"audit: {devices} firewall(s), {len(result.findings)} finding(s): {s['high']} high, "
+        f"{s['medium']} medium, {s['low']} low; exposure rows for {servers} server(s), {beyond} beyond intent"
+    )
 
 
 def _md_escape(text: str) -> str:
@@ -84,17 +88,38 @@ def _exposure_by_server(result: AuditResult) -> dict[str, list[Exposure]]:
 
 def markdown(result: AuditResult, devices: int, as_of: str) -> str:
     counts = Counter(f.check for f in result.findings)
-    out = [f"# Firewall audit ({as_of})", "", summary_line(result, devices), "", "## Findings by check", "",
-           "| check | severity | count | meaning |", "|---|---|---:|---|"]
+    out = [
+        f"# Firewall audit ({as_of})",
+        "",
+        summary_line(result, devices),
+        "",
+        "## Findings by check",
+        "",
+        "| check | severity | count | meaning |",
+        "|---|---|---:|---|",
+    ]
     out += [f"| {c} | {SEVERITY[c]} | {counts.get(c, 0)} | {CHECK_TEXT[c]} |" for c in CHECKS]
-    out += ["", "## Findings", "", "| severity | device | rule | line | check | detail |", "|---|---|---|---:|---|---|"]
+    out += [
+        "",
+        "## Findings",
+        "",
+        "| severity | device | rule | line | check | detail |",
+        "|---|---|---|---:|---|---|",
+    ]
     out += ["| " + " | ".join(_md_escape(c) for c in r) + " |" for r in _rows(result.findings)]
     out += ["", "## Exposure per declared server", ""]
     for server, rows in sorted(_exposure_by_server(result).items()):
-        out += [f"### {server}", "", "| device | rule | sources | protocol | ports | within intent |",
-                "|---|---|---|---|---|---|"]
-        out += [f"| {e.device} | {_md_escape(e.rule)} | {_md_escape(e.sources)} | {e.protocol} | {e.ports} | "
-                f"{'yes' if e.within_intent else '**no**'} |" for e in rows]
+        out += [
+            f"### {server}",
+            "",
+            "| device | rule | sources | protocol | ports | within intent |",
+            "|---|---|---|---|---|---|",
+        ]
+        out += [
+            f"| {e.device} | {_md_escape(e.rule)} | {_md_escape(e.sources)} | {e.protocol} | {e.ports} | "
+            f"{'yes' if e.within_intent else '**no**'} |"
+            for e in rows
+        ]
         out.append("")
     return "\n".join(out) + "\n"
 
@@ -102,26 +127,37 @@ def markdown(result: AuditResult, devices: int, as_of: str) -> str:
 def html_report(result: AuditResult, devices: int, as_of: str) -> str:
     esc = html.escape
     parts = [
-        "<!DOCTYPE html>", "<html lang=\"en\"><head><meta charset=\"utf-8\">",
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
         f"<title>Firewall audit {esc(as_of)}</title>",
         "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin-bottom:2em}"
         "td,th{border:1px solid #999;padding:2px 6px;font-size:90%}th{background:#eee}"
         ".high{background:#fdd}.medium{background:#ffd}.low{background:#eef}.no{color:#b00;font-weight:bold}</style>",
-        "</head><body>", f"<h1>Firewall audit ({esc(as_of)})</h1>", f"<p>{esc(summary_line(result, devices))}</p>",
-        "<h2>Findings</h2>", "<table><tr><th>severity</th><th>device</th><th>rule</th><th>line</th><th>check</th>"
+        "</head><body>",
+        f"<h1>Firewall audit ({esc(as_of)})</h1>",
+        f"<p>{esc(summary_line(result, devices))}</p>",
+        "<h2>Findings</h2>",
+        "<table><tr><th>severity</th><th>device</th><th>rule</th><th>line</th><th>check</th>"
         "<th>detail</th></tr>",
     ]
     for f in result.findings:
-        parts.append(f"<tr class=\"{f.severity}\"><td>{f.severity}</td><td>{esc(f.device)}</td><td>{esc(f.rule)}</td>"
-                     f"<td>{f.line}</td><td title=\"{esc(CHECK_TEXT[f.check])}\">{f.check}</td><td>{esc(f.detail)}</td></tr>")
+        parts.append(
+            f'<tr class="{f.severity}"><td>{f.severity}</td><td>{esc(f.device)}</td><td>{esc(f.rule)}</td>'
+            f'<td>{f.line}</td><td title="{esc(CHECK_TEXT[f.check])}">{f.check}</td><td>{esc(f.detail)}</td></tr>'
+        )
     parts.append("</table><h2>Exposure per declared server</h2>")
     for server, rows in sorted(_exposure_by_server(result).items()):
-        parts += [f"<h3>{esc(server)}</h3>", "<table><tr><th>device</th><th>rule</th><th>sources</th><th>protocol</th>"
-                  "<th>ports</th><th>within intent</th></tr>"]
+        parts += [
+            f"<h3>{esc(server)}</h3>",
+            "<table><tr><th>device</th><th>rule</th><th>sources</th><th>protocol</th>"
+            "<th>ports</th><th>within intent</th></tr>",
+        ]
         for e in rows:
-            ok = "yes" if e.within_intent else "<span class=\"no\">no</span>"
-            parts.append(f"<tr><td>{esc(e.device)}</td><td>{esc(e.rule)}</td><td>{esc(e.sources)}</td>"
-                         f"<td>{esc(e.protocol)}</td><td>{esc(e.ports)}</td><td>{ok}</td></tr>")
+            ok = "yes" if e.within_intent else '<span class="no">no</span>'
+            parts.append(
+                f"<tr><td>{esc(e.device)}</td><td>{esc(e.rule)}</td><td>{esc(e.sources)}</td>"
+                f"<td>{esc(e.protocol)}</td><td>{esc(e.ports)}</td><td>{ok}</td></tr>"
+            )
         parts.append("</table>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
@@ -129,33 +165,49 @@ def html_report(result: AuditResult, devices: int, as_of: str) -> str:
 
 def sarif(result: AuditResult, files: dict[str, str], version: str = "0.1.0") -> dict[str, Any]:
     """SARIF 2.1.0: one rule per check id, one result per finding located at its configuration line."""
-    rules = [{
-        "id": c,
-        "name": "".join(w.capitalize() for w in c.split("_")),
-        "shortDescription": {"text": CHECK_TEXT[c]},
-        "defaultConfiguration": {"level": SARIF_LEVEL[SEVERITY[c]]},
-        "properties": {"severity": SEVERITY[c]},
-    } for c in CHECKS]
+    rules = [
+        {
+            "id": c,
+            "name": "".join(w.capitalize() for w in c.split("_")),
+            "shortDescription": {"text": CHECK_TEXT[c]},
+            "defaultConfiguration": {"level": SARIF_LEVEL[SEVERITY[c]]},
+            "properties": {"severity": SEVERITY[c]},
+        }
+        for c in CHECKS
+    ]
     results = []
     for f in result.findings:
-        results.append({
-            "ruleId": f.check,
-            "ruleIndex": CHECKS.index(f.check),
-            "level": SARIF_LEVEL[f.severity],
-            "message": {"text": f"{f.device} {f.rule}: {f.detail}"},
-            "locations": [{"physicalLocation": {
-                "artifactLocation": {"uri": files.get(f.device, f"{f.device}.cfg")},
-                "region": {"startLine": max(f.line, 1)},
-            }}],
-            "partialFingerprints": {"findingKey/v1": f"{f.device}|{f.rule}|{f.check}"},
-        })
+        results.append(
+            {
+                "ruleId": f.check,
+                "ruleIndex": CHECKS.index(f.check),
+                "level": SARIF_LEVEL[f.severity],
+                "message": {"text": f"{f.device} {f.rule}: {f.detail}"},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": files.get(f.device, f"{f.device}.cfg")},
+                            "region": {"startLine": max(f.line, 1)},
+                        }
+                    }
+                ],
+                "partialFingerprints": {"findingKey/v1": f"{f.device}|{f.rule}|{f.check}"},
+            }
+        )
     return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "netsteward-audit", "version": version,
-                                "informationUri": "https://example.invalid/netsteward/docs/audit.md",
-                                "rules": rules}},
-            "results": results,
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "netsteward-audit",
+                        "version": version,
+                        "informationUri": "https://example.invalid/netsteward/docs/audit.md",
+                        "rules": rules,
+                    }
+                },
+                "results": results,
+            }
+        ],
     }

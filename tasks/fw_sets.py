@@ -186,7 +186,9 @@ def ip_text(value: int) -> str:
 def _cidrs(s: IntervalSet, limit: int) -> list[str]:
     parts: list[str] = []
     for lo, hi in s.spans:
-        nets = ipaddress.summarize_address_range(ipaddress.IPv4Address(lo), ipaddress.IPv4Address(hi))
+        nets = ipaddress.summarize_address_range(
+            ipaddress.IPv4Address(lo), ipaddress.IPv4Address(hi)
+        )
         parts.extend(str(n) if n.prefixlen != 32 else str(n.network_address) for n in nets)
         if len(parts) > limit:
             break
@@ -247,7 +249,9 @@ def box_intersect(a: Box, b: Box) -> Box | None:
 def box_overlaps(a: Box, b: Box) -> bool:
     if not _bounds_overlap(a, b):
         return False
-    return all(x.overlaps(y) for x, y in zip(a, b, strict=True) if len(x.spans) > 1 or len(y.spans) > 1)
+    return all(
+        x.overlaps(y) for x, y in zip(a, b, strict=True) if len(x.spans) > 1 or len(y.spans) > 1
+    )
 
 
 def box_subset(a: Box, b: Box) -> bool:

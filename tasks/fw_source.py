@@ -16,9 +16,20 @@ from tasks.errors import BadInput
 
 _SNIFF: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("fortinet", re.compile(r"^config (firewall|system) ", re.M)),
-    ("cisco_asa", re.compile(r"^(ASA Version |access-list \S+ (extended|remark) |access-group \S+ )", re.M)),
-    ("hillstone_stoneos", re.compile(r"^(policy-global\s*$|address \"|servgroup |admin user \")", re.M)),
-    ("huawei_vrp", re.compile(r"^(security-policy\s*$|ip address-set |ip service-set |sysname |firewall zone )", re.M)),
+    (
+        "cisco_asa",
+        re.compile(r"^(ASA Version |access-list \S+ (extended|remark) |access-group \S+ )", re.M),
+    ),
+    (
+        "hillstone_stoneos",
+        re.compile(r"^(policy-global\s*$|address \"|servgroup |admin user \")", re.M),
+    ),
+    (
+        "huawei_vrp",
+        re.compile(
+            r"^(security-policy\s*$|ip address-set |ip service-set |sysname |firewall zone )", re.M
+        ),
+    ),
 )
 
 
@@ -40,7 +51,9 @@ def detect_platform(text: str) -> str | None:
 def _config(device: str, path: str, text: str, platform: str | None = None) -> FirewallConfig:
     found = platform or detect_platform(text)
     if found is None:
-        raise BadInput("cannot tell the firewall platform from the configuration; give --platform", file=path)
+        raise BadInput(
+            "cannot tell the firewall platform from the configuration; give --platform", file=path
+        )
     return FirewallConfig(device, found, path, text)
 
 
@@ -55,8 +68,11 @@ def read_file(path: Path, platform: str, device: str | None = None) -> FirewallC
 def read_repository(repo: Path) -> list[FirewallConfig]:
     """Every `*/firewall/*.cfg` in the backup repository (last commit if it is a git repository)."""
     if not repo.is_dir():
-        raise BadInput("backup repository not found (run `netsteward backup` or give --repo)", file=str(repo),
-                       field="--repo")
+        raise BadInput(
+            "backup repository not found (run `netsteward backup` or give --repo)",
+            file=str(repo),
+            field="--repo",
+        )
     out: list[FirewallConfig] = []
     if (repo / ".git").exists():
         import git
@@ -69,10 +85,21 @@ def read_repository(repo: Path) -> list[FirewallConfig]:
         if tree is not None:
             for item in tree.traverse():
                 p = PurePosixPath(item.path)  # type: ignore[union-attr]
-                if item.type == "blob" and p.suffix == ".cfg" and len(p.parts) >= 2 and p.parts[-2] == "firewall":  # type: ignore[union-attr]
+                if (
+                    item.type == "blob"
+                    and p.suffix == ".cfg"
+                    and len(p.parts) >= 2
+                    and p.parts[-2] == "firewall"
+                ):  # type: ignore[union-attr]
                     text = item.data_stream.read().decode("utf-8", errors="replace")  # type: ignore[union-attr]
                     out.append(_config(p.stem, str(p), text))
             return sorted(out, key=lambda c: c.device)
     for path in sorted(repo.glob("*/firewall/*.cfg")):
-        out.append(_config(path.stem, str(path.relative_to(repo)), path.read_text(encoding="utf-8", errors="replace")))
+        out.append(
+            _config(
+                path.stem,
+                str(path.relative_to(repo)),
+                path.read_text(encoding="utf-8", errors="replace"),
+            )
+        )
     return out

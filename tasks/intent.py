@@ -208,8 +208,11 @@ def parse_intent(text: str, source: str = "<intent>") -> Intent:
         raw = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise PolicyError(f"not valid YAML ({getattr(exc, 'problem', exc)})", file=source,
-                          line=mark.line + 1 if mark else None) from None
+        raise PolicyError(
+            f"not valid YAML ({getattr(exc, 'problem', exc)})",
+            file=source,
+            line=mark.line + 1 if mark else None,
+        ) from None
     if not isinstance(raw, dict):
         raise PolicyError("the intent file must be a mapping with 'servers'", file=source, line=1)
     try:

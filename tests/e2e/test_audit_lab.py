@@ -24,8 +24,12 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(1800)]
 
 ROOT = Path(__file__).resolve().parents[2]
 INTENT = ROOT / "policy" / "firewall_intent.yaml"
-SHOW_RUN = {"huawei_vrp": "display current-configuration", "hillstone_stoneos": "show configuration",
-            "fortinet": "show full-configuration", "cisco_asa": "show running-config"}
+SHOW_RUN = {
+    "huawei_vrp": "display current-configuration",
+    "hillstone_stoneos": "show configuration",
+    "fortinet": "show full-configuration",
+    "cisco_asa": "show running-config",
+}
 
 
 def _firewalls(truth: dict) -> list[dict]:
@@ -33,7 +37,9 @@ def _firewalls(truth: dict) -> list[dict]:
 
 
 def _expected(truth: dict, hosts: set[str]) -> set[tuple[str, str, str]]:
-    return {(p["host"], p["rule"], p["check"]) for p in truth["firewall_problems"] if p["host"] in hosts}
+    return {
+        (p["host"], p["rule"], p["check"]) for p in truth["firewall_problems"] if p["host"] in hosts
+    }
 
 
 @pytest.fixture(scope="module")
@@ -44,14 +50,32 @@ def backup_repo(lab, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return repo
 
 
-def test_audit_of_backed_up_firewalls_finds_exactly_the_planted_problems(lab, backup_repo: Path) -> None:
+def test_audit_of_backed_up_firewalls_finds_exactly_the_planted_problems(
+    lab, backup_repo: Path
+) -> None:
     truth = lab.truth()
     firewalls = _firewalls(truth)
     if not truth["firewall_problems"]:
         pytest.skip("this lab fleet plants no firewall problems (stand-in fleet)")
     proc = subprocess.run(
-        [sys.executable, "-m", "playbooks.cli", "audit", "firewall", "--repo", str(backup_repo), "--intent",
-         str(INTENT), "--json"], capture_output=True, text=True, cwd=ROOT, check=False, timeout=600)
+        [
+            sys.executable,
+            "-m",
+            "playbooks.cli",
+            "audit",
+            "firewall",
+            "--repo",
+            str(backup_repo),
+            "--intent",
+            str(INTENT),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+        timeout=600,
+    )
     assert proc.returncode == 1, proc.stderr  # high findings are planted
     report = json.loads(proc.stdout)
     got = {(f["device"], f["rule"], f["check"]) for f in report["findings"]}
@@ -73,9 +97,15 @@ def test_live_running_config_over_ssh_audits_like_the_truth(lab) -> None:
         if dev["platform"] in seen:
             continue
         seen.add(dev["platform"])
-        conn = ConnectHandler(device_type=dev["platform"], host="127.0.0.1", port=dev["port"],
-                              username="netsteward", password="Lab-Only-Pa55", secret="Lab-Only-Pa55",
-                              fast_cli=False)
+        conn = ConnectHandler(
+            device_type=dev["platform"],
+            host="127.0.0.1",
+            port=dev["port"],
+            username="netsteward",
+            password="Lab-Only-Pa55",
+            secret="Lab-Only-Pa55",
+            fast_cli=False,
+        )
         try:
             text = conn.send_command(SHOW_RUN[dev["platform"]], read_timeout=120)
         finally:

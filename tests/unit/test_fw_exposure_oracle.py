@@ -36,22 +36,42 @@ def _ip(text: str) -> int:
 def _allowed(server: str, src: int, proto: int, port: int) -> bool:
     """Does the generator's server table allow this flow?"""
     for p, lo, hi, sources in SERVERS[server][1]:
-        if {"tcp": 6, "udp": 17}[p] == proto and lo <= port <= hi and (
-                sources == ["any"] or any(ipaddress.ip_address(src) in ipaddress.ip_network(n) for n in sources)):
+        if (
+            {"tcp": 6, "udp": 17}[p] == proto
+            and lo <= port <= hi
+            and (
+                sources == ["any"]
+                or any(ipaddress.ip_address(src) in ipaddress.ip_network(n) for n in sources)
+            )
+        ):
             return True
     return False
 
 
 def _match(r: Rule, zs: str, zd: str, src: int, dst: int, proto: int, port: int) -> bool:
-    return ((r.src_zones is None or zs in r.src_zones) and (r.dst_zones is None or zd in r.dst_zones)
-            and src in r.src and dst in r.dst
-            and any(proto in s.protocols and port in s.ports for s in r.services))
+    return (
+        (r.src_zones is None or zs in r.src_zones)
+        and (r.dst_zones is None or zd in r.dst_zones)
+        and src in r.src
+        and dst in r.dst
+        and any(proto in s.protocols and port in s.ports for s in r.services)
+    )
 
 
 @pytest.mark.parametrize("platform", ["huawei_vrp", "hillstone_stoneos", "fortinet", "cisco_asa"])
 def test_exposure_against_packet_oracle(platform: str) -> None:
-    spec = DeviceSpec(name="YM-EGOV-FW-09", platform=platform, role="firewall", network="egov_intranet",
-                      model="lab", vendor="lab", serial="S", version="", mac="00e0fc000009", index=9)
+    spec = DeviceSpec(
+        name="YM-EGOV-FW-09",
+        platform=platform,
+        role="firewall",
+        network="egov_intranet",
+        model="lab",
+        vendor="lab",
+        serial="S",
+        version="",
+        mac="00e0fc000009",
+        index=9,
+    )
     text, _, _ = generate_firewall(spec, random.Random(9))
     fw = parse_firewall(platform, text, spec.name)
     result = audit_firewall(fw, INTENT, NOW)
@@ -59,13 +79,23 @@ def test_exposure_against_packet_oracle(platform: str) -> None:
     zones = ZoneIndex(fw.rules)
     names = [*zones.index, "elsewhere"]
     rng = random.Random(1)
-    sources = ["10.10.0.7", "10.10.9.9", "10.30.4.4", "198.51.100.20", "10.20.1.10", "10.20.2.3", "8.8.8.8"]
+    sources = [
+        "10.10.0.7",
+        "10.10.9.9",
+        "10.30.4.4",
+        "198.51.100.20",
+        "10.20.1.10",
+        "10.20.2.3",
+        "8.8.8.8",
+    ]
     checked = permitted = 0
     for policy, rules in fw.policies().items():
         active = [r for r in rules if is_active(r, NOW)]
         boxes = {id(r): zones.boxes(r) for r in active}
         for server in INTENT.servers:
-            claims = reach(active, boxes, zones, server.addresses, fw.default_action, fw.default_line)
+            claims = reach(
+                active, boxes, zones, server.addresses, fw.default_action, fw.default_line
+            )
             touching = [r for r in active if r.dst.overlaps(server.addresses)]
             for _ in range(300):
                 if touching and rng.random() < 0.7:  # aim at a rule that reaches the server
@@ -75,22 +105,41 @@ def test_exposure_against_packet_oracle(platform: str) -> None:
                     lo, hi = rng.choice(r.src.spans)
                     src = rng.randint(lo, hi)
                     svc = rng.choice(r.services)
-                    proto = rng.choice([p for lo_, hi_ in svc.protocols.spans for p in range(lo_, min(hi_, lo_ + 20) + 1)])
+                    proto = rng.choice(
+                        [
+                            p
+                            for lo_, hi_ in svc.protocols.spans
+                            for p in range(lo_, min(hi_, lo_ + 20) + 1)
+                        ]
+                    )
                     lo, hi = rng.choice(svc.ports.spans)
                     port = rng.randint(lo, hi)
                 else:
                     zs, zd = rng.choice(names), rng.choice(names)
                     src = _ip(rng.choice(sources)) if rng.random() < 0.8 else rng.randrange(1 << 32)
                     proto = rng.choice([6, 6, 6, 17, 1])
-                    port = rng.choice([22, 25, 53, 80, 443, 445, 1521, 3389, 8081, 8443, rng.randrange(65536)])
+                    port = rng.choice(
+                        [22, 25, 53, 80, 443, 445, 1521, 3389, 8081, 8443, rng.randrange(65536)]
+                    )
                 dst = rng.choice([lo for lo, _ in server.addresses.spans])
                 winner = next((r for r in active if _match(r, zs, zd, src, dst, proto, port)), None)
                 decided = winner.id if winner is not None and winner.action == "permit" else None
                 if winner is None and fw.default_action == "permit":
                     decided = "default"
-                point = (zones.index.get(zs, zones.all.hi), zones.index.get(zd, zones.all.hi), src, dst, proto, port)
-                owners = [rid for rid, _, pieces in claims for b in pieces
-                          if all(v in s for v, s in zip(point, b, strict=True))]
+                point = (
+                    zones.index.get(zs, zones.all.hi),
+                    zones.index.get(zd, zones.all.hi),
+                    src,
+                    dst,
+                    proto,
+                    port,
+                )
+                owners = [
+                    rid
+                    for rid, _, pieces in claims
+                    for b in pieces
+                    if all(v in s for v, s in zip(point, b, strict=True))
+                ]
                 assert owners == ([decided] if decided else []), (policy, server.name, point)
                 checked += 1
                 if decided:

@@ -33,8 +33,14 @@ def _audit(path: Path) -> dict:
     return {
         "findings": [[f.rule, f.line, f.check] for f in result.findings],
         "exposure": [
-            {"server": e.server, "rule": e.rule, "sources": e.sources, "protocol": e.protocol, "ports": e.ports,
-             "within_intent": e.within_intent}
+            {
+                "server": e.server,
+                "rule": e.rule,
+                "sources": e.sources,
+                "protocol": e.protocol,
+                "ports": e.ports,
+                "within_intent": e.within_intent,
+            }
             for e in result.exposure
         ],
     }
@@ -55,7 +61,9 @@ def test_golden_audit(path: Path) -> None:
     expected_path = path.with_suffix(".expected.json")
     if UPDATE:
         expected_path.write_text(_dump(got))
-    assert expected_path.exists(), f"no {expected_path.name}: run with NETSTEWARD_UPDATE_GOLDEN=1 and review"
+    assert expected_path.exists(), (
+        f"no {expected_path.name}: run with NETSTEWARD_UPDATE_GOLDEN=1 and review"
+    )
     assert got == json.loads(expected_path.read_text())
 
 
@@ -72,8 +80,12 @@ def test_golden_rule_lines_point_at_the_rule(path: Path) -> None:
     """Each rule's line is where the rule starts in that vendor's syntax."""
     lines = path.read_text().splitlines()
     fw = parse_firewall(path.parent.name, path.read_text(), path.stem)
-    starts = {"huawei_vrp": " rule name ", "hillstone_stoneos": "  rule id ", "fortinet": "    edit ",
-              "cisco_asa": "access-list "}[path.parent.name]
+    starts = {
+        "huawei_vrp": " rule name ",
+        "hillstone_stoneos": "  rule id ",
+        "fortinet": "    edit ",
+        "cisco_asa": "access-list ",
+    }[path.parent.name]
     assert fw.rules
     for rule in fw.rules:
         assert lines[rule.line - 1].startswith(starts), rule.id

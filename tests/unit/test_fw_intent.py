@@ -37,8 +37,16 @@ def test_good_intent() -> None:
     [
         ("addresses: [192.0.2.10/32]", "addresses: [192.0.2.300]", "x.yaml:6: servers.0.addresses"),
         ('ports: "443"', 'ports: "443-80"', "x.yaml:8: servers.0.services.0.ports"),
-        ("protocol: tcp, ports: \"443\"", "protocol: sctp, ports: \"443\"", "x.yaml:8: servers.0.services.0.protocol"),
-        ("sources: [OPS, 10.9.9.9]", "sources: [NOBODY]", "x.yaml:9: servers.0.services.1.sources.0"),
+        (
+            'protocol: tcp, ports: "443"',
+            'protocol: sctp, ports: "443"',
+            "x.yaml:8: servers.0.services.0.protocol",
+        ),
+        (
+            "sources: [OPS, 10.9.9.9]",
+            "sources: [NOBODY]",
+            "x.yaml:9: servers.0.services.1.sources.0",
+        ),
         ("  - name: WEB", "  - name: WEB\n    colour: blue", "x.yaml:6: servers.0.colour"),
         ("version: 1", "version: [", "x.yaml:3: not valid YAML"),
     ],

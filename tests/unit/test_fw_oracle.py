@@ -24,31 +24,47 @@ PROTOS = (6, 17)
 
 span = st.tuples(st.integers(0, 3), st.integers(0, 3)).map(lambda t: IntervalSet.of(min(t), max(t)))
 zone_sets = st.one_of(st.none(), st.sets(st.sampled_from(ZONES), min_size=1).map(frozenset))
-services = st.lists(st.builds(Service, st.sampled_from(PROTOS).map(lambda p: IntervalSet.of(p, p)), span),
-                    min_size=1, max_size=2).map(tuple)
+services = st.lists(
+    st.builds(Service, st.sampled_from(PROTOS).map(lambda p: IntervalSet.of(p, p)), span),
+    min_size=1,
+    max_size=2,
+).map(tuple)
 
 
 @st.composite
 def rules(draw: st.DrawFn) -> list[Rule]:
     out = []
     for i in range(draw(st.integers(1, 7))):
-        out.append(Rule(
-            id=str(i + 1), line=i + 1, action=draw(st.sampled_from(["permit", "deny"])),
-            src_zones=draw(zone_sets), dst_zones=draw(zone_sets), src=draw(span), dst=draw(span),
-            services=draw(services),
-        ))
+        out.append(
+            Rule(
+                id=str(i + 1),
+                line=i + 1,
+                action=draw(st.sampled_from(["permit", "deny"])),
+                src_zones=draw(zone_sets),
+                dst_zones=draw(zone_sets),
+                src=draw(span),
+                dst=draw(span),
+                services=draw(services),
+            )
+        )
     return out
 
 
 Packet = tuple[str, str, int, int, int, int]
-ALL_PACKETS: list[Packet] = list(itertools.product([*ZONES, "other"], [*ZONES, "other"], ADDRS, ADDRS, PROTOS, PORTS))
+ALL_PACKETS: list[Packet] = list(
+    itertools.product([*ZONES, "other"], [*ZONES, "other"], ADDRS, ADDRS, PROTOS, PORTS)
+)
 
 
 def matches(r: Rule, p: Packet) -> bool:
     sz, dz, src, dst, proto, port = p
-    return ((r.src_zones is None or sz in r.src_zones) and (r.dst_zones is None or dz in r.dst_zones)
-            and src in r.src and dst in r.dst
-            and any(proto in s.protocols and port in s.ports for s in r.services))
+    return (
+        (r.src_zones is None or sz in r.src_zones)
+        and (r.dst_zones is None or dz in r.dst_zones)
+        and src in r.src
+        and dst in r.dst
+        and any(proto in s.protocols and port in s.ports for s in r.services)
+    )
 
 
 def first_match(rules: list[Rule], p: Packet) -> Rule | None:
@@ -58,6 +74,7 @@ def first_match(rules: list[Rule], p: Packet) -> Rule | None:
 def encode(zones: ZoneIndex, p: Packet) -> tuple[int, ...]:
     def z(name: str) -> int:
         return zones.index.get(name, zones.all.hi)
+
     return (z(p[0]), z(p[1]), p[2], p[3], p[4], p[5])
 
 
@@ -66,7 +83,9 @@ def in_box(point: tuple[int, ...], box: tuple[IntervalSet, ...]) -> bool:
 
 
 @settings(max_examples=150, deadline=None)
-@given(rules(), st.sets(st.sampled_from(list(ADDRS)), min_size=1), st.sampled_from(["deny", "permit"]))
+@given(
+    rules(), st.sets(st.sampled_from(list(ADDRS)), min_size=1), st.sampled_from(["deny", "permit"])
+)
 def test_reach_agrees_with_first_match(rs: list[Rule], server: set[int], default: str) -> None:
     zones = ZoneIndex(rs)
     boxes = {id(r): zones.boxes(r) for r in rs}

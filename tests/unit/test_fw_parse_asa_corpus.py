@@ -52,22 +52,55 @@ def _udp(lo: int, hi: int) -> Service:
 def rules() -> list[Rule]:
     objects = "\n".join((GOLDEN / name).read_text() for name in OBJECTS) + ACL
     groups = "\n".join((GOLDEN / name).read_text() for name in GROUPS) + GROUP_ACL
-    return parse_firewall("cisco_asa", objects, "ntc").rules + parse_firewall("cisco_asa", groups, "ntc").rules
+    return (
+        parse_firewall("cisco_asa", objects, "ntc").rules
+        + parse_firewall("cisco_asa", groups, "ntc").rules
+    )
 
 
 @pytest.mark.parametrize(
     ("index", "src", "dst", "services"),
     [
-        (0, addr_set("10.0.0.0/8"), addr_set("192.0.2.10"), [_tcp(9000, 9000)]),  # source port ignored
+        (
+            0,
+            addr_set("10.0.0.0/8"),
+            addr_set("192.0.2.10"),
+            [_tcp(9000, 9000)],
+        ),  # source port ignored
         (1, IntervalSet.of(0x0A0A0A04, 0x0A0A0A3C), addr_set("192.0.2.10"), [_udp(9001, 65535)]),
         (2, addr_set("192.168.0.0/24"), addr_set("11.1.2.2"), [_tcp(0, 8999)]),
-        (3, addr_set("10.10.11.1"), None, [_tcp(0, 65535)]),  # only a source port: any destination port
+        (
+            3,
+            addr_set("10.10.11.1"),
+            None,
+            [_tcp(0, 65535)],
+        ),  # only a source port: any destination port
         (4, IntervalSet.of(0x0A4B330F, 0x0A4B3364), None, [_tcp(443, 443)]),
-        (5, None, addr_set("10.1.11.8"), [Service(IntervalSet.of(6, 6), ALL_PORTS - IntervalSet.of(6667, 6667))]),
+        (
+            5,
+            None,
+            addr_set("10.1.11.8"),
+            [Service(IntervalSet.of(6, 6), ALL_PORTS - IntervalSet.of(6667, 6667))],
+        ),
         (6, None, addr_set("10.1.11.8"), [Service(IntervalSet.of(137, 137), ALL_PORTS)]),
-        (7, EMPTY, None, [Service(IntervalSet.of(1, 1), ALL_PORTS)]),  # fqdn: not resolvable offline
-        (8, addr_set("10.0.0.0/8"), addr_set("10.1.11.8"), [Service(IntervalSet.of(6, 6), IntervalSet([(139, 139), (445, 445)]))]),
-        (9, addr_set("10.75.51.11"), None, [_udp(0, 65535)]),  # group four = three: udp ranges, one without ports
+        (
+            7,
+            EMPTY,
+            None,
+            [Service(IntervalSet.of(1, 1), ALL_PORTS)],
+        ),  # fqdn: not resolvable offline
+        (
+            8,
+            addr_set("10.0.0.0/8"),
+            addr_set("10.1.11.8"),
+            [Service(IntervalSet.of(6, 6), IntervalSet([(139, 139), (445, 445)]))],
+        ),
+        (
+            9,
+            addr_set("10.75.51.11"),
+            None,
+            [_udp(0, 65535)],
+        ),  # group four = three: udp ranges, one without ports
     ],
 )
 def test_objects_through_rules(rules: list[Rule], index: int, src, dst, services) -> None:
@@ -106,11 +139,26 @@ def test_real_asa_running_config_only_has_unused_objects() -> None:
     from tasks.intent import load_intent
 
     text = (GOLDEN / "asa5512_9_12.raw").read_text()
-    result = audit_config("cisco_asa", text, load_intent(GOLDEN.parent / "firewall" / "intent.yaml"),
-                          date(2026, 6, 1), "asa5512")
+    result = audit_config(
+        "cisco_asa",
+        text,
+        load_intent(GOLDEN.parent / "firewall" / "intent.yaml"),
+        date(2026, 6, 1),
+        "asa5512",
+    )
     assert [(f.rule, f.line, f.check) for f in result.findings] == [
-        ("OXIDIZED", 88, "UNUSED_OBJECT"), ("ROCKS", 90, "UNUSED_OBJECT"), ("SOME_OBJECT", 92, "UNUSED_OBJECT")]
-    nat = text.replace(" host 10.42.0.12\n", " host 10.42.0.12\n nat (inside,outside) static 192.0.2.12\n")
-    result = audit_config("cisco_asa", nat, load_intent(GOLDEN.parent / "firewall" / "intent.yaml"),
-                          date(2026, 6, 1), "asa5512")
+        ("OXIDIZED", 88, "UNUSED_OBJECT"),
+        ("ROCKS", 90, "UNUSED_OBJECT"),
+        ("SOME_OBJECT", 92, "UNUSED_OBJECT"),
+    ]
+    nat = text.replace(
+        " host 10.42.0.12\n", " host 10.42.0.12\n nat (inside,outside) static 192.0.2.12\n"
+    )
+    result = audit_config(
+        "cisco_asa",
+        nat,
+        load_intent(GOLDEN.parent / "firewall" / "intent.yaml"),
+        date(2026, 6, 1),
+        "asa5512",
+    )
     assert [f.rule for f in result.findings] == ["OXIDIZED", "ROCKS"]

@@ -46,7 +46,9 @@ end
 def test_fortios_vdoms_are_separate_policies_and_nat_uses_objects() -> None:
     fw = parse_firewall("fortinet", FORTI_VDOMS, "fgt")
     assert [(r.id, r.policy, r.action) for r in fw.rules] == [
-        ("root/1", "vdom root firewall policy", "permit"), ("dmz/1", "vdom dmz firewall policy", "deny")]
+        ("root/1", "vdom root firewall policy", "permit"),
+        ("dmz/1", "vdom dmz firewall policy", "deny"),
+    ]
     assert fw.rules[0].src == addr_set("10.0.0.0/8") and fw.rules[1].src == ALL_ADDR
     assert fw.rules[0].log and not fw.rules[0].comment  # no logtraffic shown: the default (utm)
     assert {"A", "B"} <= fw.used
@@ -89,7 +91,12 @@ exit
     fw = parse_firewall("hillstone_stoneos", text, "sg")
     assert "LAN" in fw.used
     (rule,) = fw.rules
-    assert (rule.id, rule.action, rule.src, rule.dst_any) == ("7", "deny", addr_set("10.0.0.0/8"), True)
+    assert (rule.id, rule.action, rule.src, rule.dst_any) == (
+        "7",
+        "deny",
+        addr_set("10.0.0.0/8"),
+        True,
+    )
 
 
 def test_usg_inline_addresses_wildcards_and_ranges() -> None:

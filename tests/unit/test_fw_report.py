@@ -24,7 +24,9 @@ runner = CliRunner()
 
 
 def _result():
-    return audit_config("cisco_asa", ASA.read_text(), load_intent(INTENT), date(2026, 6, 1), "ASA-GOLDEN")
+    return audit_config(
+        "cisco_asa", ASA.read_text(), load_intent(INTENT), date(2026, 6, 1), "ASA-GOLDEN"
+    )
 
 
 def test_json_shape_is_exactly_the_contract() -> None:
@@ -32,7 +34,16 @@ def test_json_shape_is_exactly_the_contract() -> None:
     assert list(data) == ["findings", "exposure"]
     for f in data["findings"]:
         assert list(f) == ["device", "rule", "line", "check", "severity", "detail"]
-    assert {"server", "device", "rule", "line", "sources", "protocol", "ports", "within_intent"} <= set(data["exposure"][0])
+    assert {
+        "server",
+        "device",
+        "rule",
+        "line",
+        "sources",
+        "protocol",
+        "ports",
+        "within_intent",
+    } <= set(data["exposure"][0])
 
 
 def test_sarif_is_2_1_0_with_one_rule_per_check() -> None:
@@ -43,7 +54,10 @@ def test_sarif_is_2_1_0_with_one_rule_per_check() -> None:
     assert [r["id"] for r in run["tool"]["driver"]["rules"]] == list(CHECKS)
     assert len(run["results"]) == len(result.findings)
     for res, f in zip(run["results"], result.findings, strict=True):
-        assert res["ruleId"] == f.check and run["tool"]["driver"]["rules"][res["ruleIndex"]]["id"] == f.check
+        assert (
+            res["ruleId"] == f.check
+            and run["tool"]["driver"]["rules"][res["ruleIndex"]]["id"] == f.check
+        )
         assert res["level"] == {"high": "error", "medium": "warning", "low": "note"}[f.severity]
         loc = res["locations"][0]["physicalLocation"]
         assert loc["artifactLocation"]["uri"] == "configs/base/firewall/ASA-GOLDEN.cfg"
@@ -62,9 +76,27 @@ def test_markdown_and_html_carry_every_finding() -> None:
 
 @pytest.mark.parametrize(("fail_on", "code"), [("high", 1), ("low", 1)])
 def test_cli_exit_codes_and_outputs(tmp_path: Path, fail_on: str, code: int) -> None:
-    args = ["audit", "firewall", "--config-file", str(ASA), "--platform", "cisco_asa", "--intent", str(INTENT),
-            "--as-of", "2026-06-01", "--fail-on", fail_on, "--markdown", str(tmp_path / "a.md"),
-            "--html", str(tmp_path / "a.html"), "--sarif", str(tmp_path / "a.sarif"), "--json"]
+    args = [
+        "audit",
+        "firewall",
+        "--config-file",
+        str(ASA),
+        "--platform",
+        "cisco_asa",
+        "--intent",
+        str(INTENT),
+        "--as-of",
+        "2026-06-01",
+        "--fail-on",
+        fail_on,
+        "--markdown",
+        str(tmp_path / "a.md"),
+        "--html",
+        str(tmp_path / "a.html"),
+        "--sarif",
+        str(tmp_path / "a.sarif"),
+        "--json",
+    ]
     out = runner.invoke(app, args)
     assert out.exit_code == code, out.output
     data = json.loads(out.stdout)
@@ -75,21 +107,43 @@ def test_cli_exit_codes_and_outputs(tmp_path: Path, fail_on: str, code: int) -> 
 
 def test_cli_clean_policy_exits_zero(tmp_path: Path) -> None:
     cfg = tmp_path / "clean.cfg"
-    cfg.write_text("access-list IN remark web\naccess-list IN extended permit tcp any host 192.0.2.10 eq 443 log\n"
-                   "access-group IN in interface outside\n")
-    out = runner.invoke(app, ["audit", "firewall", "--config-file", str(cfg), "--intent", str(INTENT)])
+    cfg.write_text(
+        "access-list IN remark web\naccess-list IN extended permit tcp any host 192.0.2.10 eq 443 log\n"
+        "access-group IN in interface outside\n"
+    )
+    out = runner.invoke(
+        app, ["audit", "firewall", "--config-file", str(cfg), "--intent", str(INTENT)]
+    )
     assert out.exit_code == 0, out.output
     assert "0 finding(s)" in out.stdout
 
 
 def test_cli_bad_input_exits_two(tmp_path: Path) -> None:
     netsteward = Path(sys.executable).parent / "netsteward"
-    proc = subprocess.run([str(netsteward), "audit", "firewall", "--config-file", str(ASA), "--platform", "junos",
-                           "--intent", str(INTENT)], capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [
+            str(netsteward),
+            "audit",
+            "firewall",
+            "--config-file",
+            str(ASA),
+            "--platform",
+            "junos",
+            "--intent",
+            str(INTENT),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 2
-    assert proc.stderr.strip() == ("netsteward: --platform: unknown platform 'junos' "
-                                   "(known: cisco_asa, fortinet, hillstone_stoneos, huawei_vrp)")
-    out = runner.invoke(app, ["audit", "firewall", "--repo", str(tmp_path / "nothing"), "--intent", str(INTENT)])
+    assert proc.stderr.strip() == (
+        "netsteward: --platform: unknown platform 'junos' "
+        "(known: cisco_asa, fortinet, hillstone_stoneos, huawei_vrp)"
+    )
+    out = runner.invoke(
+        app, ["audit", "firewall", "--repo", str(tmp_path / "nothing"), "--intent", str(INTENT)]
+    )
     assert isinstance(out.exception, BadInput) and out.exception.exit_code == 2
 
 
@@ -98,8 +152,20 @@ def test_cli_reads_backup_repository_layout(tmp_path: Path) -> None:
         target = tmp_path / "base" / "firewall" / f"{platform.upper()}-FW.cfg"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text((GOLDEN / platform / "fw_policy.cfg").read_text())
-    out = runner.invoke(app, ["audit", "firewall", "--repo", str(tmp_path), "--intent", str(INTENT),
-                              "--as-of", "2026-06-01", "--json"])
+    out = runner.invoke(
+        app,
+        [
+            "audit",
+            "firewall",
+            "--repo",
+            str(tmp_path),
+            "--intent",
+            str(INTENT),
+            "--as-of",
+            "2026-06-01",
+            "--json",
+        ],
+    )
     assert out.exit_code == 1, out.output
     devices = {f["device"] for f in json.loads(out.stdout)["findings"]}
     assert devices == {"HUAWEI_VRP-FW", "CISCO_ASA-FW"}

@@ -20,8 +20,10 @@ from tasks.fw_sets import (
 )
 
 UNIVERSE = 40
-spans = st.lists(st.tuples(st.integers(0, UNIVERSE), st.integers(0, UNIVERSE)).map(lambda t: (min(t), max(t))),
-                 max_size=5)
+spans = st.lists(
+    st.tuples(st.integers(0, UNIVERSE), st.integers(0, UNIVERSE)).map(lambda t: (min(t), max(t))),
+    max_size=5,
+)
 isets = spans.map(IntervalSet)
 
 
@@ -51,8 +53,11 @@ def test_algebra_matches_python_sets(a: IntervalSet, b: IntervalSet) -> None:
         assert (x in a) == (x in pa)
 
 
-small = st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6)).map(lambda t: (min(t), max(t))), min_size=1,
-                 max_size=2).map(IntervalSet)
+small = st.lists(
+    st.tuples(st.integers(0, 6), st.integers(0, 6)).map(lambda t: (min(t), max(t))),
+    min_size=1,
+    max_size=2,
+).map(IntervalSet)
 boxes = st.tuples(small, small, small)
 
 

@@ -24,8 +24,18 @@ PLATFORMS = ["huawei_vrp", "hillstone_stoneos", "fortinet", "cisco_asa"]
 
 
 def _spec(platform: str, name: str, network: str = "base") -> DeviceSpec:
-    return DeviceSpec(name=name, platform=platform, role="firewall", network=network, model="lab", vendor="lab",
-                      serial="LAB0001", version="", mac="00e0fc000001", index=1)
+    return DeviceSpec(
+        name=name,
+        platform=platform,
+        role="firewall",
+        network=network,
+        model="lab",
+        vendor="lab",
+        serial="LAB0001",
+        version="",
+        mac="00e0fc000001",
+        index=1,
+    )
 
 
 @pytest.mark.parametrize("platform", PLATFORMS)
@@ -49,7 +59,9 @@ def test_planted_problems_cover_every_check_across_platforms() -> None:
             checks.setdefault(platform, set()).update(p["check"] for p in problems)
     assert set().union(*checks.values()) == set(CHECKS)
     for platform, found in checks.items():
-        expressible = set(CHECKS) - ({"DEFAULT_PERMIT"} if platform in ("fortinet", "cisco_asa") else set())
+        expressible = set(CHECKS) - (
+            {"DEFAULT_PERMIT"} if platform in ("fortinet", "cisco_asa") else set()
+        )
         assert found == expressible, platform
 
 
@@ -72,7 +84,10 @@ def test_intent_file_declares_the_generator_servers() -> None:
         assert len(server.allowed) == len(services)
         for allowed, (proto, lo, hi, sources) in zip(server.allowed, services, strict=True):
             assert allowed.public == (sources == ["any"])
-            assert (proto, lo, hi) == ({6: "tcp", 17: "udp"}[allowed.service.protocols.lo],
-                                       allowed.service.ports.lo, allowed.service.ports.hi)
+            assert (proto, lo, hi) == (
+                {6: "tcp", 17: "udp"}[allowed.service.protocols.lo],
+                allowed.service.ports.lo,
+                allowed.service.ports.hi,
+            )
             if not allowed.public:
                 assert allowed.sources == addr_set(*sources)
