@@ -117,6 +117,11 @@ def check_output(platform: Platform, collect: Collect, text: str) -> tuple[str, 
         scope = [ln for ln in lines if ln.strip()][-collect.end_marker_tail :]
     if not re.search(collect.end_marker, "\n".join(scope), re.MULTILINE):
         return INCOMPLETE, f"end marker missing in {collect.command!r} output ({len(lines)} lines): truncated"
+    if collect.opens and collect.closes:
+        opened = len(re.findall(collect.opens, text, re.MULTILINE))
+        closed = len(re.findall(collect.closes, text, re.MULTILINE))
+        if opened != closed:
+            return INCOMPLETE, f"{opened} blocks opened, {closed} closed in {collect.command!r} output: truncated"
     return None
 
 

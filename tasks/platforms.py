@@ -95,12 +95,15 @@ class Collect(_Strict):
     end_marker: str  # regex (multi-line mode) that a complete output contains
     end_marker_tail: int | None = None  # only search the last N non-blank lines (None: anywhere)
     min_lines: int = 1  # fewer lines than this after normalising: incomplete
+    # block syntax without an end marker (FortiOS): as many closing as opening lines
+    opens: str | None = None
+    closes: str | None = None
     read_timeout: float = 30.0
 
-    @field_validator("end_marker")
+    @field_validator("end_marker", "opens", "closes")
     @classmethod
-    def _regex(cls, value: str) -> str:
-        return _compile(value, "end_marker")
+    def _regex(cls, value: str | None) -> str | None:
+        return None if value is None else _compile(value, "end_marker")
 
 
 class Platform(_Strict):
