@@ -81,6 +81,8 @@ class HuaweiVrp(Dialect):
         "hwtacacs-server template",
     )
 
+    nested_view_words: tuple[str, ...] = ("rule name ", "ipv4-family", "area ")
+
     # -- texts -------------------------------------------------------------
     system_view_text = "Enter system view, return user view with Ctrl+Z.\n"
     error_unknown = "Error: Unrecognized command found at '^' position."
@@ -117,7 +119,18 @@ class HuaweiVrp(Dialect):
             return f"<{name}>"
         if s.mode == "system":
             return f"[{name}]"
-        return f"[{name}-{s.data.get('view', '')}]"
+        return f"[{name}-{self.view_label(s.section)}]"
+
+    def view_label(self, node: Node | None) -> str:
+        """What the prompt shows for a view: `GigabitEthernet0/0/1`, `aaa`, `policy-security-rule-X`."""
+        if node is None:
+            return ""
+        text = node.text
+        if text.startswith("interface "):
+            return text[len("interface ") :]
+        if node.parent is None or node.parent.parent is None:
+            return self._view_for(text) or text.replace(" ", "-")
+        return self.view_label(node.parent) + "-" + text.replace(" name ", "-").replace(" ", "-")
 
     def unknown_text(self, s: Session | None, line: str, pos: int) -> str:
         indent = (len(self.prompt(s)) if s is not None else 0) + pos
@@ -158,7 +171,6 @@ class HuaweiVrp(Dialect):
         while s.mode != "system":
             s.leave()
         s.enter("interface", node)
-        s.data["view"] = name
         return ""
 
     def error_incomplete_text(self, s: Session, line: str) -> str:
@@ -171,7 +183,17 @@ class HuaweiVrp(Dialect):
             if view is not None:
                 node = s.device.running.section(text) or self.section_for(s, text)
                 s.enter("view", node)
-                s.data["view"] = view
+                return ""
+        if (
+            s.mode == "view"
+            and s.section is not None
+            and not text.startswith(self.negate_word + " ")
+        ):
+            # nested views: `rule name X` under security-policy, `ipv4-family` under bgp...
+            child = s.section.find(text)
+            if (child is not None and child.children) or text.startswith(self.nested_view_words):
+                node = child or s.section.add(text)
+                s.enter("view", node)
                 return ""
         return super().config_line(s, line)
 

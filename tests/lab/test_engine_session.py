@@ -230,3 +230,31 @@ def test_slow_fault_delays_the_answer(state) -> None:
     immediate, later = asyncio.run(run())
     assert immediate == ""
     assert later.startswith("display clock\r\n") and later.endswith("<LAB-ACC-002>")
+
+
+def test_nested_views_edit_firewall_rules(offline_lab) -> None:
+    try:
+        host = offline_lab.first("huawei_vrp", "firewall")
+    except LookupError:
+        pytest.skip("no VRP firewall in this fleet")
+
+    class Real(Wire):
+        def __init__(self) -> None:
+            Wire.__init__(self, offline_lab.state, host)
+
+    w = Real()
+    w.send("screen-length 0 temporary\n")
+    w.send("system-view\n")
+    assert w.send("security-policy\n").endswith(f"[{host}-policy-security]")
+    assert w.send("rule name LAB-TEST\n").endswith(f"[{host}-policy-security-rule-LAB-TEST]")
+    w.send("source-zone trust\n")
+    w.send("action deny\n")
+    assert w.send("quit\n").endswith(f"[{host}-policy-security]")
+    w.send("return\n")
+    out = w.send("display current-configuration | begin rule name LAB-TEST\n").split("\r\n")
+    assert out[1:4] == [" rule name LAB-TEST", "  source-zone trust", "  action deny"]
+    w.send("system-view\n")
+    w.send("security-policy\n")
+    w.send("undo rule name LAB-TEST\n")
+    w.send("return\n")
+    assert "LAB-TEST" not in w.send("display current-configuration\n")
