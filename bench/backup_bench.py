@@ -31,8 +31,14 @@ ENV = {
 
 
 def lab(state: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "lab", *args, "--state-dir", str(state)],
-                          capture_output=True, text=True, cwd=ROOT, env=ENV, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "lab", *args, "--state-dir", str(state)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=ENV,
+        timeout=300,
+    )
 
 
 def start_lab(work: Path) -> tuple[Path, int]:
@@ -63,10 +69,23 @@ def write_config(work: Path, state: Path, base: int) -> Path:
 
 
 def run_backup(cfg: Path, repo: Path, workers: int) -> dict:
-    args = [sys.executable, "-m", "playbooks.cli", "backup", "--config", str(cfg), "--repo", str(repo),
-            "--json", "--workers", str(workers)]
+    args = [
+        sys.executable,
+        "-m",
+        "playbooks.cli",
+        "backup",
+        "--config",
+        str(cfg),
+        "--repo",
+        str(repo),
+        "--json",
+        "--workers",
+        str(workers),
+    ]
     started = time.perf_counter()
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=ENV, text=True)
+    proc = subprocess.Popen(
+        args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=ENV, text=True
+    )
     out, err = proc.communicate()  # communicate() reaps the child; its rusage is below
     wall = time.perf_counter() - started
     summary = json.loads(out) if out.strip() else {"error": err.strip()[-500:]}
@@ -83,17 +102,26 @@ def peak_rss_mb_of_last_child() -> float:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--workers", type=int, nargs="+", default=[100, 200])
-    ap.add_argument("--runs", type=int, default=2, help="backup runs per worker setting (the first one writes everything)")
+    ap.add_argument(
+        "--runs",
+        type=int,
+        default=2,
+        help="backup runs per worker setting (the first one writes everything)",
+    )
     opts = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="netsteward-bench-") as tmp:
         work = Path(tmp)
         state, base = start_lab(work)
         try:
             cfg = write_config(work, state, base)
-            print(f"lab: 739 devices on 127.0.0.1:{base}-{base + 738}; load average {os.getloadavg()[0]:.2f} "
-                  f"on {os.cpu_count()} cores")
-            print(f"{'workers':>7} {'run':>3} {'wall s':>7} {'dev/s':>6} {'ok':>4} {'failed':>6} {'changed':>7} "
-                  f"{'commit':>7} {'peak MB*':>8} {'load':>5}")
+            print(
+                f"lab: 739 devices on 127.0.0.1:{base}-{base + 738}; load average {os.getloadavg()[0]:.2f} "
+                f"on {os.cpu_count()} cores"
+            )
+            print(
+                f"{'workers':>7} {'run':>3} {'wall s':>7} {'dev/s':>6} {'ok':>4} {'failed':>6} {'changed':>7} "
+                f"{'commit':>7} {'peak MB*':>8} {'load':>5}"
+            )
             for workers in opts.workers:
                 repo = work / f"configs-{workers}"
                 for i in range(1, opts.runs + 1):
@@ -103,11 +131,15 @@ def main() -> None:
                         print(f"{workers:>7} {i:>3} failed: {s.get('error')}")
                         continue
                     c = s["counts"]
-                    print(f"{workers:>7} {i:>3} {r['wall']:>7.2f} {c['devices'] / r['wall']:>6.0f} {c['backed_up']:>4} "
-                          f"{c['failed']:>6} {c['changed']:>7} {'yes' if s['commit'] else 'no':>7} "
-                          f"{peak_rss_mb_of_last_child():>8.0f} {os.getloadavg()[0]:>5.2f}")
-            print("* peak MB: largest resident set of any backup run so far (the netsteward process; "
-                  "wall time includes Python start-up and the git commit)")
+                    print(
+                        f"{workers:>7} {i:>3} {r['wall']:>7.2f} {c['devices'] / r['wall']:>6.0f} {c['backed_up']:>4} "
+                        f"{c['failed']:>6} {c['changed']:>7} {'yes' if s['commit'] else 'no':>7} "
+                        f"{peak_rss_mb_of_last_child():>8.0f} {os.getloadavg()[0]:>5.2f}"
+                    )
+            print(
+                "* peak MB: largest resident set of any backup run so far (the netsteward process; "
+                "wall time includes Python start-up and the git commit)"
+            )
         finally:
             lab(state, "stop")
 

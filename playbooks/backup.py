@@ -11,7 +11,8 @@ import logging
 import os
 import time
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time as dtime
+from datetime import UTC, date, datetime
+from datetime import time as dtime
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,38 @@ from tasks.results import typed_results
 log = logging.getLogger(__name__)
 
 DEFAULT_REPO = Path(os.environ.get("NETSTEWARD_BACKUP_REPO", "configs"))
+
+
+RepoOpt = typer.Option(
+    DEFAULT_REPO,
+    "--repo",
+    help="Backup git repository (created on first run).",
+    envvar="NETSTEWARD_BACKUP_REPO",
+)
+DateOpt = typer.Option(
+    None,
+    "--date",
+    help="Date of this run, YYYY-MM-DD (default today, UTC): back-filling and tests.",
+)
+TagMonthOpt = typer.Option(
+    False, "--tag-month", help="Tag the result backup-YYYY-MM (the monthly backup)."
+)
+ForceOpt = typer.Option(
+    False, "--force", help="Accept configurations that shrank by more than half."
+)
+WorkersOpt = typer.Option(
+    None,
+    "--workers",
+    min=1,
+    max=1000,
+    help="Concurrent SSH sessions (default from nornir_config.yaml).",
+)
+TimeoutOpt = typer.Option(
+    60.0, "--timeout", min=1.0, help="Time limit per device in seconds, retries included."
+)
+RetriesOpt = typer.Option(
+    2, "--retries", min=0, max=10, help="Extra attempts for transient failures (with back-off)."
+)
 
 
 class ProgressProcessor:
@@ -143,8 +176,12 @@ def run_backup(
     )
     with progress:
         agg = nr.with_processors([ProgressProcessor(progress, total)]).run(
-            task=backup_config, options=options, repo_dir=root, force=force,
-            name="backup", raise_on_error=False,
+            task=backup_config,
+            options=options,
+            repo_dir=root,
+            force=force,
+            name="backup",
+            raise_on_error=False,
         )
     typed = typed_results(agg, BackupOutcome)
     outcomes: dict[str, BackupOutcome] = dict(typed.ok)
@@ -153,27 +190,53 @@ def run_backup(
         for h, o in sorted(outcomes.items())
         if not o.ok
     ]
-    failed += [{"host": h, "failure": "error", "reason": f.reason} for h, f in sorted(typed.failed.items())]
+    failed += [
+        {"host": h, "failure": "error", "reason": f.reason} for h, f in sorted(typed.failed.items())
+    ]
     failed.sort(key=lambda f: f["host"])
     ok = {h: o for h, o in outcomes.items() if o.ok}
     changed = sorted(h for h, o in ok.items() if o.changed)
     written = gitstore.write_files(root, [(f.path, f.text) for h in changed for f in ok[h].files])
     summary = RunSummary(
-        run_date=run_date.isoformat(), repo=str(root), devices=total, backed_up=len(ok),
-        changed=changed, new=sorted(h for h in changed if ok[h].new),
-        unchanged=len(ok) - len(changed), failed=failed, commit=None, tag=None, push=[], seconds=0.0,
+        run_date=run_date.isoformat(),
+        repo=str(root),
+        devices=total,
+        backed_up=len(ok),
+        changed=changed,
+        new=sorted(h for h in changed if ok[h].new),
+        unchanged=len(ok) - len(changed),
+        failed=failed,
+        commit=None,
+        tag=None,
+        push=[],
+        seconds=0.0,
     )
-    when = datetime.combine(run_date, datetime.now(UTC).time() if run_date == datetime.now(UTC).date() else dtime(2, 0), UTC)
+    when = datetime.combine(
+        run_date,
+        datetime.now(UTC).time() if run_date == datetime.now(UTC).date() else dtime(2, 0),
+        UTC,
+    )
     sha = gitstore.commit_run(repo, written, summary.commit_message(), when)
-    tag = gitstore.tag_month(repo, run_date.strftime("%Y-%m"), summary.headline()) if tag_month else None
+    tag = (
+        gitstore.tag_month(repo, run_date.strftime("%Y-%m"), summary.headline())
+        if tag_month
+        else None
+    )
     pushed = []
     if repo.remotes and (sha or tag):
         pushed = [vars(p) for p in gitstore.push(repo, [tag] if tag else [])]
         for p in pushed:
             if not p["ok"]:
                 log.warning("push to %s failed: %s", p["remote"], p["detail"])
-    return RunSummary(**{**vars(summary), "commit": sha, "tag": tag, "push": pushed,
-                         "seconds": round(time.monotonic() - started, 2)})
+    return RunSummary(
+        **{
+            **vars(summary),
+            "commit": sha,
+            "tag": tag,
+            "push": pushed,
+            "seconds": round(time.monotonic() - started, 2),
+        }
+    )
 
 
 def render(summary: RunSummary) -> None:
@@ -181,9 +244,16 @@ def render(summary: RunSummary) -> None:
     table.add_column("result")
     table.add_column("devices", justify="right")
     table.add_row("backed up", str(summary.backed_up))
-    table.add_row("  changed", f"{len(summary.changed)}" + (f" ({len(summary.new)} new)" if summary.new else ""))
+    table.add_row(
+        "  changed",
+        f"{len(summary.changed)}" + (f" ({len(summary.new)} new)" if summary.new else ""),
+    )
     table.add_row("  unchanged", str(summary.unchanged))
-    table.add_row("failed (previous files kept)", str(len(summary.failed)), style="red" if summary.failed else None)
+    table.add_row(
+        "failed (previous files kept)",
+        str(len(summary.failed)),
+        style="red" if summary.failed else None,
+    )
     console.print(table)
     if summary.failed:
         ft = Table(show_edge=False, title="failed devices", title_justify="left")
@@ -195,9 +265,15 @@ def render(summary: RunSummary) -> None:
     if summary.changed and len(summary.changed) <= 20:
         console.print("changed: " + ", ".join(summary.changed))
     if summary.commit:
-        console.print(f"commit {summary.commit[:12]} in {summary.repo}" + (f", tag {summary.tag}" if summary.tag else ""))
+        console.print(
+            f"commit {summary.commit[:12]} in {summary.repo}"
+            + (f", tag {summary.tag}" if summary.tag else "")
+        )
     else:
-        console.print(f"no commit: nothing changed in {summary.repo}" + (f" (tag {summary.tag})" if summary.tag else ""))
+        console.print(
+            f"no commit: nothing changed in {summary.repo}"
+            + (f" (tag {summary.tag})" if summary.tag else "")
+        )
     for p in summary.push:
         console.print(f"push {p['remote']}: {'ok' if p['ok'] else 'FAILED: ' + p['detail']}")
     console.print(f"{summary.devices} devices in {summary.seconds:.1f} s")
@@ -210,13 +286,13 @@ def register(main_app: typer.Typer) -> None:
         hosts: str | None = HostsOpt,
         group: str | None = GroupOpt,
         json_out: bool = JsonOpt,
-        repo: Path = typer.Option(DEFAULT_REPO, "--repo", help="Backup git repository (created on first run).", envvar="NETSTEWARD_BACKUP_REPO"),
-        run_date: str | None = typer.Option(None, "--date", help="Date of this run, YYYY-MM-DD (default today, UTC): back-filling and tests."),
-        tag_month: bool = typer.Option(False, "--tag-month", help="Tag the result backup-YYYY-MM (the monthly backup)."),
-        force: bool = typer.Option(False, "--force", help="Accept configurations that shrank by more than half."),
-        workers: int | None = typer.Option(None, "--workers", min=1, max=1000, help="Concurrent SSH sessions (default from nornir_config.yaml)."),
-        timeout: float = typer.Option(60.0, "--timeout", min=1.0, help="Time limit per device in seconds, retries included."),
-        retries: int = typer.Option(2, "--retries", min=0, max=10, help="Extra attempts for transient failures (with back-off)."),
+        repo: Path = RepoOpt,
+        run_date: str | None = DateOpt,
+        tag_month: bool = TagMonthOpt,
+        force: bool = ForceOpt,
+        workers: int | None = WorkersOpt,
+        timeout: float = TimeoutOpt,
+        retries: int = RetriesOpt,
     ) -> None:
         """Back up every device's running configuration (and Brocade zoning) into git.
 
@@ -225,20 +301,36 @@ def register(main_app: typer.Typer) -> None:
         its previous file; the run goes on. Exit 0 all backed up, 3 some failed.
         """
         summary = run_backup(
-            config, hosts, group, repo, _parse_date(run_date),
-            tag_month=tag_month, force=force, workers=workers,
+            config,
+            hosts,
+            group,
+            repo,
+            _parse_date(run_date),
+            tag_month=tag_month,
+            force=force,
+            workers=workers,
             options=BackupOptions(timeout=timeout, retries=retries),
             show_progress=not json_out and err_console.is_terminal,
         )
         if json_out:
             print_json(
                 {
-                    "date": summary.run_date, "repo": summary.repo, "seconds": summary.seconds,
-                    "counts": {"devices": summary.devices, "backed_up": summary.backed_up,
-                               "changed": len(summary.changed), "new": len(summary.new),
-                               "unchanged": summary.unchanged, "failed": len(summary.failed)},
-                    "changed": summary.changed, "failed": summary.failed,
-                    "commit": summary.commit, "tag": summary.tag, "push": summary.push,
+                    "date": summary.run_date,
+                    "repo": summary.repo,
+                    "seconds": summary.seconds,
+                    "counts": {
+                        "devices": summary.devices,
+                        "backed_up": summary.backed_up,
+                        "changed": len(summary.changed),
+                        "new": len(summary.new),
+                        "unchanged": summary.unchanged,
+                        "failed": len(summary.failed),
+                    },
+                    "changed": summary.changed,
+                    "failed": summary.failed,
+                    "commit": summary.commit,
+                    "tag": summary.tag,
+                    "push": summary.push,
                 }
             )
         else:

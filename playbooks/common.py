@@ -24,7 +24,11 @@ DEFAULT_CONFIG = "nornir_config.yaml"
 
 # Options shared by every job (typer reads these defaults as option declarations).
 ConfigOpt = typer.Option(
-    Path(DEFAULT_CONFIG), "--config", "-c", help="Nornir configuration file.", envvar="NETSTEWARD_CONFIG"
+    Path(DEFAULT_CONFIG),
+    "--config",
+    "-c",
+    help="Nornir configuration file.",
+    envvar="NETSTEWARD_CONFIG",
 )
 HostsOpt = typer.Option(None, "--hosts", help="Only hosts whose name matches this glob.")
 GroupOpt = typer.Option(None, "--group", help="Only hosts in this inventory group.")
@@ -95,7 +99,9 @@ def _inventory_paths(config: Path) -> dict[str, Path]:
     opts = (raw.get("inventory") or {}).get("options") or {}
     base = config.parent
     return {
-        key: (base / opts[f"{key}_file"]) if not Path(opts[f"{key}_file"]).is_absolute() else Path(opts[f"{key}_file"])
+        key: (base / opts[f"{key}_file"])
+        if not Path(opts[f"{key}_file"]).is_absolute()
+        else Path(opts[f"{key}_file"])
         for key in ("host", "group", "defaults")
         if opts.get(f"{key}_file")
     }
@@ -112,7 +118,11 @@ def check_inventory_or_fail(config: Path) -> dict[str, Path]:
     if problems:
         raise InventoryError(
             "; ".join(str(p) for p in problems[:1])
-            + (f" (and {len(problems) - 1} more: `netsteward inventory check`)" if len(problems) > 1 else "")
+            + (
+                f" (and {len(problems) - 1} more: `netsteward inventory check`)"
+                if len(problems) > 1
+                else ""
+            )
         )
     return paths
 
@@ -179,7 +189,9 @@ def to_jsonable(obj: Any) -> Any:
 
 
 def print_json(obj: Any) -> None:
-    sys.stdout.write(json.dumps(to_jsonable(obj), indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    sys.stdout.write(
+        json.dumps(to_jsonable(obj), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    )
 
 
 def finish(code: int) -> None:

@@ -109,23 +109,34 @@ def check_output(platform: Platform, collect: Collect, text: str) -> tuple[str, 
     lines = text.splitlines()
     errors = error_lines(platform, text)
     if errors:
-        return ERROR, f"device answered {collect.command!r} with an error: {errors[0].strip()[:120]}"
+        return (
+            ERROR,
+            f"device answered {collect.command!r} with an error: {errors[0].strip()[:120]}",
+        )
     if len(lines) < collect.min_lines:
         return INCOMPLETE, f"{collect.command!r} returned {len(lines)} line(s)"
     scope = lines
     if collect.end_marker_tail is not None:
         scope = [ln for ln in lines if ln.strip()][-collect.end_marker_tail :]
     if not re.search(collect.end_marker, "\n".join(scope), re.MULTILINE):
-        return INCOMPLETE, f"end marker missing in {collect.command!r} output ({len(lines)} lines): truncated"
+        return (
+            INCOMPLETE,
+            f"end marker missing in {collect.command!r} output ({len(lines)} lines): truncated",
+        )
     if collect.opens and collect.closes:
         opened = len(re.findall(collect.opens, text, re.MULTILINE))
         closed = len(re.findall(collect.closes, text, re.MULTILINE))
         if opened != closed:
-            return INCOMPLETE, f"{opened} blocks opened, {closed} closed in {collect.command!r} output: truncated"
+            return (
+                INCOMPLETE,
+                f"{opened} blocks opened, {closed} closed in {collect.command!r} output: truncated",
+            )
     return None
 
 
-def judge(outcome: BackupOutcome, previous: dict[str, str | None], force: bool = False) -> BackupOutcome:
+def judge(
+    outcome: BackupOutcome, previous: dict[str, str | None], force: bool = False
+) -> BackupOutcome:
     """Compare an ok outcome with the stored files (`previous[path]`, None when absent).
 
     Refuses (kind `shrunk`) a file that lost more than half of its lines, unless `force`.
@@ -180,15 +191,21 @@ def read_command(conn: Any, platform: Platform, command: str, deadline: float) -
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             n = buffer.count("\n")
-            raise _Failure(TIMEOUT, f"no prompt after {command!r} within the time limit ({n} lines received): hang", n)
+            raise _Failure(
+                TIMEOUT,
+                f"no prompt after {command!r} within the time limit ({n} lines received): hang",
+                n,
+            )
         chan.settimeout(min(remaining, 1.0))
         try:
             data = chan.recv(65536)
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             continue
         if not data:
             n = buffer.count("\n")
-            raise _Failure(INCOMPLETE, f"session closed during {command!r} after {n} lines: truncated", n)
+            raise _Failure(
+                INCOMPLETE, f"session closed during {command!r} after {n} lines: truncated", n
+            )
         buffer += decoder.decode(data)
         if echo_end < 0:
             idx = buffer.find(command)
@@ -203,8 +220,17 @@ def read_command(conn: Any, platform: Platform, command: str, deadline: float) -
         clean_last = clean_text(last).strip()
         if pager_rx.search(clean_last):
             n = buffer.count("\n")
-            raise _Failure(PAGING, f"output of {command!r} stopped at a pager prompt after {n} lines: paging is on", n)
-        if clean_last and prompt_rx.match(clean_last) and base_prompt in clean_last and len(buffer) > echo_end:
+            raise _Failure(
+                PAGING,
+                f"output of {command!r} stopped at a pager prompt after {n} lines: paging is on",
+                n,
+            )
+        if (
+            clean_last
+            and prompt_rx.match(clean_last)
+            and base_prompt in clean_last
+            and len(buffer) > echo_end
+        ):
             body = buffer[echo_end : len(buffer) - len(last)]
             return body
 
@@ -221,7 +247,11 @@ def _classify(exc: BaseException) -> tuple[str, str]:
         return AUTH, "authentication failed (check NETSTEWARD_*_USERNAME/PASSWORD)"
     if isinstance(exc, ConnectionRefusedError):
         return UNREACHABLE, "connection refused"
-    if isinstance(exc, (TimeoutError, socket.timeout)) or "timeout" in name.lower() or "timed out" in text[:200]:
+    if (
+        isinstance(exc, (TimeoutError, socket.timeout))
+        or "timeout" in name.lower()
+        or "timed out" in text[:200]
+    ):
         if "readtimeout" in name.lower():
             return TIMEOUT, "no prompt from the device during log-in: hang"
         return UNREACHABLE, "no answer from the device (connection timed out)"
@@ -230,10 +260,15 @@ def _classify(exc: BaseException) -> tuple[str, str]:
         return UNREACHABLE, f"SSH session failed: {first}"
     if isinstance(exc, OSError):
         return UNREACHABLE, f"{exc.strerror or name}"
-    return ERROR, f"{name}: {str(exc).strip().splitlines()[0][:120] if str(exc).strip() else 'unexpected error'}"
+    return (
+        ERROR,
+        f"{name}: {str(exc).strip().splitlines()[0][:120] if str(exc).strip() else 'unexpected error'}",
+    )
 
 
-def _collect_once(task: Task, platform: Platform, deadline: float, options: BackupOptions) -> dict[str, str]:
+def _collect_once(
+    task: Task, platform: Platform, deadline: float, options: BackupOptions
+) -> dict[str, str]:
     host = task.host
     if CONNECTION in host.connections:
         host.close_connection(CONNECTION)
@@ -242,7 +277,9 @@ def _collect_once(task: Task, platform: Platform, deadline: float, options: Back
     extras = {**DEFAULT_EXTRAS, **(params.extras or {}), **options.extras}
     for key in ("conn_timeout", "auth_timeout", "banner_timeout"):
         extras[key] = min(float(extras.get(key, budget)), budget)
-    conn = host.open_connection(CONNECTION, configuration=task.nornir.config, extras=extras).connection
+    conn = host.open_connection(
+        CONNECTION, configuration=task.nornir.config, extras=extras
+    ).connection
     try:
         if platform.privileged:
             conn.enable()
@@ -265,7 +302,9 @@ def collect_device(task: Task, options: BackupOptions) -> BackupOutcome:
     try:
         platform = load_platform(host.platform or "")
     except NetstewardError as exc:
-        return BackupOutcome(host.name, host.platform or "", ok=False, failure=INPUT, reason=str(exc))
+        return BackupOutcome(
+            host.name, host.platform or "", ok=False, failure=INPUT, reason=str(exc)
+        )
     attempts = 0
     kind, reason = ERROR, "not attempted"
     while True:
@@ -281,23 +320,38 @@ def collect_device(task: Task, options: BackupOptions) -> BackupOutcome:
                 problem = check_output(platform, collect, text)
                 if problem:
                     break
-                path = relpath_for(host.name, host.data.get("network"), host.data.get("role"), collect.suffix)
+                path = relpath_for(
+                    host.name, host.data.get("network"), host.data.get("role"), collect.suffix
+                )
                 files.append(BackupFile(path, text))
             if problem is None:
                 return BackupOutcome(
-                    host.name, platform.name, ok=True, files=tuple(files),
-                    attempts=attempts, seconds=round(time.monotonic() - started, 3),
+                    host.name,
+                    platform.name,
+                    ok=True,
+                    files=tuple(files),
+                    attempts=attempts,
+                    seconds=round(time.monotonic() - started, 3),
                 )
             kind, reason = problem
         log.debug("%s: attempt %d failed: %s", host.name, attempts, kind)
         pause = options.backoff * (2 ** (attempts - 1)) * random.uniform(0.8, 1.2)
-        if kind not in TRANSIENT or attempts > options.retries or time.monotonic() + pause >= deadline - 1:
+        if (
+            kind not in TRANSIENT
+            or attempts > options.retries
+            or time.monotonic() + pause >= deadline - 1
+        ):
             break
         time.sleep(pause)
     suffix = f" (after {attempts} attempts)" if attempts > 1 else ""
     return BackupOutcome(
-        host.name, platform.name, ok=False, failure=kind, reason=reason + suffix,
-        attempts=attempts, seconds=round(time.monotonic() - started, 3),
+        host.name,
+        platform.name,
+        ok=False,
+        failure=kind,
+        reason=reason + suffix,
+        attempts=attempts,
+        seconds=round(time.monotonic() - started, 3),
     )
 
 
@@ -327,5 +381,7 @@ def backup_config(
     """
     outcome = collect_device(task, options or BackupOptions())
     if outcome.ok:
-        outcome = judge(outcome, read_stored(repo_dir, [f.path for f in outcome.files]), force=force)
+        outcome = judge(
+            outcome, read_stored(repo_dir, [f.path for f in outcome.files]), force=force
+        )
     return Result(host=task.host, result=outcome, changed=outcome.changed, failed=not outcome.ok)

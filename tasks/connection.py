@@ -82,7 +82,9 @@ class NoDelayMixin:
 class FastHuaweiSSH(NoDelayMixin, HuaweiSSH):
     """netmiko `huawei` with fixes 1-3 (see the module docstring)."""
 
-    def check_config_mode(self, check_string: str = "]", pattern: str = "", force_regex: bool = False) -> bool:
+    def check_config_mode(
+        self, check_string: str = "]", pattern: str = "", force_regex: bool = False
+    ) -> bool:
         self.write_channel(self.RETURN)
         output = self.read_until_pattern(pattern=pattern or r"[>\]]")
         return check_string in output
@@ -95,7 +97,9 @@ class FastHuaweiSSH(NoDelayMixin, HuaweiSSH):
 
 
 def _fast(cls: type[BaseConnection]) -> type[BaseConnection]:
-    return type(f"Fast{cls.__name__}", (NoDelayMixin, cls), {"__doc__": f"{cls.__name__} with TCP_NODELAY"})
+    return type(
+        f"Fast{cls.__name__}", (NoDelayMixin, cls), {"__doc__": f"{cls.__name__} with TCP_NODELAY"}
+    )
 
 
 _installed = False

@@ -36,7 +36,9 @@ def open_store(path: Path | str, create: bool = True) -> git.Repo:
         except git.InvalidGitRepositoryError:
             raise BadInput("not a git repository", file=str(root)) from None
     if not create:
-        raise BadInput("backup repository does not exist (run `netsteward backup` first)", file=str(root))
+        raise BadInput(
+            "backup repository does not exist (run `netsteward backup` first)", file=str(root)
+        )
     root.mkdir(parents=True, exist_ok=True)
     repo = git.Repo.init(root, initial_branch="main")
     with repo.config_writer() as cfg:
@@ -51,7 +53,9 @@ def open_store(path: Path | str, create: bool = True) -> git.Repo:
 def _has_identity(repo: git.Repo) -> bool:
     try:
         reader = repo.config_reader()
-        return bool(reader.get_value("user", "email", "")) and bool(reader.get_value("user", "name", ""))
+        return bool(reader.get_value("user", "email", "")) and bool(
+            reader.get_value("user", "name", "")
+        )
     except Exception:
         return False
 
@@ -98,7 +102,9 @@ def _has_head(repo: git.Repo) -> bool:
     return True
 
 
-def commit_run(repo: git.Repo, paths: list[str], message: str, when: datetime | None = None) -> str | None:
+def commit_run(
+    repo: git.Repo, paths: list[str], message: str, when: datetime | None = None
+) -> str | None:
     """Stage `paths` (plus .gitignore) and commit once; None when the tree equals HEAD's."""
     extra = [".gitignore"] if Path(repo.working_tree_dir or ".", ".gitignore").exists() else []
     to_add = sorted(set(paths) | set(extra))
@@ -109,11 +115,14 @@ def commit_run(repo: git.Repo, paths: list[str], message: str, when: datetime | 
             return None
     elif not to_add:
         return None
-    kwargs: dict[str, datetime] = {}
-    if when is not None:
-        kwargs = {"author_date": when, "commit_date": when}
     actor = git.Actor(*_identity(repo))
-    commit = repo.index.commit(message, author=actor, committer=actor, **kwargs)
+    commit = repo.index.commit(
+        message,
+        author=actor,
+        committer=actor,
+        author_date=when,
+        commit_date=when,  # type: ignore[arg-type]  # GitPython accepts datetime
+    )
     return commit.hexsha
 
 
@@ -151,7 +160,9 @@ def push(repo: git.Repo, tags: list[str] | None = None) -> list[PushResult]:
         try:
             infos = remote.push(refspecs)
             bad = [i for i in infos if i.flags & i.ERROR]
-            results.append(PushResult(remote.name, not bad, "; ".join(i.summary.strip() for i in bad) or "ok"))
+            results.append(
+                PushResult(remote.name, not bad, "; ".join(i.summary.strip() for i in bad) or "ok")
+            )
         except git.GitCommandError as exc:
             detail = (exc.stderr or str(exc)).strip().splitlines()
             results.append(PushResult(remote.name, False, detail[-1] if detail else "push failed"))
@@ -170,7 +181,9 @@ def _as_repo(repo: git.Repo | Path | str) -> git.Repo | None:
     return git.Repo(root)
 
 
-def read_all_committed(repo: git.Repo | Path | str, suffix: str = "cfg", ref: str = "HEAD") -> dict[str, str]:
+def read_all_committed(
+    repo: git.Repo | Path | str, suffix: str = "cfg", ref: str = "HEAD"
+) -> dict[str, str]:
     """{host: text} of every `<HOST>.<suffix>` file committed at `ref` (empty when none)."""
     r = _as_repo(repo)
     if r is None or not _has_head(r):
@@ -186,7 +199,9 @@ def read_all_committed(repo: git.Repo | Path | str, suffix: str = "cfg", ref: st
     return out
 
 
-def read_committed(repo: git.Repo | Path | str, host: str, suffix: str = "cfg", ref: str = "HEAD") -> str | None:
+def read_committed(
+    repo: git.Repo | Path | str, host: str, suffix: str = "cfg", ref: str = "HEAD"
+) -> str | None:
     """The last committed `<HOST>.<suffix>` of `host`, wherever it lives in the tree; None if never."""
     r = _as_repo(repo)
     if r is None or not _has_head(r):

@@ -20,7 +20,16 @@ from tasks.platforms import PLATFORMS
 
 ROLES = ("router", "core", "aggregation", "access", "firewall", "ips", "fc_switch")
 NETWORKS = ("base", "egov_intranet", "egov_extranet", "device_net", "san")
-HOST_KEYS = {"hostname", "port", "username", "password", "platform", "groups", "data", "connection_options"}
+HOST_KEYS = {
+    "hostname",
+    "port",
+    "username",
+    "password",
+    "platform",
+    "groups",
+    "data",
+    "connection_options",
+}
 CREDENTIAL_KEYS = {"password", "secret", "username"}
 
 
@@ -54,7 +63,11 @@ def _get(node: Node | None, key: str) -> tuple[ScalarNode, Node] | None:
 
 
 def _scalar(node: Node | None) -> str | None:
-    return str(node.value) if isinstance(node, ScalarNode) and node.value not in ("", "~", "null") else None
+    return (
+        str(node.value)
+        if isinstance(node, ScalarNode) and node.value not in ("", "~", "null")
+        else None
+    )
 
 
 class _Reader:
@@ -76,7 +89,12 @@ class _Reader:
             node = yaml.compose(text, Loader=yaml.SafeLoader)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
-            self.add(path, mark.line + 1 if mark else None, what, f"not valid YAML: {getattr(exc, 'problem', exc)}")
+            self.add(
+                path,
+                mark.line + 1 if mark else None,
+                what,
+                f"not valid YAML: {getattr(exc, 'problem', exc)}",
+            )
             return None
         if node is None:
             return MappingNode(tag="tag:yaml.org,2002:map", value=[])
@@ -86,7 +104,12 @@ class _Reader:
         seen: dict[str, int] = {}
         for k, _ in _items(node):
             if k.value in seen:
-                self.add(path, _line(k), k.value, f"duplicate name (first defined on line {seen[k.value]})")
+                self.add(
+                    path,
+                    _line(k),
+                    k.value,
+                    f"duplicate name (first defined on line {seen[k.value]})",
+                )
             else:
                 seen[k.value] = _line(k)
         return node
@@ -97,7 +120,12 @@ class _Reader:
             for k, v in _items(node):
                 here = f"{where}.{k.value}" if where else str(k.value)
                 if k.value in CREDENTIAL_KEYS and _scalar(v) is not None:
-                    self.add(path, _line(k), here, "credentials do not belong in the inventory; set NETSTEWARD_USERNAME / NETSTEWARD_PASSWORD (or per group) in the environment")
+                    self.add(
+                        path,
+                        _line(k),
+                        here,
+                        "credentials do not belong in the inventory; set NETSTEWARD_USERNAME / NETSTEWARD_PASSWORD (or per group) in the environment",
+                    )
                 else:
                     self.credentials(path, v, here)
         elif isinstance(node, SequenceNode):
@@ -111,7 +139,7 @@ def _group_names(node: Node | None) -> tuple[list[tuple[str, int]], bool]:
         return [], True
     if not isinstance(node, SequenceNode):
         return [], False
-    out = []
+    out: list[tuple[str, int]] = []
     for item in node.value:
         if not isinstance(item, ScalarNode):
             return out, False
@@ -122,12 +150,20 @@ def _group_names(node: Node | None) -> tuple[list[tuple[str, int]], bool]:
 def check_inventory(paths: dict[str, Path]) -> list[Problem]:
     """Problems of the inventory named by `paths` (keys `host`, `group`, `defaults`)."""
     r = _Reader()
-    host_path, group_path, defaults_path = paths.get("host"), paths.get("group"), paths.get("defaults")
+    host_path, group_path, defaults_path = (
+        paths.get("host"),
+        paths.get("group"),
+        paths.get("defaults"),
+    )
     if host_path is None:
         r.add("nornir_config.yaml", None, "inventory.options.host_file", "missing")
         return r.problems
     hosts = r.load(host_path, "hosts")
-    groups = r.load(group_path, "groups") if group_path else MappingNode(tag="tag:yaml.org,2002:map", value=[])
+    groups = (
+        r.load(group_path, "groups")
+        if group_path
+        else MappingNode(tag="tag:yaml.org,2002:map", value=[])
+    )
     defaults = r.load(defaults_path, "defaults") if defaults_path else None
 
     group_platform: dict[str, str | None] = {}
@@ -138,14 +174,25 @@ def check_inventory(paths: dict[str, Path]) -> list[Problem]:
             if v is not None and not isinstance(v, (MappingNode, ScalarNode)):
                 r.add(group_path, _line(k), k.value, "must be a mapping")
                 continue
-            plat = _scalar(_get(v, "platform")[1]) if _get(v, "platform") else None
-            if plat is not None and plat not in PLATFORMS:
-                r.add(group_path, _line(_get(v, "platform")[0]), f"{k.value}.platform", f"unknown platform {plat!r} (known: {', '.join(PLATFORMS)})")  # type: ignore[index]
+            plat_item = _get(v, "platform")
+            plat = _scalar(plat_item[1]) if plat_item else None
+            if plat_item is not None and plat is not None and plat not in PLATFORMS:
+                r.add(
+                    group_path,
+                    _line(plat_item[0]),
+                    f"{k.value}.platform",
+                    f"unknown platform {plat!r} (known: {', '.join(PLATFORMS)})",
+                )
             group_platform[k.value] = plat
             parents = _get(v, "groups")
             names, ok = _group_names(parents[1] if parents else None)
             if not ok:
-                r.add(group_path, _line(parents[0]), f"{k.value}.groups", "must be a list of group names")  # type: ignore[index]
+                r.add(
+                    group_path,
+                    _line(parents[0]),
+                    f"{k.value}.groups",
+                    "must be a list of group names",
+                )  # type: ignore[index]
             for name, line in names:
                 if name not in known:
                     r.add(group_path, line, f"{k.value}.groups", f"unknown group {name!r}")
@@ -163,15 +210,27 @@ def check_inventory(paths: dict[str, Path]) -> list[Problem]:
         name = str(key.value)
         line = _line(key)
         if not isinstance(entry, MappingNode):
-            r.add(host_path, line, name, "must be a mapping with hostname, platform, groups and data")
+            r.add(
+                host_path, line, name, "must be a mapping with hostname, platform, groups and data"
+            )
             continue
         for k, _ in _items(entry):
             if k.value not in HOST_KEYS:
-                r.add(host_path, _line(k), f"{name}.{k.value}", f"unknown field (known: {', '.join(sorted(HOST_KEYS))})")
+                r.add(
+                    host_path,
+                    _line(k),
+                    f"{name}.{k.value}",
+                    f"unknown field (known: {', '.join(sorted(HOST_KEYS))})",
+                )
         hostname = _get(entry, "hostname")
         address = _scalar(hostname[1]) if hostname else None
         if address is None:
-            r.add(host_path, _line(hostname[0]) if hostname else line, f"{name}.hostname", "missing required field")
+            r.add(
+                host_path,
+                _line(hostname[0]) if hostname else line,
+                f"{name}.hostname",
+                "missing required field",
+            )
         port_item = _get(entry, "port")
         port = 22
         if port_item:
@@ -180,22 +239,39 @@ def check_inventory(paths: dict[str, Path]) -> list[Problem]:
                 if not 1 <= port <= 65535:
                     raise ValueError
             except (ValueError, TypeError):
-                r.add(host_path, _line(port_item[0]), f"{name}.port", f"not a TCP port: {port_item[1].value!r}")
+                r.add(
+                    host_path,
+                    _line(port_item[0]),
+                    f"{name}.port",
+                    f"not a TCP port: {port_item[1].value!r}",
+                )
                 port = -1
         if address is not None and port > 0:
             where = (address, port)
             if where in addresses:
                 other, other_line = addresses[where]
-                r.add(host_path, line, f"{name}.hostname", f"same address and port {address}:{port} as {other} (line {other_line})")
+                r.add(
+                    host_path,
+                    line,
+                    f"{name}.hostname",
+                    f"same address and port {address}:{port} as {other} (line {other_line})",
+                )
             else:
                 addresses[where] = (name, line)
 
         group_item = _get(entry, "groups")
         names, ok = _group_names(group_item[1] if group_item else None)
         if not group_item or (ok and not names):
-            r.add(host_path, _line(group_item[0]) if group_item else line, f"{name}.groups", "missing required field (platform, role and network groups)")
+            r.add(
+                host_path,
+                _line(group_item[0]) if group_item else line,
+                f"{name}.groups",
+                "missing required field (platform, role and network groups)",
+            )
         elif not ok:
-            r.add(host_path, _line(group_item[0]), f"{name}.groups", "must be a list of group names")
+            r.add(
+                host_path, _line(group_item[0]), f"{name}.groups", "must be a list of group names"
+            )
         for gname, gline in names:
             if gname not in group_platform:
                 r.add(host_path, gline, f"{name}.groups", f"unknown group {gname!r}")
@@ -203,13 +279,26 @@ def check_inventory(paths: dict[str, Path]) -> list[Problem]:
         plat_item = _get(entry, "platform")
         platform = _scalar(plat_item[1]) if plat_item else None
         if platform is None:
-            platform = next((group_platform.get(g) for g, _ in names if group_platform.get(g)), None) or default_platform
+            platform = (
+                next((group_platform.get(g) for g, _ in names if group_platform.get(g)), None)
+                or default_platform
+            )
         if platform is None:
             r.add(host_path, line, f"{name}.platform", "missing required field")
         elif platform not in PLATFORMS:
-            r.add(host_path, _line(plat_item[0]) if plat_item else line, f"{name}.platform", f"unknown platform {platform!r} (known: {', '.join(PLATFORMS)})")
+            r.add(
+                host_path,
+                _line(plat_item[0]) if plat_item else line,
+                f"{name}.platform",
+                f"unknown platform {platform!r} (known: {', '.join(PLATFORMS)})",
+            )
         elif names and platform not in {g for g, _ in names} and platform in group_platform:
-            r.add(host_path, _line(group_item[0]), f"{name}.groups", f"missing group {platform!r} (the host's platform)")  # type: ignore[index]
+            r.add(
+                host_path,
+                _line(group_item[0]),
+                f"{name}.groups",
+                f"missing group {platform!r} (the host's platform)",
+            )  # type: ignore[index]
 
         data_item = _get(entry, "data")
         data = data_item[1] if data_item else None
@@ -218,9 +307,24 @@ def check_inventory(paths: dict[str, Path]) -> list[Problem]:
             item = _get(data, field_name)
             value = _scalar(item[1]) if item else None
             if value is None:
-                r.add(host_path, _line(data_item[0]) if data_item else line, f"{name}.data.{field_name}", "missing required field")
+                r.add(
+                    host_path,
+                    _line(data_item[0]) if data_item else line,
+                    f"{name}.data.{field_name}",
+                    "missing required field",
+                )
             elif value not in allowed:
-                r.add(host_path, _line(item[0]), f"{name}.data.{field_name}", f"unknown {field_name} {value!r} (known: {', '.join(allowed)})")  # type: ignore[index]
+                r.add(
+                    host_path,
+                    _line(item[0]),
+                    f"{name}.data.{field_name}",
+                    f"unknown {field_name} {value!r} (known: {', '.join(allowed)})",
+                )  # type: ignore[index]
             elif names and value not in group_set:
-                r.add(host_path, _line(group_item[0]), f"{name}.groups", f"missing group {value!r} (the host's {field_name})")  # type: ignore[index]
+                r.add(
+                    host_path,
+                    _line(group_item[0]),
+                    f"{name}.groups",
+                    f"missing group {value!r} (the host's {field_name})",
+                )  # type: ignore[index]
     return r.problems

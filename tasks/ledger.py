@@ -20,7 +20,16 @@ from tasks.platforms import PLATFORMS
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "name": ("name", "hostname", "sysname", "device", "device name", "host"),
-    "address": ("management address", "mgmt address", "management ip", "mgmt ip", "mgmt_ip", "address", "ip", "ip address"),
+    "address": (
+        "management address",
+        "mgmt address",
+        "management ip",
+        "mgmt ip",
+        "mgmt_ip",
+        "address",
+        "ip",
+        "ip address",
+    ),
     "port": ("port", "ssh port"),
     "platform": ("platform", "os", "device type"),
     "vendor": ("vendor", "manufacturer", "make"),
@@ -84,7 +93,9 @@ def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
                 dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
             except csv.Error:
                 dialect = csv.excel
-            rows = [(i, [c.strip() for c in row]) for i, row in enumerate(csv.reader(fh, dialect), 1)]
+            rows = [
+                (i, [c.strip() for c in row]) for i, row in enumerate(csv.reader(fh, dialect), 1)
+            ]
     else:
         raise ValueError(f"unsupported ledger type {path.suffix!r} (CSV or XLSX)")
     rows = [(i, cells) for i, cells in rows if any(cells)]
@@ -118,19 +129,27 @@ def read_ledger(path: Path) -> tuple[list[LedgerRow], list[Problem]]:
         return [], [Problem(f, None, "ledger", "empty: no header row")]
     index: dict[str, int] = {}
     for col, aliases in COLUMNS.items():
-        for i, cell in enumerate(header):
-            if _key(cell) in aliases and col not in index:
+        for i, heading in enumerate(header):
+            if _key(heading) in aliases and col not in index:
                 index[col] = i
     missing = [c for c in REQUIRED if c not in index]
     if "platform" not in index and "vendor" not in index:
         missing.append("vendor (or platform)")
     if missing:
-        return [], [Problem(f, 1, "header", f"missing column(s): {', '.join(missing)} (found: {', '.join(h for h in header if h)})")]
+        return [], [
+            Problem(
+                f,
+                1,
+                "header",
+                f"missing column(s): {', '.join(missing)} (found: {', '.join(h for h in header if h)})",
+            )
+        ]
 
     out: list[LedgerRow] = []
     names: dict[str, int] = {}
     where: dict[tuple[str, int], int] = {}
     for rowno, cells in rows:
+
         def cell(col: str, cells: list[str] = cells) -> str:
             i = index.get(col)
             return cells[i].strip() if i is not None and i < len(cells) else ""
@@ -147,7 +166,9 @@ def read_ledger(path: Path) -> tuple[list[LedgerRow], list[Problem]]:
         try:
             ipaddress.ip_address(address)
         except ValueError:
-            problems.append(Problem(f, rowno, "management address", f"not an IP address: {address!r}"))
+            problems.append(
+                Problem(f, rowno, "management address", f"not an IP address: {address!r}")
+            )
         port_text = cell("port") or "22"
         try:
             port = int(float(port_text))
@@ -160,19 +181,56 @@ def read_ledger(path: Path) -> tuple[list[LedgerRow], list[Problem]]:
         platform = _platform(vendor, model, cell("platform"))
         if platform is None:
             what = f"platform {cell('platform')!r}" if cell("platform") else f"vendor {vendor!r}"
-            problems.append(Problem(f, rowno, "platform" if cell("platform") else "vendor", f"unknown {what} (platforms: {', '.join(PLATFORMS)})"))
+            problems.append(
+                Problem(
+                    f,
+                    rowno,
+                    "platform" if cell("platform") else "vendor",
+                    f"unknown {what} (platforms: {', '.join(PLATFORMS)})",
+                )
+            )
         role = _key(cell("role")).replace(" ", "_")
         if role not in ROLES:
-            problems.append(Problem(f, rowno, "role", f"unknown role {cell('role')!r} (known: {', '.join(ROLES)})"))
+            problems.append(
+                Problem(
+                    f, rowno, "role", f"unknown role {cell('role')!r} (known: {', '.join(ROLES)})"
+                )
+            )
         network = _key(cell("network")).replace(" ", "_")
         if network not in NETWORKS:
-            problems.append(Problem(f, rowno, "network", f"unknown network {cell('network')!r} (known: {', '.join(NETWORKS)})"))
+            problems.append(
+                Problem(
+                    f,
+                    rowno,
+                    "network",
+                    f"unknown network {cell('network')!r} (known: {', '.join(NETWORKS)})",
+                )
+            )
         if address and port and (address, port) in where:
-            problems.append(Problem(f, rowno, "management address", f"same address and port {address}:{port} as row {where[(address, port)]}"))
+            problems.append(
+                Problem(
+                    f,
+                    rowno,
+                    "management address",
+                    f"same address and port {address}:{port} as row {where[(address, port)]}",
+                )
+            )
         if len(problems) == bad and platform is not None:
             names[name] = rowno
             where[(address, port)] = rowno
-            out.append(LedgerRow(name, address, port, platform, role, network, _key(vendor), model, cell("location")))
+            out.append(
+                LedgerRow(
+                    name,
+                    address,
+                    port,
+                    platform,
+                    role,
+                    network,
+                    _key(vendor),
+                    model,
+                    cell("location"),
+                )
+            )
         elif name and name not in names:
             names[name] = rowno
     if not rows:

@@ -110,8 +110,12 @@ class Platform(_Strict):
     name: str
     vendor: str
     netmiko_device_type: str
-    paging_off: str | None  # what the netmiko driver sends at log-in (documented, checked in the lab)
-    privileged: bool = False  # enter enable mode (netmiko `enable()`, secret from the environment) first
+    paging_off: (
+        str | None
+    )  # what the netmiko driver sends at log-in (documented, checked in the lab)
+    privileged: bool = (
+        False  # enter enable mode (netmiko `enable()`, secret from the environment) first
+    )
     prompt: str  # regex for the device prompt at the end of an output (one line)
     pager: str  # regex for the pager prompt that paging-on prints
     collect: list[Collect] = Field(min_length=1)
@@ -151,14 +155,18 @@ def _first_error(exc: ValidationError) -> tuple[str, str]:
 def load_platform(name: str) -> Platform:
     """The platform named `name` (netmiko spelling). Raises BadInput for unknown or broken files."""
     if name not in PLATFORMS:
-        raise BadInput(f"unknown platform {name!r}; known: {', '.join(PLATFORMS)}", field="platform")
+        raise BadInput(
+            f"unknown platform {name!r}; known: {', '.join(PLATFORMS)}", field="platform"
+        )
     path = PLATFORM_DIR / f"{name}.yaml"
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
         platform = Platform.model_validate(raw)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise BadInput(f"not valid YAML ({exc})", file=str(path), line=mark.line + 1 if mark else None) from None
+        raise BadInput(
+            f"not valid YAML ({exc})", file=str(path), line=mark.line + 1 if mark else None
+        ) from None
     except ValidationError as exc:
         field, msg = _first_error(exc)
         raise BadInput(msg, file=str(path), field=field) from None

@@ -61,6 +61,10 @@ def typed_results(agg: AggregatedResult, cls: type[T]) -> Typed[T]:
             ok[host] = payload
             continue
         exc = next((r.exception for r in multi if r.exception is not None), None)
-        reason = one_line(exc) if exc is not None else one_line(next((r.result for r in multi if r.failed), None))
+        reason = (
+            one_line(exc)
+            if exc is not None
+            else one_line(next((r.result for r in multi if r.failed), None))
+        )
         failed[host] = HostFailure(host=host, reason=reason)
     return Typed(ok=ok, failed=failed)

@@ -81,7 +81,7 @@ def _needle(pattern: str) -> str | None:
     if parsed.state.flags & re.IGNORECASE:
         return None
     best, run = "", []
-    for op, arg in list(parsed) + [(None, None)]:
+    for op, arg in [*list(parsed), (None, None)]:
         if op is sre_parse.LITERAL:
             run.append(chr(arg))
             continue
@@ -191,7 +191,9 @@ def _mask_scoped(
     return "\n".join(lines)
 
 
-def _mask_blocks(text: str, blocks: tuple[tuple[re.Pattern[str], re.Pattern[str], bool], ...]) -> str:
+def _mask_blocks(
+    text: str, blocks: tuple[tuple[re.Pattern[str], re.Pattern[str], bool], ...]
+) -> str:
     lines = text.split("\n")
     out: list[str] = []
     i = 0

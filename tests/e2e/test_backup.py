@@ -45,12 +45,21 @@ def test_full_backup_commits_every_device(state: dict[str, Any]) -> None:
     code, summary = run(state, "--date", "2026-11-01", "--tag-month")
     assert code == 0, summary["failed"]
     n = len(truth["devices"])
-    assert summary["counts"] == {"devices": n, "backed_up": n, "changed": n, "new": n, "unchanged": 0, "failed": 0}
+    assert summary["counts"] == {
+        "devices": n,
+        "backed_up": n,
+        "changed": n,
+        "new": n,
+        "unchanged": 0,
+        "failed": 0,
+    }
     r = repo(state)
     assert r.head.commit.hexsha == summary["commit"]
     assert len(list(r.iter_commits())) == 1
     assert summary["tag"] == "backup-2026-11" and r.tags["backup-2026-11"].commit == r.head.commit
-    assert r.head.commit.message.startswith(f"backup 2026-11-01: {n} of {n} devices backed up, {n} changed")
+    assert r.head.commit.message.startswith(
+        f"backup 2026-11-01: {n} of {n} devices backed up, {n} changed"
+    )
     files = {Path(p) for p in r.git.ls_files().splitlines()}
     for dev in truth["devices"]:
         assert Path(dev["network"], dev["role"], f"{dev['name']}.cfg") in files
@@ -71,7 +80,9 @@ def test_second_run_makes_no_commit(state: dict[str, Any]) -> None:
 
 def _huawei_access(state: dict[str, Any]) -> dict[str, Any]:
     truth = state["lab"].truth()
-    return next(d for d in truth["devices"] if d["platform"] == "huawei_vrp" and d["role"] == "access")
+    return next(
+        d for d in truth["devices"] if d["platform"] == "huawei_vrp" and d["role"] == "access"
+    )
 
 
 def _bare_interface(config: str) -> str:
@@ -79,8 +90,10 @@ def _bare_interface(config: str) -> str:
     blocks = config.split("\n#\n")
     for block in blocks:
         lines = block.strip().splitlines()
-        if lines and lines[0].startswith("interface GigabitEthernet") and not any(
-            ln.strip().startswith("description") for ln in lines
+        if (
+            lines
+            and lines[0].startswith("interface GigabitEthernet")
+            and not any(ln.strip().startswith("description") for ln in lines)
         ):
             return lines[0].split(None, 1)[1]
     raise AssertionError("no interface without description")
@@ -88,8 +101,11 @@ def _bare_interface(config: str) -> str:
 
 def _ssh_config(state: dict[str, Any], dev: dict[str, Any], commands: list[str]) -> None:
     conn = ConnectHandler(  # the fixture exported the lab credentials
-        device_type="huawei_vrp", host="127.0.0.1", port=dev["port"],
-        username=os.environ["NETSTEWARD_USERNAME"], password=os.environ["NETSTEWARD_PASSWORD"],
+        device_type="huawei_vrp",
+        host="127.0.0.1",
+        port=dev["port"],
+        username=os.environ["NETSTEWARD_USERNAME"],
+        password=os.environ["NETSTEWARD_PASSWORD"],
     )
     try:
         conn.send_config_set(commands)
@@ -110,8 +126,12 @@ def test_change_by_hand_is_exactly_that_line(state: dict[str, Any]) -> None:
         commit = repo(state).head.commit
         assert commit.hexsha == summary["commit"]
         assert f"changed (1):\n  {dev['name']}" in commit.message
-        diff = repo(state).git.diff(commit.parents[0].hexsha, commit.hexsha, "--unified=0", "--no-color")
-        changed = [ln for ln in diff.splitlines() if ln[:1] in "+-" and not ln.startswith(("+++", "---"))]
+        diff = repo(state).git.diff(
+            commit.parents[0].hexsha, commit.hexsha, "--unified=0", "--no-color"
+        )
+        changed = [
+            ln for ln in diff.splitlines() if ln[:1] in "+-" and not ln.startswith(("+++", "---"))
+        ]
         assert changed == [f"+ description {HAND_DESCRIPTION}"]
         # the new line sits in the right interface block
         after = (state["repo"] / rel).read_text()
@@ -131,7 +151,15 @@ def test_faults_keep_previous_files_and_exit_3(state: dict[str, Any]) -> None:
     for d in truth["devices"]:
         by_platform.setdefault(d["platform"], []).append(d)
     # one faulty device per kind, spread over platforms
-    order = ["cisco_ios", "hp_comware", "fortinet", "cisco_asa", "hillstone_stoneos", "brocade_fos", "huawei_vrp"]
+    order = [
+        "cisco_ios",
+        "hp_comware",
+        "fortinet",
+        "cisco_asa",
+        "hillstone_stoneos",
+        "brocade_fos",
+        "huawei_vrp",
+    ]
     victims = {kind: by_platform[order[i % len(order)]][1] for i, kind in enumerate(FAULTS)}
     paths = {
         d["name"]: [p for p in state["repo"].glob(f"{d['network']}/{d['role']}/{d['name']}.*")]
@@ -140,7 +168,9 @@ def test_faults_keep_previous_files_and_exit_3(state: dict[str, Any]) -> None:
     before = {p: p.read_bytes() for ps in paths.values() for p in ps}
     # and one real change elsewhere, which must still be committed
     dev = _huawei_access(state)
-    port = _bare_interface((state["repo"] / f"{dev['network']}/{dev['role']}/{dev['name']}.cfg").read_text())
+    port = _bare_interface(
+        (state["repo"] / f"{dev['network']}/{dev['role']}/{dev['name']}.cfg").read_text()
+    )
     _ssh_config(state, dev, [f"interface {port}", f"description {HAND_DESCRIPTION}-2"])
     for kind, d in victims.items():
         lab.cli("fault", d["name"], kind, check=True)
@@ -153,7 +183,13 @@ def test_faults_keep_previous_files_and_exit_3(state: dict[str, Any]) -> None:
     assert code == 3
     failed = {f["host"]: f for f in summary["failed"]}
     assert set(failed) == {d["name"] for d in victims.values()}
-    expected_kind = {"down": "unreachable", "auth": "auth", "hang": "timeout", "truncate": "incomplete", "paging": "paging"}
+    expected_kind = {
+        "down": "unreachable",
+        "auth": "auth",
+        "hang": "timeout",
+        "truncate": "incomplete",
+        "paging": "paging",
+    }
     for kind, d in victims.items():
         assert failed[d["name"]]["failure"] == expected_kind[kind], (kind, failed[d["name"]])
         assert failed[d["name"]]["reason"]
@@ -171,7 +207,9 @@ def test_no_planted_secret_in_history_logs_or_terminal(state: dict[str, Any]) ->
     assert secrets
     history = subprocess.run(
         ["git", "-C", str(state["repo"]), "log", "--all", "-p", "--format=%H%n%B"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     assert len(history) > 100_000
     assert [s for s in secrets if s in history] == []

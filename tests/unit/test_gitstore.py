@@ -22,13 +22,19 @@ def store(tmp_path: Path) -> tuple[git.Repo, Path]:
 
 def test_first_run_creates_the_repository_and_commits_once(store) -> None:
     repo, root = store
-    written = gitstore.write_files(root, [("base/access/SW-1.cfg", "a\n"), ("san/fc_switch/FC-1.zoning", "z\n")])
+    written = gitstore.write_files(
+        root, [("base/access/SW-1.cfg", "a\n"), ("san/fc_switch/FC-1.zoning", "z\n")]
+    )
     assert written == ["base/access/SW-1.cfg", "san/fc_switch/FC-1.zoning"]
     sha = gitstore.commit_run(repo, written, "backup 2026-11-01: 2 of 2\n\nbody\n", WHEN)
     assert sha == repo.head.commit.hexsha
     assert repo.head.commit.authored_datetime == WHEN
     assert repo.active_branch.name == "main"
-    assert sorted(repo.git.ls_files().splitlines()) == [".gitignore", "base/access/SW-1.cfg", "san/fc_switch/FC-1.zoning"]
+    assert sorted(repo.git.ls_files().splitlines()) == [
+        ".gitignore",
+        "base/access/SW-1.cfg",
+        "san/fc_switch/FC-1.zoning",
+    ]
     assert not list(root.rglob("*.tmp"))
 
 
@@ -51,7 +57,9 @@ def test_only_the_given_paths_are_committed(store) -> None:
 def test_read_committed_finds_the_host_anywhere(store) -> None:
     repo, root = store
     assert gitstore.read_committed(root, "X") is None
-    gitstore.commit_run(repo, gitstore.write_files(root, [("a/b/X.cfg", "1\n"), ("c/d/Y.cfg", "2\n")]), "first")
+    gitstore.commit_run(
+        repo, gitstore.write_files(root, [("a/b/X.cfg", "1\n"), ("c/d/Y.cfg", "2\n")]), "first"
+    )
     (root / "a/b/X.cfg").write_text("uncommitted\n")
     assert gitstore.read_committed(root, "X") == "1\n"
     assert gitstore.read_committed(repo, "Y") == "2\n"

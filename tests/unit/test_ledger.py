@@ -46,9 +46,17 @@ def test_good_ledger_builds_a_clean_inventory(tmp_path: Path, writer) -> None:
     assert problems == []
     doc = hosts_document(rows)
     assert doc["YM-DEV-AGG-01"] == {
-        "hostname": "10.20.0.2", "port": 22, "platform": "hp_comware",
+        "hostname": "10.20.0.2",
+        "port": 22,
+        "platform": "hp_comware",
         "groups": ["hp_comware", "aggregation", "device_net"],
-        "data": {"role": "aggregation", "network": "device_net", "model": "S6520X-30QC-EI", "vendor": "h3c", "location": "B1-MDF"},
+        "data": {
+            "role": "aggregation",
+            "network": "device_net",
+            "model": "S6520X-30QC-EI",
+            "vendor": "h3c",
+            "location": "B1-MDF",
+        },
     }
     assert doc["YM-EGE-FW-01"]["platform"] == "cisco_asa"
     assert doc["YM-BASE-ACC-002"]["platform"] == "cisco_ios"
@@ -61,14 +69,35 @@ def test_good_ledger_builds_a_clean_inventory(tmp_path: Path, writer) -> None:
 @pytest.mark.parametrize(
     ("row", "expected"),
     [
-        (["X-1", "10.0.0.300", "Huawei", "m", "access", "base", ""], ":7: management address: not an IP address: '10.0.0.300'"),
-        (["X-1", "10.0.0.9", "Juniper", "EX4300", "access", "base", ""], ":7: vendor: unknown vendor 'Juniper'"),
-        (["X-1", "10.0.0.9", "Huawei", "m", "switch", "base", ""], ":7: role: unknown role 'switch'"),
-        (["X-1", "10.0.0.9", "Huawei", "m", "access", "dmz", ""], ":7: network: unknown network 'dmz'"),
-        (["YM-SAN-FC-01", "10.0.0.9", "Huawei", "m", "access", "base", ""], ":7: name: duplicate of row 6"),
-        (["X-1", "10.40.0.1", "Huawei", "m", "access", "base", ""], ":7: management address: same address and port 10.40.0.1:22 as row 6"),
+        (
+            ["X-1", "10.0.0.300", "Huawei", "m", "access", "base", ""],
+            ":7: management address: not an IP address: '10.0.0.300'",
+        ),
+        (
+            ["X-1", "10.0.0.9", "Juniper", "EX4300", "access", "base", ""],
+            ":7: vendor: unknown vendor 'Juniper'",
+        ),
+        (
+            ["X-1", "10.0.0.9", "Huawei", "m", "switch", "base", ""],
+            ":7: role: unknown role 'switch'",
+        ),
+        (
+            ["X-1", "10.0.0.9", "Huawei", "m", "access", "dmz", ""],
+            ":7: network: unknown network 'dmz'",
+        ),
+        (
+            ["YM-SAN-FC-01", "10.0.0.9", "Huawei", "m", "access", "base", ""],
+            ":7: name: duplicate of row 6",
+        ),
+        (
+            ["X-1", "10.40.0.1", "Huawei", "m", "access", "base", ""],
+            ":7: management address: same address and port 10.40.0.1:22 as row 6",
+        ),
         (["", "10.0.0.9", "Huawei", "m", "access", "base", ""], ":7: name: empty"),
-        (["bad name", "10.0.0.9", "Huawei", "m", "access", "base", ""], ":7: name: not a valid device name"),
+        (
+            ["bad name", "10.0.0.9", "Huawei", "m", "access", "base", ""],
+            ":7: name: not a valid device name",
+        ),
     ],
 )
 def test_bad_rows_one_line_each(tmp_path: Path, row: list[str], expected: str) -> None:
@@ -80,7 +109,9 @@ def test_bad_rows_one_line_each(tmp_path: Path, row: list[str], expected: str) -
 
 
 def test_missing_columns_and_unsupported_files(tmp_path: Path) -> None:
-    _, problems = read_ledger(write_csv(tmp_path / "l.csv", [r[:2] for r in ROWS], header=HEADER[:2]))
+    _, problems = read_ledger(
+        write_csv(tmp_path / "l.csv", [r[:2] for r in ROWS], header=HEADER[:2])
+    )
     assert [str(p) for p in problems] == [
         f"{tmp_path / 'l.csv'}:1: header: missing column(s): role, network, vendor (or platform) (found: Device Name, Management Address)"
     ]
@@ -89,8 +120,13 @@ def test_missing_columns_and_unsupported_files(tmp_path: Path) -> None:
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "playbooks.cli", "inventory", "import", *args],
-                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "playbooks.cli", "inventory", "import", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
 
 
 def test_cli_writes_only_a_clean_ledger(tmp_path: Path) -> None:
@@ -100,7 +136,15 @@ def test_cli_writes_only_a_clean_ledger(tmp_path: Path) -> None:
     assert set(yaml.safe_load(out.read_text())) == {r[0] for r in ROWS}
     assert "password" not in out.read_text()
     out.unlink()
-    bad = _cli(str(write_csv(tmp_path / "bad.csv", [*ROWS, ["X", "nope", "Huawei", "m", "access", "base", ""]])), "--out", str(out))
+    bad = _cli(
+        str(
+            write_csv(
+                tmp_path / "bad.csv", [*ROWS, ["X", "nope", "Huawei", "m", "access", "base", ""]]
+            )
+        ),
+        "--out",
+        str(out),
+    )
     assert bad.returncode == 2
     assert bad.stderr.splitlines()[0].endswith("management address: not an IP address: 'nope'")
     assert "nothing written" in bad.stderr

@@ -41,7 +41,10 @@ def _raw(name: str) -> dict:
         (lambda d: d["collect"][0].update(end_marke="x"), "Extra inputs are not permitted"),
         (lambda d: d.update(hooks=["no_such_hook"]), "unknown hook"),
         (lambda d: d.update(volatile=["(unclosed"]), "bad line regex"),
-        (lambda d: d["secrets"].append({"name": "x", "pattern": "password (\\S+)"}), "no named group"),
+        (
+            lambda d: d["secrets"].append({"name": "x", "pattern": "password (\\S+)"}),
+            "no named group",
+        ),
         (lambda d: d.update(collect=[]), "at least 1"),
     ],
 )

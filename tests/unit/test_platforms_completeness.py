@@ -23,8 +23,12 @@ from tasks.scrub import normalise_config
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 # golden configs that are whole running configurations (the others are snippets)
 COMPLETE = {
-    "huawei_vrp": "s5735_v200r021", "hp_comware": "s5130_7_1_full", "cisco_ios": "c9200l_17_09",
-    "cisco_asa": "asa5512_9_12", "fortinet": "fmg_7_4", "hillstone_stoneos": "sg6000_5_5",
+    "huawei_vrp": "s5735_v200r021",
+    "hp_comware": "s5130_7_1_full",
+    "cisco_ios": "c9200l_17_09",
+    "cisco_asa": "asa5512_9_12",
+    "fortinet": "fmg_7_4",
+    "hillstone_stoneos": "sg6000_5_5",
     "brocade_fos": "g620_configshow",
 }
 
@@ -56,7 +60,11 @@ def test_truncated_configuration_is_incomplete(platform: str, keep: float) -> No
             assert judge(_outcome(cut), {"base/access/SW-1.cfg": full}).failure == SHRUNK
         return
     assert problem[0] == INCOMPLETE
-    assert "end marker missing" in problem[1] or "returned" in problem[1] or "blocks opened" in problem[1]
+    assert (
+        "end marker missing" in problem[1]
+        or "returned" in problem[1]
+        or "blocks opened" in problem[1]
+    )
 
 
 @pytest.mark.parametrize(
@@ -87,7 +95,9 @@ def test_brocade_zoning_needs_the_effective_configuration() -> None:
 
 
 def _outcome(text: str) -> BackupOutcome:
-    return BackupOutcome("SW-1", "huawei_vrp", ok=True, files=(BackupFile("base/access/SW-1.cfg", text),))
+    return BackupOutcome(
+        "SW-1", "huawei_vrp", ok=True, files=(BackupFile("base/access/SW-1.cfg", text),)
+    )
 
 
 def test_judge_new_changed_unchanged() -> None:
@@ -110,7 +120,10 @@ def test_judge_refuses_a_config_that_shrank_by_more_than_half() -> None:
 
 
 def test_relpath_follows_the_design_layout() -> None:
-    assert relpath_for("YM-SAN-FC-01", "san", "fc_switch", "zoning") == "san/fc_switch/YM-SAN-FC-01.zoning"
+    assert (
+        relpath_for("YM-SAN-FC-01", "san", "fc_switch", "zoning")
+        == "san/fc_switch/YM-SAN-FC-01.zoning"
+    )
     assert relpath_for("X", None, None, "cfg") == "unassigned/unassigned/X.cfg"
     with pytest.raises(NetstewardError):
         relpath_for("../etc/passwd", "base", "access", "cfg")

@@ -12,7 +12,9 @@ import pytest
 
 from tasks.scrub import SECRET_MARKER, normalise_config
 
-pytestmark = pytest.mark.skipif(importlib.util.find_spec("lab.fleet") is None, reason="lab fleet not built yet")
+pytestmark = pytest.mark.skipif(
+    importlib.util.find_spec("lab.fleet") is None, reason="lab fleet not built yet"
+)
 
 
 @pytest.fixture(scope="module")
@@ -37,4 +39,7 @@ def test_no_planted_secret_survives(fleet) -> None:
 def test_scrubbing_keeps_the_configuration(fleet) -> None:
     for d in fleet.devices[:50]:
         out = normalise_config(d.platform, d.config)
-        assert len(out.splitlines()) >= 0.9 * len([ln for ln in d.config.splitlines() if ln.strip()]) - 5
+        assert (
+            len(out.splitlines())
+            >= 0.9 * len([ln for ln in d.config.splitlines() if ln.strip()]) - 5
+        )
