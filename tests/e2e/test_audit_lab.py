@@ -114,3 +114,60 @@ def test_live_running_config_over_ssh_audits_like_the_truth(lab) -> None:
         got = {(f.device, f.rule, f.check) for f in result.findings}
         assert got == _expected(truth, {dev["name"]}), dev["name"]
     assert seen == {"huawei_vrp", "hillstone_stoneos", "fortinet", "cisco_asa"}
+
+
+def test_a_new_exposure_on_a_live_asa_is_found_and_rule_numbers_follow(lab) -> None:
+    """Insert a remark and an ACE at the top of OUTSIDE_IN on one ASA over SSH, audit, then undo."""
+    truth = lab.truth()
+    if not truth["firewall_problems"]:
+        pytest.skip("this lab fleet plants no firewall problems (stand-in fleet)")
+    dev = next(d for d in _firewalls(truth) if d["platform"] == "cisco_asa")
+    intent = load_intent(INTENT)
+    ace = "extended permit tcp any host 10.20.3.10 eq sqlnet log"
+    conn = ConnectHandler(
+        device_type="cisco_asa",
+        host="127.0.0.1",
+        port=dev["port"],
+        username="netsteward",
+        password="Lab-Only-Pa55",
+        secret="Lab-Only-Pa55",
+        fast_cli=False,
+    )
+    try:
+        conn.send_config_set(
+            [
+                "access-list OUTSIDE_IN line 1 remark CHG-9999 database for everyone",
+                f"access-list OUTSIDE_IN line 2 {ace}",
+            ]
+        )
+        text = conn.send_command("show running-config", read_timeout=120)
+        got = {
+            (f.rule, f.check)
+            for f in audit_config("cisco_asa", text, intent, None, dev["name"]).findings
+        }
+        shifted = set()
+        for _host, rule, check in _expected(truth, {dev["name"]}):
+            if rule.startswith("OUTSIDE_IN line "):
+                rule = f"OUTSIDE_IN line {int(rule.rsplit(' ', 1)[1]) + 2}"
+            shifted.add((rule, check))
+        # sqlnet (1521) from anywhere: risky, and beyond the intent for ORACLE-DB (not public: also ANY_SOURCE)
+        new = {
+            ("OUTSIDE_IN line 2", "RISKY_SERVICE"),
+            ("OUTSIDE_IN line 2", "EXCESS_EXPOSURE"),
+            ("OUTSIDE_IN line 2", "ANY_SOURCE"),
+        }
+        assert got == shifted | new
+    finally:
+        conn.send_config_set(
+            [
+                f"no access-list OUTSIDE_IN {ace}",
+                "no access-list OUTSIDE_IN remark CHG-9999 database for everyone",
+            ]
+        )
+        text = conn.send_command("show running-config", read_timeout=120)
+        conn.disconnect()
+    restored = {
+        (f.device, f.rule, f.check)
+        for f in audit_config("cisco_asa", text, intent, None, dev["name"]).findings
+    }
+    assert restored == _expected(truth, {dev["name"]})
