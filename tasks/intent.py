@@ -58,7 +58,7 @@ def _parse_ports(text: str) -> IntervalSet:
 
 
 class ServiceIntent(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     protocol: Literal["tcp", "udp", "icmp"]
     ports: str | int | None = None
@@ -86,7 +86,7 @@ class ServiceIntent(BaseModel):
 
 
 class ServerIntent(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     name: str = Field(min_length=1)
     description: str = ""
@@ -100,7 +100,7 @@ class ServerIntent(BaseModel):
 
 
 class IntentFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     version: Literal[1] = 1
     source_groups: dict[str, list[str]] = Field(default_factory=dict)
