@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from lab.configtree import Node
@@ -268,18 +269,30 @@ class CiscoIos(Dialect):
 
     @command("show startup-config", pipe=True, modes=("enable",))
     def show_start(self, s: Session, args: list[str]) -> str:
-        saved = s.device.saved_text
-        text = saved if saved is not None else s.device.spec.config
-        body = r.clean_config(text).strip("\n")
-        return f"Using {len(body)} out of 524288 bytes\n{body}\n"
+        body = r.clean_config(s.device.startup_text()).strip("\n").splitlines()
+        if body and body[0] == "!":
+            body = body[1:]
+        saved = self._saved_at(s)
+        when = r.ios_time(saved if saved is not None else s.device.boot_time)
+        head = ["!", f"! Last configuration change at {when}"]
+        if saved is not None:
+            head.append(f"! NVRAM config last updated at {when} by {s.username or 'admin'}")
+        text = "\n".join([*head, "!", *body]) + "\n"
+        return f"Using {len(text)} out of 524288 bytes\n{text}"
+
+    @staticmethod
+    def _saved_at(s: Session) -> datetime | None:
+        if s.device.saved_text is None or not s.device.saved_path.exists():
+            return None
+        return datetime.fromtimestamp(s.device.saved_path.stat().st_mtime)
 
     def _running(self, s: Session) -> str:
-        saved_at = s.device.saved_path.stat().st_mtime if s.device.saved_text is not None else None
-        from datetime import datetime
-
-        saved_dt = datetime.fromtimestamp(saved_at) if saved_at is not None else None
         return r.running_config(
-            s.device.running_text(), s.now(), s.device.changed_at, saved_dt, s.username or "admin"
+            s.device.running_text(),
+            s.now(),
+            s.device.changed_at,
+            self._saved_at(s),
+            s.username or "admin",
         )
 
     # -- save --------------------------------------------------------------
