@@ -1,9 +1,9 @@
 """`netsteward topology snapshot|diff|draw|report`: LLDP discovery, monthly snapshots, diffs, diagrams.
 
-    netsteward topology snapshot [--date D] [--repo configs] [--no-commit]
-    netsteward topology diff [FROM] [TO] [--format table|markdown] [--json]    # exit 1 on change
-    netsteward topology draw [SNAPSHOT] --out DIR [--keep OLD.drawio]
-    netsteward topology report --year YYYY --out DIR [--keep LAST_YEAR.drawio]
+netsteward topology snapshot [--date D] [--repo configs] [--no-commit]
+netsteward topology diff [FROM] [TO] [--format table|markdown] [--json]    # exit 1 on change
+netsteward topology draw [SNAPSHOT] --out DIR [--keep OLD.drawio]
+netsteward topology report --year YYYY --out DIR [--keep LAST_YEAR.drawio]
 """
 
 from __future__ import annotations
@@ -16,7 +16,17 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from playbooks.common import ConfigOpt, GroupOpt, HostsOpt, JsonOpt, console, err_console, finish, open_nornir, print_json
+from playbooks.common import (
+    ConfigOpt,
+    GroupOpt,
+    HostsOpt,
+    JsonOpt,
+    console,
+    err_console,
+    finish,
+    open_nornir,
+    print_json,
+)
 from tasks.drawio import read_positions
 from tasks.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNREACHABLE, BadInput
 from tasks.topology_discovery import discover_device
@@ -33,24 +43,42 @@ from tasks.topology_model import (
 )
 from tasks.topology_render import change_rows, diff_markdown
 from tasks.topology_report import empty_diff, report_pages, write_outputs
-from tasks.topology_store import default_pair, list_snapshots, resolve, snapshots_of_year, write_snapshot
+from tasks.topology_store import (
+    default_pair,
+    list_snapshots,
+    resolve,
+    snapshots_of_year,
+    write_snapshot,
+)
 
 log = logging.getLogger(__name__)
 
-app = typer.Typer(help="Topology: LLDP discovery, monthly snapshots, diffs and the annual diagram.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Topology: LLDP discovery, monthly snapshots, diffs and the annual diagram.",
+    no_args_is_help=True,
+)
 
-RepoOpt = typer.Option(Path("configs"), "--repo", help="Backup repository (snapshots in <repo>/topology/).")
+RepoOpt = typer.Option(
+    Path("configs"),
+    "--repo",
+    help="Backup repository (snapshots in <repo>/topology/).",
+    envvar="NETSTEWARD_BACKUP_REPO",
+)
 OutOpt = typer.Option(Path("topology-out"), "--out", help="Folder for the diagram files.")
-KeepOpt = typer.Option(None, "--keep", help="Last diagram (.drawio): node positions moved by hand there are kept.")
+KeepOpt = typer.Option(
+    None, "--keep", help="Last diagram (.drawio): node positions moved by hand there are kept."
+)
 
 
-def discover(config: Path, hosts: str | None, group: str | None, date: str, use_napalm: bool = True
-             ) -> tuple[Snapshot, dict[str, str]]:
+def discover(
+    config: Path, hosts: str | None, group: str | None, date: str, use_napalm: bool = True
+) -> tuple[Snapshot, dict[str, str]]:
     """Run discovery on the selected devices; the snapshot and {host: reason} of those that failed."""
     every = open_nornir(config)  # the whole inventory names the peers, even in a partial run
-    inventory = [inventory_node(h.name, h.hostname or "", h.port, h.platform or "", dict(h.data))
-                 for h in every.inventory.hosts.values()]
+    inventory = [
+        inventory_node(h.name, h.hostname or "", h.port, h.platform or "", dict(h.data))
+        for h in every.inventory.hosts.values()
+    ]
     nr = open_nornir(config, hosts, group) if (hosts or group) else every
     agg = nr.run(task=discover_device, use_napalm=use_napalm, name="topology discovery")
     found: list[DeviceDiscovery] = []
@@ -74,8 +102,12 @@ def snapshot(
     json_out: bool = JsonOpt,
     repo: Path = RepoOpt,
     date: str = typer.Option(None, "--date", help="Snapshot date YYYY-MM-DD (default: today)."),
-    commit: bool = typer.Option(True, "--commit/--no-commit", help="Commit the snapshot into the repository."),
-    napalm: bool = typer.Option(True, "--napalm/--no-napalm", help="Read Cisco LLDP through napalm's ios driver."),
+    commit: bool = typer.Option(
+        True, "--commit/--no-commit", help="Commit the snapshot into the repository."
+    ),
+    napalm: bool = typer.Option(
+        True, "--napalm/--no-napalm", help="Read Cisco LLDP through napalm's ios driver."
+    ),
 ) -> None:
     """Discover the network (LLDP, LAGs, facts) and store the day's snapshot as topology/DATE.json."""
     day = date or dt.date.today().isoformat()
@@ -85,19 +117,27 @@ def snapshot(
     seconds = time.monotonic() - started
     one_sided = sum(1 for lk in snap.links.values() if lk.seen == "one-sided")
     summary = {
-        "date": day, "file": str(path), "committed": committed, "nodes": len(snap.nodes),
+        "date": day,
+        "file": str(path),
+        "committed": committed,
+        "nodes": len(snap.nodes),
         "unknown_nodes": sum(1 for n in snap.nodes.values() if n.kind == "unknown"),
-        "links": len(snap.links), "lag_links": sum(1 for lk in snap.links.values() if lk.kind == "lag"),
-        "one_sided_links": one_sided, "declared_links": sum(1 for lk in snap.links.values() if lk.seen == "declared"),
-        "unreachable": failed, "seconds": round(seconds, 2),
+        "links": len(snap.links),
+        "lag_links": sum(1 for lk in snap.links.values() if lk.kind == "lag"),
+        "one_sided_links": one_sided,
+        "declared_links": sum(1 for lk in snap.links.values() if lk.seen == "declared"),
+        "unreachable": failed,
+        "seconds": round(seconds, 2),
     }
     if json_out:
         print_json(summary)
     else:
-        console.print(f"topology {day}: {summary['nodes']} nodes ({summary['unknown_nodes']} unknown), "
-                      f"{summary['links']} links ({summary['lag_links']} LAG, {one_sided} one-sided, "
-                      f"{summary['declared_links']} declared) in {seconds:.1f} s -> {path}"
-                      + (" (committed)" if committed else ""))
+        console.print(
+            f"topology {day}: {summary['nodes']} nodes ({summary['unknown_nodes']} unknown), "
+            f"{summary['links']} links ({summary['lag_links']} LAG, {one_sided} one-sided, "
+            f"{summary['declared_links']} declared) in {seconds:.1f} s -> {path}"
+            + (" (committed)" if committed else "")
+        )
         for host, reason in sorted(failed.items()):
             err_console.print(f"unreachable: {host}: {reason}")
     finish(EXIT_UNREACHABLE if failed else EXIT_CLEAN)
@@ -109,14 +149,18 @@ def _table(d: TopologyDiff) -> Table:
         table.add_column(col, overflow="fold")
     colours = {"added": "green", "removed": "red", "changed": "dark_orange"}
     for r in change_rows(d):
-        table.add_row(f"[{colours[r.change]}]{r.change}[/]", r.what, r.name, r.before, r.after, r.detail)
+        table.add_row(
+            f"[{colours[r.change]}]{r.change}[/]", r.what, r.name, r.before, r.after, r.detail
+        )
     return table
 
 
 @app.command()
 def diff(
     config: Path = ConfigOpt,  # accepted on every job; these commands read only the repository
-    from_: str = typer.Argument(None, metavar="[FROM]", help="Date, snapshot file or git revision."),
+    from_: str = typer.Argument(
+        None, metavar="[FROM]", help="Date, snapshot file or git revision."
+    ),
     to: str = typer.Argument(None, metavar="[TO]", help="Date, snapshot file or git revision."),
     repo: Path = RepoOpt,
     fmt: str = typer.Option("table", "--format", help="table or markdown."),
@@ -159,7 +203,9 @@ def _keep(path: Path | None) -> dict[str, tuple[float, float]]:
 @app.command()
 def draw(
     config: Path = ConfigOpt,  # accepted on every job; these commands read only the repository
-    snapshot_spec: str = typer.Argument(None, metavar="[SNAPSHOT]", help="Date, file or revision (default: latest)."),
+    snapshot_spec: str = typer.Argument(
+        None, metavar="[SNAPSHOT]", help="Date, file or revision (default: latest)."
+    ),
     repo: Path = RepoOpt,
     out: Path = OutOpt,
     keep: Path = KeepOpt,
@@ -178,17 +224,27 @@ def draw(
     written = write_outputs(pages, out, f"topology-{snap.date}", None)
     seconds = time.monotonic() - started
     if json_out:
-        print_json({"date": snap.date, "pages": [p.name for p in pages], "files": written,
-                    "seconds": round(seconds, 2)})
+        print_json(
+            {
+                "date": snap.date,
+                "pages": [p.name for p in pages],
+                "files": written,
+                "seconds": round(seconds, 2),
+            }
+        )
     else:
-        console.print(f"topology {snap.date}: {len(pages)} pages, {len(written)} files in {out} ({seconds:.1f} s)")
+        console.print(
+            f"topology {snap.date}: {len(pages)} pages, {len(written)} files in {out} ({seconds:.1f} s)"
+        )
     finish(EXIT_CLEAN)
 
 
 @app.command()
 def report(
     config: Path = ConfigOpt,  # accepted on every job; these commands read only the repository
-    year: int = typer.Option(..., "--year", help="The report year: first snapshot of the year against the last."),
+    year: int = typer.Option(
+        ..., "--year", help="The report year: first snapshot of the year against the last."
+    ),
     repo: Path = RepoOpt,
     out: Path = OutOpt,
     keep: Path = KeepOpt,
@@ -203,15 +259,29 @@ def report(
         previous = out / f"topology-{year - 1}.drawio"
         keep = previous if previous.exists() else None
     started = time.monotonic()
-    pages, d = report_pages(first, last, _keep(keep), title=f"Topology changes {year}: {first.date} \u2192 {last.date}")
-    written = write_outputs(pages, out, f"topology-{year}", d if len(files) > 1 else empty_diff(last))
+    pages, d = report_pages(
+        first, last, _keep(keep), title=f"Topology changes {year}: {first.date} \u2192 {last.date}"
+    )
+    written = write_outputs(
+        pages, out, f"topology-{year}", d if len(files) > 1 else empty_diff(last)
+    )
     seconds = time.monotonic() - started
-    summary = {"year": year, "from": first.date, "to": last.date, "snapshots": len(files),
-               "changes": len(change_rows(d)), "pages": [p.name for p in pages], "files": written,
-               "kept_positions_from": keep, "seconds": round(seconds, 2)}
+    summary = {
+        "year": year,
+        "from": first.date,
+        "to": last.date,
+        "snapshots": len(files),
+        "changes": len(change_rows(d)),
+        "pages": [p.name for p in pages],
+        "files": written,
+        "kept_positions_from": keep,
+        "seconds": round(seconds, 2),
+    }
     if json_out:
         print_json(summary)
     else:
-        console.print(f"topology report {year} ({first.date} -> {last.date}, {len(files)} snapshots): "
-                      f"{summary['changes']} changes, {len(pages)} pages, {len(written)} files in {out}")
+        console.print(
+            f"topology report {year} ({first.date} -> {last.date}, {len(files)} snapshots): "
+            f"{summary['changes']} changes, {len(pages)} pages, {len(written)} files in {out}"
+        )
     finish(EXIT_CLEAN)

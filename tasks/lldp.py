@@ -42,7 +42,9 @@ LLDP_COMMANDS: dict[str, tuple[str, str]] = {
     "cisco_ios": ("show lldp neighbors detail", "cisco_ios_show_lldp_neighbors_detail.ttp"),
 }
 
-_MAC = re.compile(r"^([0-9a-f]{4}[.-]){2}[0-9a-f]{4}$|^([0-9a-f]{2}[:-]){5}[0-9a-f]{2}$|^[0-9a-f]{12}$", re.I)
+_MAC = re.compile(
+    r"^([0-9a-f]{4}[.-]){2}[0-9a-f]{4}$|^([0-9a-f]{2}[:-]){5}[0-9a-f]{2}$|^[0-9a-f]{12}$", re.I
+)
 _NOT_ADVERTISED = {"", "-", "--", "- not advertised", "not advertised", "n/a", "na", "null"}
 
 
@@ -73,7 +75,9 @@ class Neighbor:
         """The neighbour's port name: the port ID, or the port description when the ID is a MAC or a number."""
         pid = self.neighbor_port_id
         looks_like_name = port_kind(pid) is not None or ("/" in pid and not _MAC.match(pid))
-        id_is_name = "mac" not in self.port_id_type.lower() and "local" not in self.port_id_type.lower()
+        id_is_name = (
+            "mac" not in self.port_id_type.lower() and "local" not in self.port_id_type.lower()
+        )
         if pid and looks_like_name and id_is_name:
             return pid
         desc = self.neighbor_port_description
@@ -246,7 +250,11 @@ def get_neighbors(task: Task, use_napalm: bool = True) -> Result:
             log.info("%s: %d LLDP neighbours through napalm ios", task.host.name, len(neighbors))
             return Result(host=task.host, result=neighbors)
         except Exception as exc:  # napalm is optional here: fall back to netmiko + TTP
-            log.warning("%s: napalm get_lldp_neighbors_detail failed (%s); using netmiko", task.host.name, exc)
+            log.warning(
+                "%s: napalm get_lldp_neighbors_detail failed (%s); using netmiko",
+                task.host.name,
+                exc,
+            )
             try:
                 task.host.close_connection("napalm")
             except Exception:

@@ -39,8 +39,14 @@ COMMANDS: dict[str, PlatformCommands] = {
         serial="display esn",
     ),
     "hp_comware": PlatformCommands(
-        lags=("display link-aggregation verbose", "hp_comware_display_link-aggregation_verbose.ttp"),
-        lags_fallback=("display current-configuration interface", r"^\s*port link-aggregation group\s+(\d+)"),
+        lags=(
+            "display link-aggregation verbose",
+            "hp_comware_display_link-aggregation_verbose.ttp",
+        ),
+        lags_fallback=(
+            "display current-configuration interface",
+            r"^\s*port link-aggregation group\s+(\d+)",
+        ),
         version="display version",
         serial="display device manuinfo",
     ),
@@ -54,9 +60,15 @@ COMMANDS: dict[str, PlatformCommands] = {
     "cisco_asa": PlatformCommands(version="show version"),
     "brocade_fos": PlatformCommands(version="version", serial="chassisshow"),
 }
-LAG_PREFIX = {"huawei_vrp": "Eth-Trunk", "hp_comware": "Bridge-Aggregation", "cisco_ios": "Port-channel"}
+LAG_PREFIX = {
+    "huawei_vrp": "Eth-Trunk",
+    "hp_comware": "Bridge-Aggregation",
+    "cisco_ios": "Port-channel",
+}
 
-_CLI_ERROR = re.compile(r"^\s*(\^|Error:|% ?Invalid|% ?Unrecognized|Unrecognized command|Invalid input)", re.M)
+_CLI_ERROR = re.compile(
+    r"^\s*(\^|Error:|% ?Invalid|% ?Unrecognized|Unrecognized command|Invalid input)", re.M
+)
 
 
 def parse_lags(platform: str, text: str) -> dict[str, tuple[str, ...]]:
@@ -73,7 +85,9 @@ def parse_lags(platform: str, text: str) -> dict[str, tuple[str, ...]]:
         if platform == "cisco_ios":
             members = [re.sub(r"\(.*\)$", "", m) for m in str(lag.get("members", "")).split()]
         else:
-            members = [re.sub(r"\(R\)$", "", str(m.get("port", ""))) for m in _as_list(lag.get("members"))]
+            members = [
+                re.sub(r"\(R\)$", "", str(m.get("port", ""))) for m in _as_list(lag.get("members"))
+            ]
         out[name] = tuple(dict.fromkeys(m for m in members if m))
     return out
 
@@ -169,14 +183,19 @@ def _napalm_discovery(task: Task) -> DeviceDiscovery:
     """Cisco IOS through napalm's `ios` driver: facts, LLDP detail and the etherchannel table."""
     device = napalm_device(task)
     facts_raw = device.get_facts()
-    facts = {"model": str(facts_raw.get("model", "")), "serial": str(facts_raw.get("serial_number", ""))}
+    facts = {
+        "model": str(facts_raw.get("model", "")),
+        "serial": str(facts_raw.get("serial_number", "")),
+    }
     m = re.search(r"Version ([^,\s]+)", str(facts_raw.get("os_version", "")))
     if m:
         facts["version"] = m.group(1)
     neighbors = from_napalm(device.get_lldp_neighbors_detail())
     lag_cmd = COMMANDS["cisco_ios"].lags
     lags = parse_lags("cisco_ios", device.cli([lag_cmd[0]])[lag_cmd[0]]) if lag_cmd else {}
-    return DeviceDiscovery(task.host.name, tuple(neighbors), lags, {k: v for k, v in facts.items() if v})
+    return DeviceDiscovery(
+        task.host.name, tuple(neighbors), lags, {k: v for k, v in facts.items() if v}
+    )
 
 
 def discover_device(task: Task, use_napalm: bool = True) -> Result:
@@ -192,8 +211,11 @@ def discover_device(task: Task, use_napalm: bool = True) -> Result:
             log.info("%s: discovered through napalm ios", task.host.name)
             return Result(host=task.host, result=found)
         except Exception as exc:  # napalm is a convenience here: fall back to netmiko + TTP
-            log.warning("%s: napalm failed (%s); using netmiko", task.host.name, str(exc).strip().splitlines()[0]
-                        if str(exc).strip() else type(exc).__name__)
+            log.warning(
+                "%s: napalm failed (%s); using netmiko",
+                task.host.name,
+                str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__,
+            )
         finally:
             if "napalm" in task.host.connections:
                 task.host.close_connection("napalm")
@@ -209,11 +231,22 @@ def discover_device(task: Task, use_napalm: bool = True) -> Result:
         if cmds.lags:
             text = _send(task, cmds.lags[0])
             if _CLI_ERROR.search(text) and cmds.lags_fallback:
-                log.info("%s: %r not understood; LAGs from the configuration", task.host.name, cmds.lags[0])
+                log.info(
+                    "%s: %r not understood; LAGs from the configuration",
+                    task.host.name,
+                    cmds.lags[0],
+                )
                 lags = parse_lags_from_config(platform, _send(task, cmds.lags_fallback[0]))
             else:
                 lags = parse_lags(platform, text)
             if not lags and text.strip() and "No valid trunk" not in text:
-                log.debug("%s: no LAG in %d lines of %r: %r", task.host.name, len(text.splitlines()),
-                            cmds.lags[0], text[:200])
-    return Result(host=task.host, result=DeviceDiscovery(task.host.name, tuple(neighbors), lags, facts))
+                log.debug(
+                    "%s: no LAG in %d lines of %r: %r",
+                    task.host.name,
+                    len(text.splitlines()),
+                    cmds.lags[0],
+                    text[:200],
+                )
+    return Result(
+        host=task.host, result=DeviceDiscovery(task.host.name, tuple(neighbors), lags, facts)
+    )

@@ -14,6 +14,7 @@ last year's draw.io file; those nodes keep their place.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -27,8 +28,13 @@ COLUMN_GAP = 180
 MARGIN = 40
 ROW_MAX = 8  # nodes per row in a tier of a network column before wrapping
 NETWORK_ORDER = ["base", "egov_intranet", "egov_extranet", "device_net", "san"]
-NETWORK_TITLES = {"base": "Base network", "egov_intranet": "E-gov intranet",
-                  "egov_extranet": "E-gov extranet", "device_net": "Device network", "san": "SAN (FC)"}
+NETWORK_TITLES = {
+    "base": "Base network",
+    "egov_intranet": "E-gov intranet",
+    "egov_extranet": "E-gov extranet",
+    "device_net": "Device network",
+    "san": "SAN (FC)",
+}
 TIERS = [("router",), ("firewall", "ips"), ("core", "fc_switch"), ("aggregation",)]
 
 
@@ -40,7 +46,9 @@ class Box:
     w: float
     h: float
     label: list[str]  # lines; the first is the title
-    kind: str  # role, "unknown", "group" (access count box), "bar" (aggregation bar), "title", "text"
+    kind: (
+        str  # role, "unknown", "group" (access count box), "bar" (aggregation bar), "title", "text"
+    )
     status: str = ""  # "" | added | removed | changed
     meta: dict[str, str] = field(default_factory=dict)
     link: str = ""  # id of the page this box opens (drill-down)
@@ -77,7 +85,7 @@ LabelPos = tuple[float, float, str, int]
 
 def _along(points: list[tuple[float, float]], d: float) -> tuple[float, float, int]:
     """The point d px along a polyline from its first point, and the angle (degrees, -90..90) of that segment."""
-    for (x1, y1), (x2, y2) in zip(points, points[1:], strict=False):
+    for (x1, y1), (x2, y2) in itertools.pairwise(points):
         seg = math.hypot(x2 - x1, y2 - y1)
         if seg >= d or (x2, y2) == points[-1]:
             f = min(1.0, d / seg) if seg else 0.0
@@ -133,11 +141,32 @@ def node_id(name: str) -> str:
 
 def _node_box(n: Node, x: float, y: float, status: str, w: float = NODE_W) -> Box:
     sub = n.model or (n.description[:28] if n.description else n.chassis_id)
-    meta = {k: v for k, v in (("role", n.role or n.kind), ("network", n.network), ("platform", n.platform),
-                              ("model", n.model), ("serial", n.serial), ("version", n.version),
-                              ("mgmt", n.mgmt), ("location", n.location), ("chassis_id", n.chassis_id)) if v}
-    return Box(node_id(n.name), x, y, w, NODE_H, [n.name, sub], n.role if n.kind == "device" else "unknown",
-               status, meta)
+    meta = {
+        k: v
+        for k, v in (
+            ("role", n.role or n.kind),
+            ("network", n.network),
+            ("platform", n.platform),
+            ("model", n.model),
+            ("serial", n.serial),
+            ("version", n.version),
+            ("mgmt", n.mgmt),
+            ("location", n.location),
+            ("chassis_id", n.chassis_id),
+        )
+        if v
+    }
+    return Box(
+        node_id(n.name),
+        x,
+        y,
+        w,
+        NODE_H,
+        [n.name, sub],
+        n.role if n.kind == "device" else "unknown",
+        status,
+        meta,
+    )
 
 
 def _short(snap: Snapshot, host: str, port: str) -> str:
@@ -163,20 +192,38 @@ def _member_label(snap: Snapshot, lk: Link, host: str, label: str) -> str:
     return label
 
 
-def _edge(snap: Snapshot, lk: Link, src: Box, tgt: Box, points: list[tuple[float, float]],
-          status: dict[str, str]) -> Edge:
+def _edge(
+    snap: Snapshot,
+    lk: Link,
+    src: Box,
+    tgt: Box,
+    points: list[tuple[float, float]],
+    status: dict[str, str],
+) -> Edge:
     s_name = src.id[2:]
     sl, tl = _link_labels(snap, lk, s_name)
     middle = f"LAG x{len(lk.members)}" if lk.kind == "lag" and len(lk.members) > 1 else ""
     meta = {"link": lk.key, "kind": lk.kind, "seen": lk.seen}
     if lk.members:
         meta["members"] = ", ".join(f"{a}/{b}" for a, b in lk.members)
-    return Edge("l:" + lk.key, src.id, tgt.id, points, sl, tl, middle, status.get("l:" + lk.key, ""),
-                lk.seen, lk.kind, meta)
+    return Edge(
+        "l:" + lk.key,
+        src.id,
+        tgt.id,
+        points,
+        sl,
+        tl,
+        middle,
+        status.get("l:" + lk.key, ""),
+        lk.seen,
+        lk.kind,
+        meta,
+    )
 
 
-def _spread(edges_at: dict[tuple[str, str], list[tuple[float, int]]], boxes: dict[str, Box]
-            ) -> dict[tuple[str, str, int], tuple[float, float]]:
+def _spread(
+    edges_at: dict[tuple[str, str], list[tuple[float, int]]], boxes: dict[str, Box]
+) -> dict[tuple[str, str, int], tuple[float, float]]:
     """Attachment points: edges on one side of a box spread evenly, ordered by the other end's x/y."""
     out = {}
     for (bid, side), items in edges_at.items():
@@ -207,7 +254,9 @@ def _crosses(p1: tuple[float, float], p2: tuple[float, float], b: Box, pad: floa
     return False
 
 
-def _connect(page: Page, snap: Snapshot, links: list[tuple[Link, str, str, str]], status: dict[str, str]) -> None:
+def _connect(
+    page: Page, snap: Snapshot, links: list[tuple[Link, str, str, str]], status: dict[str, str]
+) -> None:
     """Straight edges between boxes of a page; (link, source box id, target box id, middle label)."""
     boxes = {b.id: b for b in page.boxes}
     edges_at: dict[tuple[str, str], list[tuple[float, int]]] = defaultdict(list)
@@ -229,8 +278,11 @@ def _connect(page: Page, snap: Snapshot, links: list[tuple[Link, str, str, str]]
         p1 = points[(s, sides[i][0], i)]
         p2 = points[(t, sides[i][1], i)]
         path = [p1, p2]
-        blocked = [b for b in page.boxes if b.id not in (s, t) and b.kind not in ("title", "text")
-                   and _crosses(p1, p2, b)]
+        blocked = [
+            b
+            for b in page.boxes
+            if b.id not in (s, t) and b.kind not in ("title", "text") and _crosses(p1, p2, b)
+        ]
         if blocked and sides[i][0] in ("top", "bottom"):
             # detour around the boxes in the way, down a lane beside them
             left = min(b.x for b in blocked)
@@ -241,7 +293,14 @@ def _connect(page: Page, snap: Snapshot, links: list[tuple[Link, str, str, str]]
             lanes[(col, side)] += 1
             lane_x = left - 18 - 7 * k if side == "left" else right + 18 + 7 * k
             dy = 14 if p2[1] > p1[1] else -14
-            path = [p1, (p1[0], p1[1] + dy), (lane_x, p1[1] + dy), (lane_x, p2[1] - dy), (p2[0], p2[1] - dy), p2]
+            path = [
+                p1,
+                (p1[0], p1[1] + dy),
+                (lane_x, p1[1] + dy),
+                (lane_x, p2[1] - dy),
+                (p2[0], p2[1] - dy),
+                p2,
+            ]
         e = _edge(snap, lk, boxes[s], boxes[t], path, status)
         if middle:
             e.label = middle
@@ -265,7 +324,11 @@ def pairs_of(snap: Snapshot) -> dict[str, list[str]]:
 def pair_title(aggs: list[str]) -> str:
     if len(aggs) == 2:
         common = aggs[1].rsplit("-", 1)
-        return f"{aggs[0]}/{common[-1]}" if aggs[0].rsplit("-", 1)[0] == common[0] else " + ".join(aggs)
+        return (
+            f"{aggs[0]}/{common[-1]}"
+            if aggs[0].rsplit("-", 1)[0] == common[0]
+            else " + ".join(aggs)
+        )
     return " + ".join(aggs)
 
 
@@ -276,28 +339,33 @@ def overview(snap: Snapshot, status: dict[str, str], keep: dict[str, tuple[float
     for n in snap.nodes.values():
         if n.role == "access":
             access_of[n.uplink_pair or "(none)"].append(n.name)
-    networks = sorted({n.network for n in snap.nodes.values() if n.kind == "device" and n.role != "access"},
-                      key=lambda x: (NETWORK_ORDER.index(x) if x in NETWORK_ORDER else 99, x))
-    x0 = MARGIN
+    networks = sorted(
+        {n.network for n in snap.nodes.values() if n.kind == "device" and n.role != "access"},
+        key=lambda x: (NETWORK_ORDER.index(x) if x in NETWORK_ORDER else 99, x),
+    )
+    x0: float = MARGIN
     placed: dict[str, Box] = {}
     for net in networks:
         col_nodes = [n for n in snap.nodes.values() if n.network == net and n.kind == "device"]
-        y = MARGIN + 40
+        y: float = MARGIN + 40
         col_w = 0.0
         tier_boxes: list[list[Box]] = []
         for roles in TIERS:
-            members = sorted((n for n in col_nodes if n.role in roles), key=lambda n: (roles.index(n.role), n.name))
+            members = sorted(
+                (n for n in col_nodes if n.role in roles),
+                key=lambda n: (roles.index(n.role), n.name),
+            )
             if not members:
                 continue
-            rows = [members[i:i + ROW_MAX] for i in range(0, len(members), ROW_MAX)]
-            row_boxes = []
+            rows = [members[i : i + ROW_MAX] for i in range(0, len(members), ROW_MAX)]
+            row_boxes: list[Box] = []
             for row in rows:
-                x = x0
+                x: float = x0
                 # few boxes in a tier (routers, the core pair) carry many links: make them wide
                 w = NODE_W if len(members) > 2 else NODE_W * (2.4 if "core" in roles else 1.6)
                 for n in row:
-                    b = _node_box(n, x, y, status.get(node_id(n.name), ""), w)
-                    row_boxes.append(b)
+                    nb = _node_box(n, x, y, status.get(node_id(n.name), ""), w)
+                    row_boxes.append(nb)
                     x += w + GAP_X
                 col_w = max(col_w, x - x0 - GAP_X)
                 y += NODE_H + 36
@@ -306,15 +374,15 @@ def overview(snap: Snapshot, status: dict[str, str], keep: dict[str, tuple[float
         group_w = NODE_W * 1.4
         net_pairs = [k for k, v in pairs.items() if v and snap.nodes[v[0]].network == net]
         col_w = max(col_w, len(net_pairs) * (group_w + GAP_X) - GAP_X)
-        for row in tier_boxes:  # centre each row of a tier in the column
-            for ry in sorted({b.y for b in row}):
-                rb = [b for b in row if b.y == ry]
+        for tier_row in tier_boxes:  # centre each row of a tier in the column
+            for ry in sorted({tb.y for tb in tier_row}):
+                rb = [tb for tb in tier_row if tb.y == ry]
                 shift = (col_w - (rb[-1].x + rb[-1].w - rb[0].x)) / 2
-                for b in rb:
-                    b.x += shift
-            for b in row:
-                page.boxes.append(b)
-                placed[b.id] = b
+                for tb in rb:
+                    tb.x += shift
+            for tb in tier_row:
+                page.boxes.append(tb)
+                placed[tb.id] = tb
         # access count boxes, each centred under its aggregation pair where there is room
         x_min = x0
         for key in net_pairs:
@@ -322,23 +390,42 @@ def overview(snap: Snapshot, status: dict[str, str], keep: dict[str, tuple[float
             aggs = pairs[key]
             centres = [placed[node_id(a)].cx for a in aggs if node_id(a) in placed]
             x = max(x_min, (sum(centres) / len(centres) - group_w / 2) if centres else x_min)
-            b = Box("g:" + key, x, y, group_w, NODE_H, [pair_title(aggs), f"{count} access switches"], "group",
-                    status.get("g:" + key, ""), {"pair": key, "access_switches": str(count)}, link="pair:" + key)
-            page.boxes.append(b)
-            placed[b.id] = b
+            gb = Box(
+                "g:" + key,
+                x,
+                y,
+                group_w,
+                NODE_H,
+                [pair_title(aggs), f"{count} access switches"],
+                "group",
+                status.get("g:" + key, ""),
+                {"pair": key, "access_switches": str(count)},
+                link="pair:" + key,
+            )
+            page.boxes.append(gb)
+            placed[gb.id] = gb
             x_min = x + group_w + GAP_X
         col_w = max(col_w, x_min - x0 - GAP_X)
-        page.boxes.append(Box("t:" + net, x0, MARGIN, max(col_w, NODE_W), 30, [NETWORK_TITLES.get(net, net)],
-                              "title"))
+        page.boxes.append(
+            Box(
+                "t:" + net,
+                x0,
+                MARGIN,
+                max(col_w, NODE_W),
+                30,
+                [NETWORK_TITLES.get(net, net)],
+                "title",
+            )
+        )
         x0 += col_w + COLUMN_GAP
     _apply_keep(page, keep)
     placed = {b.id: b for b in page.boxes}
     links: list[tuple[Link, str, str, str]] = []
     bundles: dict[tuple[str, str], list[Link]] = defaultdict(list)
     for lk in snap.links.values():
-        a, b = node_id(lk.a), node_id(lk.b)
-        if a in placed and b in placed:
-            src, tgt = (a, b) if placed[a].cy <= placed[b].cy else (b, a)
+        ida, idb = node_id(lk.a), node_id(lk.b)
+        if ida in placed and idb in placed:
+            src, tgt = (ida, idb) if placed[ida].cy <= placed[idb].cy else (idb, ida)
             links.append((lk, src, tgt, ""))
             continue
         # access uplinks collapse into one edge per aggregation switch and pair box
@@ -371,14 +458,27 @@ def _apply_keep(page: Page, keep: dict[str, tuple[float, float]]) -> None:
             b.x, b.y = pos
 
 
-def pair_page(snap: Snapshot, key: str, aggs: list[str], status: dict[str, str],
-              keep: dict[str, tuple[float, float]]) -> Page:
+def pair_page(
+    snap: Snapshot,
+    key: str,
+    aggs: list[str],
+    status: dict[str, str],
+    keep: dict[str, tuple[float, float]],
+) -> Page:
     """Aggregation A as a bar on top, B as a bar below, access switches in a grid between,
     uplinks routed through the corridors between grid columns."""
     page = Page("pair:" + key, f"Pair {pair_title(aggs)}")
-    access = sorted(n.name for n in snap.nodes.values() if n.role == "access" and n.uplink_pair == key)
-    stubs = sorted({(lk.b if lk.a == a else lk.a) for a in access for lk in snap.links_of(a)
-                    if snap.nodes.get(lk.b if lk.a == a else lk.a, Node("")).kind == "unknown"})
+    access = sorted(
+        n.name for n in snap.nodes.values() if n.role == "access" and n.uplink_pair == key
+    )
+    stubs = sorted(
+        {
+            (lk.b if lk.a == a else lk.a)
+            for a in access
+            for lk in snap.links_of(a)
+            if snap.nodes.get(lk.b if lk.a == a else lk.a, Node("")).kind == "unknown"
+        }
+    )
     n = max(1, len(access))
     rows = max(1, min(8, math.ceil(math.sqrt(n / 2.5))))
     cols = math.ceil(n / rows)
@@ -390,12 +490,23 @@ def pair_page(snap: Snapshot, key: str, aggs: list[str], status: dict[str, str],
     grid_y = top_bar_y + 48 + 60
     width = cols * col_w + corridor
     bottom_bar_y = grid_y + rows * row_h + 40
-    page.boxes.append(Box("t:" + key, MARGIN, MARGIN, width, 30,
-                          [f"Aggregation pair {pair_title(aggs)}: {len(access)} access switches"], "title"))
+    page.boxes.append(
+        Box(
+            "t:" + key,
+            MARGIN,
+            MARGIN,
+            width,
+            30,
+            [f"Aggregation pair {pair_title(aggs)}: {len(access)} access switches"],
+            "title",
+        )
+    )
     bars = {}
     for i, agg in enumerate(aggs[:2]):
         node = snap.nodes[agg]
-        b = _node_box(node, MARGIN, top_bar_y if i == 0 else bottom_bar_y, status.get(node_id(agg), ""), width)
+        b = _node_box(
+            node, MARGIN, top_bar_y if i == 0 else bottom_bar_y, status.get(node_id(agg), ""), width
+        )
         b.kind, b.h = "bar", 48
         page.boxes.append(b)
         bars[agg] = b
@@ -408,7 +519,9 @@ def pair_page(snap: Snapshot, key: str, aggs: list[str], status: dict[str, str],
         cells[b.id] = (c, r)
     stub_y = bottom_bar_y + 48 + 60
     for i, name in enumerate(stubs):
-        b = _node_box(snap.nodes[name], MARGIN + i * (NODE_W + GAP_X), stub_y, status.get(node_id(name), ""))
+        b = _node_box(
+            snap.nodes[name], MARGIN + i * (NODE_W + GAP_X), stub_y, status.get(node_id(name), "")
+        )
         page.boxes.append(b)
     moved = {b.id for b in page.boxes if f"{page.id}/{b.id}" in keep}
     _apply_keep(page, keep)
@@ -452,8 +565,11 @@ def pair_page(snap: Snapshot, key: str, aggs: list[str], status: dict[str, str],
     return page
 
 
-def layout(snap: Snapshot, status: dict[str, str] | None = None,
-           keep: dict[str, tuple[float, float]] | None = None) -> list[Page]:
+def layout(
+    snap: Snapshot,
+    status: dict[str, str] | None = None,
+    keep: dict[str, tuple[float, float]] | None = None,
+) -> list[Page]:
     """Overview and one page per aggregation pair. `status` maps element ids to added/removed/changed."""
     status = status or {}
     keep = keep or {}

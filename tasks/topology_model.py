@@ -83,7 +83,9 @@ class DeviceDiscovery:
 
     name: str
     neighbors: tuple[Neighbor, ...] = ()
-    lags: dict[str, tuple[str, ...]] = field(default_factory=dict)  # LAG -> member ports (any spelling)
+    lags: dict[str, tuple[str, ...]] = field(
+        default_factory=dict
+    )  # LAG -> member ports (any spelling)
     facts: dict[str, str] = field(default_factory=dict)  # model, version, serial (as read)
 
 
@@ -166,8 +168,8 @@ def build_snapshot(
     lag_of: dict[tuple[str, str], str] = {}
     for dev in devices:
         plat = platform_of(dev.name)
-        for lag, members in dev.lags.items():
-            for m in members:
+        for lag, lag_members in dev.lags.items():
+            for m in lag_members:
                 lag_of[(dev.name, canonical_name(plat, m))] = canonical_name(plat, lag)
 
     # observations: (host, port) -> (peer, peer_port)
@@ -199,7 +201,9 @@ def build_snapshot(
             seen_from[ends].add(dev.name)  # type: ignore[index]
 
     # bundle LAG members: logical ends use the LAG name where the port is a member
-    groups: dict[tuple[tuple[str, str], tuple[str, str]], list[tuple[str, str, str]]] = defaultdict(list)
+    groups: dict[tuple[tuple[str, str], tuple[str, str]], list[tuple[str, str, str]]] = defaultdict(
+        list
+    )
     bundled: set[tuple[tuple[str, str], tuple[str, str]]] = set()
     for (e1, e2), who in seen_from.items():
         seen = "both" if {e1[0], e2[0]} <= who else "one-sided"
@@ -215,17 +219,24 @@ def build_snapshot(
     for ((a, a_port), (b, b_port)), cables in groups.items():
         is_lag = ((a, a_port), (b, b_port)) in bundled
         seen = "both" if all(s == "both" for *_, s in cables) else "one-sided"
-        members = tuple(sorted((pa, pb) for pa, pb, _ in cables)) if is_lag else ()
-        link = Link(a, a_port, b, b_port, kind="lag" if is_lag else "physical", members=members, seen=seen)
+        members: tuple[tuple[str, str], ...] = (
+            tuple(sorted((pa, pb) for pa, pb, _ in cables)) if is_lag else ()
+        )
+        link = Link(
+            a, a_port, b, b_port, kind="lag" if is_lag else "physical", members=members, seen=seen
+        )
         links[link.key] = link
 
     for item in inventory:
         for local_port, peer, peer_port in item.declared_links:
             if item.name not in nodes or peer not in nodes:
                 continue
-            ends = sorted([(item.name, canonical_name(item.platform or None, local_port)),
-                           (peer, canonical_name(platform_of(peer), peer_port))])
-            (a, a_port), (b, b_port) = ends
+            (a, a_port), (b, b_port) = sorted(
+                [
+                    (item.name, canonical_name(item.platform or None, local_port)),
+                    (peer, canonical_name(platform_of(peer), peer_port)),
+                ]
+            )
             key = link_key(a, a_port, b, b_port)
             if key not in links:
                 links[key] = Link(a, a_port, b, b_port, seen="declared")
@@ -234,8 +245,12 @@ def build_snapshot(
         keep = set(scope) | {n for lk in links.values() for n in (lk.a, lk.b)}
         nodes = {k: v for k, v in nodes.items() if k in keep}
         links = {k: lk for k, lk in links.items() if lk.a in nodes and lk.b in nodes}
-    return Snapshot(date=date, nodes=dict(sorted(nodes.items())), links=dict(sorted(links.items())),
-                    unreachable=tuple(sorted(down)))
+    return Snapshot(
+        date=date,
+        nodes=dict(sorted(nodes.items())),
+        links=dict(sorted(links.items())),
+        unreachable=tuple(sorted(down)),
+    )
 
 
 # ---------------------------------------------------------------- JSON
@@ -267,7 +282,9 @@ def _only_known(cls: type, raw: dict[str, Any]) -> dict[str, Any]:
 def snapshot_from_dict(raw: dict[str, Any], source: str = "snapshot") -> Snapshot:
     try:
         if raw.get("format") != FORMAT:
-            raise BadInput(f"unknown snapshot format {raw.get('format')!r}", file=source, field="format")
+            raise BadInput(
+                f"unknown snapshot format {raw.get('format')!r}", file=source, field="format"
+            )
         nodes = {n["name"]: Node(**_only_known(Node, n)) for n in raw["nodes"]}
         links = {}
         for item in raw["links"]:
@@ -275,8 +292,12 @@ def snapshot_from_dict(raw: dict[str, Any], source: str = "snapshot") -> Snapsho
             data["members"] = tuple(tuple(m) for m in data.get("members", ()))
             lk = Link(**data)
             links[lk.key] = lk
-        return Snapshot(date=str(raw["date"]), nodes=nodes, links=links,
-                        unreachable=tuple(raw.get("unreachable", ())))
+        return Snapshot(
+            date=str(raw["date"]),
+            nodes=nodes,
+            links=links,
+            unreachable=tuple(raw.get("unreachable", ())),
+        )
     except (KeyError, TypeError) as exc:
         raise BadInput(f"not a topology snapshot ({exc})", file=source) from None
 
@@ -333,8 +354,16 @@ class TopologyDiff:
 
     @property
     def changed(self) -> bool:
-        return any((self.added_nodes, self.removed_nodes, self.changed_nodes,
-                    self.added_links, self.removed_links, self.changed_links))
+        return any(
+            (
+                self.added_nodes,
+                self.removed_nodes,
+                self.changed_nodes,
+                self.added_links,
+                self.removed_links,
+                self.changed_links,
+            )
+        )
 
 
 def _endpoints(link: Link) -> set[tuple[str, str]]:
@@ -404,8 +433,16 @@ def diff_snapshots(old: Snapshot, new: Snapshot) -> TopologyDiff:
 
 def diff_to_dict(d: TopologyDiff) -> dict[str, Any]:
     def link(lk: Link) -> dict[str, Any]:
-        return {"key": lk.key, "a": lk.a, "a_port": lk.a_port, "b": lk.b, "b_port": lk.b_port,
-                "kind": lk.kind, "members": [list(m) for m in lk.members], "seen": lk.seen}
+        return {
+            "key": lk.key,
+            "a": lk.a,
+            "a_port": lk.a_port,
+            "b": lk.b,
+            "b_port": lk.b_port,
+            "kind": lk.kind,
+            "members": [list(m) for m in lk.members],
+            "seen": lk.seen,
+        }
 
     return {
         "from": d.old_date,
@@ -414,8 +451,12 @@ def diff_to_dict(d: TopologyDiff) -> dict[str, Any]:
         "added_nodes": [asdict(n) for n in d.added_nodes],
         "removed_nodes": [asdict(n) for n in d.removed_nodes],
         "changed_nodes": [
-            {"name": c.new.name, "fields": list(c.fields),
-             "old": {f: getattr(c.old, f) for f in c.fields}, "new": {f: getattr(c.new, f) for f in c.fields}}
+            {
+                "name": c.new.name,
+                "fields": list(c.fields),
+                "old": {f: getattr(c.old, f) for f in c.fields},
+                "new": {f: getattr(c.new, f) for f in c.fields},
+            }
             for c in d.changed_nodes
         ],
         "added_links": [link(lk) for lk in d.added_links],
@@ -432,7 +473,9 @@ def without_dates(snap: Snapshot) -> Snapshot:
     return replace(snap, date="")
 
 
-def inventory_node(name: str, hostname: str, port: int | None, platform: str, data: dict[str, Any]) -> InventoryNode:
+def inventory_node(
+    name: str, hostname: str, port: int | None, platform: str, data: dict[str, Any]
+) -> InventoryNode:
     """An InventoryNode from an inventory host's fields (SimpleInventory hosts.yaml shape)."""
     declared = tuple(
         (str(d.get("local_port", "")), str(d.get("peer", "")), str(d.get("peer_port", "")))

@@ -1,8 +1,8 @@
 """Topology diff as rows, Markdown and CSV (the report's changes table).
 
-    change_rows(diff) -> list[ChangeRow]      # one row per added/removed/changed node or link
-    diff_markdown(diff) -> str
-    changes_csv(diff) -> str
+change_rows(diff) -> list[ChangeRow]      # one row per added/removed/changed node or link
+diff_markdown(diff) -> str
+changes_csv(diff) -> str
 """
 
 from __future__ import annotations
@@ -36,9 +36,17 @@ def _link_text(lk: Link) -> str:
 def change_rows(d: TopologyDiff) -> list[ChangeRow]:
     rows: list[ChangeRow] = []
     for n in d.added_nodes:
-        rows.append(ChangeRow("added", "device", n.name, "", f"{n.model} {n.serial}".strip(), n.role or n.kind))
+        rows.append(
+            ChangeRow(
+                "added", "device", n.name, "", f"{n.model} {n.serial}".strip(), n.role or n.kind
+            )
+        )
     for n in d.removed_nodes:
-        rows.append(ChangeRow("removed", "device", n.name, f"{n.model} {n.serial}".strip(), "", n.role or n.kind))
+        rows.append(
+            ChangeRow(
+                "removed", "device", n.name, f"{n.model} {n.serial}".strip(), "", n.role or n.kind
+            )
+        )
     for c in d.changed_nodes:
         before = ", ".join(f"{f}={getattr(c.old, f)}" for f in c.fields)
         after = ", ".join(f"{f}={getattr(c.new, f)}" for f in c.fields)
@@ -48,8 +56,16 @@ def change_rows(d: TopologyDiff) -> list[ChangeRow]:
     for lk in d.removed_links:
         rows.append(ChangeRow("removed", "link", lk.key, _link_text(lk), "", lk.kind))
     for ch in d.changed_links:
-        rows.append(ChangeRow("changed", "link", ch.new.key, _link_text(ch.old), _link_text(ch.new),
-                              "; ".join(ch.reasons)))
+        rows.append(
+            ChangeRow(
+                "changed",
+                "link",
+                ch.new.key,
+                _link_text(ch.old),
+                _link_text(ch.new),
+                "; ".join(ch.reasons),
+            )
+        )
     return rows
 
 
@@ -61,9 +77,12 @@ def diff_markdown(d: TopologyDiff, title: str | None = None) -> str:
     rows = change_rows(d)
     lines = [f"## {title or f'Topology changes {d.old_date} -> {d.new_date}'}", ""]
     counts = {
-        "devices added": len(d.added_nodes), "devices removed": len(d.removed_nodes),
-        "devices replaced": len(d.changed_nodes), "links added": len(d.added_links),
-        "links removed": len(d.removed_links), "links changed": len(d.changed_links),
+        "devices added": len(d.added_nodes),
+        "devices removed": len(d.removed_nodes),
+        "devices replaced": len(d.changed_nodes),
+        "links added": len(d.added_links),
+        "links removed": len(d.removed_links),
+        "links changed": len(d.changed_links),
     }
     lines.append(", ".join(f"{v} {k}" for k, v in counts.items()) + ".")
     lines.append("")
@@ -72,8 +91,13 @@ def diff_markdown(d: TopologyDiff, title: str | None = None) -> str:
         return "\n".join(lines) + "\n"
     lines += ["| change | what | name | before | after | detail |", "|---|---|---|---|---|---|"]
     for r in rows:
-        lines.append("| " + " | ".join(_md_cell(x) for x in (r.change, r.what, r.name, r.before, r.after, r.detail))
-                     + " |")
+        lines.append(
+            "| "
+            + " | ".join(
+                _md_cell(x) for x in (r.change, r.what, r.name, r.before, r.after, r.detail)
+            )
+            + " |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -82,5 +106,7 @@ def changes_csv(d: TopologyDiff) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["from", "to", "change", "what", "name", "before", "after", "detail"])
     for r in change_rows(d):
-        writer.writerow([d.old_date, d.new_date, r.change, r.what, r.name, r.before, r.after, r.detail])
+        writer.writerow(
+            [d.old_date, d.new_date, r.change, r.what, r.name, r.before, r.after, r.detail]
+        )
     return out.getvalue()

@@ -1,8 +1,8 @@
 """Diagram sets: the monthly drawing and the annual report coloured against the year's first snapshot.
 
-    merged, status = merge_for_report(first, last)    # last + what was removed; element id -> status
-    pages = report_pages(first, last, keep)           # overview, pairs, changes, legend
-    files = write_outputs(pages, out_dir, stem, diff) # .drawio, .svg/.png per page, changes .md/.csv
+merged, status = merge_for_report(first, last)    # last + what was removed; element id -> status
+pages = report_pages(first, last, keep)           # overview, pairs, changes, legend
+files = write_outputs(pages, out_dir, stem, diff) # .drawio, .svg/.png per page, changes .md/.csv
 """
 
 from __future__ import annotations
@@ -13,7 +13,17 @@ from pathlib import Path
 
 from tasks.drawio import drawio_xml
 from tasks.svg import page_svg, write_png
-from tasks.topology_layout import MARGIN, NODE_H, NODE_W, Box, Edge, Page, layout, node_id, place_labels
+from tasks.topology_layout import (
+    MARGIN,
+    NODE_H,
+    NODE_W,
+    Box,
+    Edge,
+    Page,
+    layout,
+    node_id,
+    place_labels,
+)
 from tasks.topology_model import Link, Snapshot, TopologyDiff, diff_snapshots
 from tasks.topology_render import change_rows, changes_csv, diff_markdown
 from tasks.topology_style import LEGEND_ROLES, ROLE_TITLES
@@ -21,7 +31,9 @@ from tasks.topology_style import LEGEND_ROLES, ROLE_TITLES
 CHANGES_SHOWN = 60  # rows on the Changes page; the CSV has them all
 
 
-def merge_for_report(first: Snapshot, last: Snapshot) -> tuple[Snapshot, dict[str, str], TopologyDiff]:
+def merge_for_report(
+    first: Snapshot, last: Snapshot
+) -> tuple[Snapshot, dict[str, str], TopologyDiff]:
     """The last snapshot plus what the year removed, and the colour status of every element."""
     d = diff_snapshots(first, last)
     nodes = dict(last.nodes)
@@ -46,8 +58,12 @@ def merge_for_report(first: Snapshot, last: Snapshot) -> tuple[Snapshot, dict[st
     for name, node in nodes.items():
         if node.role == "access" and node_id(name) in status and node.uplink_pair:
             status.setdefault("g:" + node.uplink_pair, "changed")
-    merged = Snapshot(date=last.date, nodes=dict(sorted(nodes.items())), links=dict(sorted(links.items())),
-                      unreachable=last.unreachable)
+    merged = Snapshot(
+        date=last.date,
+        nodes=dict(sorted(nodes.items())),
+        links=dict(sorted(links.items())),
+        unreachable=last.unreachable,
+    )
     return merged, status, d
 
 
@@ -55,25 +71,46 @@ def changes_page(d: TopologyDiff, title: str) -> Page:
     page = Page("changes", "Changes")
     page.boxes.append(Box("t:changes", MARGIN, MARGIN, 900, 30, [title], "title"))
     rows = change_rows(d)
-    counts = (f"{len(d.added_nodes)} devices added, {len(d.removed_nodes)} removed, {len(d.changed_nodes)} replaced; "
-              f"{len(d.added_links)} links added, {len(d.removed_links)} removed, {len(d.changed_links)} changed")
+    counts = (
+        f"{len(d.added_nodes)} devices added, {len(d.removed_nodes)} removed, {len(d.changed_nodes)} replaced; "
+        f"{len(d.added_links)} links added, {len(d.removed_links)} removed, {len(d.changed_links)} changed"
+    )
     page.boxes.append(Box("t:counts", MARGIN, MARGIN + 34, 900, 20, [counts], "text"))
     y = MARGIN + 70
     widths = (90, 70, 420, 420, 420, 200)
     header = ("change", "what", "name", "before", "after", "detail")
-    for i, row in enumerate([header, *[(r.change, r.what, r.name, r.before, r.after, r.detail)
-                                       for r in rows[:CHANGES_SHOWN]]]):
+    for i, row in enumerate(
+        [
+            header,
+            *[
+                (r.change, r.what, r.name, r.before, r.after, r.detail)
+                for r in rows[:CHANGES_SHOWN]
+            ],
+        ]
+    ):
         x = MARGIN
-        status = "" if i == 0 else {"added": "added", "removed": "removed", "changed": "changed"}[row[0]]
+        status = (
+            "" if i == 0 else {"added": "added", "removed": "removed", "changed": "changed"}[row[0]]
+        )
         for j, (cell, w) in enumerate(zip(row, widths, strict=True)):
             text = cell if len(cell) <= w // 6 else cell[: w // 6 - 1] + "\u2026"
-            page.boxes.append(Box(f"c:{i}:{j}", x, y, w, 22, [text], "cell" if i else "header", status))
+            page.boxes.append(
+                Box(f"c:{i}:{j}", x, y, w, 22, [text], "cell" if i else "header", status)
+            )
             x += w
         y += 22
     if len(rows) > CHANGES_SHOWN:
-        page.boxes.append(Box("t:more", MARGIN, y + 10, 900, 20,
-                              [f"... and {len(rows) - CHANGES_SHOWN} more rows: see the changes CSV / Markdown."],
-                              "text"))
+        page.boxes.append(
+            Box(
+                "t:more",
+                MARGIN,
+                y + 10,
+                900,
+                20,
+                [f"... and {len(rows) - CHANGES_SHOWN} more rows: see the changes CSV / Markdown."],
+                "text",
+            )
+        )
     if not rows:
         page.boxes.append(Box("t:none", MARGIN, y + 10, 900, 20, ["No changes."], "text"))
     page.fit()
@@ -85,40 +122,69 @@ def legend_page() -> Page:
     page.boxes.append(Box("t:legend", MARGIN, MARGIN, 600, 30, ["Legend"], "title"))
     y = MARGIN + 50
     for role in LEGEND_ROLES:
-        page.boxes.append(Box(f"r:{role}", MARGIN, y, NODE_W * 1.8, NODE_H - 10, [ROLE_TITLES[role]],
-                              role if role != "group" else "group"))
+        page.boxes.append(
+            Box(
+                f"r:{role}",
+                MARGIN,
+                y,
+                NODE_W * 1.8,
+                NODE_H - 10,
+                [ROLE_TITLES[role]],
+                role if role != "group" else "group",
+            )
+        )
         y += NODE_H + 4
     y2 = MARGIN + 50
     x = MARGIN + NODE_W * 1.8 + 80
-    for status, text in (("added", "Added this year"), ("removed", "Removed this year (kept in place)"),
-                         ("changed", "Changed: device replaced, port moved, LAG members changed")):
-        page.boxes.append(Box(f"s:{status}", x, y2, NODE_W * 2.8, NODE_H - 10, [text], "access", status))
+    for status, text in (
+        ("added", "Added this year"),
+        ("removed", "Removed this year (kept in place)"),
+        ("changed", "Changed: device replaced, port moved, LAG members changed"),
+    ):
+        page.boxes.append(
+            Box(f"s:{status}", x, y2, NODE_W * 2.8, NODE_H - 10, [text], "access", status)
+        )
         y2 += NODE_H + 4
-    for i, (status, seen, kind, text) in enumerate((
-        ("", "both", "physical", "Cable seen by LLDP at both ends"),
-        ("", "both", "lag", "Link aggregation (LAG), members in its metadata"),
-        ("", "one-sided", "physical", "Seen from one end only"),
-        ("", "declared", "physical", "Declared in the inventory (firewalls, FC)"),
-        ("added", "both", "physical", "Link added"),
-        ("removed", "both", "physical", "Link removed"),
-        ("changed", "both", "physical", "Link changed"),
-    )):
+    for i, (status, seen, kind, text) in enumerate(
+        (
+            ("", "both", "physical", "Cable seen by LLDP at both ends"),
+            ("", "both", "lag", "Link aggregation (LAG), members in its metadata"),
+            ("", "one-sided", "physical", "Seen from one end only"),
+            ("", "declared", "physical", "Declared in the inventory (firewalls, FC)"),
+            ("added", "both", "physical", "Link added"),
+            ("removed", "both", "physical", "Link removed"),
+            ("changed", "both", "physical", "Link changed"),
+        )
+    ):
         yy = y2 + 20 + i * 30
         a = Box(f"e:{i}:a", x, yy, 1, 1, [], "text")
         b = Box(f"e:{i}:b", x + 120, yy, 1, 1, [text], "text")
         page.boxes += [a, b]
         page.boxes.append(Box(f"e:{i}:t", x + 130, yy - 14, 420, 20, [text], "text"))
         b.label = []
-        e = Edge(f"e:{i}", a.id, b.id, [(x, yy), (x + 120, yy)], "GE0/0/1", "XGE1/0/9", status=status, seen=seen,
-                 kind=kind)
+        e = Edge(
+            f"e:{i}",
+            a.id,
+            b.id,
+            [(x, yy), (x + 120, yy)],
+            "GE0/0/1",
+            "XGE1/0/9",
+            status=status,
+            seen=seen,
+            kind=kind,
+        )
         place_labels(e)
         page.edges.append(e)
     page.fit()
     return page
 
 
-def report_pages(first: Snapshot, last: Snapshot, keep: dict[str, tuple[float, float]] | None = None,
-                 title: str | None = None) -> tuple[list[Page], TopologyDiff]:
+def report_pages(
+    first: Snapshot,
+    last: Snapshot,
+    keep: dict[str, tuple[float, float]] | None = None,
+    title: str | None = None,
+) -> tuple[list[Page], TopologyDiff]:
     merged, status, d = merge_for_report(first, last)
     pages = layout(merged, status, keep)
     pages.append(changes_page(d, title or f"Changes {first.date} \u2192 {last.date}"))
@@ -130,8 +196,9 @@ def _file_stem(page: Page) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", page.id)
 
 
-def write_outputs(pages: list[Page], out: Path, stem: str, d: TopologyDiff | None, png: bool = True
-                  ) -> list[Path]:
+def write_outputs(
+    pages: list[Page], out: Path, stem: str, d: TopologyDiff | None, png: bool = True
+) -> list[Path]:
     """The draw.io file, one SVG (and PNG) per page, and the changes table as Markdown and CSV."""
     out.mkdir(parents=True, exist_ok=True)
     written = []

@@ -1,8 +1,8 @@
 """Topology snapshots in the backup repository: `<repo>/topology/YYYY-MM-DD.json`.
 
-    write_snapshot(repo, snap) -> Path         # writes and commits (git) the day's snapshot
-    list_snapshots(repo) -> list[Path]         # oldest first
-    resolve(repo, spec) -> Snapshot            # spec: a date, a file, or a git revision
+write_snapshot(repo, snap) -> Path         # writes and commits (git) the day's snapshot
+list_snapshots(repo) -> list[Path]         # oldest first
+resolve(repo, spec) -> Snapshot            # spec: a date, a file, or a git revision
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import subprocess
 from pathlib import Path
 
 from tasks.errors import BadInput
+from tasks.gitstore import commit_run, open_store, write_files
 from tasks.topology_model import Snapshot, dump_snapshot, load_snapshot
 
 log = logging.getLogger(__name__)
@@ -28,35 +29,28 @@ def snapshot_path(repo: Path, date: str) -> Path:
 
 
 def _git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, check=check)
-
-
-def _ensure_repo(repo: Path) -> None:
-    repo.mkdir(parents=True, exist_ok=True)
-    if not (repo / ".git").exists():
-        _git(repo, "init", "-q")
-        log.info("initialised backup repository %s", repo)
+    return subprocess.run(
+        ["git", "-C", str(repo), *args], capture_output=True, text=True, check=check
+    )
 
 
 def write_snapshot(repo: Path, snap: Snapshot, commit: bool = True) -> tuple[Path, bool]:
-    """Write the snapshot for its date; commit it. Returns (path, committed: False if unchanged)."""
+    """Write the snapshot for its date and commit it into the backup repository (tasks.gitstore).
+
+    Returns (path, committed); committed is False when the file is unchanged or commit=False.
+    """
     path = snapshot_path(repo, snap.date)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(dump_snapshot(snap))
+    rel = f"{SUBDIR}/{snap.date}.json"
     if not commit:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(dump_snapshot(snap))
         return path, False
-    _ensure_repo(repo)
-    rel = str(path.relative_to(repo))
-    _git(repo, "add", "--", rel)
-    if not _git(repo, "diff", "--cached", "--quiet", "--", rel, check=False).returncode:
-        return path, False
-    message = (f"topology snapshot {snap.date}: {len(snap.nodes)} nodes, {len(snap.links)} links"
-               + (f", {len(snap.unreachable)} unreachable" if snap.unreachable else ""))
-    env_args = ["-c", "user.name=netsteward", "-c", "user.email=netsteward@localhost"]
-    has_identity = _git(repo, "config", "user.email", check=False).returncode == 0
-    subprocess.run(["git", "-C", str(repo), *([] if has_identity else env_args), "commit", "-q", "-m", message,
-                    "--", rel], check=True, capture_output=True, text=True)
-    return path, True
+    store = open_store(repo)
+    write_files(repo, [(rel, dump_snapshot(snap))])
+    message = f"topology snapshot {snap.date}: {len(snap.nodes)} nodes, {len(snap.links)} links" + (
+        f", {len(snap.unreachable)} unreachable" if snap.unreachable else ""
+    )
+    return path, commit_run(store, [rel], message) is not None
 
 
 def list_snapshots(repo: Path) -> list[Path]:
@@ -88,8 +82,10 @@ def resolve(repo: Path, spec: str) -> Snapshot:
             listing = _git(repo, "ls-tree", "--name-only", rev, f"{SUBDIR}/", check=False)
             files = sorted(f for f in listing.stdout.split() if _DATE.match(Path(f).stem))
             if listing.returncode or not files:
-                raise BadInput(f"not a date, snapshot file or git revision with snapshots: {spec!r}",
-                               field="FROM/TO")
+                raise BadInput(
+                    f"not a date, snapshot file or git revision with snapshots: {spec!r}",
+                    field="FROM/TO",
+                )
             rel = files[-1]
         shown = _git(repo, "show", f"{rev}:{rel}", check=False)
         if shown.returncode:
@@ -102,7 +98,9 @@ def default_pair(repo: Path) -> tuple[Snapshot, Snapshot]:
     """The previous snapshot and the latest one."""
     files = list_snapshots(repo)
     if len(files) < 2:
-        raise BadInput(f"need two snapshots in {repo / SUBDIR} to diff (found {len(files)})", field="FROM/TO")
+        raise BadInput(
+            f"need two snapshots in {repo / SUBDIR} to diff (found {len(files)})", field="FROM/TO"
+        )
     return load_snapshot(files[-2]), load_snapshot(files[-1])
 
 

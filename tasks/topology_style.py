@@ -31,10 +31,28 @@ EDGE_STROKE = "#555555"
 ONE_SIDED = ("#999999", "2 3")  # dotted: seen from one end only
 DECLARED = ("#6c8ebf", "8 4")  # dashed blue: declared in the inventory, not seen by LLDP
 REMOVED_DASH = "6 4"
-LEGEND_ROLES = ["router", "firewall", "ips", "core", "aggregation", "access", "fc_switch", "unknown", "group"]
-ROLE_TITLES = {"router": "Egress router", "firewall": "Firewall", "ips": "IPS", "core": "Core switch",
-               "aggregation": "Aggregation switch", "access": "Access switch", "fc_switch": "FC switch",
-               "unknown": "Unknown LLDP neighbour", "group": "Access switches of a pair (click to open)"}
+LEGEND_ROLES = [
+    "router",
+    "firewall",
+    "ips",
+    "core",
+    "aggregation",
+    "access",
+    "fc_switch",
+    "unknown",
+    "group",
+]
+ROLE_TITLES = {
+    "router": "Egress router",
+    "firewall": "Firewall",
+    "ips": "IPS",
+    "core": "Core switch",
+    "aggregation": "Aggregation switch",
+    "access": "Access switch",
+    "fc_switch": "FC switch",
+    "unknown": "Unknown LLDP neighbour",
+    "group": "Access switches of a pair (click to open)",
+}
 
 
 def box_colours(kind: str, status: str) -> tuple[str, str, float, bool]:

@@ -17,9 +17,18 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 def _cables(truth: dict[str, Any]) -> set[tuple[tuple[str, str], tuple[str, str]]]:
     plat = {d["name"]: d["platform"] for d in truth["devices"]}
-    return {tuple(sorted([(c["a"], canonical_name(plat[c["a"]], c["a_port"])),
-                          (c["b"], canonical_name(plat[c["b"]], c["b_port"]))]))  # type: ignore[misc]
-            for c in truth["cables"] if c["a"] not in truth["unplugged"] and c["b"] not in truth["unplugged"]}
+    return {
+        tuple(
+            sorted(
+                [
+                    (c["a"], canonical_name(plat[c["a"]], c["a_port"])),
+                    (c["b"], canonical_name(plat[c["b"]], c["b_port"])),
+                ]
+            )
+        )  # type: ignore[misc]
+        for c in truth["cables"]
+        if c["a"] not in truth["unplugged"] and c["b"] not in truth["unplugged"]
+    }
 
 
 def _lag_ends(snap: Snapshot) -> dict[tuple[str, str], str]:
@@ -47,7 +56,8 @@ def _diff(lab: Any, repo: Path, a: str, b: str) -> tuple[int, dict[str, Any]]:
 
 def _free_port(truth: dict[str, Any], host: str, prefix: str) -> str:
     used = {c["a_port"] for c in truth["cables"] if c["a"] == host} | {
-        c["b_port"] for c in truth["cables"] if c["b"] == host}
+        c["b_port"] for c in truth["cables"] if c["b"] == host
+    }
     for slot in (2, 1):
         for n in range(48, 0, -1):
             port = f"{prefix}{slot}/0/{n}"
@@ -56,7 +66,9 @@ def _free_port(truth: dict[str, Any], host: str, prefix: str) -> str:
     raise AssertionError(f"no free port on {host}")
 
 
-def test_snapshot_recovers_truth_then_diff_reports_exactly_the_changes(fresh_lab: Any, tmp_path: Path) -> None:
+def test_snapshot_recovers_truth_then_diff_reports_exactly_the_changes(
+    fresh_lab: Any, tmp_path: Path
+) -> None:
     repo = tmp_path / "configs"
     truth = fresh_lab.truth()
     plat = {d["name"]: d["platform"] for d in truth["devices"]}
@@ -68,21 +80,32 @@ def test_snapshot_recovers_truth_then_diff_reports_exactly_the_changes(fresh_lab
     assert got == _cables(truth)
     ends = _lag_ends(first)
     for c in truth["cables"]:
-        for host, port, lag in ((c["a"], c["a_port"], c["lag_a"]), (c["b"], c["b_port"], c["lag_b"])):
+        for host, port, lag in (
+            (c["a"], c["a_port"], c["lag_a"]),
+            (c["b"], c["b_port"], c["lag_b"]),
+        ):
             want = canonical_name(plat[host], lag) if lag else canonical_name(plat[host], port)
             assert ends[(host, canonical_name(plat[host], port))] == want, (host, port, lag)
     assert len(first.nodes) == len(truth["devices"])
     assert summary["one_sided_links"] == 0
 
     # 2. re-cable one access uplink to a free aggregation port, unplug another access switch
-    acc = sorted((c for c in truth["cables"] if "-ACC-" in c["a"] and "-AGG-" in c["b"]), key=lambda c: c["a"])
+    acc = sorted(
+        (c for c in truth["cables"] if "-ACC-" in c["a"] and "-AGG-" in c["b"]),
+        key=lambda c: c["a"],
+    )
     moved, gone = acc[0], acc[-1]["a"]
     new_port = _free_port(truth, moved["b"], "Ten-GigabitEthernet")
     old_end = f"{moved['b']}:{moved['b_port']}"
-    assert fresh_lab.cli("relink", f"{moved['a']}:{moved['a_port']}", f"{moved['b']}:{new_port}").returncode == 0
+    assert (
+        fresh_lab.cli(
+            "relink", f"{moved['a']}:{moved['a_port']}", f"{moved['b']}:{new_port}"
+        ).returncode
+        == 0
+    )
     assert fresh_lab.cli("unplug", gone).returncode == 0
     try:
-        rc, second, summary = _snapshot(fresh_lab, repo, "2026-02-05")
+        rc, _second, summary = _snapshot(fresh_lab, repo, "2026-02-05")
         assert rc == 3 and list(summary["unreachable"]) == [gone]
         rc, d = _diff(fresh_lab, repo, "2026-01-05", "2026-02-05")
         assert rc == 1
@@ -90,11 +113,21 @@ def test_snapshot_recovers_truth_then_diff_reports_exactly_the_changes(fresh_lab
         assert {lk["key"] for lk in d["removed_links"]} == {lk.key for lk in first.links_of(gone)}
         assert d["added_nodes"] == [] and d["added_links"] == [] and d["changed_nodes"] == []
         (change,) = d["changed_links"]
-        old_cables = {(e[0], e[1]) for m in change["old"]["members"] or [[change["old"]["a_port"], change["old"]["b_port"]]]
-                      for e in [(change["old"]["a"], m[0]), (change["old"]["b"], m[1])]}
-        new_cables = {(e[0], e[1]) for m in change["new"]["members"] or [[change["new"]["a_port"], change["new"]["b_port"]]]
-                      for e in [(change["new"]["a"], m[0]), (change["new"]["b"], m[1])]}
-        assert (moved["b"], canonical_name(plat[moved["b"]], moved["b_port"])) in old_cables, old_end
+        old_cables = {
+            (e[0], e[1])
+            for m in change["old"]["members"]
+            or [[change["old"]["a_port"], change["old"]["b_port"]]]
+            for e in [(change["old"]["a"], m[0]), (change["old"]["b"], m[1])]
+        }
+        new_cables = {
+            (e[0], e[1])
+            for m in change["new"]["members"]
+            or [[change["new"]["a_port"], change["new"]["b_port"]]]
+            for e in [(change["new"]["a"], m[0]), (change["new"]["b"], m[1])]
+        }
+        assert (moved["b"], canonical_name(plat[moved["b"]], moved["b_port"])) in old_cables, (
+            old_end
+        )
         assert (moved["b"], canonical_name(plat[moved["b"]], new_port)) in new_cables
     finally:
         fresh_lab.cli("plug", gone)
@@ -115,8 +148,9 @@ def test_report_from_monthly_snapshots(fresh_lab: Any, tmp_path: Path) -> None:
     repo = tmp_path / "configs"
     _snapshot(fresh_lab, repo, "2026-04-05")
     out = tmp_path / "report"
-    proc = fresh_lab.netsteward("topology", "report", "--year", "2026", "--repo", str(repo), "--out", str(out),
-                                "--json")
+    proc = fresh_lab.netsteward(
+        "topology", "report", "--year", "2026", "--repo", str(repo), "--out", str(out), "--json"
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     summary = json.loads(proc.stdout)
     assert summary["snapshots"] == 1

@@ -84,8 +84,14 @@ def test_short_name_round_trips(platform: str, name: str, expected: str) -> None
 
 @pytest.mark.parametrize(
     ("name", "lag"),
-    [("Eth-Trunk1", True), ("BAGG2", True), ("Bridge-Aggregation3", True), ("Po4", True),
-     ("GE0/0/1", False), ("port1", False)],
+    [
+        ("Eth-Trunk1", True),
+        ("BAGG2", True),
+        ("Bridge-Aggregation3", True),
+        ("Po4", True),
+        ("GE0/0/1", False),
+        ("port1", False),
+    ],
 )
 def test_is_lag(name: str, lag: bool) -> None:
     assert is_lag(name) is lag
@@ -98,12 +104,18 @@ def test_same_port_across_spellings() -> None:
 
 
 PLATFORMS = st.sampled_from(["huawei_vrp", "hp_comware", "cisco_ios", None])
-KINDS = st.sampled_from(["GE", "XGE", "40GE", "100GE", "Eth-Trunk", "Gi", "Te", "Po", "BAGG", "FGE", "HGE"])
-NUMBERS = st.lists(st.integers(0, 99), min_size=1, max_size=3).map(lambda xs: "/".join(map(str, xs)))
+KINDS = st.sampled_from(
+    ["GE", "XGE", "40GE", "100GE", "Eth-Trunk", "Gi", "Te", "Po", "BAGG", "FGE", "HGE"]
+)
+NUMBERS = st.lists(st.integers(0, 99), min_size=1, max_size=3).map(
+    lambda xs: "/".join(map(str, xs))
+)
 
 
 @given(PLATFORMS, KINDS, NUMBERS)
-def test_canonical_is_idempotent_and_short_agrees(platform: str | None, kind: str, number: str) -> None:
+def test_canonical_is_idempotent_and_short_agrees(
+    platform: str | None, kind: str, number: str
+) -> None:
     name = kind + number
     full = canonical_name(platform, name)
     assert canonical_name(platform, full) == full

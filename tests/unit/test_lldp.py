@@ -109,10 +109,30 @@ def test_unknown_platform_is_refused() -> None:
 @pytest.mark.parametrize(
     ("neighbor", "peer_port", "label"),
     [
-        (Neighbor("GE0/0/1", "core-1.example.net", "aaaa-bbbb-cccc", "XGE1/0/1", "uplink", "Interface name"),
-         "XGE1/0/1", "core-1"),
-        (Neighbor("Gi1/0/1", "", "94f1.2879.5555", "94f1.2879.5555", "GigabitEthernet1/0/9", "MAC address"),
-         "GigabitEthernet1/0/9", "94f1.2879.5555"),
+        (
+            Neighbor(
+                "GE0/0/1",
+                "core-1.example.net",
+                "aaaa-bbbb-cccc",
+                "XGE1/0/1",
+                "uplink",
+                "Interface name",
+            ),
+            "XGE1/0/1",
+            "core-1",
+        ),
+        (
+            Neighbor(
+                "Gi1/0/1",
+                "",
+                "94f1.2879.5555",
+                "94f1.2879.5555",
+                "GigabitEthernet1/0/9",
+                "MAC address",
+            ),
+            "GigabitEthernet1/0/9",
+            "94f1.2879.5555",
+        ),
         (Neighbor("Gi1/0/2", "", "7c25.86c9.aaaa", "502", "ge-0/0/0.0"), "502", "7c25.86c9.aaaa"),
     ],
 )
@@ -138,6 +158,9 @@ def test_from_napalm() -> None:
     }
     (n,) = from_napalm(detail)
     assert (n.local_interface, n.neighbor_name, n.peer_port) == (
-        "GigabitEthernet1/0/49", "YM-BASE-AGG-01", "XGigabitEthernet0/0/3")
+        "GigabitEthernet1/0/49",
+        "YM-BASE-AGG-01",
+        "XGigabitEthernet0/0/3",
+    )
     assert n.system_description == "Huawei Switch"
     assert n.capabilities == "bridge"

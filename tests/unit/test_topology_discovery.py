@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from pathlib import Path
@@ -24,10 +25,8 @@ def test_lag_golden(raw: Path, request: pytest.FixtureRequest) -> None:
     got = {lag: list(m) for lag, m in parse_lags(raw.parent.name, raw.read_text()).items()}
     expected = raw.with_suffix(".expected.json")
     update = os.environ.get("NETSTEWARD_UPDATE_GOLDEN") == "1"
-    try:
+    with contextlib.suppress(ValueError):  # no --update option registered
         update = update or bool(request.config.getoption("--update"))
-    except ValueError:
-        pass
     if update or not expected.exists():
         expected.write_text(json.dumps(got, indent=2) + "\n")
     assert got == json.loads(expected.read_text())
@@ -52,17 +51,23 @@ def test_lag_agrees_with_ntc_templates(raw: Path) -> None:
 @pytest.mark.parametrize(
     ("platform", "config", "expected"),
     [
-        ("huawei_vrp",
-         "interface Eth-Trunk1\n mode lacp\n#\ninterface XGigabitEthernet0/0/1\n eth-trunk 1\n#\n"
-         "interface XGigabitEthernet0/0/2\n eth-trunk 1\n#\ninterface GigabitEthernet0/0/1\n#\n",
-         {"Eth-Trunk1": ("XGigabitEthernet0/0/1", "XGigabitEthernet0/0/2")}),
-        ("hp_comware",
-         "interface Ten-GigabitEthernet1/0/49\n port link-aggregation group 1\n#\n",
-         {"Bridge-Aggregation1": ("Ten-GigabitEthernet1/0/49",)}),
-        ("cisco_ios",
-         "interface TenGigabitEthernet1/0/1\n channel-group 1 mode active\n!\n"
-         "interface TenGigabitEthernet1/0/2\n channel-group 1 mode active\n!\n",
-         {"Port-channel1": ("TenGigabitEthernet1/0/1", "TenGigabitEthernet1/0/2")}),
+        (
+            "huawei_vrp",
+            "interface Eth-Trunk1\n mode lacp\n#\ninterface XGigabitEthernet0/0/1\n eth-trunk 1\n#\n"
+            "interface XGigabitEthernet0/0/2\n eth-trunk 1\n#\ninterface GigabitEthernet0/0/1\n#\n",
+            {"Eth-Trunk1": ("XGigabitEthernet0/0/1", "XGigabitEthernet0/0/2")},
+        ),
+        (
+            "hp_comware",
+            "interface Ten-GigabitEthernet1/0/49\n port link-aggregation group 1\n#\n",
+            {"Bridge-Aggregation1": ("Ten-GigabitEthernet1/0/49",)},
+        ),
+        (
+            "cisco_ios",
+            "interface TenGigabitEthernet1/0/1\n channel-group 1 mode active\n!\n"
+            "interface TenGigabitEthernet1/0/2\n channel-group 1 mode active\n!\n",
+            {"Port-channel1": ("TenGigabitEthernet1/0/1", "TenGigabitEthernet1/0/2")},
+        ),
     ],
 )
 def test_lags_from_config(platform: str, config: str, expected: dict) -> None:
@@ -70,18 +75,32 @@ def test_lags_from_config(platform: str, config: str, expected: dict) -> None:
 
 
 CORPUS_VERSIONS = [
-    ("huawei_vrp", "VRP (R) software, Version 5.170 (AR6280 V300R019C10SPC300)\n"
-     "Copyright (C) 2011-2020 HUAWEI TECH CO., LTD\nHuawei AR6280 Router uptime is 60 weeks, 4 days\n",
-     "ESN of slot 0: 2102351931P0K2000123\n",
-     {"version": "V300R019C10SPC300", "model": "AR6280", "serial": "2102351931P0K2000123"}),
-    ("hp_comware", "H3C Comware Software, Version 7.1.070, Release 6635P07\n"
-     "Copyright (c) 2004-2024 New H3C Technologies Co., Ltd. All rights reserved.\n"
-     "H3C S6520X-54QC-EI uptime is 0 weeks, 0 days, 3 hours, 1 minute\n",
-     "Slot 1 CPU 0:\nDEVICE_NAME          : S6520X-54QC-EI\nDEVICE_SERIAL_NUMBER : 210235A3ABH123456789\n",
-     {"version": "7.1.070, Release 6635P07", "model": "S6520X-54QC-EI", "serial": "210235A3ABH123456789"}),
-    ("cisco_ios", "Cisco IOS Software, C2960X Software (C2960X-UNIVERSALK9-M), Version 15.2(7)E8, RELEASE\n"
-     "Model number                    : WS-C2960X-48TD-L\nSystem serial number            : FOC1234ABCD\n",
-     "", {"version": "15.2(7)E8", "model": "WS-C2960X-48TD-L", "serial": "FOC1234ABCD"}),
+    (
+        "huawei_vrp",
+        "VRP (R) software, Version 5.170 (AR6280 V300R019C10SPC300)\n"
+        "Copyright (C) 2011-2020 HUAWEI TECH CO., LTD\nHuawei AR6280 Router uptime is 60 weeks, 4 days\n",
+        "ESN of slot 0: 2102351931P0K2000123\n",
+        {"version": "V300R019C10SPC300", "model": "AR6280", "serial": "2102351931P0K2000123"},
+    ),
+    (
+        "hp_comware",
+        "H3C Comware Software, Version 7.1.070, Release 6635P07\n"
+        "Copyright (c) 2004-2024 New H3C Technologies Co., Ltd. All rights reserved.\n"
+        "H3C S6520X-54QC-EI uptime is 0 weeks, 0 days, 3 hours, 1 minute\n",
+        "Slot 1 CPU 0:\nDEVICE_NAME          : S6520X-54QC-EI\nDEVICE_SERIAL_NUMBER : 210235A3ABH123456789\n",
+        {
+            "version": "7.1.070, Release 6635P07",
+            "model": "S6520X-54QC-EI",
+            "serial": "210235A3ABH123456789",
+        },
+    ),
+    (
+        "cisco_ios",
+        "Cisco IOS Software, C2960X Software (C2960X-UNIVERSALK9-M), Version 15.2(7)E8, RELEASE\n"
+        "Model number                    : WS-C2960X-48TD-L\nSystem serial number            : FOC1234ABCD\n",
+        "",
+        {"version": "15.2(7)E8", "model": "WS-C2960X-48TD-L", "serial": "FOC1234ABCD"},
+    ),
 ]
 
 
@@ -91,7 +110,9 @@ def test_parse_facts(platform: str, version: str, serial: str, expected: dict) -
 
 
 def test_facts_from_real_huawei_version() -> None:
-    raw = (Path("/work/shared/corpus/ntc-templates/huawei_vrp/display_version/huawei_vrp_display_version3.raw"))
+    raw = Path(
+        "/work/shared/corpus/ntc-templates/huawei_vrp/display_version/huawei_vrp_display_version3.raw"
+    )
     if not raw.exists():
         pytest.skip("corpus not on this machine")
     assert parse_facts("huawei_vrp", raw.read_text())["version"] == "V300R019C10SPC300"

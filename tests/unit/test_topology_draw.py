@@ -15,29 +15,59 @@ from tasks.drawio import drawio_xml, read_positions
 from tasks.lldp import Neighbor
 from tasks.svg import page_svg, write_png
 from tasks.topology_layout import Page, layout
-from tasks.topology_model import DeviceDiscovery, InventoryNode, Snapshot, build_snapshot, diff_snapshots
+from tasks.topology_model import (
+    DeviceDiscovery,
+    InventoryNode,
+    Snapshot,
+    build_snapshot,
+    diff_snapshots,
+)
 from tasks.topology_report import merge_for_report, report_pages, write_outputs
 from tasks.topology_store import default_pair, resolve, write_snapshot
 
 
-def fleet(n_access: int = 14, moved: bool = False, extra: bool = False) -> tuple[list[InventoryNode], list]:
-    inv = [InventoryNode("RT-01", "huawei_vrp", "router", "base", "huawei", "AR6280"),
-           InventoryNode("CORE-01", "huawei_vrp", "core", "base", "huawei", "S12700E"),
-           InventoryNode("CORE-02", "huawei_vrp", "core", "base", "huawei", "S12700E"),
-           InventoryNode("FW-01", "fortinet", "firewall", "base", "fortinet", "FG600E",
-                         declared_links=(("port2", "CORE-01", "XGigabitEthernet1/0/10"),)),
-           InventoryNode("AGG-01", "hp_comware", "aggregation", "base", "h3c", "S6520X"),
-           InventoryNode("AGG-02", "hp_comware", "aggregation", "base", "h3c", "S6520X")]
-    cables = [("RT-01", "XGigabitEthernet0/0/10", "CORE-01", "XGigabitEthernet1/0/0"),
-              ("RT-01", "XGigabitEthernet0/0/11", "CORE-02", "XGigabitEthernet1/0/0"),
-              ("CORE-01", "40GE2/0/10", "CORE-02", "40GE2/0/10"),
-              ("AGG-01", "FortyGigE1/0/53", "CORE-01", "40GE2/0/0"),
-              ("AGG-02", "FortyGigE1/0/53", "CORE-02", "40GE2/0/0"),
-              ("AGG-01", "FortyGigE1/0/54", "AGG-02", "FortyGigE1/0/54")]
+def fleet(
+    n_access: int = 14, moved: bool = False, extra: bool = False
+) -> tuple[list[InventoryNode], list]:
+    inv = [
+        InventoryNode("RT-01", "huawei_vrp", "router", "base", "huawei", "AR6280"),
+        InventoryNode("CORE-01", "huawei_vrp", "core", "base", "huawei", "S12700E"),
+        InventoryNode("CORE-02", "huawei_vrp", "core", "base", "huawei", "S12700E"),
+        InventoryNode(
+            "FW-01",
+            "fortinet",
+            "firewall",
+            "base",
+            "fortinet",
+            "FG600E",
+            declared_links=(("port2", "CORE-01", "XGigabitEthernet1/0/10"),),
+        ),
+        InventoryNode("AGG-01", "hp_comware", "aggregation", "base", "h3c", "S6520X"),
+        InventoryNode("AGG-02", "hp_comware", "aggregation", "base", "h3c", "S6520X"),
+    ]
+    cables = [
+        ("RT-01", "XGigabitEthernet0/0/10", "CORE-01", "XGigabitEthernet1/0/0"),
+        ("RT-01", "XGigabitEthernet0/0/11", "CORE-02", "XGigabitEthernet1/0/0"),
+        ("CORE-01", "40GE2/0/10", "CORE-02", "40GE2/0/10"),
+        ("AGG-01", "FortyGigE1/0/53", "CORE-01", "40GE2/0/0"),
+        ("AGG-02", "FortyGigE1/0/53", "CORE-02", "40GE2/0/0"),
+        ("AGG-01", "FortyGigE1/0/54", "AGG-02", "FortyGigE1/0/54"),
+    ]
     for k in range(1, n_access + (2 if extra else 1)):
         name = f"ACC-{k:03d}"
-        inv.append(InventoryNode(name, "huawei_vrp", "access", "base", "huawei", "S5735", uplink_pair="AGG-01"))
-        cables.append((name, "XGigabitEthernet0/0/1", "AGG-01", f"Ten-GigabitEthernet1/0/{k + (20 if moved and k == 3 else 0)}"))
+        inv.append(
+            InventoryNode(
+                name, "huawei_vrp", "access", "base", "huawei", "S5735", uplink_pair="AGG-01"
+            )
+        )
+        cables.append(
+            (
+                name,
+                "XGigabitEthernet0/0/1",
+                "AGG-01",
+                f"Ten-GigabitEthernet1/0/{k + (20 if moved and k == 3 else 0)}",
+            )
+        )
         if k % 5:
             cables.append((name, "XGigabitEthernet0/0/2", "AGG-02", f"Ten-GigabitEthernet1/0/{k}"))
     return inv, cables
@@ -70,7 +100,11 @@ def _segments_cross_box(page: Page) -> list[str]:
             for i in range(1, 20):
                 x, y = x1 + (x2 - x1) * i / 20, y1 + (y2 - y1) * i / 20
                 for b in boxes.values():
-                    if b.id not in (e.source, e.target) and b.x + 1 < x < b.x + b.w - 1 and b.y + 1 < y < b.y + b.h - 1:
+                    if (
+                        b.id not in (e.source, e.target)
+                        and b.x + 1 < x < b.x + b.w - 1
+                        and b.y + 1 < y < b.y + b.h - 1
+                    ):
                         bad.append(f"{e.id} through {b.id}")
     return bad
 
@@ -81,10 +115,18 @@ def test_layout_is_deterministic_and_tidy(snap: Snapshot) -> None:
     assert drawio_xml(pages) == drawio_xml(layout(snap))
     for page in pages:
         boxes = [b for b in page.boxes if b.kind not in ("title", "text")]
-        assert not [(a.id, b.id) for i, a in enumerate(boxes) for b in boxes[i + 1:] if _overlap(a, b)]
+        assert not [
+            (a.id, b.id) for i, a in enumerate(boxes) for b in boxes[i + 1 :] if _overlap(a, b)
+        ]
     overview, pair = pages
     assert {b.id for b in overview.boxes if b.id.startswith("n:")} == {
-        "n:RT-01", "n:CORE-01", "n:CORE-02", "n:FW-01", "n:AGG-01", "n:AGG-02"}
+        "n:RT-01",
+        "n:CORE-01",
+        "n:CORE-02",
+        "n:FW-01",
+        "n:AGG-01",
+        "n:AGG-02",
+    }
     group = next(b for b in overview.boxes if b.id == "g:AGG-01")
     assert group.label[1] == "14 access switches" and group.link == "pair:AGG-01"
     assert len([b for b in pair.boxes if b.kind == "access"]) == 14
@@ -96,7 +138,11 @@ def test_layout_is_deterministic_and_tidy(snap: Snapshot) -> None:
 
 def test_new_switch_only_shifts_its_group(snap: Snapshot) -> None:
     before = {b.id: (b.x, b.y) for b in layout(snap)[0].boxes if b.id.startswith("n:")}
-    after = {b.id: (b.x, b.y) for b in layout(snap_of(*fleet(extra=True), "d"))[0].boxes if b.id.startswith("n:")}
+    after = {
+        b.id: (b.x, b.y)
+        for b in layout(snap_of(*fleet(extra=True), "d"))[0].boxes
+        if b.id.startswith("n:")
+    }
     assert before == after
 
 
@@ -146,13 +192,18 @@ def test_report_colours_the_year(snap: Snapshot, tmp_path: Path) -> None:
     later = snap_of(*fleet(moved=True, extra=True), "2026-12-01")
     merged, status, d = merge_for_report(snap, later)
     assert status["n:ACC-015"] == "added"
-    assert [c.new.key for c in d.changed_links] == [k for k, v in status.items() if v == "changed" and k.startswith("l:")
-                                                    for k in [k[2:]]]
+    assert [c.new.key for c in d.changed_links] == [
+        k for k, v in status.items() if v == "changed" and k.startswith("l:") for k in [k[2:]]
+    ]
     pages, _ = report_pages(snap, later)
     files = write_outputs(pages, tmp_path, "topology-2026", d, png=False)
     names = {f.name for f in files}
-    assert {"topology-2026.drawio", "topology-2026-overview.svg", "topology-2026-changes.md",
-            "topology-2026-changes.csv"} <= names
+    assert {
+        "topology-2026.drawio",
+        "topology-2026-overview.svg",
+        "topology-2026-changes.md",
+        "topology-2026-changes.csv",
+    } <= names
     csv_text = (tmp_path / "topology-2026-changes.csv").read_text()
     assert "added,device,ACC-015" in csv_text
     assert "changed,link" in csv_text
@@ -171,7 +222,9 @@ def test_store_resolves_dates_files_and_revisions(snap: Snapshot, tmp_path: Path
     assert resolve(repo, "HEAD") == later
     old, new = default_pair(repo)
     assert (old.date, new.date) == ("2026-01-05", "2026-02-05")
-    log = subprocess.run(["git", "-C", str(repo), "log", "--format=%s"], capture_output=True, text=True).stdout
+    log = subprocess.run(
+        ["git", "-C", str(repo), "log", "--format=%s"], capture_output=True, text=True
+    ).stdout
     assert log.splitlines()[0].startswith("topology snapshot 2026-02-05")
 
 
@@ -183,9 +236,17 @@ def test_cli_diff_exit_codes_and_formats(snap: Snapshot, tmp_path: Path) -> None
     res = runner.invoke(app, ["diff", "--repo", str(repo), "--json"])
     assert res.exit_code == 1
     data = json.loads(res.stdout)
-    assert set(data) >= {"added_nodes", "removed_nodes", "added_links", "removed_links", "changed_links"}
+    assert set(data) >= {
+        "added_nodes",
+        "removed_nodes",
+        "added_links",
+        "removed_links",
+        "changed_links",
+    }
     assert len(data["changed_links"]) == 1 and data["changed_links"][0]["reasons"] == ["port moved"]
-    res = runner.invoke(app, ["diff", "2026-01-05", "2026-02-05", "--repo", str(repo), "--format", "markdown"])
+    res = runner.invoke(
+        app, ["diff", "2026-01-05", "2026-02-05", "--repo", str(repo), "--format", "markdown"]
+    )
     assert res.exit_code == 1 and "| changed | link |" in res.stdout
     res = runner.invoke(app, ["diff", "2026-01-05", "2026-01-05", "--repo", str(repo)])
     assert res.exit_code == 0 and "no topology changes" in res.stdout

@@ -19,15 +19,45 @@ from tasks.topology_model import (
 )
 
 INV = [
-    InventoryNode("CORE-01", "huawei_vrp", "core", "base", "huawei", "S12700E-8", "127.0.0.1:10001"),
-    InventoryNode("AGG-01", "hp_comware", "aggregation", "base", "h3c", "S6520X", "127.0.0.1:10002"),
-    InventoryNode("AGG-02", "hp_comware", "aggregation", "base", "h3c", "S6520X", "127.0.0.1:10003"),
-    InventoryNode("ACC-001", "huawei_vrp", "access", "base", "huawei", "S5735", "127.0.0.1:10004",
-                  uplink_pair="AGG-01"),
-    InventoryNode("ACC-002", "cisco_ios", "access", "base", "cisco", "C2960X", "127.0.0.1:10005",
-                  uplink_pair="AGG-01"),
-    InventoryNode("FW-01", "fortinet", "firewall", "base", "fortinet", "FG600E", "127.0.0.1:10006",
-                  declared_links=(("port2", "CORE-01", "XGigabitEthernet1/0/10"),)),
+    InventoryNode(
+        "CORE-01", "huawei_vrp", "core", "base", "huawei", "S12700E-8", "127.0.0.1:10001"
+    ),
+    InventoryNode(
+        "AGG-01", "hp_comware", "aggregation", "base", "h3c", "S6520X", "127.0.0.1:10002"
+    ),
+    InventoryNode(
+        "AGG-02", "hp_comware", "aggregation", "base", "h3c", "S6520X", "127.0.0.1:10003"
+    ),
+    InventoryNode(
+        "ACC-001",
+        "huawei_vrp",
+        "access",
+        "base",
+        "huawei",
+        "S5735",
+        "127.0.0.1:10004",
+        uplink_pair="AGG-01",
+    ),
+    InventoryNode(
+        "ACC-002",
+        "cisco_ios",
+        "access",
+        "base",
+        "cisco",
+        "C2960X",
+        "127.0.0.1:10005",
+        uplink_pair="AGG-01",
+    ),
+    InventoryNode(
+        "FW-01",
+        "fortinet",
+        "firewall",
+        "base",
+        "fortinet",
+        "FG600E",
+        "127.0.0.1:10006",
+        declared_links=(("port2", "CORE-01", "XGigabitEthernet1/0/10"),),
+    ),
 ]
 PLATFORM = {n.name: n.platform for n in INV}
 
@@ -44,9 +74,11 @@ LAGS = {
     "AGG-01": {"BAGG1": ("XGE1/0/1",)},
     "AGG-02": {"Bridge-Aggregation1": ("Ten-GigabitEthernet1/0/1",)},
 }
-SHORT = {"huawei_vrp": lambda p: p.replace("XGigabitEthernet", "XGE").replace("GigabitEthernet", "GE"),
-         "hp_comware": lambda p: p.replace("Ten-GigabitEthernet", "XGE").replace("FortyGigE", "FGE"),
-         "cisco_ios": lambda p: p.replace("TenGigabitEthernet", "Te")}
+SHORT = {
+    "huawei_vrp": lambda p: p.replace("XGigabitEthernet", "XGE").replace("GigabitEthernet", "GE"),
+    "hp_comware": lambda p: p.replace("Ten-GigabitEthernet", "XGE").replace("FortyGigE", "FGE"),
+    "cisco_ios": lambda p: p.replace("TenGigabitEthernet", "Te"),
+}
 
 
 def discover(cables=CABLES, hidden: set[str] = frozenset(), unknown=()) -> list[DeviceDiscovery]:
@@ -56,12 +88,25 @@ def discover(cables=CABLES, hidden: set[str] = frozenset(), unknown=()) -> list[
         for (h, p), (ph, pp) in (((a, ap), (b, bp)), ((b, bp), (a, ap))):
             if h in hidden:
                 continue
-            seen[h].append(Neighbor(p, f"{ph}.example.net", "aaaa-bbbb-cccc", SHORT[PLATFORM[ph]](pp),
-                                    "", "Interface name"))
+            seen[h].append(
+                Neighbor(
+                    p,
+                    f"{ph}.example.net",
+                    "aaaa-bbbb-cccc",
+                    SHORT[PLATFORM[ph]](pp),
+                    "",
+                    "Interface name",
+                )
+            )
     for host, port, name in unknown:
-        seen[host].append(Neighbor(port, name, "0011-2233-4455", "eth0", "", "Interface name", "IP Phone"))
-    return [DeviceDiscovery(name, tuple(nbs), LAGS.get(name, {}), {"serial": f"SN-{name}"})
-            for name, nbs in seen.items() if name not in hidden]
+        seen[host].append(
+            Neighbor(port, name, "0011-2233-4455", "eth0", "", "Interface name", "IP Phone")
+        )
+    return [
+        DeviceDiscovery(name, tuple(nbs), LAGS.get(name, {}), {"serial": f"SN-{name}"})
+        for name, nbs in seen.items()
+        if name not in hidden
+    ]
 
 
 def test_build_bundles_lags_and_keys_links_by_canonical_ports() -> None:
@@ -76,12 +121,18 @@ def test_build_bundles_lags_and_keys_links_by_canonical_ports() -> None:
         "CORE-01:XGigabitEthernet1/0/10 -- FW-01:port2",
     }
     lag = snap.links["ACC-001:Eth-Trunk1 -- AGG-01:Bridge-Aggregation1"]
-    assert (lag.kind, lag.members, lag.seen) == ("lag", (("XGigabitEthernet0/0/1", "Ten-GigabitEthernet1/0/1"),), "both")
+    assert (lag.kind, lag.members, lag.seen) == (
+        "lag",
+        (("XGigabitEthernet0/0/1", "Ten-GigabitEthernet1/0/1"),),
+        "both",
+    )
     assert snap.links["CORE-01:XGigabitEthernet1/0/10 -- FW-01:port2"].seen == "declared"
     assert snap.nodes["ACC-001"].serial == "SN-ACC-001"
     # every cable comes back exactly once
     cables = {c for lk in snap.links.values() if lk.seen != "declared" for c in lk.cables()}
-    assert cables == {tuple(sorted([(a, _canon(a, ap)), (b, _canon(b, bp))])) for a, ap, b, bp in CABLES}
+    assert cables == {
+        tuple(sorted([(a, _canon(a, ap)), (b, _canon(b, bp))])) for a, ap, b, bp in CABLES
+    }
 
 
 def _canon(host: str, port: str) -> str:
@@ -91,9 +142,15 @@ def _canon(host: str, port: str) -> str:
 
 
 def test_one_sided_links_and_unknown_stubs() -> None:
-    snap = build_snapshot(discover(hidden=set(), unknown=[("ACC-002", "Gi1/0/7", "SEP00112233")]), INV, "d")
+    snap = build_snapshot(
+        discover(hidden=set(), unknown=[("ACC-002", "Gi1/0/7", "SEP00112233")]), INV, "d"
+    )
     stub = snap.nodes["SEP00112233"]
-    assert (stub.kind, stub.chassis_id, stub.description) == ("unknown", "0011-2233-4455", "IP Phone")
+    assert (stub.kind, stub.chassis_id, stub.description) == (
+        "unknown",
+        "0011-2233-4455",
+        "IP Phone",
+    )
     link = snap.links["ACC-002:GigabitEthernet1/0/7 -- SEP00112233:Ethernet0"]
     assert link.seen == "one-sided"
 
@@ -124,8 +181,12 @@ def test_no_change_is_an_empty_diff() -> None:
 
 def test_recabled_port_is_one_changed_link() -> None:
     a = build_snapshot(discover(), INV, "1")
-    moved = [c if c[0] != "ACC-002" else ("ACC-002", "TenGigabitEthernet1/0/1", "AGG-01", "Ten-GigabitEthernet1/0/9")
-             for c in CABLES]
+    moved = [
+        c
+        if c[0] != "ACC-002"
+        else ("ACC-002", "TenGigabitEthernet1/0/1", "AGG-01", "Ten-GigabitEthernet1/0/9")
+        for c in CABLES
+    ]
     d = diff_snapshots(a, build_snapshot(discover(moved), INV, "2"))
     assert (d.added_links, d.removed_links, d.added_nodes, d.removed_nodes) == ((), (), (), ())
     (change,) = d.changed_links
@@ -156,13 +217,18 @@ def test_unplugged_device_removes_node_and_its_links_only() -> None:
     b = build_snapshot(discover(gone, hidden={"ACC-002"}), INV, "2", unreachable=["ACC-002"])
     d = diff_snapshots(a, b)
     assert [n.name for n in d.removed_nodes] == ["ACC-002"]
-    assert [lk.key for lk in d.removed_links] == ["ACC-002:TenGigabitEthernet1/0/1 -- AGG-01:Ten-GigabitEthernet1/0/2"]
+    assert [lk.key for lk in d.removed_links] == [
+        "ACC-002:TenGigabitEthernet1/0/1 -- AGG-01:Ten-GigabitEthernet1/0/2"
+    ]
     assert not (d.added_links or d.changed_links or d.added_nodes)
 
 
 def test_replaced_device_is_a_changed_node() -> None:
     a = build_snapshot(discover(), INV, "1")
-    inv2 = [n if n.name != "ACC-002" else InventoryNode(**{**n.__dict__, "model": "C9200L"}) for n in INV]
+    inv2 = [
+        n if n.name != "ACC-002" else InventoryNode(**{**n.__dict__, "model": "C9200L"})
+        for n in INV
+    ]
     d = diff_snapshots(a, build_snapshot(discover(), inv2, "2"))
     (c,) = d.changed_nodes
     assert (c.new.name, c.fields) == ("ACC-002", ("model",))
