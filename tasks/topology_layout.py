@@ -26,6 +26,7 @@ NODE_W, NODE_H = 168, 58
 GAP_X, TIER_GAP = 70, 120
 COLUMN_GAP = 180
 MARGIN = 40
+BAND_W = 3000  # start a new band of network columns beyond this width
 ROW_MAX = 8  # nodes per row in a tier of a network column before wrapping
 NETWORK_ORDER = ["base", "egov_intranet", "egov_extranet", "device_net", "san"]
 NETWORK_TITLES = {
@@ -344,10 +345,14 @@ def overview(snap: Snapshot, status: dict[str, str], keep: dict[str, tuple[float
         key=lambda x: (NETWORK_ORDER.index(x) if x in NETWORK_ORDER else 99, x),
     )
     x0: float = MARGIN
+    band_y: float = 0  # networks are laid side by side, wrapping into bands below
+    band_bottom: float = 0
     placed: dict[str, Box] = {}
     for net in networks:
         col_nodes = [n for n in snap.nodes.values() if n.network == net and n.kind == "device"]
-        y: float = MARGIN + 40
+        if x0 > BAND_W:
+            x0, band_y = MARGIN, band_bottom + 40
+        y: float = band_y + MARGIN + 40
         col_w = 0.0
         tier_boxes: list[list[Box]] = []
         for roles in TIERS:
@@ -410,13 +415,14 @@ def overview(snap: Snapshot, status: dict[str, str], keep: dict[str, tuple[float
             Box(
                 "t:" + net,
                 x0,
-                MARGIN,
+                band_y + MARGIN,
                 max(col_w, NODE_W),
                 30,
                 [NETWORK_TITLES.get(net, net)],
                 "title",
             )
         )
+        band_bottom = max(band_bottom, y + NODE_H)
         x0 += col_w + COLUMN_GAP
     _apply_keep(page, keep)
     placed = {b.id: b for b in page.boxes}
