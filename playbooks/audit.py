@@ -15,7 +15,7 @@ from pathlib import Path
 
 import typer
 
-from playbooks.common import ConfigOpt, JsonOpt, console, finish, print_json
+from playbooks.common import ConfigOpt, JsonOpt, console, err_console, finish, print_json
 from tasks import fw_report
 from tasks.errors import EXIT_CLEAN, EXIT_FINDINGS, BadInput
 from tasks.fw_audit import SEVERITY_RANK, AuditResult, audit_config
@@ -113,6 +113,8 @@ def firewall(
     result = AuditResult()
     for cfg in configs:
         result.extend(audit_config(cfg.platform, cfg.text, declared, when, cfg.device))
+    for warning in result.warnings:
+        err_console.print(f"netsteward: warning: {warning}", markup=False)
     files = {c.device: c.path for c in configs}
     _write(markdown, fw_report.markdown(result, len(configs), when.isoformat()))
     _write(html, fw_report.html_report(result, len(configs), when.isoformat()))

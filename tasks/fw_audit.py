@@ -121,10 +121,12 @@ class Exposure:
 class AuditResult:
     findings: list[Finding] = field(default_factory=list)
     exposure: list[Exposure] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # configuration lines that could not be read
 
     def extend(self, other: AuditResult) -> None:
         self.findings.extend(other.findings)
         self.exposure.extend(other.exposure)
+        self.warnings.extend(other.warnings)
 
 
 def as_datetime(as_of: date | datetime | None) -> datetime:
@@ -153,6 +155,10 @@ def audit_firewall(
     def add(rule: str, line: int, check: str, detail: str) -> None:
         out.append(Finding(fw.device, rule, line, check, SEVERITY[check], detail))
 
+    if fw.skipped:
+        result.warnings.append(
+            f"{fw.device}: {len(fw.skipped)} configuration line(s) not understood, first at line {fw.skipped[0]}"
+        )
     public = intent.public_addresses()
     for r in fw.rules:
         for check, detail in rule_checks(r, public, when):

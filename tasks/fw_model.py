@@ -103,6 +103,9 @@ class Firewall:
     used: set[str] = field(default_factory=set)  # object names referenced by rules or groups
     default_action: str = "deny"
     default_line: int = 0  # 0: implicit
+    skipped: list[int] = field(
+        default_factory=list
+    )  # configuration lines the parser could not read
 
     def policies(self) -> dict[str, list[Rule]]:
         out: dict[str, list[Rule]] = {}

@@ -128,25 +128,25 @@ def _port(token: str) -> int:
 
 
 def _port_op(words: list[str], i: int) -> tuple[IntervalSet, int] | None:
-    """Port operator at words[i] -> (ports, next index), or None when there is none."""
+    """Port operator at words[i] -> (ports, next index); None when there is none.
+
+    An operator with an unknown port name raises KeyError: the line is reported, never widened.
+    """
     if i >= len(words):
         return None
     op = words[i]
-    try:
-        if op == "eq":
-            p = _port(words[i + 1])
-            return IntervalSet.of(p, p), i + 2
-        if op == "range":
-            return IntervalSet.of(_port(words[i + 1]), _port(words[i + 2])), i + 3
-        if op == "lt":
-            return IntervalSet.of(0, _port(words[i + 1]) - 1), i + 2
-        if op == "gt":
-            return IntervalSet.of(_port(words[i + 1]) + 1, 65535), i + 2
-        if op == "neq":
-            p = _port(words[i + 1])
-            return ALL_PORTS - IntervalSet.of(p, p), i + 2
-    except (KeyError, IndexError, ValueError):
-        return None
+    if op == "eq":
+        p = _port(words[i + 1])
+        return IntervalSet.of(p, p), i + 2
+    if op == "range":
+        return IntervalSet.of(_port(words[i + 1]), _port(words[i + 2])), i + 3
+    if op == "lt":
+        return IntervalSet.of(0, _port(words[i + 1]) - 1), i + 2
+    if op == "gt":
+        return IntervalSet.of(_port(words[i + 1]) + 1, 65535), i + 2
+    if op == "neq":
+        p = _port(words[i + 1])
+        return ALL_PORTS - IntervalSet.of(p, p), i + 2
     return None
 
 
@@ -189,50 +189,52 @@ class _AsaParser:
         members: list | None = None
         name = ""
         for number, raw in enumerate(text.splitlines(), start=1):
-            if not raw.strip() or raw.startswith((":", "!")):
-                if raw.startswith("!"):
-                    section = ""
-                continue
-            words = raw.split()
-            if not raw[0].isspace():
-                section, members = "", None
-                head = words[0]
-                if head == "object" and len(words) >= 3 and words[1] in ("network", "service"):
-                    section, name = words[1], words[2]
-                    members = (
-                        self.book.add_address if words[1] == "network" else self.book.add_service
-                    )(name, number)
-                elif head == "object-group" and len(words) >= 3:
-                    kind, name = words[1], words[2]
-                    if kind == "network":
-                        section, members = "net-group", self.book.add_address(name, number)
-                    elif kind == "service":
-                        members = self.book.add_service(name, number)
-                        if len(words) >= 4:
-                            section = "port-group"
-                            self.port_group_proto[name] = words[3]
-                            self.port_groups[name] = IntervalSet()
-                        else:
-                            section = "svc-group"
-                    elif kind == "protocol":
-                        section, members = "proto-group", self.book.add_service(name, number)
-                elif head == "time-range" and len(words) >= 2:
-                    section, name = "time", words[1]
-                    self.book.schedules.setdefault(name, None)
-                elif head == "nat":
-                    self.book.member_refs.update(
-                        words[1:]
-                    )  # twice-NAT names objects: they are in use
-                elif head == "access-list" and len(words) >= 3:
-                    try:
-                        self._acl(words, raw, number)
-                    except (IndexError, ValueError, KeyError):
-                        continue  # IPv6 or unsupported entry forms are not modelled
-                continue
             try:
-                self._child(section, name, members, words)
-            except (IndexError, ValueError):
-                continue  # a line this model does not cover (IPv6 prefix, fqdn, nat...): skip it
+                if not raw.strip() or raw.startswith((":", "!")):
+                    if raw.startswith("!"):
+                        section = ""
+                    continue
+                words = raw.split()
+                if not raw[0].isspace():
+                    section, members = "", None
+                    head = words[0]
+                    if head == "object" and len(words) >= 3 and words[1] in ("network", "service"):
+                        section, name = words[1], words[2]
+                        members = (
+                            self.book.add_address
+                            if words[1] == "network"
+                            else self.book.add_service
+                        )(name, number)
+                    elif head == "object-group" and len(words) >= 3:
+                        kind, name = words[1], words[2]
+                        if kind == "network":
+                            section, members = "net-group", self.book.add_address(name, number)
+                        elif kind == "service":
+                            members = self.book.add_service(name, number)
+                            if len(words) >= 4:
+                                section = "port-group"
+                                self.port_group_proto[name] = words[3]
+                                self.port_groups[name] = IntervalSet()
+                            else:
+                                section = "svc-group"
+                        elif kind == "protocol":
+                            section, members = "proto-group", self.book.add_service(name, number)
+                    elif head == "time-range" and len(words) >= 2:
+                        section, name = "time", words[1]
+                        self.book.schedules.setdefault(name, None)
+                    elif head == "nat":  # twice-NAT names objects: they are in use
+                        self.book.member_refs.update(words[1:])
+                    elif head == "access-list" and len(words) >= 3:
+                        self._acl(
+                            words, raw, number
+                        )  # an entry that cannot be read is reported as skipped
+                    continue
+                try:
+                    self._child(section, name, members, words)
+                except (IndexError, ValueError):
+                    continue  # a line this model does not cover (IPv6 prefix, fqdn, nat...): skip it
+            except (ValueError, IndexError, KeyError):
+                self.book.skipped.append(number)  # a form this model does not cover: reported
         return self.book
 
     def _child(self, section: str, name: str, members: list | None, words: list[str]) -> None:

@@ -47,6 +47,7 @@ class ObjectBook:
     default_action: str = "deny"
     default_line: int = 0
     case_insensitive_builtins: bool = False
+    skipped: list[int] = field(default_factory=list)  # lines that could not be read
 
     # -- definitions ---------------------------------------------------------
     def add_address(self, name: str, line: int, builtin: bool = False) -> list[AddrMember]:
@@ -131,6 +132,7 @@ class ObjectBook:
             default_line=self.default_line,
         )
         fw.objects = list(self.defs)
+        fw.skipped = list(self.skipped)
         used = set(self.member_refs)
         for p in self.pending:
             r = p.rule

@@ -127,41 +127,44 @@ def parse_fortios(text: str, device: str = "") -> ObjectBook:
     entry: tuple[str, str, int] | None = None  # (section, name, line) of the open top-level entry
     props: dict[str, list[str]] = {}
     for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        words = _words(line)
-        if not words:
-            continue
-        if words[0] == "config" and len(words) > 1:
-            stack.append(("config", " ".join(words[1:])))
-        elif words[0] == "edit" and len(words) > 1:
-            if stack and stack[-1] == ("config", "vdom"):
-                vdom = words[1]
-            stack.append(("edit", words[1]))
-            eff = _effective(stack)
-            if len(eff) == 2 and eff[0][0] == "config":
-                entry, props = (eff[0][1], words[1], number), {}
-        elif words[0] == "next":
-            if stack and stack[-1][0] == "edit":
-                if entry is not None and len(_effective(stack)) == 2:
-                    _entry(book, entry[0], entry[1], entry[2], props, vdom)
-                    entry = None
-                stack.pop()
-        elif words[0] == "end":
-            while stack and stack[-1][0] == "edit":  # tolerate a missing `next`
-                stack.pop()
-            if stack:
-                stack.pop()
-        elif words[0] == "set" and len(words) >= 2:
-            eff = _effective(stack)
-            if entry is not None and len(eff) == 2 and eff[1][0] == "edit":
-                props[words[1]] = words[2:]
-            section = eff[0][1] if eff else ""
-            if words[1] in USING_KEYS and not (len(eff) == 2 and section in OWN_SECTIONS):
-                book.member_refs.update(
-                    words[2:]
-                )  # central NAT, local-in, proxy policies...: objects in use
+        try:
+            line = raw.strip()
+            if not line or line.startswith("#"):
+                continue
+            words = _words(line)
+            if not words:
+                continue
+            if words[0] == "config" and len(words) > 1:
+                stack.append(("config", " ".join(words[1:])))
+            elif words[0] == "edit" and len(words) > 1:
+                if stack and stack[-1] == ("config", "vdom"):
+                    vdom = words[1]
+                stack.append(("edit", words[1]))
+                eff = _effective(stack)
+                if len(eff) == 2 and eff[0][0] == "config":
+                    entry, props = (eff[0][1], words[1], number), {}
+            elif words[0] == "next":
+                if stack and stack[-1][0] == "edit":
+                    if entry is not None and len(_effective(stack)) == 2:
+                        _entry(book, entry[0], entry[1], entry[2], props, vdom)
+                        entry = None
+                    stack.pop()
+            elif words[0] == "end":
+                while stack and stack[-1][0] == "edit":  # tolerate a missing `next`
+                    stack.pop()
+                if stack:
+                    stack.pop()
+            elif words[0] == "set" and len(words) >= 2:
+                eff = _effective(stack)
+                if entry is not None and len(eff) == 2 and eff[1][0] == "edit":
+                    props[words[1]] = words[2:]
+                section = eff[0][1] if eff else ""
+                if words[1] in USING_KEYS and not (len(eff) == 2 and section in OWN_SECTIONS):
+                    book.member_refs.update(
+                        words[2:]
+                    )  # central NAT, local-in, proxy policies...: objects in use
+        except (ValueError, IndexError, KeyError):
+            book.skipped.append(number)  # a form this model does not cover: reported, not fatal
     return book
 
 

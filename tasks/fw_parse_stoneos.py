@@ -112,87 +112,94 @@ def parse_stoneos(text: str, device: str = "") -> ObjectBook:
     members: list | None = None
     current: PendingRule | None = None
     for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if not line:
-            continue
-        words = _words(line)
-        indent = len(raw) - len(raw.lstrip(" "))
-        if indent == 0:
-            current, members = None, None
-            if line == "exit":
-                section = ""
-            elif words[0] == "address" and len(words) >= 2:
-                section, members = "addr", book.add_address(words[1], number)
-            elif words[0] == "service" and len(words) >= 2:
-                section, members = "svc", book.add_service(words[1], number)
-            elif words[0] == "servgroup" and len(words) >= 2:
-                section, members = "svcgroup", book.add_service(words[1], number)
-            elif words[0] == "schedule" and len(words) >= 2:
-                section, name = "schedule", words[1]
-                book.schedules.setdefault(name, None)
-            elif words[0] == "policy-global":
-                section = "policy"
-            elif words[0] in ("nat", "ip", "pbr-policy"):
-                section = "other"
-            elif words[0] == "default-action" and len(words) >= 2:
-                book.default_action = "permit" if words[1] == "permit" else "deny"
-                book.default_line = number
-                section = ""
-            else:
-                section = ""
-            continue
-        if section == "other":
-            # snatrule/dnatrule and policy routes name address and service entries: they are in use
-            for i, word in enumerate(words[:-1]):
-                if word in ("from", "to", "service", "trans-to", "src-addr", "dst-addr"):
-                    book.member_refs.add(words[i + 1])
-            continue
-        if section == "addr" and members is not None:
-            if words[0] == "ip":
-                value = _ip(words[1:])
-                if value is not None:
-                    members.append(value)
-            elif words[0] == "range" and len(words) >= 3:
-                members.append(addr_range(words[1], words[2]))
-            elif words[0] == "member" and len(words) >= 2:
-                book.member(members, words[1])
-        elif section == "svc" and members is not None:
-            if words[0] in ("tcp", "udp"):
-                members.append(Service(Service.of(words[0]).protocols, _ports(words)))
-            elif words[0] in ("icmp", "ip") or words[0].isdigit():
-                proto = words[0]
-                members.append(
-                    Service(IntervalSet.of(0, 255))
-                    if proto == "ip"
-                    else Service.of(int(proto) if proto.isdigit() else proto)
-                )
-        elif (
-            section == "svcgroup"
-            and members is not None
-            and words[0] == "service"
-            and len(words) >= 2
-        ):
-            book.member(members, words[1])
-        elif section == "schedule" and words[0] == "absolute":
-            m = re.search(r"end\s+(\S+\s+\S+)", line)
-            book.schedules[name] = _date(m.group(1)) if m else None
-        elif section == "policy":
-            if words[0] == "default-action" and len(words) >= 2:
-                book.default_action = "permit" if words[1] == "permit" else "deny"
-                book.default_line = number
-            elif words[0] == "rule":
-                rid = words[words.index("id") + 1] if "id" in words else str(len(book.pending) + 1)
-                rname = words[words.index("name") + 1] if "name" in words else ""
-                current = PendingRule(
-                    Rule(id=rid, line=number, action="deny", policy="policy-global", name=rname)
-                )
-                book.pending.append(current)
-            elif line == "exit":
-                if current is None:
+        try:
+            line = raw.strip()
+            if not line:
+                continue
+            words = _words(line)
+            indent = len(raw) - len(raw.lstrip(" "))
+            if indent == 0:
+                current, members = None, None
+                if line == "exit":
                     section = ""
-                current = None
-            elif current is not None:
-                _rule_line(current, words, line)
+                elif words[0] == "address" and len(words) >= 2:
+                    section, members = "addr", book.add_address(words[1], number)
+                elif words[0] == "service" and len(words) >= 2:
+                    section, members = "svc", book.add_service(words[1], number)
+                elif words[0] == "servgroup" and len(words) >= 2:
+                    section, members = "svcgroup", book.add_service(words[1], number)
+                elif words[0] == "schedule" and len(words) >= 2:
+                    section, name = "schedule", words[1]
+                    book.schedules.setdefault(name, None)
+                elif words[0] == "policy-global":
+                    section = "policy"
+                elif words[0] in ("nat", "ip", "pbr-policy"):
+                    section = "other"
+                elif words[0] == "default-action" and len(words) >= 2:
+                    book.default_action = "permit" if words[1] == "permit" else "deny"
+                    book.default_line = number
+                    section = ""
+                else:
+                    section = ""
+                continue
+            if section == "other":
+                # snatrule/dnatrule and policy routes name address and service entries: they are in use
+                for i, word in enumerate(words[:-1]):
+                    if word in ("from", "to", "service", "trans-to", "src-addr", "dst-addr"):
+                        book.member_refs.add(words[i + 1])
+                continue
+            if section == "addr" and members is not None:
+                if words[0] == "ip":
+                    value = _ip(words[1:])
+                    if value is not None:
+                        members.append(value)
+                elif words[0] == "range" and len(words) >= 3:
+                    members.append(addr_range(words[1], words[2]))
+                elif words[0] == "member" and len(words) >= 2:
+                    book.member(members, words[1])
+            elif section == "svc" and members is not None:
+                if words[0] in ("tcp", "udp"):
+                    members.append(Service(Service.of(words[0]).protocols, _ports(words)))
+                elif words[0] in ("icmp", "ip") or words[0].isdigit():
+                    proto = words[0]
+                    members.append(
+                        Service(IntervalSet.of(0, 255))
+                        if proto == "ip"
+                        else Service.of(int(proto) if proto.isdigit() else proto)
+                    )
+            elif (
+                section == "svcgroup"
+                and members is not None
+                and words[0] == "service"
+                and len(words) >= 2
+            ):
+                book.member(members, words[1])
+            elif section == "schedule" and words[0] == "absolute":
+                m = re.search(r"end\s+(\S+\s+\S+)", line)
+                book.schedules[name] = _date(m.group(1)) if m else None
+            elif section == "policy":
+                if words[0] == "default-action" and len(words) >= 2:
+                    book.default_action = "permit" if words[1] == "permit" else "deny"
+                    book.default_line = number
+                elif words[0] == "rule":
+                    rid = (
+                        words[words.index("id") + 1]
+                        if "id" in words
+                        else str(len(book.pending) + 1)
+                    )
+                    rname = words[words.index("name") + 1] if "name" in words else ""
+                    current = PendingRule(
+                        Rule(id=rid, line=number, action="deny", policy="policy-global", name=rname)
+                    )
+                    book.pending.append(current)
+                elif line == "exit":
+                    if current is None:
+                        section = ""
+                    current = None
+                elif current is not None:
+                    _rule_line(current, words, line)
+        except (ValueError, IndexError, KeyError):
+            book.skipped.append(number)  # a form this model does not cover: reported, not fatal
     return book
 
 

@@ -108,61 +108,66 @@ def parse_usg(text: str, device: str = "") -> ObjectBook:
     time_range = ""
     current: PendingRule | None = None
     for number, raw in enumerate(text.splitlines(), start=1):
-        if not raw.strip() or raw.strip().startswith("#"):
-            continue
-        indent = len(raw) - len(raw.lstrip(" "))
-        words = raw.split()
-        if indent == 0:
-            section, members, current = "", None, None
-            if words[:2] == ["ip", "address-set"] and len(words) >= 3:
-                section, members = "addr", book.add_address(words[2], number)
-            elif words[:2] == ["ip", "service-set"] and len(words) >= 3:
-                section, members = "svc", book.add_service(words[2], number)
-            elif words[0] == "time-range" and len(words) >= 2:
-                section, time_range = "time", words[1]
-                book.schedules.setdefault(time_range, None)
-                rest = " ".join(words[2:])
-                _time_line(book, time_range, rest)
-            elif words == ["security-policy"]:
-                section = "policy"
-            elif words[0] in OTHER_POLICIES:
-                section = "other"
-            continue
-        if section == "other":
-            # NAT, policy routing and the like use objects too: not audited, but the objects are in use
-            if "address-set" in words[:-1]:
-                book.member_refs.add(words[words.index("address-set") + 1])
-            elif words[0] == "service" and len(words) > 1 and words[1] != "protocol":
-                book.member_refs.update(words[1:])
-            continue
-        if section == "addr" and members is not None and words[0] == "address":
-            value = _address(words[2:] if len(words) > 2 and words[1].isdigit() else words[1:])
-            if isinstance(value, str):
-                book.member(members, value)
-            elif value is not None:
-                members.append(value)
-        elif section == "svc" and members is not None and words[0] == "service":
-            entry = _service_entry(
-                words[2:] if len(words) > 1 and words[1].isdigit() else words[1:]
-            )
-            if isinstance(entry, str):
-                book.member(members, entry)
-            elif entry is not None:
-                members.append(entry)
-        elif section == "time":
-            _time_line(book, time_range, raw.strip())
-        elif section == "policy":
-            if words[:2] == ["default", "action"] and len(words) >= 3:
-                book.default_action = "permit" if words[2] == "permit" else "deny"
-                book.default_line = number
-            elif words[:2] == ["rule", "name"] and len(words) >= 3:
-                name = raw.strip()[len("rule name ") :].strip()
-                current = PendingRule(
-                    Rule(id=name, line=number, action="deny", policy="security-policy", name=name)
+        try:
+            if not raw.strip() or raw.strip().startswith("#"):
+                continue
+            indent = len(raw) - len(raw.lstrip(" "))
+            words = raw.split()
+            if indent == 0:
+                section, members, current = "", None, None
+                if words[:2] == ["ip", "address-set"] and len(words) >= 3:
+                    section, members = "addr", book.add_address(words[2], number)
+                elif words[:2] == ["ip", "service-set"] and len(words) >= 3:
+                    section, members = "svc", book.add_service(words[2], number)
+                elif words[0] == "time-range" and len(words) >= 2:
+                    section, time_range = "time", words[1]
+                    book.schedules.setdefault(time_range, None)
+                    rest = " ".join(words[2:])
+                    _time_line(book, time_range, rest)
+                elif words == ["security-policy"]:
+                    section = "policy"
+                elif words[0] in OTHER_POLICIES:
+                    section = "other"
+                continue
+            if section == "other":
+                # NAT, policy routing and the like use objects too: not audited, but the objects are in use
+                if "address-set" in words[:-1]:
+                    book.member_refs.add(words[words.index("address-set") + 1])
+                elif words[0] == "service" and len(words) > 1 and words[1] != "protocol":
+                    book.member_refs.update(words[1:])
+                continue
+            if section == "addr" and members is not None and words[0] == "address":
+                value = _address(words[2:] if len(words) > 2 and words[1].isdigit() else words[1:])
+                if isinstance(value, str):
+                    book.member(members, value)
+                elif value is not None:
+                    members.append(value)
+            elif section == "svc" and members is not None and words[0] == "service":
+                entry = _service_entry(
+                    words[2:] if len(words) > 1 and words[1].isdigit() else words[1:]
                 )
-                book.pending.append(current)
-            elif current is not None:
-                _rule_line(current, words, raw.strip())
+                if isinstance(entry, str):
+                    book.member(members, entry)
+                elif entry is not None:
+                    members.append(entry)
+            elif section == "time":
+                _time_line(book, time_range, raw.strip())
+            elif section == "policy":
+                if words[:2] == ["default", "action"] and len(words) >= 3:
+                    book.default_action = "permit" if words[2] == "permit" else "deny"
+                    book.default_line = number
+                elif words[:2] == ["rule", "name"] and len(words) >= 3:
+                    name = raw.strip()[len("rule name ") :].strip()
+                    current = PendingRule(
+                        Rule(
+                            id=name, line=number, action="deny", policy="security-policy", name=name
+                        )
+                    )
+                    book.pending.append(current)
+                elif current is not None:
+                    _rule_line(current, words, raw.strip())
+        except (ValueError, IndexError, KeyError):
+            book.skipped.append(number)  # a form this model does not cover: reported, not fatal
     return book
 
 

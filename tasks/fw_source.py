@@ -84,14 +84,11 @@ def read_repository(repo: Path) -> list[FirewallConfig]:
             tree = None
         if tree is not None:
             for item in tree.traverse():
-                p = PurePosixPath(item.path)  # type: ignore[union-attr]
-                if (
-                    item.type == "blob"
-                    and p.suffix == ".cfg"
-                    and len(p.parts) >= 2
-                    and p.parts[-2] == "firewall"
-                ):  # type: ignore[union-attr]
-                    text = item.data_stream.read().decode("utf-8", errors="replace")  # type: ignore[union-attr]
+                if not isinstance(item, git.Blob):
+                    continue
+                p = PurePosixPath(item.path)
+                if p.suffix == ".cfg" and len(p.parts) >= 2 and p.parts[-2] == "firewall":
+                    text = item.data_stream.read().decode("utf-8", errors="replace")
                     out.append(_config(p.stem, str(p), text))
             return sorted(out, key=lambda c: c.device)
     for path in sorted(repo.glob("*/firewall/*.cfg")):

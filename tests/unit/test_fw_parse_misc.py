@@ -114,3 +114,20 @@ security-policy
     assert rule.dst.spans == ((0xC0000201, 0xC0000209),)
     assert [s.ports.spans for s in rule.services] == [((500, 500), (4500, 4500))]
     assert not rule.log and not rule.comment
+
+
+def test_unreadable_lines_are_reported_not_fatal() -> None:
+    from datetime import date
+
+    from tasks.fw_audit import audit_firewall
+    from tasks.intent import parse_intent
+
+    text = """\
+access-list IN remark web
+access-list IN extended permit tcp any host 192.0.2.10 eq https log
+access-list IN extended permit tcp any host 192.0.2.10 eq no-such-port log
+"""
+    fw = parse_firewall("cisco_asa", text, "asa")
+    assert [r.id for r in fw.rules] == ["IN line 2"] and fw.skipped == [3]
+    result = audit_firewall(fw, parse_intent("servers: []"), date(2026, 1, 1))
+    assert result.warnings == ["asa: 1 configuration line(s) not understood, first at line 3"]
