@@ -49,7 +49,7 @@ from tasks.apply import (
 from tasks.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNREACHABLE, BadInput, InventoryError
 from tasks.normalize import Device, DevicePlan, PeerIndex, Plan, new_plan, plan_device
 from tasks.normalize_config import ParsedConfig, parse_config
-from tasks.normalize_read import PortState, backup_config, offline_states, read_port_state
+from tasks.normalize_read import BackupReader, PortState, offline_states, read_port_state
 from tasks.normalize_report import (
     LEGEND,
     PLAN_HEADER,
@@ -148,11 +148,13 @@ def compute_plan(
         parsed[name] = parse_config(devices[name].platform, state.config)
         peers.add_config(name, devices[name].platform, parsed[name], policy)
     # neighbours outside the selection: their LAGs come from the backup, when there is one
-    for peer in sorted({lk.peer for s in states.values() for lk in s.links} - parsed.keys()):
+    outside = sorted({lk.peer for s in states.values() for lk in s.links} - parsed.keys())
+    backups = BackupReader(repo) if outside else None
+    for peer in outside:
         dev = devices.get(peer)
-        if dev is None:
+        if dev is None or backups is None:
             continue
-        text = backup_config(repo, peer, dev.network, dev.role)
+        text = backups.get(peer, dev.network, dev.role)
         if text:
             peers.add_config(peer, dev.platform, parse_config(dev.platform, text), policy)
     plans = [

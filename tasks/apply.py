@@ -30,7 +30,7 @@ from nornir.core.task import Result, Task
 
 from tasks.normalize import DevicePlan, verify_device
 from tasks.normalize_config import ParsedConfig, fingerprint, parse_config, scrubbed
-from tasks.normalize_read import prompt_pattern, read_running_config
+from tasks.normalize_read import ensure_privileged, prompt_pattern, read_running_config
 
 log = logging.getLogger(__name__)
 
@@ -178,6 +178,7 @@ def send_lines(conn: object, platform: str, lines: list[str], timeout: float = 2
 def configure(conn: object, platform: str, lines: list[str], timeout: float = 20.0) -> str:
     """Enter configuration mode, send the lines, leave configuration mode (also on error)."""
     sess = SESSIONS[platform]
+    ensure_privileged(conn, platform, getattr(conn, "password", None))
     out = send_lines(conn, platform, [sess.enter], timeout)  # rejected: index 0, nothing sent
     try:
         out += send_lines(conn, platform, lines, timeout)

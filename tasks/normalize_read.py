@@ -141,19 +141,29 @@ def read_port_state(task: Task, attempts: int = 2) -> Result:
 # -- offline: the backup repository --------------------------------------------
 
 
-def backup_config(repo: Path, host: str, network: str, role: str) -> str | None:
-    """The committed backup of a host (tasks.gitstore when present, else the file)."""
-    from tasks.gitstore import read_committed
+class BackupReader:
+    """Committed backups of a repository, read in one walk of the git tree.
 
-    try:
-        text = read_committed(repo, host)
-    except Exception as exc:
-        log.debug("%s: read_committed failed (%s); trying the file", host, exc)
-    else:
+    Hosts never committed fall back to the work-tree file
+    `<network>/<role>/<HOST>.cfg` (a repository that is not a git repository yet).
+    """
+
+    def __init__(self, repo: Path) -> None:
+        from tasks.gitstore import read_all_committed
+
+        self.repo = repo
+        try:
+            self.committed = read_all_committed(repo)
+        except Exception as exc:
+            log.debug("%s: reading committed backups failed (%s); using files", repo, exc)
+            self.committed = {}
+
+    def get(self, host: str, network: str, role: str) -> str | None:
+        text = self.committed.get(host)
         if text:
-            return str(text)
-    path = repo / network / role / f"{host}.cfg"
-    return path.read_text(encoding="utf-8") if path.is_file() else None
+            return text
+        path = self.repo / network / role / f"{host}.cfg"
+        return path.read_text(encoding="utf-8") if path.is_file() else None
 
 
 def latest_snapshot_path(repo: Path) -> Path | None:
@@ -187,10 +197,11 @@ def offline_states(
 ) -> tuple[dict[str, PortState], dict[str, str]]:
     """States of `hosts` (name -> (network, role)) from the backup; and hosts with no backup."""
     links = snapshot_links(repo)
+    backups = BackupReader(repo)
     states: dict[str, PortState] = {}
     missing: dict[str, str] = {}
     for host, (network, role) in sorted(hosts.items()):
-        text = backup_config(repo, host, network, role)
+        text = backups.get(host, network, role)
         if text is None:
             missing[host] = "no backup in the repository"
             continue
