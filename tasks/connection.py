@@ -27,6 +27,10 @@ subclasses that differ from stock netmiko 4.8 in exactly these ways:
    `screen-length 0 temporary` instead of sleeping 0.3 s (times the delay factor)
    and clearing the buffer: the read ends on the same event the sleep waited for.
 
+4. No fixed 0.1 s sleep between the log-in and the session preparation (all
+   platforms; `_try_session_preparation`). The preparation that follows reads until
+   a prompt or an echo pattern, so it waits exactly as long as the device needs.
+
 Everything else (log-in handling, paging commands, prompts, save) is stock.
 """
 
@@ -68,6 +72,18 @@ class NoDelayMixin:
     conn_timeout: float
     sock: Any
     ssh_config_file: str | None
+
+    def _try_session_preparation(self, force_data: bool = True) -> None:
+        """Stock netmiko writes Enter and then sleeps a fixed 0.1 s before preparing the
+        session (fix 4). Every driver's preparation reads until a pattern (prompt or
+        echo) anyway, so the sleep only delays; we send the Enter and go straight on."""
+        try:
+            if force_data:
+                self.write_channel(self.RETURN)  # type: ignore[attr-defined]
+            self.session_preparation()  # type: ignore[attr-defined]
+        except Exception:
+            self.disconnect()  # type: ignore[attr-defined]
+            raise
 
     def _connect_params_dict(self) -> dict[str, Any]:
         params: dict[str, Any] = super()._connect_params_dict()  # type: ignore[misc]
