@@ -159,6 +159,8 @@ def merge_services(services: list[Service]) -> list[Service]:
     """Group service entries by protocol set, merging their port sets."""
     by_proto: dict[IntervalSet, IntervalSet] = {}
     for s in services:
+        if not s.protocols or not s.ports:
+            continue  # placeholder of an unreadable entry
         by_proto[s.protocols] = by_proto.get(s.protocols, EMPTY).union(s.ports)
     return [Service(p, ports) for p, ports in by_proto.items()]
 

@@ -34,7 +34,7 @@ from datetime import datetime
 
 from tasks.fw_model import Rule, Service
 from tasks.fw_parse_common import ObjectBook, PendingRule, addr_mask, addr_range, unquote
-from tasks.fw_sets import ALL_ADDR, IntervalSet, net_range
+from tasks.fw_sets import ALL_ADDR, EMPTY, IntervalSet, net_range
 
 BUILTIN_SERVICES: dict[str, list[Service]] = {
     "Any": [Service(IntervalSet.of(0, 255))],
@@ -218,11 +218,15 @@ def _rule_line(p: PendingRule, words: list[str], line: str) -> None:
     elif key in ("src-addr", "dst-addr"):
         (p.src if key == "src-addr" else p.dst).append(arg)
     elif key in ("src-ip", "dst-ip", "src-host", "dst-host"):
+        side = p.src if key.startswith("src") else p.dst
+        side.append(EMPTY)  # an unreadable address must not leave the side empty (= any)
         value = _ip(words[1:])
         if value is not None:
-            (p.src if key.startswith("src") else p.dst).append(value)
+            side.append(value)
     elif key in ("src-range", "dst-range") and len(words) >= 3:
-        (p.src if key == "src-range" else p.dst).append(addr_range(words[1], words[2]))
+        side = p.src if key == "src-range" else p.dst
+        side.append(EMPTY)
+        side.append(addr_range(words[1], words[2]))
     elif key == "service":
         p.svc.append(arg)
     elif key == "name":

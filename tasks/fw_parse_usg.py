@@ -29,7 +29,7 @@ from datetime import datetime
 
 from tasks.fw_model import Rule, Service
 from tasks.fw_parse_common import ObjectBook, PendingRule, addr_mask, addr_range, port_list
-from tasks.fw_sets import ALL_ADDR, IntervalSet
+from tasks.fw_sets import ALL_ADDR, EMPTY, IntervalSet
 
 BUILTIN_SERVICES: dict[str, list[Service]] = {
     "http": [Service.of("tcp", 80, 80)],
@@ -199,12 +199,16 @@ def _rule_line(p: PendingRule, words: list[str], line: str) -> None:
     elif key == "destination-zone":
         r.dst_zones = (r.dst_zones or frozenset()) | frozenset(words[1:])
     elif key in ("source-address", "destination-address"):
-        value = _address(words[1:])
         target = p.src if key == "source-address" else p.dst
+        target.append(EMPTY)  # an unreadable address must not leave the side empty (= any)
+        value = _address(words[1:])
         if value is not None:
             target.append(value)
     elif key == "service":
         if words[1:2] == ["protocol"]:
+            p.svc.append(
+                Service(EMPTY, EMPTY)
+            )  # likewise: a service that cannot be read is not "any"
             entry = _service_entry(words[1:])
             if entry is not None:
                 p.svc.append(entry)

@@ -131,3 +131,19 @@ access-list IN extended permit tcp any host 192.0.2.10 eq no-such-port log
     assert [r.id for r in fw.rules] == ["IN line 2"] and fw.skipped == [3]
     result = audit_firewall(fw, parse_intent("servers: []"), date(2026, 1, 1))
     assert result.warnings == ["asa: 1 configuration line(s) not understood, first at line 3"]
+
+
+def test_an_unreadable_address_or_service_never_widens_a_rule() -> None:
+    usg = """\
+security-policy
+ rule name r1
+  source-address domain-set PARTNERS
+  destination-address 192.0.2.10 mask 255.255.255.255
+  service protocol tcp destination-port http-alt
+  session logging
+  action permit
+"""
+    fw = parse_firewall("huawei_vrp", usg, "usg")
+    (rule,) = fw.rules
+    assert fw.skipped == [3, 5]
+    assert not rule.src_any and not rule.service_any and rule.matches_nothing()
