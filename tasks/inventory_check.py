@@ -191,10 +191,10 @@ def check_inventory(paths: dict[str, Path]) -> list[Problem]:
             if not ok:
                 r.add(
                     group_path,
-                    _line(parents[0]),
+                    _line(parents[0]) if parents else _line(k),
                     f"{k.value}.groups",
                     "must be a list of group names",
-                )  # type: ignore[index]
+                )
             for name, line in names:
                 if name not in known:
                     r.add(group_path, line, f"{k.value}.groups", f"unknown group {name!r}")
@@ -297,10 +297,10 @@ def check_inventory(paths: dict[str, Path]) -> list[Problem]:
         elif names and platform not in {g for g, _ in names} and platform in group_platform:
             r.add(
                 host_path,
-                _line(group_item[0]),
+                _line(group_item[0]) if group_item else line,
                 f"{name}.groups",
                 f"missing group {platform!r} (the host's platform)",
-            )  # type: ignore[index]
+            )
 
         data_item = _get(entry, "data")
         data = data_item[1] if data_item else None
@@ -318,15 +318,15 @@ def check_inventory(paths: dict[str, Path]) -> list[Problem]:
             elif value not in allowed:
                 r.add(
                     host_path,
-                    _line(item[0]),
+                    _line(item[0]) if item else line,
                     f"{name}.data.{field_name}",
                     f"unknown {field_name} {value!r} (known: {', '.join(allowed)})",
-                )  # type: ignore[index]
+                )
             elif names and value not in group_set:
                 r.add(
                     host_path,
-                    _line(group_item[0]),
+                    _line(group_item[0]) if group_item else line,
                     f"{name}.groups",
                     f"missing group {value!r} (the host's {field_name})",
-                )  # type: ignore[index]
+                )
     return r.problems
