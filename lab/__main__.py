@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import re
 import sys
 import time
@@ -94,6 +95,9 @@ def _run(args: argparse.Namespace, state_dir: Path) -> int:
         from lab.server import LabStartError, serve
 
         t0 = time.monotonic()
+        logging.basicConfig(
+            level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
         try:
             fleet = load_fleet(seed, args.fleet)
             asyncio.run(serve(fleet, state_dir.resolve(), base_port, args.fleet, t0))

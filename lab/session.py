@@ -9,6 +9,7 @@ partial buffers otherwise and mistakes an output line for the prompt.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,8 @@ from lab.dialects.base import CliError, Dialect, Match, Question, Reply
 if TYPE_CHECKING:  # pragma: no cover
     from lab.configtree import Node
     from lab.state import DeviceState
+
+log = logging.getLogger(__name__)
 
 SLOW_DELAY = 1.5  # seconds added per input chunk under the `slow` fault
 
@@ -243,6 +246,9 @@ class Session:
                 reply = Reply(d.unknown(self, line, match))
         except CliError as exc:
             reply = Reply(exc.text)
+        except Exception:  # a dialect bug must not kill the session: log it, answer like a device
+            log.exception("%s: command %r failed in the dialect", self.device.name, line)
+            reply = Reply(d.unknown(self, line, 0))
         if was_config or self.mode in d.config_modes:
             self.device.touch()
         return reply

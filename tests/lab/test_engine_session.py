@@ -258,3 +258,17 @@ def test_nested_views_edit_firewall_rules(offline_lab) -> None:
     w.send("undo rule name LAB-TEST\n")
     w.send("return\n")
     assert "LAB-TEST" not in w.send("display current-configuration\n")
+
+
+def test_a_dialect_bug_answers_an_error_and_keeps_the_session(state, monkeypatch, caplog) -> None:
+    w = Wire(state, "LAB-CORE-01")
+    dialect = w.s.dialect
+
+    def broken(s, args):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(dialect, "display_clock", broken)
+    out = w.send("display clock\n")
+    assert "Error: Unrecognized command" in out and out.endswith("<LAB-CORE-01>")
+    assert "display clock" in caplog.text and "LAB-CORE-01" in caplog.text
+    assert "ESN of slot 0" in w.send("display esn\n")
