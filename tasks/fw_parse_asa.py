@@ -182,6 +182,7 @@ class _AsaParser:
         self.port_groups: dict[str, IntervalSet] = {}  # object-group service NAME tcp|udp|tcp-udp
         self.port_group_proto: dict[str, str] = {}
         self.acl_lines: dict[str, int] = {}
+        self.proto_groups: set[str] = set()
         self.remarks: dict[str, list[str]] = {}
 
     def parse(self, text: str) -> ObjectBook:
@@ -219,6 +220,7 @@ class _AsaParser:
                                 section = "svc-group"
                         elif kind == "protocol":
                             section, members = "proto-group", self.book.add_service(name, number)
+                            self.proto_groups.add(name)
                     elif head == "time-range" and len(words) >= 2:
                         section, name = "time", words[1]
                         self.book.schedules.setdefault(name, None)
@@ -383,7 +385,19 @@ class _AsaParser:
         if "inactive" in rest:
             r.enabled = False
         p.src, p.dst = src, dst
-        if svc_ref is not None:
+        if svc_ref is not None and svc_ref in self.proto_groups and isinstance(ports, IntervalSet):
+            # a protocol group with a port operator: the ports apply to its TCP/UDP members
+            self.book.member_refs.add(svc_ref)
+            protos = IntervalSet()
+            for member in self.book.svc.get(svc_ref, []):
+                if isinstance(member, Service):
+                    protos = protos | member.protocols
+            ported = protos & IntervalSet([(6, 6), (17, 17)])
+            p.svc = [Service(ported, ports)] if ported else []
+            if protos - ported:
+                p.svc.append(Service(protos - ported, ALL_PORTS))
+            p.rule.refs = (svc_ref,)
+        elif svc_ref is not None:
             p.svc = [svc_ref]
         elif isinstance(ports, str):
             p.svc = [ports]

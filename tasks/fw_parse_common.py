@@ -148,7 +148,7 @@ class ObjectBook:
             )
             if r.schedule and r.expires is None:
                 r.expires = self.schedules.get(r.schedule)
-            r.refs = tuple(dict.fromkeys(refs))
+            r.refs = tuple(dict.fromkeys([*r.refs, *refs]))
             r.undefined = tuple(dict.fromkeys(undefined))
             fw.rules.append(r)
         fw.used = used

@@ -147,3 +147,29 @@ security-policy
     (rule,) = fw.rules
     assert fw.skipped == [3, 5]
     assert not rule.src_any and not rule.service_any and rule.matches_nothing()
+
+
+def test_asa_protocol_group_with_port_operator() -> None:
+    from tasks.fw_model import Service
+    from tasks.fw_sets import IntervalSet
+
+    text = """\
+object-group protocol TCPUDP
+ protocol-object tcp
+ protocol-object udp
+object-group protocol TCPUDP-GRE
+ protocol-object tcp
+ protocol-object gre
+access-list IN remark dns
+access-list IN extended permit object-group TCPUDP any host 192.0.2.53 eq domain log
+access-list IN remark tunnel
+access-list IN extended permit object-group TCPUDP-GRE any host 192.0.2.54 range 1000 1010 log
+"""
+    fw = parse_firewall("cisco_asa", text, "asa")
+    dns, tunnel = fw.rules
+    assert list(dns.services) == [Service(IntervalSet([(6, 6), (17, 17)]), IntervalSet.of(53, 53))]
+    assert list(tunnel.services) == [
+        Service(IntervalSet.of(6, 6), IntervalSet.of(1000, 1010)),
+        Service(IntervalSet.of(47, 47), IntervalSet.of(0, 65535)),
+    ]
+    assert dns.refs == ("TCPUDP",) and {"TCPUDP", "TCPUDP-GRE"} <= fw.used
