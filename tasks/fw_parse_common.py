@@ -12,7 +12,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from tasks.fw_model import ANY_SERVICE, Firewall, ObjectDef, Rule, Service
-from tasks.fw_sets import ALL_ADDR, EMPTY, IntervalSet, net_range
+from tasks.fw_sets import (
+    ALL_ADDR,
+    ALL_PORTS,
+    ALL_PROTO,
+    EMPTY,
+    IntervalSet,
+    box_subtract,
+    net_range,
+)
 
 # an address or service member: a value, or a reference to another object by name
 AddrMember = IntervalSet | str
@@ -28,6 +36,9 @@ class PendingRule:
     dst: list[AddrMember] = field(default_factory=list)
     svc: list[SvcMember] = field(default_factory=list)  # empty: any
     schedule_line: int = 0
+    negate: frozenset[str] = (
+        frozenset()
+    )  # FortiOS srcaddr/dstaddr/service-negate: "src", "dst", "svc"
 
 
 @dataclass
@@ -146,6 +157,12 @@ class ObjectBook:
                 if p.svc
                 else (ANY_SERVICE,)
             )
+            if "src" in p.negate:
+                r.src = ALL_ADDR - r.src
+            if "dst" in p.negate:
+                r.dst = ALL_ADDR - r.dst
+            if "svc" in p.negate:
+                r.services = complement_services(r.services)
             if r.schedule and r.expires is None:
                 r.expires = self.schedules.get(r.schedule)
             r.refs = tuple(dict.fromkeys([*r.refs, *refs]))
@@ -163,6 +180,17 @@ def merge_services(services: list[Service]) -> list[Service]:
             continue  # placeholder of an unreadable entry
         by_proto[s.protocols] = by_proto.get(s.protocols, EMPTY).union(s.ports)
     return [Service(p, ports) for p, ports in by_proto.items()]
+
+
+def complement_services(services: tuple[Service, ...]) -> tuple[Service, ...]:
+    """Every protocol/port not in `services` (for negated service matches)."""
+    rest: list[tuple[IntervalSet, ...]] = [(ALL_PROTO, ALL_PORTS)]
+    for svc in services:
+        nxt: list[tuple[IntervalSet, ...]] = []
+        for piece in rest:
+            nxt.extend(box_subtract(piece, (svc.protocols, svc.ports)))
+        rest = nxt
+    return tuple(merge_services([Service(p[0], p[1]) for p in rest]))
 
 
 def addr_range(first: str, last: str) -> IntervalSet:

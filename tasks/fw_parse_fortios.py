@@ -238,11 +238,21 @@ def _entry(
         dst_if = props.get("dstintf", ["any"])
         r.src_zones = None if "any" in src_if else frozenset(src_if)
         r.dst_zones = None if "any" in dst_if else frozenset(dst_if)
+        negate = frozenset(
+            side
+            for key, side in (
+                ("srcaddr-negate", "src"),
+                ("dstaddr-negate", "dst"),
+                ("service-negate", "svc"),
+            )
+            if (props.get(key) or ["disable"])[0] == "enable"
+        )
         book.pending.append(
             PendingRule(
                 r,
                 src=list(props.get("srcaddr", ["all"])),
                 dst=list(props.get("dstaddr", ["all"])),
                 svc=list(props.get("service", ["ALL"])),
+                negate=negate,
             )
         )

@@ -173,3 +173,31 @@ access-list IN extended permit object-group TCPUDP-GRE any host 192.0.2.54 range
         Service(IntervalSet.of(47, 47), IntervalSet.of(0, 65535)),
     ]
     assert dns.refs == ("TCPUDP",) and {"TCPUDP", "TCPUDP-GRE"} <= fw.used
+
+
+def test_fortios_negated_matches() -> None:
+    from tasks.fw_model import Service
+    from tasks.fw_sets import IntervalSet
+
+    text = """\
+config firewall address
+    edit "LAN"
+        set subnet 10.0.0.0 255.0.0.0
+    next
+end
+config firewall policy
+    edit 3
+        set srcaddr "LAN"
+        set srcaddr-negate enable
+        set dstaddr "all"
+        set action accept
+        set service "HTTPS"
+        set service-negate enable
+    next
+end
+"""
+    (rule,) = parse_firewall("fortinet", text, "fgt").rules
+    assert rule.src == ALL_ADDR - addr_set("10.0.0.0/8")
+    assert Service(IntervalSet.of(6, 6), IntervalSet([(0, 442), (444, 65535)])) in rule.services
+    assert not any(6 in s.protocols and 443 in s.ports for s in rule.services)
+    assert any(17 in s.protocols and 443 in s.ports for s in rule.services)
