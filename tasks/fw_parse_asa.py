@@ -392,10 +392,10 @@ class _AsaParser:
             for member in self.book.svc.get(svc_ref, []):
                 if isinstance(member, Service):
                     protos = protos | member.protocols
-            ported = protos & IntervalSet([(6, 6), (17, 17)])
-            p.svc = [Service(ported, ports)] if ported else []
-            if protos - ported:
-                p.svc.append(Service(protos - ported, ALL_PORTS))
+            ported_protos = protos & IntervalSet([(6, 6), (17, 17)])
+            p.svc = [Service(ported_protos, ports)] if ported_protos else []
+            if protos - ported_protos:
+                p.svc.append(Service(protos - ported_protos, ALL_PORTS))
             p.rule.refs = (svc_ref,)
         elif svc_ref is not None:
             p.svc = [svc_ref]
