@@ -376,3 +376,22 @@ def test_a_long_state_dir_still_gets_a_control_socket(fresh_lab, tmp_path) -> No
         assert json.loads(other.cli("status", "--json").stdout)["running"] is True
     finally:
         assert other.cli("stop").stdout.strip() == "lab: stopped"
+
+
+def test_changes_apply_offline_to_a_stopped_lab(fresh_lab, tmp_path) -> None:
+    from conftest import LabHandle
+
+    idle = LabHandle(tmp_path / "idle", tmp_path / "cfg.yaml", 15001, fresh_lab.fleet_source)
+    host = pick(fresh_lab, nth=16)
+    fleet = ["--fleet", fresh_lab.fleet_source] if fresh_lab.fleet_source else []
+    assert idle.cli("status").returncode == 3
+    if fleet:  # record the fleet source the way `start` does, without starting
+        (idle.state_dir).mkdir(parents=True)
+        (idle.state_dir / "lab.json").write_text(
+            json.dumps({"fleet_source": fresh_lab.fleet_source})
+        )
+    assert idle.cli("fault", host, "truncate").returncode == 0
+    assert idle.cli("unplug", host).returncode == 0
+    truth = json.loads(idle.cli("truth", "--json", *fleet).stdout)
+    assert truth["faults"] == {host: "truncate"} and truth["unplugged"] == [host]
+    assert json.loads((idle.state_dir / "live.json").read_text())["faults"] == {host: "truncate"}
