@@ -54,12 +54,13 @@ demo: $(STAMP) ## start the lab, back up all 739 devices into configs/, show the
 	$(PY) -m lab start --state-dir $(LAB_DIR); \
 	echo "== netsteward backup --tag-month"; \
 	rc=0; $(PY) -m playbooks.cli backup --tag-month || rc=$$?; \
-	echo "== the commit (configs/)"; \
-	git -C configs log -1 --stat --format='%h %ad%n%n%B' --date=short | head -n 30; \
+	echo "== the commit in configs/"; \
+	git -C configs log -1 --format='%h %ad %s' --date=short --shortstat; \
+	git -C configs tag --points-at HEAD; \
+	if [ -f playbooks/topology.py ]; then echo "== netsteward topology snapshot"; \
+		$(PY) -m playbooks.cli topology snapshot | tail -n 5 || true; fi; \
 	if [ -f playbooks/normalize.py ]; then echo "== netsteward normalize plan --offline"; \
 		$(PY) -m playbooks.cli normalize plan --offline | tail -n 15 || true; fi; \
 	if [ -f playbooks/audit.py ]; then echo "== netsteward audit firewall"; \
-		$(PY) -m playbooks.cli audit firewall | tail -n 15 || true; fi; \
-	if [ -f playbooks/topology.py ]; then echo "== netsteward topology snapshot"; \
-		$(PY) -m playbooks.cli topology snapshot | tail -n 15 || true; fi; \
+		$(PY) -m playbooks.cli audit firewall | tail -n 3 || true; fi; \
 	exit $$rc
