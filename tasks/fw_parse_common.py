@@ -58,19 +58,34 @@ class ObjectBook:
     default_action: str = "deny"
     default_line: int = 0
     case_insensitive_builtins: bool = False
+    factory_names: frozenset[str] = frozenset()  # factory-default objects: never reported unused
     skipped: list[int] = field(default_factory=list)  # lines that could not be read
 
     # -- definitions ---------------------------------------------------------
     def add_address(self, name: str, line: int, builtin: bool = False) -> list[AddrMember]:
         if name not in self.addr:
             self.addr[name] = []
-            self.defs.append(ObjectDef(name, "address", line, builtin or name in self.builtin_addr))
+            self.defs.append(
+                ObjectDef(
+                    name,
+                    "address",
+                    line,
+                    builtin or name in self.builtin_addr or name in self.factory_names,
+                )
+            )
         return self.addr[name]
 
     def add_service(self, name: str, line: int, builtin: bool = False) -> list[SvcMember]:
         if name not in self.svc:
             self.svc[name] = []
-            self.defs.append(ObjectDef(name, "service", line, builtin or name in self.builtin_svc))
+            self.defs.append(
+                ObjectDef(
+                    name,
+                    "service",
+                    line,
+                    builtin or name in self.builtin_svc or name in self.factory_names,
+                )
+            )
         return self.svc[name]
 
     def member(self, members: list, ref: str) -> None:
