@@ -80,6 +80,8 @@ def discover(
         for h in every.inventory.hosts.values()
     ]
     nr = open_nornir(config, hosts, group) if (hosts or group) else every
+    # a device that cannot be reached is one line in our summary, not a Nornir traceback
+    logging.getLogger("nornir.core.task").setLevel(logging.CRITICAL)
     agg = nr.run(task=discover_device, use_napalm=use_napalm, name="topology discovery")
     found: list[DeviceDiscovery] = []
     failed: dict[str, str] = {}
@@ -87,7 +89,7 @@ def discover(
         if multi.failed:
             exc = multi[0].exception
             failed[name] = (str(exc).splitlines() or [type(exc).__name__])[0] if exc else "failed"
-            log.warning("%s: discovery failed: %s", name, failed[name])
+            log.info("%s: discovery failed: %s", name, failed[name])
         else:
             found.append(multi[0].result)
     scope = set(nr.inventory.hosts) if (hosts or group) else None

@@ -204,9 +204,9 @@ def _edge(
     s_name = src.id[2:]
     sl, tl = _link_labels(snap, lk, s_name)
     middle = f"LAG x{len(lk.members)}" if lk.kind == "lag" and len(lk.members) > 1 else ""
-    meta = {"link": lk.key, "kind": lk.kind, "seen": lk.seen}
+    meta = {"link_key": lk.key, "kind": lk.kind, "seen": lk.seen}
     if lk.members:
-        meta["members"] = ", ".join(f"{a}/{b}" for a, b in lk.members)
+        meta["members"] = ", ".join(f"{a}={b}" for a, b in lk.members)
     return Edge(
         "l:" + lk.key,
         src.id,
@@ -393,6 +393,22 @@ def overview(snap: Snapshot, status: dict[str, str], keep: dict[str, tuple[float
         for key in net_pairs:
             count = len(access_of.get(key, []))
             aggs = pairs[key]
+            label = [pair_title(aggs), f"{count} access switches"]
+            tally: dict[str, int] = defaultdict(int)
+            for name in access_of.get(key, []):
+                if status.get(node_id(name)):
+                    tally[f"{status[node_id(name)]} switch"] += 1
+                for lk in snap.links_of(name):
+                    if status.get("l:" + lk.key):
+                        tally[f"{status['l:' + lk.key]} link"] += 1
+            if tally:
+                label.append(
+                    ", ".join(
+                        f"{v} {k}{'es' if k.endswith('switch') and v > 1 else ''}"
+                        f"{'s' if k.endswith('link') and v > 1 else ''}"
+                        for k, v in sorted(tally.items())
+                    )
+                )
             centres = [placed[node_id(a)].cx for a in aggs if node_id(a) in placed]
             x = max(x_min, (sum(centres) / len(centres) - group_w / 2) if centres else x_min)
             gb = Box(
@@ -401,7 +417,7 @@ def overview(snap: Snapshot, status: dict[str, str], keep: dict[str, tuple[float
                 y,
                 group_w,
                 NODE_H,
-                [pair_title(aggs), f"{count} access switches"],
+                label,
                 "group",
                 status.get("g:" + key, ""),
                 {"pair": key, "access_switches": str(count)},
@@ -450,6 +466,7 @@ def overview(snap: Snapshot, status: dict[str, str], keep: dict[str, tuple[float
         if e.target.startswith("g:"):
             e.id = f"b:{e.source}->{e.target}"
             e.status = ""
+            e.kind, e.seen = "lag", "both"  # a bundle of uplinks: drawn thick and plain
             e.meta = {"links": e.label}
     for e in page.edges:
         place_labels(e)

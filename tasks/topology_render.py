@@ -27,7 +27,7 @@ class ChangeRow:
 def _link_text(lk: Link) -> str:
     text = f"{lk.a} {lk.a_port} <-> {lk.b} {lk.b_port}"
     if lk.kind == "lag":
-        text += " [" + ", ".join(f"{a}/{b}" for a, b in lk.members) + "]"
+        text += " [" + ", ".join(f"{a}={b}" for a, b in lk.members) + "]"
     if lk.seen != "both":
         text += f" ({lk.seen})"
     return text

@@ -54,10 +54,16 @@ def merge_for_report(
             status["l:" + lk.key] = "removed"
     for ch in d.changed_links:
         status["l:" + ch.new.key] = "changed"
-    # an access group box is "changed" when anything in it changed
+    # an access group box is "changed" when anything in it changed (its devices or their links)
     for name, node in nodes.items():
         if node.role == "access" and node_id(name) in status and node.uplink_pair:
             status.setdefault("g:" + node.uplink_pair, "changed")
+    for key, lk in links.items():
+        if "l:" + key in status:
+            for end in (lk.a, lk.b):
+                node = nodes.get(end)
+                if node is not None and node.role == "access" and node.uplink_pair:
+                    status.setdefault("g:" + node.uplink_pair, "changed")
     merged = Snapshot(
         date=last.date,
         nodes=dict(sorted(nodes.items())),
