@@ -704,3 +704,202 @@ class HuaweiVrp(Dialect):
             ]
         out.append("")
         return "\n".join(out) + "\n"
+
+    # -- VLANs, MAC and ARP tables, NTP ----------------------------------------
+    def vlan_ids(self, s: Session) -> list[int]:
+        ids = {1}
+        for node in s.device.running.top:
+            words = node.text.split()
+            if words[:2] == ["vlan", "batch"] or (words[:1] == ["vlan"] and len(words) == 2):
+                ids |= _vlan_list(words[2:] if words[1] == "batch" else words[1:])
+        return sorted(ids)
+
+    def port_vlans(self, s: Session, name: str) -> tuple[set[int], set[int]]:
+        """(untagged, tagged) VLANs of a port from its configuration."""
+        node = s.device.running.section(f"interface {name}")
+        lines = [c.text for c in node.children] if node else []
+        untagged, tagged = {1}, set()
+        trunk = any(t in ("port link-type trunk", "port link-mode route") for t in lines)
+        for t in lines:
+            w = t.split()
+            if w[:3] == ["port", "default", "vlan"] or w[:3] == ["port", "access", "vlan"]:
+                untagged = {int(w[3])}
+            elif w[:4] == ["port", "trunk", "allow-pass", "vlan"] or w[:4] == [
+                "port",
+                "trunk",
+                "permit",
+                "vlan",
+            ]:
+                tagged |= _vlan_list(w[4:])
+            elif w[:5] == ["undo", "port", "trunk", "allow-pass", "vlan"]:
+                tagged -= _vlan_list(w[5:])
+                untagged -= _vlan_list(w[5:])
+        if trunk:
+            tagged.discard(1)
+        return untagged, tagged
+
+    @command("display vlan", pipe=True)
+    def display_vlan(self, s: Session, args: list[str]) -> str:
+        vlans = self.vlan_ids(s)
+        lags = s.device.spec.lags
+        members = {m for ms in lags.values() for m in ms}
+        ports = [
+            p for p in self.interface_names(s) if p not in members and not p.startswith("MEth")
+        ]
+        ports += sorted(lags)
+        table: dict[int, tuple[list[str], list[str]]] = {v: ([], []) for v in vlans}
+        for port in ports:
+            ut, tg = self.port_vlans(s, port)
+            state = "U" if self.link_state(s, port)[0] == "up" else "D"
+            label = f"{self.short_interface(port)}({state})"
+            for v in ut:
+                table.setdefault(v, ([], []))[0].append(label)
+            for v in tg:
+                table.setdefault(v, ([], []))[1].append(label)
+        out = [
+            f"The total number of VLANs is: {len(table)}",
+            "-" * 80,
+            "U: Up;         D: Down;         TG: Tagged;         UT: Untagged;",
+            "MP: Vlan-mapping;               ST: Vlan-stacking;",
+            "#: ProtocolTransparent-vlan;    *: Management-vlan;",
+            "-" * 80,
+            "",
+            "VID  Type    Ports",
+            "-" * 80,
+        ]
+        for vid in sorted(table):
+            first = True
+            for kind, labels in (("UT", table[vid][0]), ("TG", table[vid][1])):
+                for i in range(0, len(labels), 4):
+                    chunk = "".join(f"{x:<16}" for x in labels[i : i + 4]).rstrip()
+                    head = f"{vid:<5}{'common':<8}" if first else " " * 13
+                    out.append(head + (f"{kind}:" if i == 0 else "   ") + chunk)
+                    first = False
+            if first:
+                out.append(f"{vid:<5}common")
+        out += ["", "VID  Status  Property      MAC-LRN Statistics Description", "-" * 80]
+        for vid in sorted(table):
+            out.append(
+                f"{vid:<5}{'enable':<8}{'default':<14}{'enable':<8}{'disable':<11}{self.vlan_name(s, vid)}"
+            )
+        return "\n".join(out) + "\n"
+
+    def vlan_name(self, s: Session, vid: int) -> str:
+        node = s.device.running.section(f"vlan {vid}")
+        if node is not None:
+            for c in node.children:
+                if c.text.startswith(("description ", "name ")):
+                    return c.text.split(None, 1)[1]
+        return f"VLAN {vid:04d}"
+
+    def mgmt_vlan(self, s: Session, port: str) -> int:
+        """The VLAN a neighbour's management address is reached in over `port`."""
+        ut, tg = self.port_vlans(s, port)
+        carried = tg | ut
+        for name in self.logical_interfaces(s):
+            digits = "".join(c for c in name if c.isdigit())
+            is_vlan = name.startswith(("Vlanif", "Vlan-interface")) and digits
+            if is_vlan and int(digits) in carried and self.ip_address(s, name):
+                return int(digits)
+        return min(carried or {1})
+
+    def mac_entries(self, s: Session) -> list[tuple[str, int, str]]:
+        """(peer MAC, VLAN, learned-from port) for every LLDP neighbour."""
+        out = []
+        for n in s.device.neighbors():
+            port = s.device.lag_of(n.local_port) or n.local_port
+            out.append((fmt_mac(n.peer.mac), self.mgmt_vlan(s, port), port))
+        seen: set[str] = set()
+        return [e for e in out if not (e[0] in seen or seen.add(e[0]))]  # type: ignore[func-returns-value]
+
+    @command("display mac-address", pipe=True)
+    def display_mac_address(self, s: Session, args: list[str]) -> str:
+        entries = self.mac_entries(s)
+        out = [
+            "-" * 79,
+            "MAC Address    VLAN/VSI/BD                       Learned-From        Type",
+            "-" * 79,
+        ]
+        for mac, vlan, port in entries:
+            out.append(f"{mac:<15}{f'{vlan}/-/-':<34}{self.short_interface(port):<20}dynamic")
+        out += ["", "-" * 79, f"Total items displayed = {len(entries)}"]
+        return "\n".join(out) + "\n"
+
+    @command("display arp", pipe=True)
+    def display_arp(self, s: Session, args: list[str]) -> str:
+        own = []
+        for name in self.logical_interfaces(s):
+            ip = self.ip_address(s, name)
+            if ip and not name.startswith("LoopBack"):
+                own.append((ip.split("/")[0], fmt_mac(s.device.spec.mac), name))
+        dynamic = []
+        for n in s.device.neighbors():
+            if n.peer.mgmt_ip:
+                port = s.device.lag_of(n.local_port) or n.local_port
+                dynamic.append((n.peer.mgmt_ip, fmt_mac(n.peer.mac), port, self.mgmt_vlan(s, port)))
+        out = [
+            "IP ADDRESS      MAC ADDRESS     EXPIRE(M) TYPE        INTERFACE   VPN-INSTANCE",
+            "                                    VLAN/CEVLAN(SIP/DIP)",
+            "-" * 78,
+        ]
+        for ip, mac, name in own:
+            out.append(f"{ip:<16}{mac:<26}{'I -':<12}{name}")
+        for ip, mac, port, vlan in dynamic:
+            out.append(f"{ip:<16}{mac:<16}{17:<10}{'D-0':<12}{self.short_interface(port)}")
+            out.append(" " * 44 + f"{vlan}/-")
+        out += [
+            "-" * 78,
+            f"Total:{len(own) + len(dynamic):<10}Dynamic:{len(dynamic):<8}Static:0     Interface:{len(own)}",
+        ]
+        return "\n".join(out) + "\n"
+
+    @command("display ntp status", pipe=True)
+    def display_ntp_status(self, s: Session, args: list[str]) -> str:
+        server = None
+        for node in s.device.running.top:
+            w = node.text.split()
+            if w[:2] == ["ntp-service", "unicast-server"] and len(w) > 2:
+                server = w[2]
+                break
+        now = s.now()
+        jitter = (now.second * 37 + now.microsecond // 1000) % 1000  # moves between readings
+        if server is None:
+            return (
+                " clock status: unsynchronized\n clock stratum: 16\n reference clock ID: none\n"
+                " nominal frequency: 100.0000 Hz\n actual frequency: 100.0000 Hz\n clock precision: 2^17\n"
+                " clock offset: 0.0000 ms\n root delay: 0.00 ms\n root dispersion: 0.00 ms\n"
+                " peer dispersion: 0.00 ms\n reference time: 00:00:00.000 UTC Jan 1 1900(00000000.00000000)\n"
+                " synchronization state: clock not synchronized\n"
+            )
+        return (
+            " clock status: synchronized\n"
+            " clock stratum: 3\n"
+            f" reference clock ID: {server}\n"
+            " nominal frequency: 100.0000 Hz\n"
+            f" actual frequency: 99.99{jitter % 100:02d} Hz\n"
+            " clock precision: 2^17\n"
+            f" clock offset: {jitter / 1000:.4f} ms\n"
+            f" root delay: {jitter / 100:.2f} ms\n"
+            " root dispersion: 10.52 ms\n"
+            " peer dispersion: 34.30 ms\n"
+            f" reference time: {now:%H:%M:%S}.{now.microsecond // 1000:03d} UTC {now:%b %d %Y}(E9A1B2C3.6D4E5F00)\n"
+            " synchronization state: clock synchronized\n"
+        )
+
+
+def _vlan_list(words: list[str]) -> set[int]:
+    """`10 20 to 25 30` -> {10, 20, 21, ..., 25, 30}."""
+    out: set[int] = set()
+    prev = None
+    i = 0
+    while i < len(words):
+        w = words[i]
+        if w == "to" and prev is not None and i + 1 < len(words) and words[i + 1].isdigit():
+            out |= set(range(prev, int(words[i + 1]) + 1))
+            i += 2
+            continue
+        if w.isdigit():
+            prev = int(w)
+            out.add(prev)
+        i += 1
+    return out
