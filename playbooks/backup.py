@@ -217,11 +217,9 @@ def run_backup(
         UTC,
     )
     sha = gitstore.commit_run(repo, written, summary.commit_message(), when)
-    tag = (
-        gitstore.tag_month(repo, run_date.strftime("%Y-%m"), summary.headline())
-        if tag_month
-        else None
-    )
+    tag = None
+    if tag_month:
+        tag = gitstore.tag_month(repo, run_date.strftime("%Y-%m"), summary.headline(), sha)
     pushed = []
     if repo.remotes and (sha or tag):
         pushed = [vars(p) for p in gitstore.push(repo, [tag] if tag else [])]

@@ -134,12 +134,33 @@ def _identity(repo: git.Repo) -> tuple[str, str]:
     )
 
 
-def tag_month(repo: git.Repo, month: str, message: str) -> str | None:
-    """Tag HEAD `backup-YYYY-MM` (moved if it exists: the last run of the month wins)."""
+def last_backup_commit(repo: git.Repo) -> git.Commit | None:
+    """The newest commit made by a backup run (other jobs commit here too: topology, changes)."""
     if not _has_head(repo):
         return None
+    for commit in repo.iter_commits(max_count=500):
+        if str(commit.summary).startswith("backup "):
+            return commit
+    return None
+
+
+def tag_month(repo: git.Repo, month: str, message: str, commit: str | None = None) -> str | None:
+    """Tag `backup-YYYY-MM`.
+
+    With `commit` (this run committed): the tag moves there, the last run of the month
+    wins. Without: the tag is created on the newest backup commit if it does not exist
+    yet, and an existing tag is left where it is.
+    """
     name = f"backup-{month}"
-    repo.create_tag(name, ref=repo.head.commit, message=message, force=True)
+    if commit is not None:
+        repo.create_tag(name, ref=repo.commit(commit), message=message, force=True)
+        return name
+    if name in [t.name for t in repo.tags]:
+        return name
+    target = last_backup_commit(repo)
+    if target is None:
+        return None
+    repo.create_tag(name, ref=target, message=message)
     return name
 
 

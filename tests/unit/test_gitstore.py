@@ -70,19 +70,36 @@ def test_read_committed_finds_the_host_anywhere(store) -> None:
 
 def test_month_tag_moves_to_the_last_run(store) -> None:
     repo, root = store
-    gitstore.commit_run(repo, gitstore.write_files(root, [("a/b/X.cfg", "1\n")]), "first")
+    first = gitstore.commit_run(
+        repo, gitstore.write_files(root, [("a/b/X.cfg", "1\n")]), "backup 1"
+    )
+    assert gitstore.tag_month(repo, "2026-11", "m", first) == "backup-2026-11"
+    second = gitstore.commit_run(
+        repo, gitstore.write_files(root, [("a/b/X.cfg", "2\n")]), "backup 2"
+    )
+    gitstore.tag_month(repo, "2026-11", "m", second)
+    assert repo.tags["backup-2026-11"].commit.hexsha == second
+
+
+def test_month_tag_without_a_commit_stays_on_a_backup_commit(store) -> None:
+    repo, root = store
+    files = gitstore.write_files(root, [("a/b/X.cfg", "1\n")])
+    backup = gitstore.commit_run(repo, files, "backup 2026-11-01: 1 of 1")
+    # another job commits into the same repository afterwards
+    files = gitstore.write_files(root, [("topology/2026-11-02.json", "{}\n")])
+    gitstore.commit_run(repo, files, "topology snapshot")
     assert gitstore.tag_month(repo, "2026-11", "m") == "backup-2026-11"
-    gitstore.commit_run(repo, gitstore.write_files(root, [("a/b/X.cfg", "2\n")]), "second")
-    gitstore.tag_month(repo, "2026-11", "m")
-    assert repo.tags["backup-2026-11"].commit == repo.head.commit
+    assert repo.tags["backup-2026-11"].commit.hexsha == backup
+    gitstore.tag_month(repo, "2026-11", "m")  # a later no-change run leaves it there
+    assert repo.tags["backup-2026-11"].commit.hexsha == backup
 
 
 def test_push_to_a_configured_remote(store, tmp_path: Path) -> None:
     repo, root = store
     remote = git.Repo.init(tmp_path / "remote.git", bare=True)
     repo.create_remote("origin", str(tmp_path / "remote.git"))
-    gitstore.commit_run(repo, gitstore.write_files(root, [("a/b/X.cfg", "1\n")]), "first")
-    tag = gitstore.tag_month(repo, "2026-11", "m")
+    sha = gitstore.commit_run(repo, gitstore.write_files(root, [("a/b/X.cfg", "1\n")]), "first")
+    tag = gitstore.tag_month(repo, "2026-11", "m", sha)
     results = gitstore.push(repo, [tag])
     assert [(r.remote, r.ok) for r in results] == [("origin", True)]
     assert remote.commit("main").hexsha == repo.head.commit.hexsha
