@@ -225,14 +225,25 @@ def run_check(
         notes.append("topology not checked: no topology snapshot in the backup repository")
     else:
         notes.append(f"topology compared with {approved.snapshot_name}")
+        skipped = sorted(snap.unreachable & {d.host for d in devices})
+        if skipped:
+            notes.append(
+                f"topology not compared for {len(skipped)} device(s) the snapshot could not read"
+                f" (first {skipped[0]})"
+            )
     approved_states: dict[str, DeviceState] = {}
     for d in devices:
         files = approved.files.get(d.host)
+        now = live.get(d.host)
         if snap is not None:
             neighbors = snap.adjacencies.get(d.host)
-            if neighbors is None and d.host not in snap.adjacencies and d.host in live:
+            if neighbors is None and d.host not in snap.unreachable and now is not None:
                 neighbors = ()  # a device the snapshot does not know: every neighbour is new
-            optional = snap.one_sided.get(d.host, ())
+            # cables to devices the snapshot could not read are unknown: neither gone nor new
+            seen_now = now.neighbors if now is not None and now.neighbors else ()
+            optional = snap.one_sided.get(d.host, ()) + tuple(
+                a for a in seen_now if a.peer in snap.unreachable
+            )
         else:  # no snapshot: judge the approved config on today's cabling
             neighbors = live[d.host].neighbors if d.host in live else None
             optional = ()

@@ -175,12 +175,14 @@ class SnapshotView:
     `adjacencies`: host -> its adjacencies (LAG links split into their member cables);
     `one_sided`: host -> adjacencies of links seen from one end only (either end may or may
     not see them, so they are neither required nor new); hosts the snapshot could not read
-    are absent (nothing to compare).
+    are in `unreachable`, not in `adjacencies` (nothing to compare, and their cables are
+    unknown to their peers' records too).
     """
 
     name: str
     adjacencies: dict[str, tuple[Adjacency, ...]]
     one_sided: dict[str, tuple[Adjacency, ...]]
+    unreachable: frozenset[str] = frozenset()  # devices discovery could not read that day
 
 
 def snapshot_view(text: str, name: str = "snapshot") -> SnapshotView:
@@ -210,4 +212,5 @@ def snapshot_view(text: str, name: str = "snapshot") -> SnapshotView:
         name=name,
         adjacencies={h: tup(v) for h, v in adj.items()},
         one_sided={h: tup(v) for h, v in one.items()},
+        unreachable=frozenset(snap.unreachable),
     )

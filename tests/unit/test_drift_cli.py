@@ -157,3 +157,66 @@ def test_bad_baseline_is_bad_input(setup: dict[str, Path]) -> None:
     # the runner bypasses playbooks.cli.main, which prints this line and exits 2
     assert isinstance(result.exception, BadInput) and result.exception.exit_code == 2
     assert "no such revision 'no-such-rev'" in str(result.exception)
+
+
+def test_offline_topology_ignores_devices_the_snapshot_could_not_read(
+    setup: dict[str, Path],
+) -> None:
+    """A baseline snapshot taken while YM-BASE-AGG-01 was down knows none of its cables:
+    the cable ACC-AGG seen later is neither new on ACC, nor is AGG compared at all."""
+    from tasks.lldp import Neighbor
+    from tasks.topology_model import DeviceDiscovery, InventoryNode, build_snapshot, dump_snapshot
+
+    agg = "YM-BASE-AGG-01"
+    hosts = yaml.safe_load((setup["tmp"] / "hosts.yaml").read_text())
+    hosts[agg] = _host(10003, "huawei_vrp", "aggregation", "S6730")
+    (setup["tmp"] / "hosts.yaml").write_text(yaml.safe_dump(hosts))
+    repo = setup["repo"]
+    r = git.Repo(repo)
+    (repo / "base" / "aggregation").mkdir(parents=True)
+    (repo / "base" / "aggregation" / f"{agg}.cfg").write_text(f"sysname {agg}\n#\nreturn\n")
+    inv = [
+        InventoryNode(h, platform=v["platform"], role=v["data"]["role"], network="base")
+        for h, v in hosts.items()
+    ]
+
+    def nb(peer: str, port: str) -> Neighbor:
+        return Neighbor(
+            local_interface=port,
+            neighbor_name=peer,
+            neighbor_port_id="XGigabitEthernet0/0/10",
+            port_id_type="Interface name",
+        )
+
+    seen = [
+        DeviceDiscovery(ACC, (nb(agg, "XGigabitEthernet0/0/1"),)),
+        DeviceDiscovery(
+            agg,
+            (
+                Neighbor(
+                    local_interface="XGigabitEthernet0/0/10",
+                    neighbor_name=ACC,
+                    neighbor_port_id="XGigabitEthernet0/0/1",
+                    port_id_type="Interface name",
+                ),
+            ),
+        ),
+    ]
+    (repo / "topology").mkdir()
+    (repo / "topology" / "2026-10-01.json").write_text(
+        dump_snapshot(build_snapshot(seen[:1], inv, "2026-10-01", unreachable=[agg]))
+    )
+    r.index.add([f"base/aggregation/{agg}.cfg", "topology/2026-10-01.json"])
+    r.index.commit("backup 3 with a snapshot taken while the aggregation switch was down")
+    (repo / "topology" / "2026-11-01.json").write_text(
+        dump_snapshot(build_snapshot(seen, inv, "2026-11-01"))
+    )
+    r.index.add(["topology/2026-11-01.json"])
+    r.index.commit("snapshot 2026-11-01")
+    code, out = _drift(setup)  # baseline: the commit before HEAD
+    assert code == 0, out
+    assert (
+        "topology not compared for 1 device(s) the snapshot could not read (first YM-BASE-AGG-01)"
+        in out
+    )
+    assert f"{'topology':<12} {1:>6} {0:>6} {0:>10}" in out  # ACC compared and clean
