@@ -184,6 +184,12 @@ def test_apply_refuses_stale_rolls_back_rejected_applies_the_rest(
     text = records[-1].read_text()
     assert f"host: {stale}" in text and "status: stale" in text and "who:" in text
     assert result["commit"]
+    # the changed devices were backed up after the run, with the new lines
+    saved = list(repo.glob(f"*/*/{canary}.cfg"))
+    assert saved, "backup after apply"
+    backed_up = saved[0].read_text()
+    cplan = next(d for d in plan.devices if d.host == canary)
+    assert all(ln in backed_up for c in cplan.changes for ln in c.present)
 
 
 def test_lab_fault_between_push_and_read_back_is_rolled_back(fresh_lab: Any, work: Path) -> None:
