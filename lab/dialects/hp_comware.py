@@ -81,6 +81,7 @@ class HpComware(HuaweiVrp):
             "display_lldp",
             "display_lldp_brief",
             "display_esn",
+            "display_ntp_status",
         }
     )
     system_view_text = "System View: return to User View with Ctrl+Z.\n"
@@ -478,4 +479,105 @@ class HpComware(HuaweiVrp):
             "        0 unicasts, 0 broadcasts, 0 multicasts, 0 pauses",
             "",
         ]
+        return "\n".join(out) + "\n"
+
+    # -- VLANs, MAC and ARP tables -------------------------------------------
+    def port_vlans(self, s: Session, name: str) -> tuple[set[int], set[int]]:
+        untagged, tagged = super().port_vlans(s, name)
+        node = s.device.running.section(f"interface {name}")
+        for c in node.children if node else []:
+            w = c.text.split()
+            if w[:4] == ["port", "trunk", "permit", "vlan"] and "all" in w:
+                tagged |= set(self.vlan_ids(s))
+        return untagged, tagged
+
+    @command("display vlan brief", pipe=True)
+    def display_vlan_brief(self, s: Session, args: list[str]) -> str:
+        table = self._vlan_ports(s)
+        out = [
+            "Brief information about all VLANs:",
+            "Supported Minimum VLAN ID: 1",
+            "Supported Maximum VLAN ID: 4094",
+            "Default VLAN ID: 1",
+            "VLAN ID   Name                             Port",
+        ]
+        for vid in sorted(table):
+            ports = [self.short_interface(p) for p in sorted(table[vid][0] | table[vid][1])]
+            rows = ["  ".join(ports[i : i + 3]) for i in range(0, len(ports), 3)] or [""]
+            out.append(f"{vid:<10}{self.vlan_name(s, vid):<33}{rows[0]}".rstrip())
+            out.extend(" " * 43 + r for r in rows[1:])
+        return "\n".join(out) + "\n"
+
+    def _vlan_ports(self, s: Session) -> dict[int, tuple[set[str], set[str]]]:
+        lags = s.device.spec.lags
+        members = {m for ms in lags.values() for m in ms}
+        ports = [p for p in self.interface_names(s) if p not in members and not p.startswith("M-")]
+        table: dict[int, tuple[set[str], set[str]]] = {v: (set(), set()) for v in self.vlan_ids(s)}
+        for port in ports + sorted(lags):
+            ut, tg = self.port_vlans(s, port)
+            for v in ut:
+                table.setdefault(v, (set(), set()))[0].add(port)
+            for v in tg:
+                table.setdefault(v, (set(), set()))[1].add(port)
+        return table
+
+    @command("display vlan", pipe=True)
+    def display_vlan(self, s: Session, args: list[str]) -> str:
+        if args and "brief".startswith(args[0].lower()):
+            return self.display_vlan_brief(s, args[1:])
+        table = self._vlan_ports(s)
+        if args and args[0].isdigit():
+            table = {k: v for k, v in table.items() if k == int(args[0])}
+        elif not (args and "all".startswith(args[0].lower())):
+            return (
+                f" Total VLANs: {len(table)}\n The VLANs include:\n "
+                + ", ".join(f"{v}(default)" if v == 1 else str(v) for v in sorted(table))
+                + "\n"
+            )
+        out: list[str] = []
+        for vid in sorted(table):
+            ut, tg = table[vid]
+            name = self.vlan_name(s, vid)
+            out += [
+                f" VLAN ID: {vid}",
+                " VLAN type: Static",
+                f" Route interface: {'Configured' if self.ip_address(s, f'Vlan-interface{vid}') else 'Not configured'}",
+                f" Description: {name}",
+                f" Name: {name}",
+                " Tagged ports:   " + ("" if tg else "None"),
+                *[f"    {p}" for p in sorted(tg)],
+                " Untagged ports: " + ("" if ut else "None"),
+                *[f"    {p}" for p in sorted(ut)],
+                "",
+            ]
+        return "\n".join(out) + "\n"
+
+    def vlan_name(self, s: Session, vid: int) -> str:
+        node = s.device.running.section(f"vlan {vid}")
+        if node is not None:
+            for c in node.children:
+                if c.text.startswith(("name ", "description ")):
+                    return c.text.split(None, 1)[1]
+        return f"VLAN {vid:04d}"
+
+    @command("display mac-address", pipe=True)
+    def display_mac_address(self, s: Session, args: list[str]) -> str:
+        out = ["MAC ADDR       VLAN ID  STATE          PORT INDEX               AGING TIME(s)"]
+        for mac, vlan, port in self.mac_entries(s):
+            out.append(f"{mac:<15}{vlan:<9}{'Learned':<15}{port:<25}AGING")
+        return "\n".join(out) + "\n"
+
+    @command("display arp", pipe=True)
+    def display_arp(self, s: Session, args: list[str]) -> str:
+        out = [
+            "  Type: S-Static   D-Dynamic   O-Openflow   R-Rule   M-Multiport  I-Invalid",
+            "IP address      MAC address    VLAN     Interface                Aging Type",
+        ]
+        for n in s.device.neighbors():
+            if n.peer.mgmt_ip:
+                port = s.device.lag_of(n.local_port) or n.local_port
+                vlan = self.mgmt_vlan(s, port)
+                out.append(
+                    f"{n.peer.mgmt_ip:<16}{fmt_mac(n.peer.mac):<15}{vlan:<9}{self.short_interface(port):<25}{17:<6}D"
+                )
         return "\n".join(out) + "\n"
