@@ -36,7 +36,11 @@ NETWORK_TITLES = {
     "device_net": "Device network",
     "san": "SAN (FC)",
 }
-TIERS = [("router",), ("firewall", "ips"), ("core", "fc_switch"), ("aggregation",)]
+TIERS = [("router",), ("firewall", "ips"), ("core", "fc_switch"), ("aggregation",), ("unknown",)]
+
+
+def _tier_role(n: Node) -> str:
+    return n.role if n.kind == "device" else "unknown"
 
 
 @dataclass
@@ -344,12 +348,32 @@ def overview(snap: Snapshot, status: dict[str, str], keep: dict[str, tuple[float
         {n.network for n in snap.nodes.values() if n.kind == "device" and n.role != "access"},
         key=lambda x: (NETWORK_ORDER.index(x) if x in NETWORK_ORDER else 99, x),
     )
+    # unknown LLDP neighbours of routers/core/aggregation go under their neighbour's network column
+    # (those of access switches are drawn on their pair's page)
+    unknown_net: dict[str, str] = {}
+    for n in sorted(snap.nodes.values()):
+        if n.kind != "unknown":
+            continue
+        for lk in sorted(snap.links_of(n.name)):
+            peer = snap.nodes.get(lk.b if lk.a == n.name else lk.a)
+            if (
+                peer is not None
+                and peer.kind == "device"
+                and peer.role != "access"
+                and peer.network
+            ):
+                unknown_net[n.name] = peer.network
+                break
     x0: float = MARGIN
     band_y: float = 0  # networks are laid side by side, wrapping into bands below
     band_bottom: float = 0
     placed: dict[str, Box] = {}
     for net in networks:
-        col_nodes = [n for n in snap.nodes.values() if n.network == net and n.kind == "device"]
+        col_nodes = [
+            n
+            for n in snap.nodes.values()
+            if (n.network == net and n.kind == "device") or unknown_net.get(n.name) == net
+        ]
         if x0 > BAND_W:
             x0, band_y = MARGIN, band_bottom + 40
         y: float = band_y + MARGIN + 40
@@ -357,8 +381,8 @@ def overview(snap: Snapshot, status: dict[str, str], keep: dict[str, tuple[float
         tier_boxes: list[list[Box]] = []
         for roles in TIERS:
             members = sorted(
-                (n for n in col_nodes if n.role in roles),
-                key=lambda n: (roles.index(n.role), n.name),
+                (n for n in col_nodes if _tier_role(n) in roles),
+                key=lambda n: (roles.index(_tier_role(n)), n.name),
             )
             if not members:
                 continue

@@ -256,3 +256,42 @@ def test_cli_diff_exit_codes_and_formats(snap: Snapshot, tmp_path: Path) -> None
 
 def test_diff_of_same_snapshot_is_empty(snap: Snapshot) -> None:
     assert not diff_snapshots(snap, snap).changed
+
+
+def test_unknown_neighbours_are_drawn_where_they_are_seen() -> None:
+    inv, cables = fleet(n_access=3)
+    snap = snap_of(inv, cables, "d")
+    discoveries = []
+    for name in [n.name for n in inv]:
+        extra = ()
+        if name == "CORE-01":
+            extra = (
+                Neighbor("XGigabitEthernet1/0/40", "", "0011-2233-4455", "eth0", "", "MAC address"),
+            )
+        if name == "ACC-002":
+            extra = (
+                Neighbor(
+                    "GigabitEthernet0/0/7",
+                    "SEP001122",
+                    "",
+                    "Port 1",
+                    "",
+                    "Locally assigned",
+                    "Phone",
+                ),
+            )
+        own = [Neighbor(p, b, "", bp, "", "Interface name") for a, p, b, bp in cables if a == name]
+        own += [Neighbor(bp, a, "", p, "", "Interface name") for a, p, b, bp in cables if b == name]
+        discoveries.append(DeviceDiscovery(name, (*own, *extra)))
+    snap = build_snapshot(discoveries, inv, "d")
+    assert (
+        snap.nodes["0011-2233-4455"].kind == "unknown" and snap.nodes["SEP001122"].kind == "unknown"
+    )
+    overview, pair = layout(snap)
+    assert "n:0011-2233-4455" in {b.id for b in overview.boxes}
+    stub = next(b for b in pair.boxes if b.id == "n:SEP001122")
+    assert stub.kind == "unknown"
+    assert any(e.target == stub.id or e.source == stub.id for e in pair.edges)
+    assert any(
+        e.target == "n:0011-2233-4455" or e.source == "n:0011-2233-4455" for e in overview.edges
+    )
