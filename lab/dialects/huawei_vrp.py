@@ -886,6 +886,102 @@ class HuaweiVrp(Dialect):
             " synchronization state: clock synchronized\n"
         )
 
+    # -- files, startup, patches ------------------------------------------------
+    def _image(self, s: Session) -> str:
+        spec = s.device.spec
+        return f"{vrp_family(spec.model)}-{spec.version}.cc"
+
+    def _patch(self, s: Session) -> str:
+        version = s.device.spec.version
+        return (version.split("C")[0] if "C" in version else version) + "SPH005"
+
+    @command("display startup", pipe=True)
+    def display_startup(self, s: Session, args: list[str]) -> str:
+        image = f"flash:/{self._image(s)}"
+        patch = f"flash:/{vrp_family(s.device.spec.model)}_{self._patch(s)}.pat"
+        rows = [
+            ("Startup system software", image),
+            ("Next startup system software", image),
+            ("Backup system software for next startup", "null"),
+            ("Startup saved-configuration file", "flash:/vrpcfg.zip"),
+            ("Next startup saved-configuration file", "flash:/vrpcfg.zip"),
+            ("Startup license file", "null"),
+            ("Next startup license file", "null"),
+            ("Startup patch package", patch),
+            ("Next startup patch package", patch),
+            ("Startup voice-files", "null"),
+            ("Next startup voice-files", "null"),
+        ]
+        return "MainBoard: \n" + "".join(f"  {k + ':':<43}{v}\n" for k, v in rows)
+
+    @command("display patch-information", pipe=True)
+    def display_patch_information(self, s: Session, args: list[str]) -> str:
+        boot = s.device.boot_time
+        return (
+            f"Patch Package Name    :flash:/{vrp_family(s.device.spec.model)}_{self._patch(s)}.pat\n"
+            f"Patch Package Version :{self._patch(s)}\n"
+            "Patch Package State   :Running\n"
+            f"Patch Package Run Time:{boot:%Y-%m-%d %H:%M:%S}\n"
+        )
+
+    @command("dir", pipe=True)
+    def dir(self, s: Session, args: list[str]) -> str:
+        boot = s.device.boot_time
+        saved = s.device.saved_at or boot
+        size = len(s.device.startup_text().encode()) // 3 + 1024
+        files = [
+            ("drwx", "-", boot, "$_checkpoint"),
+            ("-rw-", f"{187_245_312:,}", boot, self._image(s)),
+            ("-rw-", f"{size:,}", saved, "vrpcfg.zip"),
+            (
+                "-rw-",
+                f"{1_245_184:,}",
+                boot,
+                f"{vrp_family(s.device.spec.model)}_{self._patch(s)}.pat",
+            ),
+            ("drwx", "-", boot, "logfile"),
+        ]
+        out = [
+            "Directory of flash:/",
+            "",
+            "  Idx  Attr     Size(Byte)  Date        Time       FileName",
+        ]
+        for i, (attr, sz, when, name) in enumerate(files):
+            out.append(f"{i:>5}  {attr:<5}{sz:>14}  {when:%b %d %Y %H:%M:%S}   {name}")
+        out += ["", "1,090,732 KB total (784,464 KB free)"]
+        return "\n".join(out) + "\n"
+
+    @command("display port vlan", pipe=True)
+    def display_port_vlan(self, s: Session, args: list[str]) -> str:
+        lags = s.device.spec.lags
+        members = {m for ms in lags.values() for m in ms}
+        ports = [
+            p for p in self.interface_names(s) if p not in members and not p.startswith("MEth")
+        ]
+        out = ["Port                        Link Type    PVID  Trunk VLAN List", "-" * 79]
+        for port in ports + sorted(lags):
+            node = s.device.running.section(f"interface {port}")
+            texts = (
+                {
+                    c.text.split(" ", 2)[0] + " " + c.text.split(" ", 2)[1]
+                    for c in node.children
+                    if " " in c.text
+                }
+                if node
+                else set()
+            )
+            if {"ip address", "undo portswitch"} & texts:
+                continue  # a routed port has no VLANs
+            kind = "access"
+            for c in node.children if node else []:
+                if c.text.startswith("port link-type "):
+                    kind = c.text.split()[2]
+            ut, tg = self.port_vlans(s, port)
+            pvid = min(ut) if ut and kind == "access" else 1
+            vlans = " ".join(_ranges(sorted(tg))) if kind != "access" else "-"
+            out.append(f"{port:<28}{kind:<13}{pvid:<6}{vlans}")
+        return "\n".join(out) + "\n"
+
 
 def _vlan_list(words: list[str]) -> set[int]:
     """`10 20 to 25 30` -> {10, 20, 21, ..., 25, 30}."""
@@ -902,4 +998,17 @@ def _vlan_list(words: list[str]) -> set[int]:
             prev = int(w)
             out.add(prev)
         i += 1
+    return out
+
+
+def _ranges(ids: list[int]) -> list[str]:
+    """[1, 2, 3, 7] -> ['1-3', '7']."""
+    out: list[str] = []
+    for v in ids:
+        if out and "-" not in out[-1] and int(out[-1]) == v - 1:
+            out[-1] = f"{out[-1]}-{v}"
+        elif out and "-" in out[-1] and int(out[-1].split("-")[1]) == v - 1:
+            out[-1] = f"{out[-1].split('-')[0]}-{v}"
+        else:
+            out.append(str(v))
     return out

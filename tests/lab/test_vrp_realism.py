@@ -67,7 +67,7 @@ def test_output_parses_like_the_real_sample(offline_lab, command: str, role: str
         host = offline_lab.first(
             PLATFORM,
             role,
-            lag="eth-trunk" in command,
+            lag="eth-trunk" in command or command == "display port vlan",
             lldp="lldp" in command or command in NEEDS_NEIGHBOURS,
         )
     except LookupError:
