@@ -242,10 +242,22 @@ def plan_device(
             if edge_on:
                 changes.extend(_strip_edge_lines(block, syntax, f"member of {members[block.name]}"))
             continue
-        # no neighbour, not in a LAG: an edge port, unless something says otherwise
+        # no neighbour, not in a LAG: its description only when the policy maps it
+        mapped = rules.port_descriptions.get(block.name)
+        if rules.descriptions and mapped is not None:
+            ch = _description_change(
+                block, clean_description(mapped, syntax), syntax, "policy port_descriptions"
+            )
+            if ch:
+                changes.append(ch)
+        # ... and an edge port, unless something says otherwise
         if not edge_on:
             continue
-        if block.description is not None and re.search(tmpl.held_if_description, block.description):
+        if (
+            mapped is None
+            and block.description is not None
+            and re.search(tmpl.held_if_description, block.description)
+        ):
             notes.append(
                 f"{block.name}: no LLDP neighbour but described {block.description!r}; "
                 "held as a possible uplink (not made an edge port)"

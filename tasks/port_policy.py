@@ -124,6 +124,9 @@ class Rules(_Strict):
     descriptions: bool = True
     loop_protection: bool = False
     skip_interfaces: list[str] = []
+    # descriptions of ports without a neighbour (full interface name -> text), e.g. a host's
+    # console-server or printer port; ports with a neighbour always follow the template
+    port_descriptions: dict[str, str] = {}
 
     @field_validator("skip_interfaces")
     @classmethod
@@ -137,6 +140,7 @@ class RulesOverride(_Strict):
     descriptions: bool | None = None
     loop_protection: bool | None = None
     skip_interfaces: list[str] | None = None
+    port_descriptions: dict[str, str] | None = None
 
     @field_validator("skip_interfaces")
     @classmethod

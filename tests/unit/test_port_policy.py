@@ -56,54 +56,50 @@ def test_layers_host_beats_network_beats_role() -> None:
 
 
 BAD = [
-    # (replace, with, expected line, expected field, message part)
+    # (replace, with, field, message part); the expected line is where the new text lands
     (
         "    loop_protection: true",
         "    loop_protection: maybe",
-        31,
         "roles.access.loop_protection",
         "boolean",
     ),
-    (
-        'lag_name: "Eth-Trunk{id}"',
-        'lag_name: "Eth-Trunk"',
-        55,
-        "platforms.huawei_vrp.lag_name",
-        "{id}",
-    ),
+    ('lag_name: "Eth-Trunk{id}"', 'lag_name: "Eth-Trunk"', "platforms.huawei_vrp.lag_name", "{id}"),
     (
         "    interface_exit: exit",
         "    interface_exit: exit\n    bogus: 1",
-        84,
         "platforms.cisco_ios.bogus",
         "Extra",
     ),
-    ("[router, core,", "[router, kore,", 11, "scope.roles", "unknown role 'kore'"),
-    ('port: "TO-{peer}-{peer_port}"', 'port: "TO-{per}"', 17, "descriptions.port", "{per}"),
+    ("[router, core,", "[router, kore,", "scope.roles", "unknown role 'kore'"),
+    ('port: "TO-{peer}-{peer_port}"', 'port: "TO-{per}"', "descriptions.port", "{per}"),
     (
         "{match: '^stp edged-port\\b', undo: \"undo stp edged-port\"}",
         "{match: '^stp (edged', undo: \"undo stp edged-port\"}",
-        63,
         "platforms.huawei_vrp.uplink_forbidden.0.match",
         "regular expression",
     ),
     (
         "  access:\n    loop_protection: true",
         "  acces:\n    loop_protection: true",
-        29,
         "roles",
         "acces",
     ),
 ]
 
 
-@pytest.mark.parametrize(("old", "new", "line", "field", "part"), BAD, ids=[b[3] for b in BAD])
-def test_mistakes_name_file_line_and_field(
-    old: str, new: str, line: int, field: str, part: str
-) -> None:
+def line_of(text: str, needle: str) -> int:
+    """1-based line where the last line of `needle` sits in `text`."""
+    index = text.index(needle) + len(needle)
+    return text.count("\n", 0, index) + 1
+
+
+@pytest.mark.parametrize(("old", "new", "field", "part"), BAD, ids=[b[2] for b in BAD])
+def test_mistakes_name_file_line_and_field(old: str, new: str, field: str, part: str) -> None:
     assert old in TEXT
+    bad = TEXT.replace(old, new, 1)
+    line = line_of(bad, new) if field != "roles" else line_of(bad, "\nroles:")
     with pytest.raises(PolicyError) as info:
-        parse_policy(TEXT.replace(old, new, 1), "policy/ports.yaml")
+        parse_policy(bad, "policy/ports.yaml")
     err = info.value
     assert (err.file, err.line, err.field) == ("policy/ports.yaml", line, field)
     assert part in err.message
@@ -175,3 +171,29 @@ def test_out_of_scope_roles_get_no_changes() -> None:
         policy,
     )
     assert plan.changes == [] and plan.fingerprint.startswith("sha256:")
+
+
+def test_port_descriptions_map_ports_without_neighbour() -> None:
+    from tasks.normalize import Link, PeerIndex
+
+    text = TEXT.replace(
+        "hosts: {}",
+        "hosts:\n  SW: {port_descriptions: {GigabitEthernet0/0/2: CONSOLE-SRV, GigabitEthernet0/0/3: X}}",
+    )
+    config = (
+        "interface GigabitEthernet0/0/2\n description old\n stp edged-port enable\n loopback-detect enable\n#\n"
+        "interface GigabitEthernet0/0/3\n#\nstp bpdu-protection\n"
+    )
+    plan = plan_device(
+        Device("SW", "huawei_vrp", "access", "base"),
+        config,
+        [Link("GE0/0/3", "PEER", "GigabitEthernet0/0/9")],
+        parse_policy(text),
+        PeerIndex(platforms={"PEER": "huawei_vrp"}),
+    )
+    got = [(c.interface, c.kind, c.lines) for c in plan.changes]
+    assert got == [
+        ("GigabitEthernet0/0/2", "stale_description", ["description CONSOLE-SRV"]),
+        # a port with a neighbour follows the template, whatever the map says
+        ("GigabitEthernet0/0/3", "missing_description", ["description TO-PEER-GE0/0/9"]),
+    ]
