@@ -581,3 +581,92 @@ class HpComware(HuaweiVrp):
                     f"{n.peer.mgmt_ip:<16}{fmt_mac(n.peer.mac):<15}{vlan:<9}{self.short_interface(port):<25}{17:<6}D"
                 )
         return "\n".join(out) + "\n"
+
+    @command("display link-aggregation member-port", pipe=True)
+    def display_lagg_member_port(self, s: Session, args: list[str]) -> str:
+        neighbors = {n.local_port: n for n in s.device.neighbors()}
+        out = [
+            "Flags: A -- LACP_Activity, B -- LACP_Timeout, C -- Aggregation,",
+            "       D -- Synchronization, E -- Collecting, F -- Distributing,",
+            "       G -- Defaulted, H -- Expired",
+            "",
+        ]
+        index = {p.name: i for i, p in enumerate(s.device.spec.ports, 1)}
+        for lag in sorted(s.device.spec.lags):
+            for m in s.device.spec.lags[lag]:
+                n = neighbors.get(m)
+                up = s.device.link_up(m)
+                out += [
+                    f"{m}:",
+                    f"Aggregation Interface: {lag}",
+                    "Local:",
+                    f"    Port Number: {index.get(m, 1)}",
+                    "    Port Priority: 32768",
+                    "    Oper-Key: 1",
+                    f"    Flag: {{{'ACDEF' if up else 'ACG'}}}",
+                    "Remote:",
+                    f"    System ID: 0x8000, {fmt_mac(n.peer.mac) if n else '0000-0000-0000'}",
+                    f"    Port Number: {index.get(m, 1) if n else 0}",
+                    "    Port Priority: 32768",
+                    f"    Oper-Key: {1 if n else 0}",
+                    f"    Flag: {{{'ACDEF' if n else 'EF'}}}",
+                    f"Received LACP Packets: {self._lacp_count(s) if n else 0} packet(s)",
+                    "Illegal: 0 packet(s)",
+                    f"Sent LACP Packets: {self._lacp_count(s) if up else 0} packet(s)",
+                    "",
+                ]
+        return "\n".join(out) + "\n"
+
+    @staticmethod
+    def _lacp_count(s: Session) -> int:
+        return int((s.now() - s.device.boot_time).total_seconds() // 30)
+
+    @command("display ip interface", pipe=True)
+    def display_ip_interface(self, s: Session, args: list[str]) -> str:
+        if args and "brief".startswith(args[0].lower()):
+            return self._ip_interface_brief(s)
+        out: list[str] = []
+        for name in self.logical_interfaces(s):
+            if name.startswith("Bridge-Aggregation"):
+                continue
+            link, proto = self._cw_state(s, name)
+            state = {"UP": "UP", "DOWN": "DOWN", "ADM": "Administratively DOWN"}[link]
+            out += [
+                f"{name} current state: {state}",
+                f"Line protocol current state: {proto.replace('(s)', '(spoofing)')}",
+            ]
+            ip = self.ip_address(s, name)
+            if ip:
+                addr, bits = ip.split("/")
+                out += [
+                    f"Internet Address is {ip} Primary",
+                    f"Broadcast address: {_broadcast(addr, int(bits))}",
+                    "The Maximum Transmit Unit: 1500 bytes",
+                    "input packets : 0, bytes : 0, multicasts : 0",
+                    "output packets : 0, bytes : 0, multicasts : 0",
+                ]
+            out.append("")
+        return "\n".join(out) + "\n"
+
+    def _ip_interface_brief(self, s: Session) -> str:
+        out = [
+            "*down: administratively down",
+            "(s): spoofing  (l): loopback",
+            "Interface                Physical Protocol IP address      VPN instance Description",
+        ]
+        for name in self.logical_interfaces(s):
+            if name.startswith("Bridge-Aggregation"):
+                continue
+            link, proto = self._cw_state(s, name)
+            ip = (self.ip_address(s, name) or "--").split("/")[0]
+            desc = s.device.interface_description(name) or "--"
+            out.append(
+                f"{self.short_interface(name):<25}{link.lower():<9}{proto.lower():<9}{ip:<16}{'--':<13}{desc}"
+            )
+        return "\n".join(out) + "\n"
+
+
+def _broadcast(addr: str, bits: int) -> str:
+    value = int.from_bytes(bytes(int(o) for o in addr.split(".")), "big")
+    value |= (1 << (32 - bits)) - 1 if bits < 32 else 0
+    return ".".join(str(b) for b in value.to_bytes(4, "big"))
