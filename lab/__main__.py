@@ -35,6 +35,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     fleet.add_argument("--seed", type=int, default=None, help="fleet seed (default 2026)")
     fleet.add_argument("--fleet", default=None, help=argparse.SUPPRESS)  # tests: 'file.py:func'
+    # tests: stop the lab when this process (the test run) is gone, even if it was killed
+    fleet.add_argument("--exit-with", type=int, default=None, help=argparse.SUPPRESS)
 
     p = argparse.ArgumentParser(
         prog="python -m lab", description="The simulated network on 127.0.0.1."
@@ -89,7 +91,7 @@ def _run(args: argparse.Namespace, state_dir: Path) -> int:
         base_port = args.base_port if args.base_port is not None else control.DEFAULT_BASE_PORT
         seed = args.seed if args.seed is not None else control.DEFAULT_SEED
         if cmd == "start":
-            info = control.start(state_dir.resolve(), base_port, seed, args.fleet)
+            info = control.start(state_dir.resolve(), base_port, seed, args.fleet, args.exit_with)
             print(control.port_range_line(info))
             return 0
         from lab.server import LabStartError, serve
@@ -100,7 +102,9 @@ def _run(args: argparse.Namespace, state_dir: Path) -> int:
         )
         try:
             fleet = load_fleet(seed, args.fleet)
-            asyncio.run(serve(fleet, state_dir.resolve(), base_port, args.fleet, t0))
+            asyncio.run(
+                serve(fleet, state_dir.resolve(), base_port, args.fleet, t0, args.exit_with)
+            )
         except LabStartError as exc:
             print(f"lab: {exc}", file=sys.stderr)
             return 2

@@ -81,7 +81,13 @@ def port_range_line(info: dict[str, Any]) -> str:
     return f"lab: {info['devices']} devices on 127.0.0.1:{info['first_port']}-{info['last_port']}"
 
 
-def start(state_dir: Path, base_port: int, seed: int, fleet_source: str | None) -> dict[str, Any]:
+def start(
+    state_dir: Path,
+    base_port: int,
+    seed: int,
+    fleet_source: str | None,
+    exit_with: int | None = None,
+) -> dict[str, Any]:
     """Start the lab in the background; return its status once every device listens."""
     current = status(state_dir)
     if current["running"]:
@@ -106,6 +112,8 @@ def start(state_dir: Path, base_port: int, seed: int, fleet_source: str | None) 
     ]
     if fleet_source:
         cmd += ["--fleet", fleet_source]
+    if exit_with:
+        cmd += ["--exit-with", str(exit_with)]
     log_path = state_dir / "lab.log"
     with open(log_path, "ab") as log:
         proc = subprocess.Popen(

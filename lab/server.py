@@ -319,7 +319,12 @@ def _registered() -> dict[str, Any]:
 
 
 async def serve(
-    fleet: Fleet, state_dir: Path, base_port: int, fleet_source: str | None, t0: float | None = None
+    fleet: Fleet,
+    state_dir: Path,
+    base_port: int,
+    fleet_source: str | None,
+    t0: float | None = None,
+    exit_with: int | None = None,
 ) -> None:
     """Run the lab in the foreground until SIGTERM/SIGINT or a `stop` request."""
     server = LabServer(fleet, state_dir, base_port, fleet_source)
@@ -331,9 +336,26 @@ async def serve(
         loop.add_signal_handler(sig, server.stopped.set)
     info = server.status()
     (state_dir / "lab.json").write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
+    watcher = loop.create_task(_watch_pid(exit_with, server.stopped)) if exit_with else None
     try:
         await server.stopped.wait()
     finally:
+        if watcher is not None:
+            watcher.cancel()
         await server.close()
         info.update(running=False, pid=None, sessions=0)
         (state_dir / "lab.json").write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
+
+
+async def _watch_pid(pid: int, stopped: asyncio.Event, every: float = 2.0) -> None:
+    """Stop the lab once process `pid` is gone (a killed test run leaves no stray lab)."""
+    while not stopped.is_set():
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            log.warning("lab: process %d is gone, stopping", pid)
+            stopped.set()
+            return
+        except PermissionError:
+            pass
+        await asyncio.sleep(every)

@@ -51,7 +51,9 @@ class LabHandle:
     _ports: dict[str, int] | None = field(default=None, repr=False)
 
     def cli(self, *args: str, check: bool = False) -> subprocess.CompletedProcess[str]:
-        """Run `python -m lab ARGS --state-dir DIR`."""
+        """Run `python -m lab ARGS --state-dir DIR` (a started lab dies with this test run)."""
+        if args and args[0] == "start" and "--exit-with" not in args:
+            args = (*args, "--exit-with", str(os.getpid()))
         return subprocess.run(
             [sys.executable, "-m", "lab", *args, "--state-dir", str(self.state_dir)],
             capture_output=True,

@@ -395,3 +395,29 @@ def test_changes_apply_offline_to_a_stopped_lab(fresh_lab, tmp_path) -> None:
     truth = json.loads(idle.cli("truth", "--json", *fleet).stdout)
     assert truth["faults"] == {host: "truncate"} and truth["unplugged"] == [host]
     assert json.loads((idle.state_dir / "live.json").read_text())["faults"] == {host: "truncate"}
+
+
+def test_a_test_lab_dies_with_the_process_that_started_it(fresh_lab, tmp_path) -> None:
+    import subprocess
+    import sys
+
+    from conftest import LabHandle
+
+    owner = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(4)"])
+    other = LabHandle(tmp_path / "state", tmp_path / "cfg.yaml", 0, fresh_lab.fleet_source)
+    for _ in range(5):
+        base = 12000 + int.from_bytes(os.urandom(2), "big") % 17000
+        args = ["start", "--base-port", str(base), "--exit-with", str(owner.pid)]
+        proc = other.cli(
+            *(args + (["--fleet", fresh_lab.fleet_source] if fresh_lab.fleet_source else []))
+        )
+        if proc.returncode == 0:
+            break
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(other.cli("status", "--json").stdout)["running"]
+    owner.wait()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and other.cli("status").returncode == 0:
+        time.sleep(0.5)
+    assert other.cli("status").returncode == 3
+    assert "is gone, stopping" in (other.state_dir / "lab.log").read_text()
