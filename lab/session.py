@@ -230,9 +230,11 @@ class Session:
     def _dispatch(self, line: str) -> Reply:
         d = self.dialect
         was_config = self.mode in d.config_modes
+        edits = False  # may this line have changed the running configuration?
         try:
             match = d.match(self, line)
             if isinstance(match, Match):
+                edits = not match.spec.pipe and match.spec.method not in d.readonly_commands
                 handler = getattr(d, match.spec.method)
                 result = handler(self, [match.rest] if match.spec.raw else match.args)
                 reply = result if isinstance(result, Reply) else Reply(result or "")
@@ -241,6 +243,7 @@ class Session:
                 if match.spec.running_config:
                     reply.running_config = True
             elif match == 0 and self.mode in d.config_modes:
+                edits = True
                 reply = Reply(d.config_line(self, line) or "")
             else:
                 reply = Reply(d.unknown(self, line, match))
@@ -249,7 +252,7 @@ class Session:
         except Exception:  # a dialect bug must not kill the session: log it, answer like a device
             log.exception("%s: command %r failed in the dialect", self.device.name, line)
             reply = Reply(d.unknown(self, line, 0))
-        if was_config or self.mode in d.config_modes:
+        if edits and (was_config or self.mode in d.config_modes):
             self.device.touch()
         return reply
 

@@ -197,6 +197,10 @@ class Dialect:
     tail_lines: tuple[str, ...] = ("return",)
     pipe_words: tuple[str, ...] = ("include", "exclude", "begin")
     exclude_commands: frozenset[str] = frozenset()  # inherited handler names this dialect lacks
+    # handlers that never change the running configuration (display commands are `pipe=True`)
+    readonly_commands: frozenset[str] = frozenset(
+        {"quit", "return_", "save", "system_view", "end", "exit", "enable", "disable", "configure"}
+    )
 
     _commands: list[CommandSpec]
 

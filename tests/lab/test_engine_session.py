@@ -272,3 +272,17 @@ def test_a_dialect_bug_answers_an_error_and_keeps_the_session(state, monkeypatch
     assert "Error: Unrecognized command" in out and out.endswith("<LAB-CORE-01>")
     assert "display clock" in caplog.text and "LAB-CORE-01" in caplog.text
     assert "ESN of slot 0" in w.send("display esn\n")
+
+
+def test_last_change_header_moves_only_on_edits(state) -> None:
+    device = state.device("LAB-CORE-01")
+    w = Wire(state, "LAB-CORE-01")
+    w.send("system-view\n")
+    before = device.changed_at
+    w.send("display current-configuration\n")
+    w.send("display this\n")
+    w.send("quit\n")
+    assert device.changed_at == before
+    w.send("system-view\n")
+    w.send("snmp-agent sys-info location LAB\n")
+    assert device.changed_at > before
