@@ -11,6 +11,7 @@ from __future__ import annotations
 import fnmatch
 import logging
 import sys
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -160,6 +161,7 @@ def run_check(
     platforms = {d.host: d.platform for d in inventory}
     checked_at = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     notes: list[str] = []
+    unknown_now: set[str]  # devices whose cabling cannot be known now
 
     if offline:
         current = read_state(repo, "HEAD")
@@ -174,19 +176,21 @@ def run_check(
             if current.snapshot_text
             else None
         )
-        live = {
-            h: DeviceState(
-                config=files.get("cfg"),
-                files=files,
-                neighbors=(
-                    cur.adjacencies.get(h, ()) + cur.one_sided.get(h, ())
-                    if cur is not None
-                    else None
-                ),
+        live = {}
+        for h, stored in current.files.items():
+            if h not in names:
+                continue
+            if cur is None:
+                neighbors, lldp_error = None, None
+            elif h in cur.unreachable:  # discovery could not read it for the latest snapshot
+                neighbors, lldp_error = None, f"{cur.name} could not read it"
+            else:
+                neighbors = cur.adjacencies.get(h, ()) + cur.one_sided.get(h, ())
+                lldp_error = None
+            live[h] = DeviceState(
+                config=stored.get("cfg"), files=stored, neighbors=neighbors, lldp_error=lldp_error
             )
-            for h, files in current.files.items()
-            if h in names
-        }
+        unknown_now = set(cur.unreachable) if cur is not None else set()
         live_label = current.label
     else:
         from tasks.drift_collect import LiveRead, read_live
@@ -198,6 +202,7 @@ def run_check(
             nr.run(task=read_live, name="drift read", raise_on_error=False), LiveRead
         )
         unreadable = {h: f.reason for h, f in typed.failed.items()}
+        unknown_now = set()
         live = {}
         for host, read in typed.ok.items():
             if read.error:
@@ -240,9 +245,13 @@ def run_check(
             if neighbors is None and d.host not in snap.unreachable and now is not None:
                 neighbors = ()  # a device the snapshot does not know: every neighbour is new
             # cables to devices the snapshot could not read are unknown: neither gone nor new
+            # cables to devices not read (then or now) are unknown: neither gone nor new
             seen_now = now.neighbors if now is not None and now.neighbors else ()
-            optional = snap.one_sided.get(d.host, ()) + tuple(
-                a for a in seen_now if a.peer in snap.unreachable
+            not_read_now = unknown_now | set(unreadable)
+            optional = (
+                snap.one_sided.get(d.host, ())
+                + tuple(a for a in seen_now if a.peer in snap.unreachable)
+                + tuple(a for a in neighbors or () if a.peer in not_read_now)
             )
         else:  # no snapshot: judge the approved config on today's cabling
             neighbors = live[d.host].neighbors if d.host in live else None
@@ -253,6 +262,16 @@ def run_check(
             neighbors=neighbors,
             optional_neighbors=optional,
         )
+    for h, state in list(live.items()):
+        before = approved_states.get(h)
+        if before is None or not before.links():
+            continue
+        # cabling that cannot be read now is assumed unchanged (for the port policy only)
+        if state.neighbors is None:
+            live[h] = replace(state, optional_neighbors=before.links())
+        elif unknown_now:
+            kept = tuple(a for a in before.links() if a.peer in unknown_now)
+            live[h] = replace(state, optional_neighbors=kept)
     configs = {h: f["cfg"] for h, f in approved.files.items() if f.get("cfg")}
     configs.update({h: s.config for h, s in live.items() if s.config})
     port_eval, fw_eval, more = _evaluators(policy, intent, config, list(inventory), configs, as_of)
