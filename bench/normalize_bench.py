@@ -129,9 +129,10 @@ def plan_line(seconds: float, proc: subprocess.CompletedProcess[str]) -> str:
         doc = json.loads(proc.stdout)
     except json.JSONDecodeError:
         return f"{seconds:6.2f} s   exit {proc.returncode}: {proc.stderr.strip().splitlines()[-1:]}"
+    unreadable = "".join(f"\n    not read: {h}: {why}" for h, why in doc["unreadable"].items())
     return (
         f"{seconds:6.2f} s   exit {proc.returncode}, {doc['devices_with_changes']} of {doc['devices']} "
-        f"devices change, {doc['lines']} lines, {len(doc['unreadable'])} unreadable"
+        f"devices change, {doc['lines']} lines, {len(doc['unreadable'])} unreadable{unreadable}"
     )
 
 
@@ -186,13 +187,17 @@ def main() -> None:
                 "--json",
             )
             try:
-                by_status = json.loads(proc.stdout)["by_status"]
+                doc = json.loads(proc.stdout)
+                by_status = doc["by_status"]
+                failed = [o for o in doc["outcomes"] if o["status"] != "applied"]
             except json.JSONDecodeError:
-                by_status = proc.stderr.strip().splitlines()[-1:]
+                by_status, failed = proc.stderr.strip().splitlines()[-1:], []
             print(
                 f"apply (every access switch): {t_apply:6.2f} s   exit {proc.returncode}, {by_status}"
                 "  (goal < 60 s)"
             )
+            for o in failed:
+                print(f"    {o['host']}: {o['status']}: {o['detail']}")
             t_plan, proc = netsteward(
                 "normalize", "plan", *common, *workers, "--json", "--out", str(work / "p3.json")
             )

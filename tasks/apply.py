@@ -278,11 +278,18 @@ def _apply_device(
     if gate.stopped():
         return done(SKIPPED, f"not attempted: more than {gate.max_failures} device(s) failed")
     platform = plan.platform
-    try:
-        conn = host.get_connection("netmiko", task.nornir.config)
-        before = _read(conn, platform)
-    except Exception as exc:
-        return done(UNREACHABLE, f"could not read the device: {_one_line(exc)}")
+    for attempt in (1, 2):  # nothing has been sent yet: a second try is safe
+        try:
+            conn = host.get_connection("netmiko", task.nornir.config)
+            before = _read(conn, platform)
+            break
+        except Exception as exc:
+            _drop_connection(host)
+            if attempt == 2:
+                return done(UNREACHABLE, f"could not read the device: {_one_line(exc)}")
+            log.warning(
+                "%s: reading before apply failed (%s); trying again", host.name, _one_line(exc)
+            )
     now = fingerprint(before)
     if now != plan.fingerprint:
         return done(
@@ -317,16 +324,17 @@ def _rollback(
 ) -> tuple[str, str]:
     """Send the rollback lines on a fresh connection; check the touched sections."""
     host = task.host
-    try:
-        host.close_connection("netmiko")
-    except Exception:
-        log.debug("%s: closing the failed connection raised", host.name)
-    try:
-        conn = host.get_connection("netmiko", task.nornir.config)
-        if lines:
-            configure(conn, plan.platform, lines)
-    except Exception as exc:
-        return ROLLBACK_FAILED, f"rollback failed: {_one_line(exc)}"
+    _drop_connection(host)
+    for attempt in (1, 2):  # rollback lines are idempotent: a second session may resend them
+        try:
+            conn = host.get_connection("netmiko", task.nornir.config)
+            if lines:
+                configure(conn, plan.platform, lines)
+            break
+        except Exception as exc:
+            _drop_connection(host)
+            if attempt == 2:
+                return ROLLBACK_FAILED, f"rollback failed: {_one_line(exc)}"
     try:
         diffs = sections_equal(plan, before, _read(conn, plan.platform))
     except Exception as exc:
@@ -334,6 +342,13 @@ def _rollback(
     if diffs:
         return ROLLBACK_FAILED, f"rolled back but differs from before in {', '.join(diffs)}"
     return ROLLED_BACK, "rolled back and verified (nothing saved)"
+
+
+def _drop_connection(host: object) -> None:
+    try:
+        host.close_connection("netmiko")  # type: ignore[attr-defined]
+    except Exception:
+        host.connections.pop("netmiko", None)  # type: ignore[attr-defined]
 
 
 def _one_line(exc: BaseException) -> str:
