@@ -217,8 +217,8 @@ def drawio_xml(pages: list[Page], modified: str = "") -> str:
                 **b.meta,
                 **({"status": b.status} if b.status else {}),
                 # where netsteward put it: a geometry that differs was moved by hand and is kept
-                "layout_x": _num(float(b.x)),
-                "layout_y": _num(float(b.y)),
+                "layout_x": _num(float(b.auto[0] if b.auto else b.x)),
+                "layout_y": _num(float(b.auto[1] if b.auto else b.y)),
             }
             if b.link:
                 attrs["link"] = f"data:page/id,{b.link}"

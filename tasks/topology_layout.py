@@ -57,6 +57,9 @@ class Box:
     status: str = ""  # "" | added | removed | changed
     meta: dict[str, str] = field(default_factory=dict)
     link: str = ""  # id of the page this box opens (drill-down)
+    auto: tuple[float, float] | None = (
+        None  # where the layout put it, when a kept position overrides that
+    )
 
     @property
     def cx(self) -> float:
@@ -502,6 +505,7 @@ def _apply_keep(page: Page, keep: dict[str, tuple[float, float]]) -> None:
     for b in page.boxes:
         pos = keep.get(f"{page.id}/{b.id}")
         if pos is not None:
+            b.auto = (b.x, b.y)
             b.x, b.y = pos
 
 

@@ -295,3 +295,11 @@ def test_unknown_neighbours_are_drawn_where_they_are_seen() -> None:
     assert any(
         e.target == "n:0011-2233-4455" or e.source == "n:0011-2233-4455" for e in overview.edges
     )
+
+
+def test_kept_position_survives_a_second_year(snap: Snapshot) -> None:
+    root = ET.fromstring(drawio_xml(layout(snap)))
+    root.find(".//object[@id='overview/n:RT-01']/mxCell/mxGeometry").set("x", "1234")
+    year2 = drawio_xml(layout(snap, keep=read_positions(ET.tostring(root, encoding="unicode"))))
+    year3 = layout(snap, keep=read_positions(year2))[0]
+    assert next(b for b in year3.boxes if b.id == "n:RT-01").x == 1234
