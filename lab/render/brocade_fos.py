@@ -215,10 +215,15 @@ def configshow(config: str, now: datetime, full: bool) -> str:
     """`configshow` / `configshow -all`: the stored body with a fresh `date =` line (volatile)."""
     lines = config.rstrip("\n").splitlines()
     date = f"date = {now:%a %b} {now.day:>2} {now:%H:%M:%S %Y}"
-    at = next((i + 1 for i, ln in enumerate(lines) if ln.startswith("Configuration Format")), 1 if lines else 0)
+    at = next(
+        (i + 1 for i, ln in enumerate(lines) if ln.startswith("Configuration Format")),
+        1 if lines else 0,
+    )
     lines.insert(at, date)
     if full:
-        marker = next((i for i, ln in enumerate(lines) if ln == "[Chassis Configuration End]"), None)
+        marker = next(
+            (i for i, ln in enumerate(lines) if ln == "[Chassis Configuration End]"), None
+        )
         if marker is not None:
             lines.insert(marker + 1, date)
     return "\n".join(lines) + "\n"
