@@ -66,9 +66,20 @@ LAG_PREFIX = {
     "cisco_ios": "Port-channel",
 }
 
-_CLI_ERROR = re.compile(
+_CLI_ERROR_FALLBACK = re.compile(
     r"^\s*(\^|Error:|% ?Invalid|% ?Unrecognized|Unrecognized command|Invalid input)", re.M
 )
+
+
+def _cli_error(platform: str, text: str) -> bool:
+    """Does the output say the command was not understood? (the platform file's `errors`)"""
+    try:
+        from tasks.platforms import load_platform
+
+        patterns = load_platform(platform).errors
+    except Exception:  # no platform file: our own short list
+        return bool(_CLI_ERROR_FALLBACK.search(text))
+    return any(re.search(p, text, re.M) for p in patterns) or bool(_CLI_ERROR_FALLBACK.search(text))
 
 
 def parse_lags(platform: str, text: str) -> dict[str, tuple[str, ...]]:
@@ -230,7 +241,7 @@ def discover_device(task: Task, use_napalm: bool = True) -> Result:
         neighbors = get_neighbors(task, use_napalm=False).result
         if cmds.lags:
             text = _send(task, cmds.lags[0])
-            if _CLI_ERROR.search(text) and cmds.lags_fallback:
+            if _cli_error(platform, text) and cmds.lags_fallback:
                 log.info(
                     "%s: %r not understood; LAGs from the configuration",
                     task.host.name,

@@ -116,3 +116,29 @@ def test_facts_from_real_huawei_version() -> None:
     if not raw.exists():
         pytest.skip("corpus not on this machine")
     assert parse_facts("huawei_vrp", raw.read_text())["version"] == "V300R019C10SPC300"
+
+
+@pytest.mark.parametrize(
+    ("platform", "text", "error"),
+    [
+        (
+            "huawei_vrp",
+            "              ^\nError: Unrecognized command found at '^' position.\n",
+            True,
+        ),
+        ("hp_comware", "                ^\n % Unrecognized command found at '^' position.\n", True),
+        (
+            "cisco_ios",
+            "show etherchannel summaryy\n                    ^\n% Invalid input detected at '^' marker.\n",
+            True,
+        ),
+        ("cisco_ios", (GOLDEN / "cisco_ios" / "lag_etherchannel.raw").read_text(), False),
+        ("huawei_vrp", (GOLDEN / "huawei_vrp" / "lag_ntc0.raw").read_text(), False),
+    ],
+)
+def test_cli_error_detection_decides_the_config_fallback(
+    platform: str, text: str, error: bool
+) -> None:
+    from tasks.topology_discovery import _cli_error
+
+    assert _cli_error(platform, text) is error
