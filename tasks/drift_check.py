@@ -66,13 +66,16 @@ def _policy(
         return None
     try:
         now = list(evaluate(device, live))
-    except Exception as exc:  # a live config the evaluator cannot read is drift to look at
+    except Exception as exc:  # cannot judge: never clean, and not drift either
+        first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
         return CheckResult(
             device.host,
             check,
-            Status.DRIFT,
-            f"policy could not be evaluated on the live config: {exc}",
+            Status.UNREADABLE,
+            f"{check} could not be evaluated on the live configuration: {first}",
         )
+    if approved.config == live.config and set(approved.links()) == set(live.links()):
+        return policy_result(device.host, check, now, now)  # same input: every violation known
     try:
         before = list(evaluate(device, approved)) if approved.config is not None else []
     except Exception:  # an approved config the evaluator cannot read: every live violation is new

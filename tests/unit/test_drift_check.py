@@ -215,3 +215,35 @@ def test_asa_rule_inserted_above_keeps_old_findings_known() -> None:
     assert fw.known, "the telnet rule's findings stay known although its id moved to line 2"
     assert all("10.99.99.99" in v.anchor for v in fw.new)
     assert any(v.kind == "RISKY_SERVICE" for v in fw.new)
+
+
+def test_policy_that_cannot_be_evaluated_is_unreadable_not_clean() -> None:
+    def broken(dev: DeviceInfo, state: DeviceState) -> list:
+        raise ValueError("unsupported rule syntax at line 3")
+
+    dev = DeviceInfo("FW", "cisco_asa", "firewall", "base")
+    state = DeviceState(config="hostname FW\n")
+    report = build_report([dev], {"FW": state}, {}, {"FW": state}, firewall=broken, topology=False)
+    fw = next(r for r in report.results if r.check is Check.FIREWALL)
+    assert fw.status is Status.UNREADABLE and "unsupported rule syntax" in fw.summary
+    assert report.exit_code == 3
+
+
+def test_same_input_is_evaluated_once() -> None:
+    calls = []
+
+    def count(dev: DeviceInfo, state: DeviceState) -> list:
+        calls.append(state)
+        return [Violation(dev.host, Check.FIREWALL, "r1", "NO_LOGGING")]
+
+    dev = DeviceInfo("FW", "cisco_asa", "firewall", "base")
+    report = build_report(
+        [dev],
+        {"FW": DeviceState(config="a\n")},
+        {},
+        {"FW": DeviceState(config="a\n")},
+        firewall=count,
+        topology=False,
+    )
+    fw = next(r for r in report.results if r.check is Check.FIREWALL)
+    assert len(calls) == 1 and fw.status is Status.CLEAN and len(fw.known) == 1
