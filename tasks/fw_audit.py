@@ -19,7 +19,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from tasks.fw_eval import ZoneIndex, coverage, merge_boxes, proto_text, reach, split_by_intent
+from tasks.fw_eval import (
+    ZoneIndex,
+    build_index,
+    coverage,
+    merge_boxes,
+    proto_text,
+    reach,
+    split_by_intent,
+)
 from tasks.fw_model import Firewall, Rule, Service
 from tasks.fw_sets import Box, IntervalSet, describe_addrs, describe_ports
 from tasks.intent import Intent
@@ -245,9 +253,10 @@ def expose(
     """The exposure rows of each declared server, and what lies beyond the intent per rule."""
     exposures: list[Exposure] = []
     excess: dict[tuple[str, int], list[str]] = defaultdict(list)
+    index = build_index(rules, boxes)
     for server in intent.servers:
         for rid, line, pieces in reach(
-            rules, boxes, zones, server.addresses, fw.default_action, fw.default_line
+            rules, boxes, zones, server.addresses, fw.default_action, fw.default_line, index
         ):
             for sources, protos, ports, within in split_by_intent(server, pieces):
                 exposures.append(

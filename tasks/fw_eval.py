@@ -197,6 +197,21 @@ def proto_text(protos: IntervalSet) -> str:
     return ",".join(names) if len(names) <= 4 else f"{len(names)} protocols"
 
 
+def build_index(rules: list[Rule], boxes: dict[int, list[Box]]) -> _Index:
+    """An index over all rules of a policy (positions are rule order)."""
+    index = _Index()
+    for pos, r in enumerate(rules):
+        index.add(pos, boxes[id(r)])
+    return index
+
+
+def _minus(pieces: list[Box], box: Box) -> list[Box]:
+    out: list[Box] = []
+    for p in pieces:
+        out.extend(box_subtract(p, box))
+    return out
+
+
 def reach(
     rules: list[Rule],
     boxes: dict[int, list[Box]],
@@ -204,33 +219,49 @@ def reach(
     addresses: IntervalSet,
     default_action: str = "deny",
     default_line: int = 0,
+    index: _Index | None = None,
 ) -> list[tuple[str, int, list[Box]]]:
     """First-match evaluation of all traffic to `addresses`: the space each permitting rule decides.
 
     Returns (rule id, line, disjoint boxes) for every rule (or "default") that permits some of it.
+    Each permit rule's share is its own space minus the earlier rules the index finds for it, so
+    the cost follows the overlaps, not the square of the rule count.
     """
-    remaining: list[Box] = [(zones.all, zones.all, ALL_ADDR, addresses, ALL_PROTO, ALL_PORTS)]
+    if index is None:
+        index = build_index(rules, boxes)
+    target: Box = (zones.all, zones.all, ALL_ADDR, addresses, ALL_PROTO, ALL_PORTS)
     claims: list[tuple[str, int, list[Box]]] = []
-    for r in rules:
-        if not remaining:
-            break
-        if not r.dst.overlaps(addresses):
+    for pos, r in enumerate(rules):
+        if r.action != "permit" or not r.dst.overlaps(addresses):
             continue
-        claimed: list[Box] = []
+        pieces: list[Box] = []
         for b in boxes[id(r)]:
-            nxt: list[Box] = []
-            for p in remaining:
-                inter = box_intersect(p, b)
-                if inter is None:
-                    nxt.append(p)
-                    continue
-                claimed.append(inter)
-                nxt.extend(box_subtract(p, b))
-            remaining = nxt
-        if claimed and r.action == "permit":
-            claims.append((r.id, r.line, claimed))
-    if remaining and default_action == "permit":
-        claims.append(("default", default_line, remaining))
+            clip = box_intersect(b, target)
+            if clip is not None:
+                new = [clip]
+                for q in pieces:  # the rule's own boxes may overlap: keep its share disjoint
+                    new = _minus(new, q)
+                pieces.extend(new)
+        if not pieces:
+            continue
+        for c in index.candidates(pieces):
+            if c >= pos:
+                break
+            for b in boxes[id(rules[c])]:
+                pieces = _minus(pieces, b)
+            if not pieces:
+                break
+        if pieces:
+            claims.append((r.id, r.line, pieces))
+    if default_action == "permit":
+        remaining = [target]
+        for c in index.candidates(remaining):
+            for b in boxes[id(rules[c])]:
+                remaining = _minus(remaining, b)
+            if not remaining:
+                break
+        if remaining:
+            claims.append(("default", default_line, remaining))
     return claims
 
 
