@@ -39,11 +39,12 @@ TOP_PATH_WORDS = {
 
 
 # `set KEY value`: keys whose values FortiOS stores (and shows) as quoted strings
-STRING_KEYS = {
-    "name", "comments", "comment", "alias", "description", "hostname", "srcintf", "dstintf", "srcaddr",
-    "dstaddr", "service", "schedule", "groups", "member", "vdom", "interface", "users", "accprofile",
-    "associated-interface", "category", "poolname", "ssl-ssh-profile", "av-profile", "ips-sensor",
-}
+_STRING_KEY_WORDS = (
+    "name comments comment alias description hostname srcintf dstintf srcaddr dstaddr service"
+    " schedule groups member vdom interface users accprofile associated-interface category"
+    " poolname ssl-ssh-profile av-profile ips-sensor"
+)
+STRING_KEYS = frozenset(_STRING_KEY_WORDS.split())
 
 
 def fortios_value(key: str, value: str) -> str:
@@ -215,7 +216,8 @@ class Fortinet(Dialect):
                 entry = r.Block("edit", name)
                 if any(b.get("uuid") is not None for b in current.blocks()):
                     # tables whose entries carry a UUID get one on creation, as FortiOS does
-                    entry.set("uuid", str(uuid.uuid5(uuid.NAMESPACE_URL, f"{s.device.name}/{current.name}/{name}")))
+                    seed = f"{s.device.name}/{current.name}/{name}"
+                    entry.set("uuid", str(uuid.uuid5(uuid.NAMESPACE_URL, seed)))
                 current.items.append(entry)
             stack.append(entry)
         elif word == "set" and rest:
