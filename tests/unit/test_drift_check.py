@@ -13,7 +13,7 @@ import git
 import pytest
 import yaml
 
-from tasks.drift import Adjacency, Check, DeviceInfo, Status
+from tasks.drift import Adjacency, Check, DeviceInfo, Status, Violation
 from tasks.drift_adapters import load_port_evaluator, snapshot_view
 from tasks.drift_check import DeviceState, build_report
 from tasks.drift_state import default_baseline, read_state
