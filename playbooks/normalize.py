@@ -174,18 +174,27 @@ def _default_out() -> Path:
     return Path("out") / f"normalize-plan-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}.json"
 
 
+PLATFORM_SHORT = {"huawei_vrp": "vrp", "hp_comware": "comware", "cisco_ios": "ios"}
+ROLE_SHORT = {"router": "rtr", "core": "core", "aggregation": "agg", "access": "acc"}
+
+
 def _print_plan(plan: Plan, out: Path) -> None:
+    """The summary table, narrow enough for an 80-column terminal."""
     s = plan_summary(plan, str(out))
     table = Table(
         title=f"Port plan ({plan.source}): {s['devices_with_changes']} of {s['devices']} devices change",
         caption=LEGEND,
         box=box.SIMPLE,
+        pad_edge=False,
+        collapse_padding=True,
     )
     for col in PLAN_HEADER:
         left = col in ("host", "platform", "role")
-        table.add_column(col, justify="left" if left else "right", no_wrap=col == "host")
-    for row in plan_rows(plan):
-        table.add_row(*row)
+        table.add_column(col, justify="left" if left else "right", no_wrap=True)
+    for host, platform, role, *rest in plan_rows(plan):
+        table.add_row(
+            host, PLATFORM_SHORT.get(platform, platform), ROLE_SHORT.get(role, role), *rest
+        )
     total = [str(v or "") for v in s["changes_by_kind"].values()]
     table.add_row("total", "", "", *total, str(s["lines"]), style="bold")
     console.print(table)

@@ -9,16 +9,15 @@ from tasks.apply import ApplyOutcome
 from tasks.normalize import KINDS, Plan
 
 SHORT = {
-    "missing_description": "no-desc",
+    "missing_description": "desc",
     "stale_description": "stale",
     "edge_without_loop_protection": "edge",
-    "uplink_marked_edge": "upl-edge",
-    "missing_global_loop_protection": "global",
+    "uplink_marked_edge": "upl",
+    "missing_global_loop_protection": "glob",
 }
 LEGEND = (
-    "no-desc: uplink or LAG without description; stale: wrong description; edge: edge port "
-    "without loop protection; upl-edge: uplink carrying edge-port lines; global: global loop "
-    "protection missing"
+    "desc: uplink or LAG without description; stale: wrong description; edge: edge port without "
+    "loop protection; upl: uplink with edge-port lines; glob: global loop protection missing"
 )
 
 
