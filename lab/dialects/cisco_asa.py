@@ -217,7 +217,21 @@ class CiscoAsa(Dialect):
         text = " ".join(line.split())
         words = text.split()
         if words[0] == "interface" and len(words) > 1:
-            return self._enter(s, "config-if", "interface " + " ".join(words[1:]))
+            name = "".join(words[1:])
+            known = {p.name for p in s.device.spec.ports}
+            if (
+                known
+                and name.split(".")[0] not in known
+                and not name.startswith(("Port-channel", "Redundant"))
+            ):
+                raise CliError(self.unknown_text(s, line.strip(), len("interface ")))
+            return self._enter(s, "config-if", "interface " + name)
+        if s.mode == "config-if" and s.section is not None and words[0] == "description":
+            for node in list(s.section.children):
+                if node.text.startswith("description "):
+                    node.remove()
+            s.section.add(text, index=0)  # the ASA shows an interface's description first
+            return ""
         mode = SUBMODES.get(tuple(words[:2]))  # type: ignore[arg-type]
         if mode is not None and len(words) > 2:
             return self._enter(s, mode, text)

@@ -439,3 +439,23 @@ def test_create_then_remove_leaves_the_configuration_as_it_was(dlab: LabHandle) 
     )
     assert "hostname LAB-IOS-ACC-02" in before
     assert strip.sub("", after) == strip.sub("", before)
+
+
+def test_asa_interface_description_goes_first_and_bad_names_fail(dlab: LabHandle) -> None:
+    conn = connect(dlab, 3, "cisco_asa", secret=PASSWORD)
+    try:
+        conn.send_config_set(["interface GigabitEthernet1/1", "description TO-EDGE-ROUTER"])
+        section = conn.send_command("show running-config interface GigabitEthernet1/1")
+        assert section.splitlines()[:3] == [
+            "interface GigabitEthernet1/1",
+            " description TO-EDGE-ROUTER",
+            " nameif outside",
+        ]
+        out = conn.send_config_set(["interface GigabitEthernet9/9"])
+        assert "ERROR: % Invalid input detected at '^' marker." in out
+        conn.send_config_set(["interface GigabitEthernet1/1", "no description"])
+        assert "description" not in conn.send_command(
+            "show running-config interface GigabitEthernet1/1"
+        )
+    finally:
+        conn.disconnect()
