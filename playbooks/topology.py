@@ -151,8 +151,11 @@ def _table(d: TopologyDiff) -> Table:
         table.add_column(col, overflow="fold")
     colours = {"added": "green", "removed": "red", "changed": "dark_orange"}
     for r in change_rows(d):
+        name = (
+            r.name if r.what == "device" else ""
+        )  # a link's ends are in before/after (key: --json)
         table.add_row(
-            f"[{colours[r.change]}]{r.change}[/]", r.what, r.name, r.before, r.after, r.detail
+            f"[{colours[r.change]}]{r.change}[/]", r.what, name, r.before, r.after, r.detail
         )
     return table
 

@@ -351,6 +351,9 @@ class TopologyDiff:
     added_links: tuple[Link, ...] = ()
     removed_links: tuple[Link, ...] = ()
     changed_links: tuple[LinkChange, ...] = ()
+    platforms: dict[str, str] = field(
+        default_factory=dict, compare=False
+    )  # host -> platform (for short names)
 
     @property
     def changed(self) -> bool:
@@ -428,6 +431,9 @@ def diff_snapshots(old: Snapshot, new: Snapshot) -> TopologyDiff:
         added_links=tuple(added_left),
         removed_links=tuple(removed_left),
         changed_links=tuple(changed),
+        platforms={
+            n.name: n.platform for snap in (old, new) for n in snap.nodes.values() if n.platform
+        },
     )
 
 

@@ -11,6 +11,7 @@ import csv
 import io
 from dataclasses import dataclass
 
+from tasks.ifnames import short_name
 from tasks.topology_model import Link, TopologyDiff
 
 
@@ -24,10 +25,19 @@ class ChangeRow:
     detail: str
 
 
-def _link_text(lk: Link) -> str:
-    text = f"{lk.a} {lk.a_port} <-> {lk.b} {lk.b_port}"
+def _link_text(lk: Link, platforms: dict[str, str] | None = None) -> str:
+    """`A GE0/0/1 <-> B XGE1/0/9`, LAG members in brackets; short port names where the platform is known."""
+    plat = platforms or {}
+
+    def sa(port: str) -> str:
+        return short_name(plat.get(lk.a), port) if lk.a in plat else port
+
+    def sb(port: str) -> str:
+        return short_name(plat.get(lk.b), port) if lk.b in plat else port
+
+    text = f"{lk.a} {sa(lk.a_port)} <-> {lk.b} {sb(lk.b_port)}"
     if lk.kind == "lag":
-        text += " [" + ", ".join(f"{a}={b}" for a, b in lk.members) + "]"
+        text += " [" + ", ".join(f"{sa(a)}={sb(b)}" for a, b in lk.members) + "]"
     if lk.seen != "both":
         text += f" ({lk.seen})"
     return text
@@ -52,17 +62,17 @@ def change_rows(d: TopologyDiff) -> list[ChangeRow]:
         after = ", ".join(f"{f}={getattr(c.new, f)}" for f in c.fields)
         rows.append(ChangeRow("changed", "device", c.new.name, before, after, "device replaced"))
     for lk in d.added_links:
-        rows.append(ChangeRow("added", "link", lk.key, "", _link_text(lk), lk.kind))
+        rows.append(ChangeRow("added", "link", lk.key, "", _link_text(lk, d.platforms), lk.kind))
     for lk in d.removed_links:
-        rows.append(ChangeRow("removed", "link", lk.key, _link_text(lk), "", lk.kind))
+        rows.append(ChangeRow("removed", "link", lk.key, _link_text(lk, d.platforms), "", lk.kind))
     for ch in d.changed_links:
         rows.append(
             ChangeRow(
                 "changed",
                 "link",
                 ch.new.key,
-                _link_text(ch.old),
-                _link_text(ch.new),
+                _link_text(ch.old, d.platforms),
+                _link_text(ch.new, d.platforms),
                 "; ".join(ch.reasons),
             )
         )
