@@ -4,6 +4,7 @@
    generates them (from lab.fleet when it exists): parse + audit, goal < 5 s.
 2. One synthetic 10,000-entry ASA access-list with shadowed and redundant
    entries, any-destination entries and overlapping subnets: goal < 10 s.
+3. A harder 10,000-entry shape: every entry to destination any (figure only).
 
 Run: .venv/bin/python bench/audit_bench.py [--rules N] [--seed S]
 Timings are wall-clock on a shared machine: repeat when others are busy.
@@ -90,6 +91,20 @@ def synthetic_asa(n: int, seed: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+def any_destination_asa(n: int, seed: int) -> str:
+    """A harder shape: every entry has destination any (one /24 source, one port)."""
+    rng = random.Random(seed)
+    lines = []
+    for i in range(n):
+        action = rng.choice(["permit", "deny"])
+        src = f"10.{rng.randrange(250)}.{rng.randrange(256)}.0 255.255.255.0"
+        lines += [
+            f"access-list WIDE remark entry {i}",
+            f"access-list WIDE extended {action} tcp {src} any eq {rng.randrange(1, 65535)} log",
+        ]
+    return "\n".join(lines) + "\n"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rules", type=int, default=10_000)
@@ -120,6 +135,13 @@ def main() -> None:
     print(
         f"synthetic policy: {len(fw.rules)} rules, {covered} shadowed/redundant, {len(result.findings)} findings: "
         f"parse {parse_s:.2f} s + audit {audit_s:.2f} s = {parse_s + audit_s:.2f} s wall, {cpu:.2f} s CPU (goal < 10 s)"
+    )
+    t0, c0 = time.perf_counter(), time.process_time()
+    fw = parse_firewall("cisco_asa", any_destination_asa(args.rules, args.seed), "BENCH-ANY")
+    result = audit_firewall(fw, intent)
+    print(
+        f"any-destination policy: {len(fw.rules)} rules, {len(result.exposure)} exposure rows: "
+        f"{time.perf_counter() - t0:.2f} s wall, {time.process_time() - c0:.2f} s CPU"
     )
 
 
