@@ -61,9 +61,9 @@ def merge_for_report(
     for key, lk in links.items():
         if "l:" + key in status:
             for end in (lk.a, lk.b):
-                node = nodes.get(end)
-                if node is not None and node.role == "access" and node.uplink_pair:
-                    status.setdefault("g:" + node.uplink_pair, "changed")
+                end_node = nodes.get(end)
+                if end_node is not None and end_node.role == "access" and end_node.uplink_pair:
+                    status.setdefault("g:" + end_node.uplink_pair, "changed")
     merged = Snapshot(
         date=last.date,
         nodes=dict(sorted(nodes.items())),
