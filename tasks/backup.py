@@ -277,6 +277,10 @@ def _collect_once(
     extras = {**DEFAULT_EXTRAS, **(params.extras or {}), **options.extras}
     for key in ("conn_timeout", "auth_timeout", "banner_timeout"):
         extras[key] = min(float(extras.get(key, budget)), budget)
+    # netmiko's own reads during log-in (prompt, paging off) end within the device budget too
+    extras["read_timeout_override"] = min(
+        float(extras.get("read_timeout_override") or budget), budget
+    )
     conn = host.open_connection(
         CONNECTION, configuration=task.nornir.config, extras=extras
     ).connection

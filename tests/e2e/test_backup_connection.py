@@ -1,0 +1,76 @@
+"""Our netmiko drivers (tasks/connection.py) against the lab: same behaviour, no fixed waits."""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from typing import Any
+
+import pytest
+from netmiko import ConnectHandler
+
+from tasks.backup import read_command
+from tasks.connection import drivers, install
+from tasks.platforms import PLATFORMS, load_platform
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def devices(lab) -> dict[str, dict[str, Any]]:
+    install()
+    out: dict[str, dict[str, Any]] = {}
+    for d in lab.truth()["devices"]:
+        out.setdefault(d["platform"], d)
+    return out
+
+
+def connect(dev: dict[str, Any]) -> Any:
+    return ConnectHandler(
+        device_type=dev["platform"], host="127.0.0.1", port=dev["port"],
+        username=os.environ["NETSTEWARD_USERNAME"], password=os.environ["NETSTEWARD_PASSWORD"],
+        secret=os.environ["NETSTEWARD_PASSWORD"],
+    )  # fmt: skip
+
+
+def test_every_platform_uses_our_driver() -> None:
+    install()
+    for name, cls in drivers().items():
+        assert cls.__name__.startswith("Fast"), name
+    assert set(drivers()) == set(PLATFORMS)
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_socket_has_tcp_nodelay_and_config_is_read(devices, platform: str) -> None:
+    if platform not in devices:
+        pytest.skip(f"no {platform} device in this lab")
+    dev = devices[platform]
+    conn = connect(dev)
+    try:
+        sock = conn.remote_conn.get_transport().sock
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
+        p = load_platform(platform)
+        if p.privileged:
+            conn.enable()
+        out = read_command(conn, p, p.collect[0].command, time.monotonic() + 30)
+        assert dev["name"] in out
+    finally:
+        conn.disconnect()
+
+
+def test_huawei_config_mode_check_is_pattern_based(devices) -> None:
+    conn = connect(devices["huawei_vrp"])
+    try:
+        assert conn.check_config_mode() is False
+        conn.config_mode()
+        assert conn.check_config_mode() is True
+        conn.exit_config_mode()
+        assert conn.check_config_mode() is False
+        # a push through the fast check still works and reads back
+        conn.send_config_set(["interface LoopBack99", "description NETSTEWARD-CONN-TEST"])
+        out = conn.send_command("display current-configuration interface LoopBack99")
+        assert "description NETSTEWARD-CONN-TEST" in out
+        conn.send_config_set(["undo interface LoopBack99"])
+    finally:
+        conn.disconnect()
