@@ -322,7 +322,8 @@ def record_and_backup(
         written += write_files(repo, files)
         for host in sorted(wanted - {h for h, o in typed.ok.items() if o.ok}):
             err_console.print(f"backup after apply failed for {host}; run `netsteward backup`")
-    message = f"normalize apply by {record['who']}: {record['summary']}"
+    counts = ", ".join(f"{n} {status}" for status, n in dict(record["summary"]).items())  # type: ignore[call-overload]
+    message = f"normalize apply by {record['who']}: {counts}"
     return commit_run(store, written, message)
 
 
