@@ -196,30 +196,33 @@ def run_backup(
     failed.sort(key=lambda f: f["host"])
     ok = {h: o for h, o in outcomes.items() if o.ok}
     changed = sorted(h for h, o in ok.items() if o.changed)
-    written = gitstore.write_files(root, [(f.path, f.text) for h in changed for f in ok[h].files])
-    summary = RunSummary(
-        run_date=run_date.isoformat(),
-        repo=str(root),
-        devices=total,
-        backed_up=len(ok),
-        changed=changed,
-        new=sorted(h for h in changed if ok[h].new),
-        unchanged=len(ok) - len(changed),
-        failed=failed,
-        commit=None,
-        tag=None,
-        push=[],
-        seconds=0.0,
-    )
-    when = datetime.combine(
-        run_date,
-        datetime.now(UTC).time() if run_date == datetime.now(UTC).date() else dtime(2, 0),
-        UTC,
-    )
-    sha = gitstore.commit_run(repo, written, summary.commit_message(), when)
-    tag = None
-    if tag_month:
-        tag = gitstore.tag_month(repo, run_date.strftime("%Y-%m"), summary.headline(), sha)
+    with gitstore.locked(repo):
+        written = gitstore.write_files(
+            root, [(f.path, f.text) for h in changed for f in ok[h].files]
+        )
+        summary = RunSummary(
+            run_date=run_date.isoformat(),
+            repo=str(root),
+            devices=total,
+            backed_up=len(ok),
+            changed=changed,
+            new=sorted(h for h in changed if ok[h].new),
+            unchanged=len(ok) - len(changed),
+            failed=failed,
+            commit=None,
+            tag=None,
+            push=[],
+            seconds=0.0,
+        )
+        when = datetime.combine(
+            run_date,
+            datetime.now(UTC).time() if run_date == datetime.now(UTC).date() else dtime(2, 0),
+            UTC,
+        )
+        sha = gitstore.commit_run(repo, written, summary.commit_message(), when)
+        tag = None
+        if tag_month:
+            tag = gitstore.tag_month(repo, run_date.strftime("%Y-%m"), summary.headline(), sha)
     pushed = []
     if repo.remotes and (sha or tag):
         pushed = [vars(p) for p in gitstore.push(repo, [tag] if tag else [])]

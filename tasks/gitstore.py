@@ -11,9 +11,12 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import tempfile
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -58,6 +61,31 @@ def _has_identity(repo: git.Repo) -> bool:
         )
     except Exception:
         return False
+
+
+@contextmanager
+def locked(repo: git.Repo, wait: float = 120.0) -> Iterator[None]:
+    """Serialise writers of one backup repository (backup, drift accept, snapshots).
+
+    An advisory lock on `.git/netsteward.lock`; waits up to `wait` seconds.
+    """
+    path = Path(repo.git_dir) / "netsteward.lock"
+    with path.open("a") as fh:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise BadInput(
+                        "another netsteward run is writing this repository", file=str(path)
+                    ) from None
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def _safe_path(root: Path, rel: str) -> Path:

@@ -111,3 +111,15 @@ def test_paths_outside_the_repository_are_refused(store) -> None:
     for bad in ("../x.cfg", "/etc/x.cfg"):
         with pytest.raises(BadInput):
             gitstore.write_files(root, [(bad, "x\n")])
+
+
+def test_one_writer_at_a_time(store) -> None:
+    repo, _ = store
+    with (
+        gitstore.locked(repo),
+        pytest.raises(BadInput, match="another netsteward run is writing"),
+        gitstore.locked(repo, wait=0.3),
+    ):
+        pass
+    with gitstore.locked(repo, wait=0.3):
+        pass
