@@ -9,7 +9,7 @@ implemented for this platform).  `abort` drops the working copy.
 
 from __future__ import annotations
 
-import copy
+import functools
 import re
 import shlex
 import uuid
@@ -62,6 +62,11 @@ def parse_error(word: str) -> CliError:
     return CliError(f"command parse error before '{word}'\nCommand fail. Return code -61\n")
 
 
+@functools.lru_cache(maxsize=16)
+def _parsed(text: str) -> r.Block:
+    return r.parse(text)
+
+
 def _drop_defaults(root: r.Block) -> None:
     """`show` omits default values: `set output more` on the console, and then an empty block."""
     console = r.find_path(root, "system console")
@@ -88,7 +93,8 @@ class Fortinet(Dialect):
 
     # -- session ---------------------------------------------------------------
     def _root(self, s: Session) -> r.Block:
-        return r.parse(s.device.running_text())
+        """The parsed configuration, for reading only (edits work on a deep copy)."""
+        return _parsed(s.device.running_text())
 
     def login_banner(self, s: Session) -> str:
         s.set_paging(r.console_output(self._root(s)) == "more")
@@ -166,7 +172,7 @@ class Fortinet(Dialect):
     @command("config", raw=True, modes=("top",))
     def config(self, s: Session, args: list[str]) -> str:
         path = " ".join(args[0].split())
-        root = self._root(s)
+        root = r.parse(s.device.running_text())  # a working copy: edits stay out of the cache
         block = r.find_path(root, path)
         if block is None:
             words = path.split()
@@ -285,5 +291,5 @@ class Fortinet(Dialect):
         s.data.pop("fgt_stack", None)
         s.data.pop("fgt_root", None)
         s.data.pop("fgt_host", None)
-        s.set_paging(r.console_output(copy.deepcopy(root)) == "more")
+        s.set_paging(r.console_output(root) == "more")
         s.reset()
