@@ -134,7 +134,9 @@ def build_snapshot(
     """The canonical model from per-device discovery and the inventory.
 
     Hosts in `unreachable` (inventory devices discovery could not read) are left
-    out, with their declared links; everything else in the inventory is a node.
+    out, with their declared links, unless a neighbour still sees them over LLDP
+    (a device that is up but refused us): then they stay, with one-sided links.
+    Everything else in the inventory is a node.
     With `scope` (a partial run, e.g. --hosts), inventory devices outside it are
     nodes only when a link reaches them; the whole inventory still names peers.
     """
@@ -142,12 +144,11 @@ def build_snapshot(
     lower = _resolver(inv)
     down = set(unreachable)
     nodes: dict[str, Node] = {}
+    inv_nodes: dict[str, Node] = {}
     found = {d.name: d for d in devices}
     for item in inventory:
-        if item.name in down:
-            continue
         facts = found[item.name].facts if item.name in found else {}
-        nodes[item.name] = Node(
+        inv_nodes[item.name] = Node(
             name=item.name,
             role=item.role,
             network=item.network,
@@ -160,6 +161,7 @@ def build_snapshot(
             location=item.location,
             uplink_pair=item.uplink_pair,
         )
+    nodes.update((name, node) for name, node in inv_nodes.items() if name not in down)
 
     def platform_of(host: str) -> str | None:
         return inv[host].platform if host in inv else None
@@ -195,7 +197,7 @@ def build_snapshot(
                         description=nb.system_description,
                     )
             elif peer in down:
-                continue
+                nodes.setdefault(peer, inv_nodes[peer])  # unreadable, but its neighbours see it
             remote = (peer, canonical_name(platform_of(peer), nb.peer_port))
             ends = tuple(sorted([local, remote]))
             seen_from[ends].add(dev.name)  # type: ignore[index]
@@ -399,7 +401,12 @@ def diff_snapshots(old: Snapshot, new: Snapshot) -> TopologyDiff:
     changed_nodes = []
     for name in sorted(old.nodes.keys() & new.nodes.keys()):
         o, n = old.nodes[name], new.nodes[name]
-        diff_fields = tuple(f for f in IDENTITY_FIELDS if getattr(o, f) != getattr(n, f))
+        # a value nobody could read (an unreachable device's serial) is not a change
+        diff_fields = tuple(
+            f
+            for f in IDENTITY_FIELDS
+            if getattr(o, f) and getattr(n, f) and getattr(o, f) != getattr(n, f)
+        )
         if diff_fields and o.kind == n.kind == "device":
             changed_nodes.append(NodeChange(o, n, diff_fields))
 
@@ -420,6 +427,9 @@ def diff_snapshots(old: Snapshot, new: Snapshot) -> TopologyDiff:
             removed_left.append(r)
             continue
         added_left.remove(match)
+        unread = set(old.unreachable) | set(new.unreachable)
+        if set(r.cables()) == set(match.cables()) and unread & {r.a, r.b}:
+            continue  # same cables; only the LAG name of an unreadable device's end is unknown
         changed.append(LinkChange(r, match, _link_reasons(r, match) or ("re-cabled",)))
     changed.sort(key=lambda c: (c.new.key, c.old.key))
     return TopologyDiff(

@@ -238,3 +238,14 @@ def test_replaced_device_is_a_changed_node() -> None:
 def test_bad_snapshot_is_bad_input(text: str) -> None:
     with pytest.raises(BadInput):
         load_snapshot(text)
+
+
+def test_unreadable_device_still_seen_by_neighbours_is_not_removed() -> None:
+    a = build_snapshot(discover(), INV, "1")
+    # ACC-001 refuses our log-in (auth fault) but is up: its neighbours still see it
+    found = [d for d in discover() if d.name != "ACC-001"]
+    b = build_snapshot(found, INV, "2", unreachable=["ACC-001"])
+    assert "ACC-001" in b.nodes and b.unreachable == ("ACC-001",)
+    assert {lk.seen for lk in b.links_of("ACC-001")} == {"one-sided"}
+    d = diff_snapshots(a, b)
+    assert not d.changed, d
