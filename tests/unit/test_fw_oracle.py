@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tasks.fw_audit import ZoneIndex, coverage, reach
@@ -82,7 +82,7 @@ def in_box(point: tuple[int, ...], box: tuple[IntervalSet, ...]) -> bool:
     return all(v in s for v, s in zip(point, box, strict=True))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     rules(), st.sets(st.sampled_from(list(ADDRS)), min_size=1), st.sampled_from(["deny", "permit"])
 )
@@ -104,7 +104,7 @@ def test_reach_agrees_with_first_match(rs: list[Rule], server: set[int], default
         assert owners == expected, (p, owners, expected)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rules())
 def test_coverage_agrees_with_brute_force(rs: list[Rule]) -> None:
     zones = ZoneIndex(rs)

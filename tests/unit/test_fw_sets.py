@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tasks.fw_sets import (
@@ -31,6 +31,7 @@ def points(s: IntervalSet) -> set[int]:
     return {x for lo, hi in s.spans for x in range(lo, hi + 1)}
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(spans)
 def test_normal_form(raw: list[tuple[int, int]]) -> None:
     s = IntervalSet(raw)
@@ -40,6 +41,7 @@ def test_normal_form(raw: list[tuple[int, int]]) -> None:
     assert s.size() == len(points(s))
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(isets, isets)
 def test_algebra_matches_python_sets(a: IntervalSet, b: IntervalSet) -> None:
     pa, pb = points(a), points(b)
@@ -65,7 +67,7 @@ def box_points(b: tuple[IntervalSet, ...]) -> set[tuple[int, ...]]:
     return set(itertools.product(*(sorted(points(x)) for x in b)))
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(boxes, boxes)
 def test_box_subtract_is_exact_and_disjoint(a: tuple, b: tuple) -> None:
     pieces = box_subtract(a, b)
@@ -79,6 +81,7 @@ def test_box_subtract_is_exact_and_disjoint(a: tuple, b: tuple) -> None:
     assert len(pieces) <= len(a)
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(boxes, boxes)
 def test_box_predicates(a: tuple, b: tuple) -> None:
     pa, pb = box_points(a), box_points(b)
