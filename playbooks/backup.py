@@ -241,7 +241,8 @@ def run_backup(
 
 
 def render(summary: RunSummary) -> None:
-    table = Table(title=summary.headline(), title_justify="left", show_edge=False)
+    console.print(summary.headline(), markup=False, soft_wrap=True)
+    table = Table(show_edge=False)
     table.add_column("result")
     table.add_column("devices", justify="right")
     table.add_row("backed up", str(summary.backed_up))
@@ -257,7 +258,8 @@ def render(summary: RunSummary) -> None:
     )
     console.print(table)
     if summary.failed:
-        ft = Table(show_edge=False, title="failed devices", title_justify="left")
+        console.print("failed devices (previous files kept):")
+        ft = Table(show_edge=False)
         for col in ("host", "failure", "reason"):
             ft.add_column(col)
         for f in summary.failed:
