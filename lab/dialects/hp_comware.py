@@ -82,6 +82,8 @@ class HpComware(HuaweiVrp):
             "display_lldp_brief",
             "display_esn",
             "display_ntp_status",
+            "display_temperature",
+            "display_memory_usage",
         }
     )
     system_view_text = "System View: return to User View with Ctrl+Z.\n"
@@ -664,6 +666,52 @@ class HpComware(HuaweiVrp):
                 f"{self.short_interface(name):<25}{link.lower():<9}{proto.lower():<9}{ip:<16}{'--':<13}{desc}"
             )
         return "\n".join(out) + "\n"
+
+    # -- environment ----------------------------------------------------------
+    @command("display environment", pipe=True)
+    def display_environment(self, s: Session, args: list[str]) -> str:
+        out = [
+            " System temperature information (degree centigrade):",
+            " " + "-" * 70,
+            " Slot  Sensor    Temperature  Lower  Warning  Alarm  Shutdown",
+        ]
+        for i, sensor in enumerate(("hotspot 1", "hotspot 2")):
+            out.append(f" 1     {sensor:<10}{self._temp(s, i):<13}{0:<7}{70:<9}{80:<7}NA")
+        return "\n".join(out) + "\n"
+
+    @command("display fan", pipe=True)
+    def display_fan(self, s: Session, args: list[str]) -> str:
+        return "".join(f" Slot 1:\n Fan {i}:\n State    : Normal\n" for i in (1, 2))
+
+    @command("display power", pipe=True)
+    def display_power(self, s: Session, args: list[str]) -> str:
+        return (
+            " Slot 1:\n PowerID State    Mode   Current(A)  Voltage(V)  Power(W)\n"
+            " 1       Normal   AC     --          --          --\n"
+            " 2       Normal   AC     --          --          --\n"
+        )
+
+    @command("display cpu-usage", pipe=True)
+    def display_cpu_usage(self, s: Session, args: list[str]) -> str:
+        load = 3 + (s.now().second + zlib.crc32(s.device.name.encode())) % 9
+        return (
+            "Slot 1 CPU 0 CPU usage:\n"
+            f"      {load:>2}% in last 5 seconds\n      {load:>2}% in last 1 minute\n"
+            f"      {max(load - 1, 1):>2}% in last 5 minutes\n"
+        )
+
+    @command("display memory", pipe=True)
+    def display_memory(self, s: Session, args: list[str]) -> str:
+        total = 1994636
+        used = 650000 + zlib.crc32(s.device.name.encode()) % 50000 + s.now().minute * 41
+        free = total - used
+        return (
+            "Memory statistics are measured in KB:\nSlot 1:\n"
+            "             Total      Used      Free    Shared   Buffers    Cached   FreeRatio\n"
+            f"Mem:    {total:>10}{used:>10}{free:>10}{0:>10}{1348:>10}{248584:>10}{free * 100 / total:>11.1f}%\n"
+            f"-/+ Buffers/Cache:{used - 249932:>10}{free + 249932:>10}\n"
+            "Swap:   {0:>10}{0:>10}{0:>10}\n".format(0)
+        )
 
 
 def _broadcast(addr: str, bits: int) -> str:

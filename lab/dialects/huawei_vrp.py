@@ -982,6 +982,63 @@ class HuaweiVrp(Dialect):
             out.append(f"{port:<28}{kind:<13}{pvid:<6}{vlans}")
         return "\n".join(out) + "\n"
 
+    # -- environment ------------------------------------------------------------
+    def _temp(self, s: Session, salt: int) -> int:
+        """A board temperature that drifts a little with the clock (volatile on purpose)."""
+        now = s.now()
+        return 34 + (zlib.crc32(s.device.name.encode()) + salt) % 9 + (now.minute // 20)
+
+    @command("display temperature", pipe=True)
+    def display_temperature(self, s: Session, args: list[str]) -> str:
+        board = vrp_family(s.device.spec.model) + "MPU"
+        out = [
+            "SlotID0 :",
+            " Base-Board, Unit:C, Slot0",
+            "PCB       I2C Addr Chl  Status  Minor Major Fatal Adj_speed Temp",
+            "                                               TMin Tmax (C)",
+            "-" * 63,
+        ]
+        for chl in range(2):
+            out.append(
+                f"{board:<9} {0:<4}{72:<5}{chl:<5}{'NORMAL':<8}{68:<6}{76:<6}{83:<6}{55:<5}{65:<5}{self._temp(s, chl)}"
+            )
+        out += ["", "SlotID1 : No temp sensors."]
+        return "\n".join(out) + "\n"
+
+    @command("display fan", pipe=True)
+    def display_fan(self, s: Session, args: list[str]) -> str:
+        return (
+            "Slot 0 FAN 1: Present, Registered, Normal\n"
+            f"  Speed: {40 + zlib.crc32(s.device.name.encode()) % 10}%  Mode: AUTO\n"
+        )
+
+    @command("display power", pipe=True)
+    def display_power(self, s: Session, args: list[str]) -> str:
+        out = ["-" * 66, "Slot  PowerID  Online   Mode   State      Power(W)", "-" * 66]
+        out += [f"0     PWR{i}     Present  AC     Supply     600.00" for i in (1, 2)]
+        return "\n".join(out) + "\n"
+
+    @command("display cpu-usage", pipe=True)
+    def display_cpu_usage(self, s: Session, args: list[str]) -> str:
+        now = s.now()
+        load = 5 + (now.second + zlib.crc32(s.device.name.encode())) % 12
+        return (
+            f"CPU Usage Stat. Cycle: 60 (Second)\nCPU Usage            : {load}% Max: {load + 30}%\n"
+            f"CPU Usage Stat. Time : {now:%Y-%m-%d  %H:%M:%S}\nCPU utilization for five seconds: {load}%: "
+            f"one minute: {load}%: five minutes: {load - 1}%\n"
+        )
+
+    @command("display memory-usage", pipe=True)
+    def display_memory_usage(self, s: Session, args: list[str]) -> str:
+        used = 180_000 + zlib.crc32(s.device.name.encode()) % 40_000 + s.now().minute * 37
+        total = 2_097_152
+        return (
+            f"  Memory utilization statistics at {s.now():%Y-%m-%d %H:%M:%S}+08:00\n"
+            f"  System Total Memory Is: {total * 1024} bytes\n"
+            f"  Total Memory Used Is: {used * 1024} bytes\n"
+            f"  Memory Using Percentage Is: {used * 100 // total}%\n"
+        )
+
 
 def _vlan_list(words: list[str]) -> set[int]:
     """`10 20 to 25 30` -> {10, 20, 21, ..., 25, 30}."""
