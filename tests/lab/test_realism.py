@@ -335,3 +335,38 @@ def test_fortios_prompt_and_output_mode_like_the_recorded_session(
             _read_until(chan, prompt)
     finally:
         client.close()
+
+
+def test_napalm_ios_getters_on_the_real_fleet(lab: LabHandle, hosts: dict[str, Any]) -> None:
+    """napalm's `ios` driver unchanged against a generated C2960X: facts and LLDP agree with the truth."""
+    from napalm import get_network_driver
+
+    dev = hosts["cisco_ios"]
+    truth = lab.truth()
+    driver = get_network_driver("ios")(
+        "127.0.0.1", USER, PASSWORD, optional_args={"port": dev["port"], "secret": PASSWORD}
+    )
+    driver.open()
+    try:
+        facts = driver.get_facts()
+        detail = driver.get_lldp_neighbors_detail()
+    finally:
+        driver.close()
+    assert (facts["hostname"], facts["model"], facts["serial_number"]) == (
+        dev["name"],
+        dev["model"],
+        dev["serial"],
+    )
+    assert (
+        facts["os_version"].startswith("C2960X Software") and dev["version"] in facts["os_version"]
+    )
+    cabled = {}
+    for c in truth["cables"]:
+        for here, port, there, there_port in (
+            (c["a"], c["a_port"], c["b"], c["b_port"]),
+            (c["b"], c["b_port"], c["a"], c["a_port"]),
+        ):
+            if here == dev["name"] and there not in truth["unplugged"]:
+                cabled[port] = (there, there_port)
+    seen = {port: (n[0]["remote_system_name"], n[0]["remote_port"]) for port, n in detail.items()}
+    assert seen and seen == cabled  # every uplink of an access switch runs LLDP
