@@ -169,3 +169,22 @@ def test_cli_reads_backup_repository_layout(tmp_path: Path) -> None:
     assert out.exit_code == 1, out.output
     devices = {f["device"] for f in json.loads(out.stdout)["findings"]}
     assert devices == {"HUAWEI_VRP-FW", "CISCO_ASA-FW"}
+
+
+def test_cli_hosts_filter_and_fail_on_threshold(tmp_path: Path) -> None:
+    for name in ("EDGE-FW-01", "CORE-FW-01"):
+        target = tmp_path / "base" / "firewall" / f"{name}.cfg"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(
+            "access-list IN remark web\n"
+            "access-list IN extended permit tcp any host 192.0.2.10 eq https log\n"
+            "access-list IN extended permit tcp any host 192.0.2.10 eq https\n"
+        )  # the second entry: redundant, no logging, no comment (all low)
+    args = ["audit", "firewall", "--repo", str(tmp_path), "--intent", str(INTENT), "--json"]
+    out = runner.invoke(app, [*args, "--hosts", "EDGE-*"])
+    assert out.exit_code == 0, out.output  # only low findings, default --fail-on high
+    findings = json.loads(out.stdout)["findings"]
+    assert {f["device"] for f in findings} == {"EDGE-FW-01"}
+    assert sorted(f["check"] for f in findings) == ["NO_COMMENT", "NO_LOGGING", "REDUNDANT_RULE"]
+    assert runner.invoke(app, [*args, "--fail-on", "low"]).exit_code == 1
+    assert runner.invoke(app, [*args, "--fail-on", "medium"]).exit_code == 0
