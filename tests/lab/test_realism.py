@@ -370,3 +370,41 @@ def test_napalm_ios_getters_on_the_real_fleet(lab: LabHandle, hosts: dict[str, A
                 cabled[port] = (there, there_port)
     seen = {port: (n[0]["remote_system_name"], n[0]["remote_port"]) for port, n in detail.items()}
     assert seen and seen == cabled  # every uplink of an access switch runs LLDP
+
+
+def test_lldp_agrees_on_both_ends_of_an_ios_uplink(lab: LabHandle, hosts: dict[str, Any]) -> None:
+    """The IOS access switch and its H3C aggregation peer see each other on the same ports."""
+    ios = hosts["cisco_ios"]
+    conn = ConnectHandler(
+        device_type="cisco_ios",
+        host="127.0.0.1",
+        port=ios["port"],
+        username=USER,
+        password=PASSWORD,
+        secret=PASSWORD,
+    )
+    try:
+        mine = conn.send_command("show lldp neighbors detail", use_textfsm=True)
+    finally:
+        conn.disconnect()
+    assert isinstance(mine, list) and mine
+    first = mine[0]
+    peer = next(d for d in lab.truth()["devices"] if d["name"] == first["neighbor_name"])
+    assert peer["platform"] == "hp_comware"
+    agg = ConnectHandler(
+        device_type="hp_comware",
+        host="127.0.0.1",
+        port=peer["port"],
+        username=USER,
+        password=PASSWORD,
+    )
+    try:
+        theirs = agg.send_command("display lldp neighbor-information verbose", use_textfsm=True)
+    finally:
+        agg.disconnect()
+    back = [n for n in theirs if n["local_interface"] == first["neighbor_port_id"]]
+    assert len(back) == 1
+    assert back[0]["neighbor_name"] == ios["name"]
+    assert back[0]["neighbor_interface"] == first["local_interface"].replace(
+        "Te", "TenGigabitEthernet", 1
+    )
