@@ -8,7 +8,7 @@ configuration in memory; `cfgsave` (with its yes/no question) persists it.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lab.dialects import register
 from lab.dialects.base import CliError, Dialect, Question, Reply, command
@@ -17,6 +17,11 @@ from lab.render import brocade_fos as r
 
 if TYPE_CHECKING:  # pragma: no cover
     from lab.session import Session
+
+
+def fos(word: str, **kwargs: Any) -> Any:
+    """A FOS command: one word, case-insensitive, never abbreviated (`switch` is not `switchshow`)."""
+    return command(word, min_len=(len(word),), **kwargs)
 
 
 def _args(text: str) -> list[str]:
@@ -64,36 +69,36 @@ class BrocadeFos(Dialect):
             lines = [ln for ln in lines if bool(rx.search(ln)) != ("-v" in flags)]
         return "\n".join(lines) + ("\n" if lines else "")
 
-    @command("switchshow", pipe=True)
+    @fos("switchshow", pipe=True)
     def switchshow(self, s: Session, args: list[str]) -> str:
         return r.switchshow(s.device.spec)
 
-    @command("configshow", pipe=True, running_config=True)
+    @fos("configshow", pipe=True, running_config=True)
     def configshow(self, s: Session, args: list[str]) -> str:
         return r.configshow(s.device.running_text(), s.now(), full="-all" in args)
 
-    @command("cfgshow", pipe=True)
-    @command("zoneshow", pipe=True)
+    @fos("cfgshow", pipe=True)
+    @fos("zoneshow", pipe=True)
     def cfgshow(self, s: Session, args: list[str]) -> str:
         return r.cfgshow(s.device.running_text())
 
-    @command("alishow", pipe=True)
+    @fos("alishow", pipe=True)
     def alishow(self, s: Session, args: list[str]) -> str:
         return r.cfgshow(s.device.running_text(), "alias")
 
-    @command("sfpshow", pipe=True)
+    @fos("sfpshow", pipe=True)
     def sfpshow(self, s: Session, args: list[str]) -> str:
         return r.sfpshow(s.device.spec, s.now(), full="-all" in args)
 
-    @command("version")
+    @fos("version")
     def version(self, s: Session, args: list[str]) -> str:
         return r.version(s.device.spec)
 
-    @command("chassisshow")
+    @fos("chassisshow")
     def chassisshow(self, s: Session, args: list[str]) -> str:
         return r.chassisshow(s.device.spec, s.now(), s.device.boot_time)
 
-    @command("alicreate", raw=True)
+    @fos("alicreate", raw=True)
     def alicreate(self, s: Session, args: list[str]) -> str:
         parts = _args(args[0])
         if len(parts) != 2:
@@ -107,7 +112,7 @@ class BrocadeFos(Dialect):
         )
         return ""
 
-    @command("alidelete", raw=True)
+    @fos("alidelete", raw=True)
     def alidelete(self, s: Session, args: list[str]) -> str:
         parts = _args(args[0])
         text = s.device.running_text()
@@ -116,7 +121,7 @@ class BrocadeFos(Dialect):
         replace_running(s, r.remove_alias(text, parts[0]))
         return ""
 
-    @command("cfgsave")
+    @fos("cfgsave")
     def cfgsave(self, s: Session, args: list[str]) -> Reply:
         def answer(sess: Session, text: str) -> str:
             if text.lower() not in ("y", "yes"):
@@ -135,7 +140,7 @@ class BrocadeFos(Dialect):
             ),
         )
 
-    @command("exit")
-    @command("logout")
+    @fos("exit")
+    @fos("logout")
     def logout(self, s: Session, args: list[str]) -> Reply:
         return Reply("", close=True)
