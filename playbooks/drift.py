@@ -11,7 +11,6 @@ from __future__ import annotations
 import fnmatch
 import logging
 import sys
-from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -28,8 +27,10 @@ from playbooks.common import (
     print_json,
 )
 from tasks.drift import DeviceInfo, DriftReport
-from tasks.drift_check import DeviceState, Evaluator, build_report
+from tasks.drift_adapters import SnapshotView
+from tasks.drift_check import Evaluator, build_report
 from tasks.drift_render import render_console, render_junit, render_markdown, report_json
+from tasks.drift_state import RepoState
 from tasks.errors import EXIT_UNREACHABLE, BadInput, NetstewardError
 from tasks.results import one_line
 
@@ -152,135 +153,46 @@ def run_check(
     intent: Path | None = None,
     as_of: date | None = None,
 ) -> DriftReport:
-    from tasks.drift_adapters import live_adjacencies, snapshot_view
+    """Read both sides (devices or, offline, the repository at HEAD) and build the report."""
+    from tasks.drift_adapters import snapshot_view
+    from tasks.drift_assemble import assemble, live_from_reads, live_from_repo
     from tasks.drift_state import default_baseline, read_state
 
     devices = _devices(nr)
-    names = {d.host for d in devices}
     inventory = everyone or devices  # the whole inventory: peers' platforms and LAGs
     platforms = {d.host: d.platform for d in inventory}
     checked_at = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-    notes: list[str] = []
-    unknown_now: set[str]  # devices whose cabling cannot be known now
+
+    def view(state: RepoState) -> SnapshotView | None:
+        if not state.snapshot_text:
+            return None
+        return snapshot_view(state.snapshot_text, state.snapshot_name or "snapshot")
 
     if offline:
         current = read_state(repo, "HEAD")
         approved = read_state(repo, baseline or default_baseline(repo))
-        unreadable = {
-            h: f"no backup in the repository at {current.label}"
-            for h in names
-            if h not in current.files
-        }
-        cur = (
-            snapshot_view(current.snapshot_text, current.snapshot_name or "")
-            if current.snapshot_text
-            else None
-        )
-        live = {}
-        for h, stored in current.files.items():
-            if h not in names:
-                continue
-            if cur is None:
-                neighbors, lldp_error = None, None
-            elif h in cur.unreachable:  # discovery could not read it for the latest snapshot
-                neighbors, lldp_error = None, f"{cur.name} could not read it"
-            else:
-                neighbors = cur.adjacencies.get(h, ()) + cur.one_sided.get(h, ())
-                lldp_error = None
-            live[h] = DeviceState(
-                config=stored.get("cfg"), files=stored, neighbors=neighbors, lldp_error=lldp_error
-            )
-        unknown_now = set(cur.unreachable) if cur is not None else set()
+        live = live_from_repo(current, {d.host for d in devices}, view(current))
         live_label = current.label
     else:
         from tasks.drift_collect import LiveRead, read_live
-
-        approved = read_state(repo, "HEAD")
         from tasks.results import typed_results
 
-        typed = typed_results(
-            nr.run(task=read_live, name="drift read", raise_on_error=False), LiveRead
-        )
-        unreadable = {h: f.reason for h, f in typed.failed.items()}
-        unknown_now = set()
-        live = {}
-        for host, read in typed.ok.items():
-            if read.error:
-                unreadable[host] = read.error
-                continue
-            neighbors = (
-                live_adjacencies(platforms[host], read.neighbors, platforms)
-                if read.neighbors is not None
-                else None
-            )
-            live[host] = DeviceState(
-                config=read.files.get("cfg"),
-                files=read.files,
-                neighbors=neighbors,
-                lldp_error=read.lldp_error,
-            )
+        approved = read_state(repo, "HEAD")
+        agg = nr.run(task=read_live, name="drift read", raise_on_error=False)
+        typed = typed_results(agg, LiveRead)
+        failed = {h: f.reason for h, f in typed.failed.items()}
+        live = live_from_reads(typed.ok, failed, platforms)
         live_label = "devices"
-
-    snap = (
-        snapshot_view(approved.snapshot_text, approved.snapshot_name or "")
-        if approved.snapshot_text
-        else None
-    )
-    if snap is None:
-        notes.append("topology not checked: no topology snapshot in the backup repository")
-    else:
-        notes.append(f"topology compared with {approved.snapshot_name}")
-        skipped = sorted(snap.unreachable & {d.host for d in devices})
-        if skipped:
-            notes.append(
-                f"topology not compared for {len(skipped)} device(s) the snapshot could not read"
-                f" (first {skipped[0]})"
-            )
-    approved_states: dict[str, DeviceState] = {}
-    for d in devices:
-        files = approved.files.get(d.host)
-        now = live.get(d.host)
-        if snap is not None:
-            neighbors = snap.adjacencies.get(d.host)
-            if neighbors is None and d.host not in snap.unreachable and now is not None:
-                neighbors = ()  # a device the snapshot does not know: every neighbour is new
-            # cables to devices the snapshot could not read are unknown: neither gone nor new
-            # cables to devices not read (then or now) are unknown: neither gone nor new
-            seen_now = now.neighbors if now is not None and now.neighbors else ()
-            not_read_now = unknown_now | set(unreadable)
-            optional = (
-                snap.one_sided.get(d.host, ())
-                + tuple(a for a in seen_now if a.peer in snap.unreachable)
-                + tuple(a for a in neighbors or () if a.peer in not_read_now)
-            )
-        else:  # no snapshot: judge the approved config on today's cabling
-            neighbors = live[d.host].neighbors if d.host in live else None
-            optional = ()
-        approved_states[d.host] = DeviceState(
-            config=files.get("cfg") if files else None,
-            files=files,
-            neighbors=neighbors,
-            optional_neighbors=optional,
-        )
-    for h, state in list(live.items()):
-        before = approved_states.get(h)
-        if before is None or not before.links():
-            continue
-        # cabling that cannot be read now is assumed unchanged (for the port policy only)
-        if state.neighbors is None:
-            live[h] = replace(state, optional_neighbors=before.links())
-        elif unknown_now:
-            kept = tuple(a for a in before.links() if a.peer in unknown_now)
-            live[h] = replace(state, optional_neighbors=kept)
+    snap = view(approved)
+    sides = assemble(devices, live, approved.files, snap)
     configs = {h: f["cfg"] for h, f in approved.files.items() if f.get("cfg")}
-    configs.update({h: s.config for h, s in live.items() if s.config})
+    configs.update({h: s.config for h, s in sides.live.items() if s.config})
     port_eval, fw_eval, more = _evaluators(policy, intent, config, list(inventory), configs, as_of)
-    notes += more
     return build_report(
         devices,
-        live,
-        unreadable,
-        approved_states,
+        sides.live,
+        live.unreadable,
+        sides.approved,
         port_policy=port_eval,
         firewall=fw_eval,
         topology=snap is not None,
@@ -288,7 +200,7 @@ def run_check(
         approved_label=f"backup {approved.label}",
         live_label=live_label,
         checked_at=checked_at,
-        notes=notes,
+        notes=[*sides.notes, *more],
     )
 
 

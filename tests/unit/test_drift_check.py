@@ -247,3 +247,35 @@ def test_same_input_is_evaluated_once() -> None:
     )
     fw = next(r for r in report.results if r.check is Check.FIREWALL)
     assert len(calls) == 1 and fw.status is Status.CLEAN and len(fw.known) == 1
+
+
+def test_cables_to_a_peer_not_read_now_are_not_judged() -> None:
+    """B is down now: A no longer sees it over LLDP, which is no topology drift on A (B is
+    reported unreadable), and A's port policy assumes the A-B cable unchanged."""
+    from tasks.drift_assemble import LiveSide, assemble
+
+    view = snapshot_view(_snapshot_text())
+    devs = [DeviceInfo(n.name, n.platform, n.role, n.network) for n in INV]
+    live = LiveSide(
+        states={
+            "A": DeviceState(
+                config="x\n",
+                neighbors=(Adjacency("GigabitEthernet0/0/9", "C", "GigabitEthernet0/0/9"),),
+            ),
+            "C": DeviceState(config="x\n", neighbors=()),
+        },
+        unreadable={"B": "connection refused"},
+    )
+    sides = assemble(devs, live, {}, view)
+    a_before = sides.approved["A"]
+    assert (
+        Adjacency("XGigabitEthernet0/0/1", "B", "XGigabitEthernet0/0/10")
+        in a_before.optional_neighbors
+    )
+    report = build_report(devs, sides.live, live.unreadable, sides.approved)
+    assert {(r.host, r.status) for r in report.results if r.check is Check.TOPOLOGY} == {
+        ("A", Status.CLEAN),
+        ("B", Status.UNREADABLE),
+        ("C", Status.CLEAN),
+    }
+    assert sides.notes == ("topology compared with snapshot",)
