@@ -14,6 +14,7 @@ from tasks.drift import Check, CheckResult, DriftReport, Status
 CONSOLE_DIFF_LINES = 40
 MARKDOWN_DIFF_LINES = 80
 MARKDOWN_MAX_DETAILS = 100
+MARKDOWN_MAX_BYTES = 800_000
 
 
 def _cut(text: str, limit: int) -> str:
@@ -109,10 +110,12 @@ def render_markdown(
         out += ["### Drift", "", "| device | check | what |", "|---|---|---|"]
         out += [f"| {r.host} | {r.check} | {_md_escape(r.summary)} |" for r in drifted]
         out.append("")
+        shown = 0
+        size = sum(len(line) + 1 for line in out)
         for r in drifted[:max_details]:
             body = _changed_part(r, prefix="+ ")
             fence = "diff" if r.check is not Check.TOPOLOGY else "text"
-            out += [
+            block = [
                 f"<details><summary>{r.host} · {r.check} · {_md_escape(r.summary)}</summary>",
                 "",
                 f"```{fence}",
@@ -122,10 +125,13 @@ def render_markdown(
                 "</details>",
                 "",
             ]
-        if len(drifted) > max_details:
-            out.append(
-                f"... and {len(drifted) - max_details} more; see the JUnit report or `--json`."
-            )
+            size += sum(len(line) + 1 for line in block)
+            if size > MARKDOWN_MAX_BYTES:  # GitHub caps a job summary at 1 MiB
+                break
+            out += block
+            shown += 1
+        if len(drifted) > shown:
+            out.append(f"... and {len(drifted) - shown} more; see the JUnit report or `--json`.")
             out.append("")
     out.append(
         'To approve a drift: `netsteward drift accept HOST... --reason "why"` '

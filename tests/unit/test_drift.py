@@ -9,6 +9,7 @@ and review the diff before committing.
 from __future__ import annotations
 
 import json
+import re
 import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -308,3 +309,13 @@ def test_console_never_calls_unreadable_clean() -> None:
     text = render_console(_report("mixed"))
     assert "UNREADABLE YM-BASE-ACC-002: connection refused" in text
     assert text.rstrip().endswith("(exit 3)")
+
+
+def test_markdown_stays_under_the_job_summary_limit() -> None:
+    big = "\n".join(f"interface GigabitEthernet0/0/{i}\n description {'x' * 60}" for i in range(400))
+    devices = tuple(DeviceInfo(f"SW-{i:03d}", "huawei_vrp", "access", "base") for i in range(300))
+    results = tuple(config_result(d.host, "", big) for d in devices)
+    report = DriftReport(results, devices, False, "backup x", "devices", "t")
+    md = render_markdown(report)
+    assert len(md.encode()) < 1024 * 1024
+    assert re.search(r"\.\.\. and \d+ more; see the JUnit report", md)
