@@ -217,6 +217,8 @@ def test_brocade_fos_show_push_save_read_back(dlab: LabHandle) -> None:
         assert prompt.endswith(f":FID128:{USER}>")
         assert "switchName:\tYM-SAN-FC-01" in conn.send_command("switchshow")
         assert conn.send_command("bogus") == "rbash: bogus: command not found"
+        assert conn.send_command("switch") == "rbash: switch: command not found"  # no abbreviations
+        assert conn.send_command("switchShow").startswith("switchName:")  # case does not matter
         conn.send_command('alicreate "E2E_ALIAS", "21:00:00:24:ff:00:00:01"')
         assert " alias:\tE2E_ALIAS\t\n\t\t21:00:00:24:ff:00:00:01" in conn.send_command("alishow")
         out = conn.send_command("cfgsave", expect_string=r"\[no\]")
