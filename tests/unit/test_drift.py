@@ -9,8 +9,8 @@ and review the diff before committing.
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
