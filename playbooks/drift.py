@@ -134,10 +134,7 @@ def _evaluators(
     if intent_path is None:
         notes.append("firewall not checked: no policy/firewall_intent.yaml (give --intent)")
     else:
-        try:
-            fw_eval = load_firewall_evaluator(intent_path, as_of)
-        except ModuleNotFoundError as exc:  # the firewall audit has not been installed
-            notes.append(f"firewall not checked: {exc}")
+        fw_eval = load_firewall_evaluator(intent_path, as_of)
     return port_eval, fw_eval, notes
 
 

@@ -24,19 +24,6 @@ from tasks.ifnames import canonical_name
 log = logging.getLogger(__name__)
 
 
-def optional_module(name: str) -> Any:
-    """The module `name`, or None while that part has not landed (any other import error
-    is real and raised)."""
-    import importlib
-
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name == name:
-            return None
-        raise
-
-
 # --- port policy -----------------------------------------------------------------------
 
 
