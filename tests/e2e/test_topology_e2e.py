@@ -138,7 +138,18 @@ def test_snapshot_recovers_truth_then_diff_reports_exactly_the_changes(
     assert rc == 0
     rc, d = _diff(fresh_lab, repo, "2026-01-05", "2026-03-05")
     assert rc == 0, d
-    # the default diff (previous against latest) sees the plug and the move back
+    # 4. a switch that refuses our log-in but is still cabled is unreachable, not removed
+    refusing = acc[1]["a"]
+    assert fresh_lab.cli("fault", refusing, "auth").returncode == 0
+    try:
+        rc, fourth, summary = _snapshot(fresh_lab, repo, "2026-03-06")
+        assert rc == 3 and list(summary["unreachable"]) == [refusing]
+        assert refusing in fourth.nodes
+        rc, d = _diff(fresh_lab, repo, "2026-01-05", "2026-03-06")
+        assert rc == 0, d
+    finally:
+        fresh_lab.cli("fault", refusing, "clear")
+    # the diff of two chosen snapshots sees the plug and the move back
     rc, d = _diff(fresh_lab, repo, "2026-02-05", "HEAD")
     assert rc == 1 and [n["name"] for n in d["added_nodes"]] == [gone]
 
