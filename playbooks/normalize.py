@@ -16,6 +16,7 @@ import json
 import logging
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -157,8 +158,15 @@ def compute_plan(
         text = backups.get(peer, dev.network, dev.role)
         if text:
             peers.add_config(peer, dev.platform, parse_config(dev.platform, text), policy)
+    # a neighbour in the inventory is a network device whatever it advertises
     plans = [
-        plan_device(devices[h], parsed[h], list(states[h].links), policy, peers)
+        plan_device(
+            devices[h],
+            parsed[h],
+            [replace(lk, switch=True) if lk.peer in devices else lk for lk in states[h].links],
+            policy,
+            peers,
+        )
         for h in sorted(states)
     ]
     return new_plan(

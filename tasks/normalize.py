@@ -80,11 +80,25 @@ class Plan(_Frozen):
 
 @dataclass(frozen=True)
 class Link:
-    """An LLDP neighbour of one local port (names in any spelling)."""
+    """An LLDP neighbour of one local port (names in any spelling).
+
+    `switch` is False for a neighbour that advertises neither bridge nor router
+    capability (an IP phone, a PC, a camera): its port stays an edge port.
+    """
 
     local_port: str
     peer: str
     peer_port: str
+    switch: bool = True
+
+
+_SWITCH_CAPS = re.compile(r"(?:^|[\s,;])(?:B|R|bridge|router)(?:$|[\s,;])", re.I)
+
+
+def is_switch(capabilities: str) -> bool:
+    """LLDP enabled capabilities ('B,R', 'Bridge, Router', 'bridge router', 'T'); unknown -> True."""
+    caps = capabilities.strip()
+    return not caps or bool(_SWITCH_CAPS.search(caps))
 
 
 @dataclass
@@ -193,6 +207,8 @@ def plan_device(
 
     by_port: dict[str, list[Link]] = defaultdict(list)
     for link in links:
+        if not link.switch:
+            continue
         block = parsed.find(device.platform, link.local_port)
         if block is not None:
             by_port[block.name].append(link)

@@ -20,7 +20,7 @@ from pathlib import Path
 from nornir.core.task import Result, Task
 
 from tasks.errors import BadInput
-from tasks.normalize import Link
+from tasks.normalize import Link, is_switch
 from tasks.normalize_config import scrubbed
 
 log = logging.getLogger(__name__)
@@ -88,7 +88,8 @@ def neighbours_as_links(neighbors: Sequence[object]) -> tuple[Link, ...]:
         peer = getattr(n, "peer_label", "") or getattr(n, "peer", "")
         port = getattr(n, "peer_port", "")
         if peer and port:
-            out.append(Link(local_port=n.local_port, peer=peer, peer_port=port))  # type: ignore[attr-defined]
+            switch = is_switch(str(getattr(n, "capabilities", "") or ""))
+            out.append(Link(n.local_port, peer, port, switch))  # type: ignore[attr-defined]
     return tuple(out)
 
 

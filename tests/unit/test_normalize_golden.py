@@ -124,3 +124,28 @@ def test_no_uplink_becomes_edge(raw: Path) -> None:
         if ch.interface in uplinks:
             assert not edge_lines & set(ch.lines), ch
             assert ch.kind != "edge_without_loop_protection"
+
+
+@pytest.mark.parametrize(
+    ("caps", "switch"),
+    [
+        ("B,R", True),
+        ("Bridge, Router", True),
+        ("bridge router", True),
+        ("R", True),
+        ("T", False),
+        ("Telephone", False),
+        ("W", False),
+        ("", True),
+    ],
+)
+def test_only_bridges_and_routers_make_uplinks(caps: str, switch: bool) -> None:
+    """A phone or AP seen over LLDP leaves its port an edge port (and its lines alone)."""
+    from tasks.normalize import is_switch
+
+    assert is_switch(caps) is switch
+    config = "interface GigabitEthernet0/0/5\n stp edged-port enable\n loopback-detect enable\n#\nstp bpdu-protection\n"
+    link = Link("GE0/0/5", "SEP001122334455", "Port 1", switch=is_switch(caps))
+    plan = plan_device(Device("SW", "huawei_vrp", "access", "base"), config, [link], POLICY)
+    kinds = {c.kind for c in plan.changes}
+    assert kinds == ({"missing_description", "uplink_marked_edge"} if switch else set())
