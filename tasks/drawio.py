@@ -156,8 +156,10 @@ def _edge_cells(root: ET.Element, page: Page, e: Edge, boxes: dict[str, Box]) ->
             resizable=0,
             fontSize=9,
             labelBackgroundColor="#ffffff",
-            horizontal=0 if rot else 1,
+            horizontal=0 if rot == -90 else 1,
         ).replace("edgeLabel=None;", "edgeLabel;")
+        if rot and rot != -90:  # a slanted line: turn the label along it, as the SVG does
+            lstyle += f"rotation={rot};"
         lab = ET.SubElement(
             root,
             "mxCell",
