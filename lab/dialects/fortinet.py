@@ -160,9 +160,14 @@ class Fortinet(Dialect):
         text = s.device.running_text()
         if args:
             block = r.find_path(root, " ".join(args))
-            if block is None:
+            if block is not None:
+                return "\n".join(r.render_block(block)) + "\n"
+            table = r.find_path(root, " ".join(args[:-1])) if len(args) > 1 else None
+            entry = table.child("edit", args[-1]) if table is not None else None
+            if table is None or entry is None:
                 raise parse_error(args[-1])
-            return "\n".join(r.render_block(block)) + "\n"
+            # `show firewall policy 5`: the one entry inside its table
+            return "\n".join([f"config {table.name}", *r.render_block(entry, 1), "end"]) + "\n"
         return r.show(s.device.spec, root, stable_int(text, modulo=10**6))
 
     @command("exit", modes=("top",))
