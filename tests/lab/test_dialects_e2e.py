@@ -167,7 +167,11 @@ def test_fortinet_show_push_read_back(dlab: LabHandle) -> None:
             expect_string=r"#",
         )
         one = conn.send_command("show firewall policy 1")
-        assert one.splitlines()[:3] == ["config firewall policy", "    edit 1", '        set name "web-in"']
+        assert one.splitlines()[:3] == [
+            "config firewall policy",
+            "    edit 1",
+            '        set name "web-in"',
+        ]
         assert one.splitlines()[-2:] == ["    next", "end"] and "edit 2" not in one
         policy = conn.send_command("show firewall policy")
         assert "    edit 2\n        set uuid " in policy  # a new policy gets its UUID
