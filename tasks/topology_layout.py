@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from tasks.ifnames import short_name
-from tasks.topology_model import Link, Node, Snapshot
+from tasks.topology_model import Link, Node, Snapshot, is_endpoint
 
 NODE_W, NODE_H = 168, 58
 GAP_X, TIER_GAP = 70, 120
@@ -522,14 +522,23 @@ def pair_page(
     access = sorted(
         n.name for n in snap.nodes.values() if n.role == "access" and n.uplink_pair == key
     )
+    # unknown neighbours: switches and routers are drawn as stubs; endpoints (phones, APs,
+    # cameras: no bridge/router capability) are only counted in their switch's box
     stubs = sorted(
         {
             (lk.b if lk.a == a else lk.a)
             for a in access
             for lk in snap.links_of(a)
             if snap.nodes.get(lk.b if lk.a == a else lk.a, Node("")).kind == "unknown"
+            and not is_endpoint(snap.nodes[lk.b if lk.a == a else lk.a])
         }
     )
+    endpoints: dict[str, int] = defaultdict(int)
+    for a in access:
+        for lk in snap.links_of(a):
+            far = snap.nodes.get(lk.b if lk.a == a else lk.a)
+            if far is not None and is_endpoint(far):
+                endpoints[a] += 1
     n = max(1, len(access))
     rows = max(1, min(8, math.ceil(math.sqrt(n / 2.5))))
     cols = math.ceil(n / rows)
@@ -566,6 +575,9 @@ def pair_page(
         c, r = idx // rows, idx % rows
         x = MARGIN + corridor + c * col_w
         b = _node_box(snap.nodes[name], x, grid_y + r * row_h, status.get(node_id(name), ""))
+        if endpoints.get(name):
+            b.label[1] += f" \u00b7 {endpoints[name]} endpoints"
+            b.meta["lldp_endpoints"] = str(endpoints[name])
         page.boxes.append(b)
         cells[b.id] = (c, r)
     stub_y = bottom_bar_y + 48 + 60

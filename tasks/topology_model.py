@@ -46,6 +46,18 @@ class Node:
     uplink_pair: str = ""
     chassis_id: str = ""
     description: str = ""  # unknown stubs: the LLDP system description
+    capabilities: str = ""  # unknown stubs: LLDP enabled capabilities as advertised
+
+
+def is_endpoint(node: Node) -> bool:
+    """An unknown neighbour that is a phone, an access point or a station (LLDP capabilities
+    T/telephone, W/WLAN, S/station), or advertises neither bridge nor router."""
+    if node.kind != "unknown" or not node.capabilities:
+        return False
+    caps = {c.lower() for c in node.capabilities.replace(";", " ").replace(",", " ").split()}
+    if caps & {"t", "telephone", "w", "wlan", "s", "station"}:
+        return True
+    return not caps & {"b", "r", "bridge", "router"}
 
 
 # Fields whose change means "another device stands here now".
@@ -195,6 +207,7 @@ def build_snapshot(
                         chassis_id=nb.chassis_id,
                         mgmt=nb.mgmt_address,
                         description=nb.system_description,
+                        capabilities=nb.capabilities,
                     )
             elif peer in down:
                 nodes.setdefault(peer, inv_nodes[peer])  # unreadable, but its neighbours see it

@@ -303,3 +303,50 @@ def test_kept_position_survives_a_second_year(snap: Snapshot) -> None:
     year2 = drawio_xml(layout(snap, keep=read_positions(ET.tostring(root, encoding="unicode"))))
     year3 = layout(snap, keep=read_positions(year2))[0]
     assert next(b for b in year3.boxes if b.id == "n:RT-01").x == 1234
+
+
+def test_phones_and_aps_are_counted_not_drawn() -> None:
+    inv, cables = fleet(n_access=3)
+    discoveries = []
+    for name in [n.name for n in inv]:
+        own = [Neighbor(p, b, "", bp, "", "Interface name") for a, p, b, bp in cables if a == name]
+        own += [Neighbor(bp, a, "", p, "", "Interface name") for a, p, b, bp in cables if b == name]
+        if name == "ACC-001":
+            own += [
+                Neighbor(
+                    f"GigabitEthernet0/0/{i}",
+                    f"SEP{i:04d}",
+                    "",
+                    "Port 1",
+                    "",
+                    "Locally assigned",
+                    "Cisco IP Phone",
+                    "B,T",
+                )
+                for i in range(3, 6)
+            ]
+            own.append(
+                Neighbor(
+                    "GigabitEthernet0/0/9", "AP-9", "", "eth0", "", "Interface name", "AP", "W"
+                )
+            )
+            own.append(
+                Neighbor(
+                    "GigabitEthernet0/0/10", "tiny-sw", "", "ge1", "", "Interface name", "Sw", "B"
+                )
+            )
+        discoveries.append(DeviceDiscovery(name, tuple(own)))
+    snap = build_snapshot(discoveries, inv, "d")
+    assert {n for n, node in snap.nodes.items() if node.kind == "unknown"} == {
+        "SEP0003",
+        "SEP0004",
+        "SEP0005",
+        "AP-9",
+        "tiny-sw",
+    }
+    pair = layout(snap)[1]
+    drawn = {b.id for b in pair.boxes if b.kind == "unknown"}
+    # phones ("B,T": they bridge their PC port) and the AP ("W") are counted; the switch is drawn
+    assert drawn == {"n:tiny-sw"}
+    acc = next(b for b in pair.boxes if b.id == "n:ACC-001")
+    assert acc.meta["lldp_endpoints"] == "4" and "4 endpoints" in acc.label[1]
