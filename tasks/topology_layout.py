@@ -599,23 +599,23 @@ def pair_page(
                 continue
             if peer in bars and aid not in moved and pid not in moved:
                 c, r = cells[aid]
-                a = boxes[aid]
+                ab = boxes[aid]
                 bar = bars[peer]
-                up = bar.y < a.y
+                up = bar.y < ab.y
                 # lanes are ordered so that no horizontal stub crosses another uplink's lane
                 if up:  # left corridor; lower rows further left
-                    lane_x = a.x - 12 - (r + 1) * pitch
-                    start = (a.x, a.y + a.h * 0.5)
+                    lane_x = ab.x - 12 - (r + 1) * pitch
+                    start = (ab.x, ab.y + ab.h * 0.5)
                     end = (lane_x, bar.y + bar.h)
-                    e = _edge(snap, lk, a, bar, [start, (lane_x, start[1]), end], status)
-                    e.src_pos = (a.x + 5, a.y + a.h - 6, "start", 0)
+                    e = _edge(snap, lk, ab, bar, [start, (lane_x, start[1]), end], status)
+                    e.src_pos = (ab.x + 5, ab.y + ab.h - 6, "start", 0)
                     e.src_label = "\u25b2 " + _member_label(snap, lk, name, e.src_label)
                 else:  # right corridor; upper rows further right
-                    lane_x = a.x + a.w + 12 + (rows - 1 - r) * pitch
-                    start = (a.x + a.w, a.y + a.h * 0.5)
+                    lane_x = ab.x + ab.w + 12 + (rows - 1 - r) * pitch
+                    start = (ab.x + ab.w, ab.y + ab.h * 0.5)
                     end = (lane_x, bar.y)
-                    e = _edge(snap, lk, a, bar, [start, (lane_x, start[1]), end], status)
-                    e.src_pos = (a.x + a.w - 5, a.y + a.h - 6, "end", 0)
+                    e = _edge(snap, lk, ab, bar, [start, (lane_x, start[1]), end], status)
+                    e.src_pos = (ab.x + ab.w - 5, ab.y + ab.h - 6, "end", 0)
                     e.src_label = _member_label(snap, lk, name, e.src_label) + " \u25bc"
                 page.edges.append(e)
             else:
