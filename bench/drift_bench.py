@@ -100,8 +100,14 @@ def main() -> None:
             repo = work / "configs"
             common = ["--config", str(config), "--repo", str(repo), *select]
 
+            t_first, proc = netsteward("backup", *common, "--json")
+            print(
+                f"backup (approved state):  {t_first:6.2f} s   exit {proc.returncode}  (first run: writes and commits)"
+            )
             t_backup, proc = netsteward("backup", *common, "--json")
-            print(f"backup (approved state):  {t_backup:6.2f} s   exit {proc.returncode}")
+            print(
+                f"backup again (reference): {t_backup:6.2f} s   exit {proc.returncode}  (nothing changed)"
+            )
             t_snap, proc = netsteward("topology", "snapshot", *common)
             if proc.returncode == 2 and "No such command" in proc.stderr:
                 print("topology snapshot:        (command not available; topology check skipped)")
