@@ -54,7 +54,14 @@ where a command is accepted (None: everywhere).  `pipe=True` lets the engine
 apply `| include/exclude/begin REGEX` (see `apply_pipe`) to the output.
 `running_config=True` marks output in which the hang/truncate faults strike.
 `raw=True` passes the handler the whole line after the keywords (for free text
-such as `description Two words`).
+such as `description Two words`).  A subclass inherits its parent's commands;
+`exclude_commands` (handler names) drops the ones its CLI lacks, and a handler
+redefined under the same name replaces the parent's.  Commands that never edit
+the configuration and are not `pipe=True` displays belong in
+`readonly_commands`, so they do not move the device's last-change time.
+A line is matched only when the whole of a keyword sequence is present; a
+partial match of a display command ("display bogus") is an unknown command
+with the caret under the first bad token.
 
 A handler returns a `str` (output, possibly "") or a `Reply` (output plus an
 optional follow-up `Question`, or `close=True` to end the session).  Raise
