@@ -203,9 +203,41 @@ def main() -> int:
                 )
                 for name, _t, _n, err in [r for r in results if r[3]][:5]:
                     print(f"  failed {name}: {err}")
+            # show commands that read the parsed configuration tree of every VRP/Comware device
+            t0 = time.monotonic()
+            parsed = asyncio.run(_exec_all(served, "display interface brief"))
+            print(
+                f"exec 'display interface brief' on {parsed} VRP/Comware devices in "
+                f"{time.monotonic() - t0:.1f} s (every config parsed): RSS {rss_mb(pid):.0f} MB"
+            )
         finally:
             lab(state, "stop")
     return 0
+
+
+async def _exec_all(devices: list[dict], command: str) -> int:
+    import asyncssh
+
+    sem = asyncio.Semaphore(100)
+    targets = [d for d in devices if d["platform"] in ("huawei_vrp", "hp_comware")]
+
+    async def one(dev: dict) -> None:
+        async with (
+            sem,
+            asyncssh.connect(
+                "127.0.0.1",
+                dev["port"],
+                username=USER,
+                password=PASSWORD,
+                known_hosts=None,
+                client_keys=None,
+                agent_path=None,
+            ) as conn,
+        ):
+            await conn.run(command, check=False)
+
+    await asyncio.gather(*(one(d) for d in targets))
+    return len(targets)
 
 
 async def _open_measure(devices: list[dict], pid: int) -> tuple[int, float]:
