@@ -192,11 +192,13 @@ def fresh_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabHandle]:
 def _lab_fixture(work: Path, fleet_source: str | None = None) -> Iterator[LabHandle]:
     creds = _exported_credentials()
     next(creds)
-    handle = start_lab(work, fleet_source)
     try:
-        yield handle
+        handle = start_lab(work, fleet_source)
+        try:
+            yield handle
+        finally:
+            handle.cli("stop")
     finally:
-        handle.cli("stop")
         next(creds, None)
 
 
