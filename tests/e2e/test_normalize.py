@@ -233,6 +233,35 @@ def test_lab_fault_between_push_and_read_back_is_rolled_back(fresh_lab: Any, wor
             assert sorted(after.interfaces[name].lines) == sorted(before.interfaces[name].lines)
 
 
+def test_apply_stops_after_max_failures(fresh_lab: Any, work: Path) -> None:
+    """Every device refuses its first line; one worker, --max-failures 0: one tried, the rest skipped."""
+    out = work / "plan-stop.json"
+    run(fresh_lab, "plan", "--out", str(out), "--json")
+    data = json.loads(out.read_text())
+    changed = [d for d in data["devices"] if d["changes"]]
+    assert len(changed) >= 2
+    for d in changed:
+        d["commands"].insert(0, "interface NoSuchPort9/9/9")
+    (work / "stop.json").write_text(json.dumps(data))
+    proc = run(
+        fresh_lab,
+        "apply",
+        str(work / "stop.json"),
+        "--workers",
+        "1",
+        "--canary",
+        "0",
+        "--max-failures",
+        "0",
+        "--json",
+        "--repo",
+        str(work / "repo"),
+    )
+    assert proc.returncode == 1, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["by_status"] == {"rolled_back": 1, "skipped": len(changed) - 1}, result
+
+
 def test_round_trip_plan_apply_plan_is_empty_and_saved(fresh_lab: Any, work: Path) -> None:
     out = work / "plan3.json"
     proc = run(fresh_lab, "plan", "--out", str(out), "--json")
