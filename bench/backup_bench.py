@@ -63,7 +63,7 @@ def write_config(work: Path, state: Path, base: int) -> Path:
         "inventory:\n  plugin: SimpleInventory\n  options:\n"
         f"    host_file: {hosts}\n    group_file: {ROOT / 'inventory' / 'groups.yaml'}\n"
         f"    defaults_file: {ROOT / 'inventory' / 'defaults.yaml'}\n"
-        "runner:\n  plugin: threaded\n  options: {num_workers: 100}\nlogging: {enabled: false}\n"
+        "runner:\n  plugin: threaded\n  options: {num_workers: 200}\nlogging: {enabled: false}\n"
     )
     return cfg
 
@@ -101,7 +101,7 @@ def peak_rss_mb_of_last_child() -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--workers", type=int, nargs="+", default=[100, 200])
+    ap.add_argument("--workers", type=int, nargs="+", default=[200])
     ap.add_argument(
         "--runs",
         type=int,
