@@ -82,6 +82,11 @@ WorkersOpt = typer.Option(
     max=1000,
     help="Concurrent SSH sessions (default from nornir_config.yaml).",
 )
+KnownOpt = typer.Option(
+    False,
+    "--known",
+    help="Also evaluate the policies on unchanged devices and list their known violations (slower).",
+)
 AcceptHostsArg = typer.Argument(..., help="Devices whose live state becomes the approved state.")
 ReasonOpt = typer.Option(..., "--reason", help="Why this drift is approved (goes into the commit).")
 
@@ -149,6 +154,7 @@ def run_check(
     policy: Path | None = None,
     intent: Path | None = None,
     as_of: date | None = None,
+    known: bool = False,
 ) -> DriftReport:
     """Read both sides (devices or, offline, the repository at HEAD) and build the report."""
     from tasks.drift_adapters import snapshot_view
@@ -193,6 +199,7 @@ def run_check(
         port_policy=port_eval,
         firewall=fw_eval,
         topology=snap is not None,
+        evaluate_unchanged=known,
         offline=offline,
         approved_label=f"backup {approved.label}",
         live_label=live_label,
@@ -227,6 +234,7 @@ def register(main_app: typer.Typer) -> None:
         intent: Path | None = IntentOpt,
         as_of: str | None = AsOfOpt,
         workers: int | None = WorkersOpt,
+        known: bool = KnownOpt,
     ) -> None:
         if ctx.invoked_subcommand is not None:
             return
@@ -255,6 +263,7 @@ def register(main_app: typer.Typer) -> None:
                 policy=policy,
                 intent=intent,
                 as_of=when,
+                known=known,
             )
         except NetstewardError:
             raise

@@ -126,6 +126,8 @@ def config_diff(host: str, approved: str, live: str, *, context: int = 3) -> Con
     """Unified diff of two normalised configurations (approved first), line ends ignored."""
     a = [line.rstrip("\r") for line in approved.splitlines()]
     b = [line.rstrip("\r") for line in live.splitlines()]
+    if a == b:  # the common case: no need for difflib
+        return ConfigDiff(diff="", added=0, removed=0)
     lines = list(
         difflib.unified_diff(a, b, f"approved/{host}", f"live/{host}", n=context, lineterm="")
     )

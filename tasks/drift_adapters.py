@@ -44,9 +44,12 @@ def load_port_evaluator(
     for dev in devices:
         peers.platforms[dev.host] = dev.platform
     by_host = {d.host: d for d in devices}
-    # LAG membership of peers (for LAG descriptions): from the configurations we hold
-    for host, text in configs.items():
-        peer = by_host.get(host)
+    indexed: set[str] = set()
+
+    def index(host: str) -> None:
+        """LAG membership of a neighbour (for LAG descriptions), parsed when first needed."""
+        indexed.add(host)
+        peer, text = by_host.get(host), configs.get(host)
         if peer is not None and text and policy.in_scope(peer.role, peer.platform):
             peers.add_config(host, peer.platform, parse_config(peer.platform, text), policy)
 
@@ -54,6 +57,9 @@ def load_port_evaluator(
         if not state.config or not policy.in_scope(dev.role, dev.platform):
             return []
         links = [Link(a.local_port, a.peer, a.peer_port) for a in state.links()]
+        for link in links:
+            if link.peer not in indexed:
+                index(link.peer)
         plan = plan_device(
             Device(dev.host, dev.platform, dev.role, dev.network, dev.model),
             state.config,

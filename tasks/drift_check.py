@@ -55,15 +55,22 @@ class DeviceState:
 Evaluator = Callable[[DeviceInfo, DeviceState], Iterable[Violation]]
 
 
+UNCHANGED = "unchanged since the approved state (not re-evaluated; --known lists its violations)"
+
+
 def _policy(
     check: Check,
     evaluate: Evaluator | None,
     device: DeviceInfo,
     live: DeviceState,
     approved: DeviceState,
+    evaluate_unchanged: bool = False,
 ) -> CheckResult | None:
     if evaluate is None:
         return None
+    same = approved.config == live.config and set(approved.links()) == set(live.links())
+    if same and not evaluate_unchanged:
+        return CheckResult(device.host, check, Status.CLEAN, UNCHANGED)
     try:
         now = list(evaluate(device, live))
     except Exception as exc:  # cannot judge: never clean, and not drift either
@@ -74,7 +81,7 @@ def _policy(
             Status.UNREADABLE,
             f"{check} could not be evaluated on the live configuration: {first}",
         )
-    if approved.config == live.config and set(approved.links()) == set(live.links()):
+    if same:
         return policy_result(device.host, check, now, now)  # same input: every violation known
     try:
         before = list(evaluate(device, approved)) if approved.config is not None else []
@@ -92,6 +99,7 @@ def build_report(
     port_policy: Evaluator | None = None,
     firewall: Evaluator | None = None,
     topology: bool = True,
+    evaluate_unchanged: bool = False,
     offline: bool = False,
     approved_label: str = "",
     live_label: str = "devices",
@@ -99,7 +107,11 @@ def build_report(
     notes: Iterable[str] = (),
 ) -> DriftReport:
     """One result per device and applicable check; a device in neither `live` nor
-    `unreadable` is reported unreadable ("not read") rather than silently skipped."""
+    `unreadable` is reported unreadable ("not read") rather than silently skipped.
+
+    A policy is evaluated on both sides of a device whose configuration or cabling changed;
+    on an unchanged device it can only find known violations, so it is evaluated (once) only
+    with `evaluate_unchanged` (the firewall audit of a large rule base is not cheap)."""
     devices = sorted(devices, key=lambda d: d.host)
     results: list[CheckResult] = []
     for dev in devices:
@@ -119,11 +131,11 @@ def build_report(
             if check is Check.CONFIG:
                 results.append(config_result(dev.host, before.stored(), now.stored() or {}))
             elif check is Check.PORT_POLICY:
-                r = _policy(check, port_policy, dev, now, before)
+                r = _policy(check, port_policy, dev, now, before, evaluate_unchanged)
                 if r:
                     results.append(r)
             elif check is Check.FIREWALL:
-                r = _policy(check, firewall, dev, now, before)
+                r = _policy(check, firewall, dev, now, before, evaluate_unchanged)
                 if r:
                     results.append(r)
             elif check is Check.TOPOLOGY:

@@ -52,7 +52,13 @@ def test_unchanged_device_is_clean_and_keeps_known_violations(case: dict) -> Non
     evaluate = load_port_evaluator(POLICY, _devices(case), {dev.host: case["config"]})
     state = DeviceState(config=case["config"], neighbors=case["links"])
     report = build_report(
-        [dev], {dev.host: state}, {}, {dev.host: state}, port_policy=evaluate, topology=False
+        [dev],
+        {dev.host: state},
+        {},
+        {dev.host: state},
+        port_policy=evaluate,
+        topology=False,
+        evaluate_unchanged=True,
     )
     assert report.exit_code == 0
     port = next(r for r in report.results if r.check is Check.PORT_POLICY)
@@ -222,8 +228,8 @@ def test_policy_that_cannot_be_evaluated_is_unreadable_not_clean() -> None:
         raise ValueError("unsupported rule syntax at line 3")
 
     dev = DeviceInfo("FW", "cisco_asa", "firewall", "base")
-    state = DeviceState(config="hostname FW\n")
-    report = build_report([dev], {"FW": state}, {}, {"FW": state}, firewall=broken, topology=False)
+    before, now = DeviceState(config="hostname FW\n"), DeviceState(config="hostname FW\nx\n")
+    report = build_report([dev], {"FW": now}, {}, {"FW": before}, firewall=broken, topology=False)
     fw = next(r for r in report.results if r.check is Check.FIREWALL)
     assert fw.status is Status.UNREADABLE and "unsupported rule syntax" in fw.summary
     assert report.exit_code == 3
@@ -237,14 +243,11 @@ def test_same_input_is_evaluated_once() -> None:
         return [Violation(dev.host, Check.FIREWALL, "r1", "NO_LOGGING")]
 
     dev = DeviceInfo("FW", "cisco_asa", "firewall", "base")
-    report = build_report(
-        [dev],
-        {"FW": DeviceState(config="a\n")},
-        {},
-        {"FW": DeviceState(config="a\n")},
-        firewall=count,
-        topology=False,
-    )
+    same = ({"FW": DeviceState(config="a\n")}, {}, {"FW": DeviceState(config="a\n")})
+    report = build_report([dev], *same, firewall=count, topology=False)
+    fw = next(r for r in report.results if r.check is Check.FIREWALL)
+    assert not calls and fw.status is Status.CLEAN and "not re-evaluated" in fw.summary
+    report = build_report([dev], *same, firewall=count, topology=False, evaluate_unchanged=True)
     fw = next(r for r in report.results if r.check is Check.FIREWALL)
     assert len(calls) == 1 and fw.status is Status.CLEAN and len(fw.known) == 1
 
