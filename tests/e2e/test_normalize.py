@@ -1,6 +1,7 @@
 """normalize against the lab (fresh_lab: these tests change devices), in order:
 
-1. plan finds exactly the planted deviations of `lab truth`, nothing else;
+1. plan finds exactly the planted deviations of `lab truth`, nothing else; the
+   same plan (same fingerprints) comes from the backup and topology snapshot (--offline);
 2. apply (CLI) with one device changed behind the plan's back (refused as
    stale) and one device that rejects a line mid-push (rolled back), the rest
    applied; exit code 1; the change is recorded in the backup repository;
@@ -98,6 +99,27 @@ def test_plan_finds_exactly_the_planted_deviations(fresh_lab: Any, first_plan: A
         assert d.fingerprint.startswith("sha256:") and d.commands and d.rollback
         for c in d.changes:
             assert c.lines and c.reason and c.rollback
+
+
+def test_offline_plan_from_backup_and_snapshot_equals_live(
+    fresh_lab: Any, first_plan: Any, work: Path
+) -> None:
+    """`--offline` (last backup + topology snapshot) plans the same lines with the same fingerprints."""
+    _, live_out = first_plan
+    repo = work / "offline-repo"
+    for job in (["backup"], ["topology", "snapshot"]):
+        proc = fresh_lab.netsteward(*job, "--repo", str(repo))
+        assert proc.returncode in (0, 1), (job, proc.stderr[-500:])
+    out = work / "offline.json"
+    proc = run(fresh_lab, "plan", "--offline", "--repo", str(repo), "--out", str(out), "--json")
+    assert proc.returncode == 1, proc.stderr
+    live, offline = load_plan(live_out), load_plan(out)
+    assert offline.source == "offline"
+    strip = {"created_at", "created_by", "source"}
+    assert [d.model_dump() for d in offline.devices] == [d.model_dump() for d in live.devices]
+    assert offline.model_dump(exclude=strip | {"devices"}) == live.model_dump(
+        exclude=strip | {"devices"}
+    )
 
 
 def _pick(plan: Plan, platform: str, avoid: set[str]) -> str:
