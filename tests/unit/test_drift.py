@@ -312,7 +312,9 @@ def test_console_never_calls_unreadable_clean() -> None:
 
 
 def test_markdown_stays_under_the_job_summary_limit() -> None:
-    big = "\n".join(f"interface GigabitEthernet0/0/{i}\n description {'x' * 60}" for i in range(400))
+    big = "\n".join(
+        f"interface GigabitEthernet0/0/{i}\n description {'x' * 60}" for i in range(400)
+    )
     devices = tuple(DeviceInfo(f"SW-{i:03d}", "huawei_vrp", "access", "base") for i in range(300))
     results = tuple(config_result(d.host, "", big) for d in devices)
     report = DriftReport(results, devices, False, "backup x", "devices", "t")

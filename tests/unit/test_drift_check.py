@@ -243,7 +243,11 @@ def test_same_input_is_evaluated_once() -> None:
         return [Violation(dev.host, Check.FIREWALL, "r1", "NO_LOGGING")]
 
     dev = DeviceInfo("FW", "cisco_asa", "firewall", "base")
-    same = ({"FW": DeviceState(config="a\n")}, {}, {"FW": DeviceState(config="a\n")})
+    same: tuple[dict[str, DeviceState], dict[str, str], dict[str, DeviceState]] = (
+        {"FW": DeviceState(config="a\n")},
+        {},
+        {"FW": DeviceState(config="a\n")},
+    )
     report = build_report([dev], *same, firewall=count, topology=False)
     fw = next(r for r in report.results if r.check is Check.FIREWALL)
     assert not calls and fw.status is Status.CLEAN and "not re-evaluated" in fw.summary

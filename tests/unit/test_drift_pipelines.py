@@ -21,7 +21,7 @@ def gitlab() -> dict[str, Any]:
     return yaml.safe_load((PIPELINES / "gitlab-ci.yml").read_text())
 
 
-def github() -> dict[str, Any]:
+def github() -> dict[Any, Any]:
     return yaml.safe_load((PIPELINES / "github-actions.yml").read_text())
 
 
