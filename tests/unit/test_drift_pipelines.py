@@ -39,7 +39,7 @@ def test_gitlab_nightly_installs_runs_publishes_and_keeps() -> None:
 
 def test_github_nightly_installs_runs_publishes_and_keeps() -> None:
     wf = github()
-    on = wf.get("on", wf.get(True))  # YAML 1.1 reads the key `on` as true
+    on = wf["on"] if "on" in wf else wf[True]  # YAML 1.1 reads the key `on` as true
     assert on["schedule"][0]["cron"].count(" ") == 4
     steps = wf["jobs"]["drift"]["steps"]
     run = next(s for s in steps if s.get("id") == "drift")
