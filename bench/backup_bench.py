@@ -68,7 +68,7 @@ def write_config(work: Path, state: Path, base: int) -> Path:
     return cfg
 
 
-def run_backup(cfg: Path, repo: Path, workers: int) -> dict:
+def run_backup(cfg: Path, repo: Path, workers: int, stock: bool = False) -> dict:
     args = [
         sys.executable,
         "-m",
@@ -83,8 +83,9 @@ def run_backup(cfg: Path, repo: Path, workers: int) -> dict:
         str(workers),
     ]
     started = time.perf_counter()
+    env = {**ENV, "NETSTEWARD_STOCK_NETMIKO": "1"} if stock else ENV
     proc = subprocess.Popen(
-        args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=ENV, text=True
+        args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=env, text=True
     )
     out, err = proc.communicate()  # communicate() reaps the child; its rusage is below
     wall = time.perf_counter() - started
@@ -103,6 +104,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--workers", type=int, nargs="+", default=[200])
     ap.add_argument(
+        "--stock",
+        action="store_true",
+        help="also run with stock netmiko drivers (NETSTEWARD_STOCK_NETMIKO=1) for comparison",
+    )
+    ap.add_argument(
         "--runs",
         type=int,
         default=2,
@@ -119,20 +125,23 @@ def main() -> None:
                 f"on {os.cpu_count()} cores"
             )
             print(
-                f"{'workers':>7} {'run':>3} {'wall s':>7} {'dev/s':>6} {'ok':>4} {'failed':>6} {'changed':>7} "
+                f"{'workers':>13} {'run':>3} {'wall s':>7} {'dev/s':>6} {'ok':>4} {'failed':>6} {'changed':>7} "
                 f"{'commit':>7} {'peak MB*':>8} {'load':>5}"
             )
-            for workers in opts.workers:
-                repo = work / f"configs-{workers}"
+            settings = [(w, False) for w in opts.workers]
+            settings += [(w, True) for w in opts.workers] if opts.stock else []
+            for workers, stock in settings:
+                repo = work / f"configs-{workers}-{'stock' if stock else 'ours'}"
+                label = f"{workers}{' stock' if stock else ''}"
                 for i in range(1, opts.runs + 1):
-                    r = run_backup(cfg, repo, workers)
+                    r = run_backup(cfg, repo, workers, stock)
                     s = r["summary"]
                     if "counts" not in s:
-                        print(f"{workers:>7} {i:>3} failed: {s.get('error')}")
+                        print(f"{label:>13} {i:>3} failed: {s.get('error')}")
                         continue
                     c = s["counts"]
                     print(
-                        f"{workers:>7} {i:>3} {r['wall']:>7.2f} {c['devices'] / r['wall']:>6.0f} {c['backed_up']:>4} "
+                        f"{label:>13} {i:>3} {r['wall']:>7.2f} {c['devices'] / r['wall']:>6.0f} {c['backed_up']:>4} "
                         f"{c['failed']:>6} {c['changed']:>7} {'yes' if s['commit'] else 'no':>7} "
                         f"{peak_rss_mb_of_last_child():>8.0f} {os.getloadavg()[0]:>5.2f}"
                     )

@@ -32,11 +32,13 @@ subclasses that differ from stock netmiko 4.8 in exactly these ways:
    a prompt or an echo pattern, so it waits exactly as long as the device needs.
 
 Everything else (log-in handling, paging commands, prompts, save) is stock.
+NETSTEWARD_STOCK_NETMIKO=1 leaves netmiko untouched (the benchmark's baseline).
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import re
 import socket
 from typing import Any
@@ -129,7 +131,7 @@ def _dispatcher() -> Any:
 def install() -> None:
     """Put our driver classes into netmiko's dispatcher table (idempotent)."""
     global _installed
-    if _installed:
+    if _installed or os.environ.get("NETSTEWARD_STOCK_NETMIKO") == "1":  # benchmark baseline
         return
     mapper = _dispatcher().CLASS_MAPPER
     for name in PLATFORM_DRIVERS:
