@@ -66,6 +66,11 @@ class Session:
         self.mode, self.section = self._stack.pop()
         return True
 
+    def leave_to(self, mode: str) -> None:
+        """Pop modes until `mode` (or the bottom of the stack)."""
+        while self.mode != mode and self.leave():
+            pass
+
     def reset(self) -> None:
         self._stack.clear()
         self.mode, self.section = self.dialect.login_mode, None
@@ -100,6 +105,7 @@ class Session:
     def run_exec(self, command: str) -> str:
         """Output of one command on an exec channel (no echo, no prompt, no paging)."""
         self.paging = False
+        self.dialect.start_exec(self)
         result = self._dispatch(command)
         return _crlf(result.text)
 
@@ -114,6 +120,7 @@ class Session:
             if self.closed:
                 return
             self.paging = False
+            self.dialect.start_exec(self)
             reply = self._dispatch(command)
             text = _crlf(reply.text)
             lines = text.split("\r\n")

@@ -180,16 +180,18 @@ def _lab_env_subset() -> dict[str, str]:
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabHandle]:
     """The session's lab (tests that change devices must undo their changes)."""
-    yield from _lab_fixture(tmp_path_factory.mktemp("lab"))
+    yield from serve_lab(tmp_path_factory.mktemp("lab"))
 
 
 @pytest.fixture(scope="module")
 def fresh_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabHandle]:
     """A separate lab for one test module (free to change devices)."""
-    yield from _lab_fixture(tmp_path_factory.mktemp("fresh_lab"))
+    yield from serve_lab(tmp_path_factory.mktemp("fresh_lab"))
 
 
-def _lab_fixture(work: Path, fleet_source: str | None = None) -> Iterator[LabHandle]:
+def serve_lab(work: Path, fleet_source: str | None = None) -> Iterator[LabHandle]:
+    """A private lab for the length of a fixture: `yield from serve_lab(dir, fleet)`
+    (the lab's credentials exported meanwhile; the lab stopped afterwards)."""
     creds = _exported_credentials()
     next(creds)
     try:

@@ -40,7 +40,9 @@ Prompts and modes
 "interface" for VRP; "exec", "enable", "config", "config-if" for IOS).
 `s.section` is the configuration `Node` the mode edits (None at the top level).
 `s.enter(mode, section)` pushes, `s.leave()` pops one level (returns False at
-the bottom), `s.reset()` returns to the login mode.  `prompt(s)` renders the
+the bottom), `s.reset()` returns to the login mode, `s.leave_to(mode)` pops back to `mode`.
+An exec channel runs one command without a shell: `start_exec(s)` may set the
+mode first (IOS/ASA: privileged, as for a `privilege 15` user).  `prompt(s)` renders the
 prompt for the current mode; it is re-rendered after every command.
 
 Commands
@@ -50,7 +52,8 @@ the command table.  A line is split into tokens; a command matches when each
 of its keywords starts with the corresponding token (case-insensitive), so
 `dis cur` and `int GE0/0/1` work.  The longest keyword sequence wins, then
 declaration order.  The remaining tokens are passed as `args`.  `modes` limits
-where a command is accepted (None: everywhere).  `pipe=True` lets the engine
+where a command is accepted (None: everywhere; `IN_CONFIG`
+in it stands for the dialect's own `config_modes`).  `pipe=True` lets the engine
 apply `| include/exclude/begin REGEX` (see `apply_pipe`) to the output.
 `running_config=True` marks output in which the hang/truncate faults strike.
 `raw=True` passes the handler the whole line after the keywords (for free text
@@ -103,7 +106,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -188,6 +191,10 @@ class Match:
 
 _TOKEN = re.compile(r"\S+")
 
+# in `@command(modes=...)`: every mode of the dialect's `config_modes` (resolved per subclass,
+# so a handler written once in a shared base class serves each dialect's own configuration modes)
+IN_CONFIG = "<config modes>"
+
 
 class Dialect:
     """Base class; subclasses set the class attributes and add commands."""
@@ -218,6 +225,8 @@ class Dialect:
         for klass in cls.__mro__:
             for value in vars(klass).values():
                 for spec in getattr(value, "_lab_commands", []):
+                    if spec.modes is not None and IN_CONFIG in spec.modes:
+                        spec = replace(spec, modes=(spec.modes - {IN_CONFIG}) | cls.config_modes)
                     key = (spec.words, spec.modes)
                     if key not in seen and spec.method not in cls.exclude_commands:
                         seen.add(key)
@@ -238,6 +247,9 @@ class Dialect:
     def ctrl_z(self, s: Session) -> None:
         """Ctrl-Z: back to the login mode (VRP/Comware user view, IOS privileged exec)."""
         s.reset()
+
+    def start_exec(self, s: Session) -> None:
+        """Called before an exec channel's command runs (no shell, no login question)."""
 
     # -- dispatch --------------------------------------------------------
     def match(self, s: Session, line: str) -> Match | int:

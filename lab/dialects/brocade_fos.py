@@ -7,12 +7,11 @@ configuration in memory; `cfgsave` (with its yes/no question) persists it.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
 from lab.dialects import register
 from lab.dialects.base import CliError, Dialect, Question, Reply, command
-from lab.dialects.common import replace_running
+from lab.dialects.common import grep_pipe, replace_running
 from lab.render import brocade_fos as r
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -57,17 +56,7 @@ class BrocadeFos(Dialect):
         return f"rbash: {word}: command not found\n"
 
     def apply_pipe(self, text: str, filters: list[tuple[str, str]]) -> str:
-        lines = text.split("\n")
-        if lines and lines[-1] == "":
-            lines.pop()
-        for _kind, spec in filters:
-            words = spec.split()
-            flags = {w for w in words if w.startswith("-")}
-            rx = re.compile(
-                " ".join(w for w in words if not w.startswith("-")), re.I if "-i" in flags else 0
-            )
-            lines = [ln for ln in lines if bool(rx.search(ln)) != ("-v" in flags)]
-        return "\n".join(lines) + ("\n" if lines else "")
+        return grep_pipe(text, filters)
 
     @fos("switchshow", pipe=True)
     def switchshow(self, s: Session, args: list[str]) -> str:

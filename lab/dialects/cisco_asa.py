@@ -6,8 +6,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from lab.dialects import register
-from lab.dialects.base import CliError, Dialect, Question, Reply, command
-from lab.dialects.common import lab_password, up_ports
+from lab.dialects.base import CliError, command
+from lab.dialects.common import CiscoModes, put_description_first, up_ports
 from lab.render import cisco_asa as r
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -24,38 +24,29 @@ CONFIG_MODES = frozenset({"config", "config-if", *SUBMODES.values()})
 
 
 @register
-class CiscoAsa(Dialect):
+class CiscoAsa(CiscoModes):
     platform = "cisco_asa"
-    login_mode = "exec"
     config_modes = CONFIG_MODES
     paging_commands = ("terminal pager 0",)
     pager_prompt = "<--- More --->"
     pager_erase = "\r" + " " * 14 + "\r"
     comment_char = None  # objects and ACL lines follow each other without "!" lines
-    negate_word = "no"
     tail_lines = ()
+    prompt_start = "\r"
+    prompt_end = " "
+    enable_retry_text = "Invalid password\n"
+    enable_denied_text = "Access denied.\n"
+    logout_text = "\nLogoff\n\n"
+    error_prefix = "ERROR: "
 
     def login_banner(self, s: Session) -> str:
         return "Type help or '?' for a list of available commands.\n"
-
-    def prompt(self, s: Session) -> str:
-        name = "\r" + s.device.name  # the ASA starts its prompt line with a carriage return
-        if s.mode == "exec":
-            return name + "> "
-        if s.mode == "enable":
-            return name + "# "
-        return f"{name}({s.mode})# "
 
     def unknown_text(self, s: Session | None, line: str, pos: int) -> str:
         if s is not None and line.strip() and pos >= len(line.rstrip()):
             return "ERROR: % Incomplete command\n"
         prompt_len = len(self.prompt(s).lstrip("\r")) if s is not None else 0
         return " " * (prompt_len + pos) + "^\nERROR: % Invalid input detected at '^' marker.\n"
-
-    def ctrl_z(self, s: Session) -> None:
-        if s.mode in self.config_modes:
-            s.reset()
-            s.enter("enable")
 
     # -- session -----------------------------------------------------------
     @command("terminal pager", raw=True)
@@ -73,36 +64,6 @@ class CiscoAsa(Dialect):
         level = 1 if s.mode == "exec" else 15
         mode = "P_UNPR" if s.mode == "exec" else ("P_PRIV" if s.mode == "enable" else "P_CONF")
         return f"Username : enable_{level}\nCurrent privilege level : {level}\nCurrent Mode/s : {mode}\n"
-
-    @command("enable", modes=("exec", "enable"))
-    def enable(self, s: Session, args: list[str]) -> str | Reply:
-        if s.mode == "enable":
-            return ""
-
-        def answer(sess: Session, text: str, tries: int = 1) -> str | Reply:
-            if text == lab_password():
-                sess.reset()
-                sess.enter("enable")
-                return ""
-            if tries >= 3:
-                return "Access denied.\n"
-            return Reply(
-                "Invalid password\n",
-                question=Question("Password: ", lambda ss, t: answer(ss, t, tries + 1)),
-            )
-
-        return Reply("", question=Question("Password: ", answer))
-
-    @command("disable", modes=("enable",))
-    def disable(self, s: Session, args: list[str]) -> str:
-        s.reset()
-        return ""
-
-    @command("exit", modes=("exec", "enable"))
-    @command("logout", modes=("exec", "enable"))
-    @command("quit", modes=("exec", "enable"))
-    def logout(self, s: Session, args: list[str]) -> Reply:
-        return Reply("\nLogoff\n\n", close=True)
 
     # -- show ----------------------------------------------------------------
     def _written(self, s: Session) -> datetime:
@@ -167,13 +128,6 @@ class CiscoAsa(Dialect):
             s.device.spec, s.device.startup_text(), self._written(s), "enable_15"
         )
 
-    @command("show clock")
-    def show_clock(self, s: Session, args: list[str]) -> str:
-        now = s.now()
-        return (
-            f"{now:%H:%M:%S}.{now.microsecond // 1000:03d} UTC {now:%a %b} {now.day} {now.year}\n"
-        )
-
     @command("show mode")
     def show_mode(self, s: Session, args: list[str]) -> str:
         return "Security context mode: single \n"
@@ -191,28 +145,6 @@ class CiscoAsa(Dialect):
         return f"Building configuration...\nCryptochecksum: {spaced} \n\n{len(text)} bytes copied in 0.110 secs\n[OK]\n"
 
     # -- configuration ----------------------------------------------------------
-    @command("configure terminal", modes=("enable",))
-    def configure(self, s: Session, args: list[str]) -> str:
-        s.enter("config")
-        return ""
-
-    @command("end", modes=tuple(CONFIG_MODES))
-    def end(self, s: Session, args: list[str]) -> str:
-        s.reset()
-        s.enter("enable")
-        return ""
-
-    @command("exit", modes=tuple(CONFIG_MODES))
-    def exit_config(self, s: Session, args: list[str]) -> str:
-        s.leave()
-        return ""
-
-    @command("hostname", raw=True, modes=("config",))
-    def hostname(self, s: Session, args: list[str]) -> str:
-        raise CliError(
-            "ERROR: Changing the hostname is disabled in the lab (the device name is its identity)\n"
-        )
-
     def config_line(self, s: Session, line: str) -> str:
         text = " ".join(line.split())
         words = text.split()
@@ -227,10 +159,7 @@ class CiscoAsa(Dialect):
                 raise CliError(self.unknown_text(s, line.strip(), len("interface ")))
             return self._enter(s, "config-if", "interface " + name)
         if s.mode == "config-if" and s.section is not None and words[0] == "description":
-            for node in list(s.section.children):
-                if node.text.startswith("description "):
-                    node.remove()
-            s.section.add(text, index=0)  # the ASA shows an interface's description first
+            put_description_first(s.section, text)
             return ""
         mode = SUBMODES.get(tuple(words[:2]))  # type: ignore[arg-type]
         if mode is not None and len(words) > 2:
@@ -241,8 +170,7 @@ class CiscoAsa(Dialect):
             "object",
             "object-group",
         ):
-            while s.mode != "config" and s.leave():
-                pass
+            s.leave_to("config")
         if (
             words[0] == "access-list"
             and len(words) > 4
@@ -265,8 +193,7 @@ class CiscoAsa(Dialect):
         return ""
 
     def _enter(self, s: Session, mode: str, header: str) -> str:
-        while s.mode != "config" and s.leave():
-            pass
+        s.leave_to("config")
         s.enter(mode, self.section_for(s, header))
         return ""
 

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 from lab.configtree import Node
 from lab.dialects import register
-from lab.dialects.base import CliError, Dialect, Question, Reply, command
-from lab.dialects.common import lab_password, render_neighbors, up_ports
+from lab.dialects.base import IN_CONFIG, CliError, Question, Reply, command
+from lab.dialects.common import CiscoModes, put_description_first, render_neighbors, up_ports
 from lab.render import cisco_ios as r
 from lab.render import cisco_ios_ports as ports
 
@@ -71,17 +71,19 @@ def _close_gaps(before: list[Node], top: list[Node]) -> None:
 
 
 @register
-class CiscoIos(Dialect):
+class CiscoIos(CiscoModes):
     platform = "cisco_ios"
-    login_mode = "exec"
     config_modes = frozenset({"config", "config-if", "config-line", "config-sub"})
     paging_commands = ("terminal length 0",)
     pager_prompt = " --More-- "
     pager_erase = "\b" * 10 + " " * 10 + "\b" * 10
     comment_char = "!"
-    negate_word = "no"
     tail_lines = ("end",)
     pipe_words = ("include", "exclude", "begin", "section")
+    enable_denied_text = "% Bad secrets\n"
+    configure_text = "Enter configuration commands, one per line.  End with CNTL/Z.\n"
+    error_prefix = "% "
+    clock_mark = "*"
 
     def apply_pipe(self, text: str, filters: list[tuple[str, str]]) -> str:
         """Adds IOS's `| section REGEX` (matching top-level lines with their indented children)."""
@@ -107,24 +109,11 @@ class CiscoIos(Dialect):
     def login_banner(self, s: Session) -> str:
         return "\n"
 
-    def prompt(self, s: Session) -> str:
-        name = s.device.name
-        if s.mode == "exec":
-            return name + ">"
-        if s.mode == "enable":
-            return name + "#"
-        return f"{name}({s.mode})#"
-
     def unknown_text(self, s: Session | None, line: str, pos: int) -> str:
         if s is not None and line.strip() and pos >= len(line.rstrip()):
             return "% Incomplete command.\n\n"
         prompt_len = len(self.prompt(s)) if s is not None else 0
         return " " * (prompt_len + pos) + "^\n" + INVALID + "\n"
-
-    def ctrl_z(self, s: Session) -> None:
-        if s.mode in self.config_modes:
-            s.reset()
-            s.enter("enable")
 
     # -- session ---------------------------------------------------------
     @command("terminal length", raw=True)
@@ -145,35 +134,6 @@ class CiscoIos(Dialect):
     @command("terminal monitor")
     def terminal_monitor(self, s: Session, args: list[str]) -> str:
         return ""
-
-    @command("enable", modes=("exec", "enable"))
-    def enable(self, s: Session, args: list[str]) -> str | Reply:
-        if s.mode == "enable":
-            return ""
-
-        def answer(sess: Session, text: str, tries: int = 1) -> str | Reply:
-            if text == lab_password():
-                sess.reset()
-                sess.enter("enable")
-                return ""
-            if tries >= 3:
-                return "% Bad secrets\n"
-            return Reply(
-                "", question=Question("Password: ", lambda ss, t: answer(ss, t, tries + 1))
-            )
-
-        return Reply("", question=Question("Password: ", answer))
-
-    @command("disable", modes=("enable",))
-    def disable(self, s: Session, args: list[str]) -> str:
-        s.reset()
-        return ""
-
-    @command("exit", modes=("exec", "enable"))
-    @command("logout", modes=("exec", "enable"))
-    @command("quit", modes=("exec", "enable"))
-    def logout(self, s: Session, args: list[str]) -> Reply:
-        return Reply("", close=True)
 
     # -- show ------------------------------------------------------------
     @command("show version", pipe=True)
@@ -233,13 +193,6 @@ class CiscoIos(Dialect):
     @command("show vtp status", pipe=True)
     def show_vtp_status(self, s: Session, args: list[str]) -> str:
         return r.show_vtp_status(s.device.spec, s.device.running_text())
-
-    @command("show clock")
-    def show_clock(self, s: Session, args: list[str]) -> str:
-        now = s.now()
-        return (
-            f"*{now:%H:%M:%S}.{now.microsecond // 1000:03d} UTC {now:%a %b} {now.day} {now.year}\n"
-        )
 
     @command("show privilege")
     def show_privilege(self, s: Session, args: list[str]) -> str:
@@ -313,23 +266,7 @@ class CiscoIos(Dialect):
         return Reply("", question=Question("Destination filename [startup-config]? ", answer))
 
     # -- configuration -----------------------------------------------------
-    @command("configure terminal", modes=("enable",))
-    def configure(self, s: Session, args: list[str]) -> str:
-        s.enter("config")
-        return "Enter configuration commands, one per line.  End with CNTL/Z.\n"
-
-    @command("end", modes=tuple(config_modes))
-    def end(self, s: Session, args: list[str]) -> str:
-        s.reset()
-        s.enter("enable")
-        return ""
-
-    @command("exit", modes=tuple(config_modes))
-    def exit_config(self, s: Session, args: list[str]) -> str:
-        s.leave()
-        return ""
-
-    @command("do", raw=True, modes=tuple(config_modes))
+    @command("do", raw=True, modes=(IN_CONFIG,))
     def do(self, s: Session, args: list[str]) -> str | Reply:
         mode, section = s.mode, s.section
         saved_stack = list(s._stack)
@@ -345,30 +282,22 @@ class CiscoIos(Dialect):
             s.mode, s.section, s._stack = mode, section, saved_stack
         return result
 
-    @command("interface", raw=True, modes=tuple(config_modes))
+    @command("interface", raw=True, modes=(IN_CONFIG,))
     def interface(self, s: Session, args: list[str]) -> str:
         name = expand_ifname(args[0])
         known = {p.name for p in s.device.spec.ports}
         if name is None or not (name in known or name.startswith(("Port-channel", "Vlan"))):
             raise CliError(self.unknown_text(s, "interface " + args[0], len("interface ")))
         node = self.section_for(s, f"interface {name}")
-        while s.mode != "config" and s.leave():
-            pass
+        s.leave_to("config")
         s.enter("config-if", node)
         return ""
-
-    @command("hostname", raw=True, modes=("config",))
-    def hostname(self, s: Session, args: list[str]) -> str:
-        raise CliError(
-            "% Changing the hostname is disabled in the lab (the device name is its identity)\n"
-        )
 
     @command("line", raw=True, modes=("config", "config-line"))
     def line(self, s: Session, args: list[str]) -> str:
         header = "line " + " ".join(args[0].split())
         node = self.section_for(s, header)
-        while s.mode != "config" and s.leave():
-            pass
+        s.leave_to("config")
         s.enter("config-line", node)
         return ""
 
@@ -383,10 +312,7 @@ class CiscoIos(Dialect):
             s.enter("config-sub", self.section_for(s, text))
             return ""
         if s.mode == "config-if" and s.section is not None and text.startswith("description "):
-            for node in list(s.section.children):
-                if node.text.startswith("description "):
-                    node.remove()
-            s.section.add(text, index=0)  # IOS always shows the description first
+            put_description_first(s.section, text)
             return ""
         if s.section is None and words and words[0] != self.negate_word:
             return self._global_line(s, text)

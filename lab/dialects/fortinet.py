@@ -10,14 +10,13 @@ implemented for this platform).  `abort` drops the working copy.
 from __future__ import annotations
 
 import functools
-import re
 import shlex
 import uuid
 from typing import TYPE_CHECKING
 
 from lab.dialects import register
 from lab.dialects.base import CliError, Dialect, Reply, command
-from lab.dialects.common import replace_running, up_ports
+from lab.dialects.common import grep_pipe, replace_running, up_ports
 from lab.render import fortinet as r
 from lab.render.common import stable_int
 
@@ -118,16 +117,7 @@ class Fortinet(Dialect):
         return "Unknown action 0\nCommand fail. Return code -1\n"
 
     def apply_pipe(self, text: str, filters: list[tuple[str, str]]) -> str:
-        lines = text.split("\n")
-        if lines and lines[-1] == "":
-            lines.pop()
-        for _kind, spec in filters:
-            words = spec.split()
-            flags = {w for w in words if w.startswith("-")}
-            pattern = " ".join(w for w in words if not w.startswith("-"))
-            rx = re.compile(pattern, re.I if "-i" in flags else 0)
-            lines = [ln for ln in lines if bool(rx.search(ln)) != ("-v" in flags)]
-        return "\n".join(lines) + ("\n" if lines else "")
+        return grep_pipe(text, filters)
 
     # -- top-level commands -------------------------------------------------------
     @command("get system status", pipe=True, modes=("top",))

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 from lab.configtree import Node
 from lab.dialects import register
-from lab.dialects.base import CliError, Dialect, Question, Reply, command
-from lab.dialects.common import up_ports
+from lab.dialects.base import CliError, Question, Reply, command
+from lab.dialects.common import EndExit, up_ports
 from lab.render.common import boot_time, mac_dotted, mac_offset
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -59,7 +59,7 @@ def _body(node: Node) -> list[Node]:
 
 
 @register
-class HillstoneStoneos(Dialect):
+class HillstoneStoneos(EndExit):
     platform = "hillstone_stoneos"
     login_mode = "exec"
     config_modes = CONFIG_MODES
@@ -174,16 +174,6 @@ class HillstoneStoneos(Dialect):
         s.enter("config")
         return ""
 
-    @command("end", modes=tuple(CONFIG_MODES))
-    def end(self, s: Session, args: list[str]) -> str:
-        s.reset()
-        return ""
-
-    @command("exit", modes=tuple(CONFIG_MODES))
-    def exit_mode(self, s: Session, args: list[str]) -> str:
-        s.leave()
-        return ""
-
     def _block(self, s: Session, header: str) -> Node:
         """Find or create the top-level block `header` (with its closing `exit`)."""
         tree = s.device.running
@@ -233,8 +223,7 @@ class HillstoneStoneos(Dialect):
             and s.mode in ("config", "config-policy")
             and (len(words) > 1 or words[0] == "policy-global")
         ):
-            while s.mode != "config" and s.leave():
-                pass
+            s.leave_to("config")
             s.enter(mode, self._block(s, text))
             return ""
         if s.section is None and words[0] == "no" and len(words) > 1:

@@ -12,29 +12,17 @@ from pathlib import Path
 
 import pytest
 import yaml
+from labtest import check_parses_like_sample, sample_commands
 from ntc_templates.parse import parse_output
 
 PLATFORM = "hp_comware"
-SAMPLES = Path(__file__).parent / "engine_samples" / PLATFORM
-COMMANDS = sorted(p.stem.replace("_", " ") for p in SAMPLES.glob("*.yml"))
+COMMANDS = sample_commands(PLATFORM)
 ROLES = ("aggregation", "access")
 NOT_OURS: dict[str, set[str]] = {}
 
 
 # tables learned from neighbours: empty on a device without any
 NEEDS_NEIGHBOURS = {"display mac-address", "display arp"}
-
-
-def filled_fields(records: list[dict[str, object]]) -> set[str]:
-    return {k for r in records for k, v in r.items() if v not in ("", [], None)}
-
-
-def sample_records(command: str) -> list[dict[str, object]]:
-    data = yaml.safe_load(
-        (SAMPLES / f"{command.replace(' ', '_')}.yml").read_text(encoding="utf-8")
-    )
-    records: list[dict[str, object]] = data["parsed_sample"]
-    return records
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -49,17 +37,7 @@ def test_output_parses_like_the_real_sample(offline_lab, command: str, role: str
         )
     except LookupError:
         pytest.skip(f"no {PLATFORM} {role} with what {command!r} shows in this fleet")
-    text = offline_lab.run(host, command)
-    records = parse_output(platform=PLATFORM, command=command, data=text)
-    assert records, f"{host} {command!r}: no records in\n{text}"
-    sample = sample_records(command)
-    assert set(records[0]) == set(sample[0])
-    # each field the real device fills in every record, the lab fills somewhere too
-    always = set.intersection(
-        *({k for k, v in r.items() if v not in ("", [], None)} for r in sample)
-    )
-    always -= NOT_OURS.get(command, set())
-    assert always <= filled_fields(records), (always - filled_fields(records), text)
+    check_parses_like_sample(offline_lab, PLATFORM, host, command, NOT_OURS.get(command, set()))
 
 
 def test_version_is_comware(offline_lab) -> None:

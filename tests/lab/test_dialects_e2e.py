@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import LabHandle, _lab_fixture
+from conftest import LabHandle, serve_lab
+from labtest import ssh_client
 from netmiko import ConnectHandler
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
@@ -23,7 +24,7 @@ USER, PASSWORD = "netsteward", "Lab-Only-Pa55"
 
 @pytest.fixture(scope="module")
 def dlab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabHandle]:
-    yield from _lab_fixture(tmp_path_factory.mktemp("dialects"), FLEET_SOURCE)
+    yield from serve_lab(tmp_path_factory.mktemp("dialects"), FLEET_SOURCE)
 
 
 def connect(dlab: LabHandle, index: int, device_type: str, **extra: object):  # type: ignore[no-untyped-def]
@@ -287,31 +288,12 @@ def test_ios_section_pipe(dlab: LabHandle) -> None:
 
 
 def test_brocade_exec_channel_like_oxidized(dlab: LabHandle) -> None:
-    import paramiko
-
-    client = paramiko.SSHClient()
-    client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
-    client.connect(
-        "127.0.0.1",
-        port=dlab.base_port + 5,
-        username=USER,
-        password=PASSWORD,
-        look_for_keys=False,
-        allow_agent=False,
-        timeout=10,
-    )
-    try:
-        outputs = {}
-        for cmd in ("chassisshow", "configshow -all"):
-            _, stdout, _ = client.exec_command(cmd, timeout=10)
-            outputs[cmd] = stdout.read().decode()
-        assert "Factory Serial Num:" in outputs["chassisshow"]
-        lines = outputs["configshow -all"].splitlines()
-        assert lines[:2] == ["[Configuration upload Information]", "Configuration Format = 2.0"]
-        assert lines[2].startswith("date = ")
-        assert "FID128" not in outputs["configshow -all"]  # exec output carries no prompt
-    finally:
-        client.close()
+    outputs = _exec_all(dlab, 6, ("chassisshow", "configshow -all"))
+    assert "Factory Serial Num:" in outputs["chassisshow"]
+    lines = outputs["configshow -all"].splitlines()
+    assert lines[:2] == ["[Configuration upload Information]", "Configuration Format = 2.0"]
+    assert lines[2].startswith("date = ")
+    assert "FID128" not in outputs["configshow -all"]  # exec output carries no prompt
 
 
 def test_unsaved_changes_are_lost_on_restart_saved_ones_survive(dlab: LabHandle) -> None:
@@ -357,25 +339,30 @@ def test_ios_global_line_removed_and_restored_in_place(dlab: LabHandle) -> None:
         conn.disconnect()
 
 
-def _exec(dlab: LabHandle, index: int, command: str) -> str:
-    import paramiko
-
-    client = paramiko.SSHClient()
-    client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
-    client.connect(
-        "127.0.0.1",
-        port=dlab.base_port + index - 1,
-        username=USER,
-        password=PASSWORD,
-        look_for_keys=False,
-        allow_agent=False,
-        timeout=10,
-    )
+def _exec_all(dlab: LabHandle, index: int, commands: tuple[str, ...]) -> dict[str, str]:
+    """Each command on its own exec channel of one SSH connection to device `index`."""
+    client = ssh_client(dlab.base_port + index - 1, USER, PASSWORD, timeout=10)
     try:
-        _, stdout, _ = client.exec_command(command, timeout=10)
-        return str(stdout.read().decode())
+        outputs = {}
+        for command in commands:
+            _, stdout, _ = client.exec_command(command, timeout=10)
+            outputs[command] = str(stdout.read().decode())
+        return outputs
     finally:
         client.close()
+
+
+def _exec(dlab: LabHandle, index: int, command: str) -> str:
+    return _exec_all(dlab, index, (command,))[command]
+
+
+def test_ios_and_asa_exec_channels_run_at_privilege_15(dlab: LabHandle) -> None:
+    ios = _exec_all(dlab, 1, ("show privilege", "show running-config"))
+    assert ios["show privilege"].splitlines() == ["Current privilege level is 15"]
+    assert "hostname LAB-IOS-ACC-01" in ios["show running-config"].splitlines()
+    asa = _exec_all(dlab, 3, ("show curpriv", "show running-config"))
+    assert "Current privilege level : 15" in asa["show curpriv"].splitlines()
+    assert "hostname LAB-FW-ASA-01" in asa["show running-config"].splitlines()
 
 
 def test_fortinet_netmiko_session_leaves_no_trace_in_the_configuration(dlab: LabHandle) -> None:
