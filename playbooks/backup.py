@@ -161,9 +161,11 @@ def run_backup(
 ) -> RunSummary:
     started = time.monotonic()
     nr = open_nornir(config, hosts, group, num_workers=workers)
+    total = len(nr.inventory.hosts)
+    if total == 0:
+        raise BadInput("no host in the inventory matches the selection", field="--hosts/--group")
     repo = gitstore.open_store(repo_dir)
     root = Path(repo.working_tree_dir or repo_dir)
-    total = len(nr.inventory.hosts)
     progress = Progress(
         TextColumn("[bold]backup"),
         BarColumn(),

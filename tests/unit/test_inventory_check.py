@@ -191,3 +191,14 @@ def test_a_job_with_a_bad_inventory_touches_no_device(tmp_path: Path) -> None:
     assert "FW-1.platform: unknown platform 'nope'" in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
     assert not repo.exists()
+
+
+def test_a_selection_that_matches_nothing_is_bad_input(tmp_path: Path) -> None:
+    write(tmp_path, GOOD)
+    cfg = _config(tmp_path)
+    proc = _cli(
+        "backup", "--config", str(cfg), "--repo", str(tmp_path / "c"), "--hosts", "NOPE*", cwd=ROOT
+    )
+    assert proc.returncode == 2
+    assert "no host in the inventory matches the selection" in proc.stderr
+    assert not (tmp_path / "c").exists()
