@@ -120,6 +120,10 @@ def main() -> None:
 
             t_off, proc = netsteward("drift", "--offline", *common, "--json")
             print(f"drift --offline:          {t_off:6.2f} s   {summary(proc)}  (goal < 10 s)")
+            t_known, proc = netsteward("drift", "--offline", "--known", *common, "--json")
+            print(
+                f"drift --offline --known:  {t_known:6.2f} s   {summary(proc)}  (every policy evaluated)"
+            )
         finally:
             lab(state, "stop")
 

@@ -85,7 +85,7 @@ WorkersOpt = typer.Option(
 KnownOpt = typer.Option(
     False,
     "--known",
-    help="Also evaluate the policies on unchanged devices and list their known violations (slower; always on with --offline).",
+    help="Also evaluate the policies on unchanged devices and list their known violations (slower).",
 )
 AcceptHostsArg = typer.Argument(..., help="Devices whose live state becomes the approved state.")
 ReasonOpt = typer.Option(..., "--reason", help="Why this drift is approved (goes into the commit).")
@@ -199,7 +199,7 @@ def run_check(
         port_policy=port_eval,
         firewall=fw_eval,
         topology=snap is not None,
-        evaluate_unchanged=known or offline,  # offline: the policies on the committed backups
+        evaluate_unchanged=known,
         offline=offline,
         approved_label=f"backup {approved.label}",
         live_label=live_label,
