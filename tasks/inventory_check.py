@@ -10,6 +10,7 @@ merge.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,7 @@ ROLES = ("router", "core", "aggregation", "access", "firewall", "ips", "fc_switc
 NETWORKS = ("base", "egov_intranet", "egov_extranet", "device_net", "san")
 # libyaml when available (8x faster on 739 hosts); its nodes carry the same line marks
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")  # names become file names in the backup
 HOST_KEYS = {
     "hostname",
     "port",
@@ -211,6 +213,10 @@ def check_inventory(paths: dict[str, Path]) -> list[Problem]:
     for key, entry in _items(hosts):
         name = str(key.value)
         line = _line(key)
+        if not _SAFE_NAME.match(name):
+            r.add(
+                host_path, line, name, "not a usable device name (letters, digits, '.', '_', '-')"
+            )
         if not isinstance(entry, MappingNode):
             r.add(
                 host_path, line, name, "must be a mapping with hostname, platform, groups and data"

@@ -102,6 +102,7 @@ def test_the_committed_inventory_is_clean() -> None:
             "hosts.yaml:6: SW-1.data.role: unknown role 'switch'",
         ),
         ("port: 10001", "port: 99999", "hosts.yaml:3: SW-1.port: not a TCP port: '99999'"),
+        ("FW-1:", "FW 1/../x:", "hosts.yaml:7: FW 1/../x: not a usable device name"),
         (
             "port: 10001",
             "port: 10001\n  password: hunter2",
