@@ -80,6 +80,13 @@ def summary(proc: subprocess.CompletedProcess[str]) -> str:
     return f"exit {doc.get('exit_code', proc.returncode)}, {doc.get('verdict', '')}, counts {doc.get('counts')}"
 
 
+def _drift_items(proc: subprocess.CompletedProcess[str]) -> list[dict]:
+    try:
+        return list(json.loads(proc.stdout).get("drift", []))
+    except json.JSONDecodeError:
+        return []
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--base-port", type=int, default=21001)
@@ -117,6 +124,10 @@ def main() -> None:
             t_live, proc = netsteward("drift", *common, "--json")
             print(f"drift (live):             {t_live:6.2f} s   {summary(proc)}")
             print(f"  ratio to backup:        {t_live / t_backup:6.2f} x  (goal <= 1.5)")
+            for item in _drift_items(proc)[:6]:  # a bench run changes nothing: show any drift
+                print(
+                    f"  drift: {item['host']} {item['check']}: {item.get('diff') or item.get('new')}"
+                )
 
             t_off, proc = netsteward("drift", "--offline", *common, "--json")
             print(f"drift --offline:          {t_off:6.2f} s   {summary(proc)}  (goal < 10 s)")
