@@ -221,7 +221,10 @@ def run_backup(
             datetime.now(UTC).time() if run_date == datetime.now(UTC).date() else dtime(2, 0),
             UTC,
         )
-        sha = gitstore.commit_run(repo, written, summary.commit_message(), when)
+        # every accepted file is staged, not only the ones written now: a file written by
+        # an earlier run that died before its commit is committed now (git skips the rest)
+        accepted = sorted({f.path for o in ok.values() for f in o.files} | set(written))
+        sha = gitstore.commit_run(repo, accepted, summary.commit_message(), when)
         tag = None
         if tag_month:
             tag = gitstore.tag_month(repo, run_date.strftime("%Y-%m"), summary.headline(), sha)
