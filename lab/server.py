@@ -15,10 +15,12 @@ import resource
 import signal
 import socket
 import time
+import warnings
 from pathlib import Path
 from typing import Any
 
 import asyncssh
+from cryptography.utils import CryptographyDeprecationWarning
 
 from lab.dialects import get_dialect, load_all
 from lab.model import Fleet
@@ -51,6 +53,22 @@ def host_key(state_dir: Path) -> asyncssh.SSHKey:
     key.write_private_key(str(path))
     path.chmod(0o600)
     return key
+
+
+def quiet_old_kex() -> None:
+    """Silence cryptography's warning about finite-field Diffie-Hellman, which asyncssh
+    uses for the old key exchanges that FortiGate clients (netmiko) ask for.
+
+    Called for every connection, before its key exchange, so the filter stands even
+    where something resets the warning filters meanwhile (pytest does, per test, were
+    the server ever run in the test process with filterwarnings=error).
+    """
+    warnings.filterwarnings(
+        "ignore",
+        message="Diffie-Hellman over finite fields",
+        category=CryptographyDeprecationWarning,
+        module=r"asyncssh\.crypto\.dh",
+    )
 
 
 def raise_nofile(needed: int) -> None:
@@ -124,6 +142,7 @@ class _DeviceConnection(asyncssh.SSHServer):  # type: ignore[misc]
         self._conn: Any = None
 
     def connection_made(self, conn: Any) -> None:
+        quiet_old_kex()
         self._conn = conn
         self.lab.connections.setdefault(self.name, set()).add(self)
         sock = conn.get_extra_info("socket")

@@ -7,6 +7,7 @@ the channel is collected per write, so "one write per input chunk" is checked.
 from __future__ import annotations
 
 import asyncio
+import warnings
 from pathlib import Path
 
 import pytest
@@ -286,3 +287,21 @@ def test_last_change_header_moves_only_on_edits(state) -> None:
     w.send("system-view\n")
     w.send("snmp-agent sys-info location LAB\n")
     assert device.changed_at > before
+
+
+def test_the_server_silences_the_finite_field_dh_warning() -> None:
+    """FortiGate clients negotiate finite-field DH; its deprecation warning must not
+    become an error (filterwarnings=error) should the server run in the test process."""
+    from asyncssh.crypto.dh import DH
+    from asyncssh.kex_dh import _group14_g, _group14_p
+    from cryptography.utils import CryptographyDeprecationWarning
+
+    from lab.server import quiet_old_kex
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # stricter than pyproject, which ignores this category
+        with pytest.raises(CryptographyDeprecationWarning):
+            DH(_group14_g, _group14_p)
+        quiet_old_kex()
+        ours, theirs = DH(_group14_g, _group14_p), DH(_group14_g, _group14_p)
+        assert ours.get_shared(theirs.get_public()) == theirs.get_shared(ours.get_public())
