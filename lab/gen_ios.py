@@ -111,7 +111,12 @@ def render_ios(plan: DevicePlan, rng: random.Random, book: SecretBook) -> str:
         ]
     )
     s.append(
-        ["spanning-tree mode rapid-pvst", "spanning-tree extend system-id", *plan.global_loop, "errdisable recovery interval 300"]
+        [
+            "spanning-tree mode rapid-pvst",
+            "spanning-tree extend system-id",
+            *plan.global_loop,
+            "errdisable recovery interval 300",
+        ]
     )
     s.append(["vlan internal allocation policy ascending"])
     for v, name in plan.vlans:

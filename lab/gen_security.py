@@ -206,8 +206,16 @@ def _vrp_security(
     if firewall:
         zones = [
             ["firewall zone local", " set priority 100"],
-            ["firewall zone trust", " set priority 85", *[f" add interface {p}" for p in sorted(links)][1:]],
-            ["firewall zone untrust", " set priority 5", *[f" add interface {p}" for p in sorted(links)][:1]],
+            [
+                "firewall zone trust",
+                " set priority 85",
+                *[f" add interface {p}" for p in sorted(links)][1:],
+            ],
+            [
+                "firewall zone untrust",
+                " set priority 5",
+                *[f" add interface {p}" for p in sorted(links)][:1],
+            ],
         ]
         s += zones
         s.append(["security-policy", " rule name deny-all", "  action deny"])

@@ -91,7 +91,11 @@ def _models() -> dict[str, Model]:
         "4c:1f:cc",
         ("V200R019C10SPC500", "V200R021C00SPC100"),
         tuple(
-            [("MEth0/0/1", "mgmt", "1G"), *_range("XGigabitEthernet1/0/{}", range(0, 48), speed="10G"), *_range("40GE2/0/{}", range(0, 12), speed="40G")]
+            [
+                ("MEth0/0/1", "mgmt", "1G"),
+                *_range("XGigabitEthernet1/0/{}", range(0, 48), speed="10G"),
+                *_range("40GE2/0/{}", range(0, 12), speed="40G"),
+            ]
         ),
     )
     m["aggregation"] = Model(
@@ -168,7 +172,12 @@ def _models() -> dict[str, Model]:
         "00:09:0f",
         ("v7.2.8,build1639,240313 (GA.M)", "v7.4.4,build2662,240514 (GA.F)"),
         tuple(
-            [("mgmt", "mgmt", "1G"), ("ha1", "ethernet", "1G"), ("ha2", "ethernet", "1G"), *_range("port{}", range(1, 21))]
+            [
+                ("mgmt", "mgmt", "1G"),
+                ("ha1", "ethernet", "1G"),
+                ("ha2", "ethernet", "1G"),
+                *_range("port{}", range(1, 21)),
+            ]
         ),
     )
     m["asa"] = Model(

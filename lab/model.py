@@ -62,7 +62,8 @@ class DeviceSpec:
     lags: dict[str, list[str]] = field(default_factory=dict)  # LAG name -> member port names
     config: str = ""  # initial running configuration, vendor syntax, as displayed
     change_password_prompt: bool = False  # Huawei "change the password now?" question at login
-    extra: dict[str, Any] = field(default_factory=dict)  # platform-specific data (FC zoning, SFPs...)
+    # platform-specific data (FC zoning, SFPs...)
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -70,8 +71,10 @@ class Fleet:
     seed: int
     devices: list[DeviceSpec]
     cables: list[Cable]
-    declared_links: list[Cable] = field(default_factory=list)  # links LLDP cannot see (firewalls, FC)
-    truth: dict[str, Any] = field(default_factory=dict)  # secrets, port_deviations, firewall_problems
+    # links LLDP cannot see (firewalls, FC)
+    declared_links: list[Cable] = field(default_factory=list)
+    # secrets, port_deviations, firewall_problems
+    truth: dict[str, Any] = field(default_factory=dict)
 
     def by_name(self) -> dict[str, DeviceSpec]:
         return {d.name: d for d in self.devices}
