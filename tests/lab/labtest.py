@@ -8,6 +8,7 @@ from typing import Any
 
 import paramiko
 import yaml
+from netmiko import ConnectHandler
 from ntc_templates.parse import parse_output
 
 SAMPLES = Path(__file__).parent / "engine_samples"  # per platform, from ntc-templates
@@ -33,6 +34,28 @@ def ssh_client(
         timeout=timeout,
     )
     return client
+
+
+def connect(lab: Any, host: str, platform: str = "huawei_vrp", **kw: Any) -> Any:
+    """A netmiko connection to a device of `lab` with the environment's credentials."""
+    return ConnectHandler(
+        device_type=platform,
+        host="127.0.0.1",
+        port=lab.port_of(host),
+        username=os.environ["NETSTEWARD_USERNAME"],
+        password=os.environ["NETSTEWARD_PASSWORD"],
+        **kw,
+    )
+
+
+def pick(lab: Any, platform: str = "huawei_vrp", role: str = "access", nth: int = 0) -> str:
+    """The name of the `nth` device of that platform and role in the lab's truth."""
+    names = [
+        d["name"] for d in lab.truth()["devices"] if d["platform"] == platform and d["role"] == role
+    ]
+    if len(names) <= nth:
+        raise LookupError(f"no {platform} {role} number {nth}")
+    return str(names[nth])
 
 
 # -- offline output against the real ntc-templates samples ----------------------------------

@@ -10,28 +10,10 @@ import time
 from pathlib import Path
 
 import pytest
-from netmiko import ConnectHandler
+from labtest import connect, pick, ssh_client
 from netmiko.exceptions import NetmikoAuthenticationException, NetmikoTimeoutException, ReadTimeout
 
 pytestmark = [pytest.mark.e2e]
-
-
-def connect(lab, host: str, platform: str = "huawei_vrp", **kw):
-    return ConnectHandler(
-        device_type=platform,
-        host="127.0.0.1",
-        port=lab.port_of(host),
-        username=os.environ["NETSTEWARD_USERNAME"],
-        password=os.environ["NETSTEWARD_PASSWORD"],
-        **kw,
-    )
-
-
-def pick(lab, platform: str = "huawei_vrp", role: str = "access", nth: int = 0) -> str:
-    names = [
-        d["name"] for d in lab.truth()["devices"] if d["platform"] == platform and d["role"] == role
-    ]
-    return str(names[nth])
 
 
 def refused(port: int) -> bool:
@@ -324,18 +306,7 @@ def test_netmiko_timeout_when_down(fresh_lab, faulty) -> None:
 
 
 def exec_command(lab, host: str, command: str, timeout: float = 10.0) -> tuple[str, int | None]:
-    import paramiko
-
-    client = paramiko.SSHClient()
-    client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
-    client.connect(
-        "127.0.0.1",
-        port=lab.port_of(host),
-        username=os.environ["NETSTEWARD_USERNAME"],
-        password=os.environ["NETSTEWARD_PASSWORD"],
-        look_for_keys=False,
-        allow_agent=False,
-    )
+    client = ssh_client(lab.port_of(host))
     try:
         _, stdout, _ = client.exec_command(command, timeout=timeout)
         chunks = []

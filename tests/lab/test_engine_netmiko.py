@@ -4,28 +4,10 @@ from __future__ import annotations
 
 import os
 
-import paramiko
 import pytest
-from netmiko import ConnectHandler
+from labtest import connect, pick, ssh_client
 
 pytestmark = [pytest.mark.e2e]
-
-
-def connect(lab, host: str, platform: str):
-    return ConnectHandler(
-        device_type=platform,
-        host="127.0.0.1",
-        port=lab.port_of(host),
-        username=os.environ["NETSTEWARD_USERNAME"],
-        password=os.environ["NETSTEWARD_PASSWORD"],
-    )
-
-
-def pick(lab, platform: str, role: str = "access") -> str:
-    for d in lab.truth()["devices"]:
-        if d["platform"] == platform and d["role"] == role:
-            return str(d["name"])
-    raise LookupError(platform)
 
 
 # an edge port of each stand-in / real access switch; resolved from the running config
@@ -83,16 +65,7 @@ def test_config_set_save_and_read_back(fresh_lab, platform: str) -> None:
 
 def test_exec_channel_runs_one_command(fresh_lab) -> None:
     host = pick(fresh_lab, "huawei_vrp")
-    client = paramiko.SSHClient()
-    client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
-    client.connect(
-        "127.0.0.1",
-        port=fresh_lab.port_of(host),
-        username=os.environ["NETSTEWARD_USERNAME"],
-        password=os.environ["NETSTEWARD_PASSWORD"],
-        look_for_keys=False,
-        allow_agent=False,
-    )
+    client = ssh_client(fresh_lab.port_of(host))
     try:
         _, stdout, _ = client.exec_command("display version")
         text = stdout.read().decode()

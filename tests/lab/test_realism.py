@@ -23,6 +23,7 @@ import paramiko
 import pytest
 import yaml
 from conftest import LabHandle
+from labtest import ssh_client
 from netmiko import ConnectHandler
 from ntc_templates.parse import parse_output
 
@@ -191,17 +192,7 @@ def _crlf(text: str) -> str:
 
 
 def _shell(port: int) -> tuple[paramiko.SSHClient, Any]:
-    client = paramiko.SSHClient()
-    client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
-    client.connect(
-        "127.0.0.1",
-        port=port,
-        username=USER,
-        password=PASSWORD,
-        look_for_keys=False,
-        allow_agent=False,
-        timeout=10,
-    )
+    client = ssh_client(port, USER, PASSWORD, timeout=10)
     chan = client.invoke_shell(term="vt100", width=511, height=1000)
     return client, chan
 
