@@ -65,17 +65,26 @@ def ensure_privileged(conn: object, platform: str, password: str | None) -> None
     c.enable()  # type: ignore[attr-defined]
 
 
+def read_output(conn: object, platform: str, command: str, timeout: float) -> str:
+    """One command's output, echo and prompt removed, through the backup's reader.
+
+    `tasks.backup.read_command` waits until the *last line* is the device's prompt,
+    and fails fast at a pager prompt or a closed session; the same bytes the backup
+    stores, so live and offline plans fingerprint alike.
+    """
+    import time
+
+    from tasks.backup import read_command
+    from tasks.platforms import load_platform
+
+    return str(read_command(conn, load_platform(platform), command, time.monotonic() + timeout))
+
+
 def read_running_config(conn: object, platform: str) -> str:
     """The device's running configuration, raw; raises ConfigIncomplete when cut short."""
     command, end_marker, timeout = running_config_command(platform)
     ensure_privileged(conn, platform, getattr(conn, "password", None))
-    text = str(
-        conn.send_command(  # type: ignore[attr-defined]
-            command,
-            expect_string=prompt_pattern(platform, conn.base_prompt),  # type: ignore[attr-defined]
-            read_timeout=timeout,
-        )
-    )
+    text = read_output(conn, platform, command, timeout)
     if not re.search(end_marker, text, re.M):
         raise ConfigIncomplete(f"{command!r} output has no end marker (cut short?)")
     return text
@@ -94,18 +103,13 @@ def neighbours_as_links(neighbors: Sequence[object]) -> tuple[Link, ...]:
 
 
 def read_neighbours(conn: object, platform: str) -> tuple[Link, ...]:
-    """LLDP neighbours over netmiko, read until the device's own prompt (tasks.lldp parses)."""
+    """LLDP neighbours, read until the device's own prompt (tasks.lldp parses)."""
     from tasks.lldp import LLDP_COMMANDS, parse_lldp
 
     if platform not in LLDP_COMMANDS:
         return ()
-    command = LLDP_COMMANDS[platform][0]
-    text = conn.send_command(  # type: ignore[attr-defined]
-        command,
-        expect_string=prompt_pattern(platform, conn.base_prompt),  # type: ignore[attr-defined]
-        read_timeout=60,
-    )
-    return neighbours_as_links(parse_lldp(platform, str(text)))
+    text = read_output(conn, platform, LLDP_COMMANDS[platform][0], 60)
+    return neighbours_as_links(parse_lldp(platform, text))
 
 
 def read_port_state(task: Task, attempts: int = 2) -> Result:
