@@ -52,7 +52,7 @@ def prompt_pattern(platform: str, base_prompt: str) -> str:
     base = re.escape(base_prompt)
     if platform == "cisco_ios":
         return rf"{base}(?:\([^)]*\))?[>#]"
-    return rf"(?:HRP_[MS])?[<\[][~*]?{base}(?:-[^\]]*)?[>\]]"
+    return rf"(?:HRP_[MS])?[<\[][~*]?{base}(?:-[^\]\s]*)?[>\]]"
 
 
 def ensure_privileged(conn: object, platform: str, password: str | None) -> None:
