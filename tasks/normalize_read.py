@@ -176,8 +176,9 @@ def latest_snapshot_path(repo: Path) -> Path | None:
     return snaps[-1] if snaps else None
 
 
-def snapshot_links(repo: Path) -> dict[str, list[Link]]:
-    """host -> LLDP links from the latest topology snapshot (declared links left out)."""
+def snapshot_links(repo: Path) -> tuple[dict[str, list[Link]], set[str], str]:
+    """host -> LLDP links from the latest topology snapshot (declared links left out),
+    the hosts the snapshot discovered, and its date."""
     from tasks.topology_model import load_snapshot
 
     path = latest_snapshot_path(repo)
@@ -194,14 +195,21 @@ def snapshot_links(repo: Path) -> dict[str, list[Link]]:
         for (ha, pa), (hb, pb) in link.cables():
             out.setdefault(ha, []).append(Link(pa, hb, pb))
             out.setdefault(hb, []).append(Link(pb, ha, pa))
-    return out
+    discovered = {name for name, node in snap.nodes.items() if node.kind == "device"} - set(
+        snap.unreachable
+    )
+    return out, discovered, snap.date
 
 
 def offline_states(
     repo: Path, hosts: dict[str, tuple[str, str]]
 ) -> tuple[dict[str, PortState], dict[str, str]]:
-    """States of `hosts` (name -> (network, role)) from the backup; and hosts with no backup."""
-    links = snapshot_links(repo)
+    """States of `hosts` (name -> (network, role)) from the backup; and hosts left out, with why.
+
+    A host the snapshot did not discover is left out: without its neighbours every
+    port would look like an edge port.
+    """
+    links, discovered, date = snapshot_links(repo)
     backups = BackupReader(repo)
     states: dict[str, PortState] = {}
     missing: dict[str, str] = {}
@@ -209,6 +217,11 @@ def offline_states(
         text = backups.get(host, network, role)
         if text is None:
             missing[host] = "no backup in the repository"
+            continue
+        if host not in discovered:
+            missing[host] = (
+                f"not discovered in the topology snapshot of {date} (neighbours unknown)"
+            )
             continue
         states[host] = PortState(host, text, tuple(links.get(host, [])))
     return states, missing

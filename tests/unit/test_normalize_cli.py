@@ -278,3 +278,39 @@ def test_canaries_spread_over_platforms() -> None:
     assert choose_canaries(plans, 4) == ["C1", "B1", "A1", "A2"]
     assert choose_canaries(plans, 9) == ["C1", "B1", "A1", "A2"]
     assert choose_canaries(plans, 0) == []
+
+
+def test_offline_host_missing_from_snapshot_is_not_planned(offline_site: Path) -> None:
+    """Without its neighbours every port would look like an edge port: the host is left out (exit 3)."""
+    from tasks.topology_model import load_snapshot
+
+    repo = offline_site / "configs"
+    snap = load_snapshot(repo / "topology" / "2026-11-01.json")
+    gone = "YM-EGOV-ACC-014"
+    later = Snapshot(
+        "2026-11-02",
+        {n: node for n, node in snap.nodes.items() if n != gone},
+        {k: lk for k, lk in snap.links.items() if gone not in (lk.a, lk.b)},
+        unreachable=(gone,),
+    )
+    (repo / "topology" / "2026-11-02.json").write_text(dump_snapshot(later))
+    proc = cli(
+        "normalize",
+        "plan",
+        "--offline",
+        "--config",
+        "nornir_config.yaml",
+        "--group",
+        "access",
+        "--policy",
+        str(ROOT / "policy" / "ports.yaml"),
+        "--out",
+        "p.json",
+        "--json",
+        cwd=offline_site,
+    )
+    assert proc.returncode == 3, proc.stderr
+    summary = json.loads(proc.stdout)
+    assert list(summary["unreadable"]) == [gone]
+    assert "not discovered in the topology snapshot of 2026-11-02" in summary["unreadable"][gone]
+    assert gone not in {d["host"] for d in summary["deviations"]}
