@@ -175,7 +175,7 @@ def test_faults_keep_previous_files_and_exit_3(state: dict[str, Any]) -> None:
     for kind, d in victims.items():
         lab.cli("fault", d["name"], kind, check=True)
     try:
-        code, summary = run(state, "--date", "2026-11-04", "--timeout", "8", "--retries", "1")
+        code, summary = run(state, "--date", "2026-11-04", "--timeout", "20", "--retries", "1")
     finally:
         for d in victims.values():
             lab.cli("fault", d["name"], "clear", check=True)
