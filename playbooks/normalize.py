@@ -48,9 +48,16 @@ from tasks.apply import (
     apply_from_plan,
 )
 from tasks.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNREACHABLE, BadInput, InventoryError
-from tasks.normalize import Device, DevicePlan, PeerIndex, Plan, new_plan, plan_device
+from tasks.normalize import Device, DevicePlan, Link, PeerIndex, Plan, new_plan, plan_device
 from tasks.normalize_config import ParsedConfig, parse_config
-from tasks.normalize_read import BackupReader, PortState, offline_states, read_port_state
+from tasks.normalize_read import (
+    BackupReader,
+    PortState,
+    latest_snapshot_path,
+    offline_states,
+    read_port_state,
+    snapshot_links,
+)
 from tasks.normalize_report import (
     LEGEND,
     PLAN_HEADER,
@@ -158,6 +165,10 @@ def compute_plan(
         text = backups.get(peer, dev.network, dev.role)
         if text:
             peers.add_config(peer, dev.platform, parse_config(dev.platform, text), policy)
+    # what the last topology snapshot saw: ports that lost their neighbour are held
+    before: dict[str, list[Link]] = {}
+    if latest_snapshot_path(repo) is not None:
+        before = snapshot_links(repo)[0]
     # a neighbour in the inventory is a network device whatever it advertises
     plans = [
         plan_device(
@@ -166,6 +177,7 @@ def compute_plan(
             [replace(lk, switch=True) if lk.peer in devices else lk for lk in states[h].links],
             policy,
             peers,
+            seen_before=before.get(h, []),
         )
         for h in sorted(states)
     ]

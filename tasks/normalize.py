@@ -187,8 +187,14 @@ def plan_device(
     links: list[Link],
     policy: PortPolicy,
     peers: PeerIndex | None = None,
+    seen_before: list[Link] | None = None,
 ) -> DevicePlan:
-    """The changes that bring one device in line with the policy."""
+    """The changes that bring one device in line with the policy.
+
+    `seen_before`: the device's links in the last topology snapshot. A port that had
+    a neighbour there and has none now (a neighbour down, a cable pulled) is held,
+    never made an edge port.
+    """
     parsed = config if isinstance(config, ParsedConfig) else _parse(device.platform, config)
     base = DevicePlan(
         host=device.host,
@@ -212,6 +218,11 @@ def plan_device(
         block = parsed.find(device.platform, link.local_port)
         if block is not None:
             by_port[block.name].append(link)
+    was_uplink: dict[str, str] = {}
+    for link in seen_before or []:
+        block = parsed.find(device.platform, link.local_port)
+        if block is not None and link.switch:
+            was_uplink.setdefault(block.name, link.peer)
     members = lag_members(parsed, syntax)
     lag_peers: dict[str, list[Link]] = defaultdict(list)
     for member, lag in members.items():
@@ -277,6 +288,12 @@ def plan_device(
             notes.append(
                 f"{block.name}: no LLDP neighbour but described {block.description!r}; "
                 "held as a possible uplink (not made an edge port)"
+            )
+            continue
+        if block.name in was_uplink:
+            notes.append(
+                f"{block.name}: no LLDP neighbour now, but {was_uplink[block.name]} in the last "
+                "topology snapshot; held as a possible uplink (not made an edge port)"
             )
             continue
         if user_ports is not None and not in_ranges(block.name, user_ports):

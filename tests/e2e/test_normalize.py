@@ -53,12 +53,20 @@ def lab_defect(plan: Plan) -> set[str]:
 
 
 def run(lab: Any, *args: str) -> subprocess.CompletedProcess[str]:
+    """`netsteward normalize ARGS`, with this module's backup repository unless one is given."""
+    if "--repo" not in args:
+        args = (*args, "--repo", str(REPO[0]))
     return lab.netsteward("normalize", *args)
+
+
+REPO: list[Path] = []  # the module's backup repository (set by the `work` fixture)
 
 
 @pytest.fixture(scope="module")
 def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("normalize")
+    path = tmp_path_factory.mktemp("normalize")
+    REPO[:] = [path / "repo"]
+    return path
 
 
 @pytest.fixture(scope="module")

@@ -149,3 +149,18 @@ def test_only_bridges_and_routers_make_uplinks(caps: str, switch: bool) -> None:
     plan = plan_device(Device("SW", "huawei_vrp", "access", "base"), config, [link], POLICY)
     kinds = {c.kind for c in plan.changes}
     assert kinds == ({"missing_description", "uplink_marked_edge"} if switch else set())
+
+
+def test_port_that_lost_its_neighbour_is_held() -> None:
+    """A neighbour seen in the last snapshot but gone now: the port is not made an edge port."""
+    config = "interface GigabitEthernet0/0/9\n port link-type trunk\n#\nstp bpdu-protection\n"
+    device = Device("SW", "huawei_vrp", "access", "base")
+    fresh = plan_device(device, config, [], POLICY)
+    assert [c.kind for c in fresh.changes] == ["edge_without_loop_protection"]
+    before = [Link("GE0/0/9", "AGG-1", "XGigabitEthernet0/0/1")]
+    held = plan_device(device, config, [], POLICY, seen_before=before)
+    assert held.changes == []
+    assert held.notes == [
+        "GigabitEthernet0/0/9: no LLDP neighbour now, but AGG-1 in the last topology snapshot; "
+        "held as a possible uplink (not made an edge port)"
+    ]
