@@ -224,6 +224,9 @@ def run_backup(
         # every accepted file is staged, not only the ones written now: a file written by
         # an earlier run that died before its commit is committed now (git skips the rest)
         accepted = sorted({f.path for o in ok.values() for f in o.files} | set(written))
+        moved = gitstore.remove_moved(repo, accepted)
+        if moved:
+            log.warning("removed %d file(s) of devices that moved network or role", len(moved))
         sha = gitstore.commit_run(repo, accepted, summary.commit_message(), when)
         tag = None
         if tag_month:

@@ -122,6 +122,30 @@ def write_files(root: Path, files: Iterable[tuple[str, str]]) -> list[str]:
     return written
 
 
+def remove_moved(repo: git.Repo, files: Iterable[str]) -> list[str]:
+    """Remove other copies of these files' names elsewhere in the tree.
+
+    A device whose network or role changed gets its file at a new path; the old one
+    would otherwise stay and make two configurations for one host. Returns the removed
+    paths (tracked ones are staged for deletion with `git rm`).
+    """
+    root = Path(repo.working_tree_dir or ".")
+    wanted = {PurePosixPath(f).name: f for f in files}
+    stale = []
+    for path in root.glob("*/*/*"):
+        rel = path.relative_to(root).as_posix()
+        if path.name in wanted and wanted[path.name] != rel and not rel.startswith("."):
+            stale.append(rel)
+    if not stale:
+        return []
+    tracked = set(repo.git.ls_files("--", *stale).splitlines())
+    if tracked:
+        repo.git.rm("--quiet", "--", *sorted(tracked))
+    for rel in stale:
+        (root / rel).unlink(missing_ok=True)
+    return sorted(stale)
+
+
 def _has_head(repo: git.Repo) -> bool:
     try:
         repo.head.commit  # noqa: B018 - raises on an empty repository

@@ -123,3 +123,14 @@ def test_one_writer_at_a_time(store) -> None:
         pass
     with gitstore.locked(repo, wait=0.3):
         pass
+
+
+def test_a_device_that_moved_keeps_one_file(store) -> None:
+    repo, root = store
+    gitstore.commit_run(repo, gitstore.write_files(root, [("base/access/X.cfg", "1\n")]), "first")
+    written = gitstore.write_files(root, [("device_net/access/X.cfg", "1\n")])
+    assert gitstore.remove_moved(repo, written) == ["base/access/X.cfg"]
+    gitstore.commit_run(repo, written, "moved")
+    assert repo.git.ls_files("*.cfg").splitlines() == ["device_net/access/X.cfg"]
+    assert not (root / "base/access/X.cfg").exists()
+    assert gitstore.remove_moved(repo, written) == []
