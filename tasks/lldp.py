@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -27,7 +28,9 @@ from typing import Any
 
 from nornir.core.task import Result, Task
 
+from tasks.backup import read_command
 from tasks.ifnames import port_kind
+from tasks.platforms import load_platform
 
 log = logging.getLogger(__name__)
 
@@ -247,14 +250,29 @@ def _napalm_neighbors(task: Task) -> list[Neighbor]:
     return from_napalm(napalm_device(task).get_lldp_neighbors_detail())
 
 
-def lldp_text(task: Task) -> str:
-    """The raw LLDP output of the host, over netmiko."""
-    command = LLDP_COMMANDS[task.host.platform or ""][0]
+READ_TIMEOUT = 60.0  # seconds for one command's whole output
+
+
+def read_output(task: Task, command: str, timeout: float = READ_TIMEOUT) -> str:
+    """One command over the host's netmiko session, read until the device prompt ends it.
+
+    Not netmiko's `send_command`: that finds the prompt first by timing (Enter, a 25 ms
+    sleep, more Enters when nothing came yet, a 10 ms buffer clear) and then stops at
+    the first place the prompt appears anywhere in what it has read. Under load an Enter's
+    prompt arrives after those reads and the session drifts out of step: one command
+    comes back empty and the next one stops at the first 32 KiB SSH packet (a cut LAG
+    or neighbour table). The backup's reader writes the command once, finds its echo
+    and ends only when the last line is this device's prompt; a pager, a closed
+    session or no prompt before the time limit raise instead of returning part of it.
+    """
     conn = task.host.get_connection("netmiko", task.nornir.config)
-    out = str(conn.send_command(command, read_timeout=60))
-    if not out.strip():  # no neighbours, or a read that came back empty under load: ask once more
-        out = str(conn.send_command(command, read_timeout=60))
-    return out
+    platform = load_platform(task.host.platform or "")
+    return read_command(conn, platform, command, time.monotonic() + timeout)
+
+
+def lldp_text(task: Task) -> str:
+    """The raw LLDP output of the host, over netmiko (read to the prompt)."""
+    return read_output(task, LLDP_COMMANDS[task.host.platform or ""][0])
 
 
 def get_neighbors(task: Task, use_napalm: bool = True) -> Result:

@@ -17,7 +17,15 @@ from dataclasses import dataclass
 
 from nornir.core.task import Result, Task
 
-from tasks.lldp import LLDP_COMMANDS, _as_list, _ttp, from_napalm, get_neighbors, napalm_device
+from tasks.lldp import (
+    LLDP_COMMANDS,
+    _as_list,
+    _ttp,
+    from_napalm,
+    get_neighbors,
+    napalm_device,
+    read_output,
+)
 from tasks.topology_model import DeviceDiscovery
 
 log = logging.getLogger(__name__)
@@ -180,14 +188,13 @@ def parse_facts(platform: str, version_text: str, serial_text: str = "") -> dict
 
 
 def _send(task: Task, command: str) -> str:
-    """One command over netmiko. An empty answer is asked again once: every command used here
-    prints something, and under load an empty read was seen now and then (1 in ~500 runs)."""
-    conn = task.host.get_connection("netmiko", task.nornir.config)
-    out = str(conn.send_command(command, read_timeout=60))
-    if not out.strip():
-        log.info("%s: empty answer to %r, asking again", task.host.name, command)
-        out = str(conn.send_command(command, read_timeout=60))
-    return out
+    """One command over netmiko, read to the device prompt (`tasks.lldp.read_output`).
+
+    No second try on an empty answer: every command used here prints something, and an
+    empty answer was the sign of a read that drifted out of step with the session
+    (netmiko's timing-based prompt search), which a second send_command made worse.
+    """
+    return read_output(task, command)
 
 
 def _napalm_discovery(task: Task) -> DeviceDiscovery:
