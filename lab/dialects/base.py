@@ -338,7 +338,8 @@ class Dialect:
         parent = s.section if s.section is not None else s.device.running.root
         if text.split()[0].lower() == self.negate_word:
             target = text.split(None, 1)[1] if len(text.split()) > 1 else ""
-            self.remove_lines(parent, target)
+            for holder in self.line_holders(s, parent):
+                self.remove_lines(holder, target)
             return ""
         key = self.line_key(text)
         if key is not None:
@@ -346,8 +347,22 @@ class Dialect:
                 if self.line_key(node.text) == key:
                     node.line = " " * node.indent + text
                     return ""
-        if parent.find(text) is None:
-            if parent is s.device.running.root:
+        holders = self.line_holders(s, parent)
+        if all(holder.find(text) is None for holder in holders):
+            if parent is s.device.running.root and self.global_lines_indented and holders[1:]:
+                # Comware prints global lines indented under "#": join the block whose
+                # lines start with the same word, else the last block
+                word = text.split()[0] + " "
+                block = next(
+                    (
+                        h
+                        for h in reversed(holders[1:])
+                        if any(c.text.startswith(word) for c in h.children)
+                    ),
+                    holders[-1],
+                )
+                block.add(text)
+            elif parent is s.device.running.root:
                 s.device.running.new_section(
                     text,
                     like=text.split()[0] + " ",
@@ -357,6 +372,16 @@ class Dialect:
             else:
                 parent.add(text)
         return ""
+
+    global_lines_indented = False  # Comware: ` stp bpdu-protection` under a "#" line
+
+    def line_holders(self, s: Session, parent: Node) -> list[Node]:
+        """Where the lines of `parent` live: at the top level, global lines that the
+        device prints indented under a `#` separator (Comware: ` stp bpdu-protection`)
+        are lines of the system view too."""
+        if parent is not s.device.running.root:
+            return [parent]
+        return [parent] + [n for n in parent.children if n.text == self.comment_char and n.children]
 
     def line_key(self, text: str) -> str | None:
         """Lines that replace each other (`description X` replaces `description Y`)."""
@@ -403,7 +428,7 @@ class Dialect:
     interface_types: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
     logical_types: frozenset[str] = frozenset()  # created on demand (LAG, VLAN interface, loopback)
 
-    _IFNAME = re.compile(r"^([A-Za-z][A-Za-z-]*?)\s*(\d[\d/:.]*)$")
+    _IFNAME = re.compile(r"^(\d*[A-Za-z][A-Za-z-]*?)\s*(\d[\d/:.]*)$")
 
     def resolve_interface(self, s: Session, text: str) -> str | None:
         """Full interface name for `GE0/0/1`, `gi 0/0/1`, `gigabitethernet0/0/1`; None if unknown type."""

@@ -41,6 +41,7 @@ BANNER = (
 class HpComware(ComwarePorts):
     platform = "hp_comware"
     paging_commands = ("screen-length disable",)
+    global_lines_indented = True
     pager_prompt = "---- More ----"
     pager_erase = "\x1b[16D                \x1b[16D"
     interface_types = (
