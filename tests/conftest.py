@@ -30,6 +30,21 @@ LAB_PASSWORD = "Lab-Only-Pa55"
 STANDIN = f"{Path(__file__).resolve()}:standin_fleet"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update",
+        action="store_true",
+        default=False,
+        help="regenerate golden expectations (tests/golden/...); review the diff before committing",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # golden tests read NETSTEWARD_UPDATE_GOLDEN; --update is the same switch
+    if config.getoption("--update"):
+        os.environ["NETSTEWARD_UPDATE_GOLDEN"] = "1"
+
+
 def real_fleet_available() -> bool:
     return importlib.util.find_spec("lab.fleet") is not None
 
