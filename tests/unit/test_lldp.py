@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import os
+import sys
+import threading
 from dataclasses import asdict
 from pathlib import Path
 
@@ -18,6 +20,7 @@ import pytest
 import yaml
 
 from tasks.lldp import LldpParseError, Neighbor, from_napalm, parse_lldp
+from tasks.topology_discovery import parse_lags
 
 GOLDEN = Path(__file__).parents[1] / "golden"
 CASES = sorted(GOLDEN.glob("*/lldp_*.raw"))
@@ -164,3 +167,62 @@ def test_from_napalm() -> None:
     )
     assert n.system_description == "Huawei Switch"
     assert n.capabilities == "bridge"
+
+
+# -- the TTP parser is built once per template and re-used (tasks.lldp._parser) ----------------
+
+
+def _golden_parses() -> list[tuple[str, str, object]]:
+    """(platform, text, expected) for every LLDP and LAG golden file, from the .expected.json."""
+    out: list[tuple[str, str, object]] = []
+    for raw in CASES:
+        out.append(("lldp:" + raw.parent.name, raw.read_text(), _expected(raw)))
+    for raw in sorted(GOLDEN.glob("*/lag_*.raw")):
+        out.append(("lag:" + raw.parent.name, raw.read_text(), _expected(raw)))
+    return out
+
+
+def _expected(raw: Path) -> object:
+    return json.loads(raw.with_suffix(".expected.json").read_text())
+
+
+def _parse(kind_platform: str, text: str) -> object:
+    kind, platform = kind_platform.split(":")
+    if kind == "lldp":
+        return [asdict(n) for n in parse_lldp(platform, text)]
+    return {lag: list(m) for lag, m in parse_lags(platform, text).items()}
+
+
+def test_reused_parser_gives_each_input_only_its_own_result() -> None:
+    """Nothing of one input stays in the cached parser: in any order, and an empty input after a
+    long one, every parse equals its golden file."""
+    cases = _golden_parses()
+    assert len(cases) >= 10
+    for key, text, expected in [*cases, *reversed(cases), *cases[::2]]:
+        assert _parse(key, text) == expected, key
+        empty = _parse(key, "")
+        assert empty in ([], {}), (key, empty)
+
+
+def test_parsing_from_many_threads_equals_parsing_alone() -> None:
+    """Discovery parses in Nornir's worker threads; the shared parsers must not mix inputs."""
+    cases = _golden_parses()
+    wrong: list[str] = []
+
+    def work(start: int) -> None:
+        for i in range(3 * len(cases)):
+            key, text, expected = cases[(start + i) % len(cases)]
+            if _parse(key, text) != expected:
+                wrong.append(key)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible: races show up every run
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert wrong == []
