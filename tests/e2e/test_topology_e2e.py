@@ -4,6 +4,7 @@ LAGs bundled) and nothing else; after relink/unplug the diff reports exactly tho
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -168,3 +169,40 @@ def test_report_from_monthly_snapshots(fresh_lab: Any, tmp_path: Path) -> None:
     drawio = (out / "topology-2026.drawio").read_text()
     assert drawio.count("<diagram ") == len(summary["pages"]) >= 4
     assert (out / "topology-2026-overview.svg").exists()
+
+
+def _assert_matches_truth(snap: Snapshot, truth: dict[str, Any]) -> None:
+    plat = {d["name"]: d["platform"] for d in truth["devices"]}
+    assert {c for lk in snap.links.values() for c in lk.cables()} == _cables(truth)
+    ends = _lag_ends(snap)
+    for c in truth["cables"]:
+        for host, port, lag in (
+            (c["a"], c["a_port"], c["lag_a"]),
+            (c["b"], c["b_port"], c["lag_b"]),
+        ):
+            want = canonical_name(plat[host], lag) if lag else canonical_name(plat[host], port)
+            assert ends[(host, canonical_name(plat[host], port))] == want, (host, port, lag)
+
+
+def test_back_to_back_snapshots_of_an_unchanged_lab_are_identical(
+    fresh_lab: Any, tmp_path: Path
+) -> None:
+    """Regression: under load, LAG tables came back cut at the first 32 KiB SSH packet and
+    commands came back empty (netmiko's timing-based prompt search), so two snapshots of the
+    same network differed (73 LAG links "changed"). Two discoveries run at the same time
+    (each other's load), twice: all four equal the truth, LAGs included, and the diffs are empty."""
+    truth = fresh_lab.truth()
+    repos = [tmp_path / "a", tmp_path / "b"]
+    snaps: dict[tuple[int, str], Snapshot] = {}
+    for date in ("2026-05-01", "2026-05-02"):
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            runs = list(pool.map(_snapshot, [fresh_lab] * 2, repos, [date] * 2))
+        for i, (rc, snap, summary) in enumerate(runs):
+            assert rc == 0, summary["unreachable"]
+            assert summary["one_sided_links"] == 0
+            _assert_matches_truth(snap, truth)
+            snaps[(i, date)] = snap
+    for repo in repos:
+        rc, d = _diff(fresh_lab, repo, "2026-05-01", "2026-05-02")
+        assert rc == 0, d
+    assert snaps[(0, "2026-05-01")].links == snaps[(1, "2026-05-02")].links
