@@ -4,16 +4,25 @@ LAGs bundled) and nothing else; after relink/unplug the diff reports exactly tho
 from __future__ import annotations
 
 import json
+import os
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
+from netmiko import ConnectHandler
 
+from tasks.backup import read_command
 from tasks.ifnames import canonical_name
+from tasks.platforms import load_platform
+from tasks.topology_discovery import COMMANDS, parse_lags
 from tasks.topology_model import Snapshot, load_snapshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+LAB_USERNAME, LAB_PASSWORD = "netsteward", "Lab-Only-Pa55"  # as tests/conftest.py
+LAG_COMMAND = COMMANDS["hp_comware"].lags[0] if COMMANDS["hp_comware"].lags else ""
 
 
 def _cables(truth: dict[str, Any]) -> set[tuple[tuple[str, str], tuple[str, str]]]:
@@ -206,3 +215,42 @@ def test_back_to_back_snapshots_of_an_unchanged_lab_are_identical(
         rc, d = _diff(fresh_lab, repo, "2026-05-01", "2026-05-02")
         assert rc == 0, d
     assert snaps[(0, "2026-05-01")].links == snaps[(1, "2026-05-02")].links
+
+
+def test_h3c_lag_table_is_read_whole_after_a_late_prompt_on_a_slow_device(fresh_lab: Any) -> None:
+    """The cause of the unstable snapshots. netmiko's hp_comware driver turns command-echo
+    checking off, so `send_command` ends its read at the first prompt it sees; under load
+    `find_prompt`'s second Enter leaves a prompt that arrives after netmiko's buffer clears and
+    before the device's answer, and the answer came back empty (then, read again, cut at the
+    first 32 KiB SSH packet). Discovery reads with `read_command`, which waits for the echo
+    and ends only at the prompt that follows the answer: the whole table, then the next
+    command's own answer."""
+    truth = fresh_lab.truth()
+    platform_of = {d["name"]: d["platform"] for d in truth["devices"]}
+    lag_count: dict[str, int] = {}
+    for lag in truth["lags"]:
+        lag_count[lag["host"]] = lag_count.get(lag["host"], 0) + 1
+    host = max((h for h in lag_count if platform_of[h] == "hp_comware"), key=lag_count.__getitem__)
+    assert lag_count[host] > 40  # a table longer than one 32 KiB SSH packet
+    conn = ConnectHandler(
+        device_type="hp_comware",
+        host="127.0.0.1",
+        port=fresh_lab.port_of(host),
+        username=os.environ.get("NETSTEWARD_USERNAME", LAB_USERNAME),
+        password=os.environ.get("NETSTEWARD_PASSWORD", LAB_PASSWORD),
+    )
+    platform = load_platform("hp_comware")
+    try:
+        conn.write_channel(conn.RETURN)  # a prompt on its way that no read has taken yet
+        time.sleep(0.3)
+        assert fresh_lab.cli("fault", host, "slow").returncode == 0  # answers 1.5 s late
+        try:
+            text = read_command(conn, platform, LAG_COMMAND, time.monotonic() + 60)
+            version = read_command(conn, platform, "display version", time.monotonic() + 60)
+        finally:
+            fresh_lab.cli("fault", host, "clear")
+    finally:
+        conn.disconnect()
+    assert len(parse_lags("hp_comware", text)) == lag_count[host]
+    assert len(text) > 32768 and text.rstrip().endswith("{ACDEF}")
+    assert "Aggregate Interface" not in version and "Comware Software" in version
