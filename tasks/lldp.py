@@ -256,14 +256,16 @@ READ_TIMEOUT = 60.0  # seconds for one command's whole output
 def read_output(task: Task, command: str, timeout: float = READ_TIMEOUT) -> str:
     """One command over the host's netmiko session, read until the device prompt ends it.
 
-    Not netmiko's `send_command`: that finds the prompt first by timing (Enter, a 25 ms
-    sleep, more Enters when nothing came yet, a 10 ms buffer clear) and then stops at
-    the first place the prompt appears anywhere in what it has read. Under load an Enter's
-    prompt arrives after those reads and the session drifts out of step: one command
-    comes back empty and the next one stops at the first 32 KiB SSH packet (a cut LAG
-    or neighbour table). The backup's reader writes the command once, finds its echo
-    and ends only when the last line is this device's prompt; a pager, a closed
-    session or no prompt before the time limit raise instead of returning part of it.
+    Not netmiko's `send_command`: its hp_comware driver turns command-echo checking off
+    (`global_cmd_verify=False`), so the read ends at the first prompt it sees. Under load
+    `find_prompt` sends a second Enter when the first prompt has not come within 25 ms; that
+    prompt can arrive after netmiko's buffer clears and before the device's answer, and the
+    command came back empty. Asked again, the answer of the first send was still in the
+    channel: `find_prompt` took part of it as the prompt and the read ended at the first
+    32 KiB SSH packet (H3C LAG tables cut after ~62 of 75 aggregates). The backup's reader
+    (`tasks.backup.read_command`) drains the channel, writes the command once, waits for its
+    echo and ends only when the last line is this device's prompt; a pager, a closed session
+    or no prompt before the time limit raise instead of returning part of the answer.
     """
     conn = task.host.get_connection("netmiko", task.nornir.config)
     platform = load_platform(task.host.platform or "")

@@ -190,9 +190,9 @@ def parse_facts(platform: str, version_text: str, serial_text: str = "") -> dict
 def _send(task: Task, command: str) -> str:
     """One command over netmiko, read to the device prompt (`tasks.lldp.read_output`).
 
-    No second try on an empty answer: every command used here prints something, and an
-    empty answer was the sign of a read that drifted out of step with the session
-    (netmiko's timing-based prompt search), which a second send_command made worse.
+    No second try on an empty answer: the empty answers were reads that ended at a stray
+    prompt before the device answered (see `read_output`), and asking again read the tail
+    of the first answer instead of the second.
     """
     return read_output(task, command)
 
