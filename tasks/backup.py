@@ -245,7 +245,7 @@ def _classify(exc: BaseException) -> tuple[str, str]:
         return exc.kind, exc.reason
     if "authentication" in name.lower() or "authentication" in text[:200]:
         return AUTH, "authentication failed (check NETSTEWARD_*_USERNAME/PASSWORD)"
-    if isinstance(exc, ConnectionRefusedError):
+    if isinstance(exc, ConnectionRefusedError) or isinstance(exc.__cause__, ConnectionRefusedError):
         return UNREACHABLE, "connection refused"
     if (
         isinstance(exc, (TimeoutError, socket.timeout))

@@ -44,6 +44,7 @@ import socket
 from typing import Any
 
 from netmiko.base_connection import BaseConnection
+from netmiko.exceptions import NetmikoTimeoutException
 from netmiko.huawei.huawei import HuaweiSSH
 
 PLATFORM_DRIVERS = (
@@ -91,7 +92,15 @@ class NoDelayMixin:
         params: dict[str, Any] = super()._connect_params_dict()  # type: ignore[misc]
         # (a proxy from an SSH config file arrives here as params["sock"] and is kept)
         if params.get("sock") is None:
-            sock = socket.create_connection((self.host, int(self.port)), timeout=self.conn_timeout)
+            try:
+                sock = socket.create_connection(
+                    (self.host, int(self.port)), timeout=self.conn_timeout
+                )
+            except OSError as exc:  # what netmiko raises when its own connect fails
+                raise NetmikoTimeoutException(
+                    f"TCP connection to device failed: {exc.strerror or exc} "
+                    f"({self.host}:{self.port})"
+                ) from exc
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             params["sock"] = sock
         return params

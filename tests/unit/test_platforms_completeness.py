@@ -127,3 +127,21 @@ def test_relpath_follows_the_design_layout() -> None:
     assert relpath_for("X", None, None, "cfg") == "unassigned/unassigned/X.cfg"
     with pytest.raises(NetstewardError):
         relpath_for("../etc/passwd", "base", "access", "cfg")
+
+
+def test_failure_reasons_are_classified() -> None:
+    from netmiko.exceptions import (
+        NetmikoAuthenticationException,
+        NetmikoTimeoutException,
+        ReadTimeout,
+    )
+
+    from tasks.backup import AUTH, TIMEOUT, UNREACHABLE, _classify
+
+    refused = NetmikoTimeoutException("TCP connection to device failed")
+    refused.__cause__ = ConnectionRefusedError(111, "Connection refused")
+    assert _classify(refused) == (UNREACHABLE, "connection refused")
+    assert _classify(ConnectionRefusedError())[1] == "connection refused"
+    assert _classify(NetmikoAuthenticationException("Authentication to device failed."))[0] == AUTH
+    assert _classify(ReadTimeout("Pattern not detected"))[0] == TIMEOUT
+    assert _classify(NetmikoTimeoutException("TCP connection to device failed"))[0] == UNREACHABLE
