@@ -15,7 +15,16 @@ from pathlib import Path
 
 import typer
 
-from playbooks.common import ConfigOpt, JsonOpt, console, err_console, finish, print_json
+from playbooks.common import (
+    DEFAULT_CONFIG,
+    ConfigOpt,
+    JsonOpt,
+    check_inventory_or_fail,
+    console,
+    err_console,
+    finish,
+    print_json,
+)
 from tasks import fw_report
 from tasks.errors import EXIT_CLEAN, EXIT_FINDINGS, BadInput
 from tasks.fw_audit import SEVERITY_RANK, AuditResult, audit_config
@@ -85,10 +94,12 @@ def firewall(
 ) -> None:
     """Audit firewall rule bases: exposure of declared servers, risky and hygiene findings.
 
-    Reads the backed-up configurations (no device is contacted); --config is accepted like
-    every job's but not needed.
+    Reads the backed-up configurations (no device is contacted). Like every job, it
+    validates the inventory that --config points at first (when auditing the backup
+    repository), so a broken inventory stops it with exit 2.
     """
-    del config  # the audit works from files only
+    if config_file is None and (config.exists() or config != Path(DEFAULT_CONFIG)):
+        check_inventory_or_fail(config)
     if fail_on not in SEVERITY_RANK:
         raise BadInput(f"must be one of high, medium, low (not {fail_on!r})", field="--fail-on")
     when = _as_of(as_of)

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import sys
 
 import typer
 
-from tasks.errors import NetstewardError
+from tasks.errors import EXIT_INTERNAL, NetstewardError
 
 app = typer.Typer(
     name="netsteward",
@@ -20,7 +21,8 @@ app = typer.Typer(
         "Network automation for the Yimin Building: monthly backups into git, port "
         "descriptions and loop protection, firewall least-exposure audit, topology "
         "snapshots and diagrams, and drift checks.\n\n"
-        "Exit codes: 0 clean, 1 findings/drift/changes, 2 bad input, 3 devices unreachable."
+        "Exit codes: 0 clean, 1 findings/drift/changes, 2 bad input, 3 devices unreachable "
+        "or unreadable (70: internal error, a bug)."
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -65,6 +67,16 @@ def main() -> None:
     except NetstewardError as exc:
         typer.echo(f"netsteward: {exc}", err=True)
         sys.exit(exc.exit_code)
+    except Exception as exc:
+        # A bug, not an outcome: never exit 1 ("findings") or 0 by accident.
+        if os.environ.get("NETSTEWARD_DEBUG"):
+            raise
+        typer.echo(
+            f"netsteward: internal error: {type(exc).__name__}: {exc} "
+            "(set NETSTEWARD_DEBUG=1 for the traceback)",
+            err=True,
+        )
+        sys.exit(EXIT_INTERNAL)
 
 
 if __name__ == "__main__":

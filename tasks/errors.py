@@ -10,6 +10,7 @@ EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
 EXIT_BAD_INPUT = 2
 EXIT_UNREACHABLE = 3
+EXIT_INTERNAL = 70  # a bug in netsteward (sysexits EX_SOFTWARE), never an outcome
 
 
 class NetstewardError(Exception):

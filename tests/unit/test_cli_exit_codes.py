@@ -1,0 +1,55 @@
+"""The `netsteward` command's exit-code promises that hold for every job."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _bad_inventory(tmp: Path) -> Path:
+    (tmp / "inventory").mkdir()
+    shutil.copy(ROOT / "nornir_config.yaml", tmp / "nornir_config.yaml")
+    for name in ("groups.yaml", "defaults.yaml"):
+        shutil.copy(ROOT / "inventory" / name, tmp / "inventory" / name)
+    hosts = (ROOT / "inventory" / "hosts.yaml").read_text().splitlines()[:40]
+    text = "\n".join(hosts).replace("platform: huawei_vrp", "platform: huawei_vpr", 1)
+    (tmp / "inventory" / "hosts.yaml").write_text(text + "\n")
+    return tmp / "nornir_config.yaml"
+
+
+def test_audit_checks_the_inventory_first(tmp_path: Path) -> None:
+    config = _bad_inventory(tmp_path)
+    proc = subprocess.run(
+        [sys.executable, "-m", "playbooks.cli", "audit", "firewall", "--config", str(config)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert "hosts.yaml:" in lines[0] and "platform" in lines[0] and "huawei_vpr" in lines[0]
+    assert "Traceback" not in proc.stderr
+
+
+def test_an_internal_error_is_one_line_and_never_exit_1(tmp_path: Path) -> None:
+    code = (
+        "import playbooks.cli as cli\n"
+        "def boom():\n"
+        "    raise RuntimeError('simulated bug')\n"
+        "cli.app = boom\n"
+        "cli.main()\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=False
+    )
+    assert proc.returncode == 70
+    assert proc.stderr.strip() == (
+        "netsteward: internal error: RuntimeError: simulated bug "
+        "(set NETSTEWARD_DEBUG=1 for the traceback)"
+    )
