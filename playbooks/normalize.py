@@ -323,28 +323,29 @@ def record_and_backup(
 ) -> str | None:
     """Write the change record into the backup repository, back up the changed devices, commit once."""
     from tasks.backup import BackupOutcome, backup_config
-    from tasks.gitstore import commit_run, open_store, write_files
+    from tasks.gitstore import commit_run, locked, open_store, write_files
 
     store = open_store(repo)
-    stamp = datetime.now(UTC).strftime("%Y-%m-%d-%H%M%S")
-    rel = f"changes/{stamp}-normalize.yaml"
-    written = write_files(
-        repo, [(rel, yaml.safe_dump(record, sort_keys=False, allow_unicode=True))]
-    )
-    if applied:
-        wanted = set(applied)
-        part = nr.filter(filter_func=lambda h: h.name in wanted)
-        agg = part.run(
-            task=backup_config, name="backup after apply", repo_dir=repo, raise_on_error=False
+    with locked(store):  # one writer of the backup repository at a time
+        stamp = datetime.now(UTC).strftime("%Y-%m-%d-%H%M%S")
+        rel = f"changes/{stamp}-normalize.yaml"
+        written = write_files(
+            repo, [(rel, yaml.safe_dump(record, sort_keys=False, allow_unicode=True))]
         )
-        typed = typed_results(agg, BackupOutcome)
-        files = [(f.path, f.text) for o in typed.ok.values() if o.ok for f in o.files]
-        written += write_files(repo, files)
-        for host in sorted(wanted - {h for h, o in typed.ok.items() if o.ok}):
-            err_console.print(f"backup after apply failed for {host}; run `netsteward backup`")
-    counts = ", ".join(f"{n} {status}" for status, n in dict(record["summary"]).items())  # type: ignore[call-overload]
-    message = f"normalize apply by {record['who']}: {counts}"
-    return commit_run(store, written, message)
+        if applied:
+            wanted = set(applied)
+            part = nr.filter(filter_func=lambda h: h.name in wanted)
+            agg = part.run(
+                task=backup_config, name="backup after apply", repo_dir=repo, raise_on_error=False
+            )
+            typed = typed_results(agg, BackupOutcome)
+            files = [(f.path, f.text) for o in typed.ok.values() if o.ok for f in o.files]
+            written += write_files(repo, files)
+            for host in sorted(wanted - {h for h, o in typed.ok.items() if o.ok}):
+                err_console.print(f"backup after apply failed for {host}; run `netsteward backup`")
+        counts = ", ".join(f"{n} {status}" for status, n in dict(record["summary"]).items())  # type: ignore[call-overload]
+        message = f"normalize apply by {record['who']}: {counts}"
+        return commit_run(store, written, message)
 
 
 @app.command("apply")

@@ -45,7 +45,7 @@ def accept_drift(nr: Nornir, *, repo: Path, reason: str, user: str | None = None
     """Back up the hosts of `nr` with the backup's own task (tasks/backup.backup_config) and
     commit the files with the reason (tasks/gitstore). Failed devices keep their files."""
     from tasks.backup import BackupOutcome, backup_config
-    from tasks.gitstore import commit_run, open_store, write_files
+    from tasks.gitstore import commit_run, locked, open_store, write_files
     from tasks.results import typed_results
 
     store = open_store(repo, create=False)
@@ -56,14 +56,15 @@ def accept_drift(nr: Nornir, *, repo: Path, reason: str, user: str | None = None
     failed = {h: f.reason for h, f in typed.failed.items()}
     accepted: list[str] = []
     paths: list[str] = []
-    for host, outcome in sorted(typed.ok.items()):
-        if not outcome.ok:
-            failed[host] = outcome.reason or outcome.failure or "failed"
-            continue
-        paths += write_files(root, [(f.path, f.text) for f in outcome.files])
-        accepted.append(host)
-    message = accept_message(accepted or hosts, reason, user)
-    commit = commit_run(store, paths, message) if accepted else None
+    with locked(store):  # one writer of the backup repository at a time
+        for host, outcome in sorted(typed.ok.items()):
+            if not outcome.ok:
+                failed[host] = outcome.reason or outcome.failure or "failed"
+                continue
+            paths += write_files(root, [(f.path, f.text) for f in outcome.files])
+            accepted.append(host)
+        message = accept_message(accepted or hosts, reason, user)
+        commit = commit_run(store, paths, message) if accepted else None
     log.info("drift accept: %d accepted, %d failed, commit %s", len(accepted), len(failed), commit)
     return AcceptOutcome(
         tuple(accepted), dict(sorted(failed.items())), commit, message.splitlines()[0]

@@ -13,7 +13,7 @@ import subprocess
 from pathlib import Path
 
 from tasks.errors import BadInput
-from tasks.gitstore import commit_run, open_store, write_files
+from tasks.gitstore import commit_run, locked, open_store, write_files
 from tasks.topology_model import Snapshot, dump_snapshot, load_snapshot
 
 log = logging.getLogger(__name__)
@@ -46,11 +46,12 @@ def write_snapshot(repo: Path, snap: Snapshot, commit: bool = True) -> tuple[Pat
         path.write_text(dump_snapshot(snap))
         return path, False
     store = open_store(repo)
-    write_files(repo, [(rel, dump_snapshot(snap))])
     message = f"topology snapshot {snap.date}: {len(snap.nodes)} nodes, {len(snap.links)} links" + (
         f", {len(snap.unreachable)} unreachable" if snap.unreachable else ""
     )
-    return path, commit_run(store, [rel], message) is not None
+    with locked(store):  # one writer of the backup repository at a time
+        write_files(repo, [(rel, dump_snapshot(snap))])
+        return path, commit_run(store, [rel], message) is not None
 
 
 def list_snapshots(repo: Path) -> list[Path]:
