@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import fnmatch
 import json
-import os
 from datetime import date, datetime
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from playbooks.common import (
     DEFAULT_CONFIG,
     ConfigOpt,
     JsonOpt,
+    RepoOpt,
     check_inventory_or_fail,
     console,
     err_console,
@@ -31,8 +31,6 @@ from tasks.fw_audit import SEVERITY_RANK, AuditResult, audit_config
 from tasks.fw_parse import PARSERS
 from tasks.fw_source import read_file, read_repository
 from tasks.intent import DEFAULT_INTENT, load_intent
-
-DEFAULT_REPO = Path(os.environ.get("NETSTEWARD_BACKUP_REPO", "configs"))
 
 app = typer.Typer(
     help="Audits: `audit firewall` checks firewall policies against the declared intent.",
@@ -59,9 +57,6 @@ IntentOpt = typer.Option(
     DEFAULT_INTENT, "--intent", help="Intent file: declared servers and allowed flows."
 )
 AsOfOpt = typer.Option(None, "--as-of", help="Date for expiry checks (YYYY-MM-DD, default today).")
-RepoOpt = typer.Option(
-    DEFAULT_REPO, "--repo", help="Backup repository to read <network>/firewall/<HOST>.cfg from."
-)
 FileOpt = typer.Option(None, "--config-file", help="Audit this one configuration file instead.")
 PlatformOpt = typer.Option(
     None, "--platform", help=f"Platform of --config-file: {', '.join(sorted(PARSERS))}."

@@ -8,7 +8,6 @@ write the accepted files -> one commit -> summary -> exit code (0 all backed up,
 from __future__ import annotations
 
 import logging
-import os
 import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -27,6 +26,7 @@ from playbooks.common import (
     GroupOpt,
     HostsOpt,
     JsonOpt,
+    RepoOpt,
     console,
     err_console,
     finish,
@@ -40,15 +40,7 @@ from tasks.results import typed_results
 
 log = logging.getLogger(__name__)
 
-DEFAULT_REPO = Path(os.environ.get("NETSTEWARD_BACKUP_REPO", "configs"))
 
-
-RepoOpt = typer.Option(
-    DEFAULT_REPO,
-    "--repo",
-    help="Backup git repository (created on first run).",
-    envvar="NETSTEWARD_BACKUP_REPO",
-)
 DateOpt = typer.Option(
     None,
     "--date",

@@ -33,6 +33,12 @@ ConfigOpt = typer.Option(
 HostsOpt = typer.Option(None, "--hosts", help="Only hosts whose name matches this glob.")
 GroupOpt = typer.Option(None, "--group", help="Only hosts in this inventory group.")
 JsonOpt = typer.Option(False, "--json", help="Print a machine-readable JSON summary on stdout.")
+RepoOpt = typer.Option(
+    Path("configs"),
+    "--repo",
+    help="The backup repository (a git repository of its own).",
+    envvar="NETSTEWARD_BACKUP_REPO",
+)
 
 console = Console(stderr=False, highlight=False)
 err_console = Console(stderr=True, highlight=False)

@@ -22,6 +22,7 @@ from playbooks.common import (
     GroupOpt,
     HostsOpt,
     JsonOpt,
+    RepoOpt,
     finish,
     open_nornir,
     print_json,
@@ -41,13 +42,6 @@ HELP = (
     "committed backup, the port policy and firewall intent (new violations only), and LLDP "
     "against the latest topology snapshot. Exit 0 no drift, 1 drift, 3 devices unreadable. "
     "`netsteward drift accept HOST... --reason TEXT` approves a drift."
-)
-
-RepoOpt = typer.Option(
-    Path("configs"),
-    "--repo",
-    help="The backup repository (the approved state).",
-    envvar="NETSTEWARD_BACKUP_REPO",
 )
 
 

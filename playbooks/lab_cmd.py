@@ -21,7 +21,11 @@ def register(main_app: typer.Typer) -> None:
     @main_app.command(
         "lab",
         help=HELP,
-        context_settings={"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []},
+        context_settings={
+            "allow_extra_args": True,
+            "ignore_unknown_options": True,
+            "help_option_names": [],
+        },
     )
     def lab(ctx: typer.Context) -> None:
         args = list(ctx.args) or ["--help"]

@@ -32,6 +32,7 @@ from playbooks.common import (
     GroupOpt,
     HostsOpt,
     JsonOpt,
+    RepoOpt,
     console,
     err_console,
     finish,
@@ -77,9 +78,6 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-RepoOpt = typer.Option(
-    Path("configs"), "--repo", help="The backup repository.", envvar="NETSTEWARD_REPO"
-)
 PolicyOpt = typer.Option(DEFAULT_POLICY, "--policy", help="The port policy file.")
 WorkersOpt = typer.Option(
     50, "--workers", min=1, max=500, help="Devices worked on at the same time."

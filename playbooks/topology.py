@@ -21,6 +21,7 @@ from playbooks.common import (
     GroupOpt,
     HostsOpt,
     JsonOpt,
+    RepoOpt,
     console,
     err_console,
     finish,
@@ -58,12 +59,6 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-RepoOpt = typer.Option(
-    Path("configs"),
-    "--repo",
-    help="Backup repository (snapshots in <repo>/topology/).",
-    envvar="NETSTEWARD_BACKUP_REPO",
-)
 OutOpt = typer.Option(Path("topology-out"), "--out", help="Folder for the diagram files.")
 KeepOpt = typer.Option(
     None, "--keep", help="Last diagram (.drawio): node positions moved by hand there are kept."
