@@ -48,8 +48,8 @@ lab-start: $(STAMP) ## start the lab (739 devices on 127.0.0.1:10001-10739)
 lab-stop: ## stop the lab
 	@[ -x $(PY) ] && $(PY) -m lab stop --state-dir $(LAB_DIR) || true
 
-demo: $(STAMP) ## start the lab, back up all 739 devices into configs/, show the commit, run the other jobs, stop the lab
-	@set -e; \
+demo: $(STAMP) ## start the lab, back up all 739 devices into configs/, show the commit, snapshot the topology, plan ports, audit firewalls, stop the lab
+	@set -e; mkdir -p out; \
 	trap '$(PY) -m lab stop --state-dir $(LAB_DIR) >/dev/null 2>&1 || true' EXIT; \
 	$(PY) -m lab start --state-dir $(LAB_DIR); \
 	echo "== netsteward backup --tag-month"; \
@@ -57,10 +57,11 @@ demo: $(STAMP) ## start the lab, back up all 739 devices into configs/, show the
 	echo "== the commit in configs/"; \
 	git -C configs log -1 --format='%h %ad %s' --date=short --shortstat; \
 	git -C configs tag --points-at HEAD; \
-	if [ -f playbooks/topology.py ]; then echo "== netsteward topology snapshot"; \
-		$(PY) -m playbooks.cli topology snapshot | tail -n 5 || true; fi; \
-	if [ -f playbooks/normalize.py ]; then echo "== netsteward normalize plan --offline"; \
-		$(PY) -m playbooks.cli normalize plan --offline | tail -n 15 || true; fi; \
-	if [ -f playbooks/audit.py ]; then echo "== netsteward audit firewall"; \
-		$(PY) -m playbooks.cli audit firewall | tail -n 3 || true; fi; \
+	echo "== netsteward topology snapshot"; \
+	$(PY) -m playbooks.cli topology snapshot || true; \
+	echo "== netsteward normalize plan --offline (exit 1: changes planned)"; \
+	$(PY) -m playbooks.cli normalize plan --offline --markdown out/normalize-plan.md || true; \
+	echo "== netsteward audit firewall (exit 1: high findings)"; \
+	$(PY) -m playbooks.cli audit firewall --markdown out/audit.md --html out/audit.html | tail -n 1 || true; \
+	echo "reports for review: out/normalize-plan.md, out/audit.md, out/audit.html"; \
 	exit $$rc
