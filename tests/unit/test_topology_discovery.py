@@ -111,7 +111,9 @@ def test_parse_facts(platform: str, version: str, serial: str, expected: dict) -
 
 def test_facts_from_real_huawei_version() -> None:
     # copied from ntc-templates tests/huawei_vrp/display_version (tests/NOTICE)
-    raw = Path(__file__).resolve().parents[1] / "golden" / "facts" / "huawei_vrp_display_version3.txt"
+    raw = (
+        Path(__file__).resolve().parents[1] / "golden" / "facts" / "huawei_vrp_display_version3.txt"
+    )
     assert parse_facts("huawei_vrp", raw.read_text())["version"] == "V300R019C10SPC300"
 
 
