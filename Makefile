@@ -35,8 +35,8 @@ test: $(STAMP) ## run the whole test suite (it starts and stops its own lab on f
 	if [ $$rc -eq 5 ]; then echo "pytest: no tests collected"; rc=0; fi; exit $$rc
 
 lint: $(STAMP) ## ruff (lint + format check) and mypy
-	$(VENV)/bin/ruff check tasks playbooks tests bench
-	$(VENV)/bin/ruff format --check tasks playbooks tests bench
+	$(VENV)/bin/ruff check tasks playbooks lab tests bench
+	$(VENV)/bin/ruff format --check tasks playbooks lab tests bench
 	$(VENV)/bin/mypy
 
 bench: $(STAMP) ## backup benchmark: 739 devices against a lab it starts itself
