@@ -9,6 +9,8 @@ from lab.dialects import register
 from lab.dialects.base import CliError, command
 from lab.dialects.common import CiscoModes, put_description_first, up_ports
 from lab.render import cisco_asa as r
+from lab.render import cisco_asa_extra as rx
+from lab.render.common import boot_time
 
 if TYPE_CHECKING:  # pragma: no cover
     from lab.session import Session
@@ -94,6 +96,33 @@ class CiscoAsa(CiscoModes):
     @command("show interface ip brief", pipe=True)
     def show_interface_ip_brief(self, s: Session, args: list[str]) -> str:
         return r.show_interface_ip_brief(s.device.spec, s.device.running_text(), up_ports(s))
+
+    @command("show route", pipe=True)
+    def show_route(self, s: Session, args: list[str]) -> str:
+        return rx.show_route(s.device.spec, s.device.running_text())
+
+    @command("show arp", pipe=True)
+    def show_arp(self, s: Session, args: list[str]) -> str:
+        return rx.show_arp(s.device.spec, s.device.running_text(), up_ports(s))
+
+    @command("show nat", pipe=True)
+    def show_nat(self, s: Session, args: list[str]) -> str:
+        return rx.show_nat(s.device.spec, s.device.running_text())
+
+    @command("show failover", pipe=True)
+    def show_failover(self, s: Session, args: list[str]) -> str:
+        spec, now = s.device.spec, s.now()
+        return rx.show_failover(
+            spec, s.device.running_text(), r._version(spec), boot_time(spec, now), now
+        )
+
+    @command("show object-group network", pipe=True)
+    def show_object_group_network(self, s: Session, args: list[str]) -> str:
+        return rx.show_object_group_network(s.device.running_text())
+
+    @command("show logging", pipe=True)
+    def show_logging(self, s: Session, args: list[str]) -> str:
+        return rx.show_logging(s.device.spec, s.device.running_text(), s.now())
 
     @command("show running-config", pipe=True, running_config=True, modes=("enable", *CONFIG_MODES))
     def show_run(self, s: Session, args: list[str]) -> str:
