@@ -22,7 +22,7 @@ from lab.dialects.base import (
     plural,
     uptime_parts,
 )
-from lab.dialects.hp_comware_ports import ComwarePorts
+from lab.dialects.hp_comware_extra import ComwareExtra
 
 if TYPE_CHECKING:  # pragma: no cover
     from lab.session import Session
@@ -38,7 +38,7 @@ BANNER = (
 
 
 @register
-class HpComware(ComwarePorts):
+class HpComware(ComwareExtra):
     platform = "hp_comware"
     paging_commands = ("screen-length disable",)
     global_lines_indented = True

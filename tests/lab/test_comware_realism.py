@@ -12,11 +12,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from labtest import check_parses_like_sample, sample_commands
+from labtest import check_parses_like_sample, filled_fields, sample_commands, sample_records
 from ntc_templates.parse import parse_output
 
 PLATFORM = "hp_comware"
-COMMANDS = sample_commands(PLATFORM)
+# sample name -> the line a person types (the corpus folder names `in`/`out`bound as `bound`)
+SENT = {"display counters bound interface": "display counters inbound interface"}
+COMMANDS = [c for c in sample_commands(PLATFORM) if c not in SENT]
 ROLES = ("aggregation", "access")
 NOT_OURS: dict[str, set[str]] = {}
 
@@ -38,6 +40,38 @@ def test_output_parses_like_the_real_sample(offline_lab, command: str, role: str
     except LookupError:
         pytest.skip(f"no {PLATFORM} {role} with what {command!r} shows in this fleet")
     check_parses_like_sample(offline_lab, PLATFORM, host, command, NOT_OURS.get(command, set()))
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("command", sorted(SENT))
+def test_typed_line_parses_like_the_real_sample(offline_lab, command: str, role: str) -> None:
+    host = offline_lab.first(PLATFORM, role)
+    text = offline_lab.run(host, SENT[command])
+    records = parse_output(platform=PLATFORM, command=SENT[command], data=text)
+    assert records, text
+    sample = sample_records(PLATFORM, command)
+    assert set(records[0]) == set(sample[0])
+    always = set.intersection(*({k for k, v in r.items() if v} for r in sample))
+    assert always <= filled_fields(records), (always - filled_fields(records), text)
+
+
+def test_routing_table_holds_connected_static_and_ospf_routes(offline_lab) -> None:
+    host = offline_lab.first(PLATFORM, "aggregation")
+    records = parse_output(
+        platform=PLATFORM,
+        command="display ip routing-table",
+        data=offline_lab.run(host, "display ip routing-table"),
+    )
+    protocols = {r["protocol"] for r in records}
+    assert {"Direct", "Static", "OSPF"} <= protocols
+    config = offline_lab.state.specs[host].config
+    loopback = config.split("interface LoopBack0\n ip address ")[1].split()[0]
+    assert {"network": loopback, "prefix_length": "32", "nexthop_if": "InLoop0"}.items() <= next(
+        r for r in records if r["network"] == loopback
+    ).items()
+    default = next(r for r in records if r["network"] == "0.0.0.0" and r["prefix_length"] == "0")
+    assert default["protocol"] == "Static"
+    assert f"ip route-static 0.0.0.0 0 {default['nexthop_ip']}" in config
 
 
 def test_version_is_comware(offline_lab) -> None:
