@@ -24,6 +24,7 @@ from lab.dialects.base import (
     vrp_family,
     vrp_version_line,
 )
+from lab.dialects.huawei_vrp_extra import VrpExtra
 from lab.dialects.huawei_vrp_ports import VrpPorts
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -35,7 +36,7 @@ CONFIG = ("system", "interface", "view")
 
 
 @register
-class HuaweiVrp(VrpPorts):
+class HuaweiVrp(VrpPorts, VrpExtra):
     platform = "huawei_vrp"
     login_mode = "user"
     config_modes = frozenset(CONFIG)
