@@ -10,6 +10,7 @@ implemented for this platform).  `abort` drops the working copy.
 from __future__ import annotations
 
 import functools
+import ipaddress
 import shlex
 import uuid
 from typing import TYPE_CHECKING
@@ -18,7 +19,8 @@ from lab.dialects import register
 from lab.dialects.base import CliError, Dialect, Reply, command
 from lab.dialects.common import grep_pipe, replace_running, up_ports
 from lab.render import fortinet as r
-from lab.render.common import stable_int
+from lab.render import fortinet_extra as rx
+from lab.render.common import boot_time, stable_int
 
 if TYPE_CHECKING:  # pragma: no cover
     from lab.session import Session
@@ -189,6 +191,46 @@ class Fortinet(Dialect):
         return (
             f"current time is: {s.now():%H:%M:%S}\nlast ntp sync: {s.now():%a %b %d %H:00:12 %Y}\n"
         )
+
+    @command("get router info routing-table all", pipe=True, modes=("top",))
+    def get_routing_table_all(self, s: Session, args: list[str]) -> str:
+        return rx.routing_table_all(s.device.spec, self._root(s))
+
+    @command("get system arp", pipe=True, modes=("top",))
+    def get_system_arp(self, s: Session, args: list[str]) -> str:
+        return rx.system_arp(s.device.spec, self._root(s), up_ports(s))
+
+    @command("get system ha status", pipe=True, modes=("top",))
+    def get_system_ha_status(self, s: Session, args: list[str]) -> str:
+        spec, now = s.device.spec, s.now()
+        peer = s.device.lab.specs.get(str(spec.extra.get("ha_peer", "")))
+        hbdevs = [p.name for p in spec.ports if p.name.startswith("ha")] or ["ha1"]
+        return rx.ha_status(
+            spec, hbdevs, now, boot_time(spec, now), peer.serial if peer is not None else ""
+        )
+
+    @command("get hardware nic", pipe=True, modes=("top",))
+    def get_hardware_nic(self, s: Session, args: list[str]) -> str:
+        return rx.hardware_nic_list([p.name for p in s.device.spec.ports])
+
+    @command("execute ping", modes=("top",))
+    def execute_ping(self, s: Session, args: list[str]) -> str:
+        target = self._target(args)
+        return rx.ping(target, rx.reachable(self._root(s), target))
+
+    @command("execute traceroute", modes=("top",))
+    def execute_traceroute(self, s: Session, args: list[str]) -> str:
+        target = self._target(args)
+        return rx.traceroute(target, rx.trace_hops(self._root(s), target))
+
+    def _target(self, args: list[str]) -> str:
+        if len(args) != 1:
+            raise parse_error(args[-1] if args else "execute")
+        try:
+            ipaddress.IPv4Address(args[0])
+        except ValueError:
+            raise CliError("Unable to resolve hostname.\nCommand fail. Return code -1\n") from None
+        return args[0]
 
     @command("execute", raw=True, modes=("top",))
     def execute(self, s: Session, args: list[str]) -> str:

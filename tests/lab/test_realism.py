@@ -94,6 +94,12 @@ COMMANDS: dict[tuple[str, str], str] = {
     ("fortinet", "get system interface physical"): "get system interface physical",
     ("fortinet", "execute date"): "execute date",
     ("fortinet", "execute time"): "execute time",
+    ("fortinet", "get router info routing-table all"): "get router info routing-table all",
+    ("fortinet", "get system arp"): "get system arp",
+    ("fortinet", "get system ha status"): "get system ha status",
+    ("fortinet", "get hardware nic"): "get hardware nic",
+    ("fortinet", "execute ping"): "execute ping 10.20.1.10",
+    ("fortinet", "execute traceroute"): "execute traceroute 10.20.1.10",
 }
 
 # Corpus commands the lab deliberately does not implement (asserted below so the list stays honest).
