@@ -11,6 +11,7 @@ from lab.dialects import register
 from lab.dialects.base import IN_CONFIG, CliError, Question, Reply, command
 from lab.dialects.common import CiscoModes, put_description_first, render_neighbors, up_ports
 from lab.render import cisco_ios as r
+from lab.render import cisco_ios_extra as extra
 from lab.render import cisco_ios_ports as ports
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -193,6 +194,10 @@ class CiscoIos(CiscoModes):
     @command("show vtp status", pipe=True)
     def show_vtp_status(self, s: Session, args: list[str]) -> str:
         return r.show_vtp_status(s.device.spec, s.device.running_text())
+
+    @command("show processes cpu", pipe=True)
+    def show_processes_cpu(self, s: Session, args: list[str]) -> str:
+        return extra.show_processes_cpu(s.device.spec, s.now())
 
     @command("show privilege")
     def show_privilege(self, s: Session, args: list[str]) -> str:

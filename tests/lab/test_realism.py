@@ -72,6 +72,7 @@ COMMANDS: dict[tuple[str, str], str] = {
     ("cisco_ios", "show lldp neighbors"): "show lldp neighbors",
     ("cisco_ios", "show lldp neighbors detail"): "show lldp neighbors detail",
     ("cisco_ios", "show running-config interface"): "show running-config interface Vlan100",
+    ("cisco_ios", "show processes cpu"): "show processes cpu",
     ("cisco_asa", "show version"): "show version",
     ("cisco_asa", "show access-list"): "show access-list",
     ("cisco_asa", "show inventory"): "show inventory",
@@ -105,7 +106,7 @@ COMMANDS: dict[tuple[str, str], str] = {
 # Corpus commands the lab deliberately does not implement (asserted below so the list stays honest).
 NOT_IMPLEMENTED = {
     "cisco_asa": "crypto, VPN, NAT, routing, failover and interface statistics: not in the lab's scope",
-    "cisco_ios": "CDP and process CPU tables: the fleet runs LLDP only",
+    "cisco_ios": "CDP tables: the IOS switches' only neighbours are H3C boxes, which speak LLDP, not CDP",
 }
 
 
