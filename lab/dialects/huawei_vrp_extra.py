@@ -10,10 +10,12 @@ command the line matches without them, or the unknown-command caret).
 from __future__ import annotations
 
 import ipaddress
+import zlib
+from datetime import timedelta
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
-from lab.dialects.base import CliError, Dialect, Match, command, fmt_mac
+from lab.dialects.base import CliError, Dialect, Match, command, fmt_mac, vrp_family
 
 if TYPE_CHECKING:  # pragma: no cover
     from lab.session import Session
@@ -295,6 +297,142 @@ class VrpExtra(Dialect):
             ("HTTP server source address", "0.0.0.0"),
         ]
         return "".join(f"   {k:<32}: {v}\n" for k, v in rows)
+
+    # -- VPN instances ---------------------------------------------------------
+    def vpn_instances(self, s: Session) -> dict[str, list[str]]:
+        """VPN instance name -> the interfaces bound to it, in configuration order."""
+        out: dict[str, list[str]] = {}
+        for node in s.device.running.top:
+            w = node.text.split()
+            if w[:2] == ["ip", "vpn-instance"] and len(w) > 2:
+                out.setdefault(w[2], [])
+        for node in s.device.running.sections("interface "):
+            for c in node.children:
+                w = c.text.split()
+                if w[:3] == ["ip", "binding", "vpn-instance"] and len(w) > 3:
+                    out.setdefault(w[3], []).append(node.text[len("interface ") :])
+        return out
+
+    @command("display ip vpn-instance interface", pipe=True)
+    def display_ip_vpn_instance_interface(self, s: Session, args: list[str]) -> str:
+        other = self._vrp_only(s, "display ip vpn-instance interface", args)
+        if other is not None:
+            return other
+        vpns = self.vpn_instances(s)
+        out = [f" Total VPN-Instances configured      : {len(vpns)}", ""]
+        for i, (name, ifaces) in enumerate(vpns.items(), 1):
+            out += [
+                f" VPN-Instance Name and ID : {name}, {i}",
+                f"  Interface Number : {len(ifaces)} ",
+            ]
+            for j, iface in enumerate(ifaces):
+                lead = "  Interface list : " if j == 0 else " " * 19
+                out.append(lead + iface + (", " if j < len(ifaces) - 1 else ""))
+            out.append("")
+        return "\n".join(out) + "\n"
+
+    # -- inventory: ESN, licence, modules ---------------------------------------
+    @command("display sn license", pipe=True)
+    def display_sn_license(self, s: Session, args: list[str]) -> str:
+        other = self._vrp_only(s, "display sn license", args)
+        if other is not None:
+            return other
+        return f" ESN of device: {s.device.spec.serial}\n"
+
+    @command("display license verbose", pipe=True)
+    def display_license_verbose(self, s: Session, args: list[str]) -> str:
+        other = self._vrp_only(s, "display license verbose", args)
+        if other is not None:
+            return other
+        spec = s.device.spec
+        family = vrp_family(spec.model)
+        seed = zlib.crc32(spec.name.encode())
+        created = s.device.boot_time - timedelta(days=30 + seed % 200)
+        serial = f"LIC{created:%Y%m%d}{seed % 100000:05d}"
+        version = spec.version.split("SPC")[0]
+        head = [
+            ("Active license", f"flash:/{serial}.dat"),
+            ("License state", "Normal"),
+            ("Revoke ticket", "No ticket"),
+            ("License mode", "common"),
+            None,
+            ("Product name", family),
+            ("Product version", version),
+            ("License file ESN", spec.serial),
+            ("License Serial No", serial),
+            ("Creator", "Huawei Technologies Co., Ltd."),
+            ("Created Time", f"{created:%Y-%m-%d %H:%M:%S}"),
+            ("Country", "China"),
+            ("Custom", "Yanmen Municipal Government"),
+            ("Office", "Beijing"),
+            None,
+            ("Feature name", f"{family}Base"),
+            ("Authorize type", "comm"),
+            ("Expired date", "PERMANENT"),
+            ("Trial days", "--"),
+        ]
+        items = [
+            (f"L-{family}-FUNC", f"LCS{family}01", "Function", "1", "1", "Basic Function License"),
+            (f"L-{family}-PORT", f"LCS{family}02", "Resource", "48", "24", "Port License"),
+        ]
+        out = [f" {k:<18}: {v}" if k else "" for k, v in (x or ("", "") for x in head)]
+        for sale, item, kind, control, used, desc in items:
+            out += [
+                "",
+                f" {'Sale name':<18}: {sale}",
+                f" {'Item name':<18}: {item}",
+                f" {'Item type':<18}: {kind}",
+                f" {'Control value':<18}: {control}",
+                f" {'Used value':<18}: {used}",
+                f" {'Item state':<18}: Normal",
+                f" {'Item expired date':<18}: PERMANENT",
+                f" {'Item trial days':<18}: 0",
+                f" {'Description':<18}: {desc}",
+            ]
+        return "\n".join(out) + "\n"
+
+    @command("display module-information verbose", pipe=True)
+    def display_module_information_verbose(self, s: Session, args: list[str]) -> str:
+        other = self._vrp_only(s, "display module-information verbose", args)
+        if other is not None:
+            return other
+        boot = s.device.boot_time
+        version = s.device.spec.version
+        wide, wider = "-" * 104, "-" * 110
+        stars = "*" * 76
+        return (
+            "\n".join(
+                [
+                    "                       Module Information",
+                    wide,
+                    "Module               Version             InstallTime                   PackageName",
+                    wide,
+                    f"{'semls':<21}{version:<20}{boot:%Y-%m-%d %H:%M:%S}           "
+                    f"{vrp_family(s.device.spec.model)}-{version}.MOD",
+                    wide,
+                    "Total = 1",
+                    stars,
+                    "*             Information about patch errors is as follows:                *",
+                    stars,
+                    "",
+                    "SlotID/CpuID   CurrentVersion",
+                    "-" * 76,
+                    "No patch error occurs on any board",
+                    "-" * 76,
+                    "Total = 0",
+                    "Board Info :",
+                    wider,
+                    "SlotID/CpuID    ProcName            Type     FileName      EffectiveTime"
+                    "                      Module",
+                    wider,
+                    f"{'0/0':<16}{'swm_daemon_master':<20}{'C':<9}{'HM780000.mod':<14}"
+                    f"{boot:%Y-%m-%d %H:%M:%S}.{(boot.microsecond // 1000):03d}            semls",
+                    wider,
+                    "Total = 1",
+                ]
+            )
+            + "\n"
+        )
 
 
 # handler names of this module: not answered on other platforms

@@ -49,6 +49,7 @@ NEEDS_NEIGHBOURS = {"display mac-address", "display arp all"}
 ONLY_ON = {
     "display acl all": {"router", "core", "access", "ips"},
     "display vlan brief": {"core", "access"},
+    "display ip vpn-instance interface": {"ips"},  # the IPS binds its management port
 }
 
 
