@@ -133,13 +133,55 @@ class ComwareExtra(ComwarePorts):
     @command("display ip routing-table", pipe=True)
     def display_ip_routing_table(self, s: Session, args: list[str]) -> str:
         routes = self.routes(s)
+        if args and "protocol".startswith(args[0].lower()) and len(args) > 1:
+            wanted = args[1].lower()
+            if wanted not in ("direct", "static", "ospf", "bgp", "rip", "isis"):
+                line = " ".join(["display ip routing-table", *args])
+                raise CliError(self.unknown_text(s, line, len(line) - len(args[1])))
+            chosen = [r for r in routes if r[1].lower() == wanted]
+            name = "ISIS" if wanted == "isis" else wanted.upper()
+            name = name.capitalize() if wanted in ("direct", "static") else name
+            return (
+                "\n".join(
+                    [
+                        f"Summary count : {len(chosen)}",
+                        "",
+                        f"{name} Routing table status : <Active>",
+                        f"Summary count : {len(chosen)}",
+                        "",
+                        *(self._route_lines(chosen) if chosen else []),
+                        "",
+                        f"{name} Routing table status : <Inactive>",
+                        "Summary count : 0",
+                    ]
+                )
+                + "\n\n"
+            )
+        if args:
+            try:
+                addr = ipaddress.IPv4Address(args[0])
+            except ValueError:
+                line = " ".join(["display ip routing-table", *args])
+                raise CliError(
+                    self.unknown_text(s, line, len("display ip routing-table "))
+                ) from None
+            nets = [r[0] for r in routes if addr in r[0]]
+            best = max(nets, key=lambda n: n.prefixlen) if nets else None
+            chosen = [r for r in routes if r[0] == best]
+            lines = [f"Summary count : {len(chosen)}", ""]
+            return "\n".join(lines + (self._route_lines(chosen) if chosen else [])) + "\n\n"
         dests = {r[0] for r in routes}
         out = [
             "",
             f"Destinations : {len(dests)}        Routes : {len(routes)}",
             "",
-            "Destination/Mask   Proto   Pre Cost        NextHop         Interface",
+            *self._route_lines(routes),
         ]
+        return "\n".join(out) + "\n\n"
+
+    @staticmethod
+    def _route_lines(routes: list[Route]) -> list[str]:
+        out = ["Destination/Mask   Proto   Pre Cost        NextHop         Interface"]
         last = None
         for net, proto, pre, cost, hop, via in routes:
             if net == last:
@@ -147,7 +189,7 @@ class ComwareExtra(ComwarePorts):
             else:
                 out.append(f"{net!s:<19}{proto:<8}{pre:<4}{cost:<12}{hop:<16}{via}")
             last = net
-        return "\n".join(out) + "\n\n"
+        return out
 
     @command("display counters", pipe=True)
     def display_counters(self, s: Session, args: list[str]) -> str:

@@ -74,6 +74,24 @@ def test_routing_table_holds_connected_static_and_ospf_routes(offline_lab) -> No
     assert f"ip route-static 0.0.0.0 0 {default['nexthop_ip']}" in config
 
 
+def test_routing_table_lookup_and_protocol_filter_agree_with_the_full_table(offline_lab) -> None:
+    host = offline_lab.first(PLATFORM, "aggregation")
+
+    def table(line: str) -> list[dict[str, str]]:
+        # the template knows no `<Inactive>` part (what `protocol X` adds after the routes)
+        text = offline_lab.run(host, line).split("OSPF Routing table status : <Inactive>")[0]
+        return parse_output(platform=PLATFORM, command="display ip routing-table", data=text)
+
+    full = table("display ip routing-table")
+    ospf = table("display ip routing-table protocol ospf")
+    assert ospf == [r for r in full if r["protocol"] == "OSPF"]
+    loopback = next(r for r in ospf if r["prefix_length"] == "32")
+    assert table(f"display ip routing-table {loopback['network']}") == [loopback]
+    default = [r for r in full if r["network"] == "0.0.0.0" and r["prefix_length"] == "0"]
+    assert table("display ip routing-table 198.51.100.7") == default
+    assert "Unrecognized command" in offline_lab.run(host, "display ip routing-table protocol x")
+
+
 def test_version_is_comware(offline_lab) -> None:
     host = offline_lab.first(PLATFORM, "aggregation")
     text = offline_lab.run(host, "display version")
