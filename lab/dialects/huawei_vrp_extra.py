@@ -15,7 +15,16 @@ from datetime import timedelta
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
-from lab.dialects.base import CliError, Dialect, Match, command, fmt_mac, vrp_family
+from lab.dialects.base import (
+    CliError,
+    Dialect,
+    Match,
+    Question,
+    Reply,
+    command,
+    fmt_mac,
+    vrp_family,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from lab.session import Session
@@ -31,6 +40,9 @@ def _age(seconds: int) -> str:
 
 
 class VrpExtra(Dialect):
+    # a cable test changes no configuration
+    readonly_commands = Dialect.readonly_commands | {"virtual_cable_test"}
+
     # -- VRP only ------------------------------------------------------------
     def _vrp_only(self, s: Session, words: str, args: list[str]) -> str | None:
         """None on VRP; elsewhere the answer the line got before these commands existed."""
@@ -45,6 +57,8 @@ class VrpExtra(Dialect):
         if isinstance(match, Match):
             result = getattr(self, match.spec.method)(s, match.args)
             return result if isinstance(result, str) else result.text
+        if match == 0 and s.mode in self.config_modes:
+            return self.config_line(s, line) or ""
         raise CliError(self.unknown(s, line, match))
 
     # -- routing -------------------------------------------------------------
@@ -433,6 +447,35 @@ class VrpExtra(Dialect):
             )
             + "\n"
         )
+
+    # -- cable diagnostics -------------------------------------------------------
+    @command("virtual-cable-test", modes=("interface",))
+    def virtual_cable_test(self, s: Session, args: list[str]) -> str | Reply:
+        other = self._vrp_only(s, "virtual-cable-test", args)
+        if other is not None:
+            return other
+        return Reply(
+            "",
+            question=Question(
+                "Warning: The command will stop service for a while. Continue? [Y/N]:",
+                self._cable_test_answer,
+            ),
+        )
+
+    def _cable_test_answer(self, s: Session, answer: str) -> str:
+        if not answer.lower().startswith("y"):
+            return ""
+        port = s.section.text[len("interface ") :] if s.section is not None else ""
+        up = self.link_state(s, port)[0] == "up"  # type: ignore[attr-defined]
+        seed = zlib.crc32(f"{s.device.name} {port}".encode())
+        out = ["Info: This operation may take a few seconds. Please wait for a moment..done."]
+        for i, pair in enumerate("ABCD"):
+            # a connected cable has no fault to locate; an open one ends where it was cut
+            out.append(f"Pair {pair} length: {'Unknown' if up else f'{(seed >> i) % 60 + 2}m'}")
+        for pair in "ABCD":
+            out.append(f"Pair {pair} state: {'Ok' if up else 'Open'}")
+        out.append("Info: The test result is only for reference.")
+        return "\n".join(out) + "\n"
 
 
 # handler names of this module: not answered on other platforms

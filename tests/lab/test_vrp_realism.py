@@ -9,7 +9,7 @@ networktocode/ntc-templates, Apache-2.0; see tests/NOTICE).
 from __future__ import annotations
 
 import pytest
-from labtest import check_parses_like_sample, sample_commands
+from labtest import check_parses_like_sample, filled_fields, sample_commands, sample_records
 from ntc_templates.parse import parse_output
 
 PLATFORM = "huawei_vrp"
@@ -50,6 +50,8 @@ ONLY_ON = {
     "display acl all": {"router", "core", "access", "ips"},
     "display vlan brief": {"core", "access"},
     "display ip vpn-instance interface": {"ips"},  # the IPS binds its management port
+    # an interface-view command with a question: test_virtual_cable_test_... below
+    "virtual-cable-test": set(),
 }
 
 
@@ -155,3 +157,25 @@ def test_vrp_only_displays_leave_comware_as_it_was(offline_lab) -> None:
     assert error.strip().startswith("% Unrecognized command")
     assert caret.index("^") == len(f"<{host}>") + len("display ")
     assert "Brief information about all VLANs" in offline_lab.run(host, "display vlan brief")
+
+
+def test_virtual_cable_test_parses_like_the_real_sample(offline_lab) -> None:
+    from lab.dialects import get_dialect
+    from lab.session import Session
+
+    host = offline_lab.first(PLATFORM, "access")
+    device = offline_lab.state.device(host)
+    session = Session(device, get_dialect(PLATFORM), lambda _: None, lambda: None)
+    for line in ("system-view", "interface GigabitEthernet0/0/1"):
+        session.run_exec(line)
+    changed = device.spec.config, getattr(device, "changed_at", None)
+    question = session._handle_line("virtual-cable-test")
+    answer = session._handle_line("Y").replace("\r\n", "\n")
+    assert answer.endswith(session.prompt)
+    text = question.replace("\r\n", "\n") + "Y\n" + answer[: -len(session.prompt)]
+    records = parse_output(platform=PLATFORM, command="virtual-cable-test", data=text)
+    assert records, text
+    sample = sample_records(PLATFORM, "virtual-cable-test")
+    assert set(records[0]) == set(sample[0])
+    assert filled_fields(sample) <= filled_fields(records)
+    assert (device.spec.config, getattr(device, "changed_at", None)) == changed
