@@ -10,6 +10,7 @@ from lab.dialects.base import CliError, command
 from lab.dialects.common import CiscoModes, put_description_first, up_ports
 from lab.render import cisco_asa as r
 from lab.render import cisco_asa_extra as rx
+from lab.render import cisco_asa_extra2 as rx2
 from lab.render.common import boot_time
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -123,6 +124,39 @@ class CiscoAsa(CiscoModes):
     @command("show logging", pipe=True)
     def show_logging(self, s: Session, args: list[str]) -> str:
         return rx.show_logging(s.device.spec, s.device.running_text(), s.now())
+
+    @command("show interface detail", pipe=True)
+    def show_interface_detail(self, s: Session, args: list[str]) -> str:
+        return rx2.show_interface_detail(s.device.spec, s.device.running_text(), up_ports(s))
+
+    @command("show module", pipe=True)
+    def show_module(self, s: Session, args: list[str]) -> str:
+        return rx2.show_module(s.device.spec, r._version(s.device.spec))
+
+    @command("dir", pipe=True)
+    def dir_disk(self, s: Session, args: list[str]) -> str:
+        spec = s.device.spec
+        return rx2.dir_disk0(spec, r._image(spec), boot_time(spec, s.now()))
+
+    @command("show xlate", pipe=True)
+    def show_xlate(self, s: Session, args: list[str]) -> str:
+        return rx2.show_xlate(s.device.spec, s.device.running_text())
+
+    @command("show access-list brief", pipe=True)
+    def show_access_list_brief(self, s: Session, args: list[str]) -> str:
+        return rx2.show_access_list_brief(s.device.spec, s.device.running_text())
+
+    @command("show cpu usage detailed", pipe=True)
+    def show_cpu_usage_detailed(self, s: Session, args: list[str]) -> str:
+        return rx2.show_cpu_usage_detailed(s.device.spec)
+
+    @command("show resource usage", pipe=True)
+    def show_resource_usage(self, s: Session, args: list[str]) -> str:
+        return rx2.show_resource_usage(s.device.spec, s.device.running_text())
+
+    @command("show license all", pipe=True)
+    def show_license_all(self, s: Session, args: list[str]) -> str:
+        return rx2.show_license_all(s.device.spec, s.now())
 
     @command("show running-config", pipe=True, running_config=True, modes=("enable", *CONFIG_MODES))
     def show_run(self, s: Session, args: list[str]) -> str:
