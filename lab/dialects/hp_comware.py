@@ -5,6 +5,7 @@ session ../shared/corpus/oxidized-simulations/h3c_5130-48G_7.1.070_simulation.ya
 The interface, LLDP, LAG, VLAN and environment displays are in
 `lab.dialects.hp_comware_ports` (a base class: their commands follow this
 module's in the command table, as they were declared before the split).
+The routing-table and traffic-counter displays are in `lab.dialects.hp_comware_extra`.
 """
 
 from __future__ import annotations
