@@ -20,6 +20,7 @@ from lab.dialects.base import CliError, Dialect, Reply, command
 from lab.dialects.common import grep_pipe, replace_running, up_ports
 from lab.render import fortinet as r
 from lab.render import fortinet_extra as rx
+from lab.render import fortinet_extra2 as rx2
 from lab.render.common import boot_time, stable_int
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -211,7 +212,27 @@ class Fortinet(Dialect):
 
     @command("get hardware nic", pipe=True, modes=("top",))
     def get_hardware_nic(self, s: Session, args: list[str]) -> str:
-        return rx.hardware_nic_list([p.name for p in s.device.spec.ports])
+        ports = [p.name for p in s.device.spec.ports]
+        if not args:
+            return rx.hardware_nic_list(ports)
+        if args[0] not in ports:
+            raise parse_error(args[0])
+        link = args[0] in up_ports(s)
+        return rx2.hardware_nic(s.device.spec, ports, args[0], link)
+
+    @command("fnsysctl ifconfig", pipe=True, modes=("top",))
+    def fnsysctl_ifconfig(self, s: Session, args: list[str]) -> str:
+        ports = [p.name for p in s.device.spec.ports]
+        return rx2.fnsysctl_ifconfig(s.device.spec, self._root(s), ports, up_ports(s))
+
+    @command("diagnose sys top", pipe=True, modes=("top",))
+    def diagnose_sys_top(self, s: Session, args: list[str]) -> str:
+        spec, now = s.device.spec, s.now()
+        return rx2.diagnose_sys_top(spec, now, boot_time(spec, now))
+
+    @command("execute log display", modes=("top",))
+    def execute_log_display(self, s: Session, args: list[str]) -> str:
+        return rx2.log_display(s.device.spec, self._root(s), s.now())
 
     @command("execute ping", modes=("top",))
     def execute_ping(self, s: Session, args: list[str]) -> str:

@@ -109,6 +109,10 @@ COMMANDS: dict[tuple[str, str], str] = {
     ("fortinet", "get hardware nic"): "get hardware nic",
     ("fortinet", "execute ping"): "execute ping 10.20.1.10",
     ("fortinet", "execute traceroute"): "execute traceroute 10.20.1.10",
+    ("fortinet", "get hardware nic nic-name"): "get hardware nic port1",
+    ("fortinet", "fnsysctl ifconfig"): "fnsysctl ifconfig",
+    ("fortinet", "diagnose sys top"): "diagnose sys top",
+    ("fortinet", "execute log display"): "execute log display",
 }
 
 # Corpus commands the lab deliberately does not implement (asserted below so the list stays honest).
