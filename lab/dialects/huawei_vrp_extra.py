@@ -25,6 +25,7 @@ from lab.dialects.base import (
     fmt_mac,
     vrp_family,
 )
+from lab.dialects.huawei_vrp_extra_config import VrpExtraConfig
 
 if TYPE_CHECKING:  # pragma: no cover
     from lab.session import Session
@@ -39,7 +40,7 @@ def _age(seconds: int) -> str:
     return f"{days}d{hours:02d}h{minutes:02d}m{secs:02d}s"
 
 
-class VrpExtra(Dialect):
+class VrpExtra(VrpExtraConfig):
     # a cable test changes no configuration
     readonly_commands = Dialect.readonly_commands | {"virtual_cable_test"}
 
@@ -312,39 +313,6 @@ class VrpExtra(Dialect):
         ]
         return "".join(f"   {k:<32}: {v}\n" for k, v in rows)
 
-    # -- VPN instances ---------------------------------------------------------
-    def vpn_instances(self, s: Session) -> dict[str, list[str]]:
-        """VPN instance name -> the interfaces bound to it, in configuration order."""
-        out: dict[str, list[str]] = {}
-        for node in s.device.running.top:
-            w = node.text.split()
-            if w[:2] == ["ip", "vpn-instance"] and len(w) > 2:
-                out.setdefault(w[2], [])
-        for node in s.device.running.sections("interface "):
-            for c in node.children:
-                w = c.text.split()
-                if w[:3] == ["ip", "binding", "vpn-instance"] and len(w) > 3:
-                    out.setdefault(w[3], []).append(node.text[len("interface ") :])
-        return out
-
-    @command("display ip vpn-instance interface", pipe=True)
-    def display_ip_vpn_instance_interface(self, s: Session, args: list[str]) -> str:
-        other = self._vrp_only(s, "display ip vpn-instance interface", args)
-        if other is not None:
-            return other
-        vpns = self.vpn_instances(s)
-        out = [f" Total VPN-Instances configured      : {len(vpns)}", ""]
-        for i, (name, ifaces) in enumerate(vpns.items(), 1):
-            out += [
-                f" VPN-Instance Name and ID : {name}, {i}",
-                f"  Interface Number : {len(ifaces)} ",
-            ]
-            for j, iface in enumerate(ifaces):
-                lead = "  Interface list : " if j == 0 else " " * 19
-                out.append(lead + iface + (", " if j < len(ifaces) - 1 else ""))
-            out.append("")
-        return "\n".join(out) + "\n"
-
     # -- inventory: ESN, licence, modules ---------------------------------------
     @command("display sn license", pipe=True)
     def display_sn_license(self, s: Session, args: list[str]) -> str:
@@ -478,7 +446,10 @@ class VrpExtra(Dialect):
         return "\n".join(out) + "\n"
 
 
-# handler names of this module: not answered on other platforms
+# handler names of this module and its base: not answered on other platforms
 _EXTRA = frozenset(
-    name for name, value in vars(VrpExtra).items() if getattr(value, "_lab_commands", None)
+    name
+    for klass in (VrpExtra, VrpExtraConfig)
+    for name, value in vars(klass).items()
+    if getattr(value, "_lab_commands", None)
 )

@@ -54,6 +54,47 @@ ONLY_ON = {
     "virtual-cable-test": set(),
 }
 
+# displays of configuration the fleet does not start with: (role, lines that add it,
+# lines that take it away again, so the shared offline lab is left as it was)
+GE0 = ("system-view", "interface GigabitEthernet0/0/0")
+NAT = (
+    "nat server protocol tcp global current-interface 8443 inside 10.1.20.10 443",
+    "nat server protocol udp global 100.64.1.2 1194 inside 10.1.20.11 1194",
+)
+CONFIGURED = {
+    "display bgp peer": (
+        "router",
+        (
+            "system-view",
+            "bgp 65010",
+            "peer 100.64.1.1 as-number 65000",
+            "peer 10.9.9.9 as-number 65020",
+        ),
+        ("system-view", "undo bgp 65010"),
+    ),
+    "display traffic-filter applied-record": (
+        "router",
+        (*GE0, "traffic-filter inbound acl 2001", "traffic-filter outbound acl name EDGE-OUT"),
+        (
+            *GE0,
+            "undo traffic-filter inbound acl 2001",
+            "undo traffic-filter outbound acl name EDGE-OUT",
+        ),
+    ),
+    "display nat server": ("router", (*GE0, *NAT), (*GE0, *(f"undo {x}" for x in NAT))),
+    "display ip vpn-instance": (
+        "router",
+        ("system-view", "ip vpn-instance MGMT", "ipv4-family", "route-distinguisher 65010:1"),
+        ("system-view", "undo ip vpn-instance MGMT"),
+    ),
+}
+for _command, (_role, _, _) in CONFIGURED.items():
+    ONLY_ON[_command] = {_role}
+
+
+def configure(offline_lab, host: str, lines: tuple[str, ...]) -> None:
+    offline_lab.run(host, lines[-1], lines[:-1])
+
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("command", COMMANDS)
@@ -69,7 +110,21 @@ def test_output_parses_like_the_real_sample(offline_lab, command: str, role: str
         )
     except LookupError:
         pytest.skip(f"no {PLATFORM} {role} with what {command!r} shows in this fleet")
-    check_parses_like_sample(offline_lab, PLATFORM, host, command, NOT_OURS.get(command, set()))
+    if command not in CONFIGURED:
+        check_parses_like_sample(offline_lab, PLATFORM, host, command, NOT_OURS.get(command, set()))
+        return
+    before = offline_lab.run(host, "display current-configuration")
+    _, add, remove = CONFIGURED[command]
+    configure(offline_lab, host, add)
+    try:
+        check_parses_like_sample(offline_lab, PLATFORM, host, command, set())
+    finally:
+        configure(offline_lab, host, remove)
+    after = offline_lab.run(host, "display current-configuration")
+    # (an undone view leaves its '#' separator behind in the lab's configuration tree)
+    assert [x for x in after.splitlines()[2:] if x != "#"] == [
+        x for x in before.splitlines()[2:] if x != "#"
+    ]
 
 
 def test_version_names_the_device(offline_lab) -> None:

@@ -1,0 +1,201 @@
+"""Huawei VRP displays of configuration an operator adds at run time: BGP peers,
+packet filters, NAT servers, VPN instances (a base of `VrpExtra`, which holds the
+VRP-only guard `_vrp_only` and the interface addresses `_addressed`).
+
+The fleet's initial configurations carry none of these but the IPS management
+VPN instance; the displays show what the running configuration holds.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import zlib
+from typing import TYPE_CHECKING
+
+from lab.dialects.base import Dialect, command
+
+if TYPE_CHECKING:  # pragma: no cover
+    from lab.session import Session
+
+
+class VrpExtraConfig(Dialect):
+    if TYPE_CHECKING:  # pragma: no cover - defined by `VrpExtra`
+
+        def _vrp_only(self, s: Session, words: str, args: list[str]) -> str | None: ...
+
+        def _addressed(self, s: Session) -> list[tuple[str, ipaddress.IPv4Interface]]: ...
+
+    # -- VPN instances ---------------------------------------------------------
+    def vpn_instances(self, s: Session) -> dict[str, list[str]]:
+        """VPN instance name -> the interfaces bound to it, in configuration order."""
+        out: dict[str, list[str]] = {}
+        for node in s.device.running.top:
+            w = node.text.split()
+            if w[:2] == ["ip", "vpn-instance"] and len(w) > 2:
+                out.setdefault(w[2], [])
+        for node in s.device.running.sections("interface "):
+            for c in node.children:
+                w = c.text.split()
+                if w[:3] == ["ip", "binding", "vpn-instance"] and len(w) > 3:
+                    out.setdefault(w[3], []).append(node.text[len("interface ") :])
+        return out
+
+    @command("display ip vpn-instance interface", pipe=True)
+    def display_ip_vpn_instance_interface(self, s: Session, args: list[str]) -> str:
+        other = self._vrp_only(s, "display ip vpn-instance interface", args)
+        if other is not None:
+            return other
+        vpns = self.vpn_instances(s)
+        out = [f" Total VPN-Instances configured      : {len(vpns)}", ""]
+        for i, (name, ifaces) in enumerate(vpns.items(), 1):
+            out += [
+                f" VPN-Instance Name and ID : {name}, {i}",
+                f"  Interface Number : {len(ifaces)} ",
+            ]
+            for j, iface in enumerate(ifaces):
+                lead = "  Interface list : " if j == 0 else " " * 19
+                out.append(lead + iface + (", " if j < len(ifaces) - 1 else ""))
+            out.append("")
+        return "\n".join(out) + "\n"
+
+    # -- from configuration added at run time: BGP, packet filters, NAT, VRFs -------
+    @command("display bgp peer", pipe=True)
+    def display_bgp_peer(self, s: Session, args: list[str]) -> str:
+        """The peers of the running `bgp` section: up when the peer is on a connected
+        subnet (counters grow with the time since the device booted), else Idle."""
+        other = self._vrp_only(s, "display bgp peer", args)
+        if other is not None:
+            return other
+        node = next((n for n in s.device.running.top if n.text.split()[:1] == ["bgp"]), None)
+        if node is None or len(node.text.split()) < 2:
+            return "Info: The BGP process is not running.\n"
+        local_as = node.text.split()[1]
+        router_id = next(
+            (c.text.split()[1] for c in node.children if c.text.startswith("router-id ")), ""
+        )
+        connected = [iface.network for _, iface in self._addressed(s)]
+        if not router_id:
+            loops = [str(i.ip) for n, i in self._addressed(s) if n.startswith("LoopBack")]
+            router_id = loops[0] if loops else "0.0.0.0"
+        up_seconds = int((s.now() - s.device.boot_time).total_seconds())
+        peers = []
+        for c in node.children:
+            w = c.text.split()
+            if w[:1] == ["peer"] and len(w) >= 4 and w[2] == "as-number":
+                try:
+                    up = any(ipaddress.IPv4Address(w[1]) in net for net in connected)
+                except ValueError:
+                    continue  # a peer group
+                seed = zlib.crc32(f"{s.device.name} {w[1]}".encode())
+                msgs = up_seconds // 60 + seed % 50 if up else 0
+                hours, rest = divmod(up_seconds, 3600)
+                updown = f"{hours}h{rest // 60:02d}m" if up else "00:00:07"
+                state = "Established" if up else "Idle"
+                prefixes = 1 + seed % 20 if up else 0
+                peers.append(
+                    (w[1], w[3], msgs, (msgs + seed % 7) if up else 0, updown, state, prefixes)
+                )
+        out = [
+            " Status codes: * - Dynamic",
+            f" BGP local router ID        : {router_id}",
+            f" Local AS number            : {local_as}",
+            f" Total number of peers      : {len(peers)}",
+            f" Peers in established state : {sum(1 for p in peers if p[5] == 'Established')}",
+            " Total number of dynamic peers : 0",
+            "",
+            "  Peer            V          AS  MsgRcvd  MsgSent  OutQ  Up/Down       State  PrefRcv",
+        ]
+        for peer, asn, rcvd, sent, updown, state, pref in peers:
+            out.append(
+                f"  {peer:<16}4{asn:>12}{rcvd:>9}{sent:>9}     0  {updown:<9}{state:>12}{pref:>9}"
+            )
+        return "\n".join(out) + "\n"
+
+    @command("display traffic-filter applied-record", pipe=True)
+    def display_traffic_filter_applied_record(self, s: Session, args: list[str]) -> str:
+        other = self._vrp_only(s, "display traffic-filter applied-record", args)
+        if other is not None:
+            return other
+        rows = []
+        for node in s.device.running.sections("interface "):
+            for c in node.children:
+                w = c.text.split()
+                if w[:1] == ["traffic-filter"] and len(w) >= 4 and w[1] in ("inbound", "outbound"):
+                    record = " ".join(w[2:])
+                    rows.append(f"{node.text[len('interface ') :]:<28}{w[1]:<11}{record}")
+        rule = "-" * 59
+        out = [rule, "Interface                   Direction  AppliedRecord", rule, *rows, rule]
+        return "\n".join([*out, f"Total:{len(rows)}"]) + "\n"
+
+    @command("display nat server", pipe=True)
+    def display_nat_server(self, s: Session, args: list[str]) -> str:
+        """The interface `nat server protocol P global G GP inside I IP` lines (AR syntax)."""
+        other = self._vrp_only(s, "display nat server", args)
+        if other is not None:
+            return other
+        protocols = {"tcp": "6(tcp)", "udp": "17(udp)"}
+        out = ["  Nat Server Information:"]
+        total = 0
+        for node in s.device.running.sections("interface "):
+            name = node.text[len("interface ") :]
+            entries = []
+            for c in node.children:
+                w = c.text.split()
+                if w[:3] != ["nat", "server", "protocol"] or "global" not in w or "inside" not in w:
+                    continue
+                g, i = w.index("global"), w.index("inside")
+                glob, gport = w[g + 1], (w[g + 2] if g + 2 < i else "0")
+                inside, iport = w[i + 1], (w[i + 2] if i + 2 < len(w) else "0")
+                if glob == "current-interface":
+                    ip = self.ip_address(s, name)  # type: ignore[attr-defined]
+                    glob = (
+                        f"current-interface/{gport} (Real IP : {(ip or '0.0.0.0').split('/')[0]})"
+                    )
+                else:
+                    glob = f"{glob}/{gport}"
+                entries.append((glob, f"{inside}/{iport}", protocols.get(w[3], w[3])))
+            if not entries:
+                continue
+            out.append(f"  Interface  : {name}")
+            for glob, inside, proto in entries:
+                out += [
+                    f"    Global IP/Port     : {glob}",
+                    f"    Inside IP/Port     : {inside}",
+                    f"    Protocol : {proto}",
+                    "    VPN instance-name  : ----",
+                    "    Acl number         : ----",
+                    "    Vrrp id            : ----",
+                    "    Description : ----",
+                    "",
+                ]
+            total += len(entries)
+        out.append(f"  Total :    {total}")
+        return "\n".join(out) + "\n"
+
+    @command("display ip vpn-instance", pipe=True)
+    def display_ip_vpn_instance(self, s: Session, args: list[str]) -> str:
+        other = self._vrp_only(s, "display ip vpn-instance", args)
+        if other is not None:
+            return other
+        rows = []
+        for name in self.vpn_instances(s):
+            node = s.device.running.section(f"ip vpn-instance {name}")
+            families = [c for c in node.children if c.text.startswith("ipv")] if node else []
+            for fam in families or [None]:
+                rd = ""
+                for c in [fam, *(fam.children if fam else [])] if fam else []:
+                    if c.text.startswith("route-distinguisher "):
+                        rd = c.text.split()[1]
+                label = "IPv6" if fam is not None and fam.text.startswith("ipv6") else "IPv4"
+                rows.append((name, rd, label))
+        v4 = len({r[0] for r in rows if r[2] == "IPv4"})
+        v6 = len({r[0] for r in rows if r[2] == "IPv6"})
+        out = [
+            f" Total VPN-Instances configured      : {len({r[0] for r in rows})}",
+            f" Total IPv4 VPN-Instances configured : {v4}",
+            f" Total IPv6 VPN-Instances configured : {v6}",
+            "",
+            "  VPN-Instance Name               RD                    Address-family",
+        ]
+        out += [f"  {n:<32}{rd:<22}{fam}".rstrip() for n, rd, fam in rows]
+        return "\n".join(out) + "\n"
