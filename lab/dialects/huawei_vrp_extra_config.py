@@ -181,13 +181,14 @@ class VrpExtraConfig(Dialect):
         for name in self.vpn_instances(s):
             node = s.device.running.section(f"ip vpn-instance {name}")
             families = [c for c in node.children if c.text.startswith("ipv")] if node else []
-            for fam in families or [None]:
+            if not families:  # bound to interfaces, no address family: IPv4, no RD
+                rows.append((name, "", "IPv4"))
+            for fam in families:
                 rd = ""
-                for c in [fam, *(fam.children if fam else [])] if fam else []:
+                for c in fam.children:
                     if c.text.startswith("route-distinguisher "):
                         rd = c.text.split()[1]
-                label = "IPv6" if fam is not None and fam.text.startswith("ipv6") else "IPv4"
-                rows.append((name, rd, label))
+                rows.append((name, rd, "IPv6" if fam.text.startswith("ipv6") else "IPv4"))
         v4 = len({r[0] for r in rows if r[2] == "IPv4"})
         v6 = len({r[0] for r in rows if r[2] == "IPv6"})
         out = [
