@@ -158,6 +158,10 @@ class CiscoAsa(CiscoModes):
     def show_license_all(self, s: Session, args: list[str]) -> str:
         return rx2.show_license_all(s.device.spec, s.now())
 
+    @command("show asp drop", pipe=True)
+    def show_asp_drop(self, s: Session, args: list[str]) -> str:
+        return rx2.show_asp_drop(s.device.spec)
+
     @command("show running-config", pipe=True, running_config=True, modes=("enable", *CONFIG_MODES))
     def show_run(self, s: Session, args: list[str]) -> str:
         text = s.device.running_text()

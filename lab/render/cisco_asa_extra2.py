@@ -279,3 +279,38 @@ def show_license_all(spec: DeviceSpec, now: datetime) -> str:
             "",
         ]
     )
+
+
+_FRAME_DROPS = (
+    ("Invalid IP header (invalid-ip-header)", 40),
+    ("No route to host (no-route)", 900),
+    ("Reverse-path verify failed (rpf-violated)", 3000),
+    ("Flow is denied by configured rule (acl-drop)", 900000),
+    ("First TCP packet not SYN (tcp-not-syn)", 250000),
+    ("TCP failed 3 way handshake (tcp-3whs-failed)", 9000),
+    ("TCP RST/FIN out of order (tcp-rstfin-ooo)", 60000),
+    ("TCP SEQ in SYN/SYNACK invalid (tcp-seq-syn-diff)", 800),
+    ("Slowpath security checks failed (sp-security-failed)", 5000),
+    ("Expired flow (flow-expired)", 2000),
+    ("Interface is down (interface-down)", 300),
+    ("Dropped pending packets in a closed socket (np-socket-closed)", 7000),
+)
+_FLOW_DROPS = (
+    ("NAT reverse path failed (nat-rpf-failed)", 400),
+    ("Flow is denied by access rule (acl-drop)", 400000),
+    ("Inspection failure (inspect-fail)", 700),
+    ("Flow shunned (shunned)", 10),
+)
+
+
+def show_asp_drop(spec: DeviceSpec) -> str:
+    """`show asp drop`: accelerated security path drop counters since boot."""
+
+    def block(title: str, rows: tuple[tuple[str, int], ...]) -> list[str]:
+        out = [f"{title}:"]
+        for label, scale in rows:
+            count = stable_int(spec.name, label, "asp", modulo=scale) + 1
+            out.append(f"  {label:<66} {count:>10}")
+        return [*out, "", "Last clearing: Never", ""]
+
+    return "\n".join(["", *block("Frame drop", _FRAME_DROPS), *block("Flow drop", _FLOW_DROPS)])

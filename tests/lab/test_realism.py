@@ -98,6 +98,7 @@ COMMANDS: dict[tuple[str, str], str] = {
     ("cisco_asa", "show cpu usage detailed"): "show cpu usage detailed",
     ("cisco_asa", "show resource usage"): "show resource usage",
     ("cisco_asa", "show license all"): "show license all",
+    ("cisco_asa", "show asp drop"): "show asp drop",
     ("fortinet", "get system status"): "get system status",
     ("fortinet", "get system interface"): "get system interface",
     ("fortinet", "get system interface physical"): "get system interface physical",
