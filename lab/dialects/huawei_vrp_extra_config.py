@@ -12,10 +12,11 @@ import ipaddress
 import zlib
 from typing import TYPE_CHECKING
 
-from lab.dialects.base import Dialect, command
+from lab.dialects.base import Dialect, command, fmt_mac
 
 if TYPE_CHECKING:  # pragma: no cover
     from lab.session import Session
+    from lab.state import Neighbor
 
 
 class VrpExtraConfig(Dialect):
@@ -199,4 +200,92 @@ class VrpExtraConfig(Dialect):
             "  VPN-Instance Name               RD                    Address-family",
         ]
         out += [f"  {n:<32}{rd:<22}{fam}".rstrip() for n, rd, fam in rows]
+        return "\n".join(out) + "\n"
+
+    # -- neighbours both ends configure: IS-IS adjacencies, IPv6 neighbours -------
+    def _both_ends(self, s: Session, word: str) -> list[tuple[str, Neighbor, list[str]]]:
+        """(local interface, neighbour, the peer port's lines) for every cabled neighbour
+        whose port carries a line starting with `word` at both ends (a LAG member counts
+        for its LAG)."""
+        out: list[tuple[str, Neighbor, list[str]]] = []
+        for n in s.device.neighbors():
+            local = s.device.lag_of(n.local_port) or n.local_port
+            mine = s.device.running.section(f"interface {local}")
+            peer = s.device.lab.device(n.peer.name)
+            far = peer.lag_of(n.peer_port) or n.peer_port
+            theirs = peer.running.section(f"interface {far}")
+            if mine is None or theirs is None:
+                continue
+            if any(c.text.startswith(word) for c in mine.children):
+                lines = [c.text for c in theirs.children]
+                if any(x.startswith(word) for x in lines) and local not in [o[0] for o in out]:
+                    out.append((local, n, lines))
+        return out
+
+    @command("display isis peer", pipe=True)
+    def display_isis_peer(self, s: Session, args: list[str]) -> str:
+        """Adjacencies on the ports where both ends run `isis enable` (dynamic host names
+        as system IDs, point-to-point circuits)."""
+        other = self._vrp_only(s, "display isis peer", args)
+        if other is not None:
+            return other
+        processes: dict[str, list[tuple[str, Neighbor]]] = {}
+        for local, n, _ in self._both_ends(s, "isis enable"):
+            node = s.device.running.section(f"interface {local}")
+            words = [c.text.split() for c in (node.children if node else [])]
+            pid = next((w[2] for w in words if w[:2] == ["isis", "enable"] and len(w) > 2), "1")
+            processes.setdefault(pid, []).append((local, n))
+        out = []
+        now = s.now()
+        for pid, peers in sorted(processes.items()):
+            out += [
+                "",
+                f"                          Peer information for ISIS({pid})",
+                "",
+                "  System Id     Interface          Circuit Id        State HoldTime Type     PRI",
+                "-" * 80,
+            ]
+            for local, n in peers:
+                seed = zlib.crc32(f"{s.device.name} {local}".encode())
+                hold = 21 + (now.second + seed) % 9  # counts down between hellos
+                name = n.peer.name
+                out.append(
+                    f"{name[:15]:<16}{self.short_interface(local):<19}{seed % 200 + 1:010d}"
+                    f"         Up   {f'{hold}s':<9}L2       --"
+                )
+                if len(name) > 15:
+                    out.append(name[15:])
+            out += ["", f"Total Peer(s): {len(peers)}"]
+        return "\n".join(out) + "\n"
+
+    @command("display ipv6 neighbors", pipe=True)
+    def display_ipv6_neighbors(self, s: Session, args: list[str]) -> str:
+        """The link-local (EUI-64 of the peer's MAC) and configured global addresses of
+        neighbours on ports where both ends run `ipv6 enable`."""
+        other = self._vrp_only(s, "display ipv6 neighbors", args)
+        if other is not None:
+            return other
+        entries = []
+        for local, n, lines in self._both_ends(s, "ipv6 enable"):
+            mac = fmt_mac(n.peer.mac)
+            octets = bytes.fromhex(mac.replace("-", ""))
+            eui = bytes([octets[0] ^ 2, *octets[1:3], 0xFF, 0xFE, *octets[3:]])
+            link_local = ipaddress.IPv6Address(b"\xfe\x80" + bytes(6) + eui)
+            addresses = [x.split()[2].split("/")[0] for x in lines if x.startswith("ipv6 address ")]
+            for address in [a for a in addresses if "link-local" not in a] + [str(link_local)]:
+                entries.append((address.upper(), mac, local))
+        out = ["-" * 77]
+        for i, (address, mac, local) in enumerate(entries):
+            state = "REACH" if i % 2 == 0 else "STALE"
+            age = (s.now().second * 7 + i * 13) % 120
+            out += [
+                f"IPv6 Address : {address}",
+                f"Link-layer   : {mac}                     State   : {state}",
+                f"Interface    : {self.short_interface(local):<35}Age     : {age}",
+                "VLAN         : -                                  CEVLAN  : -",
+                "VPN name     : -                                  Is Router: TRUE",
+                "Secure FLAG  : UNSECURE                           Nickname  : -",
+                "",
+            ]
+        out += ["-" * 77, f"Total: {len(entries):<8}Dynamic: {len(entries):<6}Static: 0"]
         return "\n".join(out) + "\n"

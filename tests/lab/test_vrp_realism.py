@@ -87,13 +87,46 @@ CONFIGURED = {
         ("system-view", "ip vpn-instance MGMT", "ipv4-family", "route-distinguisher 65010:1"),
         ("system-view", "undo ip vpn-instance MGMT"),
     ),
+    # configured at both ends of the router's first link to a VRP device
+    "display isis peer": (
+        "router",
+        ("system-view", "isis 1", "quit", "interface {port}", "isis enable 1"),
+        ("system-view", "interface {port}", "undo isis enable 1", "quit", "undo isis 1"),
+    ),
+    "display ipv6 neighbors": (
+        "router",
+        (
+            "system-view",
+            "ipv6",
+            "interface {port}",
+            "ipv6 enable",
+            "ipv6 address 2001:DB8:1::{n}/64",
+        ),
+        (
+            "system-view",
+            "interface {port}",
+            "undo ipv6 address 2001:DB8:1::{n}/64",
+            "undo ipv6 enable",
+            "quit",
+            "undo ipv6",
+        ),
+    ),
 }
+BOTH_ENDS = {"display isis peer", "display ipv6 neighbors"}
 for _command, (_role, _, _) in CONFIGURED.items():
     ONLY_ON[_command] = {_role}
 
 
 def configure(offline_lab, host: str, lines: tuple[str, ...]) -> None:
     offline_lab.run(host, lines[-1], lines[:-1])
+
+
+def ends(offline_lab, host: str, command: str) -> list[tuple[str, str, int]]:
+    """(device, port, number) of the devices `command`'s configuration goes on."""
+    if command not in BOTH_ENDS:
+        return [(host, "", 1)]
+    n = next(n for n in offline_lab.state.neighbors(host) if n.peer.platform == PLATFORM)
+    return [(host, n.local_port, 1), (n.peer.name, n.peer_port, 2)]
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -113,18 +146,22 @@ def test_output_parses_like_the_real_sample(offline_lab, command: str, role: str
     if command not in CONFIGURED:
         check_parses_like_sample(offline_lab, PLATFORM, host, command, NOT_OURS.get(command, set()))
         return
-    before = offline_lab.run(host, "display current-configuration")
     _, add, remove = CONFIGURED[command]
-    configure(offline_lab, host, add)
+    devices = ends(offline_lab, host, command)
+    before = [offline_lab.run(d, "display current-configuration") for d, _, _ in devices]
+    for device, port, number in devices:
+        configure(offline_lab, device, tuple(x.format(port=port, n=number) for x in add))
     try:
         check_parses_like_sample(offline_lab, PLATFORM, host, command, set())
     finally:
-        configure(offline_lab, host, remove)
-    after = offline_lab.run(host, "display current-configuration")
+        for device, port, number in devices:
+            configure(offline_lab, device, tuple(x.format(port=port, n=number) for x in remove))
+    after = [offline_lab.run(d, "display current-configuration") for d, _, _ in devices]
     # (an undone view leaves its '#' separator behind in the lab's configuration tree)
-    assert [x for x in after.splitlines()[2:] if x != "#"] == [
-        x for x in before.splitlines()[2:] if x != "#"
-    ]
+    for was, now in zip(before, after, strict=True):
+        assert [x for x in now.splitlines()[2:] if x != "#"] == [
+            x for x in was.splitlines()[2:] if x != "#"
+        ]
 
 
 def test_version_names_the_device(offline_lab) -> None:
