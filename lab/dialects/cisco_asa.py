@@ -113,8 +113,14 @@ class CiscoAsa(CiscoModes):
     @command("show failover", pipe=True)
     def show_failover(self, s: Session, args: list[str]) -> str:
         spec, now = s.device.spec, s.now()
+        peer = s.device.lab.specs.get(str(spec.extra.get("ha_peer", "")))
         return rx.show_failover(
-            spec, s.device.running_text(), r._version(spec), boot_time(spec, now), now
+            spec,
+            s.device.running_text(),
+            r._version(spec),
+            boot_time(spec, now),
+            now,
+            peer.serial if peer is not None else "",
         )
 
     @command("show object-group network", pipe=True)
@@ -161,6 +167,40 @@ class CiscoAsa(CiscoModes):
     @command("show asp drop", pipe=True)
     def show_asp_drop(self, s: Session, args: list[str]) -> str:
         return rx2.show_asp_drop(s.device.spec)
+
+    @command("show name", pipe=True)
+    def show_name(self, s: Session, args: list[str]) -> str:
+        return rx.show_name(s.device.running_text())
+
+    @command("show crypto ipsec sa", pipe=True)
+    def show_crypto_ipsec_sa(self, s: Session, args: list[str]) -> str:
+        return rx.NO_IPSEC_SA
+
+    @command("show crypto ikev1 sa", pipe=True)
+    def show_crypto_ikev1_sa(self, s: Session, args: list[str]) -> str:
+        return rx.NO_IKEV1_SA
+
+    @command("show vpn-sessiondb", pipe=True)
+    def show_vpn_sessiondb(self, s: Session, args: list[str]) -> str:
+        return rx.NO_VPN_SESSIONS
+
+    @command("show bgp summary", pipe=True)
+    def show_bgp_summary(self, s: Session, args: list[str]) -> str:
+        return rx.NO_BGP
+
+    @command("show ospf neighbor", pipe=True)
+    @command("show ospf interface brief", pipe=True)
+    def show_ospf(self, s: Session, args: list[str]) -> str:
+        return ""  # no OSPF process configured
+
+    @command("show running-config crypto", pipe=True, modes=("enable", *CONFIG_MODES))
+    @command("show running-config all crypto", pipe=True, modes=("enable", *CONFIG_MODES))
+    @command("show running-config ipsec", pipe=True, modes=("enable", *CONFIG_MODES))
+    @command("show running-config tunnel-group", pipe=True, modes=("enable", *CONFIG_MODES))
+    def show_run_vpn(self, s: Session, args: list[str]) -> str:
+        """The VPN parts of the configuration (empty: the fleet's firewalls carry no tunnels)."""
+        text = s.device.running_text()
+        return r.running_config_filter(text, ("crypto ", "tunnel-group ", "crypto ipsec "))
 
     @command("show running-config", pipe=True, running_config=True, modes=("enable", *CONFIG_MODES))
     def show_run(self, s: Session, args: list[str]) -> str:

@@ -141,7 +141,12 @@ def _ha_role(spec: DeviceSpec) -> tuple[str, str]:
 
 
 def show_failover(
-    spec: DeviceSpec, config: str, version: str, booted: datetime, now: datetime
+    spec: DeviceSpec,
+    config: str,
+    version: str,
+    booted: datetime,
+    now: datetime,
+    mate_serial: str = "",
 ) -> str:
     peer = str(spec.extra.get("ha_peer", ""))
     if not peer:
@@ -158,7 +163,7 @@ def show_failover(
     state, state_mate = (
         ("Active", "Standby Ready") if me == "Primary" else ("Standby Ready", "Active")
     )
-    mate_serial = "JAD" + f"{stable_int(peer, 'serial', modulo=10**8):08d}"
+    mate_serial = mate_serial or "JAD" + f"{stable_int(peer, 'serial', modulo=10**8):08d}"
     last = booted + timedelta(minutes=3)
     ifs = named_interfaces(config)
     model = spec.model.replace("-X", "").replace("ASA ", "ASA")
@@ -258,3 +263,17 @@ def show_logging(spec: DeviceSpec, config: str, now: datetime) -> str:
         when = start + timedelta(seconds=3 * k)
         lines.append(f"{when:%b %d %Y %H:%M:%S}: %ASA-{sev}-{mnemonic}: {msg}")
     return "\n".join(lines) + "\n"
+
+
+# What ASA 9.x prints when nothing of the kind is configured (the fleet's firewalls
+# carry no VPN tunnels and no dynamic routing).
+NO_IPSEC_SA = "\nThere are no ipsec sas\n"
+NO_IKEV1_SA = "\nThere are no IKEv1 SAs\n"
+NO_VPN_SESSIONS = "INFO: There are presently no active sessions\n"
+NO_BGP = "% BGP not active\n"
+
+
+def show_name(config: str) -> str:
+    """`show name`: the `name ADDRESS NAME` lines of the configuration."""
+    lines = [ln for ln in config.splitlines() if ln.startswith("name ")]
+    return "\n".join(lines) + "\n" if lines else ""

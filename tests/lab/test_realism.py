@@ -118,7 +118,9 @@ COMMANDS: dict[tuple[str, str], str] = {
 
 # Corpus commands the lab deliberately does not implement (asserted below so the list stays honest).
 NOT_IMPLEMENTED = {
-    "cisco_asa": "crypto, VPN, NAT, routing, failover and interface statistics: not in the lab's scope",
+    "cisco_asa": "crypto, VPN, OSPF, BGP, names and port-channels: the fleet's firewalls configure none"
+    " (the lab answers the crypto/VPN/BGP/OSPF/name displays with the ASA's empty-state text)",
+    "fortinet": "BGP, OSPF, DHCP leases and LLDP: not configured on the fleet's FortiGates",
     "cisco_ios": "CDP tables: the IOS switches' only neighbours are H3C boxes, which speak LLDP, not CDP",
 }
 
