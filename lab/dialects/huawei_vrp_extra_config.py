@@ -289,3 +289,46 @@ class VrpExtraConfig(Dialect):
             ]
         out += ["-" * 77, f"Total: {len(entries):<8}Dynamic: {len(entries):<6}Static: 0"]
         return "\n".join(out) + "\n"
+
+    # -- MPLS TE -------------------------------------------------------------------
+    @command("display mpls te tunnel", pipe=True)
+    def display_mpls_te_tunnel(self, s: Session, args: list[str]) -> str:
+        """The ingress LSPs of the `interface TunnelN` sections signalled by MPLS TE."""
+        other = self._vrp_only(s, "display mpls te tunnel", args)
+        if other is not None:
+            return other
+        lsr_id = next(
+            (n.text.split()[2] for n in s.device.running.top if n.text.startswith("mpls lsr-id ")),
+            "",
+        )
+        if not lsr_id:
+            loops = [str(i.ip) for n, i in self._addressed(s) if n.startswith("LoopBack")]
+            lsr_id = loops[0] if loops else "0.0.0.0"
+        rows = []
+        for node in s.device.running.sections("interface Tunnel"):
+            lines = [c.text for c in node.children]
+            if "tunnel-protocol mpls te" not in lines:
+                continue
+            dest = next((x.split()[1] for x in lines if x.startswith("destination ")), "")
+            if not dest:
+                continue
+            name = node.text[len("interface ") :]
+            name = next(
+                (x.split()[-1] for x in lines if x.startswith("mpls te signalled tunnel-name ")),
+                name,
+            )
+            seed = zlib.crc32(f"{s.device.name} {name}".encode())
+            rows.append(
+                f"{lsr_id:<16}{dest:<16}{seed % 30000 + 1:<6}{f'-/{1024 + seed % 3000}':<16}I {name}"
+            )
+        rule = "-" * 79
+        out = [
+            "* means the LSP is detour LSP",
+            rule,
+            "Ingress LsrId   Destination     LSPID In/OutLabel     R Tunnel-name",
+            rule,
+            *rows,
+            rule,
+            "R: Role, I: Ingress, T: Transit, E: Egress",
+        ]
+        return "\n".join(out) + "\n"

@@ -87,6 +87,21 @@ CONFIGURED = {
         ("system-view", "ip vpn-instance MGMT", "ipv4-family", "route-distinguisher 65010:1"),
         ("system-view", "undo ip vpn-instance MGMT"),
     ),
+    "display mpls te tunnel": (
+        "router",
+        (
+            "system-view",
+            "mpls lsr-id 10.1.255.1",
+            "mpls",
+            "mpls te",
+            "interface Tunnel1",
+            "ip address unnumbered interface LoopBack0",
+            "tunnel-protocol mpls te",
+            "destination 10.1.255.5",
+            "mpls te tunnel-id 1",
+        ),
+        ("system-view", "undo interface Tunnel1", "undo mpls te", "undo mpls", "undo mpls lsr-id"),
+    ),
     # configured at both ends of the router's first link to a VRP device
     "display isis peer": (
         "router",
