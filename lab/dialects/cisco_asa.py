@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -41,6 +42,7 @@ class CiscoAsa(CiscoModes):
     enable_denied_text = "Access denied.\n"
     logout_text = "\nLogoff\n\n"
     error_prefix = "ERROR: "
+    readonly_commands = CiscoModes.readonly_commands | {"ping"}
 
     def login_banner(self, s: Session) -> str:
         return "Type help or '?' for a list of available commands.\n"
@@ -201,6 +203,24 @@ class CiscoAsa(CiscoModes):
         """The VPN parts of the configuration (empty: the fleet's firewalls carry no tunnels)."""
         text = s.device.running_text()
         return r.running_config_filter(text, ("crypto ", "tunnel-group ", "crypto ipsec "))
+
+    @command("show interface", pipe=True)
+    def show_interface(self, s: Session, args: list[str]) -> str:
+        spec, only = s.device.spec, "".join(args)
+        if only and only.lower() not in {p.name.lower() for p in spec.ports}:
+            raise CliError(self.unknown_text(s, "show interface " + only, len("show interface ")))
+        return rx2.show_interface_detail(
+            spec, s.device.running_text(), up_ports(s), detail=False, only=only
+        )
+
+    @command("ping")
+    def ping(self, s: Session, args: list[str]) -> str:
+        target = args[-1] if args else ""
+        try:
+            ipaddress.IPv4Address(target)
+        except ValueError:
+            raise CliError(f"ERROR: % Invalid destination address {target!r}\n") from None
+        return rx2.ping(target, rx.answers_ping(s.device.running_text(), target))
 
     @command("show running-config", pipe=True, running_config=True, modes=("enable", *CONFIG_MODES))
     def show_run(self, s: Session, args: list[str]) -> str:

@@ -83,6 +83,11 @@ def _drop_defaults(root: r.Block) -> None:
 @register
 class Fortinet(Dialect):
     platform = "fortinet"
+    readonly_commands = Dialect.readonly_commands | {
+        "execute_ping",
+        "execute_traceroute",
+        "execute_log_display",
+    }
     login_mode = "top"
     config_modes = frozenset({"cfg"})
     paging_commands = ()

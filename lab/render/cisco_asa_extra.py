@@ -277,3 +277,14 @@ def show_name(config: str) -> str:
     """`show name`: the `name ADDRESS NAME` lines of the configuration."""
     lines = [ln for ln in config.splitlines() if ln.startswith("name ")]
     return "\n".join(lines) + "\n" if lines else ""
+
+
+def answers_ping(config: str, target: str) -> bool:
+    """Own addresses and transfer-network peers answer; other hosts of a connected
+    network do not; anything else is routed on (static routes) and answers."""
+    addr = ipaddress.IPv4Address(target)
+    ifs = named_interfaces(config)
+    for i in ifs:
+        if addr in i.network:
+            return not i.shutdown and target in (i.ip, i.peer)
+    return bool(ifs)

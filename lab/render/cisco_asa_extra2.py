@@ -14,11 +14,16 @@ def _counter(*parts: object, modulo: int = 10**9) -> int:
     return stable_int(*parts, modulo=modulo)
 
 
-def show_interface_detail(spec: DeviceSpec, config: str, up: set[str]) -> str:
+def show_interface_detail(
+    spec: DeviceSpec, config: str, up: set[str], detail: bool = True, only: str = ""
+) -> str:
+    """`show interface detail` (or, with detail=False, plain `show interface [NAME]`)."""
     conf = {s.header.split(None, 1)[1]: s.children for s in sections(config, "interface ")}
     names = [p.name for p in spec.ports] or list(conf)
     out: list[str] = []
     for number, name in enumerate(names, start=1):
+        if only and name.lower() != only.lower():
+            continue
         children = conf.get(name)
         nameif = next((c.split()[1] for c in children or [] if c.startswith("nameif ")), "")
         addr = next((c.split()[2:4] for c in children or [] if c.startswith("ip address ")), [])
@@ -61,11 +66,34 @@ def show_interface_detail(spec: DeviceSpec, config: str, up: set[str]) -> str:
             "\t0 output errors, 0 collisions, 0 interface resets",
             "\t0 late collisions, 0 deferred",
             "\t0 input reset drops, 0 output reset drops",
-            "  Control Point Interface States:",
-            f"\tInterface number is {number}",
-            f"\tInterface config status is {'active' if nameif else 'not active'}",
-            f"\tInterface state is {'active' if link and nameif else 'not active'}",
         ]
+        if detail:
+            out += [
+                "  Control Point Interface States:",
+                f"\tInterface number is {number}",
+                f"\tInterface config status is {'active' if nameif else 'not active'}",
+                f"\tInterface state is {'active' if link and nameif else 'not active'}",
+            ]
+            continue
+        out += [
+            "\tinput queue (blocks free curr/low): hardware (511/481)",
+            "\toutput queue (blocks free curr/low): hardware (511/467)",
+        ]
+        if nameif:
+            rate_in = pin % 900 if link else 0
+            rate_out = pout % 700 if link else 0
+            out += [
+                f'  Traffic Statistics for "{nameif}":',
+                f"\t{pin} packets input, {pin * 401} bytes",
+                f"\t{pout} packets output, {pout * 377} bytes",
+                f"\t{pin // 5000} packets dropped",
+                f"      1 minute input rate {rate_in} pkts/sec,  {rate_in * 401} bytes/sec",
+                f"      1 minute output rate {rate_out} pkts/sec,  {rate_out * 377} bytes/sec",
+                "      1 minute drop rate, 0 pkts/sec",
+                f"      5 minute input rate {rate_in} pkts/sec,  {rate_in * 399} bytes/sec",
+                f"      5 minute output rate {rate_out} pkts/sec,  {rate_out * 380} bytes/sec",
+                "      5 minute drop rate, 0 pkts/sec",
+            ]
     return "\n".join(out) + "\n"
 
 
@@ -314,3 +342,23 @@ def show_asp_drop(spec: DeviceSpec) -> str:
         return [*out, "", "Last clearing: Never", ""]
 
     return "\n".join(["", *block("Frame drop", _FRAME_DROPS), *block("Flow drop", _FLOW_DROPS)])
+
+
+def ping(target: str, answers: bool) -> str:
+    """`ping A.B.C.D`: five 100-byte echoes, answered by the lab itself (no packet is sent)."""
+    rtts = [1 + stable_int(target, k, "rtt", modulo=4) for k in range(5)]
+    head = [
+        "Type escape sequence to abort.",
+        f"Sending 5, 100-byte ICMP Echos to {target}, timeout is 2 seconds:",
+    ]
+    if not answers:
+        return "\n".join([*head, "?????", "Success rate is 0 percent (0/5)", ""])
+    return "\n".join(
+        [
+            *head,
+            "!!!!!",
+            f"Success rate is 100 percent (5/5), round-trip min/avg/max = "
+            f"{min(rtts)}/{sum(rtts) // 5}/{max(rtts)} ms",
+            "",
+        ]
+    )

@@ -99,6 +99,8 @@ COMMANDS: dict[tuple[str, str], str] = {
     ("cisco_asa", "show resource usage"): "show resource usage",
     ("cisco_asa", "show license all"): "show license all",
     ("cisco_asa", "show asp drop"): "show asp drop",
+    ("cisco_asa", "show interface"): "show interface",
+    ("cisco_asa", "ping"): "ping 10.20.1.10",
     ("fortinet", "get system status"): "get system status",
     ("fortinet", "get system interface"): "get system interface",
     ("fortinet", "get system interface physical"): "get system interface physical",
