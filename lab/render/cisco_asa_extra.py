@@ -116,18 +116,31 @@ def show_object_group_network(config: str) -> str:
     return "\n".join(out) + "\n" if out else ""
 
 
+def nat_objects(config: str) -> list[tuple[str, str, str]]:
+    """(name, network, mask) of the subnet objects that the lab PATs to the outside (at most 4)."""
+    out: list[tuple[str, str, str]] = []
+    for sec in sections(config, "object network "):
+        sub = next((c.split()[1:3] for c in sec.children if c.startswith("subnet ")), [])
+        if len(sub) == 2 and ipaddress.IPv4Address(sub[0]).is_private:
+            out.append((sec.header.split()[2], sub[0], sub[1]))
+    return out[:4]
+
+
+def nat_source(config: str) -> str:
+    """The interface the PAT-ed networks sit behind: inside, else the first non-outside one."""
+    names = [i.nameif for i in named_interfaces(config) if i.nameif != "outside"]
+    return "inside" if "inside" in names else (names[0] if names else "any")
+
+
 def show_nat(spec: DeviceSpec, config: str) -> str:
-    """Auto NAT: every inside network object is PAT-ed to the outside interface."""
+    """Auto NAT: every private subnet object is PAT-ed to the outside interface."""
     ifs = {i.nameif for i in named_interfaces(config)}
-    if "outside" not in ifs:
+    objects = nat_objects(config)
+    if "outside" not in ifs or not objects:
         return ""
-    src = "inside" if "inside" in ifs else "any"
-    objects = [s.header.split()[2] for s in sections(config, "object network ")]
-    objects = [o for o in objects if o.startswith(("NET-10-", "SERVER-RANGE"))][:4]
-    if not objects:
-        return ""
+    src = nat_source(config)
     lines = ["", "Auto NAT Policies (Section 2)"]
-    for n, obj in enumerate(objects, start=1):
+    for n, (obj, _net, _mask) in enumerate(objects, start=1):
         hits = stable_int(spec.name, obj, "nat", modulo=90000)
         lines.append(f"{n} ({src}) to (outside) source dynamic {obj} interface  ")
         lines.append(f"    translate_hits = {hits}, untranslate_hits = {hits // 97}")

@@ -6,7 +6,7 @@ import hashlib
 from datetime import datetime, timedelta
 
 from lab.model import DeviceSpec
-from lab.render.cisco_asa_extra import named_interfaces
+from lab.render.cisco_asa_extra import named_interfaces, nat_objects, nat_source
 from lab.render.common import mac_dotted, mac_offset, sections, stable_int
 
 
@@ -159,27 +159,22 @@ def dir_disk0(spec: DeviceSpec, image: str, booted: datetime) -> str:
 
 
 def show_xlate(spec: DeviceSpec, config: str) -> str:
-    ifs = {i.nameif: i for i in named_interfaces(config)}
-    outside, inside = ifs.get("outside"), ifs.get("inside")
-    if outside is None or inside is None:
+    """The PAT translations of the networks `show nat` lists (one per network)."""
+    outside = next((i for i in named_interfaces(config) if i.nameif == "outside"), None)
+    nets = nat_objects(config)
+    if outside is None or not nets:
         return "0 in use, 0 most used\n"
-    nets = [
-        s.children[0].split()[1:3]
-        for s in sections(config, "object network ")
-        if s.header.split()[2].startswith(("NET-10-", "SERVER-RANGE"))
-        and s.children
-        and s.children[0].startswith("subnet ")
-    ][:4]
+    src = nat_source(config)
     lines = [
         f"{len(nets)} in use, {len(nets) + 2} most used",
         "Flags: D - DNS, e - extended, I - identity, i - dynamic, r - portmap,",
         "s - static, T - twice, N - net-to-net",
     ]
-    for k, (net, mask) in enumerate(nets):
+    for k, (_name, net, mask) in enumerate(nets):
         bits = sum(bin(int(o)).count("1") for o in mask.split("."))
         idle = _counter(spec.name, k, "idle", modulo=59)
         lines.append(
-            f"NAT from {inside.nameif}:{net}/{bits} to {outside.nameif}:{outside.ip} "
+            f"NAT from {src}:{net}/{bits} to outside:{outside.ip} "
             f"flags i idle 0:00:{idle:02d} timeout 0:00:00"
         )
     return "\n".join(lines) + "\n"

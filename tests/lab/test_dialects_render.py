@@ -9,7 +9,8 @@ copied from networktocode/ntc-templates, Apache-2.0; see tests/NOTICE).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,17 @@ import yaml
 from dialect_fleet import build
 from ntc_templates.parse import parse_output
 
-from lab.render import brocade_fos, cisco_asa, cisco_ios, cisco_ios_ports, fortinet
+from lab.render import (
+    brocade_fos,
+    cisco_asa,
+    cisco_asa_extra,
+    cisco_asa_extra2,
+    cisco_ios,
+    cisco_ios_ports,
+    fortinet,
+    fortinet_extra,
+    fortinet_extra2,
+)
 from lab.render.common import Neighbor, to_neighbor
 
 SAMPLES = Path(__file__).parent / "realism_samples"
@@ -78,6 +89,59 @@ CASES: dict[tuple[str, str], Callable[[], str]] = {
     ("fortinet", "get system interface"): lambda: fortinet.get_system_interface(FGT_ROOT),
     ("fortinet", "get system interface physical"): lambda: fortinet.get_system_interface_physical(
         FGT_ROOT, [p.name for p in FGT.ports], {"port1"}
+    ),
+    # cisco_asa / fortinet displays added for issue 2 (routing, NAT, HA, ARP, logging, ...)
+    ("cisco_asa", "show route"): lambda: cisco_asa_extra.show_route(ASA, ASA.config),
+    ("cisco_asa", "show arp"): lambda: cisco_asa_extra.show_arp(ASA, ASA.config, set()),
+    ("cisco_asa", "show nat"): lambda: cisco_asa_extra.show_nat(ASA, ASA.config),
+    ("cisco_asa", "show failover"): lambda: cisco_asa_extra.show_failover(
+        replace(ASA, extra={"ha_peer": "LAB-FW-ASA-02"}),
+        ASA.config,
+        "9.16(4)",
+        NOW - timedelta(days=40),
+        NOW,
+    ),
+    ("cisco_asa", "show object-group network"): lambda: cisco_asa_extra.show_object_group_network(
+        ASA.config
+    ),
+    ("cisco_asa", "show logging"): lambda: cisco_asa_extra.show_logging(ASA, ASA.config, NOW),
+    ("cisco_asa", "show interface detail"): lambda: cisco_asa_extra2.show_interface_detail(
+        ASA, ASA.config, {p.name for p in ASA.ports}
+    ),
+    ("cisco_asa", "show interface"): lambda: cisco_asa_extra2.show_interface_detail(
+        ASA, ASA.config, {p.name for p in ASA.ports}, detail=False
+    ),
+    ("cisco_asa", "show module"): lambda: cisco_asa_extra2.show_module(ASA, "9.16(4)"),
+    ("cisco_asa", "dir"): lambda: cisco_asa_extra2.dir_disk0(ASA, "disk0:/asa.SPA", NOW),
+    ("cisco_asa", "show xlate"): lambda: cisco_asa_extra2.show_xlate(ASA, ASA.config),
+    ("cisco_asa", "show access-list brief"): lambda: cisco_asa_extra2.show_access_list_brief(
+        ASA, ASA.config
+    ),
+    ("cisco_asa", "show cpu usage detailed"): lambda: cisco_asa_extra2.show_cpu_usage_detailed(ASA),
+    ("cisco_asa", "show resource usage"): lambda: cisco_asa_extra2.show_resource_usage(
+        ASA, ASA.config
+    ),
+    ("cisco_asa", "show license all"): lambda: cisco_asa_extra2.show_license_all(ASA, NOW),
+    ("cisco_asa", "show asp drop"): lambda: cisco_asa_extra2.show_asp_drop(ASA),
+    ("cisco_asa", "ping"): lambda: cisco_asa_extra2.ping("10.20.1.10", True),
+    ("fortinet", "get router info routing-table all"): lambda: fortinet_extra.routing_table_all(
+        FGT, FGT_ROOT
+    ),
+    ("fortinet", "get system arp"): lambda: fortinet_extra.system_arp(FGT, FGT_ROOT, set()),
+    ("fortinet", "get system ha status"): lambda: fortinet_extra.ha_status(
+        FGT, ["ha1"], NOW, NOW - timedelta(days=40)
+    ),
+    ("fortinet", "get hardware nic"): lambda: fortinet_extra.hardware_nic_list(
+        [p.name for p in FGT.ports]
+    ),
+    ("fortinet", "get hardware nic nic-name"): lambda: fortinet_extra2.hardware_nic(
+        FGT, [p.name for p in FGT.ports], "port1", True
+    ),
+    ("fortinet", "fnsysctl ifconfig"): lambda: fortinet_extra2.fnsysctl_ifconfig(
+        FGT, FGT_ROOT, [p.name for p in FGT.ports], {"port1"}
+    ),
+    ("fortinet", "diagnose sys top"): lambda: fortinet_extra2.diagnose_sys_top(
+        FGT, NOW, NOW - timedelta(days=40)
     ),
 }
 OWN_PLATFORMS = {
