@@ -86,8 +86,8 @@ def show_route(spec: DeviceSpec, config: str) -> str:
         f"S*       0.0.0.0 0.0.0.0 [1/0] via {outside.peer}, {outside.nameif}",
     ]
     if inside is not None:
-        for net in ("10.0.0.0 255.0.0.0", "172.16.0.0 255.240.0.0"):
-            lines.append(f"S        {net} [1/0] via {inside.peer}, {inside.nameif}")
+        for summary in ("10.0.0.0 255.0.0.0", "172.16.0.0 255.240.0.0"):
+            lines.append(f"S        {summary} [1/0] via {inside.peer}, {inside.nameif}")
     for i in ifs:
         net = i.network
         lines.append(
