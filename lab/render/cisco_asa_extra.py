@@ -100,7 +100,7 @@ def show_route(spec: DeviceSpec, config: str) -> str:
 def show_arp(spec: DeviceSpec, config: str, up: set[str]) -> str:
     lines = []
     for n, i in enumerate(named_interfaces(config)):
-        if i.shutdown or (up and i.port not in up):
+        if i.shutdown or i.port not in up:
             continue
         mac = mac_dotted(mac_offset(spec.mac, 0x40 + n * 7 + 3))
         age = stable_int(spec.name, i.nameif, "arp", modulo=14000)

@@ -81,7 +81,7 @@ def routing_table_all(spec: DeviceSpec, root: Block) -> str:
 def system_arp(spec: DeviceSpec, root: Block, up: set[str]) -> str:
     lines = ["Address           Age(min)   Hardware Addr      Interface"]
     for n, i in enumerate(interfaces(root)):
-        if i.down or (up and i.name not in up):
+        if i.down or i.name not in up:
             continue
         mac = mac_colon(mac_offset(spec.mac, 0x50 + 11 * n))
         age = stable_int(spec.name, i.name, "arp", modulo=6)

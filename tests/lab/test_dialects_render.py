@@ -92,7 +92,9 @@ CASES: dict[tuple[str, str], Callable[[], str]] = {
     ),
     # cisco_asa / fortinet displays added for issue 2 (routing, NAT, HA, ARP, logging, ...)
     ("cisco_asa", "show route"): lambda: cisco_asa_extra.show_route(ASA, ASA.config),
-    ("cisco_asa", "show arp"): lambda: cisco_asa_extra.show_arp(ASA, ASA.config, set()),
+    ("cisco_asa", "show arp"): lambda: cisco_asa_extra.show_arp(
+        ASA, ASA.config, {p.name for p in ASA.ports}
+    ),
     ("cisco_asa", "show nat"): lambda: cisco_asa_extra.show_nat(ASA, ASA.config),
     ("cisco_asa", "show failover"): lambda: cisco_asa_extra.show_failover(
         replace(ASA, extra={"ha_peer": "LAB-FW-ASA-02"}),
@@ -127,7 +129,7 @@ CASES: dict[tuple[str, str], Callable[[], str]] = {
     ("fortinet", "get router info routing-table all"): lambda: fortinet_extra.routing_table_all(
         FGT, FGT_ROOT
     ),
-    ("fortinet", "get system arp"): lambda: fortinet_extra.system_arp(FGT, FGT_ROOT, set()),
+    ("fortinet", "get system arp"): lambda: fortinet_extra.system_arp(FGT, FGT_ROOT, {"port1"}),
     ("fortinet", "get system ha status"): lambda: fortinet_extra.ha_status(
         FGT, ["ha1"], NOW, NOW - timedelta(days=40)
     ),
