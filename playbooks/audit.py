@@ -17,12 +17,14 @@ import typer
 from playbooks.common import (
     DEFAULT_CONFIG,
     ConfigOpt,
+    GroupOpt,
     JsonOpt,
     RepoOpt,
     check_inventory_or_fail,
     console,
     err_console,
     finish,
+    open_nornir,
     print_json,
 )
 from tasks import fw_report
@@ -80,6 +82,7 @@ def firewall(
     config_file: Path = FileOpt,
     platform: str = PlatformOpt,
     hosts: str = HostsOpt,
+    group: str = GroupOpt,
     fail_on: str = FailOpt,
     markdown: Path = MarkdownOpt,
     html: Path = HtmlOpt,
@@ -112,6 +115,10 @@ def firewall(
         configs = read_repository(repo)
         if hosts:
             configs = [c for c in configs if fnmatch.fnmatchcase(c.device, hosts)]
+        if group:
+            # group membership comes from the inventory; no device is contacted
+            members = set(open_nornir(config, hosts, group, need_credentials=False).inventory.hosts)
+            configs = [c for c in configs if c.device in members]
         if not configs:
             raise BadInput(
                 "no firewall configurations found (<network>/firewall/<HOST>.cfg)", file=str(repo)

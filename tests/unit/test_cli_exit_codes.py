@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -53,3 +54,33 @@ def test_an_internal_error_is_one_line_and_never_exit_1(tmp_path: Path) -> None:
         "netsteward: internal error: RuntimeError: simulated bug "
         "(set NETSTEWARD_DEBUG=1 for the traceback)"
     )
+
+
+def test_audit_selects_firewalls_by_inventory_group(tmp_path: Path) -> None:
+    """--group filters the backed-up configurations by inventory membership (no device contact)."""
+    golden = (ROOT / "tests" / "golden" / "cisco_asa" / "fw_policy.cfg").read_text()
+    for network, host in (("base", "YM-BASE-FW-13"), ("egov_intranet", "YM-EGI-FW-07")):
+        path = tmp_path / "repo" / network / "firewall" / f"{host}.cfg"
+        path.parent.mkdir(parents=True)
+        path.write_text(golden)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "playbooks.cli",
+            "audit",
+            "firewall",
+            "--repo",
+            str(tmp_path / "repo"),
+            "--group",
+            "egov_intranet",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert proc.returncode in (0, 1), proc.stderr
+    devices = {f["device"] for f in json.loads(proc.stdout)["findings"]}
+    assert devices == {"YM-EGI-FW-07"}
