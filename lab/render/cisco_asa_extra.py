@@ -12,28 +12,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from lab.model import DeviceSpec
-from lab.render.common import mac_dotted, mac_offset, sections, stable_int
+from lab.render.common import Addressed, mac_dotted, mac_offset, sections, stable_int
 
 
 @dataclass(frozen=True)
-class NamedIf:
+class NamedIf(Addressed):
     port: str
     nameif: str
     ip: str
     mask: str
     shutdown: bool
-
-    @property
-    def network(self) -> ipaddress.IPv4Network:
-        return ipaddress.IPv4Network(f"{self.ip}/{self.mask}", strict=False)
-
-    @property
-    def peer(self) -> str:
-        """The other end of the transfer network (the first host that is not ours)."""
-        for host in self.network.hosts():
-            if str(host) != self.ip:
-                return str(host)
-        return self.ip
 
 
 def named_interfaces(config: str) -> list[NamedIf]:

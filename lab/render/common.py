@@ -8,6 +8,7 @@ I/O and keep no state, so they are unit-tested against the ntc-templates corpus.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -27,6 +28,26 @@ class Neighbor:
     peer_port_description: str = ""
     peer_mgmt_ip: str = ""
     capabilities: str = "B,R"
+
+
+class Addressed:
+    """An interface record with `ip` and `mask` (firewall renderers): its network and
+    the other end of its transfer network."""
+
+    ip: str
+    mask: str
+
+    @property
+    def network(self) -> ipaddress.IPv4Network:
+        return ipaddress.IPv4Network(f"{self.ip}/{self.mask}", strict=False)
+
+    @property
+    def peer(self) -> str:
+        """The other end of the transfer network (the first host that is not ours)."""
+        for host in self.network.hosts():
+            if str(host) != self.ip:
+                return str(host)
+        return self.ip
 
 
 def mac_hex(mac: str) -> str:

@@ -13,27 +13,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from lab.model import DeviceSpec
-from lab.render.common import mac_colon, mac_offset, stable_int
+from lab.render.common import Addressed, mac_colon, mac_offset, stable_int
 from lab.render.fortinet import Block, find_path, unquote
 
 
 @dataclass(frozen=True)
-class FgtIf:
+class FgtIf(Addressed):
     name: str
     ip: str
     mask: str
     down: bool
-
-    @property
-    def network(self) -> ipaddress.IPv4Network:
-        return ipaddress.IPv4Network(f"{self.ip}/{self.mask}", strict=False)
-
-    @property
-    def peer(self) -> str:
-        for host in self.network.hosts():
-            if str(host) != self.ip:
-                return str(host)
-        return self.ip
 
 
 def interfaces(root: Block) -> list[FgtIf]:
