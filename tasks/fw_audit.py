@@ -154,6 +154,8 @@ def audit_firewall(
             "DEFAULT_PERMIT",
             "the default action permits what no rule matches",
         )
+    for interface, line, detail in fw.unfiltered:
+        add(f"interface {interface}", line, "DEFAULT_PERMIT", detail)
     for obj in fw.objects:
         if not obj.builtin and obj.name not in fw.used:
             add(

@@ -103,6 +103,9 @@ class Firewall:
     used: set[str] = field(default_factory=set)  # object names referenced by rules or groups
     default_action: str = "deny"
     default_line: int = 0  # 0: implicit
+    # interfaces whose traffic no rule filters (ASA: nameif without an inbound access-group):
+    # (interface, line, what the device then permits by default)
+    unfiltered: list[tuple[str, int, str]] = field(default_factory=list)
     skipped: list[int] = field(
         default_factory=list
     )  # configuration lines the parser could not read

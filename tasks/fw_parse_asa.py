@@ -17,6 +17,7 @@ numbers them; its comment is the remark lines directly above it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from tasks.fw_model import PROTO_NUMBERS, Rule, Service
@@ -176,6 +177,15 @@ def _when(words: list[str]) -> datetime | None:
         return None
 
 
+@dataclass
+class _Interface:
+    nameif: str = ""
+    line: int = 0  # of the nameif line
+    level: int | None = None
+    management_only: bool = False
+    shutdown: bool = False
+
+
 class _AsaParser:
     def __init__(self, device: str) -> None:
         self.book = ObjectBook(device, "cisco_asa")
@@ -184,6 +194,11 @@ class _AsaParser:
         self.acl_lines: dict[str, int] = {}
         self.proto_groups: set[str] = set()
         self.remarks: dict[str, list[str]] = {}
+        self.interfaces: dict[str, _Interface] = {}
+        self.filtered: set[str] = set()  # nameifs with an inbound access-group
+        self.global_acl = False
+        self._line = 0
+        self.same_security = False
 
     def parse(self, text: str) -> ObjectBook:
         section = ""
@@ -224,6 +239,16 @@ class _AsaParser:
                     elif head == "time-range" and len(words) >= 2:
                         section, name = "time", words[1]
                         self.book.schedules.setdefault(name, None)
+                    elif head == "interface" and len(words) >= 2:
+                        section, name = "interface", words[1]
+                        self.interfaces[name] = _Interface()
+                    elif head == "access-group" and len(words) >= 3:
+                        if words[2] == "global":
+                            self.global_acl = True
+                        elif words[2] == "in" and words[3:4] == ["interface"]:
+                            self.filtered.add(words[4])
+                    elif words[:3] == ["same-security-traffic", "permit", "inter-interface"]:
+                        self.same_security = True
                     elif head == "nat":  # twice-NAT names objects: they are in use
                         self.book.member_refs.update(words[1:])
                     elif head == "access-list" and len(words) >= 3:
@@ -231,16 +256,65 @@ class _AsaParser:
                             words, raw, number
                         )  # an entry that cannot be read is reported as skipped
                     continue
+                self._line = number
                 try:
                     self._child(section, name, members, words)
                 except (IndexError, ValueError):
                     continue  # a line this model does not cover (IPv6 prefix, fqdn, nat...): skip it
             except (ValueError, IndexError, KeyError):
                 self.book.skipped.append(number)  # a form this model does not cover: reported
+        self._unfiltered()
         return self.book
+
+    def _unfiltered(self) -> None:
+        """Interfaces whose incoming traffic no access-group filters.
+
+        Without an inbound access-group (and without a global one) an ASA permits
+        traffic from an interface to every interface of a lower security level (of
+        the same level too with `same-security-traffic permit inter-interface`).
+        Management-only and shut-down interfaces forward nothing.
+        """
+        if self.global_acl:
+            return
+        live: dict[str, tuple[int, int]] = {}
+        for iface in self.interfaces.values():
+            if not iface.nameif or iface.management_only or iface.shutdown:
+                continue
+            default = 100 if iface.nameif == "inside" else 0  # the ASA's own default levels
+            live[iface.nameif] = (default if iface.level is None else iface.level, iface.line)
+        for name, (level, line) in live.items():
+            if name in self.filtered:
+                continue
+            reached = sorted(
+                other
+                for other, (their, _) in live.items()
+                if other != name and (their < level or (their == level and self.same_security))
+            )
+            if reached:
+                self.book.unfiltered.append(
+                    (
+                        name,
+                        line,
+                        f"no inbound access-group on interface {name} (security-level {level}):"
+                        f" all traffic from it to {', '.join(reached)} is permitted by default",
+                    )
+                )
 
     def _child(self, section: str, name: str, members: list | None, words: list[str]) -> None:
         key = words[0]
+        if section == "interface":
+            iface = self.interfaces[name]
+            if key == "nameif" and len(words) >= 2:
+                iface.nameif, iface.line = words[1], self._line
+            elif key == "security-level" and len(words) >= 2:
+                iface.level = int(words[1])
+            elif key == "management-only":
+                iface.management_only = True
+            elif key == "shutdown":
+                iface.shutdown = True
+            elif key == "no" and words[1:2] == ["nameif"]:
+                iface.nameif = ""
+            return
         if section == "time":
             if key == "absolute" and "end" in words:
                 self.book.schedules[name] = _when(words[words.index("end") + 1 :])

@@ -57,6 +57,7 @@ class ObjectBook:
     pending: list[PendingRule] = field(default_factory=list)
     default_action: str = "deny"
     default_line: int = 0
+    unfiltered: list[tuple[str, int, str]] = field(default_factory=list)  # see Firewall
     case_insensitive_builtins: bool = False
     factory_names: frozenset[str] = frozenset()  # factory-default objects: never reported unused
     skipped: list[int] = field(default_factory=list)  # lines that could not be read
@@ -159,6 +160,7 @@ class ObjectBook:
         )
         fw.objects = list(self.defs)
         fw.skipped = list(self.skipped)
+        fw.unfiltered = list(self.unfiltered)
         used = set(self.member_refs)
         for p in self.pending:
             r = p.rule

@@ -24,8 +24,9 @@ INTENT = GOLDEN / "firewall" / "intent.yaml"
 AS_OF = date(2026, 6, 1)
 CASES = sorted(GOLDEN.glob("*/fw_*.cfg"))
 UPDATE = os.environ.get("NETSTEWARD_UPDATE_GOLDEN") == "1"
-# FortiOS and ASA have no configurable default action (implicit deny), so no DEFAULT_PERMIT there
-NOT_EXPRESSIBLE = {"fortinet": {"DEFAULT_PERMIT"}, "cisco_asa": {"DEFAULT_PERMIT"}}
+# FortiOS has no configurable default action (implicit deny), so no DEFAULT_PERMIT there;
+# the ASA permits by default from an interface without an inbound access-group
+NOT_EXPRESSIBLE = {"fortinet": {"DEFAULT_PERMIT"}}
 
 
 def _audit(path: Path) -> dict:

@@ -201,3 +201,27 @@ end
     assert Service(IntervalSet.of(6, 6), IntervalSet([(0, 442), (444, 65535)])) in rule.services
     assert not any(6 in s.protocols and 443 in s.ports for s in rule.services)
     assert any(17 in s.protocols and 443 in s.ports for s in rule.services)
+
+
+ASA_TWO_SIDES = """interface GigabitEthernet1/1
+ nameif outside
+ security-level 0
+!
+interface GigabitEthernet1/2
+ nameif inside
+!
+access-list ANY extended deny ip any any
+"""
+
+
+def test_asa_interface_without_access_group_permits_down_the_security_levels() -> None:
+    from tasks.fw_parse import parse_firewall
+
+    fw = parse_firewall("cisco_asa", ASA_TWO_SIDES, "fw")
+    # `inside` without a security-level line is 100 on an ASA; outside is 0
+    assert [(i, line) for i, line, _ in fw.unfiltered] == [("inside", 6)]
+    assert "to outside is permitted by default" in fw.unfiltered[0][2]
+    filtered = ASA_TWO_SIDES + "access-group ANY in interface inside\n"
+    assert parse_firewall("cisco_asa", filtered, "fw").unfiltered == []
+    global_acl = ASA_TWO_SIDES + "access-group ANY global\n"
+    assert parse_firewall("cisco_asa", global_acl, "fw").unfiltered == []
