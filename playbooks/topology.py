@@ -43,7 +43,7 @@ from tasks.topology_model import (
     load_snapshot,
 )
 from tasks.topology_render import change_rows, diff_markdown
-from tasks.topology_report import empty_diff, report_pages, write_outputs
+from tasks.topology_report import empty_diff, merge_for_report, report_pages, write_outputs
 from tasks.topology_store import (
     default_pair,
     list_snapshots,
@@ -211,7 +211,7 @@ def draw(
     keep: Path = KeepOpt,
     json_out: bool = JsonOpt,
 ) -> None:
-    """Draw one snapshot: draw.io (several pages), SVG and PNG per page."""
+    """Draw one snapshot: draw.io (several pages), SVG and PNG per page, and GraphML."""
     if snapshot_spec:
         snap = resolve(repo, snapshot_spec)
     else:
@@ -221,7 +221,7 @@ def draw(
         snap = load_snapshot(files[-1])
     started = time.monotonic()
     pages = layout(snap, keep=_keep(keep))
-    written = write_outputs(pages, out, f"topology-{snap.date}", None)
+    written = write_outputs(pages, out, f"topology-{snap.date}", None, graph=(snap, {}))
     seconds = time.monotonic() - started
     if json_out:
         print_json(
@@ -250,7 +250,7 @@ def report(
     keep: Path = KeepOpt,
     json_out: bool = JsonOpt,
 ) -> None:
-    """The annual diagram: the year's changes coloured (added green, removed red dashed, changed orange)."""
+    """The annual diagram: the year's changes coloured (added green, removed red dashed, changed orange), with the changes table and GraphML."""
     files = snapshots_of_year(repo, year)
     if not files:
         raise BadInput(f"no snapshots of {year} in {repo / 'topology'}", field="--year")
@@ -262,8 +262,13 @@ def report(
     pages, d = report_pages(
         first, last, _keep(keep), title=f"Topology changes {year}: {first.date} \u2192 {last.date}"
     )
+    merged, status, _ = merge_for_report(first, last)
     written = write_outputs(
-        pages, out, f"topology-{year}", d if len(files) > 1 else empty_diff(last)
+        pages,
+        out,
+        f"topology-{year}",
+        d if len(files) > 1 else empty_diff(last),
+        graph=(merged, status),
     )
     seconds = time.monotonic() - started
     summary = {

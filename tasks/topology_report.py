@@ -2,7 +2,8 @@
 
 merged, status = merge_for_report(first, last)    # last + what was removed; element id -> status
 pages = report_pages(first, last, keep)           # overview, pairs, changes, legend
-files = write_outputs(pages, out_dir, stem, diff) # .drawio, .svg/.png per page, changes .md/.csv
+files = write_outputs(pages, out_dir, stem, diff, graph=(merged, status))
+                                                  # .drawio, .svg/.png per page, changes .md/.csv, .graphml
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from tasks.drawio import drawio_xml
 from tasks.svg import page_svg, write_png
+from tasks.topology_graphml import write_graphml
 from tasks.topology_layout import (
     MARGIN,
     NODE_H,
@@ -203,9 +205,15 @@ def _file_stem(page: Page) -> str:
 
 
 def write_outputs(
-    pages: list[Page], out: Path, stem: str, d: TopologyDiff | None, png: bool = True
+    pages: list[Page],
+    out: Path,
+    stem: str,
+    d: TopologyDiff | None,
+    png: bool = True,
+    graph: tuple[Snapshot, dict[str, str]] | None = None,
 ) -> list[Path]:
-    """The draw.io file, one SVG (and PNG) per page, and the changes table as Markdown and CSV."""
+    """The draw.io file, one SVG (and PNG) per page, the changes table as Markdown and CSV,
+    and with `graph` (a snapshot and its change status) the graph as GraphML."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
     drawio = out / f"{stem}.drawio"
@@ -224,6 +232,8 @@ def write_outputs(
         csv_path = out / f"{stem}-changes.csv"
         csv_path.write_text(changes_csv(d))
         written += [md, csv_path]
+    if graph is not None:
+        written.append(write_graphml(graph[0], out / f"{stem}.graphml", graph[1]))
     return written
 
 

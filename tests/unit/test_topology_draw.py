@@ -350,3 +350,58 @@ def test_phones_and_aps_are_counted_not_drawn() -> None:
     assert drawn == {"n:tiny-sw"}
     acc = next(b for b in pair.boxes if b.id == "n:ACC-001")
     assert acc.meta["lldp_endpoints"] == "4" and "4 endpoints" in acc.label[1]
+
+
+def test_graphml_carries_the_snapshot_and_the_years_changes(snap: Snapshot, tmp_path: Path) -> None:
+    import networkx as nx
+
+    from tasks.topology_graphml import write_graphml
+
+    later = snap_of(*fleet(moved=True, extra=True), "2026-12-01")
+    merged, status, d = merge_for_report(snap, later)
+    path = write_graphml(merged, tmp_path / "t.graphml", status)
+    graph = nx.read_graphml(path, force_multigraph=True)
+    assert set(graph.nodes) == set(merged.nodes)
+    assert graph.number_of_edges() == len(merged.links)
+    assert graph.graph["date"] == "2026-12-01"
+    assert graph.nodes["ACC-015"]["status"] == "added"
+    assert graph.nodes["CORE-01"]["role"] == "core" and "status" not in graph.nodes["CORE-01"]
+    edges = {key: attrs for _, _, key, attrs in graph.edges(keys=True, data=True)}
+    assert set(edges) == set(merged.links)
+    for change in d.changed_links:
+        assert edges[change.new.key]["status"] == "changed"
+    rt_core = next(lk for lk in merged.links.values() if {lk.a, lk.b} == {"RT-01", "CORE-01"})
+    assert {edges[rt_core.key]["a_port"], edges[rt_core.key]["b_port"]} == {
+        rt_core.a_port,
+        rt_core.b_port,
+    }
+
+
+def test_cli_draw_writes_graphml(snap: Snapshot, tmp_path: Path) -> None:
+    repo = tmp_path / "configs"
+    write_snapshot(repo, snap)
+    res = CliRunner().invoke(
+        app, ["draw", "--repo", str(repo), "--out", str(tmp_path / "out"), "--json"]
+    )
+    assert res.exit_code == 0, res.output
+    files = {Path(f).name for f in json.loads(res.output)["files"]}
+    assert "topology-2026-01-05.graphml" in files
+
+
+def test_graphml_lists_the_member_cables_of_a_lag() -> None:
+    from tasks.topology_graphml import snapshot_graph
+    from tasks.topology_model import Link, Node
+
+    lag = Link(
+        "ACC-1",
+        "Eth-Trunk1",
+        "AGG-1",
+        "Bridge-Aggregation1",
+        kind="lag",
+        members=(("XGE0/0/1", "XGE1/0/1"), ("XGE0/0/2", "XGE1/0/2")),
+    )
+    snap = Snapshot("d", {n: Node(n) for n in ("ACC-1", "AGG-1")}, {lag.key: lag})
+    (edge,) = snapshot_graph(snap).edges(keys=True, data=True)
+    assert edge[2] == lag.key
+    assert edge[3]["members"] == "ACC-1:XGE0/0/1=AGG-1:XGE1/0/1; ACC-1:XGE0/0/2=AGG-1:XGE1/0/2"
+    assert edge[3]["kind"] == "lag"
