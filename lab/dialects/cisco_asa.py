@@ -12,6 +12,7 @@ from lab.dialects.common import CiscoModes, put_description_first, up_ports
 from lab.render import cisco_asa as r
 from lab.render import cisco_asa_extra as rx
 from lab.render import cisco_asa_extra2 as rx2
+from lab.render import cisco_asa_routing as rr
 from lab.render.common import boot_time
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -24,7 +25,46 @@ SUBMODES = {
     ("object-group", "service"): "config-service-object-group",
     ("object-group", "protocol"): "config-protocol-object-group",
 }
-CONFIG_MODES = frozenset({"config", "config-if", *SUBMODES.values()})
+# sub-modes entered by a header line ("*": any word; the header has exactly these words)
+SECTION_MODES = {
+    ("router", "bgp", "*"): "config-router",
+    ("router", "ospf", "*"): "config-router",
+    ("crypto", "ikev1", "policy", "*"): "config-ikev1-policy",
+    ("group-policy", "*", "attributes"): "config-group-policy",
+    ("username", "*", "attributes"): "config-username",
+    ("tunnel-group", "*", "general-attributes"): "config-tunnel-general",
+    ("tunnel-group", "*", "ipsec-attributes"): "config-tunnel-ipsec",
+    ("tunnel-group", "*", "webvpn-attributes"): "config-tunnel-webvpn",
+    ("webvpn",): "config-webvpn",
+}
+# top-level lines: typed in a sub-mode they leave it first, as on the ASA
+TOP_WORDS = frozenset(
+    {
+        "access-list",
+        "access-group",
+        "object",
+        "object-group",
+        "crypto",
+        "tunnel-group",
+        "group-policy",
+        "username",
+        "names",
+        "name",
+        "router",
+        "webvpn",
+    }
+)
+CONFIG_MODES = frozenset(
+    {"config", "config-if", "config-router-af", *SUBMODES.values(), *SECTION_MODES.values()}
+)
+
+
+def section_mode(words: list[str]) -> str | None:
+    """The sub-mode a header line such as `router bgp 65030` or `webvpn` enters."""
+    for key, mode in SECTION_MODES.items():
+        if len(words) == len(key) and all(k in ("*", w) for k, w in zip(key, words, strict=True)):
+            return mode
+    return None
 
 
 @register
@@ -172,7 +212,34 @@ class CiscoAsa(CiscoModes):
 
     @command("show name", pipe=True)
     def show_name(self, s: Session, args: list[str]) -> str:
-        return rx.show_name(s.device.running_text())
+        return rr.show_name(s.device.running_text())
+
+    @command("show port-channel summary", pipe=True)
+    def show_port_channel_summary(self, s: Session, args: list[str]) -> str:
+        return rr.show_port_channel_summary(s.device.running_text(), up_ports(s))
+
+    def _cabled(self, s: Session) -> list[rr.Cabled]:
+        """The device's plugged-in cables with the far end's configuration (for the
+        routing and VPN displays that need a peer)."""
+        lab, now, out = s.device.lab, s.now(), []
+        for cable in lab.cables:
+            for here, port, there, there_port in (
+                (cable.a, cable.a_port, cable.b, cable.b_port),
+                (cable.b, cable.b_port, cable.a, cable.a_port),
+            ):
+                if here == s.device.name:
+                    peer = lab.device(there)
+                    out.append(
+                        rr.Cabled(
+                            port,
+                            there,
+                            there_port,
+                            peer.running_text(),
+                            lab.link_up(here, port),
+                            boot_time(peer.spec, now),
+                        )
+                    )
+        return out
 
     @command("show crypto ipsec sa", pipe=True)
     def show_crypto_ipsec_sa(self, s: Session, args: list[str]) -> str:
@@ -188,12 +255,23 @@ class CiscoAsa(CiscoModes):
 
     @command("show bgp summary", pipe=True)
     def show_bgp_summary(self, s: Session, args: list[str]) -> str:
-        return rx.NO_BGP
+        now = s.now()
+        return rr.show_bgp_summary(
+            s.device.running_text(),
+            self._cabled(s),
+            boot_time(s.device.spec, now),
+            now,
+            s.device.name,
+        )
 
     @command("show ospf neighbor", pipe=True)
+    def show_ospf_neighbor(self, s: Session, args: list[str]) -> str:
+        return rr.show_ospf_neighbor(s.device.running_text(), self._cabled(s), s.now())
+
     @command("show ospf interface brief", pipe=True)
-    def show_ospf(self, s: Session, args: list[str]) -> str:
-        return ""  # no OSPF process configured
+    def show_ospf_interface_brief(self, s: Session, args: list[str]) -> str:
+        speeds = {p.name: rr.speed_mbps(p.speed) for p in s.device.spec.ports}
+        return rr.show_ospf_interface_brief(s.device.running_text(), self._cabled(s), speeds)
 
     @command("show running-config crypto", pipe=True, modes=("enable", *CONFIG_MODES))
     @command("show running-config all crypto", pipe=True, modes=("enable", *CONFIG_MODES))
@@ -291,13 +369,18 @@ class CiscoAsa(CiscoModes):
         mode = SUBMODES.get(tuple(words[:2]))  # type: ignore[arg-type]
         if mode is not None and len(words) > 2:
             return self._enter(s, mode, text)
-        if s.mode != "config" and words[0] in (
-            "access-list",
-            "access-group",
-            "object",
-            "object-group",
-        ):
+        mode = section_mode(words)
+        if mode is not None:
+            return self._enter(s, mode, text)
+        if s.mode == "config-router" and words[0] == "address-family":
+            return self._address_family(s, text)
+        if s.mode == "config-router-af" and words == ["exit-address-family"]:
+            s.leave()
+            return ""
+        if s.mode != "config" and words[int(words[0] == "no" and len(words) > 1)] in TOP_WORDS:
             s.leave_to("config")
+        if s.mode == "config" and words[0] == "name" and len(words) > 2:
+            return self._name(s, text)
         if (
             words[0] == "access-list"
             and len(words) > 4
@@ -310,6 +393,40 @@ class CiscoAsa(CiscoModes):
         if s.mode == "config" and words[0] in ("access-list", "access-group") and len(words) > 2:
             return self._top_line(s, text, f"{words[0]} {words[1]} ")
         return super().config_line(s, text)
+
+    def _address_family(self, s: Session, text: str) -> str:
+        """`address-family ipv4 unicast` under `router bgp`, closed by `exit-address-family`."""
+        router = s.section
+        assert router is not None
+        node = router.find(text)
+        if node is None:
+            node = router.add(text)
+            router.add("exit-address-family", index=router.children.index(node) + 1)
+        s.enter("config-router-af", node)
+        return ""
+
+    def _name(self, s: Session, text: str) -> str:
+        """`name ADDRESS NAME [description TEXT]`: after the other names, under `names`."""
+        root = s.device.running.root
+        if root.find(text) is None:
+            kin = [n for n in root.children if n.text.startswith("name ")]
+            kin = kin or [n for n in root.children if n.text == "names"]
+            index = root.children.index(kin[-1]) + 1 if kin else len(root.children)
+            root.add(text, index=index)
+        return ""
+
+    @command("clear configure", raw=True, modes=tuple(CONFIG_MODES))
+    def clear_configure(self, s: Session, args: list[str]) -> str:
+        """`clear configure crypto map NAME`, `clear configure webvpn`: the top-level
+        lines (and their sections) that start with these words go."""
+        target = " ".join(args[0].split())
+        if not target:
+            raise CliError("ERROR: % Incomplete command\n")
+        s.leave_to("config")
+        for node in list(s.device.running.root.children):
+            if node.text == target or node.text.startswith(target + " "):
+                node.remove()
+        return ""
 
     def _top_line(self, s: Session, text: str, like: str) -> str:
         """A one-line top-level statement, placed after its kin (same ACL first)."""

@@ -1,0 +1,254 @@
+"""Cisco ASA displays of configuration the fleet does not start with, parsed with the
+ntc-templates TextFSM templates.
+
+Each test configures the feature through the ASA CLI as an engineer types it (and,
+where the real protocol needs both ends, the cabled Huawei VRP peer too), checks the
+display parses like the real sample (`engine_samples/cisco_asa/<command>.yml`, copied
+from networktocode/ntc-templates, Apache-2.0; see tests/NOTICE), then removes the
+configuration with the vendor's own `no` / `undo` / `clear configure` lines and checks
+the running configurations are back to what they were (the offline lab is shared).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from labtest import check_parses_like_sample, sample_commands
+from ntc_templates.parse import parse_output
+
+PLATFORM = "cisco_asa"
+COMMANDS = sample_commands(PLATFORM)
+CONF = ("configure terminal",)
+END = ("end",)
+
+# command -> (ASA lines that add the feature, ASA lines that remove it,
+#             peer lines that add, peer lines that remove); "{asa_ip}" is the ASA's address
+# on its cable to the VRP peer, "{peer_ip}" the peer's address on that cable,
+# "{peer_port}" the peer's port
+CONFIGURED: dict[str, tuple[tuple[str, ...], ...]] = {
+    "show name": (
+        (
+            *CONF,
+            "name 10.20.1.10 SRV-DB description Database cluster",
+            "name 10.20.1.11 SRV-DB-2",
+            *END,
+        ),
+        (*CONF, "no name 10.20.1.10 SRV-DB", "no name 10.20.1.11 SRV-DB-2", *END),
+        (),
+        (),
+    ),
+    "show port-channel summary": (
+        (
+            *CONF,
+            "interface {asa_port}",
+            "channel-group 1 mode active",
+            "interface GigabitEthernet0/2",
+            "channel-group 1 mode active",
+            *END,
+        ),
+        (
+            *CONF,
+            "interface {asa_port}",
+            "no channel-group 1 mode active",
+            "interface GigabitEthernet0/2",
+            "no channel-group 1 mode active",
+            *END,
+        ),
+        (),
+        (),
+    ),
+    "show bgp summary": (
+        (
+            *CONF,
+            "router bgp 65030",
+            "bgp log-neighbor-changes",
+            "address-family ipv4 unicast",
+            "neighbor {peer_ip} remote-as 65010",
+            "neighbor {peer_ip} activate",
+            "neighbor 203.0.113.9 remote-as 64999",
+            "exit-address-family",
+            *END,
+        ),
+        (*CONF, "no router bgp 65030", *END),
+        (
+            "system-view",
+            "bgp 65010",
+            "peer {asa_ip} as-number 65030",
+            "network 10.1.0.0 255.255.0.0",
+        ),
+        ("system-view", "undo bgp 65010"),
+    ),
+    # the VRP core runs OSPF area 0 on its transfer networks already
+    "show ospf neighbor": (
+        (*CONF, "router ospf 1", "network {asa_net} area 0", "log-adj-changes", *END),
+        (*CONF, "no router ospf 1", *END),
+        (),
+        (),
+    ),
+    "show ospf interface brief": (
+        (*CONF, "router ospf 1", "network {asa_net} area 0", *END),
+        (*CONF, "no router ospf 1", *END),
+        (),
+        (),
+    ),
+}
+
+# the real device's answer with the feature unconfigured
+EMPTY = {
+    "show name": "",
+    "show bgp summary": "% BGP not active\n",
+    "show ospf neighbor": "",
+    "show ospf interface brief": "",
+}
+
+
+def asa_host(offline_lab) -> str:
+    return offline_lab.first(PLATFORM, "firewall")
+
+
+def vrp_link(offline_lab, host: str) -> dict[str, str]:
+    """The ASA's cable to a VRP device and the addresses at both ends."""
+    state = offline_lab.state
+    for cable in state.cables:
+        for here, port, there, there_port in (
+            (cable.a, cable.a_port, cable.b, cable.b_port),
+            (cable.b, cable.b_port, cable.a, cable.a_port),
+        ):
+            if here == host and state.specs[there].platform == "huawei_vrp":
+                ours = address(state.device(host).running_text(), port)
+                theirs = address(state.device(there).running_text(), there_port)
+                return {
+                    "peer": there,
+                    "asa_port": port,
+                    "peer_port": there_port,
+                    "asa_ip": ours[0],
+                    "asa_net": f"{ours[0]} {ours[1]}",
+                    "peer_ip": theirs[0],
+                }
+    raise LookupError(f"{host}: no cable to a huawei_vrp device")
+
+
+def address(config: str, port: str) -> tuple[str, str]:
+    m = re.search(
+        rf"^interface {re.escape(port)}\n(?: .*\n)*? ip address (\S+) (\S+)", config, re.M
+    )
+    assert m, port
+    return m.group(1), m.group(2)
+
+
+def run_lines(offline_lab, host: str, lines: tuple[str, ...], link: dict[str, str]) -> None:
+    if lines:
+        filled = tuple(x.format(**link) for x in lines)
+        offline_lab.run(host, filled[-1], filled[:-1])
+
+
+def config_lines(offline_lab, host: str) -> list[str]:
+    platform = offline_lab.state.specs[host].platform
+    if platform == PLATFORM:
+        return offline_lab.run(host, "more system:running-config").splitlines()
+    text = offline_lab.run(host, "display current-configuration")
+    return [x for x in text.splitlines()[2:] if x != "#"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_configured_display_parses_like_the_real_sample(offline_lab, command: str) -> None:
+    host = asa_host(offline_lab)
+    link = vrp_link(offline_lab, host)
+    add, remove, peer_add, peer_remove = CONFIGURED[command]
+    devices = [host, link["peer"]] if peer_add else [host]
+    before = [config_lines(offline_lab, d) for d in devices]
+    run_lines(offline_lab, link["peer"], peer_add, link)
+    run_lines(offline_lab, host, add, link)
+    try:
+        check_parses_like_sample(offline_lab, PLATFORM, host, command, set())
+    finally:
+        run_lines(offline_lab, host, remove, link)
+        run_lines(offline_lab, link["peer"], peer_remove, link)
+    assert [config_lines(offline_lab, d) for d in devices] == before
+
+
+@pytest.mark.parametrize("command", sorted(EMPTY))
+def test_unconfigured_display_is_the_real_empty_state(offline_lab, command: str) -> None:
+    assert offline_lab.run(asa_host(offline_lab), command) == EMPTY[command]
+
+
+def parsed(offline_lab, host: str, command: str) -> list[dict[str, object]]:
+    text = offline_lab.run(host, command)
+    return list(parse_output(platform=PLATFORM, command=command, data=text))
+
+
+def test_names_go_under_names_in_order(offline_lab) -> None:
+    host = asa_host(offline_lab)
+    lines = ("name 10.20.1.10 SRV-DB description Database cluster", "name 10.20.1.12 SRV-WEB")
+    offline_lab.run(host, "end", (*CONF, *lines))
+    try:
+        config = offline_lab.run(host, "show running-config").splitlines()
+        at = config.index("names")
+        assert config[at + 1 : at + 3] == list(lines)
+        assert [(r["ip_address"], r["name"]) for r in parsed(offline_lab, host, "show name")] == [
+            ("10.20.1.10", "SRV-DB"),
+            ("10.20.1.12", "SRV-WEB"),
+        ]
+    finally:
+        offline_lab.run(host, "end", (*CONF, *(f"no {x}" for x in lines)))
+    assert offline_lab.run(host, "show name") == ""
+
+
+def test_port_channel_members_follow_the_cabling(offline_lab) -> None:
+    host = asa_host(offline_lab)
+    link = vrp_link(offline_lab, host)
+    empty = offline_lab.run(host, "show port-channel summary")
+    assert "Number of channel-groups in use: 0" in empty
+    assert parse_output(platform=PLATFORM, command="show port-channel summary", data=empty) == []
+    add, remove, _, _ = CONFIGURED["show port-channel summary"]
+    run_lines(offline_lab, host, add, link)
+    try:
+        (rec,) = parsed(offline_lab, host, "show port-channel summary")
+    finally:
+        run_lines(offline_lab, host, remove, link)
+    short = link["asa_port"].replace("GigabitEthernet", "Gi")
+    assert rec["bundle_name"] == "Po1" and rec["bundle_status"] == "U"
+    assert dict(zip(rec["member_interface"], rec["member_interface_status"], strict=True)) == {
+        short: "P",
+        "Gi0/2": "D",  # no cable
+    }
+
+
+def test_bgp_neighbour_is_established_only_with_both_ends(offline_lab) -> None:
+    host = asa_host(offline_lab)
+    link = vrp_link(offline_lab, host)
+    add, remove, peer_add, peer_remove = CONFIGURED["show bgp summary"]
+    run_lines(offline_lab, host, add, link)
+    try:
+        alone = {r["bgp_neigh"]: r for r in parsed(offline_lab, host, "show bgp summary")}
+        run_lines(offline_lab, link["peer"], peer_add, link)
+        try:
+            both = {r["bgp_neigh"]: r for r in parsed(offline_lab, host, "show bgp summary")}
+        finally:
+            run_lines(offline_lab, link["peer"], peer_remove, link)
+    finally:
+        run_lines(offline_lab, host, remove, link)
+    peer = link["peer_ip"]
+    assert (alone[peer]["state_pfxrcd"], alone[peer]["up_down"]) == ("Idle", "never")
+    assert both[peer]["state_pfxrcd"] == "1"  # the peer's one `network` line
+    assert both[peer]["neigh_as"] == "65010" and both[peer]["local_as"] == "65030"
+    assert both["203.0.113.9"]["state_pfxrcd"] == "Idle"  # outside the lab
+
+
+def test_ospf_neighbour_is_the_cabled_peer(offline_lab) -> None:
+    host = asa_host(offline_lab)
+    link = vrp_link(offline_lab, host)
+    add, remove, _, _ = CONFIGURED["show ospf neighbor"]
+    run_lines(offline_lab, host, add, link)
+    try:
+        (nbr,) = parsed(offline_lab, host, "show ospf neighbor")
+        (brief,) = parsed(offline_lab, host, "show ospf interface brief")
+    finally:
+        run_lines(offline_lab, host, remove, link)
+    peer_config = offline_lab.state.device(link["peer"]).running_text()
+    rid = re.search(r"^ospf \d+ router-id (\S+)", peer_config, re.M)
+    assert rid and nbr["neighbor_id"] == rid.group(1)
+    assert nbr["ip_address"] == link["peer_ip"] and nbr["state"] in ("FULL/DR", "FULL/BDR")
+    assert brief["ip_address"] == link["asa_ip"] and brief["neighbors_fc"] == "1/1"
+    assert brief["interface"] == nbr["interface"]
