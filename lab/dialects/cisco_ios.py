@@ -11,6 +11,7 @@ from lab.dialects import register
 from lab.dialects.base import IN_CONFIG, CliError, Question, Reply, command
 from lab.dialects.common import CiscoModes, put_description_first, render_neighbors, up_ports
 from lab.render import cisco_ios as r
+from lab.render import cisco_ios_cdp as cdp
 from lab.render import cisco_ios_extra as extra
 from lab.render import cisco_ios_ports as ports
 
@@ -183,6 +184,26 @@ class CiscoIos(CiscoModes):
             )
         return ports.show_lldp_neighbors(neighbors)
 
+    @command("show cdp neighbors detail", pipe=True)
+    def show_cdp_detail(self, s: Session, args: list[str]) -> str:
+        return self.show_cdp(s, ["detail"])
+
+    @command("show cdp neighbors", pipe=True)
+    def show_cdp(self, s: Session, args: list[str]) -> str:
+        if not cdp.cdp_runs(s.device.running):
+            return cdp.NOT_ENABLED
+        entries = cdp.cdp_neighbors(s.device, s.now())
+        detail = bool(args) and args[-1].lower().startswith("det")
+        port = args[:-1] if detail else args
+        if port:
+            wanted = expand_ifname(" ".join(port))
+            if wanted is None:
+                raise CliError(self.unknown_text(s, "show cdp neighbors " + " ".join(args), 19))
+            entries = [e for e in entries if e.local_port == wanted]
+        if detail:
+            return cdp.show_cdp_neighbors_detail(entries)
+        return cdp.show_cdp_neighbors(entries)
+
     @command("show etherchannel summary", pipe=True)
     def show_etherchannel(self, s: Session, args: list[str]) -> str:
         return ports.show_etherchannel_summary(s.device.spec, s.device.running_text(), up_ports(s))
@@ -315,6 +336,8 @@ class CiscoIos(CiscoModes):
             and words[0] in ("router", "vlan", "policy-map", "class-map")
         ):
             s.enter("config-sub", self.section_for(s, text))
+            return ""
+        if cdp.config_line(s.device.running, s.section, text):
             return ""
         if s.mode == "config-if" and s.section is not None and text.startswith("description "):
             put_description_first(s.section, text)

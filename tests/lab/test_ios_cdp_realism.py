@@ -1,0 +1,180 @@
+"""Cisco IOS CDP output of the lab, parsed with the ntc-templates TextFSM templates.
+
+The C2960X access switches run CDP by default; their only neighbours are H3C
+Comware switches, which send CDP only with `lldp compliance cdp` (system view) and
+`lldp compliance admin-status cdp txrx` on the port.  The tests configure those
+through the Comware CLI, check that `show cdp neighbors [detail]` parses like the
+real samples (`engine_samples/cisco_ios/<command>.yml`, copied from
+networktocode/ntc-templates, Apache-2.0; see tests/NOTICE) and carries what the
+peer's configuration says, then undo the lines and check both configurations are
+back as they were (the offline lab is shared by the whole test session).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from labtest import check_parses_like_sample, sample_records
+from ntc_templates.parse import parse_output
+
+PLATFORM = "cisco_ios"
+COMMANDS = ("show cdp neighbors", "show cdp neighbors detail")
+COMWARE_GLOBAL = "lldp compliance cdp"
+COMWARE_PORT = "lldp compliance admin-status cdp txrx"
+
+
+def config_body(offline_lab: Any, host: str) -> list[str]:
+    """The running configuration without its volatile header lines."""
+    if offline_lab.state.specs[host].platform == "hp_comware":
+        return offline_lab.run(host, "display current-configuration").splitlines()
+    lines = offline_lab.run(host, "show running-config").splitlines()
+    return [x for x in lines if not x.startswith(("Current configuration", "! Last config"))]
+
+
+def parse(offline_lab: Any, host: str, command: str, template: str = "") -> list[dict[str, Any]]:
+    """`command`'s output on `host`, parsed with the template of `template` (else `command`)."""
+    text = offline_lab.run(host, command)
+    records: list[dict[str, Any]] = parse_output(
+        platform=PLATFORM, command=template or command, data=text
+    )
+    return records
+
+
+@pytest.fixture
+def cabled(offline_lab: Any) -> Iterator[tuple[str, Any]]:
+    """An IOS access switch and its first Comware neighbour (both configurations are
+    compared before and after the test)."""
+    host = offline_lab.first(PLATFORM, "access", lldp=True)
+    link = next(n for n in offline_lab.state.neighbors(host) if n.peer.platform == "hp_comware")
+    before = {h: config_body(offline_lab, h) for h in (host, link.peer.name)}
+    yield host, link
+    assert {h: config_body(offline_lab, h) for h in before} == before
+
+
+def comware_cdp(offline_lab: Any, link: Any, on: bool, *, port_line: bool = True) -> None:
+    """Turn the Comware peer's CDP compatibility on (or off again) through its CLI."""
+    undo = "" if on else "undo "
+    lines = [f"{undo}{COMWARE_GLOBAL}"]
+    if port_line:
+        lines = [*lines, f"interface {link.peer_port}", f"{undo}{COMWARE_PORT}"]
+    offline_lab.run(link.peer.name, lines[-1], ("system-view", *lines[:-1]))
+
+
+def test_the_comware_lines_are_stored_and_undone(offline_lab: Any, cabled: Any) -> None:
+    _, link = cabled
+    comware_cdp(offline_lab, link, True)
+    try:
+        config = offline_lab.run(link.peer.name, "display current-configuration")
+        assert f" {COMWARE_GLOBAL}\n" in config
+        section = config.split(f"interface {link.peer_port}\n", 1)[1].split("#", 1)[0]
+        assert f" {COMWARE_PORT}\n" in section
+    finally:
+        comware_cdp(offline_lab, link, False)
+
+
+def test_the_fleet_as_generated_has_no_cdp_neighbours(offline_lab: Any, cabled: Any) -> None:
+    host, _ = cabled
+    text = offline_lab.run(host, "show cdp neighbors")
+    assert text.startswith("Capability Codes: R - Router, T - Trans Bridge")
+    assert text.splitlines()[4].startswith("Device ID        Local Intrfce     Holdtme")
+    assert text.rstrip().endswith("Total cdp entries displayed : 0")
+    assert parse(offline_lab, host, "show cdp neighbors") == []
+    detail = offline_lab.run(host, "show cdp neighbors detail")
+    assert detail.strip() == "Total cdp entries displayed : 0"
+    assert "cdp" not in offline_lab.run(host, "show running-config")
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_output_parses_like_the_real_sample(offline_lab: Any, cabled: Any, command: str) -> None:
+    host, link = cabled
+    comware_cdp(offline_lab, link, True)
+    try:
+        check_parses_like_sample(offline_lab, PLATFORM, host, command, set())
+        records = parse(offline_lab, host, command)
+    finally:
+        comware_cdp(offline_lab, link, False)
+    assert len(records) == 1
+    rec = records[0]
+    assert rec["neighbor_name"] == link.peer.name
+    assert rec["neighbor_interface"] == link.peer_port
+    assert link.peer.model.startswith(rec["platform"])
+    assert set(rec) == set(sample_records(PLATFORM, command)[0])
+    if command.endswith("detail"):
+        assert rec["local_interface"] == link.local_port
+        assert link.peer.version in rec["neighbor_description"]
+        assert rec["capabilities"] == "Router Switch"
+        # the peer's lowest permitted VLAN with an address: the first `port trunk permit`
+        peer_config = offline_lab.run(link.peer.name, "display current-configuration")
+        port = peer_config.split(f"interface {link.peer_port}\n", 1)[1].split("#", 1)[0]
+        permit = next(x for x in port.splitlines() if x.startswith(" port trunk permit vlan "))
+        vlan = permit.split()[4]
+        vlanif = peer_config.split(f"interface Vlan-interface{vlan}\n", 1)[1].split("#", 1)[0]
+        assert f" ip address {rec['mgmt_address']} " in vlanif
+    else:
+        assert rec["local_interface"] == "Ten " + link.local_port.removeprefix("TenGigabitEthernet")
+        assert rec["capabilities"] == "R S"
+
+
+def test_one_comware_line_alone_sends_no_cdp(offline_lab: Any, cabled: Any) -> None:
+    host, link = cabled
+    comware_cdp(offline_lab, link, True, port_line=False)
+    try:
+        assert parse(offline_lab, host, "show cdp neighbors") == []
+    finally:
+        comware_cdp(offline_lab, link, False, port_line=False)
+
+
+def test_no_cdp_run_turns_cdp_off_and_is_shown(offline_lab: Any, cabled: Any) -> None:
+    host, link = cabled
+    comware_cdp(offline_lab, link, True)
+    try:
+        offline_lab.run(host, "no cdp run", ("configure terminal",))
+        running = offline_lab.run(host, "show running-config").splitlines()
+        at = running.index("no cdp run")
+        assert running[at - 1 : at + 3] == ["!", "no cdp run", "!", "lldp run"]
+        for command in COMMANDS:
+            assert offline_lab.run(host, command) == "% CDP is not enabled\n"
+        offline_lab.run(host, "cdp run", ("configure terminal",))
+        assert len(parse(offline_lab, host, "show cdp neighbors")) == 1
+    finally:
+        comware_cdp(offline_lab, link, False)
+
+
+def test_no_cdp_enable_hides_the_neighbour_on_that_port(offline_lab: Any, cabled: Any) -> None:
+    host, link = cabled
+    interface = ("configure terminal", f"interface {link.local_port}")
+    comware_cdp(offline_lab, link, True)
+    try:
+        offline_lab.run(host, "no cdp enable", interface)
+        shown = offline_lab.run(host, f"show running-config interface {link.local_port}")
+        assert " no cdp enable\n" in shown
+        assert parse(offline_lab, host, "show cdp neighbors") == []
+        offline_lab.run(host, "cdp enable", interface)
+        assert len(parse(offline_lab, host, "show cdp neighbors detail")) == 1
+    finally:
+        comware_cdp(offline_lab, link, False)
+
+
+def test_interface_filter_and_a_bad_name(offline_lab: Any, cabled: Any) -> None:
+    host, link = cabled
+    other = next(
+        n.local_port for n in offline_lab.state.neighbors(host) if n.local_port != link.local_port
+    )
+    comware_cdp(offline_lab, link, True)
+    try:
+        mine = parse(
+            offline_lab,
+            host,
+            f"show cdp neighbors {link.local_port} detail",
+            "show cdp neighbors detail",
+        )
+        assert [r["neighbor_name"] for r in mine] == [link.peer.name]
+        text = offline_lab.run(host, f"show cdp neighbors {other}")
+        assert text.rstrip().endswith("Total cdp entries displayed : 0")
+    finally:
+        comware_cdp(offline_lab, link, False)
+    caret, error = offline_lab.run(host, "show cdp neighbors bogus").splitlines()[:2]
+    assert error == "% Invalid input detected at '^' marker."
+    assert caret.index("^") == len(f"{host}#") + len("show cdp neighbors ")
