@@ -26,6 +26,7 @@ from lab.dialects.base import (
 )
 from lab.dialects.huawei_vrp_extra import VrpExtra
 from lab.dialects.huawei_vrp_ports import VrpPorts
+from lab.dialects.huawei_vrp_wlan import VrpWlan
 
 if TYPE_CHECKING:  # pragma: no cover
     from lab.configtree import Node
@@ -36,7 +37,7 @@ CONFIG = ("system", "interface", "view")
 
 
 @register
-class HuaweiVrp(VrpPorts, VrpExtra):
+class HuaweiVrp(VrpPorts, VrpExtra, VrpWlan):
     platform = "huawei_vrp"
     login_mode = "user"
     config_modes = frozenset(CONFIG)
@@ -64,7 +65,7 @@ class HuaweiVrp(VrpPorts, VrpExtra):
     )
     logical_types = frozenset({"Eth-Trunk", "Vlanif", "LoopBack", "Tunnel", "NULL"})
     # views entered by a system-view line (their lines are indented under them)
-    view_words = (
+    view_words: tuple[str, ...] = (
         "aaa",
         "acl",
         "ospf",
@@ -80,9 +81,20 @@ class HuaweiVrp(VrpPorts, VrpExtra):
         "firewall zone",
         "radius-server template",
         "hwtacacs-server template",
+        "wlan",
     )
 
-    nested_view_words: tuple[str, ...] = ("rule name ", "ipv4-family", "area ")
+    nested_view_words: tuple[str, ...] = (
+        "rule name ",
+        "ipv4-family",
+        "area ",
+        # wlan view (lab.dialects.huawei_vrp_wlan)
+        "ap-id ",
+        "ap-group name ",
+        "service-set name ",
+        "traffic-profile name ",
+        "security-profile name ",
+    )
 
     # -- texts -------------------------------------------------------------
     system_view_text = "Enter system view, return user view with Ctrl+Z.\n"
@@ -147,11 +159,13 @@ class HuaweiVrp(VrpPorts, VrpExtra):
     def quit(self, s: Session, args: list[str]) -> str | Reply:
         if s.mode == "user":
             return Reply("", close=True)
+        self.drop_empty_wlan(s)
         s.leave()
         return ""
 
     @command("return", modes=CONFIG)
     def return_(self, s: Session, args: list[str]) -> str:
+        self.drop_empty_wlan(s)
         s.reset()
         return ""
 
@@ -213,6 +227,7 @@ class HuaweiVrp(VrpPorts, VrpExtra):
             "hwtacacs-server template": "hwtacacs-",
             "security-policy": "policy-security",
             "firewall zone": "zone-",
+            "wlan": "wlan-view",
         }
         prefix = short.get(word, word)
         return prefix + ("" if word in ("security-policy",) else rest)
