@@ -8,6 +8,9 @@ networktocode/ntc-templates, Apache-2.0; see tests/NOTICE).
 
 from __future__ import annotations
 
+import ipaddress
+from contextlib import contextmanager
+
 import pytest
 from labtest import check_parses_like_sample, filled_fields, sample_commands, sample_records
 from ntc_templates.parse import parse_output
@@ -358,3 +361,126 @@ def test_virtual_cable_test_parses_like_the_real_sample(offline_lab) -> None:
     assert set(records[0]) == set(sample[0])
     assert filled_fields(sample) <= filled_fields(records)
     assert (device.spec.config, getattr(device, "changed_at", None)) == changed
+
+
+# -- WLAN (lab.dialects.huawei_vrp_wlan) ------------------------------------------------
+
+
+@contextmanager
+def wlan_configured(offline_lab, host: str, *pairs: tuple[tuple[str, ...], tuple[str, ...]]):
+    """Adds each (add, remove) pair's lines, yields, takes them away again and checks
+    that the running configuration is back to what it was."""
+    before = offline_lab.run(host, "display current-configuration").splitlines()[2:]
+    for add, _ in pairs:
+        configure(offline_lab, host, add)
+    try:
+        yield
+    finally:
+        for _, remove in reversed(pairs):
+            configure(offline_lab, host, remove)
+    after = offline_lab.run(host, "display current-configuration").splitlines()[2:]
+    assert [x for x in after if x != "#"] == [x for x in before if x != "#"]
+
+
+def parsed(offline_lab, host: str, line: str) -> list[dict[str, str]]:
+    return parse_output(platform=PLATFORM, command=line, data=offline_lab.run(host, line))
+
+
+def test_wlan_displays_without_configuration_show_the_empty_state(offline_lab) -> None:
+    host = offline_lab.first(PLATFORM, "core")
+    assert "\nwlan\n" not in offline_lab.run(host, "display current-configuration")
+    assert offline_lab.run(host, "display ap all") == "Info: AP does not exist.\n"
+    text = offline_lab.run(host, "display service-set all")
+    assert text.splitlines()[-1] == "  Total: 0"
+    assert parse_output(platform=PLATFORM, command="display service-set all", data=text) == []
+    for line in ("display service-set id 1", "display service-set name OFFICE"):
+        assert offline_lab.run(host, line) == "Info: The service-set does not exist.\n"
+
+
+def test_aps_join_through_the_capwap_source_interface(offline_lab) -> None:
+    host = offline_lab.first(PLATFORM, "core")
+    with wlan_configured(offline_lab, host, (AP_ADD, AP_REMOVE)):
+        recs = parsed(offline_lab, host, "display ap all")
+        assert [(r["id"], r["name"], r["group"], r["type"], r["state"]) for r in recs] == [
+            ("0", "F03-AP-01", "F03-APS", "AirEngine5760-10", "nor"),
+            ("1", recs[1]["mac_address"], "default", "AirEngine5760-51", "nor"),
+        ]
+        assert recs[0]["mac_address"] == "00e0-fc12-3456"
+        addresses = {ipaddress.IPv4Address(r["ip_address"]) for r in recs}
+        assert len(addresses) == 2
+        assert all(a in ipaddress.IPv4Network("10.1.100.0/24") for a in addresses)
+        assert ipaddress.IPv4Address("10.1.100.1") not in addresses
+        assert all(r["uptime"] for r in recs)
+        # the source interface shut down: no AP can reach the AC
+        down = ("system-view", "interface Vlanif100", "shutdown")
+        configure(offline_lab, host, down)
+        try:
+            text = offline_lab.run(host, "display ap all")
+        finally:
+            configure(offline_lab, host, (*down[:2], "undo shutdown"))
+        idle = parse_output(platform=PLATFORM, command="display ap all", data=text)
+        assert [(r["state"], r["ip_address"], r["uptime"]) for r in idle] == [("idle", "", "")] * 2
+        assert "idle  : idle            [2]" in text.splitlines()
+        assert [r["state"] for r in parsed(offline_lab, host, "display ap all")] == ["nor"] * 2
+
+
+def test_aps_without_a_capwap_source_stay_idle(offline_lab) -> None:
+    host = offline_lab.first(PLATFORM, "core")
+    aps_only = ("system-view", *AP_ADD[AP_ADD.index("wlan") :])
+    with wlan_configured(offline_lab, host, (aps_only, AP_REMOVE[:6])):
+        recs = parsed(offline_lab, host, "display ap all")
+        assert [(r["id"], r["state"], r["ip_address"], r["sta"]) for r in recs] == [
+            ("0", "idle", "", "0"),
+            ("1", "idle", "", "0"),
+        ]
+        # an AP added by serial number only has no MAC until it joins
+        assert recs[1]["mac_address"] == "-"
+
+
+def test_service_sets_show_their_bound_profiles(offline_lab) -> None:
+    host = offline_lab.first(PLATFORM, "core")
+    with wlan_configured(offline_lab, host, (SET_ADD, SET_REMOVE)):
+        table = parsed(offline_lab, host, "display service-set all")
+        assert [(r["id"], r["name"], r["ssid"]) for r in table] == [
+            ("1", "OFFICE", "OFFICE-WIFI"),
+            ("2", "GUEST", "GUEST-WIFI"),
+        ]
+        office = parsed(offline_lab, host, "display service-set id 1")
+        assert office == parsed(offline_lab, host, "display service-set name OFFICE")
+        assert (office[0]["traffic_profile_name"], office[0]["security_profile_name"]) == (
+            "traf",
+            "sec",
+        )
+        assert office[0]["wlan_bss_interface"] == "Wlan-bss7"
+        assert office[0]["user_isolate"] == "disable"
+        guest = parsed(offline_lab, host, "dis service-set id 2")[0]
+        assert (guest["user_isolate"], guest["traffic_profile_name"]) == ("enable", "-")
+        assert (guest["max_nb_user"], guest["forward_mode"]) == ("32", "direct-forward")
+
+
+def test_an_emptied_wlan_view_leaves_no_trace(offline_lab) -> None:
+    from lab.dialects import get_dialect
+    from lab.session import Session
+
+    host = offline_lab.first(PLATFORM, "core")
+    device = offline_lab.state.device(host)
+    session = Session(device, get_dialect(PLATFORM), lambda _: None, lambda: None)
+    for line in ("system-view", "wlan"):
+        session.run_exec(line)
+    assert session.prompt == f"[{host}-wlan-view]"
+    session.run_exec("ap-group name F03-APS")
+    assert session.prompt.endswith("-ap-group-F03-APS]")
+    for line in ("quit", "undo ap-group name F03-APS"):
+        session.run_exec(line)
+    assert "\nwlan\n" in offline_lab.run(host, "display current-configuration")
+    session.run_exec("quit")
+    assert session.prompt == f"[{host}]"
+    assert "\nwlan\n" not in offline_lab.run(host, "display current-configuration")
+
+
+def test_wlan_displays_are_vrp_only(offline_lab) -> None:
+    host = offline_lab.first("hp_comware", "access")
+    for line in ("display ap all", "display service-set all", "display service-set id 1"):
+        caret, error = offline_lab.run(host, line).splitlines()[:2]
+        assert error.strip().startswith("% Unrecognized command")
+        assert caret.index("^") == len(f"<{host}>") + len("display ")
