@@ -5,7 +5,8 @@ session ../shared/corpus/oxidized-simulations/h3c_5130-48G_7.1.070_simulation.ya
 The interface, LLDP, LAG, VLAN and environment displays are in
 `lab.dialects.hp_comware_ports` (a base class: their commands follow this
 module's in the command table, as they were declared before the split).
-The routing-table and traffic-counter displays are in `lab.dialects.hp_comware_extra`.
+The routing-table and traffic-counter displays are in `lab.dialects.hp_comware_extra`,
+the BGP, VPN-instance and route-policy displays in `lab.dialects.hp_comware_routing`.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from lab.dialects.base import (
     plural,
     uptime_parts,
 )
-from lab.dialects.hp_comware_extra import ComwareExtra
+from lab.dialects.hp_comware_routing import ComwareRouting
 
 if TYPE_CHECKING:  # pragma: no cover
     from lab.session import Session
@@ -39,7 +40,7 @@ BANNER = (
 
 
 @register
-class HpComware(ComwareExtra):
+class HpComware(ComwareRouting):
     platform = "hp_comware"
     paging_commands = ("screen-length disable",)
     global_lines_indented = True

@@ -8,17 +8,20 @@ networktocode/ntc-templates, Apache-2.0; see tests/NOTICE).
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 from labtest import check_parses_like_sample, filled_fields, sample_commands, sample_records
 from ntc_templates.parse import parse_output
 
+from lab.dialects.hp_comware_extra import config_addresses
+
 PLATFORM = "hp_comware"
 # sample name -> the line a person types (the corpus folder names `in`/`out`bound as `bound`)
 SENT = {"display counters bound interface": "display counters inbound interface"}
-COMMANDS = [c for c in sample_commands(PLATFORM) if c not in SENT]
 ROLES = ("aggregation", "access")
 NOT_OURS: dict[str, set[str]] = {}
 
@@ -26,10 +29,149 @@ NOT_OURS: dict[str, set[str]] = {}
 # tables learned from neighbours: empty on a device without any
 NEEDS_NEIGHBOURS = {"display mac-address", "display arp"}
 
+# displays of configuration the fleet does not start with (lab.dialects.hp_comware_routing):
+# (role, lines that add it, lines that take it away again, so the shared offline lab is left
+# as it was).  {far}/{near}: the addresses at the two ends of the aggregation switch's first
+# routed link to a VRP core, {loop}: the core's LoopBack0 address.
+VPN_ADD = (
+    "system-view",
+    "ip vpn-instance vpn1",
+    "route-distinguisher 65020:1",
+    "description Building management",
+    "vpn-target 65020:1 export-extcommunity",
+    "vpn-target 65020:1 65010:1 import-extcommunity",
+    "import route-policy VPN1-IN",
+    "export route-policy VPN1-OUT",
+    "tnl-policy TNL1",
+    "routing-table limit 600 simply-alert",
+    "address-family ipv6",
+    "vpn-target 65020:6 export-extcommunity",
+    "vpn-target 65020:6 import-extcommunity",
+    "import route-policy VPN1-IN6",
+    "export route-policy VPN1-OUT6",
+    "tnl-policy TNL1",
+    "routing-table limit 600 simply-alert",
+    "quit",
+    "quit",
+    "ip vpn-instance vpn2",
+    "quit",
+    "interface LoopBack10",
+    "ip binding vpn-instance vpn1",
+    "interface LoopBack11",
+    "ip binding vpn-instance vpn1",
+    "interface LoopBack12",
+    "ip binding vpn-instance vpn1",
+)
+VPN_REMOVE = (
+    "system-view",
+    "undo interface LoopBack10",
+    "undo interface LoopBack11",
+    "undo interface LoopBack12",
+    "undo ip vpn-instance vpn1",
+    "undo ip vpn-instance vpn2",
+)
+CONFIGURED = {
+    "display bgp peer ipv4": (
+        "aggregation",
+        (
+            "system-view",
+            "bgp 65020",
+            "peer {far} as-number 65010",
+            "peer 203.0.113.1 as-number 65030",
+            "peer {second} as-number 65010",
+            "address-family ipv4 unicast",
+            "peer {far} enable",
+            "peer 203.0.113.1 enable",
+            "peer {second} enable",
+        ),
+        ("system-view", "undo bgp 65020"),
+    ),
+    "display ip vpn-instance": ("aggregation", VPN_ADD, VPN_REMOVE),
+    "display ip vpn-instance instance-name": ("aggregation", VPN_ADD, VPN_REMOVE),
+    "display route-policy": (
+        "aggregation",
+        (
+            "system-view",
+            "route-policy UPLINK-OUT permit node 10",
+            "if-match ip address prefix-list LOCAL-NETS",
+            "apply community 65020:100",
+            "apply local-preference 200",
+            "quit",
+            "route-policy UPLINK-OUT deny node 99",
+            "quit",
+            "route-policy UPLINK-IN permit node 10",
+            "if-match cost 10",
+            "if-match ip address prefix-list DEFAULT",
+        ),
+        ("system-view", "undo route-policy UPLINK-OUT", "undo route-policy UPLINK-IN"),
+    ),
+}
+# the far end of a BGP session (a VRP core): the lines it needs and takes away again
+BOTH_ENDS = {
+    "display bgp peer ipv4": (
+        ("system-view", "bgp 65010", "peer {near} as-number 65020", "network {loop} 32"),
+        ("system-view", "undo bgp 65010"),
+    )
+}
+TYPED = {"display ip vpn-instance instance-name": "display ip vpn-instance instance-name vpn1"}
+COMMANDS = [c for c in sample_commands(PLATFORM) if c not in SENT]
+
+
+def configure(offline_lab, host: str, lines: tuple[str, ...], **where: str) -> None:
+    offline_lab.run(host, lines[-1].format(**where), tuple(x.format(**where) for x in lines[:-1]))
+
+
+def addresses(offline_lab, host: str) -> dict[str, ipaddress.IPv4Interface]:
+    return dict(config_addresses(offline_lab.state.device(host).running_text()))
+
+
+def core_link(offline_lab, host: str) -> tuple[str, dict[str, str]]:
+    """The VRP core at the end of `host`'s first routed link, and the addresses to use."""
+    mine = addresses(offline_lab, host)
+    links = [
+        n
+        for n in offline_lab.state.neighbors(host)
+        if n.peer.role == "core" and n.local_port in mine
+    ]
+    first, second = links[0], links[1]
+    theirs = addresses(offline_lab, first.peer.name)
+    where = {
+        "near": str(mine[first.local_port].ip),
+        "far": str(theirs[first.peer_port].ip),
+        "second": str(addresses(offline_lab, second.peer.name)[second.peer_port].ip),
+        "loop": str(theirs["LoopBack0"].ip),
+    }
+    return first.peer.name, where
+
+
+def running(offline_lab, host: str) -> list[str]:
+    # (an undone view leaves its '#' separator behind in the lab's configuration tree)
+    text = offline_lab.run(host, "display current-configuration")
+    return [x for x in text.splitlines() if x.strip() != "#"]
+
+
+def check_typed_line(offline_lab, host: str, command: str, line: str) -> list[dict[str, Any]]:
+    """`line` (`command` with its arguments) parses like the real sample of `command`."""
+    text = offline_lab.run(host, line)
+    records = parse_output(platform=PLATFORM, command=line, data=text)
+    assert records, text
+    sample = sample_records(PLATFORM, command)
+    assert set(records[0]) == set(sample[0])
+    always = set.intersection(
+        *({k for k, v in r.items() if v not in ("", [], None)} for r in sample)
+    )
+    assert always - NOT_OURS.get(command, set()) <= filled_fields(records), (
+        always - filled_fields(records),
+        text,
+    )
+    return records
+
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("command", COMMANDS)
 def test_output_parses_like_the_real_sample(offline_lab, command: str, role: str) -> None:
+    if command in CONFIGURED and role != CONFIGURED[command][0]:
+        pytest.skip(f"{command!r} is configured on a {PLATFORM} {CONFIGURED[command][0]} here")
     try:
         host = offline_lab.first(
             PLATFORM,
@@ -39,7 +181,23 @@ def test_output_parses_like_the_real_sample(offline_lab, command: str, role: str
         )
     except LookupError:
         pytest.skip(f"no {PLATFORM} {role} with what {command!r} shows in this fleet")
-    check_parses_like_sample(offline_lab, PLATFORM, host, command, NOT_OURS.get(command, set()))
+    if command not in CONFIGURED:
+        check_parses_like_sample(offline_lab, PLATFORM, host, command, NOT_OURS.get(command, set()))
+        return
+    _, add, remove = CONFIGURED[command]
+    core, where = core_link(offline_lab, host)
+    devices = [(host, add, remove)]
+    if command in BOTH_ENDS:
+        devices.append((core, *BOTH_ENDS[command]))
+    before = [running(offline_lab, d) for d, _, _ in devices]
+    for device, lines, _ in devices:
+        configure(offline_lab, device, lines, **where)
+    try:
+        check_typed_line(offline_lab, host, command, TYPED.get(command, command))
+    finally:
+        for device, _, lines in devices:
+            configure(offline_lab, device, lines, **where)
+    assert [running(offline_lab, d) for d, _, _ in devices] == before
 
 
 @pytest.mark.parametrize("role", ROLES)
