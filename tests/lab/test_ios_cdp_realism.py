@@ -46,8 +46,11 @@ def parse(offline_lab: Any, host: str, command: str, template: str = "") -> list
 def cabled(offline_lab: Any) -> Iterator[tuple[str, Any]]:
     """An IOS access switch and its first Comware neighbour (both configurations are
     compared before and after the test)."""
-    host = offline_lab.first(PLATFORM, "access", lldp=True)
-    link = next(n for n in offline_lab.state.neighbors(host) if n.peer.platform == "hp_comware")
+    try:
+        host = offline_lab.first(PLATFORM, "access", lldp=True)
+        link = next(n for n in offline_lab.state.neighbors(host) if n.peer.platform == "hp_comware")
+    except (LookupError, StopIteration):
+        pytest.skip("no IOS access switch cabled to a Comware switch in this fleet")
     before = {h: config_body(offline_lab, h) for h in (host, link.peer.name)}
     yield host, link
     assert {h: config_body(offline_lab, h) for h in before} == before
@@ -178,3 +181,37 @@ def test_interface_filter_and_a_bad_name(offline_lab: Any, cabled: Any) -> None:
     caret, error = offline_lab.run(host, "show cdp neighbors bogus").splitlines()[:2]
     assert error == "% Invalid input detected at '^' marker."
     assert caret.index("^") == len(f"{host}#") + len("show cdp neighbors ")
+
+
+def test_every_ios_switch_lists_each_uplink_once_all_peers_send_cdp(offline_lab: Any) -> None:
+    fleet = offline_lab.state.fleet.devices
+    switches = [d.name for d in fleet if d.platform == PLATFORM]
+    links = {h: offline_lab.state.neighbors(h) for h in switches}
+    peer_ports: dict[str, list[str]] = {}
+    for neighbours in links.values():
+        for n in neighbours:
+            peer_ports.setdefault(n.peer.name, []).append(n.peer_port)
+    if not peer_ports:
+        pytest.skip("no IOS switch with a neighbour in this fleet")
+    before = {h: config_body(offline_lab, h) for h in peer_ports}
+
+    def send(on: bool) -> None:
+        undo = "" if on else "undo "
+        for peer, ports in peer_ports.items():
+            lines = [f"{undo}{COMWARE_GLOBAL}"]
+            for port in ports:
+                lines += [f"interface {port}", f"{undo}{COMWARE_PORT}"]
+            offline_lab.run(peer, lines[-1], ("system-view", *lines[:-1]))
+
+    send(True)
+    try:
+        for host, neighbours in links.items():
+            for command in COMMANDS:
+                got = [
+                    (r["neighbor_name"], r["neighbor_interface"])
+                    for r in parse(offline_lab, host, command)
+                ]
+                assert got == [(n.peer.name, n.peer_port) for n in neighbours], (host, command)
+    finally:
+        send(False)
+    assert {h: config_body(offline_lab, h) for h in before} == before
