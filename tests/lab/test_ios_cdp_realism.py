@@ -215,3 +215,71 @@ def test_every_ios_switch_lists_each_uplink_once_all_peers_send_cdp(offline_lab:
     finally:
         send(False)
     assert {h: config_body(offline_lab, h) for h in before} == before
+
+
+COMWARE_PORT_CASES = [
+    ([], (1, {1})),
+    (["port access vlan 30"], (30, {30})),
+    (
+        [
+            "port link-type trunk",
+            "undo port trunk permit vlan 1",
+            "port trunk permit vlan 10 20 to 22",
+            "port trunk pvid vlan 20",
+        ],
+        (20, {10, 20, 21, 22}),
+    ),
+    (["port link-type hybrid", "port hybrid vlan 5 7 untagged"], (1, {1, 5, 7})),
+]
+
+
+@pytest.mark.parametrize(("lines", "expected"), COMWARE_PORT_CASES)
+def test_comware_port_vlans_follow_the_port_lines(lines: list[str], expected: Any) -> None:
+    from lab.configtree import ConfigTree
+    from lab.render.cisco_ios_cdp import comware_port_vlans
+
+    text = "\n".join(["interface GigabitEthernet1/0/1", *(f" {x}" for x in lines)])
+    section = ConfigTree.parse(text + "\n").section("interface GigabitEthernet1/0/1")
+    assert comware_port_vlans(section) == expected
+
+
+def test_the_address_is_the_lowest_permitted_vlan_interface_that_is_up() -> None:
+    from lab.configtree import ConfigTree
+    from lab.render.cisco_ios_cdp import comware_port_address
+
+    tree = ConfigTree.parse(
+        "interface Vlan-interface5\n shutdown\n ip address 10.0.5.1 255.255.255.0\n#\n"
+        "interface Vlan-interface7\n description none\n#\n"
+        "interface Vlan-interface9\n ip address 10.0.9.1 255.255.255.0\n#\n"
+        "interface Vlan-interface11\n ip address 10.0.11.1 255.255.255.0\n#\n"
+    )
+    assert comware_port_address(tree, {11, 9, 7, 5}) == "10.0.9.1"
+    assert comware_port_address(tree, {5, 7}) == ""
+
+
+def test_a_long_device_id_gets_a_line_of_its_own() -> None:
+    from lab.render.cisco_ios_cdp import CdpEntry, show_cdp_neighbors
+
+    entry = CdpEntry(
+        device_id="YM-EGOV-INTRANET-AGG-01",
+        local_port="GigabitEthernet1/0/52",
+        holdtime=97,
+        capabilities=("Switch",),
+        platform="S5130S-52S-EI",
+        port_id="GigabitEthernet1/0/48",
+        address="",
+        version="",
+        native_vlan=1,
+    )
+    text = show_cdp_neighbors([entry])
+    assert "\nYM-EGOV-INTRANET-AGG-01\n                 Gig 1/0/52        97 " in text
+    records = parse_output(platform=PLATFORM, command="show cdp neighbors", data=text)
+    assert records == [
+        {
+            "neighbor_name": "YM-EGOV-INTRANET-AGG-01",
+            "local_interface": "Gig 1/0/52",
+            "capabilities": "S",
+            "platform": "S5130S-52",
+            "neighbor_interface": "GigabitEthernet1/0/48",
+        }
+    ]
