@@ -19,8 +19,10 @@ from lab.dialects import register
 from lab.dialects.base import CliError, Dialect, Reply, command
 from lab.dialects.common import grep_pipe, replace_running, up_ports
 from lab.render import fortinet as r
+from lab.render import fortinet_dhcp_lldp as rd
 from lab.render import fortinet_extra as rx
 from lab.render import fortinet_extra2 as rx2
+from lab.render import fortinet_routing as rr
 from lab.render.common import boot_time, stable_int
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -69,8 +71,21 @@ def _parsed(text: str) -> r.Block:
     return r.parse(text)
 
 
+def _prune_empty(block: r.Block) -> None:
+    """Drop `config` blocks left without entries or settings (`show` prints only non-defaults:
+    `config router bgp` after `unset as`, a DHCP server table after its last `delete`)."""
+    for child in block.blocks():
+        _prune_empty(child)
+    block.items = [
+        i
+        for i in block.items
+        if not (isinstance(i, r.Block) and i.kind == "config" and not i.items)
+    ]
+
+
 def _drop_defaults(root: r.Block) -> None:
     """`show` omits default values: `set output more` on the console, and then an empty block."""
+    _prune_empty(root)
     console = r.find_path(root, "system console")
     if console is None:
         return
@@ -78,6 +93,12 @@ def _drop_defaults(root: r.Block) -> None:
         console.unset("output")
     if not console.items:
         root.items.remove(console)
+
+
+def _far_end(s: Session, port: str) -> tuple[str, str] | None:
+    """(peer, peer port) of the cable plugged into our `port`, if any."""
+    ends = (c.other_end(s.device.name, port) for c in s.device.lab.cables)
+    return next((end for end in ends if end is not None), None)
 
 
 @register
@@ -258,6 +279,57 @@ class Fortinet(Dialect):
             raise CliError("Unable to resolve hostname.\nCommand fail. Return code -1\n") from None
         return args[0]
 
+    # -- routing displays derived from configuration and cabling (lab.render.fortinet_routing)
+    def _links(self, s: Session) -> list[rr.Link]:
+        """Our cabled ports whose link is up, with the peer's spec and configuration."""
+        lab, me = s.device.lab, s.device
+        out: list[rr.Link] = []
+        for port in sorted(up_ports(s)):
+            far = _far_end(s, port)
+            if far is None:
+                continue
+            peer = lab.device(far[0])
+            since = max(me.changed_at, peer.changed_at, me.boot_time, peer.boot_time)
+            out.append(rr.Link(port, peer.spec, far[1], peer.running_text(), since))
+        return out
+
+    @command("get router info bgp summary", pipe=True, modes=("top",))
+    def get_bgp_summary(self, s: Session, args: list[str]) -> str:
+        return rr.bgp_summary(s.device.name, rr.bgp(self._root(s), self._links(s), s.now()))
+
+    @command("get router info bgp neighbors", pipe=True, modes=("top",))
+    def get_bgp_neighbors(self, s: Session, args: list[str]) -> str:
+        b = rr.bgp(self._root(s), self._links(s), s.now())
+        only = args[0] if args else ""
+        if only and (b is None or all(x.neighbor != only for x in b.sessions)):
+            return "% No neighbor exist\n"
+        return rr.bgp_neighbors(s.device.name, b, s.now(), only)
+
+    @command("get router info ospf status", pipe=True, modes=("top",))
+    def get_ospf_status(self, s: Session, args: list[str]) -> str:
+        ospf = rr.ospf_areas(self._root(s), self._links(s), up_ports(s))
+        return rr.ospf_status(s.device.name, ospf, s.now())
+
+    @command("execute dhcp lease-list", pipe=True, modes=("top",))
+    def execute_dhcp_lease_list(self, s: Session, args: list[str]) -> str:
+        items = rd.leases(s.device.name, self._root(s), s.now())
+        return rd.lease_list(items, args[0] if args else "")
+
+    @command("diagnose lldprx port neighbor details", pipe=True, modes=("top",))
+    def diagnose_lldprx_neighbors(self, s: Session, args: list[str]) -> str:
+        ports = [p.name for p in s.device.spec.ports]
+        if len(args) != 1 or args[0] not in ports:
+            raise parse_error(args[-1] if args else "details")
+        port, lab = args[0], s.device.lab
+        peers: list[rd.LldpPeer] = []
+        far = _far_end(s, port)
+        if far is not None and port in up_ports(s) and rd.lldp_reception(self._root(s), port):
+            peer = lab.device(far[0])
+            if any(p.name == far[1] and p.lldp for p in peer.spec.ports):
+                desc = peer.interface_description(far[1])
+                peers.append(rd.LldpPeer(peer.spec, far[1], peer.hostname, desc))
+        return rd.lldprx_neighbor_details(port, ports.index(port) + 1, peers)
+
     @command("execute", raw=True, modes=("top",))
     def execute(self, s: Session, args: list[str]) -> str:
         raise parse_error(args[0].split()[0] if args[0] else "execute")
@@ -279,7 +351,9 @@ class Fortinet(Dialect):
                 current.items.append(block)
             stack.append(block)
         elif word == "edit" and rest and current.kind == "config":
-            name = rest if rest.isdigit() or rest.startswith('"') else f'"{rest}"'
+            # FortiOS quotes string keys; numbered entries and OSPF areas (dotted) are bare
+            bare = rest.isdigit() or rest.startswith('"') or current.name == "area"
+            name = rest if bare else f'"{rest}"'
             entry = current.child("edit", name)
             if entry is None:
                 entry = r.Block("edit", name)
