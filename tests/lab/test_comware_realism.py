@@ -9,6 +9,10 @@ networktocode/ntc-templates, Apache-2.0; see tests/NOTICE).
 from __future__ import annotations
 
 import ipaddress
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -145,9 +149,14 @@ def core_link(offline_lab, host: str) -> tuple[str, dict[str, str]]:
 
 
 def running(offline_lab, host: str) -> list[str]:
-    # (an undone view leaves its '#' separator behind in the lab's configuration tree)
+    # (an undone view leaves its '#' separator behind in the lab's configuration tree; a VRP
+    # far end's header names the time of the last change)
     text = offline_lab.run(host, "display current-configuration")
-    return [x for x in text.splitlines() if x.strip() != "#"]
+    return [
+        x
+        for x in text.splitlines()
+        if x.strip() != "#" and not x.startswith("!Last configuration was updated")
+    ]
 
 
 def check_typed_line(offline_lab, host: str, command: str, line: str) -> list[dict[str, Any]]:
@@ -184,6 +193,15 @@ def test_output_parses_like_the_real_sample(offline_lab, command: str, role: str
     if command not in CONFIGURED:
         check_parses_like_sample(offline_lab, PLATFORM, host, command, NOT_OURS.get(command, set()))
         return
+    with configured(offline_lab, command, host):
+        check_typed_line(offline_lab, host, command, TYPED.get(command, command))
+
+
+@contextmanager
+def configured(offline_lab, command: str, host: str) -> Iterator[dict[str, str]]:
+    """`command`'s configuration added on `host` (and the far end) for the duration, then
+    taken away with the vendor's own undo lines; the running configurations must be back
+    to what they were.  Yields the addresses of `core_link`."""
     _, add, remove = CONFIGURED[command]
     core, where = core_link(offline_lab, host)
     devices = [(host, add, remove)]
@@ -193,11 +211,203 @@ def test_output_parses_like_the_real_sample(offline_lab, command: str, role: str
     for device, lines, _ in devices:
         configure(offline_lab, device, lines, **where)
     try:
-        check_typed_line(offline_lab, host, command, TYPED.get(command, command))
+        yield where
     finally:
         for device, _, lines in devices:
             configure(offline_lab, device, lines, **where)
     assert [running(offline_lab, d) for d, _, _ in devices] == before
+
+
+def bgp_peers(offline_lab, host: str) -> dict[str, dict[str, str]]:
+    text = offline_lab.run(host, "display bgp peer ipv4")
+    records = parse_output(platform=PLATFORM, command="display bgp peer ipv4", data=text)
+    return {r["peer"]: r for r in records}
+
+
+def test_bgp_peer_state_follows_the_far_end(offline_lab) -> None:
+    host = offline_lab.first(PLATFORM, "aggregation")
+    with configured(offline_lab, "display bgp peer ipv4", host) as where:
+        peers = bgp_peers(offline_lab, host)
+        core, _ = core_link(offline_lab, host)
+        # the core configures us back and announces its loopback
+        assert peers[where["far"]]["state"] == "Established"
+        assert peers[where["far"]]["prefixes_received"] == "1"
+        assert int(peers[where["far"]]["messages_received"]) > 0
+        assert peers[where["far"]]["local_router_id"] == str(
+            addresses(offline_lab, host)["LoopBack0"].ip
+        )
+        # the second core runs no BGP: reachable, refused; 203.0.113.1 is on no subnet of ours
+        assert peers[where["second"]]["state"] == "Active"
+        assert peers["203.0.113.1"]["state"] == "Idle"
+        assert {p["prefixes_received"] for p in peers.values() if p["state"] != "Established"} == {
+            "0"
+        }
+        # a peer line with the wrong AS on the core: the session does not come up
+        wrong = ("system-view", "bgp 65010", "undo peer {near}", "peer {near} as-number 65099")
+        configure(offline_lab, core, wrong, **where)
+        assert bgp_peers(offline_lab, host)[where["far"]]["state"] == "Active"
+        right = ("system-view", "bgp 65010", "undo peer {near}", "peer {near} as-number 65020")
+        configure(offline_lab, core, right, **where)
+        assert bgp_peers(offline_lab, host)[where["far"]]["state"] == "Established"
+
+
+def test_bgp_session_up_within_a_day_shows_the_low_uptime_layout(offline_lab) -> None:
+    """The real sample's low-uptime variant: `08:30:47` instead of `0286h47m`."""
+    host = offline_lab.first(PLATFORM, "aggregation")
+    with configured(offline_lab, "display bgp peer ipv4", host) as where:
+        long = bgp_peers(offline_lab, host)[where["far"]]["up_down"]
+        core, _ = core_link(offline_lab, host)
+        devices = [offline_lab.state.device(d) for d in (host, core)]
+        booted = [d.boot_time for d in devices]
+        try:
+            for d in devices:
+                d.boot_time = datetime.now() - timedelta(hours=8, minutes=30, seconds=47)
+            short = bgp_peers(offline_lab, host)[where["far"]]
+        finally:
+            for d, b in zip(devices, booted, strict=True):
+                d.boot_time = b
+    assert re.fullmatch(r"\d{4}h\d\dm", long), long
+    assert re.fullmatch(r"08:3[01]:\d\d", short["up_down"]), short
+    assert short["state"] == "Established"
+    assert int(short["messages_received"]) < int(short["messages_sent"]) + 10 < 600
+
+
+def test_bgp_between_the_aggregation_pair(offline_lab) -> None:
+    """iBGP over a VLAN interface of the pair's peer link: both ends must enable the peer."""
+    host = offline_lab.first(PLATFORM, "aggregation")
+    mate = next(
+        n.peer.name
+        for n in offline_lab.state.neighbors(host)
+        if n.peer.platform == PLATFORM and n.peer.role == "aggregation"
+    )
+
+    def lines(me: int, other: int) -> tuple[str, ...]:
+        return (
+            "system-view",
+            "interface Vlan-interface100",
+            f"ip address 10.1.100.{me} 255.255.255.248",
+            "quit",
+            "bgp 65020",
+            f"peer 10.1.100.{other} as-number 65020",
+            "address-family ipv4 unicast",
+            f"peer 10.1.100.{other} enable",
+        )
+
+    undo = ("system-view", "undo bgp 65020", "undo interface Vlan-interface100")
+    before = [running(offline_lab, d) for d in (host, mate)]
+    configure(offline_lab, host, lines(2, 3))
+    try:
+        assert bgp_peers(offline_lab, host)["10.1.100.3"]["state"] == "Active"
+        configure(offline_lab, mate, lines(3, 2))
+        assert bgp_peers(offline_lab, host)["10.1.100.3"]["state"] == "Established"
+        assert bgp_peers(offline_lab, mate)["10.1.100.2"]["state"] == "Established"
+        off = (
+            "system-view",
+            "bgp 65020",
+            "address-family ipv4 unicast",
+            "undo peer 10.1.100.2 enable",
+        )
+        configure(offline_lab, mate, off)
+        assert bgp_peers(offline_lab, host)["10.1.100.3"]["state"] == "Active"
+        assert "10.1.100.2" not in bgp_peers(offline_lab, mate)  # not an IPv4 unicast peer
+    finally:
+        configure(offline_lab, host, undo)
+        configure(offline_lab, mate, undo)
+    assert [running(offline_lab, d) for d in (host, mate)] == before
+
+
+def test_unconfigured_features_show_the_empty_state(offline_lab) -> None:
+    host = offline_lab.first(PLATFORM, "aggregation")
+    for line in ("display bgp peer ipv4", "display route-policy"):
+        assert offline_lab.run(host, line) == "", line
+    assert (
+        offline_lab.run(host, "display ip vpn-instance") == "  Total VPN-Instances configured : 0\n"
+    )
+    assert "does not exist" in offline_lab.run(host, "display ip vpn-instance instance-name vpn1")
+    assert "Incomplete command" in offline_lab.run(host, "display bgp peer")
+    # a BGP process without peers: the header, no records
+    before = running(offline_lab, host)
+    configure(offline_lab, host, ("system-view", "bgp 65020", "router-id 10.1.255.200"))
+    try:
+        text = offline_lab.run(host, "display bgp peer ipv4")
+    finally:
+        configure(offline_lab, host, ("system-view", "undo bgp 65020"))
+    assert running(offline_lab, host) == before
+    assert " BGP local router ID: 10.1.255.200" in text.splitlines()
+    assert " Total number of peers: 0                 Peers in established state: 0" in text
+    for line, command in (
+        ("display bgp peer ipv4", "display bgp peer ipv4"),
+        ("display ip vpn-instance", "display ip vpn-instance"),
+        ("display route-policy", "display route-policy"),
+    ):
+        assert (
+            parse_output(platform=PLATFORM, command=command, data=offline_lab.run(host, line)) == []
+        )
+    assert parse_output(platform=PLATFORM, command="display bgp peer ipv4", data=text) == []
+
+
+def test_routing_views_have_comware_prompts(offline_lab) -> None:
+    host = offline_lab.first(PLATFORM, "aggregation")
+    session, _ = live_session(offline_lab, host)
+    before = running(offline_lab, host)
+    prompts = []
+    for line in (
+        "system-view",
+        "bgp 65020",
+        "address-family ipv4 unicast",
+        "quit",
+        "quit",
+        "ip vpn-instance vpn9",
+        "address-family ipv6",
+        "quit",
+        "quit",
+        "route-policy RP9 permit node 10",
+        "quit",
+        "undo route-policy RP9",
+        "undo ip vpn-instance vpn9",
+        "undo bgp 65020",
+    ):
+        session.run_exec(line)
+        prompts.append(session.prompt)
+    assert prompts[:10] == [
+        f"[{host}]",
+        f"[{host}-bgp-default]",
+        f"[{host}-bgp-default-ipv4]",
+        f"[{host}-bgp-default]",
+        f"[{host}]",
+        f"[{host}-vpn-instance-vpn9]",
+        f"[{host}-vpn-ipv6-vpn9]",
+        f"[{host}-vpn-instance-vpn9]",
+        f"[{host}]",
+        f"[{host}-route-policy-RP9-10]",
+    ]
+    assert running(offline_lab, host) == before
+
+
+def test_lldp_cdp_compliance_lines_are_stored_and_undone(offline_lab) -> None:
+    """What a Cisco neighbour's CDP needs from a Comware switch (system and port views)."""
+    host = offline_lab.first(PLATFORM, "aggregation", lldp=True)
+    port = offline_lab.state.neighbors(host)[0].local_port
+    before = running(offline_lab, host)
+    configure(offline_lab, host, ("system-view", "lldp compliance cdp"))
+    configure(
+        offline_lab,
+        host,
+        ("system-view", f"interface {port}", "lldp compliance admin-status cdp txrx"),
+    )
+    text = offline_lab.run(host, f"display current-configuration interface {port}")
+    assert " lldp compliance admin-status cdp txrx" in text.splitlines()
+    assert (
+        " lldp compliance cdp"
+        in offline_lab.run(host, "display current-configuration").splitlines()
+    )
+    configure(offline_lab, host, ("system-view", "undo lldp compliance cdp"))
+    configure(
+        offline_lab,
+        host,
+        ("system-view", f"interface {port}", "undo lldp compliance admin-status cdp txrx"),
+    )
+    assert running(offline_lab, host) == before
 
 
 @pytest.mark.parametrize("role", ROLES)
