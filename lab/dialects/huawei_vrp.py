@@ -190,6 +190,7 @@ class HuaweiVrp(VrpPorts, VrpExtra, VrpWlan):
 
     def config_line(self, s: Session, line: str) -> str:
         text = line.strip()
+        text = self.wlan_line(s, text)
         if s.mode == "system" and not text.startswith(self.negate_word + " "):
             view = self._view_for(text)
             if view is not None:

@@ -72,6 +72,14 @@ AP_TYPES = {
 AP_RULE = "-" * 158
 SET_RULE = "  " + "-" * 76
 STATE_NAMES = {"nor": "normal", "idle": "idle"}
+# the objects of the wlan view that have views of their own
+WLAN_OBJECTS = (
+    "ap-id ",
+    "ap-group name ",
+    "service-set name ",
+    "traffic-profile name ",
+    "security-profile name ",
+)
 
 
 @dataclass(frozen=True)
@@ -105,6 +113,38 @@ class VrpWlan(Dialect):
     # -- configuration -----------------------------------------------------------
     def wlan_view(self, s: Session) -> Node | None:
         return s.device.running.section("wlan")
+
+    def wlan_line(self, s: Session, text: str) -> str:
+        """A configuration line as the `wlan` view takes it.
+
+        A line of an upper view typed in the `wlan` view or one of its sub-views
+        (`ap-id 0 ...`, `service-set name X id 1`) moves there first, as VRP runs a
+        command of an upper view and stays in that view; the short form of an
+        existing object (`ap-id 0`, `service-set name X`) names that object."""
+        node = s.section
+        if self.platform != "huawei_vrp" or node is None or node.parent is None:
+            return text
+        root = s.device.running.root
+        in_wlan = node.text == "wlan" and node.parent is root
+        in_sub = node.parent.text == "wlan" and node.parent.parent is root
+        if not (in_wlan or in_sub):
+            return text
+        self._climb(s, text, in_sub)
+        wlan = s.section if s.mode == "view" and s.section is not None else None
+        if wlan is not None and wlan.text == "wlan" and text.startswith(WLAN_OBJECTS):
+            full = wlan.find_if(lambda c: c.text.startswith(text + " "))
+            if full is not None and wlan.find(text) is None:
+                return full.text
+        return text
+
+    def _climb(self, s: Session, text: str, in_sub: bool) -> None:
+        word = text.split(None, 1)[1] if text.startswith(self.negate_word + " ") else text
+        upper = self._view_for(word) is not None or word.startswith("capwap ")  # type: ignore[attr-defined]
+        if in_sub and (upper or word.startswith(WLAN_OBJECTS)):
+            s.leave()
+        if upper:
+            self.drop_empty_wlan(s)
+            s.leave()
 
     def drop_empty_wlan(self, s: Session) -> None:
         """Leaving an emptied `wlan` view: VRP shows no WLAN view without configuration."""

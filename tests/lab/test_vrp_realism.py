@@ -484,3 +484,32 @@ def test_wlan_displays_are_vrp_only(offline_lab) -> None:
         caret, error = offline_lab.run(host, line).splitlines()[:2]
         assert error.strip().startswith("% Unrecognized command")
         assert caret.index("^") == len(f"<{host}>") + len("display ")
+
+
+def test_lines_of_upper_views_leave_the_wlan_sub_views(offline_lab) -> None:
+    """A pasted block without `quit` lines builds the same wlan view as typed with them."""
+    host = offline_lab.first(PLATFORM, "core")
+    device = offline_lab.state.device(host)
+    wlan_lines = [*AP_ADD[AP_ADD.index("wlan") + 1 :], *SET_ADD[SET_ADD.index("wlan") + 1 :]]
+    typed = ("system-view", "wlan", *(x for x in wlan_lines))
+    remove = (*SET_REMOVE[:-1], *AP_REMOVE[2:6])
+    with wlan_configured(offline_lab, host, (AP_ADD, AP_REMOVE), (SET_ADD, SET_REMOVE)):
+        wlan = device.running.section("wlan")
+        assert wlan is not None
+        expected = wlan.render_lines()
+    assert [x for x in typed if x == "quit"], "the typed block has quit lines"
+    pasted = tuple(x for x in typed if x != "quit")
+    with wlan_configured(offline_lab, host, (pasted, remove)):
+        wlan = device.running.section("wlan")
+        assert wlan is not None
+        assert wlan.render_lines() == expected
+        # `ap-id 0` enters the AP configured with its MAC and serial number
+        this = offline_lab.run(host, "display this", ("system-view", "wlan", "ap-id 0"))
+        assert "  ap-name F03-AP-01" in this.splitlines()
+        assert wlan.render_lines() == expected
+        # a system-view line typed in a sub-view leaves the wlan view too
+        offline_lab.run(
+            host, "capwap source interface Vlanif100", ("system-view", "wlan", "ap-id 0")
+        )
+        assert device.running.section("capwap source interface Vlanif100") is not None
+        configure(offline_lab, host, ("system-view", "undo capwap source interface"))
