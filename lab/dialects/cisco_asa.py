@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from lab.dialects import register
-from lab.dialects.base import CliError, command
+from lab.dialects.base import CliError, Dialect, command
 from lab.dialects.common import CiscoModes, put_description_first, up_ports
 from lab.render import cisco_asa as r
 from lab.render import cisco_asa_extra as rx
 from lab.render import cisco_asa_extra2 as rx2
 from lab.render import cisco_asa_routing as rr
+from lab.render import cisco_asa_vpn_config as rv
 from lab.render.common import boot_time
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -35,6 +37,7 @@ SECTION_MODES = {
     ("tunnel-group", "*", "general-attributes"): "config-tunnel-general",
     ("tunnel-group", "*", "ipsec-attributes"): "config-tunnel-ipsec",
     ("tunnel-group", "*", "webvpn-attributes"): "config-tunnel-webvpn",
+    ("tunnel-group", "*", "ppp-attributes"): "config-ppp",
     ("webvpn",): "config-webvpn",
 }
 # top-level lines: typed in a sub-mode they leave it first, as on the ASA
@@ -57,6 +60,18 @@ TOP_WORDS = frozenset(
 CONFIG_MODES = frozenset(
     {"config", "config-if", "config-router-af", *SUBMODES.values(), *SECTION_MODES.values()}
 )
+
+
+def _filter_command(words: str, prefix: str) -> Callable[..., str]:
+    """A `show running-config WORDS [MORE]` handler: the lines starting with PREFIX [MORE]."""
+
+    def handler(self: Dialect, s: Session, args: list[str]) -> str:
+        return rv.run_filter(s.device.running_text(), (" ".join([prefix, *args]) + " ",))
+
+    handler.__name__ = "show_run_" + words.replace("-", "_")
+    return command(f"show running-config {words}", pipe=True, modes=("enable", *CONFIG_MODES))(
+        handler
+    )
 
 
 def section_mode(words: list[str]) -> str | None:
@@ -273,14 +288,20 @@ class CiscoAsa(CiscoModes):
         speeds = {p.name: rr.speed_mbps(p.speed) for p in s.device.spec.ports}
         return rr.show_ospf_interface_brief(s.device.running_text(), self._cabled(s), speeds)
 
-    @command("show running-config crypto", pipe=True, modes=("enable", *CONFIG_MODES))
+    # show running-config crypto [map|ikev1|...], ipsec, tunnel-group [NAME], ...: keys masked
+    show_run_crypto = _filter_command("crypto", "crypto")
+    show_run_ipsec = _filter_command("ipsec", "crypto ipsec")
+    show_run_tunnel_group = _filter_command("tunnel-group", "tunnel-group")
+    show_run_group_policy = _filter_command("group-policy", "group-policy")
+    show_run_router = _filter_command("router", "router")
+    show_run_webvpn = _filter_command("webvpn", "webvpn")
+    show_run_username = _filter_command("username", "username")
+
     @command("show running-config all crypto", pipe=True, modes=("enable", *CONFIG_MODES))
-    @command("show running-config ipsec", pipe=True, modes=("enable", *CONFIG_MODES))
-    @command("show running-config tunnel-group", pipe=True, modes=("enable", *CONFIG_MODES))
-    def show_run_vpn(self, s: Session, args: list[str]) -> str:
-        """The VPN parts of the configuration (empty: the fleet's firewalls carry no tunnels)."""
-        text = s.device.running_text()
-        return r.running_config_filter(text, ("crypto ", "tunnel-group ", "crypto ipsec "))
+    def show_run_all_crypto(self, s: Session, args: list[str]) -> str:
+        if [a.lower() for a in args] == ["map"]:
+            return rv.crypto_map_all(s.device.running_text())
+        return rv.run_filter(s.device.running_text(), (" ".join(["crypto", *args]) + " ",))
 
     @command("show interface", pipe=True)
     def show_interface(self, s: Session, args: list[str]) -> str:
@@ -304,12 +325,16 @@ class CiscoAsa(CiscoModes):
     def show_run(self, s: Session, args: list[str]) -> str:
         text = s.device.running_text()
         if not args or args == ["all"]:
-            return r.running_config(s.device.spec, text, self._written(s), "enable_15")
+            return rv.mask_secrets(
+                r.running_config(s.device.spec, text, self._written(s), "enable_15")
+            )
         words = [a.lower() for a in args]
         prefixes: tuple[str, ...]
         if words[0] in ("object", "object-group"):
             prefixes = (" ".join(words[:2]) + " ",) if len(words) > 1 else (words[0] + " ",)
-        elif words[0] in ("access-group", "access-list", "interface", "hostname", "names", "route"):
+        elif words == ["names"]:
+            prefixes = ("names", "name ")
+        elif words[0] in ("access-group", "access-list", "interface", "hostname", "route"):
             prefixes = (
                 (" ".join(args) + " ", " ".join(args)) if len(args) > 1 else (words[0] + " ",)
             )
@@ -329,8 +354,8 @@ class CiscoAsa(CiscoModes):
 
     @command("show startup-config", pipe=True, modes=("enable",))
     def show_startup(self, s: Session, args: list[str]) -> str:
-        return r.running_config(
-            s.device.spec, s.device.startup_text(), self._written(s), "enable_15"
+        return rv.mask_secrets(
+            r.running_config(s.device.spec, s.device.startup_text(), self._written(s), "enable_15")
         )
 
     @command("show mode")
@@ -381,6 +406,13 @@ class CiscoAsa(CiscoModes):
             s.leave_to("config")
         if s.mode == "config" and words[0] == "name" and len(words) > 2:
             return self._name(s, text)
+        if s.mode == "config" and words[0] == "crypto" and len(words) > 2:
+            return self._crypto(s, text)
+        if s.mode == "config-ikev1-policy" and words[0] != "no" and s.section is not None:
+            for node in list(s.section.children):
+                if node.text.split()[0] == words[0]:
+                    node.line = " " * node.indent + text
+                    return ""
         if (
             words[0] == "access-list"
             and len(words) > 4
@@ -393,6 +425,38 @@ class CiscoAsa(CiscoModes):
         if s.mode == "config" and words[0] in ("access-list", "access-group") and len(words) > 2:
             return self._top_line(s, text, f"{words[0]} {words[1]} ")
         return super().config_line(s, text)
+
+    def _crypto(self, s: Session, text: str) -> str:
+        """A top-level `crypto` line: stored where the ASA keeps it (see
+        `lab.render.cisco_asa_vpn_config`); a crypto map entry's single-valued
+        attribute and a transform set of the same name are replaced."""
+        root = s.device.running.root
+        words = text.split()
+        same = None
+        if words[1] == "map" and len(words) > 5 and words[3].isdigit():
+            kind = next((k for k in rv.SINGLE_VALUED if " ".join(words[4:]).startswith(k)), None)
+            if kind is not None:
+                same = f"crypto map {words[2]} {words[3]} {kind}"
+        elif words[1:4] == ["ipsec", "ikev1", "transform-set"] and len(words) > 4:
+            same = " ".join(words[:5]) + " "
+        for node in list(root.children):
+            if node.text == text or (same is not None and node.text.startswith(same)):
+                node.remove()
+        trailing = " " if words[1:4] == ["ipsec", "ikev1", "transform-set"] else ""
+        s.device.running.new_section(text + trailing, like="crypto ", separator=None, tail=())
+        self._sort_crypto(s)
+        return ""
+
+    @staticmethod
+    def _sort_crypto(s: Session) -> None:
+        root = s.device.running.root
+        crypto = [n for n in root.children if n.text.startswith("crypto ")]
+        if crypto:
+            first = root.children.index(crypto[0])
+            for node in crypto:
+                root.children.remove(node)
+            order = rv.crypto_order([n.text for n in crypto])
+            root.children[first:first] = [crypto[i] for i in order]
 
     def _address_family(self, s: Session, text: str) -> str:
         """`address-family ipv4 unicast` under `router bgp`, closed by `exit-address-family`."""
@@ -438,7 +502,12 @@ class CiscoAsa(CiscoModes):
 
     def _enter(self, s: Session, mode: str, header: str) -> str:
         s.leave_to("config")
-        s.enter(mode, self.section_for(s, header))
+        node = self.section_for(s, header)
+        if mode == "config-ikev1-policy" and not node.children:
+            for line in rv.IKEV1_POLICY_DEFAULTS:
+                node.add(line)
+            self._sort_crypto(s)
+        s.enter(mode, node)
         return ""
 
     def _insert_ace(self, s: Session, acl: str, number: int, rest: str) -> str:

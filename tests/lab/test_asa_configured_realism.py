@@ -22,6 +22,41 @@ COMMANDS = sample_commands(PLATFORM)
 CONF = ("configure terminal",)
 END = ("end",)
 
+# a site-to-site IKEv1 tunnel to a branch outside the lab, on the outside interface
+L2L_ACL = (
+    "access-list VPN-BRANCH extended permit ip 10.20.0.0 255.255.0.0 10.200.10.0 255.255.255.0"
+)
+L2L = (
+    L2L_ACL,
+    "crypto ipsec ikev1 transform-set ESP-AES256-SHA esp-aes-256 esp-sha-hmac",
+    "crypto ipsec ikev1 transform-set ESP-AES128-SHA esp-aes esp-sha-hmac",
+    "crypto map OUTSIDE_MAP 10 match address VPN-BRANCH",
+    "crypto map OUTSIDE_MAP 10 set peer 203.0.113.10",
+    "crypto map OUTSIDE_MAP 10 set ikev1 transform-set ESP-AES256-SHA ESP-AES128-SHA",
+    "crypto map OUTSIDE_MAP 10 set security-association lifetime seconds 28800",
+    "crypto map OUTSIDE_MAP interface outside",
+    "crypto ikev1 enable outside",
+    "crypto ikev1 policy 10",
+    "authentication pre-share",
+    "encryption aes-256",
+    "hash sha",
+    "group 14",
+    "lifetime 86400",
+    "tunnel-group 203.0.113.10 type ipsec-l2l",
+    "tunnel-group 203.0.113.10 ipsec-attributes",
+    "ikev1 pre-shared-key Br4nch-Lab-Key",
+)
+NO_L2L = (
+    "clear configure crypto map OUTSIDE_MAP",
+    "no crypto ipsec ikev1 transform-set ESP-AES256-SHA esp-aes-256 esp-sha-hmac",
+    "no crypto ipsec ikev1 transform-set ESP-AES128-SHA esp-aes esp-sha-hmac",
+    "no crypto ikev1 enable outside",
+    "no crypto ikev1 policy 10",
+    "clear configure tunnel-group 203.0.113.10",
+    f"no {L2L_ACL}",
+)
+VPN_CONFIG = ((*CONF, *L2L, *END), (*CONF, *NO_L2L, *END), (), ())
+
 # command -> (ASA lines that add the feature, ASA lines that remove it,
 #             peer lines that add, peer lines that remove); "{asa_ip}" is the ASA's address
 # on its cable to the VRP peer, "{peer_ip}" the peer's address on that cable,
@@ -92,10 +127,20 @@ CONFIGURED: dict[str, tuple[tuple[str, ...], ...]] = {
         (),
         (),
     ),
+    "show running-config crypto map": VPN_CONFIG,
+    "show running-config all crypto map": VPN_CONFIG,
+    "show running-config crypto ikev1": VPN_CONFIG,
+    "show running-config ipsec": VPN_CONFIG,
+    "show running-config tunnel-group": VPN_CONFIG,
 }
 
 # the real device's answer with the feature unconfigured
 EMPTY = {
+    "show running-config crypto map": "",
+    "show running-config all crypto map": "",
+    "show running-config crypto ikev1": "",
+    "show running-config ipsec": "",
+    "show running-config tunnel-group": "",
     "show name": "",
     "show bgp summary": "% BGP not active\n",
     "show ospf neighbor": "",
@@ -252,3 +297,57 @@ def test_ospf_neighbour_is_the_cabled_peer(offline_lab) -> None:
     assert nbr["ip_address"] == link["peer_ip"] and nbr["state"] in ("FULL/DR", "FULL/BDR")
     assert brief["ip_address"] == link["asa_ip"] and brief["neighbors_fc"] == "1/1"
     assert brief["interface"] == nbr["interface"]
+
+
+def test_pre_shared_key_shows_only_in_system_running_config(offline_lab) -> None:
+    host = asa_host(offline_lab)
+    add, remove, _, _ = VPN_CONFIG
+    offline_lab.run(host, add[-1], add[:-1])
+    try:
+        shown = {
+            c: offline_lab.run(host, c)
+            for c in (
+                "show running-config",
+                "show running-config tunnel-group",
+                "more system:running-config",
+            )
+        }
+    finally:
+        offline_lab.run(host, remove[-1], remove[:-1])
+    assert " ikev1 pre-shared-key *****" in shown["show running-config"].splitlines()
+    assert " ikev1 pre-shared-key *****" in shown["show running-config tunnel-group"].splitlines()
+    assert (
+        "Br4nch-Lab-Key"
+        not in shown["show running-config"] + shown["show running-config tunnel-group"]
+    )
+    assert (
+        " ikev1 pre-shared-key Br4nch-Lab-Key" in shown["more system:running-config"].splitlines()
+    )
+
+
+def test_crypto_lines_are_kept_in_the_asa_order(offline_lab) -> None:
+    """A crypto map entry typed after the map's interface line still comes before it, and a
+    retyped single-valued attribute replaces the old one."""
+    host = asa_host(offline_lab)
+    add, remove, _, _ = VPN_CONFIG
+    more = (
+        "crypto map OUTSIDE_MAP 5 match address VPN-BRANCH",
+        "crypto map OUTSIDE_MAP 5 set peer 198.51.100.7",
+        "crypto map OUTSIDE_MAP 5 set ikev1 transform-set ESP-AES128-SHA",
+        "crypto map OUTSIDE_MAP 5 set peer 198.51.100.8",
+    )
+    offline_lab.run(host, "end", (*add[:-1], *more))
+    try:
+        records = parsed(offline_lab, host, "show running-config crypto map")
+        text = offline_lab.run(host, "show running-config crypto")
+    finally:
+        offline_lab.run(host, remove[-1], remove[:-1])
+    assert [(r["seq"], r["peer"]) for r in records] == [
+        ("5", "198.51.100.8"),
+        ("10", "203.0.113.10"),
+    ]
+    lines = text.splitlines()
+    interface = lines.index("crypto map OUTSIDE_MAP interface outside")
+    assert interface > max(i for i, x in enumerate(lines) if x.split()[1:4:2] == ["map", "10"])
+    assert lines.index("crypto ikev1 enable outside") == interface + 1
+    assert lines[0].startswith("crypto ipsec ikev1 transform-set ")
