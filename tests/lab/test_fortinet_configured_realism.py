@@ -12,6 +12,7 @@ running configurations are back to what they were (the offline lab is shared).
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 
 import pytest
 from labtest import check_parses_like_sample, filled_fields, sample_commands, sample_records
@@ -237,3 +238,150 @@ def test_unconfigured_display_is_the_real_empty_state(offline_lab, command: str)
     host = fgt_host(offline_lab)
     line = command_line(command, vrp_link(offline_lab, host))
     assert offline_lab.run(host, line) == EMPTY[command]
+
+
+def parsed(offline_lab, host: str, command: str) -> list[dict[str, object]]:
+    text = offline_lab.run(host, command)
+    return list(parse_output(platform=PLATFORM, command=command, data=text))
+
+
+def test_bgp_neighbour_is_established_only_with_both_ends(offline_lab) -> None:
+    host = fgt_host(offline_lab)
+    link = vrp_link(offline_lab, host)
+    add, remove, peer_add, peer_remove = CONFIGURED["get router info bgp summary"]
+    run_lines(offline_lab, host, add, link)
+    try:
+        alone = {
+            r["bgp_neigh"]: r for r in parsed(offline_lab, host, "get router info bgp summary")
+        }
+        # the peer expects another AS of us: the OPEN is refused, the FortiGate keeps trying
+        run_lines(offline_lab, link["peer"], (*PEER_BGP[:2], "peer {fgt_ip} as-number 65099"), link)
+        try:
+            half = parsed(offline_lab, host, "get router info bgp summary")
+        finally:
+            run_lines(offline_lab, link["peer"], peer_remove, link)
+        run_lines(offline_lab, link["peer"], peer_add, link)
+        try:
+            both = {
+                r["bgp_neigh"]: r for r in parsed(offline_lab, host, "get router info bgp summary")
+            }
+            # (one neighbour: the template knows Established sessions only)
+            (detail,) = parsed(
+                offline_lab, host, f"get router info bgp neighbors {link['peer_ip']}"
+            )
+        finally:
+            run_lines(offline_lab, link["peer"], peer_remove, link)
+    finally:
+        run_lines(offline_lab, host, remove, link)
+    peer = link["peer_ip"]
+    # cabled, but nobody answers on port 179
+    assert (alone[peer]["state_pfxrcd"], alone[peer]["up_down"]) == ("Active", "never")
+    assert {r["bgp_neigh"]: r["state_pfxrcd"] for r in half}[peer] == "Active"
+    assert both[peer]["state_pfxrcd"] == "1"  # the peer's one `network` line
+    assert both[peer]["neigh_as"] == "65010"
+    assert re.fullmatch(r"\d\d:\d\d:\d\d", str(both[peer]["up_down"]))
+    assert both["203.0.113.9"]["state_pfxrcd"] == "Idle"  # outside the lab
+    assert (detail["neighbor"], detail["local_asn"], detail["bgp_state"]) == (
+        peer,
+        "65040",
+        "Established",
+    )
+    assert (detail["localhost_ip"], detail["nexthop_interface"]) == (link["fgt_ip"], link["port"])
+    assert detail["inbound_routemap"] == ["*FROM-CORE"]
+    assert detail["accepted_prefixes"] == ["1", "0"]
+    peer_config = offline_lab.state.device(link["peer"]).running_text()
+    loopback = re.search(r"^interface LoopBack0\n ip address (\S+)", peer_config, re.M)
+    assert loopback and detail["remote_router_id"] == loopback.group(1)
+
+
+def test_bgp_neighbour_that_is_not_up_is_printed_without_up_time(offline_lab) -> None:
+    host = fgt_host(offline_lab)
+    link = vrp_link(offline_lab, host)
+    add, remove, _, _ = CONFIGURED["get router info bgp neighbors"]
+    run_lines(offline_lab, host, add, link)
+    try:
+        text = offline_lab.run(host, "get router info bgp neighbors")
+        one = offline_lab.run(host, "get router info bgp neighbors 203.0.113.77")
+    finally:
+        run_lines(offline_lab, host, remove, link)
+    assert f"BGP neighbor is {link['peer_ip']}, remote AS 65010, local AS 65040" in text
+    # cabled, but the peer runs no BGP: Active, no up time, no TCP connection
+    assert "  BGP state = Active\n" in text and "Local host:" not in text
+    assert one == "% No neighbor exist\n"
+
+
+def test_ospf_counts_the_interfaces_and_adjacent_peers_in_its_networks(offline_lab) -> None:
+    host = fgt_host(offline_lab)
+    link = vrp_link(offline_lab, host)
+    add, remove, _, _ = CONFIGURED["get router info ospf status"]
+    run_lines(offline_lab, host, add, link)
+    try:
+        (rec,) = parsed(offline_lab, host, "get router info ospf status")
+        shown = offline_lab.run(host, "show router ospf")
+    finally:
+        run_lines(offline_lab, host, remove, link)
+    assert (rec["process_id"], rec["process_status"]) == ("10.1.255.40", "up")
+    assert rec["attached_area"] == ["0.0.0.0 (BACKBONE)"]
+    # the one interface in the network, its link up, its VRP peer running OSPF on it
+    assert rec["attached_area_interfaces"] == ["1(1)"]
+    assert rec["attached_area_fully_adjacent_neighbors"] == ["1"]
+    assert "        edit 0.0.0.0\n" in shown  # areas are not quoted, as FortiOS shows them
+
+
+def test_dhcp_leases_follow_the_configured_range_and_the_clock(offline_lab) -> None:
+    host = fgt_host(offline_lab)
+    link = vrp_link(offline_lab, host)
+    add, remove, _, _ = CONFIGURED["execute dhcp lease-list"]
+    run_lines(offline_lab, host, add, link)
+    try:
+        records = parsed(offline_lab, host, "execute dhcp lease-list")
+        again = parsed(offline_lab, host, "execute dhcp lease-list")
+        other = offline_lab.run(host, "execute dhcp lease-list port9")
+        offline_lab.run(
+            host, "end", ("config system dhcp server", "edit 1", "set status disable", "next")
+        )
+        disabled = offline_lab.run(host, "execute dhcp lease-list")
+    finally:
+        run_lines(offline_lab, host, remove, link)
+    assert 2 <= len(records) <= 5
+    assert [r["ip"] for r in records] == [f"10.1.50.{100 + i}" for i in range(len(records))]
+    assert {r["interface"] for r in records} == {"STAFF"}
+    assert records == again
+    assert len({r["mac_address"] for r in records}) == len(records)
+    now = datetime.now()
+    for rec in records:
+        expiry = datetime.strptime(" ".join(str(rec["expiry"]).split()), "%a %b %d %H:%M:%S %Y")
+        assert now + timedelta(days=3.5, minutes=-1) <= expiry <= now + timedelta(days=7, minutes=1)
+    assert other == "" and disabled == ""
+
+
+def test_lldp_reception_lists_the_cabled_peer(offline_lab) -> None:
+    host = fgt_host(offline_lab)
+    link = vrp_link(offline_lab, host)
+    add, remove, _, _ = CONFIGURED[LLDP]
+    line = command_line(LLDP, link)
+    run_lines(offline_lab, host, add, link)
+    try:
+        (rec,) = parsed(offline_lab, host, line)
+        offline_lab.state.set_unplugged(link["peer"], True)
+        try:
+            unplugged = offline_lab.run(host, line)
+        finally:
+            offline_lab.state.set_unplugged(link["peer"], False)
+    finally:
+        run_lines(offline_lab, host, remove, link)
+    peer = offline_lab.state.specs[link["peer"]]
+    assert (rec["port_txt"], rec["system_name_data"], rec["port_id_data"]) == (
+        link["port"],
+        link["peer"],
+        link["peer_port"],
+    )
+    assert rec["chassis_data"] == ":".join(re.findall("..", re.sub("[^0-9a-f]", "", peer.mac)))
+    description = offline_lab.state.device(link["peer"]).interface_description(link["peer_port"])
+    assert rec["port_desc_data"] == (description or link["peer_port"])
+    assert unplugged == ""
+
+
+def test_lldp_on_an_unknown_port_is_a_parse_error(offline_lab) -> None:
+    text = offline_lab.run(fgt_host(offline_lab), "diagnose lldprx port neighbor details port99")
+    assert "command parse error before 'port99'" in text
