@@ -143,6 +143,8 @@ class HuaweiVrp(VrpPorts, VrpExtra, VrpWlan):
             return text[len("interface ") :]
         if node.parent is None or node.parent.parent is None:
             return self._view_for(text) or text.replace(" ", "-")
+        if node.parent.text == "wlan":
+            return self.wlan_label(node)
         return self.view_label(node.parent) + "-" + text.replace(" name ", "-").replace(" ", "-")
 
     def unknown_text(self, s: Session | None, line: str, pos: int) -> str:

@@ -146,6 +146,16 @@ class VrpWlan(Dialect):
             self.drop_empty_wlan(s)
             s.leave()
 
+    def wlan_label(self, node: Node) -> str:
+        """The prompt of a wlan sub-view: `wlan-ap-0`, `wlan-ap-group-X`,
+        `wlan-service-set-X`, `wlan-traffic-profile-X`."""
+        w = node.text.split()
+        if w[0] == "ap-id" and len(w) > 1:
+            return f"wlan-ap-{w[1]}"
+        if len(w) > 2 and w[1] == "name":
+            return f"wlan-{w[0]}-{w[2]}"
+        return "wlan-" + "-".join(w)
+
     def drop_empty_wlan(self, s: Session) -> None:
         """Leaving an emptied `wlan` view: VRP shows no WLAN view without configuration."""
         node = s.section

@@ -469,7 +469,7 @@ def test_an_emptied_wlan_view_leaves_no_trace(offline_lab) -> None:
         session.run_exec(line)
     assert session.prompt == f"[{host}-wlan-view]"
     session.run_exec("ap-group name F03-APS")
-    assert session.prompt.endswith("-ap-group-F03-APS]")
+    assert session.prompt == f"[{host}-wlan-ap-group-F03-APS]"
     for line in ("quit", "undo ap-group name F03-APS"):
         session.run_exec(line)
     assert "\nwlan\n" in offline_lab.run(host, "display current-configuration")
