@@ -154,8 +154,8 @@ def lldprx_neighbor_details(port: str, port_index: int, peers: list[LldpPeer]) -
         mac = mac_colon(spec.mac)
         desc = p.port_description or p.peer_port
         system = lldp_system_description(spec)
-        if spec.platform == "huawei_vrp":
-            system = f"Huawei Switch {spec.model}\n{system}"
+        if spec.platform == "huawei_vrp" and spec.role != "router":
+            system = f"Huawei Switch {spec.model}\n{system}"  # S-series switches say so first
         router = spec.role in ("router", "core", "aggregation")
         caps, caps_txt = ("0014", "bridge router") if router else ("0004", "bridge")
         peer_ports = [x.name for x in spec.ports]

@@ -385,3 +385,18 @@ def test_lldp_reception_lists_the_cabled_peer(offline_lab) -> None:
 def test_lldp_on_an_unknown_port_is_a_parse_error(offline_lab) -> None:
     text = offline_lab.run(fgt_host(offline_lab), "diagnose lldprx port neighbor details port99")
     assert "command parse error before 'port99'" in text
+
+
+@pytest.mark.parametrize(
+    ("seconds", "shown"),
+    [
+        (5 * 3600 + 48 * 60 + 47, "05:48:47"),  # the up times of the real sample
+        (4 * 86400 + 14 * 3600 + 28 * 60 + 5, "4d14h28m"),
+        (66 * 86400 + 3600 + 59, "09w3d01h"),
+        (0, "00:00:00"),
+    ],
+)
+def test_bgp_up_time_is_spelled_as_fortios_does(seconds: int, shown: str) -> None:
+    from lab.render.fortinet_routing import fortios_age
+
+    assert fortios_age(seconds) == shown
