@@ -27,6 +27,10 @@ profiles with numeric ids, Wlan-Bss interfaces).  A real V200R019 S12700E has no
 service sets (it has vap/ssid profiles); the lab accepts both syntaxes in the
 same `wlan` view so that both real displays can be derived.
 
+As on VRP, a line of an upper view typed in a wlan sub-view leaves the sub-view
+(`wlan_line`, called by `HuaweiVrp.config_line`), so a pasted block needs no
+`quit` lines, and an emptied `wlan` view is dropped when it is left.
+
 Simplified:
 - APs: a configured AP is online (`nor`) when the AC has a
   `capwap source interface X` whose interface is up and addressed; its IP is taken
