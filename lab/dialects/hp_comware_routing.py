@@ -117,6 +117,35 @@ class ComwareRouting(ComwareExtra):
             return f"{self.view_label(node.parent)}-{family}"
         return super().view_label(node)
 
+    # -- what deleting or binding takes with it -----------------------------------------
+    def config_line(self, s: Session, line: str) -> str:
+        """As the parent, plus Comware's side effects: `undo peer X` in BGP view drops the
+        peer from the address families too, `undo ip vpn-instance X` unbinds the
+        interfaces bound to X, and `[undo] ip binding vpn-instance` clears the
+        interface's IP addresses (they are configured again after binding)."""
+        w = line.split()
+        section = s.section
+        if section is not None and s.mode == "view" and w[:2] == ["undo", "peer"] and len(w) == 3:
+            if section.text.split()[:1] == ["bgp"]:
+                for family in section.children:
+                    for c in list(family.children):
+                        if c.text.startswith(f"peer {w[2]} "):
+                            c.remove()
+        elif s.mode == "system" and w[:3] == ["undo", "ip", "vpn-instance"] and len(w) == 4:
+            for node in s.device.running.sections("interface "):
+                for c in list(node.children):
+                    if c.text == f"ip binding vpn-instance {w[3]}":
+                        c.remove()
+        elif (
+            section is not None
+            and s.mode == "interface"
+            and w[w[:1] == ["undo"] :][:3] == ["ip", "binding", "vpn-instance"]
+        ):
+            for c in list(section.children):
+                if c.text.startswith("ip address "):
+                    c.remove()
+        return super().config_line(s, line)
+
     # -- BGP -----------------------------------------------------------------------
     @command("display bgp peer", pipe=True)
     def display_bgp_peer(self, s: Session, args: list[str]) -> str:

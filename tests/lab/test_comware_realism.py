@@ -310,6 +310,10 @@ def test_bgp_between_the_aggregation_pair(offline_lab) -> None:
         configure(offline_lab, mate, off)
         assert bgp_peers(offline_lab, host)["10.1.100.3"]["state"] == "Active"
         assert "10.1.100.2" not in bgp_peers(offline_lab, mate)  # not an IPv4 unicast peer
+        # deleting a peer deletes it from the address families too
+        configure(offline_lab, host, ("system-view", "bgp 65020", "undo peer 10.1.100.3"))
+        assert "peer 10.1.100.3" not in offline_lab.run(host, "display current-configuration")
+        assert bgp_peers(offline_lab, host) == {}
     finally:
         configure(offline_lab, host, undo)
         configure(offline_lab, mate, undo)
@@ -381,6 +385,38 @@ def test_routing_views_have_comware_prompts(offline_lab) -> None:
         f"[{host}]",
         f"[{host}-route-policy-RP9-10]",
     ]
+    assert running(offline_lab, host) == before
+
+
+def test_vpn_binding_clears_addresses_and_deleting_the_instance_unbinds(offline_lab) -> None:
+    host = offline_lab.first(PLATFORM, "aggregation")
+    before = running(offline_lab, host)
+    loop = ("system-view", "interface LoopBack20")
+    configure(offline_lab, host, (*loop, "ip address 10.1.254.20 255.255.255.255"))
+    configure(
+        offline_lab, host, ("system-view", "ip vpn-instance vpn20", "route-distinguisher 65020:20")
+    )
+    configure(offline_lab, host, (*loop, "ip binding vpn-instance vpn20"))
+    shown = offline_lab.run(host, "display current-configuration interface LoopBack20").splitlines()
+    assert " ip binding vpn-instance vpn20" in shown
+    assert not any(x.startswith(" ip address") for x in shown)  # configured again after binding
+    configure(offline_lab, host, (*loop, "ip address 10.1.254.20 255.255.255.255"))
+    records = parse_output(
+        platform=PLATFORM,
+        command="display ip vpn-instance instance-name",
+        data=offline_lab.run(host, "display ip vpn-instance instance-name vpn20"),
+    )
+    assert [(r["name"], r["rd"], r["interfaces"]) for r in records] == [
+        ("vpn20", "65020:20", ["LoopBack20"])
+    ]
+    configure(offline_lab, host, ("system-view", "undo ip vpn-instance vpn20"))
+    shown = offline_lab.run(host, "display current-configuration interface LoopBack20").splitlines()
+    assert " ip binding vpn-instance vpn20" not in shown
+    assert " ip address 10.1.254.20 255.255.255.255" in shown
+    assert (
+        offline_lab.run(host, "display ip vpn-instance") == "  Total VPN-Instances configured : 0\n"
+    )
+    configure(offline_lab, host, ("system-view", "undo interface LoopBack20"))
     assert running(offline_lab, host) == before
 
 
