@@ -3,7 +3,9 @@
 Every command with a real sample in ../shared/corpus/ntc-templates/hp_comware
 that the lab implements must parse into non-empty records carrying the fields
 the real sample carries (`engine_samples/hp_comware/<command>.yml`, copied from
-networktocode/ntc-templates, Apache-2.0; see tests/NOTICE).
+networktocode/ntc-templates, Apache-2.0; see tests/NOTICE).  The routing displays the
+fleet does not configure (BGP peers, VPN instances, route policies) are configured
+through the CLI first and taken away again (`CONFIGURED`), as in test_vrp_realism.py.
 """
 
 from __future__ import annotations
