@@ -241,6 +241,13 @@ def test_bgp_peer_state_follows_the_far_end(offline_lab) -> None:
         # the second core runs no BGP: reachable, refused; 203.0.113.1 is on no subnet of ours
         assert peers[where["second"]]["state"] == "Active"
         assert peers["203.0.113.1"]["state"] == "Idle"
+        unicast = parse_output(
+            platform=PLATFORM,
+            command="display bgp peer ipv4",
+            data=offline_lab.run(host, "dis bgp peer ipv4 unicast"),
+        )
+        assert {r["peer"]: r["state"] for r in unicast} == {p: r["state"] for p, r in peers.items()}
+        assert "Unrecognized command" in offline_lab.run(host, "display bgp peer ipv4 vpnv4")
         assert {p["prefixes_received"] for p in peers.values() if p["state"] != "Established"} == {
             "0"
         }
