@@ -14,7 +14,9 @@ from lab.render import cisco_asa as r
 from lab.render import cisco_asa_extra as rx
 from lab.render import cisco_asa_extra2 as rx2
 from lab.render import cisco_asa_routing as rr
+from lab.render import cisco_asa_vpn as vpn
 from lab.render import cisco_asa_vpn_config as rv
+from lab.render import cisco_asa_vpn_show as vs
 from lab.render.common import boot_time
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -55,6 +57,38 @@ TOP_WORDS = frozenset(
         "name",
         "router",
         "webvpn",
+    }
+)
+# more global commands: typed in one of the VPN / routing sub-modes (whose own commands
+# never start with these words), they leave it too
+GLOBAL_WORDS = frozenset(
+    {
+        "aaa",
+        "aaa-server",
+        "class-map",
+        "dhcpd",
+        "dns",
+        "domain-name",
+        "failover",
+        "http",
+        "icmp",
+        "ip",
+        "logging",
+        "mtu",
+        "nat",
+        "ntp",
+        "policy-map",
+        "prefix-list",
+        "route",
+        "route-map",
+        "same-security-traffic",
+        "service-policy",
+        "snmp-server",
+        "ssh",
+        "sysopt",
+        "telnet",
+        "threat-detection",
+        "time-range",
     }
 )
 CONFIG_MODES = frozenset(
@@ -256,17 +290,44 @@ class CiscoAsa(CiscoModes):
                     )
         return out
 
+    def _vpn(self, s: Session) -> tuple[list[vpn.L2lTunnel], list[vpn.AnyConnectSession]]:
+        """The tunnels and AnyConnect sessions that are up (rules: `lab.render.cisco_asa_vpn`)."""
+        text, spec, now = s.device.running_text(), s.device.spec, s.now()
+        booted = boot_time(spec, now)
+        tunnels = vpn.l2l_tunnels(text, spec.name, booted, now)
+        return tunnels, vpn.anyconnect_sessions(text, spec.name, booted, now, len(tunnels) + 1)
+
     @command("show crypto ipsec sa", pipe=True)
     def show_crypto_ipsec_sa(self, s: Session, args: list[str]) -> str:
-        return rx.NO_IPSEC_SA
+        return vs.show_crypto_ipsec_sa(self._vpn(s)[0])
 
     @command("show crypto ikev1 sa", pipe=True)
     def show_crypto_ikev1_sa(self, s: Session, args: list[str]) -> str:
-        return rx.NO_IKEV1_SA
+        if args and not "detail".startswith(args[0].lower()):
+            raise CliError(self.unknown_text(s, "show crypto ikev1 sa " + " ".join(args), 21))
+        return vs.show_crypto_ikev1_sa(self._vpn(s)[0], detail=bool(args))
 
     @command("show vpn-sessiondb", pipe=True)
     def show_vpn_sessiondb(self, s: Session, args: list[str]) -> str:
-        return rx.NO_VPN_SESSIONS
+        if args:
+            raise CliError(self.unknown_text(s, "show vpn-sessiondb " + " ".join(args), 19))
+        tunnels, sessions = self._vpn(s)
+        spec, now = s.device.spec, s.now()
+        return vs.show_vpn_sessiondb(
+            tunnels, sessions, vs.vpn_capacity(spec.model), boot_time(spec, now), now, spec.name
+        )
+
+    @command("show vpn-sessiondb anyconnect", pipe=True)
+    def show_vpn_sessiondb_anyconnect(self, s: Session, args: list[str]) -> str:
+        return vs.show_vpn_sessiondb_anyconnect(self._vpn(s)[1], s.now())
+
+    @command("show vpn-sessiondb detail l2l", pipe=True)
+    def show_vpn_sessiondb_detail_l2l(self, s: Session, args: list[str]) -> str:
+        return vs.show_vpn_sessiondb_detail_l2l(self._vpn(s)[0], s.now())
+
+    @command("show asp table vpn-context detail", pipe=True)
+    def show_asp_table_vpn_context_detail(self, s: Session, args: list[str]) -> str:
+        return vs.show_asp_table_vpn_context_detail(self._vpn(s)[0], s.device.name)
 
     @command("show bgp summary", pipe=True)
     def show_bgp_summary(self, s: Session, args: list[str]) -> str:
@@ -402,12 +463,18 @@ class CiscoAsa(CiscoModes):
         if s.mode == "config-router-af" and words == ["exit-address-family"]:
             s.leave()
             return ""
-        if s.mode != "config" and words[int(words[0] == "no" and len(words) > 1)] in TOP_WORDS:
+        first = words[int(words[0] == "no" and len(words) > 1)]
+        if s.mode != "config" and (
+            first in TOP_WORDS
+            or (first in GLOBAL_WORDS and s.mode in {"config-router-af", *SECTION_MODES.values()})
+        ):
             s.leave_to("config")
         if s.mode == "config" and words[0] == "name" and len(words) > 2:
             return self._name(s, text)
         if s.mode == "config" and words[0] == "crypto" and len(words) > 2:
             return self._crypto(s, text)
+        if s.mode == "config" and words[0] == "username" and words[2:3] == ["password"]:
+            return self._username(s, words)
         if s.mode == "config-ikev1-policy" and words[0] != "no" and s.section is not None:
             for node in list(s.section.children):
                 if node.text.split()[0] == words[0]:
@@ -457,6 +524,20 @@ class CiscoAsa(CiscoModes):
                 root.children.remove(node)
             order = rv.crypto_order([n.text for n in crypto])
             root.children[first:first] = [crypto[i] for i in order]
+
+    def _username(self, s: Session, words: list[str]) -> str:
+        """`username U password P [privilege N]`: stored as 9.x stores it (a PBKDF2 hash),
+        replacing U's old password line."""
+        if len(words) < 4:
+            raise CliError("ERROR: % Incomplete command\n")
+        rest = words[4:]
+        if rest[:1] not in (["encrypted"], ["pbkdf2"], ["nt-encrypted"]):
+            words = [*words[:3], rv.pbkdf2_hash(s.device.name, words[1], words[3]), "pbkdf2"]
+            words += rest
+        for node in list(s.device.running.root.children):
+            if node.text.startswith(f"username {words[1]} password "):
+                node.remove()
+        return super().config_line(s, " ".join(words))
 
     def _address_family(self, s: Session, text: str) -> str:
         """`address-family ipv4 unicast` under `router bgp`, closed by `exit-address-family`."""

@@ -266,20 +266,6 @@ def show_logging(spec: DeviceSpec, config: str, now: datetime) -> str:
     return "\n".join(lines) + "\n"
 
 
-# What ASA 9.x prints when nothing of the kind is configured (the fleet's firewalls
-# carry no VPN tunnels and no dynamic routing).
-NO_IPSEC_SA = "\nThere are no ipsec sas\n"
-NO_IKEV1_SA = "\nThere are no IKEv1 SAs\n"
-NO_VPN_SESSIONS = "INFO: There are presently no active sessions\n"
-NO_BGP = "% BGP not active\n"
-
-
-def show_name(config: str) -> str:
-    """`show name`: the `name ADDRESS NAME` lines of the configuration."""
-    lines = [ln for ln in config.splitlines() if ln.startswith("name ")]
-    return "\n".join(lines) + "\n" if lines else ""
-
-
 def answers_ping(config: str, target: str) -> bool:
     """Own addresses and transfer-network peers answer; other hosts of a connected
     network do not; anything else is routed on (static routes) and answers."""

@@ -16,6 +16,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 
 _SECRET = re.compile(
@@ -167,3 +169,11 @@ SINGLE_VALUED = (
     "set security-association lifetime seconds",
     "set security-association lifetime kilobytes",
 )
+
+
+def pbkdf2_hash(device: str, username: str, password: str) -> str:
+    """`$sha512$5000$SALT$HASH` as ASA 9.x stores a local user's password (stable salt)."""
+    salt = hashlib.sha256(f"{device}|{username}".encode()).digest()[:16]
+    digest = hashlib.pbkdf2_hmac("sha512", password.encode(), salt, 5000, dklen=16)
+    b64 = base64.b64encode
+    return f"$sha512$5000${b64(salt).decode()}${b64(digest).decode()}"

@@ -56,6 +56,47 @@ NO_L2L = (
     f"no {L2L_ACL}",
 )
 VPN_CONFIG = ((*CONF, *L2L, *END), (*CONF, *NO_L2L, *END), (), ())
+# AnyConnect for two local users (the clients are outside the lab)
+POOL = "ip local pool VPN-POOL 10.99.0.10-10.99.0.200 mask 255.255.255.0"
+REMOTE_ACCESS = (
+    POOL,
+    "webvpn",
+    "enable outside",
+    "anyconnect image disk0:/anyconnect-win-4.10.08025-webdeploy-k9.pkg 1",
+    "anyconnect enable",
+    "tunnel-group-list enable",
+    "group-policy GP-STAFF internal",
+    "group-policy GP-STAFF attributes",
+    "vpn-tunnel-protocol ssl-client",
+    "split-tunnel-policy tunnelall",
+    "tunnel-group STAFF-VPN type remote-access",
+    "tunnel-group STAFF-VPN general-attributes",
+    "address-pool VPN-POOL",
+    "default-group-policy GP-STAFF",
+    "tunnel-group STAFF-VPN webvpn-attributes",
+    "group-alias STAFF enable",
+    "username alice password Lab-User-1",
+    "username alice attributes",
+    "vpn-group-policy GP-STAFF",
+    "service-type remote-access",
+    "username bob password Lab-User-2",
+    "username bob attributes",
+    "vpn-group-policy GP-STAFF",
+)
+NO_REMOTE_ACCESS = (
+    "no username alice",
+    "no username bob",
+    "clear configure tunnel-group STAFF-VPN",
+    "no group-policy GP-STAFF",
+    "clear configure webvpn",
+    f"no {POOL}",
+)
+ALL_VPN = (
+    (*CONF, *L2L, *REMOTE_ACCESS, *END),
+    (*CONF, *NO_REMOTE_ACCESS, *NO_L2L, *END),
+    (),
+    (),
+)
 
 # command -> (ASA lines that add the feature, ASA lines that remove it,
 #             peer lines that add, peer lines that remove); "{asa_ip}" is the ASA's address
@@ -132,6 +173,12 @@ CONFIGURED: dict[str, tuple[tuple[str, ...], ...]] = {
     "show running-config crypto ikev1": VPN_CONFIG,
     "show running-config ipsec": VPN_CONFIG,
     "show running-config tunnel-group": VPN_CONFIG,
+    "show crypto ipsec sa": VPN_CONFIG,
+    "show crypto ikev1 sa detail": VPN_CONFIG,
+    "show vpn-sessiondb": ALL_VPN,
+    "show vpn-sessiondb anyconnect": ALL_VPN,
+    "show vpn-sessiondb detail l2l": VPN_CONFIG,
+    "show asp table vpn-context detail": VPN_CONFIG,
 }
 
 # the real device's answer with the feature unconfigured
@@ -141,6 +188,14 @@ EMPTY = {
     "show running-config crypto ikev1": "",
     "show running-config ipsec": "",
     "show running-config tunnel-group": "",
+    "show crypto ipsec sa": "\nThere are no ipsec sas\n",
+    "show crypto ikev1 sa detail": "\nThere are no IKEv1 SAs\n",
+    "show vpn-sessiondb": "INFO: There are presently no active sessions\n",
+    "show vpn-sessiondb anyconnect": "INFO: There are presently no active sessions\n",
+    "show vpn-sessiondb detail l2l": (
+        "INFO: There are presently no active sessions of the type specified\n"
+    ),
+    "show asp table vpn-context detail": "",
     "show name": "",
     "show bgp summary": "% BGP not active\n",
     "show ospf neighbor": "",
@@ -351,3 +406,62 @@ def test_crypto_lines_are_kept_in_the_asa_order(offline_lab) -> None:
     assert interface > max(i for i, x in enumerate(lines) if x.split()[1:4:2] == ["map", "10"])
     assert lines.index("crypto ikev1 enable outside") == interface + 1
     assert lines[0].startswith("crypto ipsec ikev1 transform-set ")
+
+
+def test_l2l_tunnel_is_up_only_with_everything_it_needs(offline_lab) -> None:
+    """Without its pre-shared key (or with its interface shut down) the tunnel is down."""
+    host = asa_host(offline_lab)
+    add, remove, _, _ = VPN_CONFIG
+    offline_lab.run(host, add[-1], add[:-1])
+    try:
+        (sa,) = parsed(offline_lab, host, "show crypto ipsec sa")
+        contexts = parsed(offline_lab, host, "show asp table vpn-context detail")
+        (session,) = parsed(offline_lab, host, "show vpn-sessiondb detail l2l")[1:]
+        offline_lab.run(
+            host,
+            "end",
+            (*CONF, "tunnel-group 203.0.113.10 ipsec-attributes", "no ikev1 pre-shared-key"),
+        )
+        keyless = offline_lab.run(host, "show crypto ipsec sa")
+        offline_lab.run(host, "end", (*CONF, "tunnel-group 203.0.113.10 ipsec-attributes", L2L[-1]))
+        offline_lab.run(host, "end", (*CONF, "interface GigabitEthernet0/0", "shutdown"))
+        shut = offline_lab.run(host, "show vpn-sessiondb detail l2l")
+        offline_lab.run(host, "end", (*CONF, "interface GigabitEthernet0/0", "no shutdown"))
+    finally:
+        offline_lab.run(host, remove[-1], remove[:-1])
+    assert keyless == EMPTY["show crypto ipsec sa"]
+    assert shut == EMPTY["show vpn-sessiondb detail l2l"]
+    assert (sa["interface"], sa["current_peer"], sa["local_address"]) == (
+        "outside",
+        "203.0.113.10",
+        address(offline_lab.state.device(host).running_text(), "GigabitEthernet0/0")[0],
+    )
+    assert (sa["local_identity_addr"], sa["remote_identity_addr"]) == ("10.20.0.0", "10.200.10.0")
+    # the ASP's contexts are the SA pair's: same SPIs and packet counts
+    assert {(c["spi"], c["pkts"]) for c in contexts} == {
+        (sa["inbound_spi_hex"], sa["packets_decapsulated"]),
+        (sa["outbound_spi_hex"], sa["packets_encapsulated"]),
+    }
+    assert session["bytes_transmitted"] and int(session["rekey_time_left"]) <= 28800
+    assert session["packets_transmitted"] == sa["packets_encapsulated"]
+
+
+def test_anyconnect_users_get_pool_addresses(offline_lab) -> None:
+    host = asa_host(offline_lab)
+    add, remove, _, _ = ALL_VPN
+    offline_lab.run(host, add[-1], add[:-1])
+    try:
+        users = parsed(offline_lab, host, "show vpn-sessiondb anyconnect")
+        (summary,) = parsed(offline_lab, host, "show vpn-sessiondb")
+        config = offline_lab.run(host, "show running-config username")
+    finally:
+        offline_lab.run(host, remove[-1], remove[:-1])
+    assert [(u["username"], u["assigned_ip"], u["tunnel_group"]) for u in users] == [
+        ("alice", "10.99.0.10", "STAFF-VPN"),
+        ("bob", "10.99.0.11", "STAFF-VPN"),
+    ]
+    assert len({u["index"] for u in users}) == 2
+    assert summary["total_active_and_inactive"] == "3"  # two users and the branch tunnel
+    # local passwords are stored hashed, as ASA 9.x does
+    assert "Lab-User-1" not in config
+    assert re.search(r"^username alice password \$sha512\$5000\$\S+ pbkdf2$", config, re.M)
