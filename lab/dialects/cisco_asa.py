@@ -11,6 +11,7 @@ from lab.dialects import register
 from lab.dialects.base import CliError, Dialect, command
 from lab.dialects.common import CiscoModes, put_description_first, up_ports
 from lab.render import cisco_asa as r
+from lab.render import cisco_asa_config as cfg
 from lab.render import cisco_asa_extra as rx
 from lab.render import cisco_asa_extra2 as rx2
 from lab.render import cisco_asa_routing as rr
@@ -29,71 +30,7 @@ SUBMODES = {
     ("object-group", "service"): "config-service-object-group",
     ("object-group", "protocol"): "config-protocol-object-group",
 }
-# sub-modes entered by a header line ("*": any word; the header has exactly these words)
-SECTION_MODES = {
-    ("router", "bgp", "*"): "config-router",
-    ("router", "ospf", "*"): "config-router",
-    ("crypto", "ikev1", "policy", "*"): "config-ikev1-policy",
-    ("group-policy", "*", "attributes"): "config-group-policy",
-    ("username", "*", "attributes"): "config-username",
-    ("tunnel-group", "*", "general-attributes"): "config-tunnel-general",
-    ("tunnel-group", "*", "ipsec-attributes"): "config-tunnel-ipsec",
-    ("tunnel-group", "*", "webvpn-attributes"): "config-tunnel-webvpn",
-    ("tunnel-group", "*", "ppp-attributes"): "config-ppp",
-    ("webvpn",): "config-webvpn",
-}
-# top-level lines: typed in a sub-mode they leave it first, as on the ASA
-TOP_WORDS = frozenset(
-    {
-        "access-list",
-        "access-group",
-        "object",
-        "object-group",
-        "crypto",
-        "tunnel-group",
-        "group-policy",
-        "username",
-        "names",
-        "name",
-        "router",
-        "webvpn",
-    }
-)
-# more global commands: typed in one of the VPN / routing sub-modes (whose own commands
-# never start with these words), they leave it too
-GLOBAL_WORDS = frozenset(
-    {
-        "aaa",
-        "aaa-server",
-        "class-map",
-        "dhcpd",
-        "dns",
-        "domain-name",
-        "failover",
-        "http",
-        "icmp",
-        "ip",
-        "logging",
-        "mtu",
-        "nat",
-        "ntp",
-        "policy-map",
-        "prefix-list",
-        "route",
-        "route-map",
-        "same-security-traffic",
-        "service-policy",
-        "snmp-server",
-        "ssh",
-        "sysopt",
-        "telnet",
-        "threat-detection",
-        "time-range",
-    }
-)
-CONFIG_MODES = frozenset(
-    {"config", "config-if", "config-router-af", *SUBMODES.values(), *SECTION_MODES.values()}
-)
+CONFIG_MODES = frozenset({"config", "config-if", *SUBMODES.values(), *cfg.SUBMODES})
 
 
 def _filter_command(words: str, prefix: str) -> Callable[..., str]:
@@ -106,14 +43,6 @@ def _filter_command(words: str, prefix: str) -> Callable[..., str]:
     return command(f"show running-config {words}", pipe=True, modes=("enable", *CONFIG_MODES))(
         handler
     )
-
-
-def section_mode(words: list[str]) -> str | None:
-    """The sub-mode a header line such as `router bgp 65030` or `webvpn` enters."""
-    for key, mode in SECTION_MODES.items():
-        if len(words) == len(key) and all(k in ("*", w) for k, w in zip(key, words, strict=True)):
-            return mode
-    return None
 
 
 @register
@@ -455,7 +384,7 @@ class CiscoAsa(CiscoModes):
         mode = SUBMODES.get(tuple(words[:2]))  # type: ignore[arg-type]
         if mode is not None and len(words) > 2:
             return self._enter(s, mode, text)
-        mode = section_mode(words)
+        mode = cfg.section_mode(words)
         if mode is not None:
             return self._enter(s, mode, text)
         if s.mode == "config-router" and words[0] == "address-family":
@@ -463,16 +392,14 @@ class CiscoAsa(CiscoModes):
         if s.mode == "config-router-af" and words == ["exit-address-family"]:
             s.leave()
             return ""
-        first = words[int(words[0] == "no" and len(words) > 1)]
-        if s.mode != "config" and (
-            first in TOP_WORDS
-            or (first in GLOBAL_WORDS and s.mode in {"config-router-af", *SECTION_MODES.values()})
-        ):
+        if s.mode != "config" and cfg.leaves_submode(s.mode, words):
             s.leave_to("config")
         if s.mode == "config" and words[0] == "name" and len(words) > 2:
-            return self._name(s, text)
+            cfg.store_name(s.device.running.root, text)
+            return ""
         if s.mode == "config" and words[0] == "crypto" and len(words) > 2:
-            return self._crypto(s, text)
+            cfg.store_crypto(s.device.running, text)
+            return ""
         if s.mode == "config" and words[0] == "username" and words[2:3] == ["password"]:
             return self._username(s, words)
         if s.mode == "config-ikev1-policy" and words[0] != "no" and s.section is not None:
@@ -493,38 +420,6 @@ class CiscoAsa(CiscoModes):
             return self._top_line(s, text, f"{words[0]} {words[1]} ")
         return super().config_line(s, text)
 
-    def _crypto(self, s: Session, text: str) -> str:
-        """A top-level `crypto` line: stored where the ASA keeps it (see
-        `lab.render.cisco_asa_vpn_config`); a crypto map entry's single-valued
-        attribute and a transform set of the same name are replaced."""
-        root = s.device.running.root
-        words = text.split()
-        same = None
-        if words[1] == "map" and len(words) > 5 and words[3].isdigit():
-            kind = next((k for k in rv.SINGLE_VALUED if " ".join(words[4:]).startswith(k)), None)
-            if kind is not None:
-                same = f"crypto map {words[2]} {words[3]} {kind}"
-        elif words[1:4] == ["ipsec", "ikev1", "transform-set"] and len(words) > 4:
-            same = " ".join(words[:5]) + " "
-        for node in list(root.children):
-            if node.text == text or (same is not None and node.text.startswith(same)):
-                node.remove()
-        trailing = " " if words[1:4] == ["ipsec", "ikev1", "transform-set"] else ""
-        s.device.running.new_section(text + trailing, like="crypto ", separator=None, tail=())
-        self._sort_crypto(s)
-        return ""
-
-    @staticmethod
-    def _sort_crypto(s: Session) -> None:
-        root = s.device.running.root
-        crypto = [n for n in root.children if n.text.startswith("crypto ")]
-        if crypto:
-            first = root.children.index(crypto[0])
-            for node in crypto:
-                root.children.remove(node)
-            order = rv.crypto_order([n.text for n in crypto])
-            root.children[first:first] = [crypto[i] for i in order]
-
     def _username(self, s: Session, words: list[str]) -> str:
         """`username U password P [privilege N]`: stored as 9.x stores it (a PBKDF2 hash),
         replacing U's old password line."""
@@ -532,7 +427,7 @@ class CiscoAsa(CiscoModes):
             raise CliError("ERROR: % Incomplete command\n")
         rest = words[4:]
         if rest[:1] not in (["encrypted"], ["pbkdf2"], ["nt-encrypted"]):
-            words = [*words[:3], rv.pbkdf2_hash(s.device.name, words[1], words[3]), "pbkdf2"]
+            words = [*words[:3], cfg.pbkdf2_hash(s.device.name, words[1], words[3]), "pbkdf2"]
             words += rest
         for node in list(s.device.running.root.children):
             if node.text.startswith(f"username {words[1]} password "):
@@ -548,16 +443,6 @@ class CiscoAsa(CiscoModes):
             node = router.add(text)
             router.add("exit-address-family", index=router.children.index(node) + 1)
         s.enter("config-router-af", node)
-        return ""
-
-    def _name(self, s: Session, text: str) -> str:
-        """`name ADDRESS NAME [description TEXT]`: after the other names, under `names`."""
-        root = s.device.running.root
-        if root.find(text) is None:
-            kin = [n for n in root.children if n.text.startswith("name ")]
-            kin = kin or [n for n in root.children if n.text == "names"]
-            index = root.children.index(kin[-1]) + 1 if kin else len(root.children)
-            root.add(text, index=index)
         return ""
 
     @command("clear configure", raw=True, modes=tuple(CONFIG_MODES))
@@ -585,9 +470,9 @@ class CiscoAsa(CiscoModes):
         s.leave_to("config")
         node = self.section_for(s, header)
         if mode == "config-ikev1-policy" and not node.children:
-            for line in rv.IKEV1_POLICY_DEFAULTS:
+            for line in cfg.IKEV1_POLICY_DEFAULTS:
                 node.add(line)
-            self._sort_crypto(s)
+            cfg.sort_crypto(s.device.running.root)
         s.enter(mode, node)
         return ""
 
@@ -611,6 +496,11 @@ class CiscoAsa(CiscoModes):
             "host ",
             "subnet ",
             "range ",
+            "ikev1 pre-shared-key ",
+            "default-group-policy ",
+            "vpn-group-policy ",
+            "vpn-tunnel-protocol ",
+            "address-pool ",
         ):
             if text.startswith(single):
                 return single

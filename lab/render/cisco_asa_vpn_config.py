@@ -3,12 +3,10 @@
 - Keys are masked: `ikev1 pre-shared-key *****` (and the IKEv2 pre-shared keys) in
   `show running-config` and its filters; only `more system:running-config` shows
   them in clear, as on the real ASA.
-- `crypto map` lines are kept in the order the ASA keeps them: map by map, entry by
-  entry (sequence number), each entry's lines in a fixed order, the map's
-  `interface` line after its entries.
-- `crypto ikev1 policy N` carries every attribute, defaults included (authentication
-  rsa-sig, encryption aes, hash sha, group 14, lifetime 86400 on 9.16); the typed
-  values replace them.
+- `crypto map` lines in the order the ASA keeps them: map by map, entry by entry
+  (sequence number), each entry's lines in a fixed order, the map's `interface` line
+  after its entries (`crypto_map_key`; the lines are stored in that order by
+  `lab.render.cisco_asa_config`).
 - `show running-config all crypto map` adds the defaults `show running-config`
   leaves out (connection-type bidirectional, ikev1 phase1-mode main, ikev2 mode
   tunnel, `no ... set tfc-packets`).
@@ -16,8 +14,6 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import re
 
 _SECRET = re.compile(
@@ -113,67 +109,3 @@ def crypto_map_all(config: str) -> str:
             extra.append(f"no crypto map {name} {seq} set tfc-packets")
     ordered = sort_crypto_maps(lines + extra)
     return "\n".join(ordered) + "\n" if ordered else ""
-
-
-# -- crypto ikev1 policy --------------------------------------------------------------
-
-IKEV1_POLICY_DEFAULTS = (
-    "authentication rsa-sig",
-    "encryption aes",
-    "hash sha",
-    "group 14",
-    "lifetime 86400",
-)
-
-
-_CRYPTO_RANK = (
-    "crypto ipsec ikev1 transform-set ",
-    "crypto ipsec ikev2 ipsec-proposal ",
-    "crypto ipsec ",
-    "crypto dynamic-map ",
-    "crypto map ",
-    "crypto ca ",
-    "crypto ikev2 ",
-    "crypto ikev1 enable ",
-    "crypto ikev1 ",
-)
-
-
-def crypto_order(lines: list[str]) -> list[int]:
-    """The positions of top-level `crypto ...` lines in the order the ASA prints them
-    (transform sets, crypto maps, CA, IKE; typed order otherwise)."""
-    maps: list[str] = []
-    for text in lines:
-        w = text.split()
-        if w[:2] == ["crypto", "map"] and len(w) > 2 and w[2] not in maps:
-            maps.append(w[2])
-
-    def key(i: int) -> tuple[int, tuple[int, int, int, int], int]:
-        text = lines[i]
-        rank = next((r for r, p in enumerate(_CRYPTO_RANK) if text.startswith(p)), 99)
-        in_map = crypto_map_key(text, maps) if text.startswith("crypto map ") else (0, 0, 0, 0)
-        return (rank, in_map, i)
-
-    return sorted(range(len(lines)), key=key)
-
-
-# crypto map entry attributes that a new line of the same kind replaces
-SINGLE_VALUED = (
-    "match address",
-    "set pfs",
-    "set connection-type",
-    "set peer",
-    "set ikev1 phase1-mode",
-    "set ikev1 transform-set",
-    "set ikev2 mode",
-    "set security-association lifetime seconds",
-    "set security-association lifetime kilobytes",
-)
-
-
-def pbkdf2_hash(device: str, username: str, password: str) -> str:
-    """`$sha512$5000$SALT$HASH` as ASA 9.x stores a local user's password (stable salt)."""
-    salt = hashlib.sha256(f"{device}|{username}".encode()).digest()[:16]
-    digest = hashlib.pbkdf2_hmac("sha512", password.encode(), salt, 5000, dklen=16)
-    b64 = base64.b64encode
-    return f"$sha512$5000${b64(salt).decode()}${b64(digest).decode()}"

@@ -465,3 +465,42 @@ def test_anyconnect_users_get_pool_addresses(offline_lab) -> None:
     # local passwords are stored hashed, as ASA 9.x does
     assert "Lab-User-1" not in config
     assert re.search(r"^username alice password \$sha512\$5000\$\S+ pbkdf2$", config, re.M)
+
+
+def test_ikev1_policy_shows_its_defaults_and_keys_replace_each_other(offline_lab) -> None:
+    host = asa_host(offline_lab)
+    before = config_lines(offline_lab, host)
+    offline_lab.run(
+        host,
+        "end",
+        (
+            *CONF,
+            "crypto ikev1 policy 20",
+            "authentication pre-share",
+            "tunnel-group 198.51.100.4 type ipsec-l2l",
+            "tunnel-group 198.51.100.4 ipsec-attributes",
+            "ikev1 pre-shared-key First-Key",
+            "ikev1 pre-shared-key Second-Key",
+        ),
+    )
+    try:
+        (policy,) = parsed(offline_lab, host, "show running-config crypto ikev1")
+        system = offline_lab.run(host, "more system:running-config")
+    finally:
+        offline_lab.run(
+            host,
+            "end",
+            (*CONF, "no crypto ikev1 policy 20", "clear configure tunnel-group 198.51.100.4"),
+        )
+    assert policy == {
+        "ike_version": "1",
+        "policy_id": "20",
+        "auth_method": "pre-share",
+        "encryption": "aes",
+        "auth_algorithm": "sha",
+        "dh_group": "group 14",
+        "lifetime": "86400",
+    }
+    assert " ikev1 pre-shared-key Second-Key" in system.splitlines()
+    assert "First-Key" not in system
+    assert config_lines(offline_lab, host) == before
