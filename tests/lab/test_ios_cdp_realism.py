@@ -16,13 +16,17 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from labtest import check_parses_like_sample, sample_records
+from labtest import check_parses_like_sample, sample_commands, sample_records
 from ntc_templates.parse import parse_output
 
 PLATFORM = "cisco_ios"
 COMMANDS = ("show cdp neighbors", "show cdp neighbors detail")
 COMWARE_GLOBAL = "lldp compliance cdp"
 COMWARE_PORT = "lldp compliance admin-status cdp txrx"
+
+
+def test_every_copied_sample_is_exercised() -> None:
+    assert set(sample_commands(PLATFORM)) == set(COMMANDS)
 
 
 def config_body(offline_lab: Any, host: str) -> list[str]:
