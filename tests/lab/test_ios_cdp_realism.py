@@ -34,7 +34,8 @@ def config_body(offline_lab: Any, host: str) -> list[str]:
     if offline_lab.state.specs[host].platform == "hp_comware":
         return offline_lab.run(host, "display current-configuration").splitlines()
     lines = offline_lab.run(host, "show running-config").splitlines()
-    return [x for x in lines if not x.startswith(("Current configuration", "! Last config"))]
+    volatile = ("Current configuration", "! Last config", "ntp clock-period")
+    return [x for x in lines if not x.startswith(volatile)]
 
 
 def parse(offline_lab: Any, host: str, command: str, template: str = "") -> list[dict[str, Any]]:
