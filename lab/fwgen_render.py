@@ -64,6 +64,15 @@ def _ports(spec: DeviceSpec, default: list[str]) -> list[str]:
     return names if len(names) >= 3 else default
 
 
+def _address(spec: DeviceSpec, i: int, port: str) -> str:
+    """`ADDRESS MASK` of data port `i`: our side of the transfer network to the cabled
+    router or core (lab.gen_ports), else a /30 of the device's own in 10.196.0.0/14."""
+    linked: str | None = spec.extra.get("link_ip", {}).get(port)
+    if linked:
+        return linked
+    return f"10.{196 + spec.index // 256}.{spec.index % 256}.{1 + i * 4} 255.255.255.252"
+
+
 def _render_usg(spec: DeviceSpec, p: Policy, rng: random.Random) -> tuple[list[str], list[dict]]:
     secrets: list[dict] = []
     pw = (
@@ -102,7 +111,7 @@ def _render_usg(spec: DeviceSpec, p: Policy, rng: random.Random) -> tuple[list[s
         "#",
     ]
     for i, port in enumerate(ports[:3]):
-        out += [f"interface {port}", f" ip address 192.0.2.{1 + i * 4} 255.255.255.252", "#"]
+        out += [f"interface {port}", f" ip address {_address(spec, i, port)}", "#"]
     out += [
         "firewall zone local",
         " set priority 100",
@@ -210,7 +219,7 @@ def _render_stoneos(
         out += [
             f"interface {port}",
             f'  zone "{zone}"',
-            f"  ip address 192.0.2.{1 + i * 4} 255.255.255.252",
+            f"  ip address {_address(spec, i, port)}",
             "  manage ping",
             "exit",
         ]
@@ -305,7 +314,7 @@ def _render_fortios(
         out += [
             f'    edit "{port}"',
             '        set vdom "root"',
-            f"        set ip 192.0.2.{1 + i * 4} 255.255.255.252",
+            f"        set ip {_address(spec, i, port)}",
             "        set allowaccess ping" + (" https ssh" if i == 1 else ""),
             "        set type physical",
             "    next",
@@ -428,7 +437,7 @@ def _render_asa(spec: DeviceSpec, p: Policy, rng: random.Random) -> tuple[list[s
             f"interface {port}",
             f" nameif {nameif}",
             f" security-level {level}",
-            f" ip address 192.0.2.{1 + i * 4} 255.255.255.252",
+            f" ip address {_address(spec, i, port)}",
             "!",
         ]
     for name, (start, end) in sorted(p.schedules.items()):

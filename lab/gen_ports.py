@@ -138,6 +138,12 @@ def plan_ports(topo: Topology, rng: random.Random) -> dict[str, DevicePlan]:
         ):
             p2p(by[c.a].network, (c.a, c.a_port), (c.b, c.b_port))
 
+    # firewalls and IPSs are rendered elsewhere (fwgen): they take their side of each
+    # transfer network to a router or core from here
+    for (host, port), address in link_ip.items():
+        if by[host].role not in SCOPE_ROLES:
+            by[host].extra.setdefault("link_ip", {})[port] = address
+
     for spec in topo.devices:
         if spec.role not in SCOPE_ROLES:
             continue
