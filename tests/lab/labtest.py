@@ -1,8 +1,11 @@
-"""Helpers shared by the lab's tests: SSH clients and the ntc-templates sample checks."""
+"""Helpers shared by the lab's tests: SSH clients, the ntc-templates sample checks and
+configuring the offline lab for a test and back."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -78,13 +81,21 @@ def sample_records(platform: str, command: str) -> list[dict[str, object]]:
 
 
 def check_parses_like_sample(
-    offline_lab: Any, platform: str, host: str, command: str, not_ours: set[str]
-) -> None:
-    """The lab's output of `command` on `host` parses into records with the real sample's
-    fields, and fills each field the sample fills in every record (but `not_ours`)."""
-    text = offline_lab.run(host, command)
-    records = parse_output(platform=platform, command=command, data=text)
-    assert records, f"{host} {command!r}: no records in\n{text}"
+    offline_lab: Any,
+    platform: str,
+    host: str,
+    command: str,
+    not_ours: set[str],
+    line: str | None = None,
+) -> list[dict[str, Any]]:
+    """The lab's output of `command` on `host` (typed as `line` when the sample's name is
+    not what a person types, e.g. `... id 1` for `... id id`) parses into records with the
+    real sample's fields, and fills each field the sample fills in every record (but
+    `not_ours`).  Returns the records."""
+    line = line or command
+    text = offline_lab.run(host, line)
+    records: list[dict[str, Any]] = parse_output(platform=platform, command=line, data=text)
+    assert records, f"{host} {line!r}: no records in\n{text}"
     sample = sample_records(platform, command)
     assert set(records[0]) == set(sample[0])
     # each field the real device fills in every record, the lab fills somewhere too
@@ -93,3 +104,80 @@ def check_parses_like_sample(
     )
     always -= not_ours
     assert always <= filled_fields(records), (always - filled_fields(records), text)
+    return records
+
+
+# -- configuring the offline lab through its CLI and checking it is left as it was ---------
+
+# what shows each platform's running configuration, and its lines that change by themselves
+# (the clock) or with every change (a timestamp, a size, a version counter) rather than with
+# what is configured; a bare `#` is a VRP/Comware separator that an undone view leaves behind
+RUNNING_CONFIG = {
+    "huawei_vrp": "display current-configuration",
+    "hp_comware": "display current-configuration",
+    "cisco_ios": "show running-config",
+    "cisco_asa": "more system:running-config",
+    "fortinet": "show",
+}
+VOLATILE = {
+    "huawei_vrp": ("!Software Version", "!Last configuration was updated"),
+    "hp_comware": ("!Software Version", "!Last configuration was updated"),
+    "cisco_ios": ("Current configuration :", "! Last configuration change", "ntp clock-period"),
+    "cisco_asa": (),
+    "fortinet": ("#",),
+}
+
+
+def running_config(offline_lab: Any, host: str) -> list[str]:
+    """`host`'s running configuration without its volatile lines and bare `#` separators."""
+    platform = offline_lab.state.specs[host].platform
+    text = offline_lab.run(host, RUNNING_CONFIG[platform])
+    volatile = VOLATILE[platform]
+    return [x for x in text.splitlines() if x.strip() != "#" and not x.startswith(volatile)]
+
+
+def configure(
+    offline_lab: Any, host: str, lines: Sequence[str], where: Mapping[str, str] | None = None
+) -> str:
+    """Types `lines` on `host` from the user view (each `.format(**where)`ed if `where` is
+    given) and returns the output of the last one; no lines, no output."""
+    filled = [x.format(**where) for x in lines] if where is not None else list(lines)
+    if not filled:
+        return ""
+    text: str = offline_lab.run(host, filled[-1], tuple(filled[:-1]))
+    return text
+
+
+Step = tuple[str, Sequence[str], Sequence[str]]  # (host, lines that add, lines that remove)
+
+
+@contextmanager
+def configured(
+    offline_lab: Any, steps: Iterable[Step], where: Mapping[str, str] | None = None
+) -> Iterator[None]:
+    """Each step's adding lines typed in order for the body, its removing lines in reverse
+    order afterwards; then every device a step touched must have the running configuration
+    it had before (`running_config`).  When the body raises, the steps are undone all the
+    same and the body's error is what propagates (a failed undo is added to it as a note)."""
+    steps = [s for s in steps if s[1] or s[2]]
+    before = {h: running_config(offline_lab, h) for h, _, _ in steps}
+    done: list[Step] = []
+
+    def undo() -> None:
+        while done:
+            host, _, remove = done.pop()
+            configure(offline_lab, host, remove, where)
+
+    try:
+        for step in steps:
+            done.append(step)
+            configure(offline_lab, step[0], step[1], where)
+        yield
+    except BaseException as error:
+        try:
+            undo()
+        except Exception as failed:  # keep the body's error; say what the undo hit
+            error.add_note(f"undoing the configuration failed too: {failed!r}")
+        raise
+    undo()
+    assert {h: running_config(offline_lab, h) for h in before} == before

@@ -9,10 +9,17 @@ networktocode/ntc-templates, Apache-2.0; see tests/NOTICE).
 from __future__ import annotations
 
 import ipaddress
-from contextlib import contextmanager
 
 import pytest
-from labtest import check_parses_like_sample, filled_fields, sample_commands, sample_records
+from labtest import (
+    Step,
+    check_parses_like_sample,
+    configure,
+    configured,
+    filled_fields,
+    sample_commands,
+    sample_records,
+)
 from ntc_templates.parse import parse_output
 
 PLATFORM = "huawei_vrp"
@@ -193,30 +200,22 @@ for _command, (_role, _, _) in CONFIGURED.items():
     ONLY_ON[_command] = {_role}
 
 
-def configure(offline_lab, host: str, lines: tuple[str, ...]) -> None:
-    offline_lab.run(host, lines[-1], lines[:-1])
-
-
-def check_typed(offline_lab, host: str, command: str) -> None:
-    """`check_parses_like_sample` for a sample whose typed line is `SENT[command]`."""
-    if command not in SENT:
-        check_parses_like_sample(offline_lab, PLATFORM, host, command, set())
-        return
-    text = offline_lab.run(host, SENT[command])
-    records = parse_output(platform=PLATFORM, command=SENT[command], data=text)
-    assert records, text
-    sample = sample_records(PLATFORM, command)
-    assert set(records[0]) == set(sample[0])
-    always = set.intersection(*({k for k, v in r.items() if v} for r in sample))
-    assert always <= filled_fields(records), (always - filled_fields(records), text)
-
-
-def ends(offline_lab, host: str, command: str) -> list[tuple[str, str, int]]:
-    """(device, port, number) of the devices `command`'s configuration goes on."""
-    if command not in BOTH_ENDS:
-        return [(host, "", 1)]
-    n = next(n for n in offline_lab.state.neighbors(host) if n.peer.platform == PLATFORM)
-    return [(host, n.local_port, 1), (n.peer.name, n.peer_port, 2)]
+def steps(offline_lab, host: str, command: str) -> list[Step]:
+    """`command`'s configuration steps: on `host`, and on its first VRP neighbour too for
+    `BOTH_ENDS` ({port}: each end's port of that link, {n}: 1 here, 2 there)."""
+    _, add, remove = CONFIGURED[command]
+    ends = [(host, "", 1)]
+    if command in BOTH_ENDS:
+        n = next(n for n in offline_lab.state.neighbors(host) if n.peer.platform == PLATFORM)
+        ends = [(host, n.local_port, 1), (n.peer.name, n.peer_port, 2)]
+    return [
+        (
+            device,
+            [x.format(port=port, n=number) for x in add],
+            [x.format(port=port, n=number) for x in remove],
+        )
+        for device, port, number in ends
+    ]
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -236,22 +235,8 @@ def test_output_parses_like_the_real_sample(offline_lab, command: str, role: str
     if command not in CONFIGURED:
         check_parses_like_sample(offline_lab, PLATFORM, host, command, NOT_OURS.get(command, set()))
         return
-    _, add, remove = CONFIGURED[command]
-    devices = ends(offline_lab, host, command)
-    before = [offline_lab.run(d, "display current-configuration") for d, _, _ in devices]
-    for device, port, number in devices:
-        configure(offline_lab, device, tuple(x.format(port=port, n=number) for x in add))
-    try:
-        check_typed(offline_lab, host, command)
-    finally:
-        for device, port, number in devices:
-            configure(offline_lab, device, tuple(x.format(port=port, n=number) for x in remove))
-    after = [offline_lab.run(d, "display current-configuration") for d, _, _ in devices]
-    # (an undone view leaves its '#' separator behind in the lab's configuration tree)
-    for was, now in zip(before, after, strict=True):
-        assert [x for x in now.splitlines()[2:] if x != "#"] == [
-            x for x in was.splitlines()[2:] if x != "#"
-        ]
+    with configured(offline_lab, steps(offline_lab, host, command)):
+        check_parses_like_sample(offline_lab, PLATFORM, host, command, set(), SENT.get(command))
 
 
 def test_version_names_the_device(offline_lab) -> None:
@@ -366,22 +351,6 @@ def test_virtual_cable_test_parses_like_the_real_sample(offline_lab) -> None:
 # -- WLAN (lab.dialects.huawei_vrp_wlan) ------------------------------------------------
 
 
-@contextmanager
-def wlan_configured(offline_lab, host: str, *pairs: tuple[tuple[str, ...], tuple[str, ...]]):
-    """Adds each (add, remove) pair's lines, yields, takes them away again and checks
-    that the running configuration is back to what it was."""
-    before = offline_lab.run(host, "display current-configuration").splitlines()[2:]
-    for add, _ in pairs:
-        configure(offline_lab, host, add)
-    try:
-        yield
-    finally:
-        for _, remove in reversed(pairs):
-            configure(offline_lab, host, remove)
-    after = offline_lab.run(host, "display current-configuration").splitlines()[2:]
-    assert [x for x in after if x != "#"] == [x for x in before if x != "#"]
-
-
 def parsed(offline_lab, host: str, line: str) -> list[dict[str, str]]:
     return parse_output(platform=PLATFORM, command=line, data=offline_lab.run(host, line))
 
@@ -399,7 +368,7 @@ def test_wlan_displays_without_configuration_show_the_empty_state(offline_lab) -
 
 def test_aps_join_through_the_capwap_source_interface(offline_lab) -> None:
     host = offline_lab.first(PLATFORM, "core")
-    with wlan_configured(offline_lab, host, (AP_ADD, AP_REMOVE)):
+    with configured(offline_lab, [(host, AP_ADD, AP_REMOVE)]):
         recs = parsed(offline_lab, host, "display ap all")
         assert [(r["id"], r["name"], r["group"], r["type"], r["state"]) for r in recs] == [
             ("0", "F03-AP-01", "F03-APS", "AirEngine5760-10", "nor"),
@@ -413,11 +382,8 @@ def test_aps_join_through_the_capwap_source_interface(offline_lab) -> None:
         assert all(r["uptime"] for r in recs)
         # the source interface shut down: no AP can reach the AC
         down = ("system-view", "interface Vlanif100", "shutdown")
-        configure(offline_lab, host, down)
-        try:
+        with configured(offline_lab, [(host, down, (*down[:2], "undo shutdown"))]):
             text = offline_lab.run(host, "display ap all")
-        finally:
-            configure(offline_lab, host, (*down[:2], "undo shutdown"))
         idle = parse_output(platform=PLATFORM, command="display ap all", data=text)
         assert [(r["state"], r["ip_address"], r["uptime"]) for r in idle] == [("idle", "", "")] * 2
         assert "idle  : idle            [2]" in text.splitlines()
@@ -427,7 +393,7 @@ def test_aps_join_through_the_capwap_source_interface(offline_lab) -> None:
 def test_aps_without_a_capwap_source_stay_idle(offline_lab) -> None:
     host = offline_lab.first(PLATFORM, "core")
     aps_only = ("system-view", *AP_ADD[AP_ADD.index("wlan") :])
-    with wlan_configured(offline_lab, host, (aps_only, AP_REMOVE[:6])):
+    with configured(offline_lab, [(host, aps_only, AP_REMOVE[:6])]):
         recs = parsed(offline_lab, host, "display ap all")
         assert [(r["id"], r["state"], r["ip_address"], r["sta"]) for r in recs] == [
             ("0", "idle", "", "0"),
@@ -439,7 +405,7 @@ def test_aps_without_a_capwap_source_stay_idle(offline_lab) -> None:
 
 def test_service_sets_show_their_bound_profiles(offline_lab) -> None:
     host = offline_lab.first(PLATFORM, "core")
-    with wlan_configured(offline_lab, host, (SET_ADD, SET_REMOVE)):
+    with configured(offline_lab, [(host, SET_ADD, SET_REMOVE)]):
         table = parsed(offline_lab, host, "display service-set all")
         assert [(r["id"], r["name"], r["ssid"]) for r in table] == [
             ("1", "OFFICE", "OFFICE-WIFI"),
@@ -493,13 +459,13 @@ def test_lines_of_upper_views_leave_the_wlan_sub_views(offline_lab) -> None:
     wlan_lines = [*AP_ADD[AP_ADD.index("wlan") + 1 :], *SET_ADD[SET_ADD.index("wlan") + 1 :]]
     typed = ("system-view", "wlan", *(x for x in wlan_lines))
     remove = (*SET_REMOVE[:-1], *AP_REMOVE[2:6])
-    with wlan_configured(offline_lab, host, (AP_ADD, AP_REMOVE), (SET_ADD, SET_REMOVE)):
+    with configured(offline_lab, [(host, AP_ADD, AP_REMOVE), (host, SET_ADD, SET_REMOVE)]):
         wlan = device.running.section("wlan")
         assert wlan is not None
         expected = wlan.render_lines()
     assert [x for x in typed if x == "quit"], "the typed block has quit lines"
     pasted = tuple(x for x in typed if x != "quit")
-    with wlan_configured(offline_lab, host, (pasted, remove)):
+    with configured(offline_lab, [(host, pasted, remove)]):
         wlan = device.running.section("wlan")
         assert wlan is not None
         assert wlan.render_lines() == expected
