@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
 import os
 import re
@@ -406,3 +407,43 @@ def test_placeholder_firewall_configs(fleet: Fleet) -> None:
         assert text.startswith(first_line[d.platform]) and d.name in text
         assert all(link["local_port"] in text for link in d.extra["links"])
         assert book.items and all(s["value"] in text and s["host"] == d.name for s in book.items)
+
+
+def _port_addresses(config: str) -> dict[str, ipaddress.IPv4Interface]:
+    """Port -> address of every vendor's interface sections (VRP/Comware/IOS/ASA
+    `interface X` + `ip address A M`, StoneOS the same indented, FortiOS `edit "X"` +
+    `set ip A M`)."""
+    out: dict[str, ipaddress.IPv4Interface] = {}
+    port = ""
+    for line in config.splitlines():
+        words = line.split()
+        if words[:1] == ["interface"] and len(words) == 2:
+            port = words[1]
+        elif words[:1] == ["edit"] and len(words) == 2:
+            port = words[1].strip('"')
+        elif port and (words[:2] == ["ip", "address"] or words[:2] == ["set", "ip"]):
+            address, mask = words[2:4]
+            out.setdefault(port, ipaddress.IPv4Interface(f"{address}/{mask}"))
+    return out
+
+
+def test_firewall_ports_share_a_transfer_network_with_their_router_or_core(fleet: Fleet) -> None:
+    by = fleet.by_name()
+    addresses = {d.name: _port_addresses(d.config) for d in fleet.devices}
+    checked = 0
+    for link in fleet.declared_links:
+        roles = {by[link.a].role, by[link.b].role}
+        if "firewall" not in roles or not roles & {"router", "core"}:
+            continue
+        a = addresses[link.a][link.a_port]
+        b = addresses[link.b][link.b_port]
+        assert a.network == b.network and a.ip != b.ip, (link, a, b)
+        assert a.network.prefixlen == 30
+        checked += 1
+    assert checked >= 34  # every firewall has at least one link to a router or core
+    firewall_ips = [
+        i.ip for d in fleet.devices if d.role == "firewall" for i in addresses[d.name].values()
+    ]
+    assert len(firewall_ips) == len(set(firewall_ips))  # no address used twice
+    mgmt = {ipaddress.IPv4Address(d.mgmt_ip) for d in fleet.devices}
+    assert not mgmt & set(firewall_ips)
