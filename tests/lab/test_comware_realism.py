@@ -16,11 +16,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
-from labtest import check_parses_like_sample, filled_fields, sample_commands, sample_records
+from labtest import (
+    check_parses_like_sample,
+    configure,
+    configured,
+    running_config,
+    sample_commands,
+)
 from ntc_templates.parse import parse_output
 
 from lab.dialects.hp_comware_extra import config_addresses
@@ -123,10 +128,6 @@ TYPED = {"display ip vpn-instance instance-name": "display ip vpn-instance insta
 COMMANDS = [c for c in sample_commands(PLATFORM) if c not in SENT]
 
 
-def configure(offline_lab, host: str, lines: tuple[str, ...], **where: str) -> None:
-    offline_lab.run(host, lines[-1].format(**where), tuple(x.format(**where) for x in lines[:-1]))
-
-
 def addresses(offline_lab, host: str) -> dict[str, ipaddress.IPv4Interface]:
     return dict(config_addresses(offline_lab.state.device(host).running_text()))
 
@@ -150,34 +151,6 @@ def core_link(offline_lab, host: str) -> tuple[str, dict[str, str]]:
     return first.peer.name, where
 
 
-def running(offline_lab, host: str) -> list[str]:
-    # (an undone view leaves its '#' separator behind in the lab's configuration tree; a VRP
-    # far end's header names the time of the last change)
-    text = offline_lab.run(host, "display current-configuration")
-    return [
-        x
-        for x in text.splitlines()
-        if x.strip() != "#" and not x.startswith("!Last configuration was updated")
-    ]
-
-
-def check_typed_line(offline_lab, host: str, command: str, line: str) -> list[dict[str, Any]]:
-    """`line` (`command` with its arguments) parses like the real sample of `command`."""
-    text = offline_lab.run(host, line)
-    records = parse_output(platform=PLATFORM, command=line, data=text)
-    assert records, text
-    sample = sample_records(PLATFORM, command)
-    assert set(records[0]) == set(sample[0])
-    always = set.intersection(
-        *({k for k, v in r.items() if v not in ("", [], None)} for r in sample)
-    )
-    assert always - NOT_OURS.get(command, set()) <= filled_fields(records), (
-        always - filled_fields(records),
-        text,
-    )
-    return records
-
-
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("command", COMMANDS)
 def test_output_parses_like_the_real_sample(offline_lab, command: str, role: str) -> None:
@@ -195,29 +168,22 @@ def test_output_parses_like_the_real_sample(offline_lab, command: str, role: str
     if command not in CONFIGURED:
         check_parses_like_sample(offline_lab, PLATFORM, host, command, NOT_OURS.get(command, set()))
         return
-    with configured(offline_lab, command, host):
-        check_typed_line(offline_lab, host, command, TYPED.get(command, command))
+    with command_configured(offline_lab, command, host):
+        not_ours = NOT_OURS.get(command, set())
+        check_parses_like_sample(offline_lab, PLATFORM, host, command, not_ours, TYPED.get(command))
 
 
 @contextmanager
-def configured(offline_lab, command: str, host: str) -> Iterator[dict[str, str]]:
-    """`command`'s configuration added on `host` (and the far end) for the duration, then
-    taken away with the vendor's own undo lines; the running configurations must be back
-    to what they were.  Yields the addresses of `core_link`."""
+def command_configured(offline_lab, command: str, host: str) -> Iterator[dict[str, str]]:
+    """`command`'s configuration on `host` (and the far end) for the duration (labtest's
+    `configured`).  Yields the addresses of `core_link`."""
     _, add, remove = CONFIGURED[command]
     core, where = core_link(offline_lab, host)
-    devices = [(host, add, remove)]
+    steps = [(host, add, remove)]
     if command in BOTH_ENDS:
-        devices.append((core, *BOTH_ENDS[command]))
-    before = [running(offline_lab, d) for d, _, _ in devices]
-    for device, lines, _ in devices:
-        configure(offline_lab, device, lines, **where)
-    try:
+        steps.append((core, *BOTH_ENDS[command]))
+    with configured(offline_lab, steps, where):
         yield where
-    finally:
-        for device, _, lines in devices:
-            configure(offline_lab, device, lines, **where)
-    assert [running(offline_lab, d) for d, _, _ in devices] == before
 
 
 def bgp_peers(offline_lab, host: str) -> dict[str, dict[str, str]]:
@@ -228,7 +194,7 @@ def bgp_peers(offline_lab, host: str) -> dict[str, dict[str, str]]:
 
 def test_bgp_peer_state_follows_the_far_end(offline_lab) -> None:
     host = offline_lab.first(PLATFORM, "aggregation")
-    with configured(offline_lab, "display bgp peer ipv4", host) as where:
+    with command_configured(offline_lab, "display bgp peer ipv4", host) as where:
         peers = bgp_peers(offline_lab, host)
         core, _ = core_link(offline_lab, host)
         # the core configures us back and announces its loopback
@@ -253,17 +219,17 @@ def test_bgp_peer_state_follows_the_far_end(offline_lab) -> None:
         }
         # a peer line with the wrong AS on the core: the session does not come up
         wrong = ("system-view", "bgp 65010", "undo peer {near}", "peer {near} as-number 65099")
-        configure(offline_lab, core, wrong, **where)
+        configure(offline_lab, core, wrong, where)
         assert bgp_peers(offline_lab, host)[where["far"]]["state"] == "Active"
         right = ("system-view", "bgp 65010", "undo peer {near}", "peer {near} as-number 65020")
-        configure(offline_lab, core, right, **where)
+        configure(offline_lab, core, right, where)
         assert bgp_peers(offline_lab, host)[where["far"]]["state"] == "Established"
 
 
 def test_bgp_session_up_within_a_day_shows_the_low_uptime_layout(offline_lab) -> None:
     """The real sample's low-uptime variant: `08:30:47` instead of `0286h47m`."""
     host = offline_lab.first(PLATFORM, "aggregation")
-    with configured(offline_lab, "display bgp peer ipv4", host) as where:
+    with command_configured(offline_lab, "display bgp peer ipv4", host) as where:
         long = bgp_peers(offline_lab, host)[where["far"]]["up_down"]
         core, _ = core_link(offline_lab, host)
         devices = [offline_lab.state.device(d) for d in (host, core)]
@@ -303,30 +269,24 @@ def test_bgp_between_the_aggregation_pair(offline_lab) -> None:
         )
 
     undo = ("system-view", "undo bgp 65020", "undo interface Vlan-interface100")
-    before = [running(offline_lab, d) for d in (host, mate)]
-    configure(offline_lab, host, lines(2, 3))
-    try:
+    with configured(offline_lab, [(host, lines(2, 3), undo)]):
         assert bgp_peers(offline_lab, host)["10.1.100.3"]["state"] == "Active"
-        configure(offline_lab, mate, lines(3, 2))
-        assert bgp_peers(offline_lab, host)["10.1.100.3"]["state"] == "Established"
-        assert bgp_peers(offline_lab, mate)["10.1.100.2"]["state"] == "Established"
-        off = (
-            "system-view",
-            "bgp 65020",
-            "address-family ipv4 unicast",
-            "undo peer 10.1.100.2 enable",
-        )
-        configure(offline_lab, mate, off)
-        assert bgp_peers(offline_lab, host)["10.1.100.3"]["state"] == "Active"
-        assert "10.1.100.2" not in bgp_peers(offline_lab, mate)  # not an IPv4 unicast peer
-        # deleting a peer deletes it from the address families too
-        configure(offline_lab, host, ("system-view", "bgp 65020", "undo peer 10.1.100.3"))
-        assert "peer 10.1.100.3" not in offline_lab.run(host, "display current-configuration")
-        assert bgp_peers(offline_lab, host) == {}
-    finally:
-        configure(offline_lab, host, undo)
-        configure(offline_lab, mate, undo)
-    assert [running(offline_lab, d) for d in (host, mate)] == before
+        with configured(offline_lab, [(mate, lines(3, 2), undo)]):
+            assert bgp_peers(offline_lab, host)["10.1.100.3"]["state"] == "Established"
+            assert bgp_peers(offline_lab, mate)["10.1.100.2"]["state"] == "Established"
+            off = (
+                "system-view",
+                "bgp 65020",
+                "address-family ipv4 unicast",
+                "undo peer 10.1.100.2 enable",
+            )
+            configure(offline_lab, mate, off)
+            assert bgp_peers(offline_lab, host)["10.1.100.3"]["state"] == "Active"
+            assert "10.1.100.2" not in bgp_peers(offline_lab, mate)  # not an IPv4 unicast peer
+            # deleting a peer deletes it from the address families too
+            configure(offline_lab, host, ("system-view", "bgp 65020", "undo peer 10.1.100.3"))
+            assert "peer 10.1.100.3" not in offline_lab.run(host, "display current-configuration")
+            assert bgp_peers(offline_lab, host) == {}
 
 
 def test_unconfigured_features_show_the_empty_state(offline_lab) -> None:
@@ -339,13 +299,9 @@ def test_unconfigured_features_show_the_empty_state(offline_lab) -> None:
     assert "does not exist" in offline_lab.run(host, "display ip vpn-instance instance-name vpn1")
     assert "Incomplete command" in offline_lab.run(host, "display bgp peer")
     # a BGP process without peers: the header, no records
-    before = running(offline_lab, host)
-    configure(offline_lab, host, ("system-view", "bgp 65020", "router-id 10.1.255.200"))
-    try:
+    bgp = ("system-view", "bgp 65020", "router-id 10.1.255.200")
+    with configured(offline_lab, [(host, bgp, ("system-view", "undo bgp 65020"))]):
         text = offline_lab.run(host, "display bgp peer ipv4")
-    finally:
-        configure(offline_lab, host, ("system-view", "undo bgp 65020"))
-    assert running(offline_lab, host) == before
     assert " BGP local router ID: 10.1.255.200" in text.splitlines()
     assert " Total number of peers: 0                 Peers in established state: 0" in text
     for line, command in (
@@ -362,7 +318,7 @@ def test_unconfigured_features_show_the_empty_state(offline_lab) -> None:
 def test_routing_views_have_comware_prompts(offline_lab) -> None:
     host = offline_lab.first(PLATFORM, "aggregation")
     session, _ = live_session(offline_lab, host)
-    before = running(offline_lab, host)
+    before = running_config(offline_lab, host)
     prompts = []
     for line in (
         "system-view",
@@ -394,12 +350,12 @@ def test_routing_views_have_comware_prompts(offline_lab) -> None:
         f"[{host}]",
         f"[{host}-route-policy-RP9-10]",
     ]
-    assert running(offline_lab, host) == before
+    assert running_config(offline_lab, host) == before
 
 
 def test_vpn_binding_clears_addresses_and_deleting_the_instance_unbinds(offline_lab) -> None:
     host = offline_lab.first(PLATFORM, "aggregation")
-    before = running(offline_lab, host)
+    before = running_config(offline_lab, host)
     loop = ("system-view", "interface LoopBack20")
     configure(offline_lab, host, (*loop, "ip address 10.1.254.20 255.255.255.255"))
     configure(
@@ -426,46 +382,34 @@ def test_vpn_binding_clears_addresses_and_deleting_the_instance_unbinds(offline_
         offline_lab.run(host, "display ip vpn-instance") == "  Total VPN-Instances configured : 0\n"
     )
     configure(offline_lab, host, ("system-view", "undo interface LoopBack20"))
-    assert running(offline_lab, host) == before
+    assert running_config(offline_lab, host) == before
 
 
 def test_lldp_cdp_compliance_lines_are_stored_and_undone(offline_lab) -> None:
     """What a Cisco neighbour's CDP needs from a Comware switch (system and port views)."""
     host = offline_lab.first(PLATFORM, "aggregation", lldp=True)
     port = offline_lab.state.neighbors(host)[0].local_port
-    before = running(offline_lab, host)
-    configure(offline_lab, host, ("system-view", "lldp compliance cdp"))
-    configure(
-        offline_lab,
-        host,
-        ("system-view", f"interface {port}", "lldp compliance admin-status cdp txrx"),
-    )
-    text = offline_lab.run(host, f"display current-configuration interface {port}")
-    assert " lldp compliance admin-status cdp txrx" in text.splitlines()
-    assert (
-        " lldp compliance cdp"
-        in offline_lab.run(host, "display current-configuration").splitlines()
-    )
-    configure(offline_lab, host, ("system-view", "undo lldp compliance cdp"))
-    configure(
-        offline_lab,
-        host,
-        ("system-view", f"interface {port}", "undo lldp compliance admin-status cdp txrx"),
-    )
-    assert running(offline_lab, host) == before
+    view = ("system-view", f"interface {port}")
+    steps = [
+        (host, ("system-view", "lldp compliance cdp"), ("system-view", "undo lldp compliance cdp")),
+        (
+            host,
+            (*view, "lldp compliance admin-status cdp txrx"),
+            (*view, "undo lldp compliance admin-status cdp txrx"),
+        ),
+    ]
+    with configured(offline_lab, steps):
+        text = offline_lab.run(host, f"display current-configuration interface {port}")
+        assert " lldp compliance admin-status cdp txrx" in text.splitlines()
+        running = offline_lab.run(host, "display current-configuration").splitlines()
+        assert " lldp compliance cdp" in running
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("command", sorted(SENT))
 def test_typed_line_parses_like_the_real_sample(offline_lab, command: str, role: str) -> None:
     host = offline_lab.first(PLATFORM, role)
-    text = offline_lab.run(host, SENT[command])
-    records = parse_output(platform=PLATFORM, command=SENT[command], data=text)
-    assert records, text
-    sample = sample_records(PLATFORM, command)
-    assert set(records[0]) == set(sample[0])
-    always = set.intersection(*({k for k, v in r.items() if v} for r in sample))
-    assert always <= filled_fields(records), (always - filled_fields(records), text)
+    check_parses_like_sample(offline_lab, PLATFORM, host, command, set(), SENT[command])
 
 
 def test_routing_table_holds_connected_static_and_ospf_routes(offline_lab) -> None:
