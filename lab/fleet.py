@@ -140,8 +140,8 @@ def build_fleet(seed: int = 2026) -> Fleet:
             spec.config = ips_config(spec, rng, book, topo.declared)
         else:  # fc_switch
             domain = int(spec.name[-1])
-            peer = by["YM-SAN-FC-0" + ("2" if domain == 1 else "1")]
-            brocade(spec, rng, book, domain, list(FC_ISL_PORTS), peer)
+            fabric_peer = by["YM-SAN-FC-0" + ("2" if domain == 1 else "1")]
+            brocade(spec, rng, book, domain, list(FC_ISL_PORTS), fabric_peer)
     truth = {"secrets": book.items, "port_deviations": deviations, "firewall_problems": problems}
     return Fleet(
         seed=seed,

@@ -144,7 +144,7 @@ class Policy:
 
 def _cidr_block(k: int) -> ipaddress.IPv4Network:
     """The k-th /24 destination block, never overlapping the server range or sources."""
-    return ipaddress.ip_network(f"10.{100 + k // 256}.{k % 256}.0/24")
+    return ipaddress.IPv4Network(f"10.{100 + k // 256}.{k % 256}.0/24")
 
 
 def _svc_name(proto: str, lo: int, hi: int) -> str:

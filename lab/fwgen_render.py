@@ -176,7 +176,7 @@ def _render_usg(spec: DeviceSpec, p: Policy, rng: random.Random) -> tuple[list[s
                 if ref.startswith("obj:"):
                     out.append(f"  {side} address-set {ref[4:]}")
                 elif ref.startswith("net:"):
-                    n = ipaddress.ip_network(ref[4:])
+                    n = ipaddress.IPv4Network(ref[4:])
                     out.append(f"  {side} {n.network_address} mask {_mask(n)}")
         for ref in r.svc:
             if ref.startswith("obj:"):
@@ -376,14 +376,14 @@ def _render_fortios(
             ]
         out.append("end")
     out.append("config firewall policy")
-    for n, r in enumerate(p.rules, start=1):
-        r.rule_id = str(n)
+    for number, r in enumerate(p.rules, start=1):
+        r.rule_id = str(number)
 
         def names(refs: list[str], anyname: str) -> list[str]:
             return [anyname if ref == "any" else ref[4:] for ref in refs]
 
         out += [
-            f"    edit {n}",
+            f"    edit {number}",
             f'        set name "{r.name}"',
             f"        set uuid {_uuid(rng)}",
             f'        set srcintf "{r.szone}"',

@@ -140,9 +140,9 @@ def plan_ports(topo: Topology, rng: random.Random) -> dict[str, DevicePlan]:
 
     # firewalls and IPSs are rendered elsewhere (fwgen): they take their side of each
     # transfer network to a router or core from here
-    for (host, port), address in link_ip.items():
+    for (host, link_port), address in link_ip.items():
         if by[host].role not in SCOPE_ROLES:
-            by[host].extra.setdefault("link_ip", {})[port] = address
+            by[host].extra.setdefault("link_ip", {})[link_port] = address
 
     for spec in topo.devices:
         if spec.role not in SCOPE_ROLES:
@@ -296,10 +296,10 @@ def _plant(
         while ifp.desc == old:
             ifp.desc = _stale(rng, plan, ifp, [n for n in names if n != host])
     elif kind == "edge_without_loop_protection":
-        lines = ifp.edge_lines
-        drop = set(rng.sample(lines, rng.randint(1, len(lines))))
-        ifp.edge_lines = [line for line in lines if line not in drop]
+        edge = ifp.edge_lines
+        dropped = set(rng.sample(edge, rng.randint(1, len(edge))))
+        ifp.edge_lines = [line for line in edge if line not in dropped]
     else:
-        lines = EDGE_LINES[plan.spec.platform]
-        ifp.edge_lines = list(lines[: rng.randint(1, len(lines))])
+        wrong = EDGE_LINES[plan.spec.platform]
+        ifp.edge_lines = list(wrong[: rng.randint(1, len(wrong))])
     return {"host": host, "interface": ifp.name, "kind": kind}

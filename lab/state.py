@@ -230,7 +230,7 @@ class LabState:
     # cabling ---------------------------------------------------------------
     def _reindex(self) -> None:
         self._index = {}
-        self._by_host: dict[str, list[tuple[str, str, str]]] = {}
+        self._by_host = {}
         for cable in self.cables:
             self._index[(cable.a, cable.a_port)] = cable
             self._index[(cable.b, cable.b_port)] = cable

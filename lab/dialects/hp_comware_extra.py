@@ -57,7 +57,7 @@ class ComwareExtra(ComwarePorts):
             return True
         return self._cw_state(s, name)[0] == "UP"
 
-    def routes(self, s: Session) -> list[Route]:
+    def comware_routes(self, s: Session) -> list[Route]:
         config = s.device.running_text()
         mine = [(n, a) for n, a in config_addresses(config) if self._up(s, n)]
         routes: list[Route] = []
@@ -96,13 +96,13 @@ class ComwareExtra(ComwarePorts):
             if parts[:1] != ["ip"] or parts[1:2] != ["route-static"] or len(parts) < 5:
                 continue
             try:
-                dest = ipaddress.IPv4Network(f"{parts[2]}/{parts[3]}", strict=False)
+                static = ipaddress.IPv4Network(f"{parts[2]}/{parts[3]}", strict=False)
                 hop = ipaddress.IPv4Address(parts[4])
             except ValueError:
                 continue
             out_if = next((n for n, a in mine if hop in a.network), "")
             if out_if:
-                routes.append((dest, "Static", 60, 0, str(hop), self.short_interface(out_if)))
+                routes.append((static, "Static", 60, 0, str(hop), self.short_interface(out_if)))
         if any(
             line.startswith(" ospf ") or line.startswith("ospf ") for line in config.splitlines()
         ):
@@ -132,7 +132,7 @@ class ComwareExtra(ComwarePorts):
 
     @command("display ip routing-table", pipe=True)
     def display_ip_routing_table(self, s: Session, args: list[str]) -> str:
-        routes = self.routes(s)
+        routes = self.comware_routes(s)
         if args and "protocol".startswith(args[0].lower()) and len(args) > 1:
             wanted = args[1].lower()
             if wanted not in ("direct", "static", "ospf", "bgp", "rip", "isis"):

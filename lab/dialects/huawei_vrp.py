@@ -48,7 +48,7 @@ class HuaweiVrp(VrpPorts, VrpExtra, VrpWlan):
     comment_char = "#"
     negate_word = "undo"
     tail_lines = ("return",)
-    interface_types = (
+    interface_types: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         ("GigabitEthernet", "GE", ("gi", "gig", "ge")),
         ("XGigabitEthernet", "XGE", ("xg", "xge")),
         ("25GE", "25GE", ()),
