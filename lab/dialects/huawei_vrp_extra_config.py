@@ -13,6 +13,7 @@ import zlib
 from typing import TYPE_CHECKING
 
 from lab.dialects.base import Dialect, command, fmt_mac
+from lab.render import bgp_common as bgp
 
 if TYPE_CHECKING:  # pragma: no cover
     from lab.session import Session
@@ -62,8 +63,11 @@ class VrpExtraConfig(Dialect):
     # -- from configuration added at run time: BGP, packet filters, NAT, VRFs -------
     @command("display bgp peer", pipe=True)
     def display_bgp_peer(self, s: Session, args: list[str]) -> str:
-        """The peers of the running `bgp` section: up when the peer is on a connected
-        subnet (counters grow with the time since the device booted), else Idle."""
+        """The peers of the running `bgp` section, in the state the lab's one BGP rule
+        gives them (`lab.render.bgp_common`: Established when the far end configures
+        us back, else Active on a connected subnet, else Idle); the session came up
+        when the later of the two ends booted, keepalives count one message a minute,
+        the prefixes received are the far end's `network` lines."""
         other = self._vrp_only(s, "display bgp peer", args)
         if other is not None:
             return other
@@ -74,28 +78,26 @@ class VrpExtraConfig(Dialect):
         router_id = next(
             (c.text.split()[1] for c in node.children if c.text.startswith("router-id ")), ""
         )
-        connected = [iface.network for _, iface in self._addressed(s)]
+        ours = dict(self._addressed(s))
         if not router_id:
-            loops = [str(i.ip) for n, i in self._addressed(s) if n.startswith("LoopBack")]
+            loops = [str(i.ip) for n, i in ours.items() if n.startswith("LoopBack")]
             router_id = loops[0] if loops else "0.0.0.0"
-        up_seconds = int((s.now() - s.device.boot_time).total_seconds())
+        far_ends = bgp.far_ends(s.device, lambda d: d.boot_time)
         peers = []
         for c in node.children:
             w = c.text.split()
-            if w[:1] == ["peer"] and len(w) >= 4 and w[2] == "as-number":
-                try:
-                    up = any(ipaddress.IPv4Address(w[1]) in net for net in connected)
-                except ValueError:
-                    continue  # a peer group
-                seed = zlib.crc32(f"{s.device.name} {w[1]}".encode())
-                msgs = up_seconds // 60 + seed % 50 if up else 0
-                hours, rest = divmod(up_seconds, 3600)
-                updown = f"{hours}h{rest // 60:02d}m" if up else "00:00:07"
-                state = "Established" if up else "Idle"
-                prefixes = 1 + seed % 20 if up else 0
-                peers.append(
-                    (w[1], w[3], msgs, (msgs + seed % 7) if up else 0, updown, state, prefixes)
-                )
+            if w[:1] != ["peer"] or len(w) < 4 or w[2] != "as-number" or not bgp.is_ipv4(w[1]):
+                continue  # not a peer statement, or a peer group
+            ps = bgp.peer_state(ours, s.device.boot_time, local_as, w[1], w[3], far_ends)
+            up = ps.state == "Established"
+            up_seconds = int((s.now() - (ps.since or s.now())).total_seconds())
+            seed = zlib.crc32(f"{s.device.name} {w[1]}".encode())
+            msgs = up_seconds // 60 + seed % 50 if up else 0
+            hours, rest = divmod(up_seconds, 3600)
+            updown = f"{hours}h{rest // 60:02d}m" if up else "00:00:07"
+            peers.append(
+                (w[1], w[3], msgs, (msgs + seed % 7) if up else 0, updown, ps.state, ps.prefixes)
+            )
         out = [
             " Status codes: * - Dynamic",
             f" BGP local router ID        : {router_id}",

@@ -22,6 +22,8 @@ from labtest import (
 )
 from ntc_templates.parse import parse_output
 
+from lab.render.bgp_common import addresses
+
 PLATFORM = "huawei_vrp"
 COMMANDS = sample_commands(PLATFORM)
 ROLES = ("router", "core", "access", "firewall", "ips")
@@ -72,11 +74,13 @@ NAT = (
     "nat server protocol udp global 100.64.1.2 1194 inside 10.1.20.11 1194",
 )
 CONFIGURED = {
+    # configured at both ends of the router's first link to a VRP device (FAR_END there)
     "display bgp peer": (
         "router",
         (
             "system-view",
             "bgp 65010",
+            "peer {far} as-number 65020",
             "peer 100.64.1.1 as-number 65000",
             "peer 10.9.9.9 as-number 65020",
         ),
@@ -195,26 +199,47 @@ CONFIGURED["display service-set all"] = ("core", SET_ADD, SET_REMOVE)
 CONFIGURED["display service-set id id"] = ("core", SET_ADD, SET_REMOVE)
 # sample names whose typed line differs (the ntc-templates index takes any id)
 SENT = {"display service-set id id": "display service-set id 1"}
-BOTH_ENDS = {"display isis peer", "display ipv6 neighbors"}
+BOTH_ENDS = {"display isis peer", "display ipv6 neighbors", "display bgp peer"}
+# what the far end configures instead of the same lines: the BGP peer back to us
+FAR_END = {
+    "display bgp peer": (
+        ("system-view", "bgp 65020", "peer {near} as-number 65010", "network {loop} 32"),
+        ("system-view", "undo bgp 65020"),
+    )
+}
 for _command, (_role, _, _) in CONFIGURED.items():
     ONLY_ON[_command] = {_role}
 
 
 def steps(offline_lab, host: str, command: str) -> list[Step]:
     """`command`'s configuration steps: on `host`, and on its first VRP neighbour too for
-    `BOTH_ENDS` ({port}: each end's port of that link, {n}: 1 here, 2 there)."""
+    `BOTH_ENDS` (`FAR_END`'s lines there if any; {port}: each end's port of that link,
+    {n}: 1 here, 2 there, {near} / {far}: the link's addresses here / there, {loop}: the
+    neighbour's LoopBack0 address)."""
     _, add, remove = CONFIGURED[command]
-    ends = [(host, "", 1)]
+    ends = [(host, "", 1, add, remove)]
+    where: dict[str, str] = {}
     if command in BOTH_ENDS:
         n = next(n for n in offline_lab.state.neighbors(host) if n.peer.platform == PLATFORM)
-        ends = [(host, n.local_port, 1), (n.peer.name, n.peer_port, 2)]
+        mine, theirs = (
+            addresses(PLATFORM, offline_lab.state.device(h).running_text())
+            for h in (host, n.peer.name)
+        )
+        for key, ips, port in (("near", mine, n.local_port), ("far", theirs, n.peer_port)):
+            where[key] = str(ips[port].ip) if port in ips else ""
+        where["loop"] = str(theirs["LoopBack0"].ip) if "LoopBack0" in theirs else ""
+        far_add, far_remove = FAR_END.get(command, (add, remove))
+        ends = [
+            (host, n.local_port, 1, add, remove),
+            (n.peer.name, n.peer_port, 2, far_add, far_remove),
+        ]
     return [
         (
             device,
-            [x.format(port=port, n=number) for x in add],
-            [x.format(port=port, n=number) for x in remove],
+            [x.format(port=port, n=number, **where) for x in lines_add],
+            [x.format(port=port, n=number, **where) for x in lines_remove],
         )
-        for device, port, number in ends
+        for device, port, number, lines_add, lines_remove in ends
     ]
 
 
