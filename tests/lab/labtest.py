@@ -4,6 +4,7 @@ configuring the offline lab for a test and back."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -181,3 +182,18 @@ def configured(
         raise
     undo()
     assert {h: running_config(offline_lab, h) for h in before} == before
+
+
+def table_steps(entry: Sequence[Sequence[str]], host: str, peer: str | None = None) -> list[Step]:
+    """The steps of a table entry (lines that add and remove on `host`, lines that add and
+    remove on the cabled `peer`): the peer's first, left out without `peer`."""
+    add, remove, peer_add, peer_remove = entry
+    return [*([(peer, peer_add, peer_remove)] if peer else []), (host, add, remove)]
+
+
+def interface_address(config: str, port: str) -> tuple[str, str] | None:
+    """(address, mask) of `port` in a VRP/IOS/ASA-style configuration (None without one)."""
+    m = re.search(
+        rf"^interface {re.escape(port)}\n(?: .*\n)*? ip address (\S+) (\S+)", config, re.M
+    )
+    return (m.group(1), m.group(2)) if m else None

@@ -14,7 +14,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from labtest import check_parses_like_sample, sample_commands
+from labtest import (
+    check_parses_like_sample,
+    configure,
+    configured,
+    interface_address,
+    sample_commands,
+    table_steps,
+)
 from ntc_templates.parse import parse_output
 
 PLATFORM = "cisco_asa"
@@ -216,8 +223,8 @@ def vrp_link(offline_lab, host: str) -> dict[str, str]:
             (cable.b, cable.b_port, cable.a, cable.a_port),
         ):
             if here == host and state.specs[there].platform == "huawei_vrp":
-                ours = address(state.device(host).running_text(), port)
-                theirs = address(state.device(there).running_text(), there_port)
+                ours = address(offline_lab, host, port)
+                theirs = address(offline_lab, there, there_port)
                 return {
                     "peer": there,
                     "asa_port": port,
@@ -229,43 +236,18 @@ def vrp_link(offline_lab, host: str) -> dict[str, str]:
     raise LookupError(f"{host}: no cable to a huawei_vrp device")
 
 
-def address(config: str, port: str) -> tuple[str, str]:
-    m = re.search(
-        rf"^interface {re.escape(port)}\n(?: .*\n)*? ip address (\S+) (\S+)", config, re.M
-    )
-    assert m, port
-    return m.group(1), m.group(2)
-
-
-def run_lines(offline_lab, host: str, lines: tuple[str, ...], link: dict[str, str]) -> None:
-    if lines:
-        filled = tuple(x.format(**link) for x in lines)
-        offline_lab.run(host, filled[-1], filled[:-1])
-
-
-def config_lines(offline_lab, host: str) -> list[str]:
-    platform = offline_lab.state.specs[host].platform
-    if platform == PLATFORM:
-        return offline_lab.run(host, "more system:running-config").splitlines()
-    text = offline_lab.run(host, "display current-configuration")
-    return [x for x in text.splitlines()[2:] if x != "#"]
+def address(offline_lab, host: str, port: str) -> tuple[str, str]:
+    found = interface_address(offline_lab.state.device(host).running_text(), port)
+    assert found, (host, port)
+    return found
 
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_configured_display_parses_like_the_real_sample(offline_lab, command: str) -> None:
     host = asa_host(offline_lab)
     link = vrp_link(offline_lab, host)
-    add, remove, peer_add, peer_remove = CONFIGURED[command]
-    devices = [host, link["peer"]] if peer_add else [host]
-    before = [config_lines(offline_lab, d) for d in devices]
-    run_lines(offline_lab, link["peer"], peer_add, link)
-    run_lines(offline_lab, host, add, link)
-    try:
+    with configured(offline_lab, table_steps(CONFIGURED[command], host, link["peer"]), link):
         check_parses_like_sample(offline_lab, PLATFORM, host, command, set())
-    finally:
-        run_lines(offline_lab, host, remove, link)
-        run_lines(offline_lab, link["peer"], peer_remove, link)
-    assert [config_lines(offline_lab, d) for d in devices] == before
 
 
 @pytest.mark.parametrize("command", sorted(EMPTY))
@@ -281,8 +263,8 @@ def parsed(offline_lab, host: str, command: str) -> list[dict[str, object]]:
 def test_names_go_under_names_in_order(offline_lab) -> None:
     host = asa_host(offline_lab)
     lines = ("name 10.20.1.10 SRV-DB description Database cluster", "name 10.20.1.12 SRV-WEB")
-    offline_lab.run(host, "end", (*CONF, *lines))
-    try:
+    remove = (*CONF, *(f"no {x}" for x in lines), *END)
+    with configured(offline_lab, [(host, (*CONF, *lines, *END), remove)]):
         config = offline_lab.run(host, "show running-config").splitlines()
         at = config.index("names")
         assert config[at + 1 : at + 3] == list(lines)
@@ -290,8 +272,6 @@ def test_names_go_under_names_in_order(offline_lab) -> None:
             ("10.20.1.10", "SRV-DB"),
             ("10.20.1.12", "SRV-WEB"),
         ]
-    finally:
-        offline_lab.run(host, "end", (*CONF, *(f"no {x}" for x in lines)))
     assert offline_lab.run(host, "show name") == ""
 
 
@@ -301,12 +281,8 @@ def test_port_channel_members_follow_the_cabling(offline_lab) -> None:
     empty = offline_lab.run(host, "show port-channel summary")
     assert "Number of channel-groups in use: 0" in empty
     assert parse_output(platform=PLATFORM, command="show port-channel summary", data=empty) == []
-    add, remove, _, _ = CONFIGURED["show port-channel summary"]
-    run_lines(offline_lab, host, add, link)
-    try:
+    with configured(offline_lab, table_steps(CONFIGURED["show port-channel summary"], host), link):
         (rec,) = parsed(offline_lab, host, "show port-channel summary")
-    finally:
-        run_lines(offline_lab, host, remove, link)
     short = link["asa_port"].replace("GigabitEthernet", "Gi")
     assert rec["bundle_name"] == "Po1" and rec["bundle_status"] == "U"
     assert dict(zip(rec["member_interface"], rec["member_interface_status"], strict=True)) == {
@@ -318,17 +294,11 @@ def test_port_channel_members_follow_the_cabling(offline_lab) -> None:
 def test_bgp_neighbour_is_established_only_with_both_ends(offline_lab) -> None:
     host = asa_host(offline_lab)
     link = vrp_link(offline_lab, host)
-    add, remove, peer_add, peer_remove = CONFIGURED["show bgp summary"]
-    run_lines(offline_lab, host, add, link)
-    try:
+    peer_step, host_step = table_steps(CONFIGURED["show bgp summary"], host, link["peer"])
+    with configured(offline_lab, [host_step], link):
         alone = {r["bgp_neigh"]: r for r in parsed(offline_lab, host, "show bgp summary")}
-        run_lines(offline_lab, link["peer"], peer_add, link)
-        try:
+        with configured(offline_lab, [peer_step], link):
             both = {r["bgp_neigh"]: r for r in parsed(offline_lab, host, "show bgp summary")}
-        finally:
-            run_lines(offline_lab, link["peer"], peer_remove, link)
-    finally:
-        run_lines(offline_lab, host, remove, link)
     peer = link["peer_ip"]
     assert (alone[peer]["state_pfxrcd"], alone[peer]["up_down"]) == ("Idle", "never")
     assert both[peer]["state_pfxrcd"] == "1"  # the peer's one `network` line
@@ -339,13 +309,9 @@ def test_bgp_neighbour_is_established_only_with_both_ends(offline_lab) -> None:
 def test_ospf_neighbour_is_the_cabled_peer(offline_lab) -> None:
     host = asa_host(offline_lab)
     link = vrp_link(offline_lab, host)
-    add, remove, _, _ = CONFIGURED["show ospf neighbor"]
-    run_lines(offline_lab, host, add, link)
-    try:
+    with configured(offline_lab, table_steps(CONFIGURED["show ospf neighbor"], host), link):
         (nbr,) = parsed(offline_lab, host, "show ospf neighbor")
         (brief,) = parsed(offline_lab, host, "show ospf interface brief")
-    finally:
-        run_lines(offline_lab, host, remove, link)
     peer_config = offline_lab.state.device(link["peer"]).running_text()
     rid = re.search(r"^ospf \d+ router-id (\S+)", peer_config, re.M)
     assert rid and nbr["neighbor_id"] == rid.group(1)
@@ -356,9 +322,7 @@ def test_ospf_neighbour_is_the_cabled_peer(offline_lab) -> None:
 
 def test_pre_shared_key_shows_only_in_system_running_config(offline_lab) -> None:
     host = asa_host(offline_lab)
-    add, remove, _, _ = VPN_CONFIG
-    offline_lab.run(host, add[-1], add[:-1])
-    try:
+    with configured(offline_lab, table_steps(VPN_CONFIG, host)):
         shown = {
             c: offline_lab.run(host, c)
             for c in (
@@ -367,8 +331,6 @@ def test_pre_shared_key_shows_only_in_system_running_config(offline_lab) -> None
                 "more system:running-config",
             )
         }
-    finally:
-        offline_lab.run(host, remove[-1], remove[:-1])
     assert " ikev1 pre-shared-key *****" in shown["show running-config"].splitlines()
     assert " ikev1 pre-shared-key *****" in shown["show running-config tunnel-group"].splitlines()
     assert (
@@ -391,12 +353,9 @@ def test_crypto_lines_are_kept_in_the_asa_order(offline_lab) -> None:
         "crypto map OUTSIDE_MAP 5 set ikev1 transform-set ESP-AES128-SHA",
         "crypto map OUTSIDE_MAP 5 set peer 198.51.100.8",
     )
-    offline_lab.run(host, "end", (*add[:-1], *more))
-    try:
+    with configured(offline_lab, [(host, (*add[:-1], *more, *END), remove)]):
         records = parsed(offline_lab, host, "show running-config crypto map")
         text = offline_lab.run(host, "show running-config crypto")
-    finally:
-        offline_lab.run(host, remove[-1], remove[:-1])
     assert [(r["seq"], r["peer"]) for r in records] == [
         ("5", "198.51.100.8"),
         ("10", "203.0.113.10"),
@@ -411,30 +370,24 @@ def test_crypto_lines_are_kept_in_the_asa_order(offline_lab) -> None:
 def test_l2l_tunnel_is_up_only_with_everything_it_needs(offline_lab) -> None:
     """Without its pre-shared key (or with its interface shut down) the tunnel is down."""
     host = asa_host(offline_lab)
-    add, remove, _, _ = VPN_CONFIG
-    offline_lab.run(host, add[-1], add[:-1])
-    try:
+    attributes = (*CONF, "tunnel-group 203.0.113.10 ipsec-attributes")
+    outside = (*CONF, "interface GigabitEthernet0/0")
+    with configured(offline_lab, table_steps(VPN_CONFIG, host)):
         (sa,) = parsed(offline_lab, host, "show crypto ipsec sa")
         contexts = parsed(offline_lab, host, "show asp table vpn-context detail")
         (session,) = parsed(offline_lab, host, "show vpn-sessiondb detail l2l")[1:]
-        offline_lab.run(
-            host,
-            "end",
-            (*CONF, "tunnel-group 203.0.113.10 ipsec-attributes", "no ikev1 pre-shared-key"),
-        )
+        configure(offline_lab, host, (*attributes, "no ikev1 pre-shared-key", *END))
         keyless = offline_lab.run(host, "show crypto ipsec sa")
-        offline_lab.run(host, "end", (*CONF, "tunnel-group 203.0.113.10 ipsec-attributes", L2L[-1]))
-        offline_lab.run(host, "end", (*CONF, "interface GigabitEthernet0/0", "shutdown"))
+        configure(offline_lab, host, (*attributes, L2L[-1], *END))
+        configure(offline_lab, host, (*outside, "shutdown", *END))
         shut = offline_lab.run(host, "show vpn-sessiondb detail l2l")
-        offline_lab.run(host, "end", (*CONF, "interface GigabitEthernet0/0", "no shutdown"))
-    finally:
-        offline_lab.run(host, remove[-1], remove[:-1])
+        configure(offline_lab, host, (*outside, "no shutdown", *END))
     assert keyless == EMPTY["show crypto ipsec sa"]
     assert shut == EMPTY["show vpn-sessiondb detail l2l"]
     assert (sa["interface"], sa["current_peer"], sa["local_address"]) == (
         "outside",
         "203.0.113.10",
-        address(offline_lab.state.device(host).running_text(), "GigabitEthernet0/0")[0],
+        address(offline_lab, host, "GigabitEthernet0/0")[0],
     )
     assert (sa["local_identity_addr"], sa["remote_identity_addr"]) == ("10.20.0.0", "10.200.10.0")
     # the ASP's contexts are the SA pair's: same SPIs and packet counts
@@ -448,14 +401,10 @@ def test_l2l_tunnel_is_up_only_with_everything_it_needs(offline_lab) -> None:
 
 def test_anyconnect_users_get_pool_addresses(offline_lab) -> None:
     host = asa_host(offline_lab)
-    add, remove, _, _ = ALL_VPN
-    offline_lab.run(host, add[-1], add[:-1])
-    try:
+    with configured(offline_lab, table_steps(ALL_VPN, host)):
         users = parsed(offline_lab, host, "show vpn-sessiondb anyconnect")
         (summary,) = parsed(offline_lab, host, "show vpn-sessiondb")
         config = offline_lab.run(host, "show running-config username")
-    finally:
-        offline_lab.run(host, remove[-1], remove[:-1])
     assert [(u["username"], u["assigned_ip"], u["tunnel_group"]) for u in users] == [
         ("alice", "10.99.0.10", "STAFF-VPN"),
         ("bob", "10.99.0.11", "STAFF-VPN"),
@@ -469,29 +418,20 @@ def test_anyconnect_users_get_pool_addresses(offline_lab) -> None:
 
 def test_ikev1_policy_shows_its_defaults_and_keys_replace_each_other(offline_lab) -> None:
     host = asa_host(offline_lab)
-    before = config_lines(offline_lab, host)
-    offline_lab.run(
-        host,
-        "end",
-        (
-            *CONF,
-            "crypto ikev1 policy 20",
-            "authentication pre-share",
-            "tunnel-group 198.51.100.4 type ipsec-l2l",
-            "tunnel-group 198.51.100.4 ipsec-attributes",
-            "ikev1 pre-shared-key First-Key",
-            "ikev1 pre-shared-key Second-Key",
-        ),
+    add = (
+        *CONF,
+        "crypto ikev1 policy 20",
+        "authentication pre-share",
+        "tunnel-group 198.51.100.4 type ipsec-l2l",
+        "tunnel-group 198.51.100.4 ipsec-attributes",
+        "ikev1 pre-shared-key First-Key",
+        "ikev1 pre-shared-key Second-Key",
+        *END,
     )
-    try:
+    remove = (*CONF, "no crypto ikev1 policy 20", "clear configure tunnel-group 198.51.100.4", *END)
+    with configured(offline_lab, [(host, add, remove)]):
         (policy,) = parsed(offline_lab, host, "show running-config crypto ikev1")
         system = offline_lab.run(host, "more system:running-config")
-    finally:
-        offline_lab.run(
-            host,
-            "end",
-            (*CONF, "no crypto ikev1 policy 20", "clear configure tunnel-group 198.51.100.4"),
-        )
     assert policy == {
         "ike_version": "1",
         "policy_id": "20",
@@ -503,4 +443,3 @@ def test_ikev1_policy_shows_its_defaults_and_keys_replace_each_other(offline_lab
     }
     assert " ikev1 pre-shared-key Second-Key" in system.splitlines()
     assert "First-Key" not in system
-    assert config_lines(offline_lab, host) == before
