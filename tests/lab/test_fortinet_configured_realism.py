@@ -15,7 +15,15 @@ import re
 from datetime import datetime, timedelta
 
 import pytest
-from labtest import check_parses_like_sample, filled_fields, sample_commands, sample_records
+from labtest import (
+    check_parses_like_sample,
+    configured,
+    filled_fields,
+    interface_address,
+    sample_commands,
+    sample_records,
+    table_steps,
+)
 from ntc_templates.parse import parse_output
 
 PLATFORM = "fortinet"
@@ -162,12 +170,7 @@ def vrp_link(offline_lab, host: str) -> dict[str, str]:
             continue
         port = cable.a_port if cable.a == host else cable.b_port
         ours = re.search(rf'edit "{port}"\n(?:\s+set .*\n)*?\s+set ip (\S+) (\S+)', fgt_config)
-        peer_config = offline_lab.state.device(end[0]).running_text()
-        theirs = re.search(
-            rf"^interface {re.escape(end[1])}\n(?: .*\n)*? ip address (\S+) (\S+)",
-            peer_config,
-            re.M,
-        )
+        theirs = interface_address(offline_lab.state.device(end[0]).running_text(), end[1])
         if ours and theirs:
             return {
                 "port": port,
@@ -175,23 +178,9 @@ def vrp_link(offline_lab, host: str) -> dict[str, str]:
                 "peer_port": end[1],
                 "fgt_ip": ours.group(1),
                 "fgt_net": f"{ours.group(1)} {ours.group(2)}",
-                "peer_ip": theirs.group(1),
+                "peer_ip": theirs[0],
             }
     raise LookupError(f"{host}: no cable to a huawei_vrp device")
-
-
-def run_lines(offline_lab, host: str, lines: tuple[str, ...], link: dict[str, str]) -> None:
-    if lines:
-        filled = tuple(x.format(**link) for x in lines)
-        offline_lab.run(host, filled[-1], filled[:-1])
-
-
-def config_lines(offline_lab, host: str) -> list[str]:
-    if offline_lab.state.specs[host].platform == PLATFORM:
-        text = offline_lab.run(host, "show")
-        return [x for x in text.splitlines() if not x.startswith("#")]
-    text = offline_lab.run(host, "display current-configuration")
-    return [x for x in text.splitlines()[2:] if x != "#"]
 
 
 def command_line(command: str, link: dict[str, str]) -> str:
@@ -202,14 +191,11 @@ def check_like_sample(offline_lab, host: str, command: str, link: dict[str, str]
     if command != LLDP:
         check_parses_like_sample(offline_lab, PLATFORM, host, command, set())
         return
-    # the sample is named after the template's `... details <port-name>`
+    # the sample is named after the template's `... details <port-name>`; every field it
+    # fills somewhere, the lab fills somewhere too
     line = command_line(command, link)
-    text = offline_lab.run(host, line)
-    records = parse_output(platform=PLATFORM, command=line, data=text)
-    assert records, text
-    sample = sample_records(PLATFORM, command)
-    assert set(records[0]) == set(sample[0])
-    assert filled_fields(sample) <= filled_fields(records)
+    records = check_parses_like_sample(offline_lab, PLATFORM, host, command, set(), line)
+    assert filled_fields(sample_records(PLATFORM, command)) <= filled_fields(records)
 
 
 def test_every_command_is_configured_here() -> None:
@@ -220,17 +206,8 @@ def test_every_command_is_configured_here() -> None:
 def test_configured_display_parses_like_the_real_sample(offline_lab, command: str) -> None:
     host = fgt_host(offline_lab)
     link = vrp_link(offline_lab, host)
-    add, remove, peer_add, peer_remove = CONFIGURED[command]
-    devices = [host, link["peer"]] if peer_add else [host]
-    before = [config_lines(offline_lab, d) for d in devices]
-    run_lines(offline_lab, link["peer"], peer_add, link)
-    run_lines(offline_lab, host, add, link)
-    try:
+    with configured(offline_lab, table_steps(CONFIGURED[command], host, link["peer"]), link):
         check_like_sample(offline_lab, host, command, link)
-    finally:
-        run_lines(offline_lab, host, remove, link)
-        run_lines(offline_lab, link["peer"], peer_remove, link)
-    assert [config_lines(offline_lab, d) for d in devices] == before
 
 
 @pytest.mark.parametrize("command", sorted(EMPTY))
@@ -248,31 +225,20 @@ def parsed(offline_lab, host: str, command: str) -> list[dict[str, object]]:
 def test_bgp_neighbour_is_established_only_with_both_ends(offline_lab) -> None:
     host = fgt_host(offline_lab)
     link = vrp_link(offline_lab, host)
-    add, remove, peer_add, peer_remove = CONFIGURED["get router info bgp summary"]
-    run_lines(offline_lab, host, add, link)
-    try:
-        alone = {
-            r["bgp_neigh"]: r for r in parsed(offline_lab, host, "get router info bgp summary")
-        }
-        # the peer expects another AS of us: the OPEN is refused, the FortiGate keeps trying
-        run_lines(offline_lab, link["peer"], (*PEER_BGP[:2], "peer {fgt_ip} as-number 65099"), link)
-        try:
-            half = parsed(offline_lab, host, "get router info bgp summary")
-        finally:
-            run_lines(offline_lab, link["peer"], peer_remove, link)
-        run_lines(offline_lab, link["peer"], peer_add, link)
-        try:
-            both = {
-                r["bgp_neigh"]: r for r in parsed(offline_lab, host, "get router info bgp summary")
-            }
+    summary = "get router info bgp summary"
+    peer_step, host_step = table_steps(CONFIGURED[summary], host, link["peer"])
+    # the peer expects another AS of us: the OPEN is refused, the FortiGate keeps trying
+    wrong_as = (link["peer"], (*PEER_BGP[:2], "peer {fgt_ip} as-number 65099"), PEER_NO_BGP)
+    with configured(offline_lab, [host_step], link):
+        alone = {r["bgp_neigh"]: r for r in parsed(offline_lab, host, summary)}
+        with configured(offline_lab, [wrong_as], link):
+            half = parsed(offline_lab, host, summary)
+        with configured(offline_lab, [peer_step], link):
+            both = {r["bgp_neigh"]: r for r in parsed(offline_lab, host, summary)}
             # (one neighbour: the template knows Established sessions only)
             (detail,) = parsed(
                 offline_lab, host, f"get router info bgp neighbors {link['peer_ip']}"
             )
-        finally:
-            run_lines(offline_lab, link["peer"], peer_remove, link)
-    finally:
-        run_lines(offline_lab, host, remove, link)
     peer = link["peer_ip"]
     # cabled, but nobody answers on port 179
     assert (alone[peer]["state_pfxrcd"], alone[peer]["up_down"]) == ("Active", "never")
@@ -297,13 +263,11 @@ def test_bgp_neighbour_is_established_only_with_both_ends(offline_lab) -> None:
 def test_bgp_neighbour_that_is_not_up_is_printed_without_up_time(offline_lab) -> None:
     host = fgt_host(offline_lab)
     link = vrp_link(offline_lab, host)
-    add, remove, _, _ = CONFIGURED["get router info bgp neighbors"]
-    run_lines(offline_lab, host, add, link)
-    try:
+    with configured(
+        offline_lab, table_steps(CONFIGURED["get router info bgp neighbors"], host), link
+    ):
         text = offline_lab.run(host, "get router info bgp neighbors")
         one = offline_lab.run(host, "get router info bgp neighbors 203.0.113.77")
-    finally:
-        run_lines(offline_lab, host, remove, link)
     assert f"BGP neighbor is {link['peer_ip']}, remote AS 65010, local AS 65040" in text
     # cabled, but the peer runs no BGP: Active, no up time, no TCP connection
     assert "  BGP state = Active\n" in text and "Local host:" not in text
@@ -313,13 +277,11 @@ def test_bgp_neighbour_that_is_not_up_is_printed_without_up_time(offline_lab) ->
 def test_ospf_counts_the_interfaces_and_adjacent_peers_in_its_networks(offline_lab) -> None:
     host = fgt_host(offline_lab)
     link = vrp_link(offline_lab, host)
-    add, remove, _, _ = CONFIGURED["get router info ospf status"]
-    run_lines(offline_lab, host, add, link)
-    try:
+    with configured(
+        offline_lab, table_steps(CONFIGURED["get router info ospf status"], host), link
+    ):
         (rec,) = parsed(offline_lab, host, "get router info ospf status")
         shown = offline_lab.run(host, "show router ospf")
-    finally:
-        run_lines(offline_lab, host, remove, link)
     assert (rec["process_id"], rec["process_status"]) == ("10.1.255.40", "up")
     assert rec["attached_area"] == ["0.0.0.0 (BACKBONE)"]
     # the one interface in the network, its link up, its VRP peer running OSPF on it
@@ -331,9 +293,7 @@ def test_ospf_counts_the_interfaces_and_adjacent_peers_in_its_networks(offline_l
 def test_dhcp_leases_follow_the_configured_range_and_the_clock(offline_lab) -> None:
     host = fgt_host(offline_lab)
     link = vrp_link(offline_lab, host)
-    add, remove, _, _ = CONFIGURED["execute dhcp lease-list"]
-    run_lines(offline_lab, host, add, link)
-    try:
+    with configured(offline_lab, table_steps(CONFIGURED["execute dhcp lease-list"], host), link):
         records = parsed(offline_lab, host, "execute dhcp lease-list")
         again = parsed(offline_lab, host, "execute dhcp lease-list")
         other = offline_lab.run(host, "execute dhcp lease-list port9")
@@ -341,8 +301,6 @@ def test_dhcp_leases_follow_the_configured_range_and_the_clock(offline_lab) -> N
             host, "end", ("config system dhcp server", "edit 1", "set status disable", "next")
         )
         disabled = offline_lab.run(host, "execute dhcp lease-list")
-    finally:
-        run_lines(offline_lab, host, remove, link)
     assert 2 <= len(records) <= 5
     assert [r["ip"] for r in records] == [f"10.1.50.{100 + i}" for i in range(len(records))]
     assert {r["interface"] for r in records} == {"STAFF"}
@@ -358,18 +316,14 @@ def test_dhcp_leases_follow_the_configured_range_and_the_clock(offline_lab) -> N
 def test_lldp_reception_lists_the_cabled_peer(offline_lab) -> None:
     host = fgt_host(offline_lab)
     link = vrp_link(offline_lab, host)
-    add, remove, _, _ = CONFIGURED[LLDP]
     line = command_line(LLDP, link)
-    run_lines(offline_lab, host, add, link)
-    try:
+    with configured(offline_lab, table_steps(CONFIGURED[LLDP], host), link):
         (rec,) = parsed(offline_lab, host, line)
         offline_lab.state.set_unplugged(link["peer"], True)
         try:
             unplugged = offline_lab.run(host, line)
         finally:
             offline_lab.state.set_unplugged(link["peer"], False)
-    finally:
-        run_lines(offline_lab, host, remove, link)
     peer = offline_lab.state.specs[link["peer"]]
     assert (rec["port_txt"], rec["system_name_data"], rec["port_id_data"]) == (
         link["port"],
