@@ -7,15 +7,14 @@ initial configurations carry none of these; every display derives from the
 running configuration (and, for BGP, the cabling and the peer's configuration):
 
 - `bgp AS` / `peer X as-number AS` / `address-family ipv4 [unicast]` /
-  `peer X enable`: the peers enabled for IPv4 unicast are listed.  A peer is
-  Established when X is an address of a cabled neighbour, on a subnet of one of
-  our interfaces that are up, and the neighbour runs BGP with that AS
-  and a `peer <our address> as-number <our AS>` back (a Comware neighbour must
-  also enable it for IPv4 unicast; a VRP one enables IPv4 unicast by default).
-  Otherwise it is Active when X is on a connected subnet, else Idle.
-  Simplified: the session is up since the later of the two ends booted (not
-  since it was configured), keepalives count one message a minute, the
-  prefixes received are the `network` lines of the peer's BGP section.
+  `peer X enable`: the peers enabled for IPv4 unicast are listed, in the state
+  the lab's one BGP rule gives them (`lab.render.bgp_common`: Established when
+  the device at the far end of a cable has X and configures us back, a Comware
+  one enabling us for IPv4 unicast; else Active when X is on a connected subnet
+  or a cabled device's, else Idle).  Our addresses are those of our interfaces
+  that are up.  Simplified: the session is up since the later of the two ends
+  booted (not since it was configured), keepalives count one message a minute,
+  the prefixes received are the `network` lines of the peer's BGP section.
 - `ip vpn-instance NAME` with `route-distinguisher`, `description`,
   `vpn-target ... [export-extcommunity|import-extcommunity]`,
   `import|export route-policy`, `tnl-policy`, `routing-table limit`, and
@@ -28,55 +27,19 @@ running configuration (and, for BGP, the cabling and the peer's configuration):
 
 from __future__ import annotations
 
-import ipaddress
 import re
 import zlib
 from typing import TYPE_CHECKING
 
 from lab.dialects.base import CliError, command
 from lab.dialects.hp_comware_extra import ComwareExtra, config_addresses
+from lab.render import bgp_common as bgp
 
 if TYPE_CHECKING:  # pragma: no cover
-    from lab.configtree import ConfigTree, Node
+    from lab.configtree import Node
     from lab.session import Session
 
 ROUTE_POLICY = re.compile(r"^route-policy (\S+) (permit|deny) node (\d+)$")
-
-
-def bgp_process(tree: ConfigTree) -> Node | None:
-    """The `bgp AS` section of a running configuration (VRP or Comware)."""
-    for node in tree.top:
-        words = node.text.split()
-        if words[:1] == ["bgp"] and len(words) > 1 and words[1].isdigit():
-            return node
-    return None
-
-
-def bgp_peers(node: Node) -> dict[str, str]:
-    """Peer address -> remote AS of a `bgp` section (peer groups left out)."""
-    out: dict[str, str] = {}
-    for c in node.children:
-        w = c.text.split()
-        if w[:1] == ["peer"] and len(w) >= 4 and w[2] == "as-number":
-            try:
-                ipaddress.IPv4Address(w[1])
-            except ValueError:
-                continue
-            out[w[1]] = w[3]
-    return out
-
-
-def ipv4_enabled(node: Node) -> set[str]:
-    """Peers enabled under `address-family ipv4 [unicast]` of a Comware `bgp` section."""
-    out: set[str] = set()
-    for fam in node.children:
-        if fam.text in ("address-family ipv4", "address-family ipv4 unicast"):
-            out |= {
-                c.text.split()[1]
-                for c in fam.children
-                if len(c.text.split()) == 3 and c.text.split()[::2] == ["peer", "enable"]
-            }
-    return out
 
 
 def up_down(seconds: int) -> str:
@@ -160,23 +123,31 @@ class ComwareRouting(ComwareExtra):
         if args and not "unicast".startswith(args[0].lower()):
             line = " ".join(["display bgp peer ipv4", *args])
             raise CliError(self.unknown_text(s, line, len("display bgp peer ipv4 ")))
-        node = bgp_process(s.device.running)
-        if node is None:
+        process = bgp.bgp_config(self.platform, s.device.running_text())
+        if process is None:
             return ""  # no BGP process: nothing to show
-        local_as = node.text.split()[1]
-        enabled = ipv4_enabled(node)
+        ours = {
+            n: a
+            for n, a in config_addresses(s.device.running_text())
+            if self._up(s, n) and a.network.prefixlen < 32
+        }
+        far_ends = bgp.far_ends(s.device, lambda d: d.boot_time)
         rows = [
-            self._bgp_row(s, local_as, peer, asn)
-            for peer, asn in bgp_peers(node).items()
-            if peer in enabled
+            self._bgp_row(
+                s,
+                peer,
+                asn,
+                bgp.peer_state(ours, s.device.boot_time, process.local_as, peer, asn, far_ends),
+            )
+            for peer, asn in process.peers.items()
         ]
         established = sum(1 for r in rows if r.endswith("Established"))
         return (
             "\n".join(
                 [
                     "",
-                    f" BGP local router ID: {self._router_id(s, node)}",
-                    f" Local AS number: {local_as}",
+                    f" BGP local router ID: {self._router_id(s, process)}",
+                    f" Local AS number: {process.local_as}",
                     f" Total number of peers: {len(rows):<18}Peers in established state: {established}",
                     "",
                     "  * - Dynamically created peer",
@@ -188,51 +159,25 @@ class ComwareRouting(ComwareExtra):
             + "\n"
         )
 
-    def _router_id(self, s: Session, node: Node) -> str:
-        for c in node.children:
-            if c.text.startswith("router-id "):
-                return c.text.split()[1]
+    def _router_id(self, s: Session, process: bgp.BgpConfig) -> str:
+        if process.router_id:
+            return process.router_id
         loops = [
             a.ip for n, a in config_addresses(s.device.running_text()) if n.startswith("LoopBack")
         ]
         return str(max(loops)) if loops else "0.0.0.0"
 
-    def _bgp_row(self, s: Session, local_as: str, peer: str, asn: str) -> str:
-        """One line of the peer table, the state derived from the cabling and the far end."""
-        addr = ipaddress.IPv4Address(peer)
-        mine = [
-            (n, a)
-            for n, a in config_addresses(s.device.running_text())
-            if self._up(s, n) and a.network.prefixlen < 32
-        ]
-        state, since, prefixes, far_name = "Idle", s.device.boot_time, 0, ""
-        if any(addr in a.network for _, a in mine):
-            state = "Active"
-        local = next((a.ip for _, a in mine if addr in a.network and a.ip != addr), None)
-        for name in dict.fromkeys(n.peer.name for n in s.device.neighbors()):
-            far = s.device.lab.device(name)
-            if local is None or all(a.ip != addr for _, a in config_addresses(far.running_text())):
-                continue
-            far_bgp = bgp_process(far.running)
-            if (
-                far_bgp is None
-                or far_bgp.text.split()[1] != asn
-                or bgp_peers(far_bgp).get(str(local)) != local_as
-                or (far.spec.platform == self.platform and str(local) not in ipv4_enabled(far_bgp))
-            ):
-                break
-            state, since, far_name = "Established", max(s.device.boot_time, far.boot_time), name
-            prefixes = sum(1 for x in far_bgp.walk() if x.text.startswith("network "))
-            break
-        seconds = int((s.now() - since).total_seconds())
+    def _bgp_row(self, s: Session, peer: str, asn: str, ps: bgp.PeerState) -> str:
+        """One line of the peer table."""
+        seconds = int((s.now() - (ps.since or s.device.boot_time)).total_seconds())
         received = sent = 0
-        if state == "Established":
-            seed = zlib.crc32(f"{s.device.name} {far_name} {peer}".encode())
-            received = seconds // 60 + 3 + prefixes + seed % 5
+        if ps.state == "Established":
+            seed = zlib.crc32(f"{s.device.name} {ps.far_end} {peer}".encode())
+            received = seconds // 60 + 3 + ps.prefixes + seed % 5
             sent = seconds // 60 + 3 + seed % 7
         return (
-            f"  {peer:<15}{asn:>11}{received:>9}{sent:>9}{0:>5}{prefixes:>8}"
-            f" {up_down(seconds):<8} {state}"
+            f"  {peer:<15}{asn:>11}{received:>9}{sent:>9}{0:>5}{ps.prefixes:>8}"
+            f" {up_down(seconds):<8} {ps.state}"
         )
 
     # -- VPN instances ---------------------------------------------------------------
