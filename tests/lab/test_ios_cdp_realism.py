@@ -16,7 +16,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from labtest import check_parses_like_sample, sample_commands, sample_records
+from labtest import (
+    Step,
+    check_parses_like_sample,
+    configured,
+    running_config,
+    sample_commands,
+    sample_records,
+)
 from ntc_templates.parse import parse_output
 
 PLATFORM = "cisco_ios"
@@ -27,15 +34,6 @@ COMWARE_PORT = "lldp compliance admin-status cdp txrx"
 
 def test_every_copied_sample_is_exercised() -> None:
     assert set(sample_commands(PLATFORM)) == set(COMMANDS)
-
-
-def config_body(offline_lab: Any, host: str) -> list[str]:
-    """The running configuration without its volatile header lines."""
-    if offline_lab.state.specs[host].platform == "hp_comware":
-        return offline_lab.run(host, "display current-configuration").splitlines()
-    lines = offline_lab.run(host, "show running-config").splitlines()
-    volatile = ("Current configuration", "! Last config", "ntp clock-period")
-    return [x for x in lines if not x.startswith(volatile)]
 
 
 def parse(offline_lab: Any, host: str, command: str, template: str = "") -> list[dict[str, Any]]:
@@ -56,30 +54,27 @@ def cabled(offline_lab: Any) -> Iterator[tuple[str, Any]]:
         link = next(n for n in offline_lab.state.neighbors(host) if n.peer.platform == "hp_comware")
     except (LookupError, StopIteration):
         pytest.skip("no IOS access switch cabled to a Comware switch in this fleet")
-    before = {h: config_body(offline_lab, h) for h in (host, link.peer.name)}
+    before = {h: running_config(offline_lab, h) for h in (host, link.peer.name)}
     yield host, link
-    assert {h: config_body(offline_lab, h) for h in before} == before
+    assert {h: running_config(offline_lab, h) for h in before} == before
 
 
-def comware_cdp(offline_lab: Any, link: Any, on: bool, *, port_line: bool = True) -> None:
-    """Turn the Comware peer's CDP compatibility on (or off again) through its CLI."""
-    undo = "" if on else "undo "
-    lines = [f"{undo}{COMWARE_GLOBAL}"]
-    if port_line:
-        lines = [*lines, f"interface {link.peer_port}", f"{undo}{COMWARE_PORT}"]
-    offline_lab.run(link.peer.name, lines[-1], ("system-view", *lines[:-1]))
+def comware_cdp(peer: str, ports: list[str]) -> list[Step]:
+    """The steps that turn a Comware switch's CDP compatibility on (system view and each of
+    `ports`) and off again, through its CLI."""
+    on = [("system-view", COMWARE_GLOBAL)] + [
+        ("system-view", f"interface {port}", COMWARE_PORT) for port in ports
+    ]
+    return [(peer, lines, (*lines[:-1], f"undo {lines[-1]}")) for lines in on]
 
 
 def test_the_comware_lines_are_stored_and_undone(offline_lab: Any, cabled: Any) -> None:
     _, link = cabled
-    comware_cdp(offline_lab, link, True)
-    try:
+    with configured(offline_lab, comware_cdp(link.peer.name, [link.peer_port])):
         config = offline_lab.run(link.peer.name, "display current-configuration")
         assert f" {COMWARE_GLOBAL}\n" in config
         section = config.split(f"interface {link.peer_port}\n", 1)[1].split("#", 1)[0]
         assert f" {COMWARE_PORT}\n" in section
-    finally:
-        comware_cdp(offline_lab, link, False)
 
 
 def test_the_fleet_as_generated_has_no_cdp_neighbours(offline_lab: Any, cabled: Any) -> None:
@@ -97,12 +92,9 @@ def test_the_fleet_as_generated_has_no_cdp_neighbours(offline_lab: Any, cabled: 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_output_parses_like_the_real_sample(offline_lab: Any, cabled: Any, command: str) -> None:
     host, link = cabled
-    comware_cdp(offline_lab, link, True)
-    try:
+    with configured(offline_lab, comware_cdp(link.peer.name, [link.peer_port])):
         check_parses_like_sample(offline_lab, PLATFORM, host, command, set())
         records = parse(offline_lab, host, command)
-    finally:
-        comware_cdp(offline_lab, link, False)
     assert len(records) == 1
     rec = records[0]
     assert rec["neighbor_name"] == link.peer.name
@@ -127,17 +119,13 @@ def test_output_parses_like_the_real_sample(offline_lab: Any, cabled: Any, comma
 
 def test_one_comware_line_alone_sends_no_cdp(offline_lab: Any, cabled: Any) -> None:
     host, link = cabled
-    comware_cdp(offline_lab, link, True, port_line=False)
-    try:
+    with configured(offline_lab, comware_cdp(link.peer.name, [])):
         assert parse(offline_lab, host, "show cdp neighbors") == []
-    finally:
-        comware_cdp(offline_lab, link, False, port_line=False)
 
 
 def test_no_cdp_run_turns_cdp_off_and_is_shown(offline_lab: Any, cabled: Any) -> None:
     host, link = cabled
-    comware_cdp(offline_lab, link, True)
-    try:
+    with configured(offline_lab, comware_cdp(link.peer.name, [link.peer_port])):
         offline_lab.run(host, "no cdp run", ("configure terminal",))
         running = offline_lab.run(host, "show running-config").splitlines()
         at = running.index("no cdp run")
@@ -146,23 +134,18 @@ def test_no_cdp_run_turns_cdp_off_and_is_shown(offline_lab: Any, cabled: Any) ->
             assert offline_lab.run(host, command) == "% CDP is not enabled\n"
         offline_lab.run(host, "cdp run", ("configure terminal",))
         assert len(parse(offline_lab, host, "show cdp neighbors")) == 1
-    finally:
-        comware_cdp(offline_lab, link, False)
 
 
 def test_no_cdp_enable_hides_the_neighbour_on_that_port(offline_lab: Any, cabled: Any) -> None:
     host, link = cabled
     interface = ("configure terminal", f"interface {link.local_port}")
-    comware_cdp(offline_lab, link, True)
-    try:
+    with configured(offline_lab, comware_cdp(link.peer.name, [link.peer_port])):
         offline_lab.run(host, "no cdp enable", interface)
         shown = offline_lab.run(host, f"show running-config interface {link.local_port}")
         assert " no cdp enable\n" in shown
         assert parse(offline_lab, host, "show cdp neighbors") == []
         offline_lab.run(host, "cdp enable", interface)
         assert len(parse(offline_lab, host, "show cdp neighbors detail")) == 1
-    finally:
-        comware_cdp(offline_lab, link, False)
 
 
 def test_interface_filter_and_a_bad_name(offline_lab: Any, cabled: Any) -> None:
@@ -170,8 +153,7 @@ def test_interface_filter_and_a_bad_name(offline_lab: Any, cabled: Any) -> None:
     other = next(
         n.local_port for n in offline_lab.state.neighbors(host) if n.local_port != link.local_port
     )
-    comware_cdp(offline_lab, link, True)
-    try:
+    with configured(offline_lab, comware_cdp(link.peer.name, [link.peer_port])):
         mine = parse(
             offline_lab,
             host,
@@ -181,8 +163,6 @@ def test_interface_filter_and_a_bad_name(offline_lab: Any, cabled: Any) -> None:
         assert [r["neighbor_name"] for r in mine] == [link.peer.name]
         text = offline_lab.run(host, f"show cdp neighbors {other}")
         assert text.rstrip().endswith("Total cdp entries displayed : 0")
-    finally:
-        comware_cdp(offline_lab, link, False)
     caret, error = offline_lab.run(host, "show cdp neighbors bogus").splitlines()[:2]
     assert error == "% Invalid input detected at '^' marker."
     assert caret.index("^") == len(f"{host}#") + len("show cdp neighbors ")
@@ -198,18 +178,8 @@ def test_every_ios_switch_lists_each_uplink_once_all_peers_send_cdp(offline_lab:
             peer_ports.setdefault(n.peer.name, []).append(n.peer_port)
     if not peer_ports:
         pytest.skip("no IOS switch with a neighbour in this fleet")
-    before = {h: config_body(offline_lab, h) for h in peer_ports}
-
-    def send(on: bool) -> None:
-        undo = "" if on else "undo "
-        for peer, ports in peer_ports.items():
-            lines = [f"{undo}{COMWARE_GLOBAL}"]
-            for port in ports:
-                lines += [f"interface {port}", f"{undo}{COMWARE_PORT}"]
-            offline_lab.run(peer, lines[-1], ("system-view", *lines[:-1]))
-
-    send(True)
-    try:
+    steps = [step for peer, ports in peer_ports.items() for step in comware_cdp(peer, ports)]
+    with configured(offline_lab, steps):
         for host, neighbours in links.items():
             for command in COMMANDS:
                 got = [
@@ -217,9 +187,6 @@ def test_every_ios_switch_lists_each_uplink_once_all_peers_send_cdp(offline_lab:
                     for r in parse(offline_lab, host, command)
                 ]
                 assert got == [(n.peer.name, n.peer_port) for n in neighbours], (host, command)
-    finally:
-        send(False)
-    assert {h: config_body(offline_lab, h) for h in before} == before
 
 
 COMWARE_PORT_CASES = [
