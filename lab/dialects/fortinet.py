@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from lab.dialects import register
 from lab.dialects.base import CliError, Dialect, Reply, command
 from lab.dialects.common import grep_pipe, replace_running, up_ports
+from lab.render import bgp_common
 from lab.render import fortinet as r
 from lab.render import fortinet_dhcp_lldp as rd
 from lab.render import fortinet_extra as rx
@@ -26,7 +27,10 @@ from lab.render import fortinet_routing as rr
 from lab.render.common import boot_time, stable_int
 
 if TYPE_CHECKING:  # pragma: no cover
+    from datetime import datetime
+
     from lab.session import Session
+    from lab.state import DeviceState
 
 TOP_PATH_WORDS = {
     "firewall",
@@ -282,24 +286,31 @@ class Fortinet(Dialect):
     # -- routing displays derived from configuration and cabling (lab.render.fortinet_routing)
     def _links(self, s: Session) -> list[rr.Link]:
         """Our cabled ports whose link is up, with the peer's spec and configuration."""
-        lab, me = s.device.lab, s.device
         out: list[rr.Link] = []
         for port in sorted(up_ports(s)):
             far = _far_end(s, port)
             if far is None:
                 continue
-            peer = lab.device(far[0])
-            since = max(me.changed_at, peer.changed_at, me.boot_time, peer.boot_time)
-            out.append(rr.Link(port, peer.spec, far[1], peer.running_text(), since))
+            peer = s.device.lab.device(far[0])
+            out.append(rr.Link(port, peer.spec, far[1], peer.running_text()))
         return out
+
+    def _bgp(self, s: Session) -> rr.Bgp | None:
+        """The BGP process, sessions up since both ends were last configured or booted."""
+
+        def since(d: DeviceState) -> datetime:
+            return max(d.changed_at, d.boot_time)
+
+        far_ends = bgp_common.far_ends(s.device, since)
+        return rr.bgp(self._root(s), far_ends, since(s.device), s.now())
 
     @command("get router info bgp summary", pipe=True, modes=("top",))
     def get_bgp_summary(self, s: Session, args: list[str]) -> str:
-        return rr.bgp_summary(s.device.name, rr.bgp(self._root(s), self._links(s), s.now()))
+        return rr.bgp_summary(s.device.name, self._bgp(s))
 
     @command("get router info bgp neighbors", pipe=True, modes=("top",))
     def get_bgp_neighbors(self, s: Session, args: list[str]) -> str:
-        b = rr.bgp(self._root(s), self._links(s), s.now())
+        b = self._bgp(s)
         only = args[0] if args else ""
         if only and (b is None or all(x.neighbor != only for x in b.sessions)):
             return "% No neighbor exist\n"

@@ -3,17 +3,17 @@
 `get router info bgp summary`, `get router info bgp neighbors` and
 `get router info ospf status` read `config router bgp` / `config router ospf`
 of the FortiGate and, for sessions, the configuration of the devices cabled to
-it (`Link`: the peer's spec and running configuration text, VRP or Comware
-syntax: `bgp AS` / `peer IP as-number AS` / `router-id`, `ospf N` / `area A` /
+it (BGP: `lab.render.bgp_common`, any vendor's syntax; OSPF: `Link`, the peer's
+running configuration in VRP or Comware syntax: `ospf N` / `area A` /
 `network IP WILDCARD`, `interface X` / `ip address IP MASK`).
 
 Simplified against real BGP/OSPF:
-- a BGP neighbour is Established when its address is the address of a cabled
-  peer's port on a link that is up, that peer runs `bgp <remote-as>` and has a
-  `peer <one of our interface addresses> as-number <our as>`; it is Active when
-  the address is a cabled peer's but the peer's configuration does not agree,
-  Idle when no cabled device has the address or the neighbour is shut down
-  (no routing or multihop is simulated);
+- a BGP neighbour's state is the lab's one BGP rule (`bgp_common.peer_state`:
+  Established when a cabled device with a link up has the address, runs BGP
+  with the neighbour's remote AS and configures one of our addresses back with
+  our AS; else Active when the address is on one of our subnets or a cabled
+  device's; else Idle), and Idle when the neighbour is shut down (no routing or
+  multihop is simulated);
 - the session came up when both ends were last configured (or booted, if
   later); message counters count keepalives since then; received prefixes are
   the peer's `network` lines, announced prefixes ours;
@@ -36,6 +36,7 @@ from datetime import datetime
 
 from lab.configtree import ConfigTree
 from lab.model import DeviceSpec
+from lab.render import bgp_common
 from lab.render.common import stable_int
 from lab.render.fortinet import Block, find_path, unquote
 from lab.render.fortinet_extra import FgtIf, interfaces
@@ -43,54 +44,25 @@ from lab.render.fortinet_extra import FgtIf, interfaces
 
 @dataclass(frozen=True)
 class Link:
-    """A cable from one of our ports to a peer device, with the link up."""
+    """A cable from one of our ports to a peer device, with the link up (for OSPF)."""
 
     local_port: str
     peer: DeviceSpec
     peer_port: str
     peer_config: str  # the peer's running configuration
-    since: datetime  # when both ends were last configured or booted
 
 
 @dataclass(frozen=True)
 class PeerFacts:
-    """What a VRP / Comware peer's configuration says about routing."""
+    """What a VRP / Comware peer's configuration says about OSPF."""
 
     addresses: dict[str, ipaddress.IPv4Interface]
-    bgp_as: str
-    bgp_router_id: str
-    bgp_peers: dict[str, str]  # address -> AS
-    bgp_networks: int
     ospf_networks: tuple[ipaddress.IPv4Network, ...]
 
 
 def peer_facts(text: str) -> PeerFacts:
-    tree = ConfigTree.parse(text)
-    addresses: dict[str, ipaddress.IPv4Interface] = {}
-    for node in tree.sections("interface "):
-        for child in node.children:
-            w = child.text.split()
-            if w[:2] == ["ip", "address"] and len(w) >= 4 and w[-1] != "sub":
-                try:
-                    addresses[node.text.split(None, 1)[1]] = ipaddress.IPv4Interface(
-                        f"{w[2]}/{w[3]}"
-                    )
-                except ValueError:
-                    continue
-    bgp_as, router_id, bgp_peers, networks = "", "", {}, 0
-    bgp = next((n for n in tree.top if n.text.split()[:1] == ["bgp"]), None)
-    if bgp is not None and len(bgp.text.split()) > 1:
-        bgp_as = bgp.text.split()[1]
-        for node in bgp.walk():
-            w = node.text.split()
-            if w[:1] == ["router-id"] and len(w) > 1:
-                router_id = w[1]
-            elif w[:1] == ["peer"] and len(w) >= 4 and w[2] == "as-number":
-                bgp_peers[w[1]] = w[3]
-            elif w[:1] == ["network"]:
-                networks += 1
     ospf: list[ipaddress.IPv4Network] = []
-    for node in tree.sections("ospf"):
+    for node in ConfigTree.parse(text).sections("ospf"):
         for child in node.walk():
             w = child.text.split()
             if w[:1] == ["network"] and len(w) >= 3:
@@ -98,10 +70,7 @@ def peer_facts(text: str) -> PeerFacts:
                     ospf.append(ipaddress.IPv4Network(f"{w[1]}/{w[2]}", strict=False))
                 except ValueError:
                     continue
-    if not router_id:
-        loops = [str(i.ip) for n, i in addresses.items() if n.lower().startswith("loopback")]
-        router_id = loops[0] if loops else max((str(i.ip) for i in addresses.values()), default="")
-    return PeerFacts(addresses, bgp_as, router_id, bgp_peers, networks, tuple(ospf))
+    return PeerFacts(bgp_common.addresses("huawei_vrp", text), tuple(ospf))
 
 
 def fortios_age(seconds: int) -> str:
@@ -155,34 +124,27 @@ def _router_id(root: Block, block: Block, ifs: list[FgtIf]) -> str:
     return max((i.ip for i in ifs if not i.down), key=ipaddress.IPv4Address, default="0.0.0.0")
 
 
-def bgp(root: Block, links: list[Link], now: datetime) -> Bgp | None:
-    """The BGP process of `config router bgp` (None when `as` is unset or 0)."""
+def bgp(
+    root: Block, far_ends: list[bgp_common.FarEnd], our_since: datetime, now: datetime
+) -> Bgp | None:
+    """The BGP process of `config router bgp` (None when `as` is unset or 0); `our_since`:
+    the later of our boot and last configuration change."""
     block = find_path(root, "router bgp")
     local_as = block.get("as") if block is not None else None
     if block is None or not local_as or local_as == "0":
         return None
     ifs = interfaces(root)
     ours = {i.ip: i for i in ifs if not i.down}
-    facts = [(link, peer_facts(link.peer_config)) for link in links]
+    mine = {i.name: ipaddress.IPv4Interface(f"{i.ip}/{i.mask}") for i in ours.values()}
     table = block.child("config", "neighbor")
     sessions: list[BgpSession] = []
     for entry in table.blocks() if table is not None else []:
         address = unquote(entry.name)
         remote_as = entry.get("remote-as") or "0"
-        on_link = [
-            (lk, f)
-            for lk, f in facts
-            if lk.peer_port in f.addresses and str(f.addresses[lk.peer_port].ip) == address
-        ]
-        state, local_ip, local_port, rid, pfx, up = "Idle", "", "", "0.0.0.0", 0, 0
-        if entry.get("shutdown") != "enable" and on_link:
-            link, pf = on_link[0]
-            state, local_port = "Active", link.local_port
-            agreed = [ip for ip, asn in pf.bgp_peers.items() if ip in ours and asn == local_as]
-            if pf.bgp_as == remote_as and agreed:
-                state, local_ip, rid = "Established", agreed[0], pf.bgp_router_id or address
-                pfx, up = pf.bgp_networks, int((now - link.since).total_seconds())
-                local_port = ours[local_ip].name
+        ps = bgp_common.PeerState("Idle")
+        if entry.get("shutdown") != "enable":
+            ps = bgp_common.peer_state(mine, our_since, local_as, address, remote_as, far_ends)
+        up = int((now - ps.since).total_seconds()) if ps.since is not None else 0
         try:
             shared = any(ipaddress.IPv4Address(address) in i.network for i in ours.values())
         except ValueError:
@@ -191,12 +153,12 @@ def bgp(root: Block, links: list[Link], now: datetime) -> Bgp | None:
             BgpSession(
                 neighbor=address,
                 remote_as=remote_as,
-                state=state,
+                state=ps.state,
                 up_seconds=up,
-                local_ip=local_ip,
-                local_port=local_port,
-                remote_router_id=rid,
-                prefixes_in=pfx,
+                local_ip=ps.local_ip,
+                local_port=ps.local_port,
+                remote_router_id=ps.router_id or "0.0.0.0",
+                prefixes_in=ps.prefixes,
                 route_map_in=entry.get("route-map-in") or "",
                 route_map_out=entry.get("route-map-out") or "",
                 holdtime=int(entry.get("holdtime-timer") or 180),
