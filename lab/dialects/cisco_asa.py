@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from lab.dialects import register
 from lab.dialects.base import CliError, Dialect, command
 from lab.dialects.common import CiscoModes, put_description_first, up_ports
+from lab.render import bgp_common
 from lab.render import cisco_asa as r
 from lab.render import cisco_asa_config as cfg
 from lab.render import cisco_asa_extra as rx
@@ -198,8 +199,8 @@ class CiscoAsa(CiscoModes):
 
     def _cabled(self, s: Session) -> list[rr.Cabled]:
         """The device's plugged-in cables with the far end's configuration (for the
-        routing and VPN displays that need a peer)."""
-        lab, now, out = s.device.lab, s.now(), []
+        OSPF displays; BGP reads `lab.render.bgp_common.far_ends`)."""
+        lab, out = s.device.lab, []
         for cable in lab.cables:
             for here, port, there, there_port in (
                 (cable.a, cable.a_port, cable.b, cable.b_port),
@@ -214,7 +215,6 @@ class CiscoAsa(CiscoModes):
                             there_port,
                             peer.running_text(),
                             lab.link_up(here, port),
-                            boot_time(peer.spec, now),
                         )
                     )
         return out
@@ -261,12 +261,9 @@ class CiscoAsa(CiscoModes):
     @command("show bgp summary", pipe=True)
     def show_bgp_summary(self, s: Session, args: list[str]) -> str:
         now = s.now()
+        far_ends = bgp_common.far_ends(s.device, lambda d: boot_time(d.spec, now))
         return rr.show_bgp_summary(
-            s.device.running_text(),
-            self._cabled(s),
-            boot_time(s.device.spec, now),
-            now,
-            s.device.name,
+            s.device.running_text(), far_ends, boot_time(s.device.spec, now), now, s.device.name
         )
 
     @command("show ospf neighbor", pipe=True)

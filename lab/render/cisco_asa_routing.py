@@ -6,12 +6,14 @@ What is simplified (the lab runs no routing protocol):
 - A port-channel member is bundled `(P)` when its cable is plugged in and the far end
   is up, else down `(D)`; the channel is in use `(U)` when a member is bundled.  The
   far end's own LAG configuration is not checked.
-- A BGP neighbour (`neighbor X remote-as Y` under `router bgp`) is Established when a
-  cabled, up peer has the address X on the port at the far end of the cable, runs
-  `bgp Y` (Huawei VRP syntax) and names one of our interface addresses as a peer with
-  our AS number; its prefix count is the number of `network` lines in the peer's BGP
-  configuration.  Otherwise the neighbour is Idle, `never` up.  Message counters grow
-  with the minutes since the later of the two devices' boots.
+- A BGP neighbour (`neighbor X remote-as Y` under `router bgp`) is in the state the
+  lab's one BGP rule gives it (`lab.render.bgp_common.peer_state`): Established when a
+  cabled device with a link up has the address X, runs BGP with AS Y and names one of
+  our interface addresses as a peer with our AS number (in its own vendor's syntax);
+  its prefix count is the number of `network` lines in that device's BGP
+  configuration.  Otherwise Active when X is on a subnet of ours or a cabled
+  device's, else Idle; either `never` up.  Message counters grow with the minutes
+  since the later of the two devices' boots.
 - An OSPF interface is a named interface whose address a `network ... area A` line
   of `router ospf` covers; the device on the other end of its cable is a FULL
   neighbour when its OSPF configuration (`ospf N` / `area A` / `network IP WILDCARD`,
@@ -27,6 +29,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from lab.render import bgp_common
 from lab.render.cisco_asa_extra import NamedIf, named_interfaces
 from lab.render.common import sections, stable_int
 
@@ -40,7 +43,6 @@ class Cabled:
     peer_port: str
     peer_config: str  # the peer's running configuration
     up: bool  # the peer is on the network
-    peer_booted: datetime | None = None
 
 
 # -- names --------------------------------------------------------------------------
@@ -152,8 +154,7 @@ def _area(text: str) -> int:
 class BgpNeighbor:
     address: str
     remote_as: str
-    peer: Cabled | None  # the lab device that answers, if any
-    prefixes: int
+    state: bgp_common.PeerState
 
 
 def _uptime(delta: timedelta) -> str:
@@ -178,44 +179,38 @@ def router_id(config: str, section: str, keyword: str) -> str:
     return max(ips, key=lambda x: int(ipaddress.IPv4Address(x))) if ips else "0.0.0.0"
 
 
-def bgp_neighbors(config: str, cabled: list[Cabled]) -> tuple[str, list[BgpNeighbor]] | None:
+def bgp_neighbors(
+    config: str, far_ends: list[bgp_common.FarEnd], booted: datetime
+) -> tuple[str, list[BgpNeighbor]] | None:
     """(local AS, neighbours) of `router bgp`, or None when BGP is not configured."""
-    sec = next(iter(sections(config, "router bgp ")), None)
-    if sec is None:
+    process = bgp_common.bgp_config("cisco_asa", config)
+    if process is None:
         return None
-    local_as = sec.header.split()[2]
-    own = {i.ip for i in named_interfaces(config)}
-    out: list[BgpNeighbor] = []
-    for child in sec.children:
-        w = child.split()
-        if w[:1] != ["neighbor"] or len(w) < 4 or w[2] != "remote-as":
-            continue
-        answering, prefixes = None, 0
-        for cable in cabled:
-            addr = port_address(cable.peer_config, cable.peer_port)
-            if not cable.up or addr is None or addr[0] != w[1]:
-                continue
-            for header, children in _vrp_sections(cable.peer_config, "bgp"):
-                peers = {
-                    tuple(c.split()[1:4:2]) for c in children if c.split()[2:3] == ["as-number"]
-                }
-                if header.split()[1:2] == [w[3]] and any((ip, local_as) in peers for ip in own):
-                    answering = cable
-                    prefixes = sum(1 for c in children if c.startswith("network "))
-        out.append(BgpNeighbor(w[1], w[3], answering, prefixes))
-    return local_as, out
+    ours = {
+        i.port: ipaddress.IPv4Interface(f"{i.ip}/{i.mask}")
+        for i in named_interfaces(config)
+        if not i.shutdown
+    }
+    return process.local_as, [
+        BgpNeighbor(
+            address,
+            asn,
+            bgp_common.peer_state(ours, booted, process.local_as, address, asn, far_ends),
+        )
+        for address, asn in process.peers.items()
+    ]
 
 
 def show_bgp_summary(
-    config: str, cabled: list[Cabled], booted: datetime, now: datetime, device: str
+    config: str, far_ends: list[bgp_common.FarEnd], booted: datetime, now: datetime, device: str
 ) -> str:
-    found = bgp_neighbors(config, cabled)
+    found = bgp_neighbors(config, far_ends, booted)
     if found is None:
         return "% BGP not active\n"
     local_as, neighbors = found
     rid = router_id(config, "router bgp ", "bgp router-id")
     local_nets = sum(1 for ln in config.splitlines() if ln.strip().startswith("network "))
-    learned = sum(n.prefixes for n in neighbors if n.peer is not None)
+    learned = sum(n.state.prefixes for n in neighbors)
     entries = learned + local_nets
     version = 1 + entries + len(neighbors)
     lines = [
@@ -233,15 +228,15 @@ def show_bgp_summary(
         "Neighbor        V           AS MsgRcvd MsgSent   TblVer  InQ OutQ Up/Down  State/PfxRcd",
     ]
     for n in neighbors:
-        if n.peer is None:
+        if n.state.since is None:
             rcvd = sent = 0
-            tbl, updown, state = 1, "never", "Idle"
+            tbl, updown, state = 1, "never", n.state.state
         else:
-            since = max(booted, n.peer.peer_booted or booted)
+            since = n.state.since
             minutes = max(int((now - since).total_seconds()) // 60, 0)
             seed = stable_int(device, n.address, modulo=50)
-            rcvd, sent = minutes + seed, minutes + seed + n.prefixes + 3
-            tbl, updown, state = version, _uptime(now - since), str(n.prefixes)
+            rcvd, sent = minutes + seed, minutes + seed + n.state.prefixes + 3
+            tbl, updown, state = version, _uptime(now - since), str(n.state.prefixes)
         lines.append(
             f"{n.address:<16}4{n.remote_as:>13} {rcvd:<7} {sent:<7} {tbl:>9}    0    0 "
             f"{updown:<6} {state}"
