@@ -62,6 +62,18 @@ def pick(lab: Any, platform: str = "huawei_vrp", role: str = "access", nth: int 
     return str(names[nth])
 
 
+def live_session(offline_lab: Any, host: str) -> tuple[Any, list[str]]:
+    """A `lab.session.Session` on `host` of the offline lab, and the list its writes go to
+    (for what `offline_lab.run` does not show: prompts, questions, the login banner)."""
+    from lab.dialects import get_dialect
+    from lab.session import Session
+
+    writes: list[str] = []
+    device = offline_lab.state.device(host)
+    session = Session(device, get_dialect(device.spec.platform), writes.append, lambda: None)
+    return session, writes
+
+
 # -- offline output against the real ntc-templates samples ----------------------------------
 
 

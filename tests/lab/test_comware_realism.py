@@ -23,6 +23,7 @@ from labtest import (
     check_parses_like_sample,
     configure,
     configured,
+    live_session,
     running_config,
     sample_commands,
 )
@@ -492,15 +493,6 @@ def recorded() -> tuple[str, dict[str, str], str]:
     init = data["init_prompt"].replace("\\r", "\r")
     name = init.rsplit("<", 1)[1].rstrip(">")
     return init, {k: v.replace("\\r", "\r") for k, v in answers.items()}, name
-
-
-def live_session(offline_lab, host: str):
-    from lab.dialects import get_dialect
-    from lab.session import Session
-
-    writes: list[str] = []
-    device = offline_lab.state.device(host)
-    return Session(device, get_dialect(PLATFORM), writes.append, lambda: None), writes
 
 
 def shape(text: str) -> list[str]:

@@ -19,6 +19,7 @@ from labtest import (
     configure,
     configured,
     filled_fields,
+    live_session,
     running_config,
     sample_commands,
     sample_records,
@@ -355,12 +356,9 @@ def test_vrp_only_displays_leave_comware_as_it_was(offline_lab) -> None:
 
 
 def test_virtual_cable_test_parses_like_the_real_sample(offline_lab) -> None:
-    from lab.dialects import get_dialect
-    from lab.session import Session
-
     host = offline_lab.first(PLATFORM, "access")
     device = offline_lab.state.device(host)
-    session = Session(device, get_dialect(PLATFORM), lambda _: None, lambda: None)
+    session, _ = live_session(offline_lab, host)
     for line in ("system-view", "interface GigabitEthernet0/0/1"):
         session.run_exec(line)
     changed = device.spec.config, getattr(device, "changed_at", None)
@@ -453,12 +451,8 @@ def test_service_sets_show_their_bound_profiles(offline_lab) -> None:
 
 
 def test_an_emptied_wlan_view_leaves_no_trace(offline_lab) -> None:
-    from lab.dialects import get_dialect
-    from lab.session import Session
-
     host = offline_lab.first(PLATFORM, "core")
-    device = offline_lab.state.device(host)
-    session = Session(device, get_dialect(PLATFORM), lambda _: None, lambda: None)
+    session, _ = live_session(offline_lab, host)
     for line in ("system-view", "wlan"):
         session.run_exec(line)
     assert session.prompt == f"[{host}-wlan-view]"
