@@ -81,6 +81,17 @@ def sample_commands(platform: str) -> list[str]:
     return sorted(p.stem.replace("_", " ") for p in (SAMPLES / platform).glob("*.yml"))
 
 
+def parsed(offline_lab: Any, host: str, line: str, command: str = "") -> list[dict[str, Any]]:
+    """`line`'s output on `host`, parsed with the ntc-templates template of `command` (else
+    of `line`) for the host's platform."""
+    platform = offline_lab.state.specs[host].platform
+    text = offline_lab.run(host, line)
+    records: list[dict[str, Any]] = parse_output(
+        platform=platform, command=command or line, data=text
+    )
+    return records
+
+
 def filled_fields(records: list[dict[str, object]]) -> set[str]:
     return {k for r in records for k, v in r.items() if v not in ("", [], None)}
 

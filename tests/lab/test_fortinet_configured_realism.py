@@ -20,11 +20,11 @@ from labtest import (
     configured,
     filled_fields,
     interface_address,
+    parsed,
     sample_commands,
     sample_records,
     table_steps,
 )
-from ntc_templates.parse import parse_output
 
 PLATFORM = "fortinet"
 COMMANDS = sample_commands(PLATFORM)
@@ -215,11 +215,6 @@ def test_unconfigured_display_is_the_real_empty_state(offline_lab, command: str)
     host = fgt_host(offline_lab)
     line = command_line(command, vrp_link(offline_lab, host))
     assert offline_lab.run(host, line) == EMPTY[command]
-
-
-def parsed(offline_lab, host: str, command: str) -> list[dict[str, object]]:
-    text = offline_lab.run(host, command)
-    return list(parse_output(platform=PLATFORM, command=command, data=text))
 
 
 def test_bgp_neighbour_is_established_only_with_both_ends(offline_lab) -> None:

@@ -20,6 +20,7 @@ from labtest import (
     Step,
     check_parses_like_sample,
     configured,
+    parsed,
     running_config,
     sample_commands,
     sample_records,
@@ -34,15 +35,6 @@ COMWARE_PORT = "lldp compliance admin-status cdp txrx"
 
 def test_every_copied_sample_is_exercised() -> None:
     assert set(sample_commands(PLATFORM)) == set(COMMANDS)
-
-
-def parse(offline_lab: Any, host: str, command: str, template: str = "") -> list[dict[str, Any]]:
-    """`command`'s output on `host`, parsed with the template of `template` (else `command`)."""
-    text = offline_lab.run(host, command)
-    records: list[dict[str, Any]] = parse_output(
-        platform=PLATFORM, command=template or command, data=text
-    )
-    return records
 
 
 @pytest.fixture
@@ -83,7 +75,7 @@ def test_the_fleet_as_generated_has_no_cdp_neighbours(offline_lab: Any, cabled: 
     assert text.startswith("Capability Codes: R - Router, T - Trans Bridge")
     assert text.splitlines()[4].startswith("Device ID        Local Intrfce     Holdtme")
     assert text.rstrip().endswith("Total cdp entries displayed : 0")
-    assert parse(offline_lab, host, "show cdp neighbors") == []
+    assert parsed(offline_lab, host, "show cdp neighbors") == []
     detail = offline_lab.run(host, "show cdp neighbors detail")
     assert detail.strip() == "Total cdp entries displayed : 0"
     assert "cdp" not in offline_lab.run(host, "show running-config")
@@ -94,7 +86,7 @@ def test_output_parses_like_the_real_sample(offline_lab: Any, cabled: Any, comma
     host, link = cabled
     with configured(offline_lab, comware_cdp(link.peer.name, [link.peer_port])):
         check_parses_like_sample(offline_lab, PLATFORM, host, command, set())
-        records = parse(offline_lab, host, command)
+        records = parsed(offline_lab, host, command)
     assert len(records) == 1
     rec = records[0]
     assert rec["neighbor_name"] == link.peer.name
@@ -120,7 +112,7 @@ def test_output_parses_like_the_real_sample(offline_lab: Any, cabled: Any, comma
 def test_one_comware_line_alone_sends_no_cdp(offline_lab: Any, cabled: Any) -> None:
     host, link = cabled
     with configured(offline_lab, comware_cdp(link.peer.name, [])):
-        assert parse(offline_lab, host, "show cdp neighbors") == []
+        assert parsed(offline_lab, host, "show cdp neighbors") == []
 
 
 def test_no_cdp_run_turns_cdp_off_and_is_shown(offline_lab: Any, cabled: Any) -> None:
@@ -133,7 +125,7 @@ def test_no_cdp_run_turns_cdp_off_and_is_shown(offline_lab: Any, cabled: Any) ->
         for command in COMMANDS:
             assert offline_lab.run(host, command) == "% CDP is not enabled\n"
         offline_lab.run(host, "cdp run", ("configure terminal",))
-        assert len(parse(offline_lab, host, "show cdp neighbors")) == 1
+        assert len(parsed(offline_lab, host, "show cdp neighbors")) == 1
 
 
 def test_no_cdp_enable_hides_the_neighbour_on_that_port(offline_lab: Any, cabled: Any) -> None:
@@ -143,9 +135,9 @@ def test_no_cdp_enable_hides_the_neighbour_on_that_port(offline_lab: Any, cabled
         offline_lab.run(host, "no cdp enable", interface)
         shown = offline_lab.run(host, f"show running-config interface {link.local_port}")
         assert " no cdp enable\n" in shown
-        assert parse(offline_lab, host, "show cdp neighbors") == []
+        assert parsed(offline_lab, host, "show cdp neighbors") == []
         offline_lab.run(host, "cdp enable", interface)
-        assert len(parse(offline_lab, host, "show cdp neighbors detail")) == 1
+        assert len(parsed(offline_lab, host, "show cdp neighbors detail")) == 1
 
 
 def test_interface_filter_and_a_bad_name(offline_lab: Any, cabled: Any) -> None:
@@ -154,7 +146,7 @@ def test_interface_filter_and_a_bad_name(offline_lab: Any, cabled: Any) -> None:
         n.local_port for n in offline_lab.state.neighbors(host) if n.local_port != link.local_port
     )
     with configured(offline_lab, comware_cdp(link.peer.name, [link.peer_port])):
-        mine = parse(
+        mine = parsed(
             offline_lab,
             host,
             f"show cdp neighbors {link.local_port} detail",
@@ -184,7 +176,7 @@ def test_every_ios_switch_lists_each_uplink_once_all_peers_send_cdp(offline_lab:
             for command in COMMANDS:
                 got = [
                     (r["neighbor_name"], r["neighbor_interface"])
-                    for r in parse(offline_lab, host, command)
+                    for r in parsed(offline_lab, host, command)
                 ]
                 assert got == [(n.peer.name, n.peer_port) for n in neighbours], (host, command)
 

@@ -20,6 +20,7 @@ from labtest import (
     configured,
     filled_fields,
     live_session,
+    parsed,
     running_config,
     sample_commands,
     sample_records,
@@ -375,10 +376,6 @@ def test_virtual_cable_test_parses_like_the_real_sample(offline_lab) -> None:
 
 
 # -- WLAN (lab.dialects.huawei_vrp_wlan) ------------------------------------------------
-
-
-def parsed(offline_lab, host: str, line: str) -> list[dict[str, str]]:
-    return parse_output(platform=PLATFORM, command=line, data=offline_lab.run(host, line))
 
 
 def test_wlan_displays_without_configuration_show_the_empty_state(offline_lab) -> None:
