@@ -15,7 +15,8 @@ neighbour's state with `peer_state`, from configuration text only:
 
 The far end's configuration is read in any of the four vendors' syntaxes
 (`bgp_config`): VRP / Comware `bgp AS` / `router-id R` / `peer X as-number Y`
-[+ Comware `address-family ipv4 [unicast]` / `peer X enable`]; FortiOS
+[+ Comware `address-family ipv4 [unicast]` / `peer X enable`; VRP
+`ipv4-family unicast` / `undo peer X enable` closes it]; FortiOS
 `config router bgp` / `set as` / `set router-id` / `config neighbor` / `edit "X"` /
 `set remote-as Y` / `config network`; ASA (and IOS) `router bgp AS` /
 `bgp router-id R` / [`address-family ipv4 unicast`] / `neighbor X remote-as Y`.
@@ -120,7 +121,7 @@ def _huawei_style(tree: ConfigTree, platform: str) -> BgpConfig | None:
     node = next((n for n in tree.top if n.text.split()[:1] == ["bgp"]), None)
     if node is None or len(node.text.split()) < 2 or not node.text.split()[1].isdigit():
         return None
-    router_id, peers, enabled, networks = "", {}, set(), 0
+    router_id, peers, enabled, disabled, networks = "", {}, set(), set(), 0
     for c in node.walk():
         w = c.text.split()
         if w[:1] == ["router-id"] and len(w) > 1:
@@ -129,20 +130,30 @@ def _huawei_style(tree: ConfigTree, platform: str) -> BgpConfig | None:
             peers[w[1]] = w[3]
         elif w[:1] == ["peer"] and len(w) == 3 and w[2] == "enable" and _in_ipv4(c, node):
             enabled.add(w[1])
+        elif w[:2] == ["undo", "peer"] and w[3:] == ["enable"] and _in_ipv4(c, node):
+            disabled.add(w[2])
         elif w[:1] == ["network"]:
             networks += 1
     if platform == "hp_comware":  # Comware opens no address family by default
         peers = {k: v for k, v in peers.items() if k in enabled}
+    else:  # VRP opens IPv4 unicast for every peer unless told not to
+        peers = {k: v for k, v in peers.items() if k not in disabled}
     return BgpConfig(node.text.split()[1], router_id, peers, networks)
 
 
 def _in_ipv4(line: Node, process: Node) -> bool:
-    """`line` sits in the IPv4 unicast family view of `process`."""
+    """`line` sits in the IPv4 unicast family view of `process` (Comware, VRP)."""
     parent = line.parent
     return (
         parent is not None
         and parent.parent is process
-        and parent.text in ("address-family ipv4", "address-family ipv4 unicast")
+        and parent.text
+        in (
+            "address-family ipv4",
+            "address-family ipv4 unicast",
+            "ipv4-family",
+            "ipv4-family unicast",
+        )
     )
 
 

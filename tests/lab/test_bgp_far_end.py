@@ -179,11 +179,13 @@ def test_link_down_leaves_a_connected_neighbour_active_and_others_idle(ends: End
             " #\n address-family ipv4\n  peer 10.0.0.5 enable\n#\n",
             {"10.0.0.5": "65010"},
         ),
-        # VRP enables IPv4 unicast by default; peer groups are no addresses
+        # VRP enables IPv4 unicast by default, unless undone; peer groups are no addresses
         (
             "huawei_vrp",
             "bgp 65020\n router-id 10.9.9.9\n group IBGP internal\n"
-            " peer IBGP as-number 65020\n peer 10.0.0.1 as-number 65010\n#\n",
+            " peer IBGP as-number 65020\n peer 10.0.0.1 as-number 65010\n"
+            " peer 10.0.0.5 as-number 65010\n #\n ipv4-family unicast\n"
+            "  undo peer 10.0.0.5 enable\n#\n",
             {"10.0.0.1": "65010"},
         ),
         # a FortiOS neighbour that is shut down answers nobody
