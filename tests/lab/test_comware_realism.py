@@ -24,6 +24,7 @@ from labtest import (
     configure,
     configured,
     live_session,
+    parsed,
     running_config,
     sample_commands,
 )
@@ -188,9 +189,7 @@ def command_configured(offline_lab, command: str, host: str) -> Iterator[dict[st
 
 
 def bgp_peers(offline_lab, host: str) -> dict[str, dict[str, str]]:
-    text = offline_lab.run(host, "display bgp peer ipv4")
-    records = parse_output(platform=PLATFORM, command="display bgp peer ipv4", data=text)
-    return {r["peer"]: r for r in records}
+    return {r["peer"]: r for r in parsed(offline_lab, host, "display bgp peer ipv4")}
 
 
 def test_bgp_peer_state_follows_the_far_end(offline_lab) -> None:
@@ -208,11 +207,7 @@ def test_bgp_peer_state_follows_the_far_end(offline_lab) -> None:
         # the second core runs no BGP: reachable, refused; 203.0.113.1 is on no subnet of ours
         assert peers[where["second"]]["state"] == "Active"
         assert peers["203.0.113.1"]["state"] == "Idle"
-        unicast = parse_output(
-            platform=PLATFORM,
-            command="display bgp peer ipv4",
-            data=offline_lab.run(host, "dis bgp peer ipv4 unicast"),
-        )
+        unicast = parsed(offline_lab, host, "dis bgp peer ipv4 unicast", "display bgp peer ipv4")
         assert {r["peer"]: r["state"] for r in unicast} == {p: r["state"] for p, r in peers.items()}
         assert "Unrecognized command" in offline_lab.run(host, "display bgp peer ipv4 vpnv4")
         assert {p["prefixes_received"] for p in peers.values() if p["state"] != "Established"} == {
@@ -310,9 +305,7 @@ def test_unconfigured_features_show_the_empty_state(offline_lab) -> None:
         ("display ip vpn-instance", "display ip vpn-instance"),
         ("display route-policy", "display route-policy"),
     ):
-        assert (
-            parse_output(platform=PLATFORM, command=command, data=offline_lab.run(host, line)) == []
-        )
+        assert parsed(offline_lab, host, line, command) == []
     assert parse_output(platform=PLATFORM, command="display bgp peer ipv4", data=text) == []
 
 
@@ -367,10 +360,11 @@ def test_vpn_binding_clears_addresses_and_deleting_the_instance_unbinds(offline_
     assert " ip binding vpn-instance vpn20" in shown
     assert not any(x.startswith(" ip address") for x in shown)  # configured again after binding
     configure(offline_lab, host, (*loop, "ip address 10.1.254.20 255.255.255.255"))
-    records = parse_output(
-        platform=PLATFORM,
-        command="display ip vpn-instance instance-name",
-        data=offline_lab.run(host, "display ip vpn-instance instance-name vpn20"),
+    records = parsed(
+        offline_lab,
+        host,
+        "display ip vpn-instance instance-name vpn20",
+        "display ip vpn-instance instance-name",
     )
     assert [(r["name"], r["rd"], r["interfaces"]) for r in records] == [
         ("vpn20", "65020:20", ["LoopBack20"])
@@ -415,11 +409,7 @@ def test_typed_line_parses_like_the_real_sample(offline_lab, command: str, role:
 
 def test_routing_table_holds_connected_static_and_ospf_routes(offline_lab) -> None:
     host = offline_lab.first(PLATFORM, "aggregation")
-    records = parse_output(
-        platform=PLATFORM,
-        command="display ip routing-table",
-        data=offline_lab.run(host, "display ip routing-table"),
-    )
+    records = parsed(offline_lab, host, "display ip routing-table")
     protocols = {r["protocol"] for r in records}
     assert {"Direct", "Static", "OSPF"} <= protocols
     config = offline_lab.state.specs[host].config
@@ -459,15 +449,12 @@ def test_version_is_comware(offline_lab) -> None:
 
 def test_lldp_verbose_matches_the_list(offline_lab) -> None:
     host = offline_lab.first(PLATFORM, "aggregation", lldp=True)
-    verbose = parse_output(
-        platform=PLATFORM,
-        command="display lldp neighbor-information verbose",
-        data=offline_lab.run(host, "display lldp neighbor-information verbose"),
-    )
-    brief = parse_output(
-        platform=PLATFORM,
-        command="display lldp neighbor-information list",
-        data=offline_lab.run(host, "dis lldp neighbor-information list"),
+    verbose = parsed(offline_lab, host, "display lldp neighbor-information verbose")
+    brief = parsed(
+        offline_lab,
+        host,
+        "dis lldp neighbor-information list",
+        "display lldp neighbor-information list",
     )
     assert len(verbose) == len(brief) == len(offline_lab.state.neighbors(host))
     assert {(r["neighbor_name"], r["neighbor_interface"]) for r in verbose} == {

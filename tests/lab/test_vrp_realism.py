@@ -272,9 +272,7 @@ def test_output_parses_like_the_real_sample(offline_lab, command: str, role: str
 def test_version_names_the_device(offline_lab) -> None:
     host = offline_lab.first(PLATFORM, "access")
     spec = offline_lab.state.specs[host]
-    rec = parse_output(
-        platform=PLATFORM, command="display version", data=offline_lab.run(host, "display version")
-    )[0]
+    rec = parsed(offline_lab, host, "display version")[0]
     assert rec["model"].startswith(spec.model)
     assert spec.version in rec["product_version"]
     assert "Huawei Versatile Routing Platform Software" in offline_lab.run(host, "dis ver")
@@ -282,11 +280,7 @@ def test_version_names_the_device(offline_lab) -> None:
 
 def test_lldp_both_ends_agree(offline_lab) -> None:
     host = offline_lab.first(PLATFORM, "access")
-    recs = parse_output(
-        platform=PLATFORM,
-        command="display lldp neighbor",
-        data=offline_lab.run(host, "display lldp neighbor"),
-    )
+    recs = parsed(offline_lab, host, "display lldp neighbor")
     assert recs
     for rec in recs:
         peer = rec["neighbor_name"]
@@ -322,11 +316,7 @@ def test_unknown_command_gets_the_caret(offline_lab) -> None:
 def test_snmp_community_is_shown_in_cipher_form(offline_lab) -> None:
     host = offline_lab.first(PLATFORM, "router")
     config = offline_lab.state.specs[host].config
-    recs = parse_output(
-        platform=PLATFORM,
-        command="display snmp-agent community read",
-        data=offline_lab.run(host, "display snmp-agent community read"),
-    )
+    recs = parsed(offline_lab, host, "display snmp-agent community read")
     assert recs
     for rec in recs:
         assert rec["name"].startswith("%^%#") and rec["name"].endswith("%^%#")
@@ -335,11 +325,7 @@ def test_snmp_community_is_shown_in_cipher_form(offline_lab) -> None:
 
 def test_routing_table_holds_the_configured_routes(offline_lab) -> None:
     host = offline_lab.first(PLATFORM, "router")
-    recs = parse_output(
-        platform=PLATFORM,
-        command="display ip routing-table verbose",
-        data=offline_lab.run(host, "display ip routing-table verbose"),
-    )
+    recs = parsed(offline_lab, host, "display ip routing-table verbose")
     statics = [r for r in recs if r["protocol"] == "Static"]
     assert [r["destination"] for r in statics] == ["0.0.0.0/0"]
     assert f"ip route-static 0.0.0.0 0.0.0.0 {statics[0]['next_hop']}" in (
