@@ -250,8 +250,12 @@ class Session:
                 if match.spec.running_config:
                     reply.running_config = True
             elif match == 0 and self.mode in d.config_modes:
-                edits = True
-                reply = Reply(d.config_line(self, line) or "")
+                refused = d.unknown_config_word(line)
+                if refused is None:
+                    edits = True
+                    reply = Reply(d.config_line(self, line) or "")
+                else:  # a command word the device does not know: refused, nothing stored
+                    reply = Reply(d.unknown(self, line, refused))
             else:
                 reply = Reply(d.unknown(self, line, match))
         except CliError as exc:

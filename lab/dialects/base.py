@@ -110,6 +110,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from lab.dialects.vocabulary import unknown_word
+
 if TYPE_CHECKING:  # pragma: no cover
     from lab.configtree import Node
     from lab.session import Session
@@ -332,6 +334,11 @@ class Dialect:
         return " " * (prompt_len + pos) + "^\nError: Unrecognized command found at '^' position.\n"
 
     # -- configuration ---------------------------------------------------
+    def unknown_config_word(self, line: str) -> int | None:
+        """Where in a configuration line stands a command word this platform does not
+        know (lab.dialects.vocabulary), or None when the line may be stored."""
+        return unknown_word(self.platform, line, self.negate_word)
+
     def config_line(self, s: Session, line: str) -> str:
         """Store a configuration line in the current section (or undo it)."""
         text = line.strip()

@@ -59,6 +59,9 @@ class VrpExtra(VrpExtraConfig):
             result = getattr(self, match.spec.method)(s, match.args)
             return result if isinstance(result, str) else result.text
         if match == 0 and s.mode in self.config_modes:
+            refused = self.unknown_config_word(line)
+            if refused is not None:
+                raise CliError(self.unknown(s, line, refused))
             return self.config_line(s, line) or ""
         raise CliError(self.unknown(s, line, match))
 

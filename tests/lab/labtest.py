@@ -142,6 +142,7 @@ RUNNING_CONFIG = {
     "cisco_ios": "show running-config",
     "cisco_asa": "more system:running-config",
     "fortinet": "show",
+    "hillstone_stoneos": "show configuration",
 }
 VOLATILE = {
     "huawei_vrp": ("!Software Version", "!Last configuration was updated"),
@@ -149,6 +150,7 @@ VOLATILE = {
     "cisco_ios": ("Current configuration :", "! Last configuration change", "ntp clock-period"),
     "cisco_asa": (),
     "fortinet": ("#",),
+    "hillstone_stoneos": (),
 }
 
 

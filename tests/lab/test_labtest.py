@@ -30,6 +30,10 @@ CHANGE = {
         ("configure terminal", "name 10.9.9.9 ZZ", "end"),
         ("configure terminal", "no name 10.9.9.9 ZZ", "end"),
     ),
+    "hillstone_stoneos": (
+        ("configure", "address ZZ", "ip 10.9.9.9/32", "exit", "end"),
+        ("configure", "no address ZZ", "end"),
+    ),
     "fortinet": (
         ("config router route-map", 'edit "ZZ"', "next", "end"),
         ("config router route-map", 'delete "ZZ"', "end"),

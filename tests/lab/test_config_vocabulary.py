@@ -1,0 +1,101 @@
+"""The lab refuses configuration lines with a command word the platform does not know,
+as a real device does, and stores nothing (lab/dialects/vocabulary.py)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from labtest import connect, pick, running_config
+
+from lab.dialects.vocabulary import CONFIG_WORDS, unknown_word
+
+# platform -> (role, lines into a configuration mode, the vendor's unknown-command error)
+CASES = {
+    "huawei_vrp": (
+        "access",
+        ("system-view", "interface GigabitEthernet0/0/5"),
+        "Error: Unrecognized command found at '^' position.",
+    ),
+    "hp_comware": (
+        "access",
+        ("system-view", "interface GigabitEthernet1/0/5"),
+        " % Unrecognized command found at '^' position.",
+    ),
+    "cisco_ios": (
+        "access",
+        ("configure terminal", "interface GigabitEthernet1/0/5"),
+        "% Invalid input detected at '^' marker.",
+    ),
+    "cisco_asa": (
+        "firewall",
+        ("configure terminal",),
+        "ERROR: % Invalid input detected at '^' marker.",
+    ),
+    "hillstone_stoneos": ("firewall", ("configure",), "^-----unrecognized keyword descripton"),
+}
+NEGATE = {"huawei_vrp": "undo", "hp_comware": "undo"}
+
+
+@pytest.mark.parametrize("platform", sorted(CASES))
+@pytest.mark.parametrize("negated", [False, True])
+def test_a_mistyped_command_word_is_refused_with_the_caret(
+    offline_lab: Any, platform: str, negated: bool
+) -> None:
+    role, mode_lines, error = CASES[platform]
+    host = offline_lab.first(platform, role)
+    before = running_config(offline_lab, host)
+    line = ("undo " if platform in NEGATE else "no ") * negated + "descripton TO-NOWHERE"
+    text = offline_lab.run(host, line, mode_lines)
+    lines = text.splitlines()
+    caret = lines[0]  # StoneOS prints its message on the caret's line
+    message = lines[1] if len(lines) > 1 and lines[1].strip() else caret.strip()
+    assert message == error, text
+    assert caret.index("^") > line.index("descripton")  # under the word, after the prompt
+    assert running_config(offline_lab, host) == before
+
+
+def test_the_caret_stands_under_the_word_after_the_prompt(offline_lab: Any) -> None:
+    host = offline_lab.first("huawei_vrp", "access")
+    text = offline_lab.run(host, "undo  stpp edged-port enable", ("system-view",))
+    caret = text.splitlines()[0]
+    assert caret.index("^") == len(f"[{host}]") + len("undo  ")
+
+
+@pytest.mark.parametrize("platform", sorted(CONFIG_WORDS))
+def test_the_fleets_own_configurations_are_accepted(offline_lab: Any, platform: str) -> None:
+    """Every line of every generated configuration starts with a word the platform knows,
+    so a configuration pasted back into the lab is taken as a whole."""
+    negate = NEGATE.get(platform, "no")
+    unknown = {
+        line.split()[0]
+        for d in offline_lab.state.fleet.devices
+        if d.platform == platform
+        for line in d.config.splitlines()
+        if line.strip()
+        and not line.lstrip().startswith(("#", "!", ":", "return", "ASA Version"))
+        and not re.fullmatch(r"\s*[0-9A-F]{8}( [0-9A-F]{8})*\s*", line)  # key material
+        and unknown_word(platform, line, negate) is not None
+    }
+    assert not unknown
+
+
+def test_a_pushed_typo_is_an_error_for_netmiko(lab: Any) -> None:
+    """Over SSH: netmiko's send_config_set with an error pattern raises on the refused
+    line, and the device keeps its configuration."""
+    from netmiko.exceptions import ConfigInvalidException
+
+    host = pick(lab, "huawei_vrp", "access", nth=3)
+    conn = connect(lab, host)
+    try:
+        before = conn.send_command("display current-configuration interface GigabitEthernet0/0/7")
+        with pytest.raises(ConfigInvalidException):
+            conn.send_config_set(
+                ["interface GigabitEthernet0/0/7", "descripton TYPO"],
+                error_pattern=r"Error: Unrecognized command",
+            )
+        after = conn.send_command("display current-configuration interface GigabitEthernet0/0/7")
+    finally:
+        conn.disconnect()
+    assert after == before and "TYPO" not in after
