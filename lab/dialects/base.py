@@ -104,6 +104,7 @@ its running config; unplugged peers are absent), `s.device.lag_of(port)`,
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -347,6 +348,8 @@ class Dialect:
             target = text.split(None, 1)[1] if len(text.split()) > 1 else ""
             for holder in self.line_holders(s, parent):
                 self.remove_lines(holder, target)
+            if parent is s.device.running.root:
+                self.collapse_separators(parent)
             return ""
         key = self.line_key(text)
         if key is not None:
@@ -381,6 +384,17 @@ class Dialect:
         return ""
 
     global_lines_indented = False  # Comware: ` stp bpdu-protection` under a "#" line
+
+    single_separators = False  # VRP/Comware never print two `#` lines in a row (IOS does `!`)
+
+    def collapse_separators(self, root: Node) -> None:
+        """A section taken away leaves its separator behind: an empty separator line
+        right before another one goes, on devices that never print two in a row."""
+        if not self.single_separators:
+            return
+        for node, following in itertools.pairwise(list(root.children)):
+            if node.text == following.text == self.comment_char and not node.children:
+                node.remove()
 
     def line_holders(self, s: Session, parent: Node) -> list[Node]:
         """Where the lines of `parent` live: at the top level, global lines that the

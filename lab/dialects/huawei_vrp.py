@@ -47,6 +47,7 @@ class HuaweiVrp(VrpPorts, VrpExtra, VrpWlan):
     page_lines = 24
     comment_char = "#"
     negate_word = "undo"
+    single_separators = True
     tail_lines = ("return",)
     interface_types: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         ("GigabitEthernet", "GE", ("gi", "gig", "ge")),

@@ -3,6 +3,7 @@ as a real device does, and stores nothing (lab/dialects/vocabulary.py)."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -99,3 +100,23 @@ def test_a_pushed_typo_is_an_error_for_netmiko(lab: Any) -> None:
     finally:
         conn.disconnect()
     assert after == before and "TYPO" not in after
+
+
+@pytest.mark.parametrize(
+    ("platform", "role"), [("huawei_vrp", "core"), ("hp_comware", "aggregation")]
+)
+def test_an_undone_section_leaves_no_separator_behind(
+    offline_lab: Any, platform: str, role: str
+) -> None:
+    host = offline_lab.first(platform, role)
+
+    def shown() -> list[str]:  # without the header (`!Last configuration was updated at`)
+        text = offline_lab.run(host, "display current-configuration")
+        return [x for x in text.splitlines() if not x.startswith("!")]
+
+    before = shown()
+    offline_lab.run(host, "route-distinguisher 65010:9", ("system-view", "ip vpn-instance ZZ"))
+    offline_lab.run(host, "undo ip vpn-instance ZZ", ("system-view",))
+    after = shown()
+    assert after == before
+    assert not any(a == b == "#" for a, b in itertools.pairwise(after))
