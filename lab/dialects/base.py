@@ -109,6 +109,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from lab.dialects.vocabulary import unknown_word
@@ -333,6 +334,26 @@ class Dialect:
     def unknown_text(self, s: Session | None, line: str, pos: int) -> str:
         prompt_len = len(self.prompt(s)) if s is not None else 0
         return " " * (prompt_len + pos) + "^\nError: Unrecognized command found at '^' position.\n"
+
+    def answer_without(self, s: Session, line: str, methods: frozenset[str]) -> str:
+        """The answer `line` gets from this dialect's commands other than `methods`: how
+        a platform answers that inherits those handlers but lacks the commands (Comware
+        subclasses VRP) -- another command's output, a configuration line in a
+        configuration mode, else the unknown-command error."""
+        others = [c for c in self._commands if c.method not in methods]
+        view = SimpleNamespace(
+            _commands=others, _prefix_len=self._prefix_len, split_pipe=self.split_pipe
+        )
+        match = Dialect.match(view, s, line)  # type: ignore[arg-type]
+        if isinstance(match, Match):
+            result = getattr(self, match.spec.method)(s, match.args)
+            return result if isinstance(result, str) else result.text
+        if match == 0 and s.mode in self.config_modes:
+            refused = self.unknown_config_word(line)
+            if refused is not None:
+                raise CliError(self.unknown(s, line, refused))
+            return self.config_line(s, line) or ""
+        raise CliError(self.unknown(s, line, match))
 
     # -- configuration ---------------------------------------------------
     def unknown_config_word(self, line: str) -> int | None:

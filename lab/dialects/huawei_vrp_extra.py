@@ -12,13 +12,10 @@ from __future__ import annotations
 import ipaddress
 import zlib
 from datetime import timedelta
-from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from lab.dialects.base import (
-    CliError,
     Dialect,
-    Match,
     Question,
     Reply,
     command,
@@ -49,21 +46,7 @@ class VrpExtra(VrpExtraConfig):
         """None on VRP; elsewhere the answer the line got before these commands existed."""
         if self.platform == "huawei_vrp":
             return None
-        line = " ".join([words, *args])
-        others = [c for c in self._commands if c.method not in _EXTRA]
-        view = SimpleNamespace(
-            _commands=others, _prefix_len=self._prefix_len, split_pipe=self.split_pipe
-        )
-        match = Dialect.match(view, s, line)  # type: ignore[arg-type]
-        if isinstance(match, Match):
-            result = getattr(self, match.spec.method)(s, match.args)
-            return result if isinstance(result, str) else result.text
-        if match == 0 and s.mode in self.config_modes:
-            refused = self.unknown_config_word(line)
-            if refused is not None:
-                raise CliError(self.unknown(s, line, refused))
-            return self.config_line(s, line) or ""
-        raise CliError(self.unknown(s, line, match))
+        return self.answer_without(s, " ".join([words, *args]), _EXTRA)
 
     # -- routing -------------------------------------------------------------
     def _addressed(self, s: Session) -> list[tuple[str, ipaddress.IPv4Interface]]:

@@ -56,10 +56,9 @@ from __future__ import annotations
 import ipaddress
 import zlib
 from dataclasses import dataclass
-from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
-from lab.dialects.base import CliError, Dialect, Match, command, fmt_mac
+from lab.dialects.base import CliError, Dialect, command, fmt_mac
 
 if TYPE_CHECKING:  # pragma: no cover
     from lab.configtree import Node
@@ -103,16 +102,7 @@ class VrpWlan(Dialect):
         before these commands existed."""
         if self.platform == "huawei_vrp":
             return None
-        line = " ".join([words, *args])
-        others = [c for c in self._commands if c.method not in _WLAN]
-        view = SimpleNamespace(
-            _commands=others, _prefix_len=self._prefix_len, split_pipe=self.split_pipe
-        )
-        match = Dialect.match(view, s, line)  # type: ignore[arg-type]
-        if isinstance(match, Match):
-            result = getattr(self, match.spec.method)(s, match.args)
-            return result if isinstance(result, str) else result.text
-        raise CliError(self.unknown(s, line, match))
+        return self.answer_without(s, " ".join([words, *args]), _WLAN)
 
     # -- configuration -----------------------------------------------------------
     def wlan_view(self, s: Session) -> Node | None:
