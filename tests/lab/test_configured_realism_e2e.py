@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from labtest import RUNNING_CONFIG, VOLATILE, connect, pick
+from test_fortinet_configured_realism import CONFIGURED as FORTI_CONFIGURED
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 
@@ -119,37 +120,16 @@ def test_fortigate_ospf_over_ssh(fresh_lab: Any) -> None:
     assert m, port2
 
     def check(records: list[dict[str, str]]) -> None:
-        assert records[0]["process_id"] == "10.9.255.40"
+        assert records[0]["process_id"] == "10.1.255.40"  # the router-id the lines set
 
+    add, remove, _, _ = FORTI_CONFIGURED["get router info ospf status"]
+    where = {"fgt_net": f"{m.group(1)} {m.group(2)}"}
     configured_display(
         fresh_lab,
         host,
         "fortinet",
-        [
-            "config router ospf",
-            "set router-id 10.9.255.40",
-            "config area",
-            "edit 0.0.0.0",
-            "next",
-            "end",
-            "config network",
-            "edit 1",
-            f"set prefix {m.group(1)} {m.group(2)}",
-            "next",
-            "end",
-            "end",
-        ],
-        [
-            "config router ospf",
-            "config area",
-            "delete 0.0.0.0",
-            "end",
-            "config network",
-            "delete 1",
-            "end",
-            "unset router-id",
-            "end",
-        ],
+        [line.format(**where) for line in add],
+        list(remove),
         "get router info ospf status",
         check,
     )
