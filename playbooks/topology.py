@@ -43,7 +43,7 @@ from tasks.topology_model import (
     load_snapshot,
 )
 from tasks.topology_render import change_rows, diff_markdown
-from tasks.topology_report import empty_diff, merge_for_report, report_pages, write_outputs
+from tasks.topology_report import empty_diff, merge_for_report, merged_pages, write_outputs
 from tasks.topology_store import (
     default_pair,
     list_snapshots,
@@ -259,10 +259,14 @@ def report(
         previous = out / f"topology-{year - 1}.drawio"
         keep = previous if previous.exists() else None
     started = time.monotonic()
-    pages, d = report_pages(
-        first, last, _keep(keep), title=f"Topology changes {year}: {first.date} \u2192 {last.date}"
+    merged, status, d = merge_for_report(first, last)  # once: pages and GraphML share it
+    pages = merged_pages(
+        merged,
+        status,
+        d,
+        _keep(keep),
+        title=f"Topology changes {year}: {first.date} \u2192 {last.date}",
     )
-    merged, status, _ = merge_for_report(first, last)
     written = write_outputs(
         pages,
         out,

@@ -194,10 +194,21 @@ def report_pages(
     title: str | None = None,
 ) -> tuple[list[Page], TopologyDiff]:
     merged, status, d = merge_for_report(first, last)
+    return merged_pages(merged, status, d, keep, title), d
+
+
+def merged_pages(
+    merged: Snapshot,
+    status: dict[str, str],
+    d: TopologyDiff,
+    keep: dict[str, tuple[float, float]] | None = None,
+    title: str | None = None,
+) -> list[Page]:
+    """The report's pages from `merge_for_report`'s result: overview, pairs, changes, legend."""
     pages = layout(merged, status, keep)
-    pages.append(changes_page(d, title or f"Changes {first.date} \u2192 {last.date}"))
+    pages.append(changes_page(d, title or f"Changes {d.old_date} \u2192 {d.new_date}"))
     pages.append(legend_page())
-    return pages, d
+    return pages
 
 
 def _file_stem(page: Page) -> str:
@@ -241,4 +252,11 @@ def empty_diff(snap: Snapshot) -> TopologyDiff:
     return diff_snapshots(snap, replace(snap))
 
 
-__all__ = ["Link", "empty_diff", "merge_for_report", "report_pages", "write_outputs"]
+__all__ = [
+    "Link",
+    "empty_diff",
+    "merge_for_report",
+    "merged_pages",
+    "report_pages",
+    "write_outputs",
+]

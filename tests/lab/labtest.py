@@ -157,7 +157,11 @@ VOLATILE = {
 def running_config(offline_lab: Any, host: str) -> list[str]:
     """`host`'s running configuration without its volatile lines and bare `#` separators."""
     platform = offline_lab.state.specs[host].platform
-    text = offline_lab.run(host, RUNNING_CONFIG[platform])
+    return without_volatile(platform, offline_lab.run(host, RUNNING_CONFIG[platform]))
+
+
+def without_volatile(platform: str, text: str) -> list[str]:
+    """The lines of a running configuration that do not change by themselves."""
     volatile = VOLATILE[platform]
     return [x for x in text.splitlines() if x.strip() != "#" and not x.startswith(volatile)]
 

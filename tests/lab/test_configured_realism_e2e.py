@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from labtest import RUNNING_CONFIG, VOLATILE, connect, pick
+from labtest import RUNNING_CONFIG, connect, pick, without_volatile
 from test_fortinet_configured_realism import CONFIGURED as FORTI_CONFIGURED
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
@@ -21,10 +21,7 @@ SECRET = {"cisco_ios": {"secret": "Lab-Only-Pa55"}, "cisco_asa": {"secret": "Lab
 
 
 def body(conn: Any, platform: str) -> list[str]:
-    text = conn.send_command(RUNNING_CONFIG[platform], read_timeout=60)
-    return [
-        x for x in text.splitlines() if x.strip() != "#" and not x.startswith(VOLATILE[platform])
-    ]
+    return without_volatile(platform, conn.send_command(RUNNING_CONFIG[platform], read_timeout=60))
 
 
 @contextmanager
