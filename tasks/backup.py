@@ -19,9 +19,10 @@ import random
 import re
 import socket
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from nornir.core.task import Result, Task
 
@@ -31,6 +32,7 @@ from tasks.platforms import Collect, Platform, load_platform
 from tasks.scrub import clean_text, error_lines, normalise_config
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 CONNECTION = "netmiko"
 
@@ -171,11 +173,19 @@ def _last_line(buffer: str) -> str:
     return buffer.rsplit("\n", 1)[-1].replace("\r", "")
 
 
+# what a pager prints over its own prompt when a key is pressed (FortiOS: CR, spaces, CR)
+_PAGER_ERASE = re.compile(r"(?m)^\r[ \t]+\r")
+
+
 def read_command(conn: Any, platform: Platform, command: str, deadline: float) -> str:
     """Send `command` and return its raw output (echo and prompt removed).
 
     Raises _Failure(PAGING) at a pager prompt, _Failure(INCOMPLETE) when the device
     closes the session, _Failure(TIMEOUT) when no prompt comes before `deadline`.
+    On a platform whose paging is one setting for the whole device (`page_through`,
+    FortiOS), a pager prompt is answered with a space instead: another session may
+    switch paging back on at any time (netmiko's fortinet driver restores
+    `set output more` when it logs out), so a pager there is not our session's fault.
     """
     prompt_rx = re.compile(platform.prompt)
     pager_rx = re.compile(platform.pager)
@@ -187,6 +197,7 @@ def read_command(conn: Any, platform: Platform, command: str, deadline: float) -
     decoder = codecs.getincrementaldecoder("utf-8")("replace")
     buffer = ""
     echo_end = -1
+    paged = False
     while True:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
@@ -218,7 +229,14 @@ def read_command(conn: Any, platform: Platform, command: str, deadline: float) -
         tail = buffer[-400:]
         last = _last_line(tail)
         clean_last = clean_text(last).strip()
-        if pager_rx.search(clean_last):
+        pager = pager_rx.search(clean_last)
+        if pager and platform.page_through:
+            at = buffer.rfind(pager.group(0))
+            buffer = buffer[:at] if at >= echo_end else buffer[: buffer.rfind("\n") + 1]
+            paged = True
+            conn.write_channel(" ")
+            continue
+        if pager:
             n = buffer.count("\n")
             raise _Failure(
                 PAGING,
@@ -232,13 +250,14 @@ def read_command(conn: Any, platform: Platform, command: str, deadline: float) -
             and len(buffer) > echo_end
         ):
             body = buffer[echo_end : len(buffer) - len(last)]
-            return body
+            return _PAGER_ERASE.sub("", body) if paged else body
 
 
 # -- the task -----------------------------------------------------------------------
 
 
-def _classify(exc: BaseException) -> tuple[str, str]:
+def classify_failure(exc: BaseException) -> tuple[str, str]:
+    """(kind, one line for people) of an exception from a device session."""
     name = type(exc).__name__
     text = str(exc).lower()
     if isinstance(exc, _Failure):
@@ -299,6 +318,43 @@ def _collect_once(
             host.connections.pop(CONNECTION, None)
 
 
+@dataclass(frozen=True)
+class Attempted(Generic[T]):
+    """What `retry_transient` got: the value, or the last failure's kind and reason."""
+
+    value: T | None
+    attempts: int
+    kind: str | None = None
+    reason: str | None = None
+
+
+def retry_transient(
+    attempt: Callable[[], T],
+    deadline: float,
+    retries: int = 2,
+    backoff: float = 0.5,
+    label: str = "",
+) -> Attempted[T]:
+    """Call `attempt()` until it returns; a failure of a TRANSIENT kind (see `classify_failure`)
+    is tried again, up to `retries` more times, after a back-off of `backoff` seconds doubled
+    each time (with jitter), as long as the pause ends a second before `deadline`.
+    Authentication failures, pagers and bad output are never retried: asking again
+    would give the same answer (or lock the account)."""
+    attempts = 0
+    while True:
+        attempts += 1
+        try:
+            return Attempted(attempt(), attempts)
+        except Exception as exc:  # every device problem becomes a typed failure
+            kind, reason = classify_failure(exc)
+        log.debug("%s: attempt %d failed: %s", label, attempts, kind)
+        pause = backoff * (2 ** (attempts - 1)) * random.uniform(0.8, 1.2)
+        if kind not in TRANSIENT or attempts > retries or time.monotonic() + pause >= deadline - 1:
+            suffix = f" (after {attempts} attempts)" if attempts > 1 else ""
+            return Attempted(None, attempts, kind, reason + suffix)
+        time.sleep(pause)
+
+
 def collect_device(task: Task, options: BackupOptions) -> BackupOutcome:
     host = task.host
     started = time.monotonic()
@@ -309,52 +365,30 @@ def collect_device(task: Task, options: BackupOptions) -> BackupOutcome:
         return BackupOutcome(
             host.name, host.platform or "", ok=False, failure=INPUT, reason=str(exc)
         )
-    attempts = 0
-    kind, reason = ERROR, "not attempted"
-    while True:
-        attempts += 1
-        try:
-            outputs = _collect_once(task, platform, deadline, options)
-        except Exception as exc:  # every device problem becomes a typed failure
-            kind, reason = _classify(exc)
-        else:
-            files, problem = [], None
-            for collect in platform.collect:
-                text = normalise_config(platform, outputs[collect.command])
-                problem = check_output(platform, collect, text)
-                if problem:
-                    break
-                path = relpath_for(
-                    host.name, host.data.get("network"), host.data.get("role"), collect.suffix
-                )
-                files.append(BackupFile(path, text))
-            if problem is None:
-                return BackupOutcome(
-                    host.name,
-                    platform.name,
-                    ok=True,
-                    files=tuple(files),
-                    attempts=attempts,
-                    seconds=round(time.monotonic() - started, 3),
-                )
-            kind, reason = problem
-        log.debug("%s: attempt %d failed: %s", host.name, attempts, kind)
-        pause = options.backoff * (2 ** (attempts - 1)) * random.uniform(0.8, 1.2)
-        if (
-            kind not in TRANSIENT
-            or attempts > options.retries
-            or time.monotonic() + pause >= deadline - 1
-        ):
-            break
-        time.sleep(pause)
-    suffix = f" (after {attempts} attempts)" if attempts > 1 else ""
+
+    def attempt() -> tuple[BackupFile, ...]:
+        outputs = _collect_once(task, platform, deadline, options)
+        files = []
+        for collect in platform.collect:
+            text = normalise_config(platform, outputs[collect.command])
+            problem = check_output(platform, collect, text)
+            if problem:
+                raise _Failure(*problem)
+            path = relpath_for(
+                host.name, host.data.get("network"), host.data.get("role"), collect.suffix
+            )
+            files.append(BackupFile(path, text))
+        return tuple(files)
+
+    got = retry_transient(attempt, deadline, options.retries, options.backoff, host.name)
     return BackupOutcome(
         host.name,
         platform.name,
-        ok=False,
-        failure=kind,
-        reason=reason + suffix,
-        attempts=attempts,
+        ok=got.value is not None,
+        files=got.value or (),
+        failure=got.kind,
+        reason=got.reason,
+        attempts=got.attempts,
         seconds=round(time.monotonic() - started, 3),
     )
 

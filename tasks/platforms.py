@@ -118,6 +118,9 @@ class Platform(_Strict):
     )
     prompt: str  # regex for the device prompt at the end of an output (one line)
     pager: str  # regex for the pager prompt that paging-on prints
+    # paging is one setting for the whole device, which another session may switch back
+    # on at any moment: answer its pager prompt with a space instead of failing (FortiOS)
+    page_through: bool = False
     collect: list[Collect] = Field(min_length=1)
     secrets: list[SecretRule] = []
     secret_blocks: list[SecretBlock] = []

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from dataclasses import dataclass
 
 from nornir.core.task import Result, Task
 
+from tasks.backup import retry_transient
 from tasks.lldp import (
     LLDP_COMMANDS,
     _as_list,
@@ -29,6 +31,9 @@ from tasks.lldp import (
 from tasks.topology_model import DeviceDiscovery
 
 log = logging.getLogger(__name__)
+
+# a device's whole discovery, retries included; one command may take READ_TIMEOUT (60 s)
+DEVICE_TIMEOUT = 60.0
 
 
 @dataclass(frozen=True)
@@ -216,18 +221,14 @@ def _napalm_discovery(task: Task) -> DeviceDiscovery:
     )
 
 
-def discover_device(task: Task, use_napalm: bool = True) -> Result:
-    """Nornir task: LLDP neighbours, LAGs and facts of one device as a `DeviceDiscovery`.
-
-    Cisco IOS goes through napalm (`ios`) unless use_napalm=False; if napalm
-    fails the device is read with netmiko and our TTP templates instead.
-    """
+def _discover_once(task: Task, use_napalm: bool) -> DeviceDiscovery:
+    """One try at a device; Cisco IOS through napalm first (see `discover_device`)."""
     platform = task.host.platform or ""
     if platform == "cisco_ios" and use_napalm:
         try:
             found = _napalm_discovery(task)
             log.info("%s: discovered through napalm ios", task.host.name)
-            return Result(host=task.host, result=found)
+            return found
         except Exception as exc:  # napalm is a convenience here: fall back to netmiko + TTP
             log.warning(
                 "%s: napalm failed (%s); using netmiko",
@@ -265,6 +266,42 @@ def discover_device(task: Task, use_napalm: bool = True) -> Result:
                     cmds.lags[0],
                     text[:200],
                 )
-    return Result(
-        host=task.host, result=DeviceDiscovery(task.host.name, tuple(neighbors), lags, facts)
-    )
+    return DeviceDiscovery(task.host.name, tuple(neighbors), lags, facts)
+
+
+class DiscoveryFailed(Exception):
+    """A device that could not be read; its message is one line for the run's summary."""
+
+
+def discover_device(
+    task: Task,
+    use_napalm: bool = True,
+    timeout: float = DEVICE_TIMEOUT,
+    retries: int = 2,
+    backoff: float = 0.5,
+) -> Result:
+    """Nornir task: LLDP neighbours, LAGs and facts of one device as a `DeviceDiscovery`.
+
+    Cisco IOS goes through napalm (`ios`) unless use_napalm=False; if napalm
+    fails the device is read with netmiko and our TTP templates instead.
+    Transient failures (no answer, a dropped session) are tried again on a new
+    session, as the backup does (`tasks.backup.retry_transient`); a refused
+    log-in is not. Every session is closed when the device is done, so a
+    fleet-wide run holds at most `num_workers` sessions.
+    """
+    host = task.host
+
+    def attempt() -> DeviceDiscovery:
+        try:
+            return _discover_once(task, use_napalm)
+        finally:
+            if "netmiko" in host.connections:
+                try:
+                    host.close_connection("netmiko")
+                except Exception:  # a session that died already: nothing left to close
+                    host.connections.pop("netmiko", None)
+
+    got = retry_transient(attempt, time.monotonic() + timeout, retries, backoff, host.name)
+    if got.value is None:
+        raise DiscoveryFailed(got.reason or "failed")
+    return Result(host=host, result=got.value)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from netmiko import ConnectHandler
 
-from tasks.backup import read_command
+from tasks.backup import PAGING, _Failure, read_command
 from tasks.connection import drivers, install
 from tasks.platforms import PLATFORMS, load_platform
 
@@ -74,3 +74,54 @@ def test_huawei_config_mode_check_is_pattern_based(devices) -> None:
         conn.send_config_set(["undo interface LoopBack99"])
     finally:
         conn.disconnect()
+
+
+def test_fortios_pager_is_paged_through_and_the_output_is_whole(lab, devices) -> None:
+    """FortiOS paging (`config system console / set output`) is one setting for the whole
+    device: a concurrent netmiko session restores `more` when it logs out, and our session
+    then meets `--More--` mid-read (seen with two topology snapshots at once). The reader
+    answers the pager with a space on FortiOS, so a FortiGate whose paging stays on (the
+    lab's `paging` fault) gives the same configuration as one with paging off."""
+    dev = devices["fortinet"]
+    p = load_platform("fortinet")
+    assert p.page_through
+
+    def read(platform: Any = p) -> str:
+        conn = connect(dev)
+        try:
+            return read_command(conn, platform, platform.collect[0].command, time.monotonic() + 30)
+        finally:
+            conn.disconnect()
+
+    normal = read()
+    lab.cli("fault", dev["name"], "paging", check=True)
+    try:
+        paged = read()
+        # the same read without paging through stops at the pager: the fault did page
+        with pytest.raises(_Failure) as failure:
+            read(p.model_copy(update={"page_through": False}))
+        assert failure.value.kind == PAGING
+    finally:
+        lab.cli("fault", dev["name"], "clear", check=True)
+    assert "More" not in paged and "\r  " not in paged
+    assert paged == normal
+    assert len(normal.splitlines()) > 100  # many pages, not one
+
+
+def test_a_pager_on_other_platforms_still_fails_fast(lab, devices) -> None:
+    """Elsewhere paging is per session: a pager means our paging-off did not work, and the
+    read stops at once with PAGING (the backup keeps the previous file)."""
+    dev = devices["hillstone_stoneos"]
+    p = load_platform("hillstone_stoneos")
+    assert not p.page_through
+    lab.cli("fault", dev["name"], "paging", check=True)
+    try:
+        conn = connect(dev)
+        try:
+            with pytest.raises(_Failure) as failure:
+                read_command(conn, p, p.collect[0].command, time.monotonic() + 30)
+        finally:
+            conn.disconnect()
+    finally:
+        lab.cli("fault", dev["name"], "clear", check=True)
+    assert failure.value.kind == PAGING

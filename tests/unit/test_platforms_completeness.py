@@ -136,12 +136,18 @@ def test_failure_reasons_are_classified() -> None:
         ReadTimeout,
     )
 
-    from tasks.backup import AUTH, TIMEOUT, UNREACHABLE, _classify
+    from tasks.backup import AUTH, TIMEOUT, UNREACHABLE, classify_failure
 
     refused = NetmikoTimeoutException("TCP connection to device failed")
     refused.__cause__ = ConnectionRefusedError(111, "Connection refused")
-    assert _classify(refused) == (UNREACHABLE, "connection refused")
-    assert _classify(ConnectionRefusedError())[1] == "connection refused"
-    assert _classify(NetmikoAuthenticationException("Authentication to device failed."))[0] == AUTH
-    assert _classify(ReadTimeout("Pattern not detected"))[0] == TIMEOUT
-    assert _classify(NetmikoTimeoutException("TCP connection to device failed"))[0] == UNREACHABLE
+    assert classify_failure(refused) == (UNREACHABLE, "connection refused")
+    assert classify_failure(ConnectionRefusedError())[1] == "connection refused"
+    assert (
+        classify_failure(NetmikoAuthenticationException("Authentication to device failed."))[0]
+        == AUTH
+    )
+    assert classify_failure(ReadTimeout("Pattern not detected"))[0] == TIMEOUT
+    assert (
+        classify_failure(NetmikoTimeoutException("TCP connection to device failed"))[0]
+        == UNREACHABLE
+    )
