@@ -29,8 +29,17 @@ from tasks.fw_eval import (
     split_by_intent,
 )
 from tasks.fw_model import Firewall, Rule, Service
-from tasks.fw_sets import Box, IntervalSet, describe_addrs, describe_ports
-from tasks.intent import Intent
+from tasks.fw_sets import (
+    ALL_ADDR,
+    ALL_PORTS,
+    ALL_PROTO,
+    EMPTY,
+    Box,
+    IntervalSet,
+    describe_addrs,
+    describe_ports,
+)
+from tasks.intent import Intent, Server
 
 SEVERITY = {
     "EXCESS_EXPOSURE": "high",
@@ -166,6 +175,7 @@ def audit_firewall(
             )
 
     zones = ZoneIndex(fw.rules)
+    excesses: list[dict[tuple[str, int], list[str]]] = []
     for policy, rules in fw.policies().items():
         active = [r for r in rules if is_active(r, when)]
         boxes = {id(r): zones.boxes(r) for r in active}
@@ -173,6 +183,10 @@ def audit_firewall(
             add(r.id, r.line, check, detail)
         exposure, excess = expose(fw, policy, active, boxes, zones, intent)
         result.exposure.extend(exposure)
+        excesses.append(excess)
+    exposure, by_default = expose_unfiltered(fw, zones, intent)
+    result.exposure.extend(exposure)
+    for excess in [*excesses, by_default]:
         for (rid, line), parts in excess.items():
             add(
                 rid,
@@ -260,24 +274,57 @@ def expose(
         for rid, line, pieces in reach(
             rules, boxes, zones, server.addresses, fw.default_action, fw.default_line, index
         ):
-            for sources, protos, ports, within in split_by_intent(server, pieces):
-                exposures.append(
-                    Exposure(
-                        server.name,
-                        fw.device,
-                        policy,
-                        rid,
-                        line,
-                        describe_addrs(sources, 8),
-                        proto_text(protos),
-                        describe_ports(ports),
-                        within,
-                    )
-                )
-                text = f"{describe_addrs(sources, 3)} -> {server.name} {proto_text(protos)}/{describe_ports(ports)}"
-                if not within and text not in excess[(rid, line)]:
-                    excess[(rid, line)].append(text)
+            _rows(fw, policy, server, rid, line, pieces, exposures, excess)
     return exposures, excess
+
+
+def expose_unfiltered(
+    fw: Firewall, zones: ZoneIndex, intent: Intent
+) -> tuple[list[Exposure], dict[tuple[str, int], list[str]]]:
+    """What an interface without an inbound filter lets through by default (ASA): all
+    traffic arriving on it, to every declared server that the routing table places
+    behind an interface it may reach (`Firewall.unfiltered_reach`). A server the
+    configuration places nowhere (no connected subnet, no route) gets no row."""
+    exposures: list[Exposure] = []
+    excess: dict[tuple[str, int], list[str]] = defaultdict(list)
+    for interface, line, _ in fw.unfiltered:
+        reached = fw.unfiltered_reach.get(interface, EMPTY)
+        rid = f"interface {interface}"
+        for server in intent.servers:
+            target = server.addresses.intersection(reached)
+            if target:
+                piece: Box = (zones.all, zones.all, ALL_ADDR, target, ALL_PROTO, ALL_PORTS)
+                _rows(fw, rid, server, rid, line, [piece], exposures, excess)
+    return exposures, excess
+
+
+def _rows(
+    fw: Firewall,
+    policy: str,
+    server: Server,
+    rid: str,
+    line: int,
+    pieces: list[Box],
+    exposures: list[Exposure],
+    excess: dict[tuple[str, int], list[str]],
+) -> None:
+    for sources, protos, ports, within in split_by_intent(server, pieces):
+        exposures.append(
+            Exposure(
+                server.name,
+                fw.device,
+                policy,
+                rid,
+                line,
+                describe_addrs(sources, 8),
+                proto_text(protos),
+                describe_ports(ports),
+                within,
+            )
+        )
+        text = f"{describe_addrs(sources, 3)} -> {server.name} {proto_text(protos)}/{describe_ports(ports)}"
+        if not within and text not in excess[(rid, line)]:
+            excess[(rid, line)].append(text)
 
 
 __all__ = [
@@ -291,6 +338,8 @@ __all__ = [
     "audit_config",
     "audit_firewall",
     "coverage",
+    "expose",
+    "expose_unfiltered",
     "is_active",
     "merge_boxes",
     "reach",

@@ -106,6 +106,9 @@ class Firewall:
     # interfaces whose traffic no rule filters (ASA: nameif without an inbound access-group):
     # (interface, line, what the device then permits by default)
     unfiltered: list[tuple[str, int, str]] = field(default_factory=list)
+    # per unfiltered interface, the destinations it reaches by default: what the routing
+    # table (connected subnets, static routes) sends out of the interfaces it may reach
+    unfiltered_reach: dict[str, IntervalSet] = field(default_factory=dict)
     skipped: list[int] = field(
         default_factory=list
     )  # configuration lines the parser could not read

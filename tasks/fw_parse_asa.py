@@ -22,7 +22,7 @@ from datetime import datetime
 
 from tasks.fw_model import PROTO_NUMBERS, Rule, Service
 from tasks.fw_parse_common import ObjectBook, PendingRule, addr_mask, addr_range
-from tasks.fw_sets import ALL_ADDR, ALL_PORTS, IntervalSet
+from tasks.fw_sets import ALL_ADDR, ALL_PORTS, EMPTY, IntervalSet
 
 PORT_NAMES = {
     "echo": 7,
@@ -184,6 +184,26 @@ class _Interface:
     level: int | None = None
     management_only: bool = False
     shutdown: bool = False
+    network: IntervalSet = EMPTY  # the connected subnet (`ip address A M`)
+
+
+def routed_to(table: list[tuple[IntervalSet, str]], interfaces: set[str]) -> IntervalSet:
+    """The destinations whose longest-prefix match in `table` leaves by one of `interfaces`.
+
+    `table` lists (destination, interface), connected subnets first: on equal prefixes the
+    first entry wins, as a connected route beats a static one. Destinations no entry
+    covers (no default route) are routed nowhere.
+    """
+    order = sorted(range(len(table)), key=lambda i: (table[i][0].size(), i))
+    taken = EMPTY
+    out = EMPTY
+    for i in order:
+        net, nameif = table[i]
+        fresh = net.difference(taken)
+        if nameif in interfaces:
+            out = out.union(fresh)
+        taken = taken.union(net)
+    return out
 
 
 class _AsaParser:
@@ -199,6 +219,7 @@ class _AsaParser:
         self.global_acl = False
         self._line = 0
         self.same_security = False
+        self.routes: list[tuple[IntervalSet, str]] = []  # static: (destination, nameif)
 
     def parse(self, text: str) -> ObjectBook:
         section = ""
@@ -247,6 +268,8 @@ class _AsaParser:
                             self.global_acl = True
                         elif words[2] == "in" and words[3:4] == ["interface"]:
                             self.filtered.add(words[4])
+                    elif head == "route" and len(words) >= 5:  # route NAMEIF NET MASK GATEWAY
+                        self.routes.append((addr_mask(words[2], words[3]), words[1]))
                     elif words[:3] == ["same-security-traffic", "permit", "inter-interface"]:
                         self.same_security = True
                     elif head == "nat":  # twice-NAT names objects: they are in use
@@ -291,6 +314,9 @@ class _AsaParser:
                 if other != name and (their < level or (their == level and self.same_security))
             )
             if reached:
+                self.book.unfiltered_reach[name] = routed_to(
+                    self._routing_table(set(live)), set(reached)
+                )
                 self.book.unfiltered.append(
                     (
                         name,
@@ -300,6 +326,15 @@ class _AsaParser:
                     )
                 )
 
+    def _routing_table(self, live: set[str]) -> list[tuple[IntervalSet, str]]:
+        """Connected subnets, then static routes, of the interfaces that forward traffic."""
+        connected = [
+            (i.network, i.nameif)
+            for i in self.interfaces.values()
+            if i.nameif in live and i.network
+        ]
+        return connected + [(net, nameif) for net, nameif in self.routes if nameif in live]
+
     def _child(self, section: str, name: str, members: list | None, words: list[str]) -> None:
         key = words[0]
         if section == "interface":
@@ -308,6 +343,8 @@ class _AsaParser:
                 iface.nameif, iface.line = words[1], self._line
             elif key == "security-level" and len(words) >= 2:
                 iface.level = int(words[1])
+            elif words[:2] == ["ip", "address"] and len(words) >= 4 and words[2][0].isdigit():
+                iface.network = addr_mask(words[2], words[3])
             elif key == "management-only":
                 iface.management_only = True
             elif key == "shutdown":

@@ -58,6 +58,7 @@ class ObjectBook:
     default_action: str = "deny"
     default_line: int = 0
     unfiltered: list[tuple[str, int, str]] = field(default_factory=list)  # see Firewall
+    unfiltered_reach: dict[str, IntervalSet] = field(default_factory=dict)  # see Firewall
     case_insensitive_builtins: bool = False
     factory_names: frozenset[str] = frozenset()  # factory-default objects: never reported unused
     skipped: list[int] = field(default_factory=list)  # lines that could not be read
@@ -161,6 +162,7 @@ class ObjectBook:
         fw.objects = list(self.defs)
         fw.skipped = list(self.skipped)
         fw.unfiltered = list(self.unfiltered)
+        fw.unfiltered_reach = dict(self.unfiltered_reach)
         used = set(self.member_refs)
         for p in self.pending:
             r = p.rule

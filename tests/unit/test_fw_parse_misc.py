@@ -225,3 +225,56 @@ def test_asa_interface_without_access_group_permits_down_the_security_levels() -
     assert parse_firewall("cisco_asa", filtered, "fw").unfiltered == []
     global_acl = ASA_TWO_SIDES + "access-group ANY global\n"
     assert parse_firewall("cisco_asa", global_acl, "fw").unfiltered == []
+
+
+def test_asa_routing_longest_prefix_wins_connected_before_static() -> None:
+    from tasks.fw_parse_asa import routed_to
+    from tasks.fw_sets import EMPTY
+
+    table = [
+        (addr_set("10.0.50.0/24"), "dmz"),  # connected
+        (addr_set("10.0.50.0/24"), "inside"),  # a static route to the same prefix loses
+        (addr_set("192.0.2.0/24"), "dmz"),
+        (addr_set("192.0.2.20/32"), "inside"),  # more specific: leaves by inside
+        (addr_set("0.0.0.0/0"), "outside"),
+    ]
+    assert routed_to(table, {"dmz"}) == addr_set("10.0.50.0/24", "192.0.2.0/24").difference(
+        addr_set("192.0.2.20/32")
+    )
+    assert routed_to(table, {"inside"}) == addr_set("192.0.2.20/32")
+    everything_else = ALL_ADDR.difference(addr_set("10.0.50.0/24", "192.0.2.0/24"))
+    assert routed_to(table, {"outside"}) == everything_else
+    assert routed_to(table[:4], {"outside"}) == EMPTY  # no default route: routed nowhere
+
+
+def test_asa_unfiltered_interface_reaches_what_routes_leave_by_lower_levels() -> None:
+    fw = parse_firewall(
+        "cisco_asa",
+        "\n".join(
+            [
+                "interface Gi1/1",
+                " nameif outside",
+                " security-level 0",
+                " ip address 203.0.113.1 255.255.255.0",
+                "interface Gi1/2",
+                " nameif inside",
+                " security-level 100",
+                " ip address 10.0.0.1 255.255.255.0",
+                "interface Gi1/3",
+                " nameif dmz",
+                " security-level 50",
+                " ip address 10.0.50.1 255.255.255.0",
+                "access-list OUT extended deny ip any any",
+                "access-group OUT in interface outside",
+                "route dmz 192.0.2.0 255.255.255.0 10.0.50.254",
+            ]
+        ),
+        "asa",
+    )
+    assert [u[0] for u in fw.unfiltered] == ["inside", "dmz"]
+    # inside (100) reaches dmz and outside: their subnets and the route via dmz
+    assert fw.unfiltered_reach["inside"] == addr_set(
+        "10.0.50.0/24", "192.0.2.0/24", "203.0.113.0/24"
+    )
+    # dmz (50) reaches outside only (no default route: only its connected subnet)
+    assert fw.unfiltered_reach["dmz"] == addr_set("203.0.113.0/24")
