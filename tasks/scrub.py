@@ -63,6 +63,38 @@ def _drop_blank_edges(text: str) -> str:
     return "\n".join(lines[start:end])
 
 
+@hook("fortios_console_output")
+def _fortios_console_output(text: str) -> str:
+    """Drop `set output standard|more` from `config system console` (and the block, when
+    nothing else is left in it). Every automation session flips this one global setting:
+    netmiko's fortinet driver sets `standard` at log-in and restores `more` at log-out, so
+    the value a backup reads is the state of whichever session changed it last, not the
+    device's own; recorded, it would flap from month to month."""
+    if "config system console" not in text:
+        return text
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.strip() != "config system console":
+            out.append(line)
+            i += 1
+            continue
+        indent = line[: len(line) - len(line.lstrip())]
+        j = i + 1
+        while j < len(lines) and lines[j] != f"{indent}end":
+            j += 1
+        if j == len(lines):  # no end line: leave the text as it is
+            out.extend(lines[i:])
+            break
+        body = [b for b in lines[i + 1 : j] if not b.strip().startswith("set output ")]
+        if body:
+            out += [line, *body, lines[j]]
+        i = j + 1
+    return "\n".join(out)
+
+
 # -- compiled rules per platform --
 
 
