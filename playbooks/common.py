@@ -133,6 +133,25 @@ def check_inventory_or_fail(config: Path) -> dict[str, Path]:
     return paths
 
 
+def select_hosts(nr: Nornir, hosts: str | None, group: str | None) -> Nornir:
+    """`--hosts GLOB` and `--group NAME`; a selection that matches no host is bad input
+    (exit 2), not an empty run that reports success."""
+    if hosts:
+        nr = nr.filter(filter_func=lambda h: fnmatch.fnmatchcase(h.name, hosts))
+    if group:
+        if group not in nr.inventory.groups:
+            raise InventoryError(f"no such group {group!r}", field="--group")
+        nr = nr.filter(filter_func=lambda h: h.has_parent_group(group))
+    if (hosts or group) and not nr.inventory.hosts:
+        asked = " ".join(
+            f"{opt} {value!r}" for opt, value in (("--hosts", hosts), ("--group", group)) if value
+        )
+        raise InventoryError(
+            f"no host in the inventory matches the selection ({asked})", field="--hosts/--group"
+        )
+    return nr
+
+
 def open_nornir(
     config: Path,
     hosts: str | None = None,
@@ -156,12 +175,7 @@ def open_nornir(
         nr = InitNornir(**kwargs)
     finally:
         os.chdir(cwd)
-    if hosts:
-        nr = nr.filter(filter_func=lambda h: fnmatch.fnmatchcase(h.name, hosts))
-    if group:
-        if group not in nr.inventory.groups:
-            raise InventoryError(f"no such group {group!r}", field="--group")
-        nr = nr.filter(filter_func=lambda h: h.has_parent_group(group))
+    nr = select_hosts(nr, hosts, group)
     missing = []
     for host in nr.inventory.hosts.values():
         user, password = credentials_for([g.name for g in host.groups])

@@ -8,7 +8,6 @@ Exit codes: 0 nothing drifted, 1 drift, 2 bad input, 3 some devices could not be
 
 from __future__ import annotations
 
-import fnmatch
 import logging
 import sys
 from datetime import UTC, date, datetime
@@ -26,6 +25,7 @@ from playbooks.common import (
     finish,
     open_nornir,
     print_json,
+    select_hosts,
 )
 from tasks.drift import DeviceInfo, DriftReport
 from tasks.drift_adapters import SnapshotView
@@ -239,13 +239,9 @@ def register(main_app: typer.Typer) -> None:
             except ValueError:
                 raise BadInput(f"not a date {as_of!r} (YYYY-MM-DD)", field="--as-of") from None
         full = open_nornir(config, None, group, num_workers=workers, need_credentials=not offline)
-        nr = (
-            full.filter(filter_func=lambda h: fnmatch.fnmatchcase(h.name, hosts)) if hosts else full
-        )
+        nr = select_hosts(full, hosts, None)
         if group:  # peers outside the group still need their platform (port names, LAGs)
             full = open_nornir(config, None, None, need_credentials=False)
-        if not nr.inventory.hosts:
-            raise BadInput("no host matches the selection", field="--hosts/--group")
         try:
             report = run_check(
                 nr,

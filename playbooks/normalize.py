@@ -9,7 +9,6 @@ apply exit codes: 0 all applied, 1 some refused (stale) or rolled back, 2 bad in
 
 from __future__ import annotations
 
-import fnmatch
 import getpass
 import hashlib
 import json
@@ -38,6 +37,7 @@ from playbooks.common import (
     finish,
     open_nornir,
     print_json,
+    select_hosts,
 )
 from tasks.apply import (
     APPLIED,
@@ -48,7 +48,7 @@ from tasks.apply import (
     ApplyOutcome,
     apply_from_plan,
 )
-from tasks.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNREACHABLE, BadInput, InventoryError
+from tasks.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNREACHABLE, BadInput
 from tasks.normalize import Device, DevicePlan, Link, PeerIndex, Plan, new_plan, plan_device
 from tasks.normalize_config import ParsedConfig, parse_config
 from tasks.normalize_read import (
@@ -102,16 +102,6 @@ def who() -> str:
     return os.environ.get("NETSTEWARD_CHANGE_AUTHOR") or getpass.getuser()
 
 
-def _select(nr: Nornir, hosts: str | None, group: str | None) -> Nornir:
-    if hosts:
-        nr = nr.filter(filter_func=lambda h: fnmatch.fnmatchcase(h.name, hosts))
-    if group:
-        if group not in nr.inventory.groups:
-            raise InventoryError(f"no such group {group!r}", field="--group")
-        nr = nr.filter(filter_func=lambda h: h.has_parent_group(group))
-    return nr
-
-
 def _device(host: object) -> Device:
     h: object = host
     return Device(
@@ -134,7 +124,7 @@ def compute_plan(
 ) -> Plan:
     """Read the in-scope devices (live or from the backup) and plan each one."""
     devices = {h.name: _device(h) for h in nr_all.inventory.hosts.values()}
-    nr = _select(nr_all, hosts, group).filter(
+    nr = select_hosts(nr_all, hosts, group).filter(
         filter_func=lambda h: policy.in_scope(h.get("role"), h.platform)
     )
     wanted = sorted(nr.inventory.hosts)
@@ -360,7 +350,7 @@ def apply_cmd(
 ) -> None:
     """Apply exactly a reviewed plan: refuse stale devices, verify, save, roll back on failure."""
     plan = load_plan(plan_file)
-    nr = _select(open_nornir(config, None, None, num_workers=workers), hosts, group)
+    nr = select_hosts(open_nornir(config, None, None, num_workers=workers), hosts, group)
     not_in_inventory = [
         d.host for d in plan.changed() if d.host not in nr.inventory.hosts and not (hosts or group)
     ]

@@ -63,3 +63,9 @@ class DevicesUnreachable(NetstewardError):
     """Some devices could not be reached or read."""
 
     exit_code = EXIT_UNREACHABLE
+
+
+class DeviceUnreadable(NetstewardError):
+    """One device could not be read; `str()` is the reason (kind, and attempts when retried)."""
+
+    exit_code = EXIT_UNREACHABLE

@@ -13,17 +13,21 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from nornir.core.task import Result, Task
 
-from tasks.errors import BadInput
+from tasks.errors import BadInput, DeviceUnreadable
 from tasks.normalize import Link, is_switch
 from tasks.normalize_config import scrubbed
 
 log = logging.getLogger(__name__)
+
+# one device's whole read (configuration, then LLDP), retries included
+READ_BUDGET = 120.0
 
 
 class ConfigIncomplete(RuntimeError):
@@ -72,8 +76,6 @@ def read_output(conn: object, platform: str, command: str, timeout: float) -> st
     and fails fast at a pager prompt or a closed session; the same bytes the backup
     stores, so live and offline plans fingerprint alike.
     """
-    import time
-
     from tasks.backup import read_command
     from tasks.platforms import load_platform
 
@@ -112,33 +114,40 @@ def read_neighbours(conn: object, platform: str) -> tuple[Link, ...]:
     return neighbours_as_links(parse_lldp(platform, text))
 
 
-def read_port_state(task: Task, attempts: int = 2) -> Result:
+def read_port_state(
+    task: Task, retries: int = 1, timeout: float = READ_BUDGET, backoff: float = 0.5
+) -> Result:
     """Nornir task: the host's normalised running configuration and its LLDP neighbours.
 
-    A failed read is retried once on a new session (a prompt read too early under
-    load, a session that dropped); the second failure is the host's result.
+    The fleet-wide retry rule (`tasks.backup.retry_transient`): a session that did not
+    answer, dropped or came back cut short is tried again on a new session (`retries`
+    more times, within `timeout` seconds); a refused log-in or a pager is not. The session
+    is closed as soon as the device is read, so a plan of the whole fleet holds at most
+    `num_workers` sessions.
     """
+    from tasks.backup import INCOMPLETE, _Failure, retry_transient
+
     host = task.host
     platform = host.platform or ""
-    for attempt in range(1, attempts + 1):
+
+    def attempt() -> tuple[str, tuple[Link, ...]]:
         try:
             conn = host.get_connection("netmiko", task.nornir.config)
-            config = read_running_config(conn, platform)
-            links = read_neighbours(conn, platform)
-            break
-        except Exception as exc:
-            log.warning(
-                "%s: reading configuration and LLDP failed (attempt %d): %s",
-                host.name,
-                attempt,
-                exc,
-            )
-            try:
-                host.close_connection("netmiko")
-            except Exception:
-                host.connections.pop("netmiko", None)
-            if attempt == attempts:
-                raise
+            return read_running_config(conn, platform), read_neighbours(conn, platform)
+        except ConfigIncomplete as exc:  # ended at a prompt without the end marker
+            raise _Failure(INCOMPLETE, str(exc)) from exc
+        finally:
+            if "netmiko" in host.connections:
+                try:
+                    host.close_connection("netmiko")
+                except Exception:  # a session that died already: nothing left to close
+                    host.connections.pop("netmiko", None)
+
+    got = retry_transient(attempt, time.monotonic() + timeout, retries, backoff, host.name)
+    if got.value is None:
+        log.warning("%s: reading configuration and LLDP failed: %s", host.name, got.reason)
+        raise DeviceUnreadable(got.reason or "failed")
+    config, links = got.value
     log.debug("%s: %d config lines, %d LLDP neighbours", host.name, config.count("\n"), len(links))
     return Result(host=host, result=PortState(host.name, scrubbed(platform, config), links))
 

@@ -13,6 +13,8 @@ from typing import Generic, TypeVar
 
 from nornir.core.task import AggregatedResult, MultiResult
 
+from tasks.errors import NetstewardError
+
 T = TypeVar("T")
 
 
@@ -34,7 +36,9 @@ def one_line(exc: BaseException | str | None) -> str:
     """First meaningful line of an exception or traceback text, never empty."""
     if exc is None:
         return "unknown error"
-    if isinstance(exc, BaseException):
+    if isinstance(exc, NetstewardError) and str(exc).strip():
+        text = str(exc).strip()  # already written for people: no type name in front
+    elif isinstance(exc, BaseException):
         text = str(exc).strip() or type(exc).__name__
         text = f"{type(exc).__name__}: {text}" if str(exc).strip() else text
     else:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from nornir.core.task import Result, Task
 
 from tasks.backup import retry_transient
+from tasks.errors import DeviceUnreadable
 from tasks.lldp import (
     LLDP_COMMANDS,
     _as_list,
@@ -269,10 +270,6 @@ def _discover_once(task: Task, use_napalm: bool) -> DeviceDiscovery:
     return DeviceDiscovery(task.host.name, tuple(neighbors), lags, facts)
 
 
-class DiscoveryFailed(Exception):
-    """A device that could not be read; its message is one line for the run's summary."""
-
-
 def discover_device(
     task: Task,
     use_napalm: bool = True,
@@ -303,5 +300,5 @@ def discover_device(
 
     got = retry_transient(attempt, time.monotonic() + timeout, retries, backoff, host.name)
     if got.value is None:
-        raise DiscoveryFailed(got.reason or "failed")
+        raise DeviceUnreadable(got.reason or "failed")
     return Result(host=host, result=got.value)

@@ -312,3 +312,28 @@ def test_round_trip_plan_apply_plan_is_empty_and_saved(fresh_lab: Any, work: Pat
                     name,
                 )
     assert checked > len(access)
+
+
+def test_plan_with_unreadable_devices_names_them_and_exits_3(fresh_lab: Any, work: Path) -> None:
+    """One switch refuses our log-in, one is down, one answers: the plan covers the third,
+    names the other two with their reasons (the refused log-in asked once, the closed port
+    asked again on a new session) and exits 3."""
+    access = sorted(d["name"] for d in fresh_lab.truth()["devices"] if d["role"] == "access")[:3]
+    refusing, down, fine = access
+    prefix = access[0][:-1]
+    assert all(name[:-1] == prefix for name in access), access  # one glob selects the three
+    glob = prefix + "[" + "".join(name[-1] for name in access) + "]"
+    fresh_lab.cli("fault", refusing, "auth", check=True)
+    fresh_lab.cli("fault", down, "down", check=True)
+    try:
+        proc = run(fresh_lab, "plan", "--hosts", glob, "--out", str(work / "p5.json"), "--json")
+    finally:
+        fresh_lab.cli("fault", refusing, "clear", check=True)
+        fresh_lab.cli("fault", down, "clear", check=True)
+    assert proc.returncode == 3, proc.stderr
+    summary = json.loads(proc.stdout)
+    assert set(summary["unreadable"]) == {refusing, down}
+    assert summary["unreadable"][refusing].startswith("authentication failed")
+    assert summary["unreadable"][down] == "connection refused (after 2 attempts)"
+    plan = load_plan(work / "p5.json")
+    assert [d.host for d in plan.devices] == [fine]

@@ -84,3 +84,29 @@ def test_audit_selects_firewalls_by_inventory_group(tmp_path: Path) -> None:
     assert proc.returncode in (0, 1), proc.stderr
     devices = {f["device"] for f in json.loads(proc.stdout)["findings"]}
     assert devices == {"YM-EGI-FW-07"}
+
+
+def test_a_hosts_glob_that_matches_nothing_is_bad_input_not_an_empty_success() -> None:
+    """`--hosts` is a glob over inventory names; a typo used to run on no device and exit 0.
+    No device is contacted: the selection fails before any connection."""
+    env = {"NETSTEWARD_USERNAME": "u", "NETSTEWARD_PASSWORD": "p", "PATH": "/usr/bin:/bin"}
+    for job in (
+        ["normalize", "plan"],
+        ["topology", "snapshot", "--no-commit"],
+        ["backup"],
+        ["drift"],
+    ):
+        proc = subprocess.run(
+            [sys.executable, "-m", "playbooks.cli", *job, "--hosts", "YM-NO-SUCH-*", "--json"],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=env,
+            check=False,
+        )
+        assert proc.returncode == 2, (job, proc.stderr)
+        lines = proc.stderr.strip().splitlines()
+        assert len(lines) == 1 and "--hosts" in lines[0] and "YM-NO-SUCH-*" in lines[0], (
+            job,
+            proc.stderr,
+        )
