@@ -28,6 +28,7 @@ from datetime import UTC, datetime
 
 from nornir.core.task import Result, Task
 
+from tasks.connection import close_session
 from tasks.normalize import DevicePlan, verify_device
 from tasks.normalize_config import ParsedConfig, fingerprint, parse_config, scrubbed
 from tasks.normalize_read import ensure_privileged, prompt_pattern, read_running_config
@@ -284,7 +285,7 @@ def _apply_device(
             before = _read(conn, platform)
             break
         except Exception as exc:
-            _drop_connection(host)
+            close_session(host)
             if attempt == 2:
                 return done(UNREACHABLE, f"could not read the device: {_one_line(exc)}")
             log.warning(
@@ -324,7 +325,7 @@ def _rollback(
 ) -> tuple[str, str]:
     """Send the rollback lines on a fresh connection; check the touched sections."""
     host = task.host
-    _drop_connection(host)
+    close_session(host)
     for attempt in (1, 2):  # rollback lines are idempotent: a second session may resend them
         try:
             conn = host.get_connection("netmiko", task.nornir.config)
@@ -332,7 +333,7 @@ def _rollback(
                 configure(conn, plan.platform, lines)
             break
         except Exception as exc:
-            _drop_connection(host)
+            close_session(host)
             if attempt == 2:
                 return ROLLBACK_FAILED, f"rollback failed: {_one_line(exc)}"
     try:
@@ -342,13 +343,6 @@ def _rollback(
     if diffs:
         return ROLLBACK_FAILED, f"rolled back but differs from before in {', '.join(diffs)}"
     return ROLLED_BACK, "rolled back and verified (nothing saved)"
-
-
-def _drop_connection(host: object) -> None:
-    try:
-        host.close_connection("netmiko")  # type: ignore[attr-defined]
-    except Exception:
-        host.connections.pop("netmiko", None)  # type: ignore[attr-defined]
 
 
 def _one_line(exc: BaseException) -> str:

@@ -26,7 +26,7 @@ from typing import Any, Generic, TypeVar
 
 from nornir.core.task import Result, Task
 
-from tasks.connection import DEFAULT_EXTRAS
+from tasks.connection import DEFAULT_EXTRAS, close_session
 from tasks.errors import NetstewardError
 from tasks.platforms import Collect, Platform, load_platform
 from tasks.scrub import clean_text, error_lines, normalise_config
@@ -312,10 +312,7 @@ def _collect_once(
             outputs[collect.command] = read_command(conn, platform, collect.command, cmd_deadline)
         return outputs
     finally:
-        try:
-            host.close_connection(CONNECTION)
-        except Exception:  # a session that died already: nothing left to close
-            host.connections.pop(CONNECTION, None)
+        close_session(host, CONNECTION)
 
 
 @dataclass(frozen=True)

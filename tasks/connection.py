@@ -123,6 +123,16 @@ class FastHuaweiSSH(NoDelayMixin, HuaweiSSH):
         self.read_until_pattern(pattern=re.escape(self.base_prompt) + r"[>\]]")
 
 
+def close_session(host: Any, name: str = "netmiko") -> None:
+    """Close the host's `name` connection if it is open; one that died already is forgotten."""
+    if name not in host.connections:
+        return
+    try:
+        host.close_connection(name)
+    except Exception:  # a session that died already: nothing left to close
+        host.connections.pop(name, None)
+
+
 def _fast(cls: type[BaseConnection]) -> type[BaseConnection]:
     return type(
         f"Fast{cls.__name__}", (NoDelayMixin, cls), {"__doc__": f"{cls.__name__} with TCP_NODELAY"}

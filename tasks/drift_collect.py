@@ -29,7 +29,7 @@ from tasks.backup import (
     read_command,
     relpath_for,
 )
-from tasks.connection import DEFAULT_EXTRAS
+from tasks.connection import DEFAULT_EXTRAS, close_session
 from tasks.drift import Check, checks_for
 from tasks.lldp import LLDP_COMMANDS, Neighbor, parse_lldp
 from tasks.platforms import Platform, load_platform
@@ -78,10 +78,7 @@ def _open(task: Task) -> Any:
 
 
 def _close(task: Task) -> None:
-    try:
-        task.host.close_connection(CONNECTION)
-    except Exception:  # a session that died already: nothing left to close
-        task.host.connections.pop(CONNECTION, None)
+    close_session(task.host, CONNECTION)
 
 
 def _judge(

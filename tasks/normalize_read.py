@@ -20,6 +20,7 @@ from pathlib import Path
 
 from nornir.core.task import Result, Task
 
+from tasks.connection import close_session
 from tasks.errors import BadInput, DeviceUnreadable
 from tasks.normalize import Link, is_switch
 from tasks.normalize_config import scrubbed
@@ -137,11 +138,7 @@ def read_port_state(
         except ConfigIncomplete as exc:  # ended at a prompt without the end marker
             raise _Failure(INCOMPLETE, str(exc)) from exc
         finally:
-            if "netmiko" in host.connections:
-                try:
-                    host.close_connection("netmiko")
-                except Exception:  # a session that died already: nothing left to close
-                    host.connections.pop("netmiko", None)
+            close_session(host)
 
     got = retry_transient(attempt, time.monotonic() + timeout, retries, backoff, host.name)
     if got.value is None:

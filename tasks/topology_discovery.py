@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from nornir.core.task import Result, Task
 
 from tasks.backup import retry_transient
+from tasks.connection import close_session
 from tasks.errors import DeviceUnreadable
 from tasks.lldp import (
     LLDP_COMMANDS,
@@ -292,11 +293,7 @@ def discover_device(
         try:
             return _discover_once(task, use_napalm)
         finally:
-            if "netmiko" in host.connections:
-                try:
-                    host.close_connection("netmiko")
-                except Exception:  # a session that died already: nothing left to close
-                    host.connections.pop("netmiko", None)
+            close_session(host)
 
     got = retry_transient(attempt, time.monotonic() + timeout, retries, backoff, host.name)
     if got.value is None:
