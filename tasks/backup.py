@@ -321,8 +321,12 @@ class Attempted(Generic[T]):
 
     value: T | None
     attempts: int
-    kind: str | None = None
+    kind: str | None = None  # None: the last attempt returned `value`
     reason: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.kind is None
 
 
 def retry_transient(
@@ -381,7 +385,7 @@ def collect_device(task: Task, options: BackupOptions) -> BackupOutcome:
     return BackupOutcome(
         host.name,
         platform.name,
-        ok=got.value is not None,
+        ok=got.ok,
         files=got.value or (),
         failure=got.kind,
         reason=got.reason,

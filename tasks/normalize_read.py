@@ -141,7 +141,7 @@ def read_port_state(
             close_session(host)
 
     got = retry_transient(attempt, time.monotonic() + timeout, retries, backoff, host.name)
-    if got.value is None:
+    if not got.ok or got.value is None:
         log.warning("%s: reading configuration and LLDP failed: %s", host.name, got.reason)
         raise DeviceUnreadable(got.reason or "failed")
     config, links = got.value

@@ -296,6 +296,6 @@ def discover_device(
             close_session(host)
 
     got = retry_transient(attempt, time.monotonic() + timeout, retries, backoff, host.name)
-    if got.value is None:
+    if not got.ok or got.value is None:
         raise DeviceUnreadable(got.reason or "failed")
     return Result(host=host, result=got.value)
