@@ -161,25 +161,7 @@ class VrpExtra(VrpExtraConfig):
         other = self._vrp_only(s, "display vlan brief", args)
         if other is not None:
             return other
-        lags = s.device.spec.lags
-        members = {m for ms in lags.values() for m in ms}
-        ports = [
-            p
-            for p in self.interface_names(s)  # type: ignore[attr-defined]
-            if p not in members and not p.startswith("MEth")
-        ]
-        table: dict[int, tuple[list[str], list[str]]] = {
-            v: ([], [])
-            for v in self.vlan_ids(s)  # type: ignore[attr-defined]
-        }
-        for port in [*ports, *sorted(lags)]:
-            ut, tg = self.port_vlans(s, port)  # type: ignore[attr-defined]
-            state = "U" if self.link_state(s, port)[0] == "up" else "D"  # type: ignore[attr-defined]
-            label = f"{self.short_interface(port)}({state})"
-            for v in ut:
-                table.setdefault(v, ([], []))[0].append(label)
-            for v in tg:
-                table.setdefault(v, ([], []))[1].append(label)
+        table = self.vlan_members(s)  # type: ignore[attr-defined]
         out = [
             "U:Up;D:Down;TG:Tagged;UT:Untagged;",
             "",

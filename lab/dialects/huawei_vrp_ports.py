@@ -381,17 +381,16 @@ class VrpPorts(VrpStatus):
             tagged.discard(1)
         return untagged, tagged
 
-    @command("display vlan", pipe=True)
-    def display_vlan(self, s: Session, args: list[str]) -> str:
-        vlans = self.vlan_ids(s)
+    def vlan_members(self, s: Session) -> dict[int, tuple[list[str], list[str]]]:
+        """VLAN -> (untagged, tagged) port labels such as `XGE0/0/1(U)`: every configured
+        VLAN, the ports outside any LAG, then the LAGs (what `display vlan [brief]` list)."""
         lags = s.device.spec.lags
         members = {m for ms in lags.values() for m in ms}
         ports = [
             p for p in self.interface_names(s) if p not in members and not p.startswith("MEth")
         ]
-        ports += sorted(lags)
-        table: dict[int, tuple[list[str], list[str]]] = {v: ([], []) for v in vlans}
-        for port in ports:
+        table: dict[int, tuple[list[str], list[str]]] = {v: ([], []) for v in self.vlan_ids(s)}
+        for port in [*ports, *sorted(lags)]:
             ut, tg = self.port_vlans(s, port)
             state = "U" if self.link_state(s, port)[0] == "up" else "D"
             label = f"{self.short_interface(port)}({state})"
@@ -399,6 +398,11 @@ class VrpPorts(VrpStatus):
                 table.setdefault(v, ([], []))[0].append(label)
             for v in tg:
                 table.setdefault(v, ([], []))[1].append(label)
+        return table
+
+    @command("display vlan", pipe=True)
+    def display_vlan(self, s: Session, args: list[str]) -> str:
+        table = self.vlan_members(s)
         out = [
             f"The total number of VLANs is: {len(table)}",
             "-" * 80,
