@@ -305,6 +305,7 @@ class _AsaParser:
                 continue
             default = 100 if iface.nameif == "inside" else 0  # the ASA's own default levels
             live[iface.nameif] = (default if iface.level is None else iface.level, iface.line)
+        table = self._routing_table(set(live))
         for name, (level, line) in live.items():
             if name in self.filtered:
                 continue
@@ -314,9 +315,7 @@ class _AsaParser:
                 if other != name and (their < level or (their == level and self.same_security))
             )
             if reached:
-                self.book.unfiltered_reach[name] = routed_to(
-                    self._routing_table(set(live)), set(reached)
-                )
+                self.book.unfiltered_reach[name] = routed_to(table, set(reached))
                 self.book.unfiltered.append(
                     (
                         name,
