@@ -24,7 +24,7 @@ $(PY):
 
 venv: $(PY) ## create .venv (Python 3.11+)
 
-$(STAMP): $(PY) pyproject.toml
+$(STAMP): $(PY) pyproject.toml setup.py
 	$(PY) -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
@@ -37,31 +37,34 @@ test: $(STAMP) ## run the whole test suite (it starts and stops its own lab on f
 lint: $(STAMP) ## ruff (lint + format check) and mypy
 	$(VENV)/bin/ruff check tasks playbooks lab tests bench
 	$(VENV)/bin/ruff format --check tasks playbooks lab tests bench
-	$(VENV)/bin/mypy
+	@# mypy sees the three folders under their installed name (netsteward.tasks, ...)
+	@rm -rf build/typecheck && mkdir -p build/typecheck/netsteward && \
+	  for d in tasks playbooks lab; do ln -s ../../../$$d build/typecheck/netsteward/$$d; done
+	MYPYPATH=build/typecheck $(VENV)/bin/mypy -p netsteward
 
 bench: $(STAMP) ## backup benchmark: 739 devices against a lab it starts itself
 	$(PY) bench/backup_bench.py
 
 lab-start: $(STAMP) ## start the lab (739 devices on 127.0.0.1:10001-10739)
-	$(PY) -m lab start --state-dir $(LAB_DIR)
+	$(PY) -m netsteward.lab start --state-dir $(LAB_DIR)
 
 lab-stop: ## stop the lab
-	@[ -x $(PY) ] && $(PY) -m lab stop --state-dir $(LAB_DIR) || true
+	@[ -x $(PY) ] && $(PY) -m netsteward.lab stop --state-dir $(LAB_DIR) || true
 
 demo: $(STAMP) ## start the lab, back up all 739 devices into configs/, show the commit, snapshot the topology, plan ports, audit firewalls, stop the lab
 	@set -e; mkdir -p out; \
-	trap '$(PY) -m lab stop --state-dir $(LAB_DIR) >/dev/null 2>&1 || true' EXIT; \
-	$(PY) -m lab start --state-dir $(LAB_DIR); \
+	trap '$(PY) -m netsteward.lab stop --state-dir $(LAB_DIR) >/dev/null 2>&1 || true' EXIT; \
+	$(PY) -m netsteward.lab start --state-dir $(LAB_DIR); \
 	echo "== netsteward backup --tag-month"; \
-	rc=0; $(PY) -m playbooks.cli backup --tag-month || rc=$$?; \
+	rc=0; $(PY) -m netsteward.playbooks.cli backup --tag-month || rc=$$?; \
 	echo "== the commit in configs/"; \
 	git -C configs log -1 --format='%h %ad %s' --date=short --shortstat; \
 	git -C configs tag --points-at HEAD; \
 	echo "== netsteward topology snapshot"; \
-	$(PY) -m playbooks.cli topology snapshot || true; \
+	$(PY) -m netsteward.playbooks.cli topology snapshot || true; \
 	echo "== netsteward normalize plan --offline (exit 1: changes planned)"; \
-	$(PY) -m playbooks.cli normalize plan --offline --markdown out/normalize-plan.md || true; \
+	$(PY) -m netsteward.playbooks.cli normalize plan --offline --markdown out/normalize-plan.md || true; \
 	echo "== netsteward audit firewall (exit 1: high findings)"; \
-	$(PY) -m playbooks.cli audit firewall --markdown out/audit.md --html out/audit.html | tail -n 1 || true; \
+	$(PY) -m netsteward.playbooks.cli audit firewall --markdown out/audit.md --html out/audit.html | tail -n 1 || true; \
 	echo "reports for review: out/normalize-plan.md, out/audit.md, out/audit.html"; \
 	exit $$rc

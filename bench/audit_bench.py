@@ -1,7 +1,7 @@
 """Benchmark of the firewall audit (prints figures; no pass/fail).
 
-1. The lab's 34 firewalls (12 USG, 10 StoneOS, 6 FortiOS, 6 ASA) as lab.fwgen
-   generates them (from lab.fleet when it exists): parse + audit, goal < 5 s.
+1. The lab's 34 firewalls (12 USG, 10 StoneOS, 6 FortiOS, 6 ASA) as netsteward.lab.fleet.firewall
+   generates them (from netsteward.lab.fleet.build when it exists): parse + audit, goal < 5 s.
 2. One synthetic 10,000-entry ASA access-list with shadowed and redundant
    entries, any-destination entries and overlapping subnets: goal < 10 s.
 3. A harder 10,000-entry shape: every entry to destination any (figure only).
@@ -18,11 +18,11 @@ import random
 import time
 from pathlib import Path
 
-from lab.fwgen import generate_firewall
-from lab.model import DeviceSpec
-from tasks.fw_audit import AuditResult, audit_config, audit_firewall
-from tasks.fw_parse import parse_firewall
-from tasks.intent import load_intent
+from netsteward.lab.fleet.firewall import generate_firewall
+from netsteward.lab.model import DeviceSpec
+from netsteward.tasks.firewall.audit import AuditResult, audit_config, audit_firewall
+from netsteward.tasks.firewall.intent import load_intent
+from netsteward.tasks.firewall.parsers import parse_firewall
 
 ROOT = Path(__file__).resolve().parents[1]
 MIX = [("huawei_vrp", 12), ("hillstone_stoneos", 10), ("fortinet", 6), ("cisco_asa", 6)]
@@ -30,8 +30,8 @@ MIX = [("huawei_vrp", 12), ("hillstone_stoneos", 10), ("fortinet", 6), ("cisco_a
 
 def lab_firewalls(seed: int) -> list[tuple[str, str, str]]:
     """(name, platform, config) of the lab's firewalls."""
-    if importlib.util.find_spec("lab.fleet") is not None:
-        from lab import fleet as fleet_mod
+    if importlib.util.find_spec("netsteward.lab.fleet.build") is not None:
+        from netsteward.lab.fleet import build as fleet_mod
 
         build = getattr(fleet_mod, "build_fleet", None)
         if build is not None:

@@ -32,7 +32,7 @@ ENV = {
 
 def lab(state: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "lab", *args, "--state-dir", str(state)],
+        [sys.executable, "-m", "netsteward.lab", *args, "--state-dir", str(state)],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -72,7 +72,7 @@ def run_backup(cfg: Path, repo: Path, workers: int, stock: bool = False) -> dict
     args = [
         sys.executable,
         "-m",
-        "playbooks.cli",
+        "netsteward.playbooks.cli",
         "backup",
         "--config",
         str(cfg),

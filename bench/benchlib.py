@@ -1,4 +1,4 @@
-"""What the benchmarks share: the lab's credentials, running `python -m lab` and
+"""What the benchmarks share: the lab's credentials, running `python -m netsteward.lab` and
 `netsteward` as child processes, and a nornir config pointing at a private lab.
 
 Benchmarks run as scripts (`.venv/bin/python bench/X.py`), so this module is
@@ -22,9 +22,9 @@ ENV = dict(os.environ, NETSTEWARD_USERNAME=USER, NETSTEWARD_PASSWORD=PASSWORD)
 
 
 def lab(state: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """`python -m lab ARGS --state-dir STATE` with the lab's credentials."""
+    """`python -m netsteward.lab ARGS --state-dir STATE` with the lab's credentials."""
     return subprocess.run(
-        [sys.executable, "-m", "lab", *args, "--state-dir", str(state)],
+        [sys.executable, "-m", "netsteward.lab", *args, "--state-dir", str(state)],
         capture_output=True,
         text=True,
         env=ENV,
@@ -38,7 +38,7 @@ def netsteward(*args: str) -> tuple[float, subprocess.CompletedProcess[str]]:
     """Run `netsteward ARGS`; return its wall time and the finished process."""
     started = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-m", "playbooks.cli", *args],
+        [sys.executable, "-m", "netsteward.playbooks.cli", *args],
         capture_output=True,
         text=True,
         env=ENV,

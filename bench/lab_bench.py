@@ -43,7 +43,7 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 def lab(state: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, NETSTEWARD_USERNAME=USER, NETSTEWARD_PASSWORD=PASSWORD)
     return subprocess.run(
-        [sys.executable, "-m", "lab", *args, "--state-dir", str(state)],
+        [sys.executable, "-m", "netsteward.lab", *args, "--state-dir", str(state)],
         capture_output=True,
         text=True,
         env=env,
@@ -161,7 +161,7 @@ def main() -> int:
                 f"on 127.0.0.1:{status['first_port']}-{status['last_port']}"
             )
             print(
-                f"start-up (python -m lab start, until every device listens): {startup:.2f} s; "
+                f"start-up (python -m netsteward.lab start, until every device listens): {startup:.2f} s; "
                 f"inside the server (fleet build + {status['listening']} listeners): {status['startup_s']:.2f} s"
             )
             time.sleep(1.0)

@@ -36,9 +36,9 @@ def strip_loop_protection(config: Path, workers: int) -> int:
     os.environ.update(NETSTEWARD_USERNAME=USER, NETSTEWARD_PASSWORD=PASSWORD)
     from nornir.core.task import Result, Task
 
-    from playbooks.common import open_nornir
-    from tasks.apply import configure
-    from tasks.port_policy import load_policy
+    from netsteward.playbooks.common import open_nornir
+    from netsteward.tasks.ports.apply import configure
+    from netsteward.tasks.ports.policy import load_policy
 
     policy = load_policy(ROOT / "policy" / "ports.yaml")
 

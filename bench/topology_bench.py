@@ -24,8 +24,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from bench.topology_fixture import lab_truth_and_inventory, snapshot_from_truth  # noqa: E402
-from tasks.topology_model import diff_snapshots, dump_snapshot, load_snapshot  # noqa: E402
-from tasks.topology_report import report_pages, write_outputs  # noqa: E402
+from netsteward.tasks.topology.model import diff_snapshots, dump_snapshot, load_snapshot  # noqa: E402
+from netsteward.tasks.topology.report import report_pages, write_outputs  # noqa: E402
 
 
 def _load() -> str:
@@ -48,7 +48,7 @@ def bench_discovery(work: Path) -> None:
                 [
                     sys.executable,
                     "-m",
-                    "playbooks.cli",
+                    "netsteward.playbooks.cli",
                     "topology",
                     "snapshot",
                     "--config",
@@ -75,7 +75,7 @@ def bench_discovery(work: Path) -> None:
             [
                 sys.executable,
                 "-m",
-                "playbooks.cli",
+                "netsteward.playbooks.cli",
                 "backup",
                 "--config",
                 str(handle.config),

@@ -14,8 +14,8 @@ from typing import Any
 
 import yaml
 
-from tasks.lldp import Neighbor
-from tasks.topology_model import (
+from netsteward.tasks.topology.lldp import Neighbor
+from netsteward.tasks.topology.model import (
     DeviceDiscovery,
     InventoryNode,
     Snapshot,
@@ -31,7 +31,7 @@ def lab_truth_and_inventory(seed: int = 2026) -> tuple[dict[str, Any], list[Inve
             [
                 sys.executable,
                 "-m",
-                "lab",
+                "netsteward.lab",
                 "truth",
                 "--json",
                 "--seed",
@@ -48,7 +48,7 @@ def lab_truth_and_inventory(seed: int = 2026) -> tuple[dict[str, Any], list[Inve
             [
                 sys.executable,
                 "-m",
-                "lab",
+                "netsteward.lab",
                 "inventory",
                 "--seed",
                 str(seed),

@@ -1,4 +1,4 @@
-"""`python -m lab`: operate the simulated network (see docs/DESIGN.md, Lab contract).
+"""`python -m netsteward.lab`: operate the simulated network (see docs/DESIGN.md, Lab contract).
 
 Exit codes: 0 done, 2 bad input (ports taken, unknown host...), 3 lab not running
 (status, stop when nothing runs is 0).
@@ -15,8 +15,8 @@ import sys
 import time
 from pathlib import Path
 
-from lab import control
-from lab.state import LabInputError, load_fleet
+from netsteward.lab.engine import control
+from netsteward.lab.engine.state import LabInputError, load_fleet
 
 _HOST_PORT = re.compile(r"^([^:\s]+):(\S+)$")
 
@@ -39,7 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     fleet.add_argument("--exit-with", type=int, default=None, help=argparse.SUPPRESS)
 
     p = argparse.ArgumentParser(
-        prog="python -m lab", description="The simulated network on 127.0.0.1."
+        prog="python -m netsteward.lab", description="The simulated network on 127.0.0.1."
     )
     sub = p.add_subparsers(dest="cmd", required=True, metavar="COMMAND")
     sub.add_parser("start", parents=[common, fleet], help="start the lab in the background")
@@ -94,7 +94,7 @@ def _run(args: argparse.Namespace, state_dir: Path) -> int:
             info = control.start(state_dir.resolve(), base_port, seed, args.fleet, args.exit_with)
             print(control.port_range_line(info))
             return 0
-        from lab.server import LabStartError, serve
+        from netsteward.lab.engine.server import LabStartError, serve
 
         t0 = time.monotonic()
         logging.basicConfig(
@@ -145,7 +145,7 @@ def _run(args: argparse.Namespace, state_dir: Path) -> int:
         print(json.dumps(control.truth(state_dir, args.base_port, args.seed, args.fleet), indent=1))
         return 0
     if cmd == "inventory":
-        from lab.inventory import write_hosts
+        from netsteward.lab.fleet.inventory import write_hosts
 
         seed = args.seed if args.seed is not None else control.DEFAULT_SEED
         base_port = args.base_port if args.base_port is not None else control.DEFAULT_BASE_PORT

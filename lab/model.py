@@ -1,7 +1,7 @@
 """Data model shared by the lab's fleet generator and its SSH engine.
 
-The generator (`lab.fleet`) builds a `Fleet` deterministically from a seed; the
-engine (`lab.server`) serves one device per `DeviceSpec` and derives everything
+The generator (`netsteward.lab.fleet.build`) builds a `Fleet` deterministically from a seed; the
+engine (`netsteward.lab.engine.server`) serves one device per `DeviceSpec` and derives everything
 dynamic (LLDP tables, interface state, prompts) from the specs, the cabling and
 the per-device running configuration it keeps.
 """

@@ -1,7 +1,7 @@
 """`netsteward audit firewall`: least-exposure audit of the firewall configurations.
 
 Thin: options -> intent -> configurations (backup repository or one file) ->
-`tasks.fw_audit` per firewall -> table / Markdown / HTML / SARIF / JSON -> exit
+`netsteward.tasks.firewall.audit` per firewall -> table / Markdown / HTML / SARIF / JSON -> exit
 code (1 when a finding is at or above --fail-on, else 0; 2 for bad input).
 """
 
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import typer
 
-from playbooks.common import (
+from netsteward.playbooks.common import (
     DEFAULT_CONFIG,
     ConfigOpt,
     GroupOpt,
@@ -27,12 +27,12 @@ from playbooks.common import (
     open_nornir,
     print_json,
 )
-from tasks import fw_report
-from tasks.errors import EXIT_CLEAN, EXIT_FINDINGS, BadInput
-from tasks.fw_audit import SEVERITY_RANK, AuditResult, audit_config
-from tasks.fw_parse import PARSERS
-from tasks.fw_source import read_file, read_repository
-from tasks.intent import DEFAULT_INTENT, load_intent
+from netsteward.tasks.core.errors import EXIT_CLEAN, EXIT_FINDINGS, BadInput
+from netsteward.tasks.firewall import report as fw_report
+from netsteward.tasks.firewall.audit import SEVERITY_RANK, AuditResult, audit_config
+from netsteward.tasks.firewall.intent import DEFAULT_INTENT, load_intent
+from netsteward.tasks.firewall.parsers import PARSERS
+from netsteward.tasks.firewall.source import read_file, read_repository
 
 app = typer.Typer(
     help="Audits: `audit firewall` checks firewall policies against the declared intent.",

@@ -21,7 +21,7 @@ from nornir.core.task import AggregatedResult, MultiResult, Task
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from playbooks.common import (
+from netsteward.playbooks.common import (
     ConfigOpt,
     GroupOpt,
     HostsOpt,
@@ -33,10 +33,10 @@ from playbooks.common import (
     open_nornir,
     print_json,
 )
-from tasks import gitstore
-from tasks.backup import BackupOptions, BackupOutcome, backup_config
-from tasks.errors import EXIT_CLEAN, EXIT_UNREACHABLE, BadInput
-from tasks.results import typed_results
+from netsteward.tasks.backup.collect import BackupOptions, BackupOutcome, backup_config
+from netsteward.tasks.core import store as gitstore
+from netsteward.tasks.core.errors import EXIT_CLEAN, EXIT_UNREACHABLE, BadInput
+from netsteward.tasks.core.results import typed_results
 
 log = logging.getLogger(__name__)
 

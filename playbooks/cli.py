@@ -13,7 +13,7 @@ import sys
 
 import typer
 
-from tasks.errors import EXIT_INTERNAL, NetstewardError
+from netsteward.tasks.core.errors import EXIT_INTERNAL, NetstewardError
 
 app = typer.Typer(
     name="netsteward",
@@ -31,13 +31,13 @@ app = typer.Typer(
 
 # (module, sub-command name or None when the module registers itself)
 JOBS: list[tuple[str, str | None]] = [
-    ("playbooks.inventory_cmd", "inventory"),
-    ("playbooks.backup", None),
-    ("playbooks.topology", "topology"),
-    ("playbooks.normalize", "normalize"),
-    ("playbooks.audit", "audit"),
-    ("playbooks.drift", None),
-    ("playbooks.lab_cmd", None),
+    ("netsteward.playbooks.inventory_cmd", "inventory"),
+    ("netsteward.playbooks.backup", None),
+    ("netsteward.playbooks.topology", "topology"),
+    ("netsteward.playbooks.normalize", "normalize"),
+    ("netsteward.playbooks.audit", "audit"),
+    ("netsteward.playbooks.drift", None),
+    ("netsteward.playbooks.lab_cmd", None),
 ]
 
 

@@ -18,7 +18,7 @@ from nornir import InitNornir
 from nornir.core import Nornir
 from rich.console import Console
 
-from tasks.errors import CredentialsMissing, InventoryError
+from netsteward.tasks.core.errors import CredentialsMissing, InventoryError
 
 DEFAULT_CONFIG = "nornir_config.yaml"
 
@@ -117,7 +117,7 @@ def check_inventory_or_fail(config: Path) -> dict[str, Path]:
     """Validate the inventory the config points at; raise InventoryError on the first problem."""
     paths = _inventory_paths(config)
     try:
-        from tasks.inventory_check import check_inventory
+        from netsteward.tasks.inventory.check import check_inventory
     except ModuleNotFoundError:  # pragma: no cover - during bootstrap only
         return paths
     problems = check_inventory(paths)
@@ -161,10 +161,10 @@ def open_nornir(
     need_credentials: bool = True,
 ) -> Nornir:
     """Check the inventory, initialise Nornir relative to the config file, filter, set credentials."""
-    from tasks.connection import install
+    from netsteward.tasks.core.connection import install
 
     check_inventory_or_fail(config)
-    install()  # netmiko fixed-wait fixes and TCP_NODELAY (tasks/connection.py)
+    install()  # netmiko fixed-wait fixes and TCP_NODELAY (tasks/core/connection.py)
     cwd = Path.cwd()
     try:
         # SimpleInventory paths in the config are relative to the config file.

@@ -16,7 +16,7 @@ from pathlib import Path
 import typer
 from nornir.core import Nornir
 
-from playbooks.common import (
+from netsteward.playbooks.common import (
     ConfigOpt,
     GroupOpt,
     HostsOpt,
@@ -27,13 +27,18 @@ from playbooks.common import (
     print_json,
     select_hosts,
 )
-from tasks.drift import DeviceInfo, DriftReport
-from tasks.drift_adapters import SnapshotView
-from tasks.drift_check import Evaluator, build_report
-from tasks.drift_render import render_console, render_junit, render_markdown, report_json
-from tasks.drift_state import RepoState
-from tasks.errors import EXIT_UNREACHABLE, BadInput, NetstewardError
-from tasks.results import one_line
+from netsteward.tasks.core.errors import EXIT_UNREACHABLE, BadInput, NetstewardError
+from netsteward.tasks.core.results import one_line
+from netsteward.tasks.drift.adapters import SnapshotView
+from netsteward.tasks.drift.check import Evaluator, build_report
+from netsteward.tasks.drift.model import DeviceInfo, DriftReport
+from netsteward.tasks.drift.render import (
+    render_console,
+    render_junit,
+    render_markdown,
+    report_json,
+)
+from netsteward.tasks.drift.state import RepoState
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +125,7 @@ def _evaluators(
     configs: dict[str, str],
     as_of: date | None,
 ) -> tuple[Evaluator | None, Evaluator | None, list[str]]:
-    from tasks.drift_adapters import load_firewall_evaluator, load_port_evaluator
+    from netsteward.tasks.drift.adapters import load_firewall_evaluator, load_port_evaluator
 
     notes: list[str] = []
     port_eval = fw_eval = None
@@ -151,9 +156,9 @@ def run_check(
     known: bool = False,
 ) -> DriftReport:
     """Read both sides (devices or, offline, the repository at HEAD) and build the report."""
-    from tasks.drift_adapters import snapshot_view
-    from tasks.drift_assemble import assemble, live_from_reads, live_from_repo
-    from tasks.drift_state import default_baseline, read_state
+    from netsteward.tasks.drift.adapters import snapshot_view
+    from netsteward.tasks.drift.assemble import assemble, live_from_reads, live_from_repo
+    from netsteward.tasks.drift.state import default_baseline, read_state
 
     devices = _devices(nr)
     inventory = everyone or devices  # the whole inventory: peers' platforms and LAGs
@@ -171,8 +176,8 @@ def run_check(
         live = live_from_repo(current, {d.host for d in devices}, view(current))
         live_label = current.label
     else:
-        from tasks.drift_collect import LiveRead, read_live
-        from tasks.results import typed_results
+        from netsteward.tasks.core.results import typed_results
+        from netsteward.tasks.drift.collect import LiveRead, read_live
 
         approved = read_state(repo, "HEAD")
         agg = nr.run(task=read_live, name="drift read", raise_on_error=False)
@@ -279,7 +284,7 @@ def register(main_app: typer.Typer) -> None:
         repo: Path = RepoOpt,
         json_out: bool = JsonOpt,
     ) -> None:
-        from tasks.drift_accept import accept_drift
+        from netsteward.tasks.drift.accept import accept_drift
 
         if not reason.strip():
             raise BadInput("an empty reason approves nothing", field="--reason")

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 import yaml
 
-from playbooks.common import (
+from netsteward.playbooks.common import (
     ConfigOpt,
     JsonOpt,
     _inventory_paths,
@@ -16,10 +16,10 @@ from playbooks.common import (
     finish,
     print_json,
 )
-from tasks.errors import EXIT_BAD_INPUT, EXIT_CLEAN
-from tasks.gitstore import write_atomic
-from tasks.inventory_check import check_inventory
-from tasks.ledger import hosts_document, read_ledger
+from netsteward.tasks.core.errors import EXIT_BAD_INPUT, EXIT_CLEAN
+from netsteward.tasks.core.store import write_atomic
+from netsteward.tasks.inventory.check import check_inventory
+from netsteward.tasks.inventory.ledger import hosts_document, read_ledger
 
 app = typer.Typer(
     help="Validate the inventory, or build hosts.yaml from an asset ledger (CSV/XLSX). Exit 2 on problems.",

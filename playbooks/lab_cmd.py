@@ -1,7 +1,7 @@
 """`netsteward lab ...`: operate the simulated network.
 
 The lab is its own package and playbooks never import it; this wrapper runs
-`python -m lab` in a child process and passes its output and exit code through.
+`python -m netsteward.lab` in a child process and passes its output and exit code through.
 """
 
 from __future__ import annotations
@@ -29,5 +29,5 @@ def register(main_app: typer.Typer) -> None:
     )
     def lab(ctx: typer.Context) -> None:
         args = list(ctx.args) or ["--help"]
-        proc = subprocess.run([sys.executable, "-m", "lab", *args], check=False)
+        proc = subprocess.run([sys.executable, "-m", "netsteward.lab", *args], check=False)
         raise typer.Exit(proc.returncode)

@@ -26,7 +26,7 @@ from pydantic import ValidationError
 from rich import box
 from rich.table import Table
 
-from playbooks.common import (
+from netsteward.playbooks.common import (
     ConfigOpt,
     GroupOpt,
     HostsOpt,
@@ -39,7 +39,14 @@ from playbooks.common import (
     print_json,
     select_hosts,
 )
-from tasks.apply import (
+from netsteward.tasks.core.errors import (
+    EXIT_CLEAN,
+    EXIT_FINDINGS,
+    EXIT_UNREACHABLE,
+    BadInput,
+)
+from netsteward.tasks.core.results import typed_results
+from netsteward.tasks.ports.apply import (
     APPLIED,
     SKIPPED,
     STALE,
@@ -48,10 +55,18 @@ from tasks.apply import (
     ApplyOutcome,
     apply_from_plan,
 )
-from tasks.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNREACHABLE, BadInput
-from tasks.normalize import Device, DevicePlan, Link, PeerIndex, Plan, new_plan, plan_device
-from tasks.normalize_config import ParsedConfig, parse_config
-from tasks.normalize_read import (
+from netsteward.tasks.ports.config import ParsedConfig, parse_config
+from netsteward.tasks.ports.plan import (
+    Device,
+    DevicePlan,
+    Link,
+    PeerIndex,
+    Plan,
+    new_plan,
+    plan_device,
+)
+from netsteward.tasks.ports.policy import DEFAULT_POLICY, PortPolicy, load_policy
+from netsteward.tasks.ports.read import (
     BackupReader,
     PortState,
     latest_snapshot_path,
@@ -59,7 +74,7 @@ from tasks.normalize_read import (
     read_port_state,
     snapshot_links,
 )
-from tasks.normalize_report import (
+from netsteward.tasks.ports.report import (
     LEGEND,
     PLAN_HEADER,
     apply_summary,
@@ -68,8 +83,6 @@ from tasks.normalize_report import (
     plan_rows,
     plan_summary,
 )
-from tasks.port_policy import DEFAULT_POLICY, PortPolicy, load_policy
-from tasks.results import typed_results
 
 log = logging.getLogger(__name__)
 
@@ -310,8 +323,13 @@ def record_and_backup(
     nr: Nornir, repo: Path, record: dict[str, object], applied: list[str]
 ) -> str | None:
     """Write the change record into the backup repository, back up the changed devices, commit once."""
-    from tasks.backup import BackupOutcome, backup_config
-    from tasks.gitstore import commit_run, locked, open_store, write_files
+    from netsteward.tasks.backup.collect import BackupOutcome, backup_config
+    from netsteward.tasks.core.store import (
+        commit_run,
+        locked,
+        open_store,
+        write_files,
+    )
 
     store = open_store(repo)
     with locked(store):  # one writer of the backup repository at a time

@@ -16,7 +16,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from playbooks.common import (
+from netsteward.playbooks.common import (
     ConfigOpt,
     GroupOpt,
     HostsOpt,
@@ -28,11 +28,17 @@ from playbooks.common import (
     open_nornir,
     print_json,
 )
-from tasks.drawio import read_positions
-from tasks.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNREACHABLE, BadInput
-from tasks.topology_discovery import discover_device
-from tasks.topology_layout import layout
-from tasks.topology_model import (
+from netsteward.tasks.core.errors import (
+    EXIT_CLEAN,
+    EXIT_FINDINGS,
+    EXIT_UNREACHABLE,
+    BadInput,
+)
+from netsteward.tasks.topology.changes import change_rows, diff_markdown
+from netsteward.tasks.topology.discovery import discover_device
+from netsteward.tasks.topology.export.drawio import read_positions
+from netsteward.tasks.topology.layout import layout
+from netsteward.tasks.topology.model import (
     DeviceDiscovery,
     Snapshot,
     TopologyDiff,
@@ -42,9 +48,13 @@ from tasks.topology_model import (
     inventory_node,
     load_snapshot,
 )
-from tasks.topology_render import change_rows, diff_markdown
-from tasks.topology_report import empty_diff, merge_for_report, merged_pages, write_outputs
-from tasks.topology_store import (
+from netsteward.tasks.topology.report import (
+    empty_diff,
+    merge_for_report,
+    merged_pages,
+    write_outputs,
+)
+from netsteward.tasks.topology.store import (
     default_pair,
     list_snapshots,
     resolve,

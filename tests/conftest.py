@@ -2,7 +2,7 @@
 
 See docs/DESIGN.md, "Test fixtures".  The lab runs on random free ports in
 12000-30000 with its state in a temp directory, and a temp nornir_config.yaml
-points a SimpleInventory at it.  Until `lab/fleet.py` exists the lab serves the
+points a SimpleInventory at it.  Until `lab/fleet/build.py` exists the lab serves the
 small stand-in fleet defined below (`standin_fleet`).
 """
 
@@ -22,7 +22,12 @@ from typing import Any
 import pytest
 import yaml
 
-from lab.model import Cable, DeviceSpec, Fleet, PortSpec
+from netsteward.lab.model import (
+    Cable,
+    DeviceSpec,
+    Fleet,
+    PortSpec,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 LAB_USERNAME = "netsteward"
@@ -46,7 +51,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def real_fleet_available() -> bool:
-    return importlib.util.find_spec("lab.fleet") is not None
+    return importlib.util.find_spec("netsteward.lab.fleet.build") is not None
 
 
 def _lab_env() -> dict[str, str]:
@@ -66,11 +71,11 @@ class LabHandle:
     _ports: dict[str, int] | None = field(default=None, repr=False)
 
     def cli(self, *args: str, check: bool = False) -> subprocess.CompletedProcess[str]:
-        """Run `python -m lab ARGS --state-dir DIR` (a started lab dies with this test run)."""
+        """Run `python -m netsteward.lab ARGS --state-dir DIR` (a started lab dies with this test run)."""
         if args and args[0] == "start" and "--exit-with" not in args:
             args = (*args, "--exit-with", str(os.getpid()))
         return subprocess.run(
-            [sys.executable, "-m", "lab", *args, "--state-dir", str(self.state_dir)],
+            [sys.executable, "-m", "netsteward.lab", *args, "--state-dir", str(self.state_dir)],
             capture_output=True,
             text=True,
             check=check,
@@ -82,7 +87,7 @@ class LabHandle:
     def netsteward(self, *args: str) -> subprocess.CompletedProcess[str]:
         """Run the netsteward CLI with `--config` pointing at this lab."""
         return subprocess.run(
-            [sys.executable, "-m", "playbooks.cli", *args, "--config", str(self.config)],
+            [sys.executable, "-m", "netsteward.playbooks.cli", *args, "--config", str(self.config)],
             capture_output=True,
             text=True,
             check=False,
@@ -112,7 +117,7 @@ def _write_inventory(handle: LabHandle, work: Path) -> None:
     )
     truth = handle.truth()
     if proc.returncode != 0 or not hosts.exists():
-        # lab.inventory not written yet: the minimal shape of DESIGN.md
+        # netsteward.lab.fleet.inventory not written yet: the minimal shape of DESIGN.md
         data = {
             d["name"]: {
                 "hostname": "127.0.0.1",
@@ -219,7 +224,7 @@ def serve_lab(work: Path, fleet_source: str | None = None) -> Iterator[LabHandle
         next(creds, None)
 
 
-# -- the stand-in fleet (used until lab/fleet.py exists, and by the engine's own tests) --
+# -- the stand-in fleet (used until lab/fleet/build.py exists, and by the engine's own tests) --
 
 
 def _vrp_config(
@@ -378,13 +383,13 @@ def standin_fleet(seed: int = 2026) -> Fleet:
 
 @dataclass
 class OfflineLab:
-    """Runs commands through `lab.session.Session` on a fleet, no sockets involved."""
+    """Runs commands through `netsteward.lab.engine.session.Session` on a fleet, no sockets involved."""
 
     state: Any
 
     def run(self, host: str, command: str, mode_lines: tuple[str, ...] = ()) -> str:
-        from lab.dialects import get_dialect
-        from lab.session import Session
+        from netsteward.lab.dialects import get_dialect
+        from netsteward.lab.engine.session import Session
 
         device = self.state.device(host)
         out: list[str] = []
@@ -408,7 +413,7 @@ class OfflineLab:
 @pytest.fixture(scope="session")
 def offline_lab(tmp_path_factory: pytest.TempPathFactory) -> OfflineLab:
     """The fleet the `lab` fixture serves, loaded in-process (real generator, else the stand-in)."""
-    from lab.state import LabState, load_fleet
+    from netsteward.lab.engine.state import LabState, load_fleet
 
     source = None if real_fleet_available() else STANDIN
     fleet = load_fleet(2026, source)

@@ -1,4 +1,4 @@
-"""Dialect registry: platform name -> dialect class (see `lab.dialects.base`).
+"""Dialect registry: platform name -> dialect class (see `netsteward.lab.dialects.base`).
 
 Each module in `MODULES` defines a `Dialect` subclass decorated with
 `@register`.  Modules that are not written yet are skipped, so the engine runs
@@ -11,7 +11,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
-    from lab.dialects.base import Dialect
+    from netsteward.lab.dialects.base import Dialect
 
 MODULES = (
     "huawei_vrp",
@@ -42,9 +42,9 @@ def load_all() -> dict[str, type[Dialect]]:
         _loaded = True
         for name in MODULES:
             try:
-                importlib.import_module(f"lab.dialects.{name}")
+                importlib.import_module(f"{__name__}.{name}.cli")
             except ModuleNotFoundError as exc:
-                if exc.name != f"lab.dialects.{name}":
+                if exc.name != f"{__name__}.{name}.cli":
                     raise
     return REGISTRY
 

@@ -1,6 +1,6 @@
 """The dialect API: how a vendor CLI plugs into the lab's SSH engine.
 
-The engine (`lab.server`, `lab.session`) owns SSH, echo, line endings, paging
+The engine (`netsteward.lab.engine.server`, `netsteward.lab.engine.session`) owns SSH, echo, line endings, paging
 mechanics, faults and persistence.  A *dialect* owns everything a vendor's CLI
 says: prompts, banner, login questions, command syntax, output formats and how
 configuration lines edit the running configuration.  One dialect instance per
@@ -11,11 +11,11 @@ per session lives on the `Session` it is handed, everything per device on
 Plugging in
 -----------
 Write `lab/dialects/<platform>.py` with a subclass of `Dialect` decorated
-with `@register` (from `lab.dialects`), and add the module name to
-`lab.dialects.MODULES` if it is not there yet::
+with `@register` (from `netsteward.lab.dialects`), and add the module name to
+`netsteward.lab.dialects.MODULES` if it is not there yet::
 
-    from lab.dialects import register
-    from lab.dialects.base import Dialect, command
+    from netsteward.lab.dialects import register
+    from netsteward.lab.dialects.base import Dialect, command
 
     @register
     class CiscoIos(Dialect):
@@ -84,7 +84,7 @@ and erases the pager prompt with `pager_erase`.
 
 Configuration editing
 ---------------------
-`s.device.running` is a `lab.configtree.ConfigTree`.  Dialects use
+`s.device.running` is a `netsteward.lab.engine.configtree.ConfigTree`.  Dialects use
 `section_for(s, header)` to find or create a top-level section (interfaces go
 next to the other interfaces, delimited by `comment_char`), and
 `Node.add/find/remove` for lines.  `save(s)` (the engine's
@@ -93,9 +93,9 @@ unsaved changes do not.
 
 Device context for show commands
 --------------------------------
-`s.device.spec` (`lab.model.DeviceSpec`: model, serial, version, mac, ports,
+`s.device.spec` (`netsteward.lab.model.DeviceSpec`: model, serial, version, mac, ports,
 lags...), `s.device.running` / `s.device.saved_text`,
-`s.device.neighbors()` -> list of `lab.state.Neighbor` derived from the current
+`s.device.neighbors()` -> list of `netsteward.lab.engine.state.Neighbor` derived from the current
 cabling at display time (peer spec, peer port, the peer's port description from
 its running config; unplugged peers are absent), `s.device.lag_of(port)`,
 `s.device.boot_time` and `s.now()` for uptime and clock lines, and
@@ -112,11 +112,11 @@ from datetime import datetime
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-from lab.dialects.vocabulary import unknown_word
+from netsteward.lab.dialects.vocabulary import unknown_word
 
 if TYPE_CHECKING:  # pragma: no cover
-    from lab.configtree import Node
-    from lab.session import Session
+    from netsteward.lab.engine.configtree import Node
+    from netsteward.lab.engine.session import Session
 
 
 class CliError(Exception):
@@ -358,7 +358,7 @@ class Dialect:
     # -- configuration ---------------------------------------------------
     def unknown_config_word(self, line: str) -> int | None:
         """Where in a configuration line stands a command word this platform does not
-        know (lab.dialects.vocabulary), or None when the line may be stored."""
+        know (netsteward.lab.dialects.vocabulary), or None when the line may be stored."""
         return unknown_word(self.platform, line, self.negate_word)
 
     def config_line(self, s: Session, line: str) -> str:

@@ -6,12 +6,19 @@ import os
 import re
 from typing import TYPE_CHECKING
 
-from lab.configtree import ConfigTree, Node
-from lab.dialects.base import IN_CONFIG, CliError, Dialect, Question, Reply, command
-from lab.render.common import Neighbor, to_neighbor
+from netsteward.lab.dialects.base import (
+    IN_CONFIG,
+    CliError,
+    Dialect,
+    Question,
+    Reply,
+    command,
+)
+from netsteward.lab.dialects.render_common import Neighbor, to_neighbor
+from netsteward.lab.engine.configtree import ConfigTree, Node
 
 if TYPE_CHECKING:  # pragma: no cover
-    from lab.session import Session
+    from netsteward.lab.engine.session import Session
 
 DEFAULT_PASSWORD = "Lab-Only-Pa55"  # the documented lab default (DESIGN.md, Credentials)
 

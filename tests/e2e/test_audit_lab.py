@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from netmiko import ConnectHandler
 
-from tasks.fw_audit import audit_config
-from tasks.intent import load_intent
+from netsteward.tasks.firewall.audit import audit_config
+from netsteward.tasks.firewall.intent import load_intent
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(1800)]
 
@@ -61,7 +61,7 @@ def test_audit_of_backed_up_firewalls_finds_exactly_the_planted_problems(
         [
             sys.executable,
             "-m",
-            "playbooks.cli",
+            "netsteward.playbooks.cli",
             "audit",
             "firewall",
             "--repo",

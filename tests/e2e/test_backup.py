@@ -17,7 +17,7 @@ import git
 import pytest
 from netmiko import ConnectHandler
 
-from tasks.platforms import PLATFORMS
+from netsteward.tasks.platforms import PLATFORMS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

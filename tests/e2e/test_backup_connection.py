@@ -1,4 +1,4 @@
-"""Our netmiko drivers (tasks/connection.py) against the lab: same behaviour, no fixed waits."""
+"""Our netmiko drivers (tasks/core/connection.py) against the lab: same behaviour, no fixed waits."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from netmiko import ConnectHandler
 
-from tasks.backup import PAGING, _Failure, read_command
-from tasks.connection import drivers, install
-from tasks.platforms import PLATFORMS, load_platform
+from netsteward.tasks.backup.collect import PAGING, _Failure, read_command
+from netsteward.tasks.core.connection import drivers, install
+from netsteward.tasks.platforms import PLATFORMS, load_platform
 
 pytestmark = pytest.mark.e2e
 

@@ -25,7 +25,7 @@ import pytest
 import yaml
 from netmiko import ConnectHandler
 
-from tasks.gitstore import open_store
+from netsteward.tasks.core.store import open_store
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(1200)]
 

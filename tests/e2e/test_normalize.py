@@ -22,14 +22,14 @@ from typing import Any
 
 import pytest
 
-from playbooks.common import open_nornir
-from playbooks.normalize import choose_canaries, load_plan, run_apply
-from tasks.apply import ROLLED_BACK, configure
-from tasks.normalize import Plan
-from tasks.normalize_config import parse_config
-from tasks.normalize_read import PortState, read_port_state
-from tasks.port_policy import load_policy
-from tasks.results import typed_results
+from netsteward.playbooks.common import open_nornir
+from netsteward.playbooks.normalize import choose_canaries, load_plan, run_apply
+from netsteward.tasks.core.results import typed_results
+from netsteward.tasks.ports.apply import ROLLED_BACK, configure
+from netsteward.tasks.ports.config import parse_config
+from netsteward.tasks.ports.plan import Plan
+from netsteward.tasks.ports.policy import load_policy
+from netsteward.tasks.ports.read import PortState, read_port_state
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 from netmiko import ConnectHandler
 
-from tasks.backup import read_command
-from tasks.ifnames import canonical_name
-from tasks.platforms import load_platform
-from tasks.topology_discovery import COMMANDS, parse_lags
-from tasks.topology_model import Snapshot, load_snapshot
+from netsteward.tasks.backup.collect import read_command
+from netsteward.tasks.core.ifnames import canonical_name
+from netsteward.tasks.platforms import load_platform
+from netsteward.tasks.topology.discovery import COMMANDS, parse_lags
+from netsteward.tasks.topology.model import Snapshot, load_snapshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

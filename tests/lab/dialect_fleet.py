@@ -1,13 +1,18 @@
 """A small fleet for the dialect tests: one or two devices per platform of this part.
 
-Used until (and besides) the real generator `lab.fleet`: it pins the exact
+Used until (and besides) the real generator `netsteward.lab.fleet.build`: it pins the exact
 configurations the dialect tests edit.  `build(seed)` is a fleet source for
-`lab.server` (`--fleet tests/lab/dialect_fleet.py:build`).
+`netsteward.lab.engine.server` (`--fleet tests/lab/dialect_fleet.py:build`).
 """
 
 from __future__ import annotations
 
-from lab.model import Cable, DeviceSpec, Fleet, PortSpec
+from netsteward.lab.model import (
+    Cable,
+    DeviceSpec,
+    Fleet,
+    PortSpec,
+)
 
 IOS_CONFIG = """!
 version 15.2
@@ -232,7 +237,7 @@ def _brocade(seed: int) -> DeviceSpec:
     """The real generator's first FC switch (its zoning and SFP data live in `extra`)."""
     from dataclasses import replace
 
-    from lab.fleet import build_fleet
+    from netsteward.lab.fleet.build import build_fleet
 
     fc = next(d for d in build_fleet(seed).devices if d.platform == "brocade_fos")
     return replace(fc, index=6, extra=dict(fc.extra))

@@ -63,10 +63,10 @@ def pick(lab: Any, platform: str = "huawei_vrp", role: str = "access", nth: int 
 
 
 def live_session(offline_lab: Any, host: str) -> tuple[Any, list[str]]:
-    """A `lab.session.Session` on `host` of the offline lab, and the list its writes go to
+    """A `netsteward.lab.engine.session.Session` on `host` of the offline lab, and the list its writes go to
     (for what `offline_lab.run` does not show: prompts, questions, the login banner)."""
-    from lab.dialects import get_dialect
-    from lab.session import Session
+    from netsteward.lab.dialects import get_dialect
+    from netsteward.lab.engine.session import Session
 
     writes: list[str] = []
     device = offline_lab.state.device(host)

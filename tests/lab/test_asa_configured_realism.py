@@ -296,7 +296,7 @@ def test_bgp_neighbour_is_established_only_with_both_ends(offline_lab) -> None:
         with configured(offline_lab, [peer_step], link):
             both = {r["bgp_neigh"]: r for r in parsed(offline_lab, host, "show bgp summary")}
     peer = link["peer_ip"]
-    # cabled, but the peer refuses (lab/render/bgp_common.py): the ASA keeps trying
+    # cabled, but the peer refuses (lab/dialects/bgp_common.py): the ASA keeps trying
     assert (alone[peer]["state_pfxrcd"], alone[peer]["up_down"]) == ("Active", "never")
     assert both[peer]["state_pfxrcd"] == "1"  # the peer's one `network` line
     assert both[peer]["neigh_as"] == "65010" and both[peer]["local_as"] == "65030"

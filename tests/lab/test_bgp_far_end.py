@@ -1,4 +1,4 @@
-"""The lab's one BGP far-end rule (`lab.render.bgp_common`) across vendor pairs.
+"""The lab's one BGP far-end rule (`netsteward.lab.dialects.bgp_common`) across vendor pairs.
 
 The pure rule is fed the real running configurations of cabled fleet devices with a
 BGP process added in each vendor's own syntax; the CLI test types the same on a VRP
@@ -14,7 +14,7 @@ import pytest
 from labtest import configure, configured
 from ntc_templates.parse import parse_output
 
-from lab.render import bgp_common as bgp
+from netsteward.lab.dialects import bgp_common as bgp
 
 LOCAL_AS, FAR_AS = "65010", "65020"
 NOWHERE = "203.0.113.9"  # on no subnet of the lab

@@ -30,7 +30,7 @@ from labtest import (
 )
 from ntc_templates.parse import parse_output
 
-from lab.dialects.hp_comware_extra import config_addresses
+from netsteward.lab.dialects.hp_comware.extra import config_addresses
 
 PLATFORM = "hp_comware"
 # sample name -> the line a person types (the corpus folder names `in`/`out`bound as `bound`)
@@ -42,7 +42,7 @@ NOT_OURS: dict[str, set[str]] = {}
 # tables learned from neighbours: empty on a device without any
 NEEDS_NEIGHBOURS = {"display mac-address", "display arp"}
 
-# displays of configuration the fleet does not start with (lab.dialects.hp_comware_routing):
+# displays of configuration the fleet does not start with (netsteward.lab.dialects.hp_comware.routing):
 # (role, lines that add it, lines that take it away again, so the shared offline lab is left
 # as it was).  {far}/{near}: the addresses at the two ends of the aggregation switch's first
 # routed link to a VRP core, {loop}: the core's LoopBack0 address.

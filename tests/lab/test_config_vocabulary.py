@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from labtest import connect, pick, running_config
 
-from lab.dialects.vocabulary import CONFIG_WORDS, unknown_word
+from netsteward.lab.dialects.vocabulary import CONFIG_WORDS, unknown_word
 
 # platform -> (role, lines into a configuration mode, the vendor's unknown-command error)
 CASES = {

@@ -18,19 +18,17 @@ import yaml
 from dialect_fleet import build
 from ntc_templates.parse import parse_output
 
-from lab.render import (
-    brocade_fos,
-    cisco_asa,
-    cisco_asa_extra,
-    cisco_asa_extra2,
-    cisco_ios,
-    cisco_ios_extra,
-    cisco_ios_ports,
-    fortinet,
-    fortinet_extra,
-    fortinet_extra2,
-)
-from lab.render.common import Neighbor, to_neighbor
+from netsteward.lab.dialects.brocade_fos import render as brocade_fos
+from netsteward.lab.dialects.cisco_asa import extra as cisco_asa_extra
+from netsteward.lab.dialects.cisco_asa import extra2 as cisco_asa_extra2
+from netsteward.lab.dialects.cisco_asa import render as cisco_asa
+from netsteward.lab.dialects.cisco_ios import extra as cisco_ios_extra
+from netsteward.lab.dialects.cisco_ios import ports as cisco_ios_ports
+from netsteward.lab.dialects.cisco_ios import render as cisco_ios
+from netsteward.lab.dialects.fortinet import extra as fortinet_extra
+from netsteward.lab.dialects.fortinet import extra2 as fortinet_extra2
+from netsteward.lab.dialects.fortinet import render as fortinet
+from netsteward.lab.dialects.render_common import Neighbor, to_neighbor
 
 SAMPLES = Path(__file__).parent / "realism_samples"
 NOW = datetime(2026, 11, 27, 9, 30)

@@ -1,6 +1,6 @@
 """The engine without SSH: configuration tree round trips, echo, line endings, paging, questions.
 
-`lab.session.Session` is driven directly with `feed()`; what it would send over
+`netsteward.lab.engine.session.Session` is driven directly with `feed()`; what it would send over
 the channel is collected per write, so "one write per input chunk" is checked.
 """
 
@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from lab.configtree import ConfigTree
-from lab.dialects import get_dialect
-from lab.session import Session
-from lab.state import LabState, load_fleet
+from netsteward.lab.dialects import get_dialect
+from netsteward.lab.engine.configtree import ConfigTree
+from netsteward.lab.engine.session import Session
+from netsteward.lab.engine.state import LabState, load_fleet
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "oxidized-simulations"
 
@@ -296,7 +296,7 @@ def test_the_server_silences_the_finite_field_dh_warning() -> None:
     from asyncssh.kex_dh import _group14_g, _group14_p
     from cryptography.utils import CryptographyDeprecationWarning
 
-    from lab.server import quiet_old_kex
+    from netsteward.lab.engine.server import quiet_old_kex
 
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # stricter than pyproject, which ignores this category

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from lab.fleet import build_fleet
-from lab.inventory import render_hosts, write_hosts
-from lab.model import Fleet
+from netsteward.lab.fleet.build import build_fleet
+from netsteward.lab.fleet.inventory import render_hosts, write_hosts
+from netsteward.lab.model import Fleet
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -76,7 +76,7 @@ def test_deterministic() -> None:
 
 
 FINGERPRINT = (
-    "import hashlib, json; from lab.fleet import build_fleet; f = build_fleet(2026); "
+    "import hashlib, json; from netsteward.lab.fleet.build import build_fleet; f = build_fleet(2026); "
     "print(hashlib.sha256(json.dumps([[d.name, d.serial, d.mac, d.config, d.extra] for d in f.devices]"
     " + [f.truth, [c.key() for c in f.cables + f.declared_links]], default=str).encode()).hexdigest())"
 )
@@ -376,7 +376,9 @@ def test_committed_inventory_is_current(fleet: Fleet) -> None:
 def test_firewalls_use_fwgen_and_declare_links(fleet: Fleet) -> None:
     firewalls = {d.name for d in fleet.devices if d.role == "firewall"}
     problems = fleet.truth["firewall_problems"]
-    assert {p["host"] for p in problems} == firewalls  # lab.fwgen plants problems on every firewall
+    assert {
+        p["host"] for p in problems
+    } == firewalls  # netsteward.lab.fleet.firewall plants problems on every firewall
     assert all(p.keys() == {"host", "rule", "check"} for p in problems)
     assert [d.name for d in fleet.devices if d.extra.get("default_permit")] == ["YM-BASE-FW-05"]
     for d in fleet.devices:
@@ -387,11 +389,11 @@ def test_firewalls_use_fwgen_and_declare_links(fleet: Fleet) -> None:
 
 
 def test_placeholder_firewall_configs(fleet: Fleet) -> None:
-    """The fallback used when lab.fwgen is absent: vendor syntax, its links and its secrets."""
+    """The fallback used when netsteward.lab.fleet.firewall is absent: vendor syntax, its links and its secrets."""
     import random
 
-    from lab.gen_common import SecretBook
-    from lab.gen_security import placeholder_firewall
+    from netsteward.lab.fleet.common import SecretBook
+    from netsteward.lab.fleet.security import placeholder_firewall
 
     first_line = {
         "huawei_vrp": "!Software Version",

@@ -346,6 +346,6 @@ def test_lldp_on_an_unknown_port_is_a_parse_error(offline_lab) -> None:
     ],
 )
 def test_bgp_up_time_is_spelled_as_fortios_does(seconds: int, shown: str) -> None:
-    from lab.render.fortinet_routing import fortios_age
+    from netsteward.lab.dialects.fortinet.routing import fortios_age
 
     assert fortios_age(seconds) == shown

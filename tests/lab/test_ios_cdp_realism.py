@@ -199,8 +199,8 @@ COMWARE_PORT_CASES = [
 
 @pytest.mark.parametrize(("lines", "expected"), COMWARE_PORT_CASES)
 def test_comware_port_vlans_follow_the_port_lines(lines: list[str], expected: Any) -> None:
-    from lab.configtree import ConfigTree
-    from lab.render.cisco_ios_cdp import comware_port_vlans
+    from netsteward.lab.dialects.cisco_ios.cdp import comware_port_vlans
+    from netsteward.lab.engine.configtree import ConfigTree
 
     text = "\n".join(["interface GigabitEthernet1/0/1", *(f" {x}" for x in lines)])
     section = ConfigTree.parse(text + "\n").section("interface GigabitEthernet1/0/1")
@@ -208,8 +208,8 @@ def test_comware_port_vlans_follow_the_port_lines(lines: list[str], expected: An
 
 
 def test_the_address_is_the_lowest_permitted_vlan_interface_that_is_up() -> None:
-    from lab.configtree import ConfigTree
-    from lab.render.cisco_ios_cdp import comware_port_address
+    from netsteward.lab.dialects.cisco_ios.cdp import comware_port_address
+    from netsteward.lab.engine.configtree import ConfigTree
 
     tree = ConfigTree.parse(
         "interface Vlan-interface5\n shutdown\n ip address 10.0.5.1 255.255.255.0\n#\n"
@@ -222,7 +222,7 @@ def test_the_address_is_the_lowest_permitted_vlan_interface_that_is_up() -> None
 
 
 def test_a_long_device_id_gets_a_line_of_its_own() -> None:
-    from lab.render.cisco_ios_cdp import CdpEntry, show_cdp_neighbors
+    from netsteward.lab.dialects.cisco_ios.cdp import CdpEntry, show_cdp_neighbors
 
     entry = CdpEntry(
         device_id="YM-EGOV-INTRANET-AGG-01",

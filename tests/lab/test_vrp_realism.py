@@ -24,7 +24,7 @@ from labtest import (
 )
 from ntc_templates.parse import parse_output
 
-from lab.render.bgp_common import addresses
+from netsteward.lab.dialects.bgp_common import addresses
 
 PLATFORM = "huawei_vrp"
 COMMANDS = sample_commands(PLATFORM)
@@ -144,7 +144,7 @@ CONFIGURED = {
     ),
 }
 # WLAN: the core as a native AC (APs join through its CAPWAP source interface) and the
-# service sets of the older AC syntax (lab.dialects.huawei_vrp_wlan)
+# service sets of the older AC syntax (netsteward.lab.dialects.huawei_vrp.wlan)
 AP_ADD = (
     "system-view",
     "interface Vlanif100",
@@ -358,7 +358,7 @@ def test_virtual_cable_test_parses_like_the_real_sample(offline_lab) -> None:
     assert (device.spec.config, getattr(device, "changed_at", None)) == changed
 
 
-# -- WLAN (lab.dialects.huawei_vrp_wlan) ------------------------------------------------
+# -- WLAN (netsteward.lab.dialects.huawei_vrp.wlan) ------------------------------------------------
 
 
 def test_wlan_displays_without_configuration_show_the_empty_state(offline_lab) -> None:

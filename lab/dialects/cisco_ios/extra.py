@@ -1,0 +1,82 @@
+"""Cisco IOS 15.2 (Catalyst C2960X) process and CPU displays, rendered from device state.
+
+Pure functions like `netsteward.lab.dialects.cisco_ios.render`: the layout follows the real
+`show processes cpu` of ../shared/corpus/ntc-templates/cisco_ios.  Runtime and
+invocation counters grow with the uptime; the load figures move with the clock.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from netsteward.lab.dialects.render_common import boot_time, stable_int
+from netsteward.lab.model import DeviceSpec
+
+# (process name, invocations per hour, microseconds per invocation) of a C2960X on 15.2(7)
+PROCESSES = (
+    ("Chunk Manager", 0, 0),
+    ("Load Meter", 720, 0),
+    ("Connection Mgr", 0, 0),
+    ("Check heaps", 30, 21000),
+    ("Pool Manager", 1, 0),
+    ("Timers", 0, 0),
+    ("Net Input", 240, 45),
+    ("Crash writer", 0, 0),
+    ("ARP Input", 860, 216),
+    ("CEF MIB API", 0, 0),
+    ("AAA_SERVER_DEADT", 9, 4),
+    ("AAA high-capacit", 0, 0),
+    ("Policy Manager", 0, 0),
+    ("Entity MIB API", 0, 5666),
+    ("IFS Agent Manage", 0, 0),
+    ("IPC Dynamic Cach", 60, 0),
+    ("IPC Zone Manager", 0, 0),
+    ("IPC Periodic Tim", 3600, 0),
+    ("IPC Managed Time", 0, 0),
+    ("IPC Deferred Por", 3600, 0),
+    ("IPC Seat Manager", 240, 0),
+    ("IPC Session Serv", 0, 0),
+    ("PrstVbl", 0, 28000),
+    ("Dynamic ARP Insp", 3600, 0),
+    ("ARP Snoop", 0, 0),
+    ("GraphIt", 3600, 0),
+    ("XML Proxy Client", 0, 0),
+    ("Critical Bkgnd", 0, 0),
+    ("Net Background", 120, 14),
+    ("Logger", 2, 0),
+    ("TTY Background", 3600, 0),
+    ("Per-Second Jobs", 3600, 31),
+    ("Hulc LED Process", 18000, 1830),
+    ("HL3U bkgrd proce", 1800, 12),
+    ("CDP Protocol", 60, 80),
+    ("LLDP Protocol", 120, 95),
+    ("Spanning Tree", 1800, 52),
+    ("HRPC lldp reques", 120, 24),
+    ("SNMP ENGINE", 240, 880),
+    ("IP Input", 2400, 35),
+    ("SSH Process", 12, 3100),
+    ("NTP", 240, 58),
+)
+
+
+def show_processes_cpu(spec: DeviceSpec, now: datetime) -> str:
+    hours = max((now - boot_time(spec, now)).total_seconds() / 3600, 1 / 60)
+    five_sec = 2 + (now.second + stable_int(spec.name, "cpu", modulo=7)) % 6
+    interrupt = five_sec // 4
+    one_min = 3 + stable_int(spec.name, now.strftime("%H%M"), modulo=5)
+    five_min = 3 + stable_int(spec.name, now.strftime("%H"), now.minute // 5, modulo=4)
+    lines = [
+        f"CPU utilization for five seconds: {five_sec}%/{interrupt}%; "
+        f"one minute: {one_min}%; five minutes: {five_min}%",
+        " PID Runtime(ms)   Invoked      uSecs   5Sec   1Min   5Min TTY Process",
+    ]
+    for pid, (name, per_hour, usecs) in enumerate(PROCESSES, 1):
+        invoked = int(per_hour * hours) + 1 + stable_int(spec.name, name, modulo=3)
+        runtime = invoked * usecs // 1000
+        busy = usecs * per_hour / 3.6e9 * 100  # share of one CPU, in percent
+        sec5 = f"{busy * (1 + (now.second + pid) % 3 / 2):.2f}%"
+        lines.append(
+            f"{pid:>4}{runtime:>12}{invoked:>10}{usecs:>11}"
+            f"{sec5:>7}{busy:>6.2f}%{busy:>6.2f}%{0:>4} {name}"
+        )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,368 @@
+"""Live state of the lab: per-device configuration, cabling, faults, persistence.
+
+Everything here is plain data and file I/O; no sockets.  The SSH engine
+(`netsteward.lab.engine.server`) and the offline control commands (`netsteward.lab.engine.control`) share it.
+
+State directory layout:
+    host_key            ed25519 host key shared by all devices
+    lab.json            pid, base port, seed, fleet source of the running lab
+    live.json           current cables, unplugged hosts, faults (seed-tagged)
+    saved/<HOST>.cfg    configurations written by `save`
+    control.sock        control socket of the running lab (/tmp/netsteward-lab-*.sock if too long)
+    lab.log             output of the background server
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+import os
+import re
+import sys
+import zlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from netsteward.lab.engine.configtree import ConfigTree
+from netsteward.lab.model import Cable, DeviceSpec, Fleet
+
+FAULT_KINDS = ("down", "auth", "hang", "slow", "truncate", "paging")
+
+
+class LabInputError(Exception):
+    """Bad input from a person (unknown host, port, fault kind): exit code 2."""
+
+
+@dataclass(frozen=True)
+class Neighbor:
+    local_port: str
+    peer: DeviceSpec
+    peer_port: str
+    peer_port_description: str
+
+
+def load_fleet(seed: int, source: str | None = None) -> Fleet:
+    """Build the fleet: `netsteward.lab.fleet.build.build_fleet`, or `source` = 'path/file.py:func' / 'module:func'."""
+    if not source:
+        from netsteward.lab.fleet.build import build_fleet
+
+        return build_fleet(seed)
+    target, _, func = source.rpartition(":")
+    if target.endswith(".py"):
+        spec = importlib.util.spec_from_file_location("lab_fleet_source", target)
+        if spec is None or spec.loader is None:
+            raise LabInputError(f"{source}: cannot load fleet source")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module
+        spec.loader.exec_module(module)
+    else:
+        module = importlib.import_module(target)
+    fleet: Fleet = getattr(module, func)(seed)
+    return fleet
+
+
+def control_socket(state_dir: Path) -> Path:
+    """The control socket of the lab in `state_dir` (in /tmp when the path would be too long)."""
+    path = state_dir.resolve() / "control.sock"
+    if len(str(path)) < 100:
+        return path
+    digest = zlib.crc32(str(state_dir.resolve()).encode())
+    return Path("/tmp") / f"netsteward-lab-{os.getuid()}-{digest:08x}.sock"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+_HOSTNAME = re.compile(r"^ ?(?:sysname|hostname|set hostname) \"?([^\s\"]+)", re.M)
+_DESC_SCAN = re.compile(r"^interface (\S.*)$|^ description (.*)$", re.M)
+
+
+class DeviceState:
+    """One device: its spec, running configuration (parsed lazily) and saved text."""
+
+    def __init__(self, lab: LabState, spec: DeviceSpec) -> None:
+        self.lab = lab
+        self.spec = spec
+        self.name = spec.name
+        self.saved_path = lab.state_dir / "saved" / f"{spec.name}.cfg"
+        self.saved_text: str | None = None
+        self.saved_at: datetime | None = None
+        if self.saved_path.exists():
+            self.saved_text = self.saved_path.read_text(encoding="utf-8")
+            self.saved_at = datetime.fromtimestamp(self.saved_path.stat().st_mtime)
+        self._text: str = self.saved_text if self.saved_text is not None else spec.config
+        self._tree: ConfigTree | None = None
+        self._descs: dict[str, str] | None = None
+        # devices were booted some time before the lab started: stable per device
+        self.boot_time = lab.started - timedelta(
+            minutes=zlib.crc32(spec.name.encode()) % (300 * 1440) + 30
+        )
+        self._hostname: str | None = None
+        self.changed_at = lab.started
+        self.lag_by_port = {m: lag for lag, members in spec.lags.items() for m in members}
+
+    # running configuration ------------------------------------------------
+    @property
+    def running(self) -> ConfigTree:
+        """The parsed running configuration; editing it is allowed (call `touch`)."""
+        if self._tree is None:
+            self._tree = ConfigTree.parse(self._text)
+        return self._tree
+
+    def running_text(self) -> str:
+        return self._text if self._tree is None else self._tree.render()
+
+    def touch(self) -> None:
+        """The running configuration may have changed."""
+        self._descs = None
+        self._hostname = None
+        self.changed_at = datetime.now()
+
+    def save(self) -> None:
+        text = self.running_text()
+        self.saved_path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(self.saved_path, text)
+        self.saved_text = text
+        self.saved_at = datetime.now()
+
+    def startup_text(self) -> str:
+        return self.saved_text if self.saved_text is not None else self.spec.config
+
+    # context for show commands ----------------------------------------------
+    def interface_description(self, port: str) -> str:
+        if self._descs is None:
+            descs: dict[str, str] = {}
+            current = None
+            for m in _DESC_SCAN.finditer(self.running_text()):
+                if m.group(1) is not None:
+                    current = m.group(1).strip()
+                elif current is not None:
+                    descs[current] = m.group(2).strip()
+            self._descs = descs
+        return self._descs.get(port, "")
+
+    def neighbors(self) -> list[Neighbor]:
+        return self.lab.neighbors(self.name)
+
+    def lag_of(self, port: str) -> str | None:
+        return self.lag_by_port.get(port)
+
+    @property
+    def hostname(self) -> str:
+        """The configured sysname / hostname (the prompt), else the inventory name."""
+        if self._hostname is None:
+            m = _HOSTNAME.search(self.running_text())
+            self._hostname = m.group(1) if m else self.name
+        return self._hostname
+
+    def link_up(self, port: str) -> bool:
+        """A cable is plugged into `port` and its peer is on the network."""
+        return self.lab.link_up(self.name, port)
+
+
+class LabState:
+    """All devices, the live cabling, unplugged hosts and faults."""
+
+    def __init__(self, fleet: Fleet, state_dir: Path, base_port: int) -> None:
+        self.fleet = fleet
+        self.state_dir = state_dir
+        self.base_port = base_port
+        self.started = datetime.now()
+        self.specs = fleet.by_name()
+        self.devices: dict[str, DeviceState] = {}
+        self.faults: dict[str, str] = {}
+        self.unplugged: set[str] = set()
+        self.cables: list[Cable] = self._initial_cables()
+        self._load_live()
+        self._index: dict[tuple[str, str], Cable] = {}
+        self._by_host: dict[str, list[tuple[str, str, str]]] = {}
+        self._reindex()
+
+    def device(self, name: str) -> DeviceState:
+        dev = self.devices.get(name)
+        if dev is None:
+            dev = self.devices[name] = DeviceState(self, self.specs[name])
+        return dev
+
+    def port_of(self, spec: DeviceSpec) -> int:
+        return self.base_port + spec.index - 1
+
+    # persistence -----------------------------------------------------------
+    def _initial_cables(self) -> list[Cable]:
+        seen: set[Any] = set()
+        out: list[Cable] = []
+        for cable in [*self.fleet.cables, *self.fleet.declared_links]:
+            if cable.key() not in seen:
+                seen.add(cable.key())
+                out.append(cable)
+        return out
+
+    @property
+    def live_path(self) -> Path:
+        return self.state_dir / "live.json"
+
+    def _load_live(self) -> None:
+        if not self.live_path.exists():
+            return
+        data = json.loads(self.live_path.read_text(encoding="utf-8"))
+        if data.get("seed") != self.fleet.seed:
+            return  # state of another fleet: start clean
+        self.cables = [Cable(*c) for c in data.get("cables", [])]
+        self.unplugged = {h for h in data.get("unplugged", []) if h in self.specs}
+        self.faults = {h: k for h, k in data.get("faults", {}).items() if h in self.specs}
+
+    def persist(self) -> None:
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        data = {
+            "seed": self.fleet.seed,
+            "cables": [[c.a, c.a_port, c.b, c.b_port] for c in self.cables],
+            "unplugged": sorted(self.unplugged),
+            "faults": dict(sorted(self.faults.items())),
+        }
+        write_atomic(self.live_path, json.dumps(data, indent=1) + "\n")
+
+    # cabling ---------------------------------------------------------------
+    def _reindex(self) -> None:
+        self._index = {}
+        self._by_host = {}
+        for cable in self.cables:
+            self._index[(cable.a, cable.a_port)] = cable
+            self._index[(cable.b, cable.b_port)] = cable
+            self._by_host.setdefault(cable.a, []).append((cable.a_port, cable.b, cable.b_port))
+            self._by_host.setdefault(cable.b, []).append((cable.b_port, cable.a, cable.a_port))
+
+    def neighbors(self, host: str) -> list[Neighbor]:
+        if host in self.unplugged:
+            return []
+        spec = self.specs[host]
+        lldp_ports = {p.name for p in spec.ports if p.lldp}
+        out: list[Neighbor] = []
+        for local, peer, peer_port in self._by_host.get(host, []):
+            if peer in self.unplugged or (spec.ports and local not in lldp_ports):
+                continue
+            peer_spec = self.specs[peer]
+            if peer_spec.ports and not any(p.name == peer_port and p.lldp for p in peer_spec.ports):
+                continue
+            desc = self.device(peer).interface_description(peer_port)
+            out.append(Neighbor(local, peer_spec, peer_port, desc))
+        return sorted(out, key=lambda n: _port_sort_key(n.local_port))
+
+    def link_up(self, host: str, port: str) -> bool:
+        if host in self.unplugged:
+            return False
+        cable = self._index.get((host, port))
+        if cable is None:
+            return False
+        end = cable.other_end(host, port)
+        return end is not None and end[0] not in self.unplugged
+
+    def check_port(self, host: str, port: str) -> None:
+        if host not in self.specs:
+            raise LabInputError(f"{host}: no such device in the lab")
+        spec = self.specs[host]
+        if spec.ports and port not in {p.name for p in spec.ports}:
+            raise LabInputError(f"{host}:{port}: no such port on {host}")
+
+    def relink(self, host: str, port: str, peer: str, peer_port: str) -> Cable:
+        """Move the cable plugged into host:port so that it ends at peer:peer_port."""
+        self.check_port(host, port)
+        self.check_port(peer, peer_port)
+        if (host, port) == (peer, peer_port):
+            raise LabInputError(f"{host}:{port}: cannot cable a port to itself")
+        self.cables = [
+            c
+            for c in self.cables
+            if c.other_end(host, port) is None and c.other_end(peer, peer_port) is None
+        ]
+        cable = Cable(host, port, peer, peer_port)
+        self.cables.append(cable)
+        self._reindex()
+        self.persist()
+        return cable
+
+    def set_unplugged(self, host: str, unplugged: bool) -> None:
+        if host not in self.specs:
+            raise LabInputError(f"{host}: no such device in the lab")
+        if unplugged:
+            self.unplugged.add(host)
+        else:
+            self.unplugged.discard(host)
+        self.persist()
+
+    def set_fault(self, host: str, kind: str) -> None:
+        if host not in self.specs:
+            raise LabInputError(f"{host}: no such device in the lab")
+        if kind == "clear":
+            self.faults.pop(host, None)
+        elif kind in FAULT_KINDS:
+            self.faults[host] = kind
+        else:
+            raise LabInputError(
+                f"{kind}: unknown fault kind (one of {', '.join(FAULT_KINDS)}, clear)"
+            )
+        self.persist()
+
+    def reachable(self, host: str) -> bool:
+        return host not in self.unplugged and self.faults.get(host) != "down"
+
+    # ground truth ----------------------------------------------------------
+    def truth(self) -> dict[str, Any]:
+        devices = [
+            {
+                "name": d.name,
+                "platform": d.platform,
+                "role": d.role,
+                "network": d.network,
+                "model": d.model,
+                "serial": d.serial,
+                "version": d.version,
+                "port": self.port_of(d),
+            }
+            for d in sorted(self.fleet.devices, key=lambda d: d.index)
+        ]
+        lag_of = {
+            (d.name, m): lag for d in self.fleet.devices for lag, ms in d.lags.items() for m in ms
+        }
+        cables = [
+            {
+                "a": c.a,
+                "a_port": c.a_port,
+                "b": c.b,
+                "b_port": c.b_port,
+                "lag_a": lag_of.get((c.a, c.a_port)),
+                "lag_b": lag_of.get((c.b, c.b_port)),
+            }
+            for c in self.cables
+        ]
+        lags = [
+            {"host": d.name, "lag": lag, "members": list(ms)}
+            for d in self.fleet.devices
+            for lag, ms in d.lags.items()
+        ]
+        static = self.fleet.truth
+        return {
+            "seed": self.fleet.seed,
+            "base_port": self.base_port,
+            "devices": devices,
+            "cables": cables,
+            "lags": lags,
+            "unplugged": sorted(self.unplugged),
+            "faults": dict(sorted(self.faults.items())),
+            "secrets": list(static.get("secrets", [])),
+            "port_deviations": list(static.get("port_deviations", [])),
+            "firewall_problems": list(static.get("firewall_problems", [])),
+        }
+
+
+_NUM = re.compile(r"(\d+)")
+
+
+def _port_sort_key(name: str) -> tuple[Any, ...]:
+    parts = _NUM.split(name)
+    return tuple(int(p) if p.isdigit() else p for p in parts)

@@ -1,0 +1,220 @@
+"""Where the drift check plugs into the other parts' APIs.
+
+Each function here is a thin call into the owner of the logic:
+- configuration fetch + acceptance + normalisation: tasks/backup/collect.py (see tasks/drift/collect.py);
+- port policy: tasks/ports/plan.py `plan_device` (each planned change is one violation);
+- firewall intent and hygiene: tasks/firewall/audit.py `audit_config`;
+- topology snapshot: tasks/topology*.py.
+Only the mapping of their results onto `Violation` / `Adjacency` is ours.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from netsteward.tasks.core.ifnames import canonical_name
+from netsteward.tasks.drift.check import DeviceState
+from netsteward.tasks.drift.model import (
+    Adjacency,
+    Check,
+    DeviceInfo,
+    Violation,
+)
+
+log = logging.getLogger(__name__)
+
+
+# --- port policy -----------------------------------------------------------------------
+
+
+def load_port_evaluator(
+    path: Path, devices: Iterable[DeviceInfo], configs: dict[str, str]
+) -> Callable[[DeviceInfo, DeviceState], list[Violation]]:
+    """An evaluator of the port policy at `path` (tasks/normalize.plan_device).
+
+    `configs` (host -> configuration) tell it the LAGs of neighbours, for LAG descriptions.
+    """
+    from netsteward.tasks.ports.config import parse_config
+    from netsteward.tasks.ports.plan import (
+        Device,
+        Link,
+        PeerIndex,
+        plan_device,
+    )
+    from netsteward.tasks.ports.policy import load_policy
+
+    policy = load_policy(path)
+    devices = list(devices)
+    peers = PeerIndex()
+    for dev in devices:
+        peers.platforms[dev.host] = dev.platform
+    by_host = {d.host: d for d in devices}
+    indexed: set[str] = set()
+
+    def index(host: str) -> None:
+        """LAG membership of a neighbour (for LAG descriptions), parsed when first needed."""
+        indexed.add(host)
+        peer, text = by_host.get(host), configs.get(host)
+        if peer is not None and text and policy.in_scope(peer.role, peer.platform):
+            peers.add_config(host, peer.platform, parse_config(peer.platform, text), policy)
+
+    def evaluate(dev: DeviceInfo, state: DeviceState) -> list[Violation]:
+        if not state.config or not policy.in_scope(dev.role, dev.platform):
+            return []
+        links = [Link(a.local_port, a.peer, a.peer_port) for a in state.links()]
+        for link in links:
+            if link.peer not in indexed:
+                index(link.peer)
+        plan = plan_device(
+            Device(dev.host, dev.platform, dev.role, dev.network, dev.model),
+            state.config,
+            links,
+            policy,
+            peers,
+        )
+        return [
+            Violation(dev.host, Check.PORT_POLICY, ch.interface or "", ch.kind, detail=ch.reason)
+            for ch in plan.changes
+        ]
+
+    return evaluate
+
+
+# --- firewall --------------------------------------------------------------------------
+
+
+def load_firewall_evaluator(
+    path: Path, as_of: date | None = None
+) -> Callable[[DeviceInfo, DeviceState], list[Violation]]:
+    """An evaluator of the firewall intent at `path` (tasks/fw_audit.audit_config)."""
+    from netsteward.tasks.firewall import audit as fw_audit
+    from netsteward.tasks.firewall import intent
+
+    loaded = intent.load_intent(path)
+
+    def evaluate(dev: DeviceInfo, state: DeviceState) -> list[Violation]:
+        if not state.config:
+            return []
+        findings = fw_audit.audit_config(
+            dev.platform, state.config, loaded, as_of, device=dev.host
+        ).findings
+        lines = state.config.splitlines()
+        return [finding_to_violation(dev.host, f, lines) for f in findings]
+
+    return evaluate
+
+
+def _get(obj: Any, name: str, default: Any = "") -> Any:
+    if isinstance(obj, dict):
+        return obj.get(name, default)
+    return getattr(obj, name, default)
+
+
+def finding_to_violation(host: str, finding: Any, lines: list[str] | None = None) -> Violation:
+    """A firewall finding (device, rule, line, check, severity, detail) as a Violation.
+
+    The line number goes into the detail only: it is not part of the identity, so a rule
+    that moved because another was inserted above it stays the same known violation. The
+    identity is the text of the rule's configuration line when known (Cisco ASA numbers its
+    rules by position, `OUTSIDE_IN line 3`, so the id changes on every insertion).
+    """
+    rule = str(_get(finding, "rule", "") or "")
+    line = _get(finding, "line", None)
+    detail = str(_get(finding, "detail", "") or "")
+    if line:
+        detail = f"line {line}: {detail}" if detail else f"line {line}"
+    severity = _get(finding, "severity", "")
+    anchor = ""
+    if lines and isinstance(line, int) and 0 < line <= len(lines):
+        anchor = lines[line - 1].strip()
+    return Violation(
+        host,
+        Check.FIREWALL,
+        rule,
+        str(_get(finding, "check", "")),
+        detail=detail,
+        severity=str(getattr(severity, "value", severity) or ""),
+        anchor=anchor,
+    )
+
+
+# --- topology --------------------------------------------------------------------------
+
+
+def _resolve(names: dict[str, str], label: str) -> str:
+    """A neighbour's system name as the inventory spells it (as the topology model does)."""
+    return names.get(label.lower(), label or "unknown")
+
+
+def live_adjacencies(
+    platform: str, neighbors: Iterable[Any], platforms: dict[str, str]
+) -> tuple[Adjacency, ...]:
+    """LLDP neighbours (netsteward.tasks.topology.lldp.Neighbor) as canonical adjacencies, named as the
+    topology snapshot names them (netsteward.tasks.topology.model.build_snapshot)."""
+    names = {h.lower(): h for h in platforms}
+    out = set()
+    for n in neighbors:
+        if not n.local_interface:
+            continue
+        peer = _resolve(names, n.peer_label)
+        out.add(
+            Adjacency(
+                canonical_name(platform, n.local_port),
+                peer,
+                canonical_name(platforms.get(peer), n.peer_port),
+            )
+        )
+    return tuple(sorted(out, key=lambda a: (a.local_port, a.peer, a.peer_port)))
+
+
+@dataclass(frozen=True)
+class SnapshotView:
+    """What a topology snapshot says about each host's cables.
+
+    `adjacencies`: host -> its adjacencies (LAG links split into their member cables);
+    `one_sided`: host -> adjacencies of links seen from one end only (either end may or may
+    not see them, so they are neither required nor new); hosts the snapshot could not read
+    are in `unreachable`, not in `adjacencies` (nothing to compare, and their cables are
+    unknown to their peers' records too).
+    """
+
+    name: str
+    adjacencies: dict[str, tuple[Adjacency, ...]]
+    one_sided: dict[str, tuple[Adjacency, ...]]
+    unreachable: frozenset[str] = frozenset()  # devices discovery could not read that day
+
+
+def snapshot_view(text: str, name: str = "snapshot") -> SnapshotView:
+    """Per host, the adjacencies a topology snapshot records (netsteward.tasks.topology.model);
+    declared links are left out: LLDP cannot see them."""
+    from netsteward.tasks.topology.model import load_snapshot
+
+    snap = load_snapshot(text)
+    adj: dict[str, set[Adjacency]] = {
+        n.name: set()
+        for n in snap.nodes.values()
+        if n.kind == "device" and n.name not in snap.unreachable
+    }
+    one: dict[str, set[Adjacency]] = {}
+    for link in snap.links.values():
+        if link.seen == "declared":
+            continue
+        target = one if link.seen == "one-sided" else adj
+        for (h1, p1), (h2, p2) in link.cables():
+            target.setdefault(h1, set()).add(Adjacency(p1, h2, p2))
+            target.setdefault(h2, set()).add(Adjacency(p2, h1, p1))
+
+    def tup(v: set[Adjacency]) -> tuple[Adjacency, ...]:
+        return tuple(sorted(v, key=lambda x: (x.local_port, x.peer, x.peer_port)))
+
+    return SnapshotView(
+        name=name,
+        adjacencies={h: tup(v) for h, v in adj.items()},
+        one_sided={h: tup(v) for h, v in one.items()},
+        unreachable=frozenset(snap.unreachable),
+    )

@@ -1,0 +1,219 @@
+"""Firewall audit reports: plain table, Markdown, HTML, JSON and SARIF 2.1.0 (pure text builders)."""
+
+from __future__ import annotations
+
+import html
+import json
+from collections import Counter
+from dataclasses import asdict
+from typing import Any
+
+from netsteward.tasks.firewall.audit import (
+    CHECKS,
+    SEVERITY,
+    AuditResult,
+    Exposure,
+    Finding,
+)
+
+CHECK_TEXT = {
+    "EXCESS_EXPOSURE": "A source outside the intent can reach a declared server, or a port outside its declared services is reachable",
+    "ANY_ANY_PERMIT": "Permit with any source, any destination and any service",
+    "RISKY_SERVICE": "Permit from any source of telnet, FTP, TFTP, rlogin/rsh, NetBIOS, SMB, RDP, SSH, NFS or database ports",
+    "DEFAULT_PERMIT": "The default action permits",
+    "UNDEFINED_OBJECT": "A rule refers to an object that is not defined",
+    "ANY_SERVICE": "Permit with any service to a specific destination",
+    "ANY_SOURCE": "Permit from any source to a destination that the intent does not declare public",
+    "WIDE_PORT_RANGE": "Permit of a port range wider than 1,000 ports",
+    "SHADOWED_RULE": "A rule that can never match because earlier rules with a different action cover it",
+    "EXPIRED_RULE": "A rule whose schedule or expiry lies in the past",
+    "REDUNDANT_RULE": "A rule covered by earlier rules with the same action",
+    "DISABLED_RULE": "A disabled or inactive rule",
+    "NO_LOGGING": "A permit rule that logs nothing",
+    "NO_COMMENT": "A rule with no comment or description",
+    "UNUSED_OBJECT": "An address or service object no rule uses",
+}
+SARIF_LEVEL = {"high": "error", "medium": "warning", "low": "note"}
+
+
+def to_json(result: AuditResult) -> dict[str, Any]:
+    """Exactly `{"findings": [{device, rule, line, check, severity, detail}], "exposure": [...]}`."""
+    return {
+        "findings": [asdict(f) for f in result.findings],
+        "exposure": [asdict(e) for e in result.exposure],
+    }
+
+
+def json_text(result: AuditResult) -> str:
+    return json.dumps(to_json(result), indent=2, ensure_ascii=False) + "\n"
+
+
+def summary(result: AuditResult) -> dict[str, int]:
+    counts = Counter(f.severity for f in result.findings)
+    return {sev: counts.get(sev, 0) for sev in ("high", "medium", "low")}
+
+
+def _rows(findings: list[Finding]) -> list[list[str]]:
+    return [[f.severity, f.device, f.rule, str(f.line), f.check, f.detail] for f in findings]
+
+
+def table(result: AuditResult, devices: int) -> str:
+    """Fixed-width text table plus a one-line summary (what the console shows)."""
+    head = ["SEVERITY", "DEVICE", "RULE", "LINE", "CHECK", "DETAIL"]
+    rows = _rows(result.findings)
+    widths = [max([len(head[i])] + [len(r[i]) for r in rows]) for i in range(5)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(head[:5], widths, strict=True)) + "  " + head[5]]
+    for r in rows:
+        lines.append(
+            "  ".join(c.ljust(w) for c, w in zip(r[:5], widths, strict=True)) + "  " + r[5]
+        )
+    lines.append(summary_line(result, devices))
+    return "\n".join(lines) + "\n"
+
+
+def summary_line(result: AuditResult, devices: int) -> str:
+    s = summary(result)
+    servers = len({e.server for e in result.exposure})
+    beyond = sum(1 for e in result.exposure if not e.within_intent)
+    return (
+        f"audit: {devices} firewall(s), {len(result.findings)} finding(s): {s['high']} high, "
+        f"{s['medium']} medium, {s['low']} low; exposure rows for {servers} server(s), {beyond} beyond intent"
+    )
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _exposure_by_server(result: AuditResult) -> dict[str, list[Exposure]]:
+    out: dict[str, list[Exposure]] = {}
+    for e in result.exposure:
+        out.setdefault(e.server, []).append(e)
+    return out
+
+
+def markdown(result: AuditResult, devices: int, as_of: str) -> str:
+    counts = Counter(f.check for f in result.findings)
+    out = [
+        f"# Firewall audit ({as_of})",
+        "",
+        summary_line(result, devices),
+        "",
+        "## Findings by check",
+        "",
+        "| check | severity | count | meaning |",
+        "|---|---|---:|---|",
+    ]
+    out += [f"| {c} | {SEVERITY[c]} | {counts.get(c, 0)} | {CHECK_TEXT[c]} |" for c in CHECKS]
+    out += [
+        "",
+        "## Findings",
+        "",
+        "| severity | device | rule | line | check | detail |",
+        "|---|---|---|---:|---|---|",
+    ]
+    out += ["| " + " | ".join(_md_escape(c) for c in r) + " |" for r in _rows(result.findings)]
+    out += ["", "## Exposure per declared server", ""]
+    for server, rows in sorted(_exposure_by_server(result).items()):
+        out += [
+            f"### {server}",
+            "",
+            "| device | rule | sources | protocol | ports | within intent |",
+            "|---|---|---|---|---|---|",
+        ]
+        out += [
+            f"| {e.device} | {_md_escape(e.rule)} | {_md_escape(e.sources)} | {e.protocol} | {e.ports} | "
+            f"{'yes' if e.within_intent else '**no**'} |"
+            for e in rows
+        ]
+        out.append("")
+    return "\n".join(out) + "\n"
+
+
+def html_report(result: AuditResult, devices: int, as_of: str) -> str:
+    esc = html.escape
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>Firewall audit {esc(as_of)}</title>",
+        "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin-bottom:2em}"
+        "td,th{border:1px solid #999;padding:2px 6px;font-size:90%}th{background:#eee}"
+        ".high{background:#fdd}.medium{background:#ffd}.low{background:#eef}.no{color:#b00;font-weight:bold}</style>",
+        "</head><body>",
+        f"<h1>Firewall audit ({esc(as_of)})</h1>",
+        f"<p>{esc(summary_line(result, devices))}</p>",
+        "<h2>Findings</h2>",
+        "<table><tr><th>severity</th><th>device</th><th>rule</th><th>line</th><th>check</th>"
+        "<th>detail</th></tr>",
+    ]
+    for f in result.findings:
+        parts.append(
+            f'<tr class="{f.severity}"><td>{f.severity}</td><td>{esc(f.device)}</td><td>{esc(f.rule)}</td>'
+            f'<td>{f.line}</td><td title="{esc(CHECK_TEXT[f.check])}">{f.check}</td><td>{esc(f.detail)}</td></tr>'
+        )
+    parts.append("</table><h2>Exposure per declared server</h2>")
+    for server, rows in sorted(_exposure_by_server(result).items()):
+        parts += [
+            f"<h3>{esc(server)}</h3>",
+            "<table><tr><th>device</th><th>rule</th><th>sources</th><th>protocol</th>"
+            "<th>ports</th><th>within intent</th></tr>",
+        ]
+        for e in rows:
+            ok = "yes" if e.within_intent else '<span class="no">no</span>'
+            parts.append(
+                f"<tr><td>{esc(e.device)}</td><td>{esc(e.rule)}</td><td>{esc(e.sources)}</td>"
+                f"<td>{esc(e.protocol)}</td><td>{esc(e.ports)}</td><td>{ok}</td></tr>"
+            )
+        parts.append("</table>")
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
+def sarif(result: AuditResult, files: dict[str, str], version: str = "0.1.0") -> dict[str, Any]:
+    """SARIF 2.1.0: one rule per check id, one result per finding located at its configuration line."""
+    rules = [
+        {
+            "id": c,
+            "name": "".join(w.capitalize() for w in c.split("_")),
+            "shortDescription": {"text": CHECK_TEXT[c]},
+            "defaultConfiguration": {"level": SARIF_LEVEL[SEVERITY[c]]},
+            "properties": {"severity": SEVERITY[c]},
+        }
+        for c in CHECKS
+    ]
+    results = []
+    for f in result.findings:
+        results.append(
+            {
+                "ruleId": f.check,
+                "ruleIndex": CHECKS.index(f.check),
+                "level": SARIF_LEVEL[f.severity],
+                "message": {"text": f"{f.device} {f.rule}: {f.detail}"},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": files.get(f.device, f"{f.device}.cfg")},
+                            "region": {"startLine": max(f.line, 1)},
+                        }
+                    }
+                ],
+                "partialFingerprints": {"findingKey/v1": f"{f.device}|{f.rule}|{f.check}"},
+            }
+        )
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "netsteward-audit",
+                        "version": version,
+                        "informationUri": "https://example.invalid/netsteward/docs/audit.md",
+                        "rules": rules,
+                    }
+                },
+                "results": results,
+            }
+        ],
+    }

@@ -1,0 +1,458 @@
+"""Port normalisation: classify ports, derive their desired state, plan the exact lines.
+
+Pure functions: configuration text + LLDP neighbours + policy -> `DevicePlan`.
+No device is touched here (see `netsteward.tasks.ports.apply` for that).
+
+Why the lines are computed directly and not with hier_config: the policy owns a
+narrow slice of the configuration (one description and a handful of loop
+protection lines per port, a few globals). hier_config needs a full intended
+configuration and, with its VRP and Comware drivers, emits `undo interface`
+for any physical interface missing from it, `undo description` before every new
+description, and has no Comware 7 driver. Computing the slice directly gives one
+reason per line, the exact rollback of each change, and never a line outside the
+policy's slice, so the round trip (plan, apply, plan again -> empty) holds by
+construction and is checked by the tests.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from pydantic import BaseModel, ConfigDict
+
+from netsteward.tasks.core.ifnames import canonical_name, port_kind, short_name
+from netsteward.tasks.ports.config import InterfaceBlock, ParsedConfig, fingerprint
+from netsteward.tasks.ports.policy import (
+    PlatformSyntax,
+    PortPolicy,
+    Rules,
+    in_ranges,
+)
+
+PHYSICAL_KINDS = frozenset({"ge", "xge", "25ge", "40ge", "100ge", "fe", "eth"})
+KINDS = (
+    "missing_description",
+    "stale_description",
+    "edge_without_loop_protection",
+    "uplink_marked_edge",
+    "missing_global_loop_protection",
+)
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PlannedChange(_Frozen):
+    """One deviation and the lines that fix it, in the vendor's own syntax."""
+
+    interface: str | None  # None: system view / global configuration
+    kind: str  # one of KINDS (the deviation kinds of `lab truth`)
+    lines: list[str]  # exact lines, sent inside `interface X` when interface is set
+    reason: str
+    rollback: list[str]  # lines that restore the previous state, same section
+    present: list[str] = []  # lines that must be in the section after apply
+    absent: list[str] = []  # regexes no line of the section may match after apply
+
+
+class DevicePlan(_Frozen):
+    host: str
+    platform: str
+    role: str
+    network: str
+    fingerprint: str
+    changes: list[PlannedChange] = []
+    commands: list[str] = []  # what apply sends in configuration mode, in order
+    rollback: list[str] = []  # what apply sends to undo `commands`
+    notes: list[str] = []  # ports held or skipped, and why
+
+
+class Plan(_Frozen):
+    version: int = 1
+    created_at: str
+    created_by: str
+    source: str  # live | offline
+    policy_digest: str
+    devices: list[DevicePlan]
+    unreadable: dict[str, str] = {}  # host -> why it could not be read
+
+    def changed(self) -> list[DevicePlan]:
+        return [d for d in self.devices if d.changes]
+
+
+@dataclass(frozen=True)
+class Link:
+    """An LLDP neighbour of one local port (names in any spelling).
+
+    `switch` is False for a neighbour that advertises neither bridge nor router
+    capability (an IP phone, a PC, a camera): its port stays an edge port.
+    """
+
+    local_port: str
+    peer: str
+    peer_port: str
+    switch: bool = True
+
+
+_SWITCH_CAPS = re.compile(r"(?:^|[\s,;])(?:B|R|bridge|router)(?:$|[\s,;])", re.I)
+
+
+def is_switch(capabilities: str) -> bool:
+    """LLDP enabled capabilities ('B,R', 'Bridge, Router', 'bridge router', 'T'); unknown -> True."""
+    caps = capabilities.strip()
+    return not caps or bool(_SWITCH_CAPS.search(caps))
+
+
+@dataclass
+class PeerIndex:
+    """What the plan needs to know about neighbours: platform and LAG of their ports."""
+
+    platforms: dict[str, str] = field(default_factory=dict)  # host -> platform
+    lags: dict[tuple[str, str], str] = field(default_factory=dict)  # (host, canonical port) -> LAG
+
+    def add_config(
+        self, host: str, platform: str, parsed: ParsedConfig, policy: PortPolicy
+    ) -> None:
+        self.platforms[host] = platform
+        syntax = policy.platforms.get(platform)
+        if syntax is None:
+            return
+        for name, lag in lag_members(parsed, syntax).items():
+            self.lags[(host, canonical_name(platform, name))] = lag
+
+    def lag_of(self, host: str, port: str) -> str | None:
+        return self.lags.get((host, canonical_name(self.platforms.get(host), port)))
+
+
+@dataclass(frozen=True)
+class Device:
+    host: str
+    platform: str
+    role: str
+    network: str
+    model: str | None = None
+
+
+def lag_members(parsed: ParsedConfig, syntax: PlatformSyntax) -> dict[str, str]:
+    """Member interface name -> LAG interface name."""
+    rx = re.compile(syntax.lag_member)
+    out: dict[str, str] = {}
+    for block in parsed.interfaces.values():
+        for line in block.lines:
+            m = rx.match(line)
+            if m:
+                out[block.name] = syntax.lag_name.format(id=m["id"])
+                break
+    return out
+
+
+def clean_description(text: str, syntax: PlatformSyntax) -> str:
+    """Fit a description to the vendor's character set and length limit."""
+    text = re.sub(syntax.description_forbidden, syntax.description_replace, text)
+    return text[: syntax.description_max_length]
+
+
+def _has_line(block: InterfaceBlock, line: str) -> bool:
+    return line in block.lines
+
+
+def _skipped(block: InterfaceBlock, syntax: PlatformSyntax, rules: Rules) -> bool:
+    if any(re.search(rx, block.name) for rx in [*syntax.skip_interfaces, *rules.skip_interfaces]):
+        return True
+    return any(re.search(rx, ln) for rx in syntax.skip_if_line for ln in block.lines)
+
+
+def _description_change(
+    block: InterfaceBlock, desired: str, syntax: PlatformSyntax, why: str
+) -> PlannedChange | None:
+    current = block.description
+    if current == desired:
+        return None
+    undo = [f"description {current}"] if current else [f"{syntax.negate} description"]
+    if current is None:
+        kind, reason = "missing_description", f"{why}; the port has no description"
+    else:
+        kind, reason = "stale_description", f"{why}; the description is {current!r}"
+    return PlannedChange(
+        interface=block.name,
+        kind=kind,
+        lines=[f"description {desired}"],
+        reason=reason,
+        rollback=undo,
+        present=[f"description {desired}"],
+    )
+
+
+def plan_device(
+    device: Device,
+    config: str | ParsedConfig,
+    links: list[Link],
+    policy: PortPolicy,
+    peers: PeerIndex | None = None,
+    seen_before: list[Link] | None = None,
+) -> DevicePlan:
+    """The changes that bring one device in line with the policy.
+
+    `seen_before`: the device's links in the last topology snapshot. A port that had
+    a neighbour there and has none now (a neighbour down, a cable pulled) is held,
+    never made an edge port.
+    """
+    parsed = config if isinstance(config, ParsedConfig) else _parse(device.platform, config)
+    base = DevicePlan(
+        host=device.host,
+        platform=device.platform,
+        role=device.role,
+        network=device.network,
+        fingerprint=fingerprint(parsed),
+    )
+    if not policy.in_scope(device.role, device.platform):
+        return base
+    syntax = policy.platforms[device.platform]
+    rules = policy.for_host(role=device.role, network=device.network, host=device.host)
+    peers = peers or PeerIndex()
+    tmpl = policy.descriptions
+    user_ports = policy.user_ports(device.model)
+
+    by_port: dict[str, list[Link]] = defaultdict(list)
+    for link in links:
+        if not link.switch:
+            continue
+        block = parsed.find(device.platform, link.local_port)
+        if block is not None:
+            by_port[block.name].append(link)
+    was_uplink: dict[str, str] = {}
+    for link in seen_before or []:
+        block = parsed.find(device.platform, link.local_port)
+        if block is not None and link.switch:
+            was_uplink.setdefault(block.name, link.peer)
+    members = lag_members(parsed, syntax)
+    lag_peers: dict[str, list[Link]] = defaultdict(list)
+    for member, lag in members.items():
+        lag_peers[lag].extend(by_port.get(member, []))
+
+    changes: list[PlannedChange] = []
+    notes: list[str] = []
+    edge_on = rules.loop_protection
+
+    for block in parsed.interfaces.values():
+        kind = port_kind(block.name)
+        if kind not in PHYSICAL_KINDS and kind != "lag":
+            continue
+        if _skipped(block, syntax, rules):
+            continue
+        port_links = sorted(by_port.get(block.name, []), key=lambda lk: (lk.peer, lk.peer_port))
+        if kind == "lag":
+            if rules.descriptions:
+                desired, why = _lag_description(block, lag_peers.get(block.name, []), policy, peers)
+                if desired is None and why:
+                    notes.append(f"{block.name}: {why}")
+                elif desired is not None:
+                    ch = _description_change(block, clean_description(desired, syntax), syntax, why)
+                    if ch:
+                        changes.append(ch)
+            if edge_on:
+                changes.extend(_strip_edge_lines(block, syntax, "LAG"))
+            continue
+        if port_links:
+            link = port_links[0]
+            peer_port = short_name(peers.platforms.get(link.peer), link.peer_port)
+            if rules.descriptions:
+                desired = tmpl.port.format(
+                    peer=link.peer, peer_port=peer_port, peer_lag="", peers=link.peer
+                )
+                why = f"LLDP neighbour {link.peer} {peer_port}"
+                ch = _description_change(block, clean_description(desired, syntax), syntax, why)
+                if ch:
+                    changes.append(ch)
+            if edge_on:
+                changes.extend(_strip_edge_lines(block, syntax, f"uplink to {link.peer}"))
+            continue
+        if block.name in members:
+            if edge_on:
+                changes.extend(_strip_edge_lines(block, syntax, f"member of {members[block.name]}"))
+            continue
+        # no neighbour, not in a LAG: its description only when the policy maps it
+        mapped = rules.port_descriptions.get(block.name)
+        if rules.descriptions and mapped is not None:
+            ch = _description_change(
+                block, clean_description(mapped, syntax), syntax, "policy port_descriptions"
+            )
+            if ch:
+                changes.append(ch)
+        # ... and an edge port, unless something says otherwise
+        if not edge_on:
+            continue
+        if (
+            mapped is None
+            and block.description is not None
+            and re.search(tmpl.held_if_description, block.description)
+        ):
+            notes.append(
+                f"{block.name}: no LLDP neighbour but described {block.description!r}; "
+                "held as a possible uplink (not made an edge port)"
+            )
+            continue
+        if block.name in was_uplink:
+            notes.append(
+                f"{block.name}: no LLDP neighbour now, but {was_uplink[block.name]} in the last "
+                "topology snapshot; held as a possible uplink (not made an edge port)"
+            )
+            continue
+        if user_ports is not None and not in_ranges(block.name, user_ports):
+            continue
+        missing = [vl for vl in syntax.edge_lines if not _has_line(block, vl.line)]
+        if missing:
+            changes.append(
+                PlannedChange(
+                    interface=block.name,
+                    kind="edge_without_loop_protection",
+                    lines=[vl.line for vl in missing],
+                    reason="edge port (no LLDP neighbour, not in a LAG) lacks "
+                    + ", ".join(repr(vl.line) for vl in missing),
+                    rollback=[vl.undo for vl in reversed(missing)],
+                    present=[vl.line for vl in missing],
+                )
+            )
+
+    if edge_on:
+        missing_globals = [vl for vl in syntax.global_lines if vl.line not in parsed.top_lines]
+        if missing_globals:
+            changes.insert(
+                0,
+                PlannedChange(
+                    interface=None,
+                    kind="missing_global_loop_protection",
+                    lines=[vl.line for vl in missing_globals],
+                    reason="access switch lacks global "
+                    + ", ".join(repr(vl.line) for vl in missing_globals),
+                    rollback=[vl.undo for vl in reversed(missing_globals)],
+                    present=[vl.line for vl in missing_globals],
+                ),
+            )
+
+    commands, rollback = render_commands(changes, syntax)
+    return base.model_copy(
+        update={"changes": changes, "commands": commands, "rollback": rollback, "notes": notes}
+    )
+
+
+def _parse(platform: str, text: str) -> ParsedConfig:
+    from netsteward.tasks.ports.config import parse_config
+
+    return parse_config(platform, text)
+
+
+def _lag_description(
+    block: InterfaceBlock, links: list[Link], policy: PortPolicy, peers: PeerIndex
+) -> tuple[str | None, str]:
+    """(desired description or None, reason or note) for a LAG interface."""
+    if not links:
+        return None, ""
+    tmpl = policy.descriptions
+    names = sorted({lk.peer for lk in links})
+    if len(names) > 1:
+        return tmpl.lag_multi_peer.format(
+            peers=tmpl.peer_join.join(names), peer=names[0], peer_port="", peer_lag=""
+        ), f"LAG members reach {' and '.join(names)}"
+    peer = names[0]
+    lags = {peers.lag_of(peer, lk.peer_port) for lk in links}
+    lags.discard(None)
+    if len(lags) != 1:
+        return (
+            None,
+            f"LAG towards {peer}: the neighbour's LAG is not known (its configuration was not read)",
+        )
+    peer_lag = short_name(peers.platforms.get(peer), str(lags.pop()))
+    return tmpl.lag.format(peer=peer, peer_lag=peer_lag, peer_port="", peers=peer), (
+        f"LAG members reach {peer} {peer_lag}"
+    )
+
+
+def _strip_edge_lines(
+    block: InterfaceBlock, syntax: PlatformSyntax, what: str
+) -> list[PlannedChange]:
+    found = [
+        (ln, fb) for ln in block.lines for fb in syntax.uplink_forbidden if re.search(fb.match, ln)
+    ]
+    if not found:
+        return []
+    undo: list[str] = []
+    for _, fb in found:
+        if fb.undo not in undo:
+            undo.append(fb.undo)
+    return [
+        PlannedChange(
+            interface=block.name,
+            kind="uplink_marked_edge",
+            lines=undo,
+            reason=f"{what} must not be an edge port; it carries "
+            + ", ".join(repr(ln) for ln, _ in found),
+            rollback=[ln for ln, _ in found],
+            absent=sorted({fb.match for _, fb in found}),
+        )
+    ]
+
+
+def render_commands(
+    changes: list[PlannedChange], syntax: PlatformSyntax
+) -> tuple[list[str], list[str]]:
+    """The configuration-mode lines for a list of changes, and their rollback, grouped per section."""
+    forward: list[str] = []
+    back: list[str] = []
+    sections: dict[str | None, list[PlannedChange]] = defaultdict(list)
+    for ch in changes:
+        sections[ch.interface].append(ch)
+    for name, group in sections.items():
+        fw = [ln for ch in group for ln in ch.lines]
+        bw = [ln for ch in reversed(group) for ln in ch.rollback]
+        if name is None:
+            forward.extend(fw)
+            back.extend(bw)
+        else:
+            forward.extend([f"interface {name}", *fw, syntax.interface_exit])
+            back.extend([f"interface {name}", *bw, syntax.interface_exit])
+    return forward, back
+
+
+def new_plan(
+    devices: list[DevicePlan],
+    *,
+    source: str,
+    policy: PortPolicy,
+    created_by: str,
+    unreadable: dict[str, str] | None = None,
+) -> Plan:
+    return Plan(
+        created_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        created_by=created_by,
+        source=source,
+        policy_digest=policy.digest,
+        devices=sorted(devices, key=lambda d: d.host),
+        unreadable=dict(sorted((unreadable or {}).items())),
+    )
+
+
+def verify_device(plan: DevicePlan, parsed: ParsedConfig) -> list[str]:
+    """Problems left after apply: planned lines missing or forbidden lines still present."""
+    problems: list[str] = []
+    for ch in plan.changes:
+        if ch.interface is None:
+            lines: tuple[str, ...] = parsed.top_lines
+        else:
+            block = parsed.find(plan.platform, ch.interface)
+            if block is None:
+                problems.append(f"{ch.interface}: interface missing after apply")
+                continue
+            lines = block.lines
+        where = ch.interface or "global"
+        problems += [f"{where}: {ln!r} not present" for ln in ch.present if ln not in lines]
+        problems += [
+            f"{where}: still carries {ln!r}"
+            for rx in ch.absent
+            for ln in lines
+            if re.search(rx, ln)
+        ]
+    return problems

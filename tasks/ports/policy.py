@@ -1,0 +1,310 @@
+"""The port policy (`policy/ports.yaml`): a strict model, validated on load.
+
+A mistake in the file fails at load time with one line naming the file, the
+line and the field (`PolicyError`, exit code 2), never on device 612.
+
+    policy = load_policy("policy/ports.yaml")
+    rules = policy.for_host(role="access", network="base", host="YM-BASE-ACC-001", model="S5735")
+    rules.loop_protection  # True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from netsteward.tasks.core.errors import PolicyError
+
+DEFAULT_POLICY = Path("policy/ports.yaml")
+
+
+def _check_regex(value: str) -> str:
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"not a valid regular expression ({exc})") from None
+    return value
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class VendorLine(_Strict):
+    """A line the policy requires, and the command that takes it away again (rollback)."""
+
+    line: str = Field(min_length=1)
+    undo: str = Field(min_length=1)
+
+
+class ForbiddenLine(_Strict):
+    """A line an uplink must not carry: a regex on the stripped line and its removal command."""
+
+    match: str
+    undo: str = Field(min_length=1)
+
+    @field_validator("match")
+    @classmethod
+    def _regex(cls, v: str) -> str:
+        return _check_regex(v)
+
+
+class PlatformSyntax(_Strict):
+    negate: str
+    interface_exit: str
+    description_max_length: int = Field(ge=8, le=1024)
+    description_forbidden: str = r"[?\"\s]"
+    description_replace: str = "_"
+    lag_member: str
+    lag_name: str
+    skip_interfaces: list[str] = []
+    skip_if_line: list[str] = []
+    edge_lines: list[VendorLine]
+    global_lines: list[VendorLine]
+    uplink_forbidden: list[ForbiddenLine]
+
+    @field_validator("description_forbidden", "lag_member")
+    @classmethod
+    def _regex(cls, v: str) -> str:
+        return _check_regex(v)
+
+    @field_validator("skip_interfaces", "skip_if_line")
+    @classmethod
+    def _regexes(cls, v: list[str]) -> list[str]:
+        return [_check_regex(x) for x in v]
+
+    @field_validator("lag_member")
+    @classmethod
+    def _has_id(cls, v: str) -> str:
+        if "(?P<id>" not in v:
+            raise ValueError("needs a named group (?P<id>...) for the LAG number")
+        return v
+
+    @field_validator("lag_name")
+    @classmethod
+    def _lag_name(cls, v: str) -> str:
+        if "{id}" not in v:
+            raise ValueError("needs the placeholder {id}")
+        return v
+
+
+class Descriptions(_Strict):
+    port: str = "TO-{peer}-{peer_port}"
+    lag: str = "TO-{peer}-{peer_lag}"
+    lag_multi_peer: str = "TO-{peers}"
+    peer_join: str = "+"
+    held_if_description: str = "^TO-"
+
+    @field_validator("port", "lag", "lag_multi_peer")
+    @classmethod
+    def _template(cls, v: str) -> str:
+        allowed = {"peer", "peer_port", "peer_lag", "peers"}
+        names = set(re.findall(r"\{(\w*)\}", v))
+        unknown = names - allowed
+        if unknown:
+            raise ValueError(
+                f"unknown placeholder {{{sorted(unknown)[0]}}}; allowed: {sorted(allowed)}"
+            )
+        return v
+
+    @field_validator("held_if_description")
+    @classmethod
+    def _held(cls, v: str) -> str:
+        return _check_regex(v)
+
+
+class Rules(_Strict):
+    """What is enforced on one device (after layering defaults < role < network < host)."""
+
+    descriptions: bool = True
+    loop_protection: bool = False
+    skip_interfaces: list[str] = []
+    # descriptions of ports without a neighbour (full interface name -> text), e.g. a host's
+    # console-server or printer port; ports with a neighbour always follow the template
+    port_descriptions: dict[str, str] = {}
+
+    @field_validator("skip_interfaces")
+    @classmethod
+    def _regexes(cls, v: list[str]) -> list[str]:
+        return [_check_regex(x) for x in v]
+
+
+class RulesOverride(_Strict):
+    """One layer of exceptions: only the fields given override the layer below."""
+
+    descriptions: bool | None = None
+    loop_protection: bool | None = None
+    skip_interfaces: list[str] | None = None
+    port_descriptions: dict[str, str] | None = None
+
+    @field_validator("skip_interfaces")
+    @classmethod
+    def _regexes(cls, v: list[str] | None) -> list[str] | None:
+        return None if v is None else [_check_regex(x) for x in v]
+
+
+KNOWN_ROLES = ("router", "core", "aggregation", "access", "firewall", "ips", "fc_switch")
+
+
+def _check_role(role: str) -> str:
+    if role not in KNOWN_ROLES:
+        raise ValueError(f"unknown role {role!r}; roles are {', '.join(KNOWN_ROLES)}")
+    return role
+
+
+class Scope(_Strict):
+    roles: list[str] = ["router", "core", "aggregation", "access"]
+
+    @field_validator("roles")
+    @classmethod
+    def _known(cls, v: list[str]) -> list[str]:
+        return [_check_role(r) for r in v]
+
+
+_RANGE = re.compile(r"^(?P<prefix>.*?)(?P<first>\d+)-(?P<last>\d+)$")
+
+
+class PortPolicy(_Strict):
+    version: int = Field(ge=1, le=1)
+    scope: Scope = Scope()
+    descriptions: Descriptions = Descriptions()
+    defaults: Rules = Rules()
+    roles: dict[str, RulesOverride] = {}
+    networks: dict[str, RulesOverride] = {}
+    hosts: dict[str, RulesOverride] = {}
+    user_port_ranges: dict[str, list[str]] = {}
+    platforms: dict[str, PlatformSyntax]
+
+    @field_validator("user_port_ranges")
+    @classmethod
+    def _ranges(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        for ranges in v.values():
+            for r in ranges:
+                m = _RANGE.match(r)
+                if not m and not re.match(r"^\S+$", r):
+                    raise ValueError(f"{r!r} is not a port or '<prefix><first>-<last>' range")
+                if m and int(m["first"]) > int(m["last"]):
+                    raise ValueError(f"{r!r}: first port after last")
+        return v
+
+    @field_validator("roles")
+    @classmethod
+    def _role_keys(cls, v: dict[str, RulesOverride]) -> dict[str, RulesOverride]:
+        for role in v:
+            _check_role(role)
+        return v
+
+    @cached_property
+    def digest(self) -> str:
+        """A short hash of the policy content, recorded in plans."""
+        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()[:16]
+
+    def in_scope(self, role: str | None, platform: str | None) -> bool:
+        return role in self.scope.roles and platform in self.platforms
+
+    def for_host(self, *, role: str, network: str, host: str) -> Rules:
+        merged: dict[str, Any] = self.defaults.model_dump()
+        for layer in (self.roles.get(role), self.networks.get(network), self.hosts.get(host)):
+            if layer is not None:
+                merged.update(layer.model_dump(exclude_none=True))
+        return Rules(**merged)
+
+    def user_ports(self, model: str | None) -> list[str] | None:
+        """The user-facing port ranges of a model, or None when the model is not listed."""
+        if model is None:
+            return None
+        return self.user_port_ranges.get(model)
+
+
+def in_ranges(name: str, ranges: list[str]) -> bool:
+    """True when interface `name` falls into one of the ranges ("GigabitEthernet0/0/1-48")."""
+    for r in ranges:
+        m = _RANGE.match(r)
+        if m is None:
+            if name == r:
+                return True
+            continue
+        prefix, rest = m["prefix"], name[len(m["prefix"]) :]
+        if (
+            name.startswith(prefix)
+            and rest.isdigit()
+            and int(m["first"]) <= int(rest) <= int(m["last"])
+        ):
+            return True
+    return False
+
+
+# -- loading -------------------------------------------------------------------
+
+
+def _line_of(node: Any, loc: tuple[int | str, ...]) -> int | None:
+    """1-based line of the deepest key or item of `loc` that ruamel can place."""
+    line: int | None = None
+    for part in loc:
+        lc = getattr(node, "lc", None)
+        try:
+            if isinstance(part, int) and isinstance(node, list):
+                if lc is not None:
+                    line = lc.item(part)[0] + 1
+                node = node[part]
+            elif isinstance(node, dict) and part in node:
+                if lc is not None:
+                    line = lc.key(part)[0] + 1
+                node = node[part]
+            else:
+                break
+        except (KeyError, IndexError, TypeError):
+            break
+    return line
+
+
+def parse_policy(text: str, file: str = "<policy>") -> PortPolicy:
+    """Validate policy text; raise PolicyError naming file, line and field of the first problem."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    yaml = YAML(typ="rt")
+    try:
+        data = yaml.load(text)
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise PolicyError(
+            f"not valid YAML ({getattr(exc, 'problem', None) or exc})",
+            file=file,
+            line=mark.line + 1 if mark else None,
+        ) from None
+    if not isinstance(data, dict):
+        raise PolicyError("the policy must be a mapping", file=file, line=1)
+    try:
+        return PortPolicy.model_validate(_plain(data))
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err["loc"])
+        field = ".".join(str(p) for p in loc) or None
+        msg = err["msg"].removeprefix("Value error, ")
+        raise PolicyError(msg, file=file, line=_line_of(data, loc) or 1, field=field) from None
+
+
+def _plain(node: Any) -> Any:
+    """ruamel round-trip containers -> plain dicts and lists (keeps strict type checks honest)."""
+    if isinstance(node, dict):
+        return {str(k) if not isinstance(k, str) else k: _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    if isinstance(node, str):
+        return str(node)
+    return node
+
+
+def load_policy(path: str | Path = DEFAULT_POLICY) -> PortPolicy:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PolicyError("file not found", file=str(path)) from None
+    return parse_policy(text, str(path))

@@ -1,0 +1,647 @@
+"""Deterministic tiered layout of a topology into pages (the input of the draw.io and SVG writers).
+
+    pages = layout(snapshot, status=None, keep=None)   # list[Page]
+
+Pages: "Overview" (routers, firewalls/IPS, core, aggregation and one box per
+aggregation pair counting its access switches, one column per network), one
+page per aggregation pair (the two aggregation switches as bars above and
+below, their access switches in a grid, uplinks routed in the corridors between
+columns so that no line crosses a box), then "Changes" and "Legend" (added by
+the report). Everything is sorted by name, so a new switch only shifts its own
+group. `keep` maps element ids to (x, y) positions an engineer set by hand in
+last year's draw.io file; those nodes keep their place.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from netsteward.tasks.core.ifnames import short_name
+from netsteward.tasks.topology.model import (
+    Link,
+    Node,
+    Snapshot,
+    is_endpoint,
+)
+
+NODE_W, NODE_H = 168, 58
+GAP_X, TIER_GAP = 70, 120
+COLUMN_GAP = 180
+MARGIN = 40
+BAND_W = 3000  # start a new band of network columns beyond this width
+ROW_MAX = 8  # nodes per row in a tier of a network column before wrapping
+NETWORK_ORDER = ["base", "egov_intranet", "egov_extranet", "device_net", "san"]
+NETWORK_TITLES = {
+    "base": "Base network",
+    "egov_intranet": "E-gov intranet",
+    "egov_extranet": "E-gov extranet",
+    "device_net": "Device network",
+    "san": "SAN (FC)",
+}
+TIERS = [("router",), ("firewall", "ips"), ("core", "fc_switch"), ("aggregation",), ("unknown",)]
+
+
+def _tier_role(n: Node) -> str:
+    return n.role if n.kind == "device" else "unknown"
+
+
+@dataclass
+class Box:
+    id: str
+    x: float
+    y: float
+    w: float
+    h: float
+    label: list[str]  # lines; the first is the title
+    kind: (
+        str  # role, "unknown", "group" (access count box), "bar" (aggregation bar), "title", "text"
+    )
+    status: str = ""  # "" | added | removed | changed
+    meta: dict[str, str] = field(default_factory=dict)
+    link: str = ""  # id of the page this box opens (drill-down)
+    auto: tuple[float, float] | None = (
+        None  # where the layout put it, when a kept position overrides that
+    )
+
+    @property
+    def cx(self) -> float:
+        return self.x + self.w / 2
+
+    @property
+    def cy(self) -> float:
+        return self.y + self.h / 2
+
+
+@dataclass
+class Edge:
+    id: str
+    source: str
+    target: str
+    points: list[tuple[float, float]]  # first and last are the attachment points
+    src_label: str = ""
+    tgt_label: str = ""
+    label: str = ""  # middle label (LAG member count, "x90")
+    status: str = ""
+    seen: str = "both"
+    kind: str = "physical"
+    meta: dict[str, str] = field(default_factory=dict)
+    # where the end labels sit: (x, y, anchor start|middle|end, rotation 0|-90); set by place_labels()
+    src_pos: tuple[float, float, str, int] | None = None
+    tgt_pos: tuple[float, float, str, int] | None = None
+
+
+LabelPos = tuple[float, float, str, int]
+
+
+def _along(points: list[tuple[float, float]], d: float) -> tuple[float, float, int]:
+    """The point d px along a polyline from its first point, and the angle (degrees, -90..90) of that segment."""
+    for (x1, y1), (x2, y2) in itertools.pairwise(points):
+        seg = math.hypot(x2 - x1, y2 - y1)
+        if seg >= d or (x2, y2) == points[-1]:
+            f = min(1.0, d / seg) if seg else 0.0
+            angle = math.degrees(math.atan2(y2 - y1, x2 - x1))
+            if angle > 90:
+                angle -= 180
+            elif angle <= -90:
+                angle += 180
+            if abs(abs(angle) - 90) < 1:
+                angle = -90
+            return x1 + f * (x2 - x1), y1 + f * (y2 - y1), round(angle)
+        d -= seg
+    return points[-1][0], points[-1][1], 0
+
+
+def place_labels(e: Edge, dist: float = 34) -> None:
+    """Default end-label places: on the line, `dist` px from each end, turned along vertical lines;
+    on short horizontal lines the source label goes above, the target label below."""
+    (x1, y1), (x2, y2) = e.points[0], e.points[-1]
+    if len(e.points) == 2 and abs(y2 - y1) < 1 and abs(x2 - x1) < 4 * dist:
+        if e.src_pos is None:
+            e.src_pos = (x1 + (4 if x2 > x1 else -4), y1 - 5, "start" if x2 > x1 else "end", 0)
+        if e.tgt_pos is None:
+            e.tgt_pos = (x2 - (4 if x2 > x1 else -4), y2 + 12, "end" if x2 > x1 else "start", 0)
+        return
+    if e.src_pos is None:
+        x, y, angle = _along(e.points, dist)
+        e.src_pos = (x, y, "middle", angle)
+    if e.tgt_pos is None:
+        x, y, angle = _along(list(reversed(e.points)), dist)
+        e.tgt_pos = (x, y, "middle", angle)
+
+
+@dataclass
+class Page:
+    id: str
+    name: str
+    boxes: list[Box] = field(default_factory=list)
+    edges: list[Edge] = field(default_factory=list)
+    width: float = 0
+    height: float = 0
+
+    def fit(self) -> None:
+        xs = [b.x + b.w for b in self.boxes] + [p[0] for e in self.edges for p in e.points]
+        ys = [b.y + b.h for b in self.boxes] + [p[1] for e in self.edges for p in e.points]
+        self.width = max(xs, default=400) + MARGIN
+        self.height = max(ys, default=300) + MARGIN
+
+
+def node_id(name: str) -> str:
+    return "n:" + name
+
+
+def _node_box(n: Node, x: float, y: float, status: str, w: float = NODE_W) -> Box:
+    sub = n.model or (n.description[:28] if n.description else n.chassis_id)
+    meta = {
+        k: v
+        for k, v in (
+            ("role", n.role or n.kind),
+            ("network", n.network),
+            ("platform", n.platform),
+            ("model", n.model),
+            ("serial", n.serial),
+            ("version", n.version),
+            ("mgmt", n.mgmt),
+            ("location", n.location),
+            ("chassis_id", n.chassis_id),
+        )
+        if v
+    }
+    return Box(
+        node_id(n.name),
+        x,
+        y,
+        w,
+        NODE_H,
+        [n.name, sub],
+        n.role if n.kind == "device" else "unknown",
+        status,
+        meta,
+    )
+
+
+def _short(snap: Snapshot, host: str, port: str) -> str:
+    node = snap.nodes.get(host)
+    return short_name(node.platform if node and node.platform else None, port)
+
+
+def _link_labels(snap: Snapshot, lk: Link, src: str) -> tuple[str, str]:
+    a = _short(snap, lk.a, lk.a_port)
+    b = _short(snap, lk.b, lk.b_port)
+    if lk.kind == "lag" and len(lk.members) == 1:  # a LAG end with one member here: name both
+        ma, mb = lk.members[0]
+        a = a if ma == lk.a_port else f"{_short(snap, lk.a, ma)} ({a})"
+        b = b if mb == lk.b_port else f"{_short(snap, lk.b, mb)} ({b})"
+    return (a, b) if src == lk.a else (b, a)
+
+
+def _member_label(snap: Snapshot, lk: Link, host: str, label: str) -> str:
+    """Inside a small box: just the member port of a one-member LAG end (the LAG is in the metadata)."""
+    if lk.kind == "lag" and len(lk.members) == 1:
+        port = lk.members[0][0] if lk.a == host else lk.members[0][1]
+        return _short(snap, host, port)
+    return label
+
+
+def _edge(
+    snap: Snapshot,
+    lk: Link,
+    src: Box,
+    tgt: Box,
+    points: list[tuple[float, float]],
+    status: dict[str, str],
+) -> Edge:
+    s_name = src.id[2:]
+    sl, tl = _link_labels(snap, lk, s_name)
+    middle = f"LAG x{len(lk.members)}" if lk.kind == "lag" and len(lk.members) > 1 else ""
+    meta = {"link_key": lk.key, "kind": lk.kind, "seen": lk.seen}
+    if lk.members:
+        meta["members"] = ", ".join(f"{a}={b}" for a, b in lk.members)
+    return Edge(
+        "l:" + lk.key,
+        src.id,
+        tgt.id,
+        points,
+        sl,
+        tl,
+        middle,
+        status.get("l:" + lk.key, ""),
+        lk.seen,
+        lk.kind,
+        meta,
+    )
+
+
+def _spread(
+    edges_at: dict[tuple[str, str], list[tuple[float, int]]], boxes: dict[str, Box]
+) -> dict[tuple[str, str, int], tuple[float, float]]:
+    """Attachment points: edges on one side of a box spread evenly, ordered by the other end's x/y."""
+    out = {}
+    for (bid, side), items in edges_at.items():
+        b = boxes[bid]
+        items.sort()
+        n = len(items)
+        for i, (_, eidx) in enumerate(items):
+            f = (i + 1) / (n + 1)
+            if side == "top":
+                out[(bid, side, eidx)] = (b.x + f * b.w, b.y)
+            elif side == "bottom":
+                out[(bid, side, eidx)] = (b.x + f * b.w, b.y + b.h)
+            elif side == "left":
+                out[(bid, side, eidx)] = (b.x, b.y + f * b.h)
+            else:
+                out[(bid, side, eidx)] = (b.x + b.w, b.y + f * b.h)
+    return out
+
+
+def _crosses(p1: tuple[float, float], p2: tuple[float, float], b: Box, pad: float = 4) -> bool:
+    """Does the segment p1-p2 pass through box b (sampled; boxes are large compared with the step)?"""
+    steps = max(2, int(math.hypot(p2[0] - p1[0], p2[1] - p1[1]) / 6))
+    for i in range(1, steps):
+        f = i / steps
+        x, y = p1[0] + f * (p2[0] - p1[0]), p1[1] + f * (p2[1] - p1[1])
+        if b.x - pad < x < b.x + b.w + pad and b.y - pad < y < b.y + b.h + pad:
+            return True
+    return False
+
+
+def _connect(
+    page: Page, snap: Snapshot, links: list[tuple[Link, str, str, str]], status: dict[str, str]
+) -> None:
+    """Straight edges between boxes of a page; (link, source box id, target box id, middle label)."""
+    boxes = {b.id: b for b in page.boxes}
+    edges_at: dict[tuple[str, str], list[tuple[float, int]]] = defaultdict(list)
+    sides = []
+    for i, (_lk, s, t, _) in enumerate(links):
+        bs, bt = boxes[s], boxes[t]
+        if abs(bs.cy - bt.cy) < max(bs.h, bt.h):  # same tier: side by side
+            s_side, t_side = ("right", "left") if bs.cx <= bt.cx else ("left", "right")
+            edges_at[(s, s_side)].append((bt.cy, i))
+            edges_at[(t, t_side)].append((bs.cy, i))
+        else:
+            s_side, t_side = ("bottom", "top") if bs.cy < bt.cy else ("top", "bottom")
+            edges_at[(s, s_side)].append((bt.cx, i))
+            edges_at[(t, t_side)].append((bs.cx, i))
+        sides.append((s_side, t_side))
+    points = _spread(edges_at, boxes)
+    lanes: dict[tuple[int, str], int] = defaultdict(int)
+    for i, (lk, s, t, middle) in enumerate(links):
+        p1 = points[(s, sides[i][0], i)]
+        p2 = points[(t, sides[i][1], i)]
+        path = [p1, p2]
+        blocked = [
+            b
+            for b in page.boxes
+            if b.id not in (s, t) and b.kind not in ("title", "text") and _crosses(p1, p2, b)
+        ]
+        if blocked and sides[i][0] in ("top", "bottom"):
+            # detour around the boxes in the way, down a lane beside them
+            left = min(b.x for b in blocked)
+            right = max(b.x + b.w for b in blocked)
+            side = "left" if (p1[0] + p2[0]) / 2 < (left + right) / 2 else "right"
+            col = int(min(b.y for b in blocked))
+            k = lanes[(col, side)]
+            lanes[(col, side)] += 1
+            lane_x = left - 18 - 7 * k if side == "left" else right + 18 + 7 * k
+            dy = 14 if p2[1] > p1[1] else -14
+            path = [
+                p1,
+                (p1[0], p1[1] + dy),
+                (lane_x, p1[1] + dy),
+                (lane_x, p2[1] - dy),
+                (p2[0], p2[1] - dy),
+                p2,
+            ]
+        e = _edge(snap, lk, boxes[s], boxes[t], path, status)
+        if middle:
+            e.label = middle
+            e.src_label = e.tgt_label = ""
+        page.edges.append(e)
+
+
+def pairs_of(snap: Snapshot) -> dict[str, list[str]]:
+    """Aggregation pair key (the inventory's uplink_pair) -> the pair's aggregation switches."""
+    groups: dict[str, set[str]] = defaultdict(set)
+    for n in snap.nodes.values():
+        if n.role == "access" and n.uplink_pair:
+            groups[n.uplink_pair].add(n.uplink_pair)
+            for lk in snap.links_of(n.name):
+                peer = lk.b if lk.a == n.name else lk.a
+                if peer in snap.nodes and snap.nodes[peer].role == "aggregation":
+                    groups[n.uplink_pair].add(peer)
+    return {k: sorted(v)[:2] for k, v in sorted(groups.items())}
+
+
+def pair_title(aggs: list[str]) -> str:
+    if len(aggs) == 2:
+        common = aggs[1].rsplit("-", 1)
+        return (
+            f"{aggs[0]}/{common[-1]}"
+            if aggs[0].rsplit("-", 1)[0] == common[0]
+            else " + ".join(aggs)
+        )
+    return " + ".join(aggs)
+
+
+def overview(snap: Snapshot, status: dict[str, str], keep: dict[str, tuple[float, float]]) -> Page:
+    page = Page("overview", "Overview")
+    pairs = pairs_of(snap)
+    access_of: dict[str, list[str]] = defaultdict(list)
+    for n in snap.nodes.values():
+        if n.role == "access":
+            access_of[n.uplink_pair or "(none)"].append(n.name)
+    networks = sorted(
+        {n.network for n in snap.nodes.values() if n.kind == "device" and n.role != "access"},
+        key=lambda x: (NETWORK_ORDER.index(x) if x in NETWORK_ORDER else 99, x),
+    )
+    # unknown LLDP neighbours of routers/core/aggregation go under their neighbour's network column
+    # (those of access switches are drawn on their pair's page)
+    unknown_net: dict[str, str] = {}
+    for n in sorted(snap.nodes.values()):
+        if n.kind != "unknown":
+            continue
+        for lk in sorted(snap.links_of(n.name)):
+            peer = snap.nodes.get(lk.b if lk.a == n.name else lk.a)
+            if (
+                peer is not None
+                and peer.kind == "device"
+                and peer.role != "access"
+                and peer.network
+            ):
+                unknown_net[n.name] = peer.network
+                break
+    x0: float = MARGIN
+    band_y: float = 0  # networks are laid side by side, wrapping into bands below
+    band_bottom: float = 0
+    placed: dict[str, Box] = {}
+    for net in networks:
+        col_nodes = [
+            n
+            for n in snap.nodes.values()
+            if (n.network == net and n.kind == "device") or unknown_net.get(n.name) == net
+        ]
+        if x0 > BAND_W:
+            x0, band_y = MARGIN, band_bottom + 40
+        y: float = band_y + MARGIN + 40
+        col_w = 0.0
+        tier_boxes: list[list[Box]] = []
+        for roles in TIERS:
+            members = sorted(
+                (n for n in col_nodes if _tier_role(n) in roles),
+                key=lambda n: (roles.index(_tier_role(n)), n.name),
+            )
+            if not members:
+                continue
+            rows = [members[i : i + ROW_MAX] for i in range(0, len(members), ROW_MAX)]
+            row_boxes: list[Box] = []
+            for row in rows:
+                x: float = x0
+                # few boxes in a tier (routers, the core pair) carry many links: make them wide
+                w = NODE_W if len(members) > 2 else NODE_W * (2.4 if "core" in roles else 1.6)
+                for n in row:
+                    nb = _node_box(n, x, y, status.get(node_id(n.name), ""), w)
+                    row_boxes.append(nb)
+                    x += w + GAP_X
+                col_w = max(col_w, x - x0 - GAP_X)
+                y += NODE_H + 36
+            tier_boxes.append(row_boxes)
+            y += TIER_GAP - 36
+        group_w = NODE_W * 1.4
+        net_pairs = [k for k, v in pairs.items() if v and snap.nodes[v[0]].network == net]
+        col_w = max(col_w, len(net_pairs) * (group_w + GAP_X) - GAP_X)
+        for tier_row in tier_boxes:  # centre each row of a tier in the column
+            for ry in sorted({tb.y for tb in tier_row}):
+                rb = [tb for tb in tier_row if tb.y == ry]
+                shift = (col_w - (rb[-1].x + rb[-1].w - rb[0].x)) / 2
+                for tb in rb:
+                    tb.x += shift
+            for tb in tier_row:
+                page.boxes.append(tb)
+                placed[tb.id] = tb
+        # access count boxes, each centred under its aggregation pair where there is room
+        x_min = x0
+        for key in net_pairs:
+            count = len(access_of.get(key, []))
+            aggs = pairs[key]
+            label = [pair_title(aggs), f"{count} access switches"]
+            tally: dict[str, int] = defaultdict(int)
+            for name in access_of.get(key, []):
+                if status.get(node_id(name)):
+                    tally[f"{status[node_id(name)]} switch"] += 1
+                for lk in snap.links_of(name):
+                    if status.get("l:" + lk.key):
+                        tally[f"{status['l:' + lk.key]} link"] += 1
+            if tally:
+                label.append(
+                    ", ".join(
+                        f"{v} {k}{'es' if k.endswith('switch') and v > 1 else ''}"
+                        f"{'s' if k.endswith('link') and v > 1 else ''}"
+                        for k, v in sorted(tally.items())
+                    )
+                )
+            centres = [placed[node_id(a)].cx for a in aggs if node_id(a) in placed]
+            x = max(x_min, (sum(centres) / len(centres) - group_w / 2) if centres else x_min)
+            gb = Box(
+                "g:" + key,
+                x,
+                y,
+                group_w,
+                NODE_H,
+                label,
+                "group",
+                status.get("g:" + key, ""),
+                {"pair": key, "access_switches": str(count)},
+                link="pair:" + key,
+            )
+            page.boxes.append(gb)
+            placed[gb.id] = gb
+            x_min = x + group_w + GAP_X
+        col_w = max(col_w, x_min - x0 - GAP_X)
+        page.boxes.append(
+            Box(
+                "t:" + net,
+                x0,
+                band_y + MARGIN,
+                max(col_w, NODE_W),
+                30,
+                [NETWORK_TITLES.get(net, net)],
+                "title",
+            )
+        )
+        band_bottom = max(band_bottom, y + NODE_H)
+        x0 += col_w + COLUMN_GAP
+    _apply_keep(page, keep)
+    placed = {b.id: b for b in page.boxes}
+    links: list[tuple[Link, str, str, str]] = []
+    bundles: dict[tuple[str, str], list[Link]] = defaultdict(list)
+    for lk in snap.links.values():
+        ida, idb = node_id(lk.a), node_id(lk.b)
+        if ida in placed and idb in placed:
+            src, tgt = (ida, idb) if placed[ida].cy <= placed[idb].cy else (idb, ida)
+            links.append((lk, src, tgt, ""))
+            continue
+        # access uplinks collapse into one edge per aggregation switch and pair box
+        for end, other in ((lk.a, lk.b), (lk.b, lk.a)):
+            node = snap.nodes.get(other)
+            if node_id(end) in placed and node is not None and node.role == "access":
+                key = "g:" + (node.uplink_pair or "(none)")
+                if key in placed:
+                    bundles[(node_id(end), key)].append(lk)
+    for (agg, box), lks in sorted(bundles.items()):
+        rep = lks[0]
+        links.append((rep, agg, box, f"{len(lks)} uplinks"))
+    links.sort(key=lambda t: (t[1], t[2], t[0].key))
+    _connect(page, snap, links, status)
+    for e in page.edges:
+        if e.target.startswith("g:"):
+            e.id = f"b:{e.source}->{e.target}"
+            e.status = ""
+            e.kind, e.seen = "lag", "both"  # a bundle of uplinks: drawn thick and plain
+            e.meta = {"links": e.label}
+    for e in page.edges:
+        place_labels(e)
+    page.fit()
+    return page
+
+
+def _apply_keep(page: Page, keep: dict[str, tuple[float, float]]) -> None:
+    for b in page.boxes:
+        pos = keep.get(f"{page.id}/{b.id}")
+        if pos is not None:
+            b.auto = (b.x, b.y)
+            b.x, b.y = pos
+
+
+def pair_page(
+    snap: Snapshot,
+    key: str,
+    aggs: list[str],
+    status: dict[str, str],
+    keep: dict[str, tuple[float, float]],
+) -> Page:
+    """Aggregation A as a bar on top, B as a bar below, access switches in a grid between,
+    uplinks routed through the corridors between grid columns."""
+    page = Page("pair:" + key, f"Pair {pair_title(aggs)}")
+    access = sorted(
+        n.name for n in snap.nodes.values() if n.role == "access" and n.uplink_pair == key
+    )
+    # unknown neighbours: switches and routers are drawn as stubs; endpoints (phones, APs,
+    # cameras: no bridge/router capability) are only counted in their switch's box
+    stubs = sorted(
+        {
+            (lk.b if lk.a == a else lk.a)
+            for a in access
+            for lk in snap.links_of(a)
+            if snap.nodes.get(lk.b if lk.a == a else lk.a, Node("")).kind == "unknown"
+            and not is_endpoint(snap.nodes[lk.b if lk.a == a else lk.a])
+        }
+    )
+    endpoints: dict[str, int] = defaultdict(int)
+    for a in access:
+        for lk in snap.links_of(a):
+            far = snap.nodes.get(lk.b if lk.a == a else lk.a)
+            if far is not None and is_endpoint(far):
+                endpoints[a] += 1
+    n = max(1, len(access))
+    rows = max(1, min(8, math.ceil(math.sqrt(n / 2.5))))
+    cols = math.ceil(n / rows)
+    pitch = 11.0
+    corridor = 2 * rows * pitch + 24
+    col_w = NODE_W + corridor
+    row_h = NODE_H + 34
+    top_bar_y = MARGIN + 40
+    grid_y = top_bar_y + 48 + 60
+    width = cols * col_w + corridor
+    bottom_bar_y = grid_y + rows * row_h + 40
+    page.boxes.append(
+        Box(
+            "t:" + key,
+            MARGIN,
+            MARGIN,
+            width,
+            30,
+            [f"Aggregation pair {pair_title(aggs)}: {len(access)} access switches"],
+            "title",
+        )
+    )
+    bars = {}
+    for i, agg in enumerate(aggs[:2]):
+        node = snap.nodes[agg]
+        b = _node_box(
+            node, MARGIN, top_bar_y if i == 0 else bottom_bar_y, status.get(node_id(agg), ""), width
+        )
+        b.kind, b.h = "bar", 48
+        page.boxes.append(b)
+        bars[agg] = b
+    cells: dict[str, tuple[int, int]] = {}
+    for idx, name in enumerate(access):
+        c, r = idx // rows, idx % rows
+        x = MARGIN + corridor + c * col_w
+        b = _node_box(snap.nodes[name], x, grid_y + r * row_h, status.get(node_id(name), ""))
+        if endpoints.get(name):
+            b.label[1] += f" \u00b7 {endpoints[name]} endpoints"
+            b.meta["lldp_endpoints"] = str(endpoints[name])
+        page.boxes.append(b)
+        cells[b.id] = (c, r)
+    stub_y = bottom_bar_y + 48 + 60
+    for i, name in enumerate(stubs):
+        b = _node_box(
+            snap.nodes[name], MARGIN + i * (NODE_W + GAP_X), stub_y, status.get(node_id(name), "")
+        )
+        page.boxes.append(b)
+    moved = {b.id for b in page.boxes if f"{page.id}/{b.id}" in keep}
+    _apply_keep(page, keep)
+    boxes = {b.id: b for b in page.boxes}
+    straight: list[tuple[Link, str, str, str]] = []
+    for name in access:
+        aid = node_id(name)
+        for lk in sorted(snap.links_of(name), key=lambda lk: lk.key):
+            peer = lk.b if lk.a == name else lk.a
+            pid = node_id(peer)
+            if pid not in boxes:
+                continue
+            if peer in bars and aid not in moved and pid not in moved:
+                c, r = cells[aid]
+                ab = boxes[aid]
+                bar = bars[peer]
+                up = bar.y < ab.y
+                # lanes are ordered so that no horizontal stub crosses another uplink's lane
+                if up:  # left corridor; lower rows further left
+                    lane_x = ab.x - 12 - (r + 1) * pitch
+                    start = (ab.x, ab.y + ab.h * 0.5)
+                    end = (lane_x, bar.y + bar.h)
+                    e = _edge(snap, lk, ab, bar, [start, (lane_x, start[1]), end], status)
+                    e.src_pos = (ab.x + 5, ab.y + ab.h - 6, "start", 0)
+                    e.src_label = "\u25b2 " + _member_label(snap, lk, name, e.src_label)
+                else:  # right corridor; upper rows further right
+                    lane_x = ab.x + ab.w + 12 + (rows - 1 - r) * pitch
+                    start = (ab.x + ab.w, ab.y + ab.h * 0.5)
+                    end = (lane_x, bar.y)
+                    e = _edge(snap, lk, ab, bar, [start, (lane_x, start[1]), end], status)
+                    e.src_pos = (ab.x + ab.w - 5, ab.y + ab.h - 6, "end", 0)
+                    e.src_label = _member_label(snap, lk, name, e.src_label) + " \u25bc"
+                page.edges.append(e)
+            else:
+                straight.append((lk, aid, pid, ""))
+    if straight:
+        _connect(page, snap, straight, status)
+    for e in page.edges:
+        place_labels(e)
+    page.fit()
+    return page
+
+
+def layout(
+    snap: Snapshot,
+    status: dict[str, str] | None = None,
+    keep: dict[str, tuple[float, float]] | None = None,
+) -> list[Page]:
+    """Overview and one page per aggregation pair. `status` maps element ids to added/removed/changed."""
+    status = status or {}
+    keep = keep or {}
+    pages = [overview(snap, status, keep)]
+    for key, aggs in pairs_of(snap).items():
+        pages.append(pair_page(snap, key, aggs, status, keep))
+    return pages

@@ -1,0 +1,82 @@
+"""The per-platform YAML files load into the strict model; typos fail at load time."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+import yaml
+from pydantic import ValidationError
+
+from netsteward.tasks.core.errors import BadInput
+from netsteward.tasks.platforms import (
+    PLATFORM_DIR,
+    PLATFORMS,
+    Platform,
+    load_platform,
+)
+
+
+@pytest.mark.parametrize("name", PLATFORMS)
+def test_every_platform_loads(name: str) -> None:
+    p = load_platform(name)
+    assert p.name == name
+    assert p.collect[0].kind == "config"
+    assert p.collect[0].suffix == "cfg"
+
+
+def test_only_brocade_collects_zoning() -> None:
+    zoning = [n for n in PLATFORMS if any(c.kind == "zoning" for c in load_platform(n).collect)]
+    assert zoning == ["brocade_fos"]
+
+
+def test_no_stray_platform_files() -> None:
+    assert sorted(p.stem for p in PLATFORM_DIR.glob("*.yaml")) == sorted(PLATFORMS)
+
+
+def _raw(name: str) -> dict:
+    return yaml.safe_load((PLATFORM_DIR / f"{name}.yaml").read_text())
+
+
+@pytest.mark.parametrize(
+    ("mutate", "needle"),
+    [
+        (lambda d: d.update(secret_patterns=[]), "Extra inputs are not permitted"),
+        (lambda d: d["collect"][0].update(end_marke="x"), "Extra inputs are not permitted"),
+        (lambda d: d.update(hooks=["no_such_hook"]), "unknown hook"),
+        (lambda d: d.update(volatile=["(unclosed"]), "bad line regex"),
+        (
+            lambda d: d["secrets"].append({"name": "x", "pattern": "password (\\S+)"}),
+            "no named group",
+        ),
+        (lambda d: d.update(collect=[]), "at least 1"),
+    ],
+)
+def test_strict_model_rejects(mutate, needle: str) -> None:
+    data = copy.deepcopy(_raw("huawei_vrp"))
+    mutate(data)
+    with pytest.raises(ValidationError, match=needle):
+        Platform.model_validate(data)
+
+
+def test_unknown_platform_is_bad_input() -> None:
+    with pytest.raises(BadInput, match="unknown platform 'juniper_junos'"):
+        load_platform("juniper_junos")
+
+
+def test_prompts_match_real_prompts() -> None:
+    import re
+
+    samples = {
+        "huawei_vrp": ["<YM-BASE-ACC-001>", "[YM-BASE-ACC-001]", "HRP_M<YM-EXT-FW-01>"],
+        "hp_comware": ["<test5130st1>", "[YM-DEV-ACC-014]"],
+        "cisco_ios": ["LAB-SW123_9200L#", "R1>", "R1(config)#"],
+        "cisco_asa": ["LAB-ASA12-Oxidized-IPv6# ", "asa/pri/act#"],
+        "fortinet": ["FortiMgr2 # ", "FGT-1 (global) # "],
+        "hillstone_stoneos": ["YM-EXT-FW-01# "],
+        "brocade_fos": ["YM-SAN-FC-01:FID128:admin> "],
+    }
+    for name, prompts in samples.items():
+        rx = re.compile(load_platform(name).prompt)
+        for prompt in prompts:
+            assert rx.match(prompt), (name, prompt)
