@@ -106,6 +106,16 @@ class Collect(_Strict):
         return None if value is None else _compile(value, "end_marker")
 
 
+class Read(_Strict):
+    """One command a job reads from the device, and the registered reader that parses it
+    (`netsteward.tasks.core.reading.READERS`). Jobs and `netsteward parse` look readers up
+    here by purpose (`lldp`, `lag`, `facts`, the inspection's health displays, ...)."""
+
+    command: str
+    reader: str = Field(pattern=r"^[a-z0-9_]+\.[a-z0-9_.]+$")
+    read_timeout: float = 30.0
+
+
 class Platform(_Strict):
     name: str
     vendor: str
@@ -122,6 +132,7 @@ class Platform(_Strict):
     # on at any moment: answer its pager prompt with a space instead of failing (FortiOS)
     page_through: bool = False
     collect: list[Collect] = Field(min_length=1)
+    reads: dict[str, Read] = {}  # purpose -> command and reader (see `Read`)
     secrets: list[SecretRule] = []
     secret_blocks: list[SecretBlock] = []
     volatile: list[str] = []  # regexes; matching lines are removed
