@@ -73,6 +73,17 @@ optional follow-up `Question`, or `close=True` to end the session).  Raise
 the line in `s.section`, or removes it with `negate_word`), else to
 `unknown(s, line, pos)`, which renders the vendor's error text and caret.
 
+Ending a session
+----------------
+A handler ends the session with `Reply(text, close=True)` (`quit` in the VRP user view,
+`exit` on IOS).  How the session then ends is the dialect's `session_end`
+(`SessionEnd`): the echo of the line and its line end, `text` and the vendor's
+`farewell` leave in one write, then the channel is closed the way `close` says:
+"channel" sends exit-status `exit_status`, EOF and CLOSE after the output (the client
+closes the connection, as with OpenSSH's own server), "disconnect" also sends the SSH
+disconnect message once the channel is closed.  Clients such as RANCID wait for the
+echoed logout line to end before the session goes away.
+
 Paging
 ------
 `paging_commands` are the commands that turn paging off (the dialect's
@@ -133,6 +144,19 @@ class Question:
 
     text: str  # written without a line end, e.g. "Are you sure to continue?[Y/N]:"
     on_answer: Callable[[Session, str], str | Reply]
+
+
+@dataclass(frozen=True)
+class SessionEnd:
+    """How a session ends after the logout command (see "Ending a session" above)."""
+
+    farewell: str = ""  # the vendor's text after the echoed logout line ("\n" line ends)
+    close: str = "channel"  # "channel": exit-status, EOF, CLOSE; "disconnect": then disconnect
+    exit_status: int = 0
+
+    def __post_init__(self) -> None:
+        if self.close not in ("channel", "disconnect"):
+            raise ValueError(f"SessionEnd.close: {self.close!r} is not channel or disconnect")
 
 
 @dataclass
@@ -214,6 +238,7 @@ class Dialect:
     negate_word: str = "undo"
     tail_lines: tuple[str, ...] = ("return",)
     pipe_words: tuple[str, ...] = ("include", "exclude", "begin")
+    session_end: SessionEnd = SessionEnd()
     exclude_commands: frozenset[str] = frozenset()  # inherited handler names this dialect lacks
     # handlers that never change the running configuration (display commands are `pipe=True`)
     readonly_commands: frozenset[str] = frozenset(

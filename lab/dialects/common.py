@@ -116,7 +116,6 @@ class CiscoModes(EndExit):
     prompt_end = ""  # ... and ends it with a space
     enable_retry_text = ""  # after a wrong enable password, before asking again
     enable_denied_text = ""  # after the third wrong enable password
-    logout_text = ""
     configure_text = ""
     error_prefix = ""
     clock_mark = ""  # "*": the clock is not NTP-synchronised
@@ -166,7 +165,7 @@ class CiscoModes(EndExit):
     @command("logout", modes=("exec", "enable"))
     @command("quit", modes=("exec", "enable"))
     def logout(self, s: Session, args: list[str]) -> Reply:
-        return Reply(self.logout_text, close=True)
+        return Reply("", close=True)  # the farewell is `session_end` (ASA: Logoff)
 
     @command("show clock")
     def show_clock(self, s: Session, args: list[str]) -> str:

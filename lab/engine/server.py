@@ -23,6 +23,7 @@ import asyncssh
 from cryptography.utils import CryptographyDeprecationWarning
 
 from netsteward.lab.dialects import get_dialect, load_all
+from netsteward.lab.dialects.base import SessionEnd
 from netsteward.lab.engine.session import Session
 from netsteward.lab.engine.state import LabInputError, LabState, control_socket
 from netsteward.lab.model import Fleet
@@ -30,6 +31,9 @@ from netsteward.lab.model import Fleet
 log = logging.getLogger(__name__)
 
 HOST = "127.0.0.1"
+# after a logout the client closes the connection; one that keeps it open without a
+# channel is dropped after this many seconds (devices drop idle connections too)
+LINGER_AFTER_LOGOUT = 10.0
 DEFAULT_USERNAME = "netsteward"
 DEFAULT_PASSWORD = "Lab-Only-Pa55"  # documented lab-only default (DESIGN.md, Credentials)
 
@@ -83,6 +87,7 @@ class _ChannelSession(asyncssh.SSHServerSession):  # type: ignore[misc]
         self._conn = conn
         self._chan: Any = None
         self._exec: str | None = None
+        self._ending: SessionEnd | None = None
         self.session: Session | None = None
 
     def connection_made(self, chan: Any) -> None:
@@ -107,6 +112,7 @@ class _ChannelSession(asyncssh.SSHServerSession):  # type: ignore[misc]
             self._chan.write,
             self._close,
             username=self._conn.username,
+            end=self._end,
         )
         if self._exec is not None:
             self.session.start_exec(self._exec, self._chan.exit)
@@ -117,6 +123,13 @@ class _ChannelSession(asyncssh.SSHServerSession):  # type: ignore[misc]
         with contextlib.suppress(Exception):
             self._chan.close()
         self._conn.close()
+
+    def _end(self, how: SessionEnd) -> None:
+        """Logout: exit-status, EOF and CLOSE after the buffered output (asyncssh flushes
+        it first); the connection follows in `connection_lost` once the channel is closed."""
+        self._ending = how
+        with contextlib.suppress(Exception):
+            self._chan.exit(how.exit_status)
 
     def data_received(self, data: str, datatype: Any) -> None:
         if self.session is not None:
@@ -132,6 +145,11 @@ class _ChannelSession(asyncssh.SSHServerSession):  # type: ignore[misc]
     def connection_lost(self, exc: Exception | None) -> None:
         if self.session is not None:
             self.session.closed = True
+        if self._ending is not None:
+            if self._ending.close == "disconnect":
+                self._conn.close()
+            else:
+                asyncio.get_running_loop().call_later(LINGER_AFTER_LOGOUT, self._conn.close)
 
 
 class _DeviceConnection(asyncssh.SSHServer):  # type: ignore[misc]

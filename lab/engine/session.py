@@ -20,6 +20,7 @@ from netsteward.lab.dialects.base import (
     Match,
     Question,
     Reply,
+    SessionEnd,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -41,11 +42,14 @@ class Session:
         write: Callable[[str], None],
         close: Callable[[], None],
         username: str = "",
+        end: Callable[[SessionEnd], None] | None = None,
     ) -> None:
         self.device = device
         self.dialect = dialect
         self._write = write
-        self._close = close
+        self._close = close  # abrupt: the faults, `down`
+        self._end = end  # graceful: the logout command (SessionEnd), else `close`
+        self._ending = False
         self.username = username
         self.mode = dialect.login_mode
         self.section: Node | None = None
@@ -168,7 +172,7 @@ class Session:
         out: list[str] = []
         data, self._inbuf = self._inbuf, ""
         i = 0
-        while i < len(data) and not self.hung and not self.closed:
+        while i < len(data) and not self.hung and not self.closed and not self._ending:
             ch = data[i]
             i += 1
             if self._pager:
@@ -211,6 +215,8 @@ class Session:
                 self._line += ch
                 out.append(ch)
         self._send("".join(out))
+        if self._ending:
+            self.end()
 
     def _page_key(self, ch: str) -> str:
         erase = self.dialect.pager_erase
@@ -289,9 +295,10 @@ class Session:
                 return ""
             return half
         if reply.close:
-            self._send(_crlf(text))
-            self.close()
-            return ""
+            # the echo's line end, the text and the farewell leave in one write (_pump),
+            # then the session ends the dialect's way
+            self._ending = True
+            return _crlf(text + self.dialect.session_end.farewell)
         if reply.question is not None:
             self.question = reply.question
             return _crlf(text) + reply.question.text
@@ -305,9 +312,20 @@ class Session:
             self._write(text)
 
     def close(self) -> None:
+        """End abruptly (faults): the channel and the connection go at once."""
         if not self.closed:
             self.closed = True
             self._close()
+
+    def end(self) -> None:
+        """End after the logout command, the way the dialect's `session_end` says."""
+        if self.closed:
+            return
+        if self._end is None:
+            self.close()
+            return
+        self.closed = True
+        self._end(self.dialect.session_end)
 
 
 def _crlf(text: str) -> str:

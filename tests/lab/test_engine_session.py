@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from netsteward.lab.dialects import get_dialect
+from netsteward.lab.dialects.base import SessionEnd
 from netsteward.lab.engine.configtree import ConfigTree
 from netsteward.lab.engine.session import Session
 from netsteward.lab.engine.state import LabState, load_fleet
@@ -157,6 +158,45 @@ def test_views_prompts_ctrl_z_and_quit(state) -> None:
     assert not w.closed
     w.send("quit\n")
     assert w.closed
+
+
+@pytest.mark.parametrize("typing", ["whole", "by_key"])
+def test_logout_echo_ends_its_line_before_the_session_ends(state, typing) -> None:
+    """RANCID's expect scripts type `quit` key by key and need the echoed line to end
+    (`<HOST>quit` + CRLF) before the channel goes: echo, line end and farewell leave in
+    one write, then the session ends the dialect's way (a graceful channel close)."""
+    ended: list[SessionEnd] = []
+    device = state.device("LAB-CORE-01")
+    writes: list[str] = []
+    s = Session(
+        device, get_dialect(device.spec.platform), writes.append, lambda: None, end=ended.append
+    )
+    s.feed("screen-length 0 temporary\n")
+    keys = ["quit\r"] if typing == "whole" else list("quit\r")
+    for key in keys:
+        assert not ended
+        s.feed(key)
+    assert "".join(writes).endswith("<LAB-CORE-01>quit\r\n")
+    assert writes[-1].endswith("quit\r\n" if typing == "whole" else "\r\n")
+    assert ended == [SessionEnd(farewell="", close="channel", exit_status=0)]
+    s.feed("display version\n")  # nothing after the logout
+    assert writes[-1].endswith("\r\n")
+
+
+def test_the_asa_says_logoff_after_the_echo(state, offline_lab) -> None:
+    host = offline_lab.first("cisco_asa", "firewall")
+    device = offline_lab.state.device(host)
+    writes: list[str] = []
+    ended: list[SessionEnd] = []
+    s = Session(device, get_dialect("cisco_asa"), writes.append, lambda: None, end=ended.append)
+    s.feed("exit\r")
+    assert writes[-1] == "exit\r\n\r\nLogoff\r\n\r\n"
+    assert ended and ended[0].close == "channel"
+
+
+def test_session_end_close_is_checked() -> None:
+    with pytest.raises(ValueError, match="hangup"):
+        SessionEnd(close="hangup")
 
 
 def test_config_lines_edit_the_running_config(state) -> None:

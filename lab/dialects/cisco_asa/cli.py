@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from netsteward.lab.dialects import bgp_common, register
-from netsteward.lab.dialects.base import CliError, Dialect, command
+from netsteward.lab.dialects.base import CliError, Dialect, SessionEnd, command
 from netsteward.lab.dialects.cisco_asa import config as cfg
 from netsteward.lab.dialects.cisco_asa import extra as rx
 from netsteward.lab.dialects.cisco_asa import extra2 as rx2
@@ -58,7 +58,7 @@ class CiscoAsa(CiscoModes):
     prompt_end = " "
     enable_retry_text = "Invalid password\n"
     enable_denied_text = "Access denied.\n"
-    logout_text = "\nLogoff\n\n"
+    session_end = SessionEnd(farewell="\nLogoff\n\n")
     error_prefix = "ERROR: "
     readonly_commands = CiscoModes.readonly_commands | {"ping"}
 
