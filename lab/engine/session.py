@@ -85,6 +85,11 @@ class Session:
         self._stack.clear()
         self.mode, self.section = self.dialect.login_mode, None
 
+    @property
+    def page_lines(self) -> int:
+        """Lines per page: the dialect's, or what the session set (`terminal length 256`)."""
+        return int(self.data.get("page_lines", self.dialect.page_lines))
+
     def set_paging(self, on: bool) -> None:
         if not on and self.fault == "paging":
             return
@@ -221,7 +226,7 @@ class Session:
     def _page_key(self, ch: str) -> str:
         erase = self.dialect.pager_erase
         if ch == " ":
-            return erase + self._next_page(self.dialect.page_lines - 1)
+            return erase + self._next_page(self.page_lines - 1)
         if ch in "\r\n":
             return erase + self._next_page(1)
         self._pager = []
@@ -302,9 +307,9 @@ class Session:
         if reply.question is not None:
             self.question = reply.question
             return _crlf(text) + reply.question.text
-        if self.paging and len(lines) > self.dialect.page_lines:
+        if self.paging and len(lines) > self.page_lines:
             self._pager = lines
-            return self._next_page(self.dialect.page_lines - 1)
+            return self._next_page(self.page_lines - 1)
         return _crlf(text) + self.prompt
 
     def _send(self, text: str) -> None:

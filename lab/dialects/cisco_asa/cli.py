@@ -17,6 +17,7 @@ from netsteward.lab.dialects.cisco_asa import routing as rr
 from netsteward.lab.dialects.cisco_asa import vpn
 from netsteward.lab.dialects.cisco_asa import vpn_config as rv
 from netsteward.lab.dialects.cisco_asa import vpn_show as vs
+from netsteward.lab.dialects.cisco_asa.backup import AsaBackup
 from netsteward.lab.dialects.common import CiscoModes, put_description_first, up_ports
 from netsteward.lab.dialects.render_common import boot_time
 
@@ -46,7 +47,7 @@ def _filter_command(words: str, prefix: str) -> Callable[..., str]:
 
 
 @register
-class CiscoAsa(CiscoModes):
+class CiscoAsa(CiscoModes, AsaBackup):
     platform = "cisco_asa"
     config_modes = CONFIG_MODES
     paging_commands = ("terminal pager 0",)
@@ -112,6 +113,9 @@ class CiscoAsa(CiscoModes):
 
     @command("show inventory", pipe=True)
     def show_inventory(self, s: Session, args: list[str]) -> str:
+        if args and not args[0].isdigit():  # `show inventory [mod_id]`; no `raw` on the ASA
+            line = "show inventory " + " ".join(args)
+            raise CliError(self.unknown_text(s, line, len("show inventory ")))
         return r.show_inventory(s.device.spec)
 
     @command("show interface ip brief", pipe=True)
@@ -157,10 +161,14 @@ class CiscoAsa(CiscoModes):
 
     @command("show module", pipe=True)
     def show_module(self, s: Session, args: list[str]) -> str:
+        if args and args[0].lower() not in ("all", "sfr", "0", "1", "details"):
+            line = "show module " + " ".join(args)  # no `show module switch` on the ASA
+            raise CliError(self.unknown_text(s, line, len("show module ")))
         return rx2.show_module(s.device.spec, r._version(s.device.spec))
 
     @command("dir", pipe=True)
     def dir_disk(self, s: Session, args: list[str]) -> str:
+        self.check_file_system(s, args)
         spec = s.device.spec
         return rx2.dir_disk0(spec, r._image(spec), boot_time(spec, s.now()))
 
@@ -352,6 +360,11 @@ class CiscoAsa(CiscoModes):
     @command("write memory", modes=("enable", *CONFIG_MODES))
     @command("write", modes=("enable", *CONFIG_MODES))
     def write_memory(self, s: Session, args: list[str]) -> str:
+        if args and len(args) == 1 and "terminal".startswith(args[0].lower()):
+            return self.show_run(s, [])  # `write terminal`: the running configuration
+        if args and not (len(args) == 1 and "memory".startswith(args[0].lower())):
+            line = "write " + " ".join(args)
+            raise CliError(self.unknown_text(s, line, len("write ")))
         s.device.save()
         text = r.running_config(
             s.device.spec, s.device.running_text(), self._written(s), "enable_15"

@@ -16,6 +16,7 @@ from netsteward.lab.dialects.base import (
 )
 from netsteward.lab.dialects.cisco_ios import cdp, extra, ports
 from netsteward.lab.dialects.cisco_ios import render as r
+from netsteward.lab.dialects.cisco_ios.backup import IosBackup
 from netsteward.lab.dialects.common import (
     CiscoModes,
     put_description_first,
@@ -82,7 +83,7 @@ def _close_gaps(before: list[Node], top: list[Node]) -> None:
 
 
 @register
-class CiscoIos(CiscoModes):
+class CiscoIos(CiscoModes, IosBackup):
     platform = "cisco_ios"
     config_modes = frozenset({"config", "config-if", "config-line", "config-sub"})
     paging_commands = ("terminal length 0",)
@@ -247,6 +248,8 @@ class CiscoIos(CiscoModes):
                     )
                 )
             return text
+        if [a.lower() for a in args] == ["view", "full"]:  # role-based CLI: the whole config
+            return self._running(s)
         if args and args[0] != "all":
             raise CliError(
                 self.unknown_text(
@@ -287,6 +290,11 @@ class CiscoIos(CiscoModes):
     @command("write memory", modes=("enable",))
     @command("write", modes=("enable",))
     def write_memory(self, s: Session, args: list[str]) -> str:
+        if args and len(args) == 1 and "terminal".startswith(args[0].lower()):
+            return self._running(s)  # `write terminal`: the running configuration
+        if args and not (len(args) == 1 and "memory".startswith(args[0].lower())):
+            line = "write " + " ".join(args)
+            raise CliError(self.unknown_text(s, line, len("write ")))
         s.device.save()
         return "Building configuration...\n[OK]\n"
 

@@ -28,6 +28,7 @@ from netsteward.lab.dialects.fortinet import extra as rx
 from netsteward.lab.dialects.fortinet import extra2 as rx2
 from netsteward.lab.dialects.fortinet import render as r
 from netsteward.lab.dialects.fortinet import routing as rr
+from netsteward.lab.dialects.fortinet.backup import FortinetBackup
 from netsteward.lab.dialects.render_common import boot_time, stable_int
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -110,7 +111,7 @@ def _far_end(s: Session, port: str) -> tuple[str, str] | None:
 
 
 @register
-class Fortinet(Dialect):
+class Fortinet(FortinetBackup):
     platform = "fortinet"
     readonly_commands = Dialect.readonly_commands | {
         "execute_ping",

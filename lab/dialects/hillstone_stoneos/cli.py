@@ -93,8 +93,15 @@ class HillstoneStoneos(EndExit):
     # -- exec ------------------------------------------------------------------
     @command("terminal length", raw=True, modes=("exec",))
     def terminal_length(self, s: Session, args: list[str]) -> str:
-        s.set_paging(args[0].strip() != "0")
+        value = args[0].strip()
+        s.set_paging(value != "0")
+        if value.isdigit() and value != "0":
+            s.data["page_lines"] = int(value)
         return ""
+
+    @command("terminal width", raw=True, modes=("exec",))
+    def terminal_width(self, s: Session, args: list[str]) -> str:
+        return ""  # oxidized's stoneos model sets 512; the lab never wraps lines
 
     @command("exit", modes=("exec",))
     def logout(self, s: Session, args: list[str]) -> Reply:

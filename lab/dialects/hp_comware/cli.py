@@ -88,8 +88,11 @@ class HpComware(ComwareRouting):
             "display_ntp_status",
             "display_temperature",
             "display_memory_usage",
+            "display_manufacture_info",  # Comware: display device manuinfo
+            "display_transceiver_verbose",  # Comware: display transceiver interface ... verbose
         }
     )
+    current_configuration_all = False
     system_view_text = "System View: return to User View with Ctrl+Z.\n"
     error_unknown = " % Unrecognized command found at '^' position."
     error_incomplete = " % Incomplete command found at '^' position."
@@ -125,6 +128,14 @@ class HpComware(ComwareRouting):
             s.set_paging(True)
             return ""
         raise self._caret(s, len("screen-length "), self.error_wrong)
+
+    @command("undo terminal monitor", modes=("user",))
+    def undo_terminal_monitor(self, s: Session, args: list[str]) -> str:
+        return "The current terminal is disabled to display logs.\n"
+
+    @command("terminal monitor", modes=("user",))
+    def terminal_monitor(self, s: Session, args: list[str]) -> str:
+        return "The current terminal is enabled to display logs.\n"
 
     @command("undo screen-length", modes=("user",))
     def undo_screen_length(self, s: Session, args: list[str]) -> str:
@@ -251,6 +262,8 @@ class HpComware(ComwareRouting):
 
     @command("display device", pipe=True)
     def display_device(self, s: Session, args: list[str]) -> str:
+        if args:  # `display device bogus`: not the slot table
+            raise self._caret(s, len("display device "), self.error_unknown)
         spec = s.device.spec
         return (
             "Slot Type                State    Subslot  Soft Ver             Patch Ver\n"

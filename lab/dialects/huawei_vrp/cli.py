@@ -25,6 +25,7 @@ from netsteward.lab.dialects.base import (
     vrp_version_line,
 )
 from netsteward.lab.dialects.huawei_vrp.extra import VrpExtra
+from netsteward.lab.dialects.huawei_vrp.inventory import VrpInventory
 from netsteward.lab.dialects.huawei_vrp.ports import VrpPorts
 from netsteward.lab.dialects.huawei_vrp.wlan import VrpWlan
 
@@ -37,7 +38,7 @@ CONFIG = ("system", "interface", "view")
 
 
 @register
-class HuaweiVrp(VrpPorts, VrpExtra, VrpWlan):
+class HuaweiVrp(VrpPorts, VrpExtra, VrpWlan, VrpInventory):
     platform = "huawei_vrp"
     login_mode = "user"
     config_modes = frozenset(CONFIG)
@@ -96,6 +97,8 @@ class HuaweiVrp(VrpPorts, VrpExtra, VrpWlan):
         "traffic-profile name ",
         "security-profile name ",
     )
+
+    current_configuration_all = True  # `display current-configuration all`
 
     # -- texts -------------------------------------------------------------
     system_view_text = "Enter system view, return user view with Ctrl+Z.\n"
@@ -291,6 +294,10 @@ class HuaweiVrp(VrpPorts, VrpExtra, VrpWlan):
     def display_current(self, s: Session, args: list[str]) -> str:
         if not args:
             return self.running_display(s)
+        if args == ["all"] and self.current_configuration_all:
+            # with the default settings: the lab's configurations hold no lines at their
+            # defaults that the device would print here, so the same text (oxidized sends it)
+            return self.running_display(s)
         if args[0].lower().startswith("int"):
             return self._display_interfaces_config(s, args[1:])
         raise self._caret(s, len("display current-configuration "), self.error_unknown)
@@ -373,6 +380,8 @@ class HuaweiVrp(VrpPorts, VrpExtra, VrpWlan):
 
     @command("display device", pipe=True)
     def display_device(self, s: Session, args: list[str]) -> str:
+        if args:  # `display device bogus`: not the chassis table
+            raise self._caret(s, len("display device "), self.error_unknown)
         spec = s.device.spec
         rows = [
             ("0", "-", spec.model, "Present", "PowerOn", "Registered", "Normal", "Master"),

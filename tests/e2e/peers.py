@@ -1,0 +1,148 @@
+"""Drive RANCID (Debian's package) and Ansible (`network_cli`) against the lab, unchanged.
+
+Both get their configuration in a temp directory written here: RANCID a `rancid.conf`
+(BASEDIR, git, PAR_COUNT), one group's `router.db`, a `.cloginrc` and an ssh_config
+that sends every device name to 127.0.0.1 and its lab port; Ansible an inventory and a
+playbook.  Credentials are the lab's documented defaults from the environment
+(NETSTEWARD_USERNAME / NETSTEWARD_PASSWORD) and go only into files under the temp
+directory (mode 0600), never into the repository.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+RANCID_BIN = Path("/usr/lib/rancid/bin")
+# netsteward platform -> RANCID 3.13 device type (rancid.types.base)
+RANCID_TYPES = {
+    "huawei_vrp": "vrp",
+    "cisco_ios": "cisco",
+    "cisco_asa": "cisco",
+    "fortinet": "fortigate",
+}
+
+
+def credentials() -> tuple[str, str]:
+    return os.environ["NETSTEWARD_USERNAME"], os.environ["NETSTEWARD_PASSWORD"]
+
+
+def ssh_config(path: Path, devices: list[dict[str, Any]]) -> Path:
+    """Every device name (lower case, as RANCID writes them) -> 127.0.0.1:port."""
+    blocks = [
+        f"Host {d['name'].lower()}\n  HostName 127.0.0.1\n  Port {d['port']}\n" for d in devices
+    ]
+    blocks.append(
+        "Host *\n"
+        f"  UserKnownHostsFile {path.parent / 'known_hosts'}\n"
+        "  StrictHostKeyChecking no\n"
+        "  PubkeyAuthentication no\n"
+        "  KexAlgorithms +diffie-hellman-group14-sha1\n"
+    )
+    path.write_text("\n".join(blocks), encoding="utf-8")
+    return path
+
+
+@dataclass
+class RancidRun:
+    base: Path  # BASEDIR
+    group: str
+    returncode: int
+    log: str  # the group's run log (rancid-run writes it under LOGDIR)
+
+    def configs(self) -> dict[str, str]:
+        folder = self.base / self.group / "configs"
+        return {
+            p.name: p.read_text(errors="replace") for p in sorted(folder.iterdir()) if p.is_file()
+        }
+
+    def errors(self) -> list[str]:
+        """RANCID's per-device complaints in the run log (missed commands, no end of run, ...)."""
+        wanted = re.compile(
+            r"(End of run not found|missed cmd|clogin error|login failed|TIMEOUT|"
+            r"Error:|found unexpected command|unexpected|failed)",
+            re.I,
+        )
+        return [ln for ln in self.log.splitlines() if wanted.search(ln)]
+
+
+def run_rancid(work: Path, devices: list[dict[str, Any]], par_count: int = 50) -> RancidRun:
+    """Set up one RANCID group for `devices` under `work` and run `rancid-run` once."""
+    user, password = credentials()
+    base = work / "rancid"
+    home = work / "home"
+    for folder in (base, home):
+        folder.mkdir(parents=True, exist_ok=True)
+    group = "lab"
+    conf = work / "rancid.conf"
+    conf.write_text(
+        # Debian's /etc/rancid/rancid.conf without its "not as root" check (CI runs as root)
+        "TERM=network;export TERM\n"
+        'LC_COLLATE="POSIX"; export LC_COLLATE\n'
+        "umask 027\n"
+        'PERL5LIB="/usr/share/perl5/rancid"; export PERL5LIB\n'
+        f"TMPDIR={work}; export TMPDIR\n"
+        f"BASEDIR={base}; export BASEDIR\n"
+        f"PATH={RANCID_BIN}:/usr/bin:/usr/sbin:/bin; export PATH\n"
+        f"CVSROOT=$BASEDIR/CVS; export CVSROOT\n"
+        "LOGDIR=$BASEDIR/logs; export LOGDIR\n"
+        "RCSSYS=git; export RCSSYS\n"
+        f"PAR_COUNT={par_count}; export PAR_COUNT\n"
+        "MAX_ROUNDS=0; export MAX_ROUNDS\n"  # no retry rounds: the first pass must succeed
+        f"LIST_OF_GROUPS={group}; export LIST_OF_GROUPS\n"
+        f"SENDMAIL={work / 'sendmail'}\n",
+        encoding="utf-8",
+    )
+    mail = work / "sendmail"
+    mail.write_text(f"#!/bin/sh\ncat >> {work / 'mail.txt'}\n", encoding="utf-8")
+    mail.chmod(0o755)
+    cfg = ssh_config(home / "ssh_config", devices)
+    cloginrc = home / ".cloginrc"
+    cloginrc.write_text(
+        f"add user * {{{user}}}\n"
+        f"add password * {{{password}}} {{{password}}}\n"
+        "add method * ssh\n"
+        f"add sshcmd * {{{{ssh -F {cfg}}}}}\n",
+        encoding="utf-8",
+    )
+    cloginrc.chmod(0o600)
+    env = {
+        "HOME": str(home),
+        "PATH": f"{RANCID_BIN}:/usr/bin:/bin",
+        "LANG": "C",
+        "GIT_AUTHOR_NAME": "rancid",
+        "GIT_AUTHOR_EMAIL": "rancid@localhost",
+        "GIT_COMMITTER_NAME": "rancid",
+        "GIT_COMMITTER_EMAIL": "rancid@localhost",
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
+    subprocess.run(
+        [str(RANCID_BIN / "rancid-cvs"), "-f", str(conf), group],
+        env=env,
+        cwd=work,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    lines = [f"{d['name'].lower()};{RANCID_TYPES[d['platform']]};up" for d in devices]
+    (base / group / "router.db").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    proc = subprocess.run(
+        [str(RANCID_BIN / "rancid-run"), "-f", str(conf), group],
+        env=env,
+        cwd=work,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    logs = sorted((base / "logs").glob(f"{group}.*"))
+    log = logs[-1].read_text(errors="replace") if logs else proc.stdout + proc.stderr
+    return RancidRun(base, group, proc.returncode, log)
+
+
+def rancid_installed() -> bool:
+    return (RANCID_BIN / "rancid-run").exists() and shutil.which("expect") is not None
