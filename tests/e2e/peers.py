@@ -61,6 +61,15 @@ class RancidRun:
             p.name: p.read_text(errors="replace") for p in sorted(folder.iterdir()) if p.is_file()
         }
 
+    def git_log(self) -> str:
+        proc = subprocess.run(
+            ["git", "-C", str(self.base / self.group), "log", "--format=%s"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return proc.stdout
+
     def errors(self) -> list[str]:
         """RANCID's per-device complaints in the run log (missed commands, no end of run, ...)."""
         wanted = re.compile(

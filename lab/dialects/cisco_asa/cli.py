@@ -73,6 +73,11 @@ class CiscoAsa(CiscoModes, AsaBackup):
         return " " * (prompt_len + pos) + "^\nERROR: % Invalid input detected at '^' marker.\n"
 
     # -- session -----------------------------------------------------------
+    @command("no terminal pager")
+    def no_terminal_pager(self, s: Session, args: list[str]) -> str:
+        s.set_paging(False)  # what Ansible's cisco.asa terminal plugin sends
+        return ""
+
     @command("terminal pager", raw=True)
     def terminal_pager(self, s: Session, args: list[str]) -> str:
         value = args[0].strip().removeprefix("lines").strip()
