@@ -12,7 +12,11 @@ LAB_DIR ?= .lab
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv install test lint bench demo lab-start lab-stop
+PEERS  := .venv-peers
+# root runs apt-get itself; anyone else needs password-less sudo for the one install
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo "sudo -n")
+
+.PHONY: help venv install peers test lint bench demo lab-start lab-stop
 
 help: ## this list
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -30,7 +34,17 @@ $(STAMP): $(PY) pyproject.toml setup.py
 
 install: $(STAMP) ## install netsteward and the test tools into .venv
 
-test: $(STAMP) ## run the whole test suite (it starts and stops its own lab on free ports)
+peers: ## the backup tools the lab is tested with: RANCID (Debian package) and Ansible 11 (PyPI, in .venv-peers)
+	@[ -x /usr/lib/rancid/bin/rancid-run ] || { \
+	  echo "installing rancid (apt-get)"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq rancid >/dev/null; }
+	@[ -x $(PEERS)/bin/ansible-playbook ] || { \
+	  echo "installing ansible into $(PEERS) (pip)"; \
+	  $(PYTHON) -m venv $(PEERS) && \
+	  $(PEERS)/bin/pip install --quiet 'ansible>=11,<12' 'paramiko>=3.4'; }
+
+test: $(STAMP) peers ## run the whole test suite (it starts and stops its own lab on free ports)
 	@$(VENV)/bin/pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest: no tests collected"; rc=0; fi; exit $$rc
 

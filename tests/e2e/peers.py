@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 RANCID_BIN = Path("/usr/lib/rancid/bin")
 # netsteward platform -> RANCID 3.13 device type (rancid.types.base)
 RANCID_TYPES = {
@@ -155,3 +157,116 @@ def run_rancid(work: Path, devices: list[dict[str, Any]], par_count: int = 50) -
 
 def rancid_installed() -> bool:
     return (RANCID_BIN / "rancid-run").exists() and shutil.which("expect") is not None
+
+
+# -- Ansible ------------------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+ANSIBLE_PLAYBOOK = ROOT / ".venv-peers" / "bin" / "ansible-playbook"
+# netsteward platform -> (inventory group, ansible_network_os, enable needed)
+ANSIBLE_OS = {
+    "huawei_vrp": ("vrp", "community.network.ce", False),
+    "cisco_ios": ("ios", "cisco.ios.ios", True),
+    "cisco_asa": ("asa", "cisco.asa.asa", True),
+}
+PLAYBOOK = """\
+- name: Back up the running configuration with cli_backup (the cliconf's get_config)
+  hosts: ios:asa
+  gather_facts: false
+  tasks:
+    - name: Back up
+      ansible.netcommon.cli_backup:
+        dir_path: "{{ backup_dir }}"
+        filename: "{{ inventory_hostname }}.cfg"
+
+# community.network.ce's cliconf cannot report its capabilities on Python 3 (an invalid
+# regex escape in get_device_info), which cli_backup needs: VRP shops use cli_command
+- name: Back up the running configuration with cli_command
+  hosts: vrp
+  gather_facts: false
+  tasks:
+    - name: Display the running configuration
+      ansible.netcommon.cli_command:
+        command: display current-configuration
+      register: running
+    - name: Write it
+      ansible.builtin.copy:
+        content: "{{ running.stdout }}\\n"
+        dest: "{{ backup_dir }}/{{ inventory_hostname }}.cfg"
+        mode: "0600"
+      delegate_to: localhost
+"""
+
+
+@dataclass
+class AnsibleRun:
+    returncode: int
+    output: str
+    backups: dict[str, str]
+
+    def recap(self) -> dict[str, dict[str, int]]:
+        """PLAY RECAP per host: {"HOST": {"ok": 2, "failed": 0, "unreachable": 0, ...}}."""
+        out: dict[str, dict[str, int]] = {}
+        for line in self.output.split("PLAY RECAP", 1)[-1].splitlines():
+            m = re.match(r"^(\S+)\s+:\s+(.*)$", line)
+            if m:
+                out[m.group(1)] = {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", m.group(2))}
+        return out
+
+
+def run_ansible(work: Path, devices: list[dict[str, Any]], forks: int = 50) -> AnsibleRun:
+    """One `ansible-playbook` run over `devices` with network_cli (paramiko), `forks` at once.
+    The credentials stay in the environment: the inventory looks them up."""
+    groups: dict[str, Any] = {}
+    for d in devices:
+        group, network_os, enable = ANSIBLE_OS[d["platform"]]
+        entry = groups.setdefault(group, {"hosts": {}, "vars": {"ansible_network_os": network_os}})
+        if enable:
+            entry["vars"].update(
+                ansible_become=True,
+                ansible_become_method="enable",
+                ansible_become_password="{{ lookup('env', 'NETSTEWARD_PASSWORD') }}",
+            )
+        entry["hosts"][d["name"]] = {"ansible_host": "127.0.0.1", "ansible_port": d["port"]}
+    inventory = {
+        "all": {
+            "vars": {
+                "ansible_connection": "ansible.netcommon.network_cli",
+                "ansible_network_cli_ssh_type": "paramiko",
+                "ansible_user": "{{ lookup('env', 'NETSTEWARD_USERNAME') }}",
+                "ansible_password": "{{ lookup('env', 'NETSTEWARD_PASSWORD') }}",
+            },
+            "children": groups,
+        }
+    }
+    inv = work / "inventory.yml"
+    inv.write_text(yaml.safe_dump(inventory, sort_keys=False), encoding="utf-8")
+    book = work / "backup.yml"
+    book.write_text(PLAYBOOK, encoding="utf-8")
+    out = work / "backups"
+    out.mkdir(exist_ok=True)
+    env = dict(os.environ)
+    env.update(
+        HOME=str(work),
+        ANSIBLE_HOST_KEY_CHECKING="False",
+        ANSIBLE_FORKS=str(forks),
+        ANSIBLE_NOCOLOR="1",
+        ANSIBLE_LOCAL_TEMP=str(work / "tmp"),
+        ANSIBLE_PERSISTENT_CONTROL_PATH_DIR=str(work / "pc"),
+        ANSIBLE_PERSISTENT_COMMAND_TIMEOUT="120",
+        ANSIBLE_DEPRECATION_WARNINGS="False",
+    )
+    proc = subprocess.run(
+        [str(ANSIBLE_PLAYBOOK), "-i", str(inv), str(book), "-e", f"backup_dir={out}"],
+        env=env,
+        cwd=work,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    backups = {p.stem: p.read_text(errors="replace") for p in sorted(out.glob("*.cfg"))}
+    return AnsibleRun(proc.returncode, proc.stdout + proc.stderr, backups)
+
+
+def ansible_installed() -> bool:
+    return ANSIBLE_PLAYBOOK.exists()
