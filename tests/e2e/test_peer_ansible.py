@@ -1,7 +1,9 @@
 """Ansible's `network_cli` (unchanged, from PyPI) backs up the lab (issue 11, item 8).
 
-One `ansible-playbook` run with 50 forks over every Huawei VRP (community.network.ce),
-Cisco IOS (cisco.ios) and ASA (cisco.asa) device of the lab: `cli_backup` on IOS and ASA,
+One `ansible-playbook` run with 50 forks over Huawei VRP (community.network.ce), Cisco
+IOS (cisco.ios) and ASA (cisco.asa) devices of every role of the lab (all routers, cores,
+firewalls and IPS, the first 50 access switches of each platform, and the VRP switches
+that ask to change their initial password at login, which Ansible's ce terminal answers): `cli_backup` on IOS and ASA,
 `cli_command display current-configuration` on VRP (see the playbook in peers.py).  The
 play recap must show no failed and no unreachable host, and every backup must be the
 device's running configuration.  Ansible talks to 127.0.0.1 only; the inventory and the
@@ -14,15 +16,19 @@ plugin in the Ansible package).  `make peers` installs Ansible 11 into .venv-pee
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
 from peers import ANSIBLE_OS, ansible_installed, run_ansible
 
-pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+from netsteward.lab.engine.state import load_fleet
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(1500)]
 
 FORKS = 50
+PER_ROLE = 50  # devices per platform and role: 50 in flight, as RANCID's PAR_COUNT
 
 MARKS = {
     "huawei_vrp": ("sysname {name}", "return"),
@@ -35,7 +41,16 @@ def test_ansible_network_cli_backs_up_every_device_of_its_platforms(
     lab: Any, tmp_path: Path
 ) -> None:
     assert ansible_installed(), "Ansible is not installed: run `make peers`"
-    devices = [d for d in lab.truth()["devices"] if d["platform"] in ANSIBLE_OS]
+    truth = lab.truth()
+    fleet = load_fleet(truth["seed"], lab.fleet_source)
+    asks = {d.name for d in fleet.devices if d.change_password_prompt}
+    devices, taken = [], Counter[tuple[str, str]]()
+    for d in truth["devices"]:
+        key = (d["platform"], d["role"])
+        if d["platform"] in ANSIBLE_OS and (taken[key] < PER_ROLE or d["name"] in asks):
+            taken[key] += 1
+            devices.append(d)
+    assert asks <= {d["name"] for d in devices}
     assert {d["platform"] for d in devices} == set(ANSIBLE_OS)
 
     run = run_ansible(tmp_path, devices, forks=FORKS)

@@ -26,7 +26,7 @@ from peers import RANCID_TYPES, rancid_installed, run_rancid
 
 from netsteward.lab.engine.state import load_fleet
 
-pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(1500)]
 
 PAR_COUNT = 50  # as in the report: 50 devices in parallel
 
