@@ -254,6 +254,7 @@ def run_ansible(work: Path, devices: list[dict[str, Any]], forks: int = 50) -> A
         ANSIBLE_LOCAL_TEMP=str(work / "tmp"),
         ANSIBLE_PERSISTENT_CONTROL_PATH_DIR=str(work / "pc"),
         ANSIBLE_PERSISTENT_COMMAND_TIMEOUT="120",
+        ANSIBLE_PERSISTENT_CONNECT_TIMEOUT="120",
         ANSIBLE_DEPRECATION_WARNINGS="False",
     )
     proc = subprocess.run(

@@ -57,7 +57,7 @@ def test_ansible_network_cli_backs_up_every_device_of_its_platforms(
 
     recap = run.recap()
     bad = {h: r for h, r in recap.items() if r.get("failed") or r.get("unreachable")}
-    assert bad == {}, run.output[-4000:]
+    assert bad == {}, "\n".join(ln for ln in run.output.splitlines() if "fatal:" in ln)[:4000]
     assert run.returncode == 0, run.output[-4000:]
     assert set(recap) == {d["name"] for d in devices}
     for device in devices:
