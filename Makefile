@@ -12,7 +12,7 @@ LAB_DIR ?= .lab
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv install test lint bench demo lab-start lab-stop
+.PHONY: help venv install test lint bench demo lab-start lab-stop catalogs
 
 help: ## this list
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -41,6 +41,13 @@ lint: $(STAMP) ## ruff (lint + format check) and mypy
 	@rm -rf build/typecheck && mkdir -p build/typecheck/netsteward && \
 	  for d in tasks playbooks lab; do ln -s ../../../$$d build/typecheck/netsteward/$$d; done
 	MYPYPATH=build/typecheck $(VENV)/bin/mypy -p netsteward
+
+catalogs: $(STAMP) ## re-extract the messages (tasks/locale/netsteward.pot) and merge them into each .po
+	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ --no-location --sort-output \
+	  --project netsteward --copyright-holder netsteward -o tasks/locale/netsteward.pot tasks playbooks
+	$(VENV)/bin/pybabel update -i tasks/locale/netsteward.pot -d tasks/locale -D netsteward \
+	  --no-wrap --ignore-obsolete --update-header-comment
+	@echo "translate the new entries (msgstr \"\") in tasks/locale/*/LC_MESSAGES/netsteward.po; .venv/bin/pytest tests/unit/core/test_i18n_catalog.py checks"
 
 bench: $(STAMP) ## backup benchmark: 739 devices against a lab it starts itself
 	$(PY) bench/backup_bench.py
