@@ -46,7 +46,7 @@ catalogs: $(STAMP) ## re-extract the messages (tasks/locale/netsteward.pot) and 
 	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ --no-location --sort-output \
 	  --project netsteward --copyright-holder netsteward -o tasks/locale/netsteward.pot tasks playbooks
 	$(VENV)/bin/pybabel update -i tasks/locale/netsteward.pot -d tasks/locale -D netsteward \
-	  --no-wrap --ignore-obsolete --update-header-comment
+	  --no-wrap --ignore-obsolete --no-fuzzy-matching --update-header-comment
 	@echo "translate the new entries (msgstr \"\") in tasks/locale/*/LC_MESSAGES/netsteward.po; .venv/bin/pytest tests/unit/core/test_i18n_catalog.py checks"
 
 bench: $(STAMP) ## backup benchmark: 739 devices against a lab it starts itself
