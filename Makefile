@@ -43,7 +43,7 @@ lint: $(STAMP) ## ruff (lint + format check) and mypy
 	MYPYPATH=build/typecheck $(VENV)/bin/mypy -p netsteward
 
 catalogs: $(STAMP) ## re-extract the messages (tasks/locale/netsteward.pot) and merge them into each .po
-	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ --no-location --sort-output \
+	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ -k pgettext:1c,2 --no-location --sort-output \
 	  --project netsteward --copyright-holder netsteward -o tasks/locale/netsteward.pot tasks playbooks
 	$(VENV)/bin/pybabel update -i tasks/locale/netsteward.pot -d tasks/locale -D netsteward \
 	  --no-wrap --ignore-obsolete --no-fuzzy-matching --update-header-comment

@@ -110,6 +110,12 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(current_language()).ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    """`message` in the current language, where the same English word needs another
+    translation in another context (`pgettext("role", "access")`)."""
+    return translations(current_language()).pgettext(context, message)
+
+
 def N_(message: str) -> str:
     """Mark `message` for the catalog without translating it now (translate with `_()`
     where it is shown)."""

@@ -99,6 +99,9 @@ class Descriptions(_Strict):
     lag_multi_peer: str = "TO-{peers}"
     peer_join: str = "+"
     held_if_description: str = "^TO-"
+    # keep an uplink's existing description when it names the LLDP neighbour and its port,
+    # whatever the words or language (上联至YM-BASE-AGG-01 XGE1/0/3): the team's own wording
+    keep_if_names_neighbour: bool = False
 
     @field_validator("port", "lag", "lag_multi_peer")
     @classmethod

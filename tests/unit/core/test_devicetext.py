@@ -15,7 +15,7 @@ CONFIG = [
     "snmp-agent sys-info location 一号楼3层弱电间 F03-IDF-2",
     "interface GigabitEthernet0/0/7",
     " description 301室-财务科-打印机",
-    "header login information \"未经授权禁止登录！违者追究法律责任。\"",
+    'header login information "未经授权禁止登录！违者追究法律责任。"',
     "return",
 ]
 
@@ -40,7 +40,9 @@ def test_a_configuration_mixing_utf8_and_gbk_lines() -> None:
 
 
 def test_bytes_no_encoding_reads_are_replaced_not_dropped() -> None:
-    assert decode_lines(b"description caf\xe9 \xff\nreturn") == "description caf\ufffd \ufffd\nreturn"
+    assert (
+        decode_lines(b"description caf\xe9 \xff\nreturn") == "description caf\ufffd \ufffd\nreturn"
+    )
 
 
 @given(st.lists(st.text(), max_size=8))

@@ -30,7 +30,8 @@ def test_site_setting_then_environment_then_explicit(monkeypatch: pytest.MonkeyP
 
 
 @pytest.mark.parametrize(
-    ("value", "lang"), [("zh", "zh"), ("zh_CN", "zh"), ("zh-CN.UTF-8", "zh"), ("EN", "en"), ("", None)]
+    ("value", "lang"),
+    [("zh", "zh"), ("zh_CN", "zh"), ("zh-CN.UTF-8", "zh"), ("EN", "en"), ("", None)],
 )
 def test_language_names(value: str, lang: str | None) -> None:
     assert i18n.normalise_language(value) == lang

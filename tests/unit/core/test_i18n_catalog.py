@@ -19,20 +19,20 @@ from babel.messages.pofile import read_po
 from netsteward.tasks.core import i18n
 
 ROOT = Path(__file__).resolve().parents[3]
-KEYWORDS = {"_": None, "ngettext": (1, 2), "N_": None}
+KEYWORDS = {"_": None, "ngettext": (1, 2), "N_": None, "pgettext": ((1, "c"), 2)}
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(?:[:!][^}]*)?\}")
 TRANSLATED = [lang for lang in i18n.LANGUAGES if lang != "en"]
 
 
-def extracted() -> dict[str | tuple[str, str], list[str]]:
-    """msgid (or (singular, plural)) -> where it is used."""
-    out: dict[str | tuple[str, str], list[str]] = {}
+def extracted() -> dict[tuple[str | None, str], list[str]]:
+    """(context, msgid) -> where it is used."""
+    out: dict[tuple[str | None, str], list[str]] = {}
     for folder in ("tasks", "playbooks"):
-        for filename, lineno, message, _comments, _context in extract_from_dir(
+        for filename, lineno, message, _comments, context in extract_from_dir(
             ROOT / folder, method_map=[("**.py", "python")], keywords=KEYWORDS
         ):
-            key = message if isinstance(message, str) else (message[0], message[1])
-            out.setdefault(key, []).append(f"{folder}/{filename}:{lineno}")
+            msgid = message if isinstance(message, str) else message[0]
+            out.setdefault((context, msgid), []).append(f"{folder}/{filename}:{lineno}")
     return out
 
 
@@ -44,16 +44,15 @@ def catalog(lang: str) -> Catalog:
 def test_extraction_finds_the_wrapped_strings() -> None:
     messages = extracted()
     assert len(messages) > 300  # the jobs' reports, errors and summaries
-    assert all(isinstance(k, (str, tuple)) and k for k in messages)
+    assert all(msgid for _context, msgid in messages)
 
 
 @pytest.mark.parametrize("lang", TRANSLATED)
 def test_every_message_has_a_translation(lang: str) -> None:
     cat = catalog(lang)
     missing = []
-    for key, where in sorted(extracted().items(), key=lambda kv: str(kv[0])):
-        msgid = key[0] if isinstance(key, tuple) else key
-        message = cat.get(msgid)
+    for (context, msgid), where in sorted(extracted().items(), key=lambda kv: str(kv[0])):
+        message = cat.get(msgid, context=context)
         strings = (
             ([message.string] if isinstance(message.string, str) else list(message.string))
             if message is not None

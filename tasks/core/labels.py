@@ -1,0 +1,32 @@
+"""Inventory roles and networks as people read them (`--json`, file paths and group names
+keep the ids: `access`, `egov_intranet`)."""
+
+from __future__ import annotations
+
+from netsteward.tasks.core.i18n import pgettext
+
+
+def role_label(role: str | None) -> str:
+    """`access` -> `access` in English, `接入交换机` in Chinese; unknown roles as they are."""
+    known = {
+        "router": lambda: pgettext("role", "router"),
+        "core": lambda: pgettext("role", "core"),
+        "aggregation": lambda: pgettext("role", "aggregation"),
+        "access": lambda: pgettext("role", "access"),
+        "firewall": lambda: pgettext("role", "firewall"),
+        "ips": lambda: pgettext("role", "ips"),
+        "fc_switch": lambda: pgettext("role", "fc_switch"),
+    }
+    return known[role]() if role in known else str(role or "")
+
+
+def network_label(network: str | None) -> str:
+    """`egov_intranet` -> `egov_intranet` in English, `电子政务内网` in Chinese."""
+    known = {
+        "base": lambda: pgettext("network", "base"),
+        "egov_intranet": lambda: pgettext("network", "egov_intranet"),
+        "egov_extranet": lambda: pgettext("network", "egov_extranet"),
+        "device_net": lambda: pgettext("network", "device_net"),
+        "san": lambda: pgettext("network", "san"),
+    }
+    return known[network]() if network in known else str(network or "")
