@@ -30,3 +30,22 @@ def network_label(network: str | None) -> str:
         "san": lambda: pgettext("network", "san"),
     }
     return known[network]() if network in known else str(network or "")
+
+
+def action_label(action: str) -> str:
+    """A firewall rule's action: `permit` / `deny` in English, 允许 / 拒绝 in Chinese."""
+    known = {
+        "permit": lambda: pgettext("action", "permit"),
+        "deny": lambda: pgettext("action", "deny"),
+    }
+    return known[action]() if action in known else action
+
+
+def severity_label(severity: str) -> str:
+    """`high` / `medium` / `low` in English, 高风险 / 中风险 / 低风险 in Chinese."""
+    known = {
+        "high": lambda: pgettext("severity", "high"),
+        "medium": lambda: pgettext("severity", "medium"),
+        "low": lambda: pgettext("severity", "low"),
+    }
+    return known[severity]() if severity in known else severity
