@@ -12,7 +12,7 @@ LAB_DIR ?= .lab
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv install test lint bench demo lab-start lab-stop catalogs
+.PHONY: help venv install test lint bench demo lab-start lab-stop catalogs fonts
 
 help: ## this list
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -28,9 +28,27 @@ $(STAMP): $(PY) pyproject.toml setup.py
 	$(PY) -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
-install: $(STAMP) ## install netsteward and the test tools into .venv
+install: $(STAMP) fonts ## install netsteward and the test tools into .venv (and the CJK font)
 
-test: $(STAMP) ## run the whole test suite (it starts and stops its own lab on free ports)
+# The topology report's PNG pages draw Chinese labels with a font that has CJK glyphs:
+# Debian's fonts-wqy-microhei (WenQuanYi Micro Hei, 1.6 MB), the first family the SVGs
+# name when a page has Chinese text (tasks/topology/export/svg.py). Installed with apt-get
+# when fontconfig does not know it (as root, or through sudo); the PNG glyph test fails without it.
+CJK_FONT_FAMILY := WenQuanYi Micro Hei
+CJK_FONT_PACKAGE := fonts-wqy-microhei
+fonts: ## install the CJK font of the PNG diagrams (Debian fonts-wqy-microhei) when it is missing
+	@if fc-list "$(CJK_FONT_FAMILY)" family 2>/dev/null | grep -q .; then :; \
+	elif ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "netsteward: no apt-get: install a package with the font '$(CJK_FONT_FAMILY)' for Chinese PNG diagrams" >&2; \
+	else \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  echo "installing $(CJK_FONT_PACKAGE) (CJK glyphs for the PNG diagrams)"; \
+	  $$SUDO apt-get update -qq >/dev/null && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(CJK_FONT_PACKAGE) fontconfig >/dev/null && \
+	  fc-list "$(CJK_FONT_FAMILY)" family | grep -q . ; \
+	fi
+
+test: $(STAMP) fonts ## run the whole test suite (it starts and stops its own lab on free ports)
 	@$(VENV)/bin/pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest: no tests collected"; rc=0; fi; exit $$rc
 
@@ -58,7 +76,7 @@ lab-start: $(STAMP) ## start the lab (739 devices on 127.0.0.1:10001-10739)
 lab-stop: ## stop the lab
 	@[ -x $(PY) ] && $(PY) -m netsteward.lab stop --state-dir $(LAB_DIR) || true
 
-demo: $(STAMP) ## start the lab, back up all 739 devices into configs/, show the commit, snapshot the topology, plan ports, audit firewalls, stop the lab
+demo: $(STAMP) fonts ## start the lab, back up all 739 devices into configs/, show the commit, snapshot the topology, plan ports, audit firewalls, stop the lab
 	@set -e; mkdir -p out; \
 	trap '$(PY) -m netsteward.lab stop --state-dir $(LAB_DIR) >/dev/null 2>&1 || true' EXIT; \
 	$(PY) -m netsteward.lab start --state-dir $(LAB_DIR); \
