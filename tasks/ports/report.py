@@ -117,7 +117,10 @@ def plan_markdown(plan: Plan) -> str:
         "| " + " | ".join(header) + " |",
         "|" + "---|" * len(header),
     ]
-    out += ["| " + " | ".join(row) + " |" for row in plan_rows(plan)]
+    out += [
+        "| " + " | ".join((host, platform, role_label(role), *rest)) + " |"
+        for host, platform, role, *rest in plan_rows(plan)
+    ]
     if plan.unreadable:
         out += ["", "## " + _("Not read"), ""]
         out += [f"- `{h}`: {why}" for h, why in plan.unreadable.items()]

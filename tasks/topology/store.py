@@ -30,9 +30,7 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 def snapshot_path(repo: Path, date: str) -> Path:
     if not _DATE.match(date):
-        raise BadInput(
-            _("not a date (YYYY-MM-DD): {value!r}").format(value=date), field="--date"
-        )
+        raise BadInput(_("not a date (YYYY-MM-DD): {value!r}").format(value=date), field="--date")
     return repo / SUBDIR / f"{date}.json"
 
 
