@@ -10,6 +10,12 @@ export NETSTEWARD_USERNAME ?= netsteward
 export NETSTEWARD_PASSWORD ?= Lab-Only-Pa55
 LAB_DIR ?= .lab
 PYTEST_ARGS ?=
+# language of every report and message: `make demo LANG_UI=zh` (or NETSTEWARD_LANG=zh make demo)
+LANG_UI ?=
+ifneq ($(LANG_UI),)
+export NETSTEWARD_LANG := $(LANG_UI)
+endif
+DEMO_LEDGER_LANG = $(if $(filter zh%,$(NETSTEWARD_LANG)),zh,en)
 
 .DEFAULT_GOAL := help
 .PHONY: help venv install test lint bench demo lab-start lab-stop catalogs fonts
@@ -76,9 +82,12 @@ lab-start: $(STAMP) ## start the lab (739 devices on 127.0.0.1:10001-10739)
 lab-stop: ## stop the lab
 	@[ -x $(PY) ] && $(PY) -m netsteward.lab stop --state-dir $(LAB_DIR) || true
 
-demo: $(STAMP) fonts ## start the lab, back up all 739 devices into configs/, show the commit, snapshot the topology, plan ports, audit firewalls, stop the lab
+demo: $(STAMP) fonts ## start the lab, back up all 739 devices into configs/, show the commit, snapshot the topology, plan ports, audit firewalls, stop the lab (LANG_UI=zh: in Chinese)
 	@set -e; mkdir -p out; \
 	trap '$(PY) -m netsteward.lab stop --state-dir $(LAB_DIR) >/dev/null 2>&1 || true' EXIT; \
+	echo "== netsteward inventory import: the fleet's asset ledger ($(DEMO_LEDGER_LANG)) into out/hosts-from-ledger.yaml"; \
+	$(PY) -m netsteward.lab ledger --lang $(DEMO_LEDGER_LANG) --encoding $(if $(filter zh,$(DEMO_LEDGER_LANG)),gbk,utf-8-sig) --out out/ledger-$(DEMO_LEDGER_LANG).csv >/dev/null; \
+	$(PY) -m netsteward.playbooks.cli inventory import out/ledger-$(DEMO_LEDGER_LANG).csv --out out/hosts-from-ledger.yaml; \
 	$(PY) -m netsteward.lab start --state-dir $(LAB_DIR); \
 	echo "== netsteward backup --tag-month"; \
 	rc=0; $(PY) -m netsteward.playbooks.cli backup --tag-month || rc=$$?; \

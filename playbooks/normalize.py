@@ -44,8 +44,8 @@ from netsteward.tasks.core.errors import (
     EXIT_UNREACHABLE,
     BadInput,
 )
-from netsteward.tasks.core.i18n import _, current_language
-from netsteward.tasks.core.labels import role_label
+from netsteward.tasks.core.i18n import _
+from netsteward.tasks.core.labels import role_short_label
 from netsteward.tasks.core.results import typed_results
 from netsteward.tasks.ports.apply import (
     APPLIED,
@@ -198,7 +198,6 @@ def _default_out() -> Path:
 
 
 PLATFORM_SHORT = {"huawei_vrp": "vrp", "hp_comware": "comware", "cisco_ios": "ios"}
-ROLE_SHORT = {"router": "rtr", "core": "core", "aggregation": "agg", "access": "acc"}
 
 
 def _print_plan(plan: Plan, out: Path) -> None:
@@ -219,8 +218,7 @@ def _print_plan(plan: Plan, out: Path) -> None:
     for i, col in enumerate(plan_header()):
         table.add_column(col, justify="left" if i < 3 else "right", no_wrap=True)
     for host, platform, role, *rest in plan_rows(plan):
-        shown_role = ROLE_SHORT.get(role, role) if current_language() == "en" else role_label(role)
-        table.add_row(host, PLATFORM_SHORT.get(platform, platform), shown_role, *rest)
+        table.add_row(host, PLATFORM_SHORT.get(platform, platform), role_short_label(role), *rest)
     total = [str(v or "") for v in s["changes_by_kind"].values()]
     table.add_row(_("total"), "", "", *total, str(s["lines"]), style="bold")
     console.print(table)

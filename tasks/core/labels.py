@@ -49,3 +49,14 @@ def severity_label(severity: str) -> str:
         "low": lambda: pgettext("severity", "low"),
     }
     return known[severity]() if severity in known else severity
+
+
+def role_short_label(role: str | None) -> str:
+    """A role in a narrow table column: `acc` / `接入`, `agg` / `汇聚`, `rtr` / `路由`."""
+    known = {
+        "router": lambda: pgettext("role, short", "rtr"),
+        "core": lambda: pgettext("role, short", "core"),
+        "aggregation": lambda: pgettext("role, short", "agg"),
+        "access": lambda: pgettext("role, short", "acc"),
+    }
+    return known[role]() if role in known else role_label(role)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from netsteward.tasks.core.i18n import N_, _
+from netsteward.tasks.core.i18n import N_, _, pgettext
 from netsteward.tasks.core.labels import network_label, role_label
 from netsteward.tasks.ports.apply import ApplyOutcome
 from netsteward.tasks.ports.plan import KINDS, Plan
@@ -84,11 +84,15 @@ def plan_rows(plan: Plan) -> list[tuple[str, ...]]:
     return rows
 
 
-PLAN_HEADER = (N_("host"), N_("platform"), N_("role"), *(SHORT[k] for k in KINDS), N_("lines"))
-
-
 def plan_header() -> tuple[str, ...]:
-    return tuple(_(h) for h in PLAN_HEADER)
+    """host, platform, role, one short column per kind, lines (narrow: a terminal table)."""
+    return (
+        _("host"),
+        _("platform"),
+        pgettext("column", "role"),
+        *(_(SHORT[k]) for k in KINDS),
+        pgettext("column", "lines"),
+    )
 
 
 def plan_markdown(plan: Plan) -> str:
@@ -139,7 +143,12 @@ def plan_markdown(plan: Plan) -> str:
         ]
         for ch in d.changes:
             where = f"`{ch.interface}`" if ch.interface else _("global")
-            out.append(f"- {where} **{kind_label(ch.kind)}**: {ch.reason}")
+            out.append(
+                "- "
+                + _("{where} {kind}: {reason}").format(
+                    where=where, kind=f"**{kind_label(ch.kind)}**", reason=ch.reason
+                )
+            )
         out += ["", "```", *d.commands, "```"]
         if d.notes:
             out += ["", *("- " + _("note: {note}").format(note=n) for n in d.notes)]

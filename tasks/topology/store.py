@@ -12,8 +12,8 @@ import re
 import subprocess
 from pathlib import Path
 
-from netsteward.tasks.core.i18n import _
 from netsteward.tasks.core.errors import BadInput
+from netsteward.tasks.core.i18n import _
 from netsteward.tasks.core.store import (
     commit_run,
     locked,
