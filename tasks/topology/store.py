@@ -93,7 +93,9 @@ def resolve(repo: Path, spec: str) -> Snapshot:
             files = sorted(f for f in listing.stdout.split() if _DATE.match(Path(f).stem))
             if listing.returncode or not files:
                 raise BadInput(
-                    f"not a date, snapshot file or git revision with snapshots: {spec!r}",
+                    _("not a date, snapshot file or git revision with snapshots: {value!r}").format(
+                        value=spec
+                    ),
                     field="FROM/TO",
                 )
             rel = files[-1]
@@ -117,7 +119,10 @@ def default_pair(repo: Path) -> tuple[Snapshot, Snapshot]:
     files = list_snapshots(repo)
     if len(files) < 2:
         raise BadInput(
-            f"need two snapshots in {repo / SUBDIR} to diff (found {len(files)})", field="FROM/TO"
+            _("need two snapshots in {folder} to diff (found {n})").format(
+                folder=repo / SUBDIR, n=len(files)
+            ),
+            field="FROM/TO",
         )
     return load_snapshot(files[-2]), load_snapshot(files[-1])
 
