@@ -32,7 +32,9 @@ from netsteward.lab.model import DeviceSpec
 SHARE = 3  # one device in SHARE carries Chinese text
 GBK_SHARE = 4  # one Chinese Huawei device in GBK_SHARE answers in GBK
 ROLES = ("router", "core", "aggregation", "access")
-_SITE = re.compile(r"^(?:F(?P<floor>\d\d)-IDF-(?P<room>\d+)(?P<sec>-SEC)?|B1-(?P<b1>MDF|DC)-R(?P<rack>\d+))$")
+_SITE = re.compile(
+    r"^(?:F(?P<floor>\d\d)-IDF-(?P<room>\d+)(?P<sec>-SEC)?|B1-(?P<b1>MDF|DC)-R(?P<rack>\d+))$"
+)
 # English user-port descriptions (lab/fleet/ports.py) -> how the team writes them
 _USER = [
     (re.compile(r"^Room (\S+) PC$"), "{0}室 办公电脑"),
@@ -79,13 +81,17 @@ def plant_chinese(
         location = chinese_location(spec.location)
         if location != spec.location:
             spec.location = location
-            texts.append({"host": spec.name, "kind": "location", "interface": None, "text": location})
+            texts.append(
+                {"host": spec.name, "kind": "location", "interface": None, "text": location}
+            )
         plan = plans.get(spec.name)
         for ifp in plan.ifs.values() if plan else ():
             zh = chinese_description(ifp.desc) if ifp.role == "edge" and ifp.desc else None
             if zh:
                 ifp.desc = zh
-                texts.append({"host": spec.name, "kind": "description", "interface": ifp.name, "text": zh})
+                texts.append(
+                    {"host": spec.name, "kind": "description", "interface": ifp.name, "text": zh}
+                )
         if spec.platform == "huawei_vrp" and not rng.randrange(GBK_SHARE):
             spec.extra["encoding"] = "gbk"
             gbk.append(spec.name)

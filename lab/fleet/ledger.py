@@ -24,15 +24,38 @@ from netsteward.lab.model import DeviceSpec, Fleet
 
 HEADINGS = {
     "en": [
-        "No.", "Device Name", "Management Address", "SSH Port", "Vendor", "Model",
-        "Role", "Network", "Location", "Serial Number",
+        "No.",
+        "Device Name",
+        "Management Address",
+        "SSH Port",
+        "Vendor",
+        "Model",
+        "Role",
+        "Network",
+        "Location",
+        "Serial Number",
     ],
-    "zh": ["序号", "设备名称", "管理地址", "管理端口", "厂商", "型号", "设备类型", "所属网络", "机房位置", "序列号"],
+    "zh": [
+        "序号",
+        "设备名称",
+        "管理地址",
+        "管理端口",
+        "厂商",
+        "型号",
+        "设备类型",
+        "所属网络",
+        "机房位置",
+        "序列号",
+    ],
 }
 VENDORS = {
     "en": {
-        "huawei": ["Huawei"], "h3c": ["H3C"], "cisco": ["Cisco"], "hillstone": ["Hillstone"],
-        "fortinet": ["Fortinet"], "brocade": ["Brocade"],
+        "huawei": ["Huawei"],
+        "h3c": ["H3C"],
+        "cisco": ["Cisco"],
+        "hillstone": ["Hillstone"],
+        "fortinet": ["Fortinet"],
+        "brocade": ["Brocade"],
     },
     "zh": {
         "huawei": ["华为", "华为技术有限公司", "华为"],
@@ -45,8 +68,13 @@ VENDORS = {
 }
 ROLES = {
     "en": {
-        "router": ["router"], "core": ["core"], "aggregation": ["aggregation"],
-        "access": ["access"], "firewall": ["firewall"], "ips": ["IPS"], "fc_switch": ["FC switch"],
+        "router": ["router"],
+        "core": ["core"],
+        "aggregation": ["aggregation"],
+        "access": ["access"],
+        "firewall": ["firewall"],
+        "ips": ["IPS"],
+        "fc_switch": ["FC switch"],
     },
     "zh": {
         "router": ["路由器"],
@@ -60,8 +88,11 @@ ROLES = {
 }
 NETWORKS = {
     "en": {
-        "base": ["base"], "egov_intranet": ["egov intranet"], "egov_extranet": ["egov extranet"],
-        "device_net": ["device net"], "san": ["SAN"],
+        "base": ["base"],
+        "egov_intranet": ["egov intranet"],
+        "egov_extranet": ["egov extranet"],
+        "device_net": ["device net"],
+        "san": ["SAN"],
     },
     "zh": {
         "base": ["基础网", "基础网络"],

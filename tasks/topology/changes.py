@@ -123,7 +123,8 @@ def fit_text(text: str, columns: int) -> str:
     """`text` cut to `columns` (a CJK character takes two), with an ellipsis when cut."""
     import unicodedata
 
-    used, out = 0, []
+    used = 0
+    out: list[str] = []
     for ch in text:
         w = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
         if used + w > columns:
