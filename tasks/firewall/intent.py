@@ -133,7 +133,10 @@ class IntentFile(BaseModel):
         seen: set[str] = set()
         for i, server in enumerate(self.servers):
             if server.name in seen:
-                raise ValueError(f"servers.{i}.name: duplicate server name {server.name!r}")
+                raise ValueError(
+                    f"servers.{i}.name: "
+                    + _("duplicate server name {name!r}").format(name=server.name)
+                )
             seen.add(server.name)
             for j, svc in enumerate(server.services):
                 for k, src in enumerate(svc.sources):
