@@ -10,13 +10,19 @@ export NETSTEWARD_USERNAME ?= netsteward
 export NETSTEWARD_PASSWORD ?= Lab-Only-Pa55
 LAB_DIR ?= .lab
 PYTEST_ARGS ?=
+# language of every report and message: `make demo LANG_UI=zh` (or NETSTEWARD_LANG=zh make demo)
+LANG_UI ?=
+ifneq ($(LANG_UI),)
+export NETSTEWARD_LANG := $(LANG_UI)
+endif
+DEMO_LEDGER_LANG = $(if $(filter zh%,$(NETSTEWARD_LANG)),zh,en)
 
 .DEFAULT_GOAL := help
 PEERS  := .venv-peers
 # root runs apt-get itself; anyone else needs password-less sudo for the one install
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo "sudo -n")
 
-.PHONY: help venv install peers test lint bench demo lab-start lab-stop
+.PHONY: help venv install peers test lint bench demo lab-start lab-stop catalogs fonts
 
 help: ## this list
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -32,7 +38,7 @@ $(STAMP): $(PY) pyproject.toml setup.py
 	$(PY) -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
-install: $(STAMP) ## install netsteward and the test tools into .venv
+install: $(STAMP) fonts ## install netsteward and the test tools into .venv (and the CJK font)
 
 peers: ## the backup tools the lab is tested with: RANCID (Debian package) and Ansible 11 (PyPI, in .venv-peers)
 	@[ -x /usr/lib/rancid/bin/rancid-run ] || { \
@@ -44,7 +50,25 @@ peers: ## the backup tools the lab is tested with: RANCID (Debian package) and A
 	  $(PYTHON) -m venv $(PEERS) && \
 	  $(PEERS)/bin/pip install --quiet 'ansible>=11,<12' 'paramiko>=3.4'; }
 
-test: $(STAMP) peers ## run the whole test suite (it starts and stops its own lab on free ports)
+# The topology report's PNG pages draw Chinese labels with a font that has CJK glyphs:
+# Debian's fonts-wqy-microhei (WenQuanYi Micro Hei, 1.6 MB), the first family the SVGs
+# name when a page has Chinese text (tasks/topology/export/svg.py). Installed with apt-get
+# when fontconfig does not know it (as root, or through sudo); the PNG glyph test fails without it.
+CJK_FONT_FAMILY := WenQuanYi Micro Hei
+CJK_FONT_PACKAGE := fonts-wqy-microhei
+fonts: ## install the CJK font of the PNG diagrams (Debian fonts-wqy-microhei) when it is missing
+	@if fc-list "$(CJK_FONT_FAMILY)" family 2>/dev/null | grep -q .; then :; \
+	elif ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "netsteward: no apt-get: install a package with the font '$(CJK_FONT_FAMILY)' for Chinese PNG diagrams" >&2; \
+	else \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  echo "installing $(CJK_FONT_PACKAGE) (CJK glyphs for the PNG diagrams)"; \
+	  $$SUDO apt-get update -qq >/dev/null && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(CJK_FONT_PACKAGE) fontconfig >/dev/null && \
+	  fc-list "$(CJK_FONT_FAMILY)" family | grep -q . ; \
+	fi
+
+test: $(STAMP) fonts peers ## run the whole test suite (it starts and stops its own lab on free ports)
 	@$(VENV)/bin/pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest: no tests collected"; rc=0; fi; exit $$rc
 
@@ -56,6 +80,13 @@ lint: $(STAMP) ## ruff (lint + format check) and mypy
 	  for d in tasks playbooks lab; do ln -s ../../../$$d build/typecheck/netsteward/$$d; done
 	MYPYPATH=build/typecheck $(VENV)/bin/mypy -p netsteward
 
+catalogs: $(STAMP) ## re-extract the messages (tasks/locale/netsteward.pot) and merge them into each .po
+	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ -k pgettext:1c,2 --no-location --sort-output \
+	  --project netsteward --copyright-holder netsteward -o tasks/locale/netsteward.pot tasks playbooks
+	$(VENV)/bin/pybabel update -i tasks/locale/netsteward.pot -d tasks/locale -D netsteward \
+	  --no-wrap --ignore-obsolete --no-fuzzy-matching --update-header-comment
+	@echo "translate the new entries (msgstr \"\") in tasks/locale/*/LC_MESSAGES/netsteward.po; .venv/bin/pytest tests/unit/core/test_i18n_catalog.py checks"
+
 bench: $(STAMP) ## backup benchmark: 739 devices against a lab it starts itself
 	$(PY) bench/backup_bench.py
 
@@ -65,9 +96,12 @@ lab-start: $(STAMP) ## start the lab (739 devices on 127.0.0.1:10001-10739)
 lab-stop: ## stop the lab
 	@[ -x $(PY) ] && $(PY) -m netsteward.lab stop --state-dir $(LAB_DIR) || true
 
-demo: $(STAMP) ## start the lab, back up all 739 devices into configs/, show the commit, snapshot the topology, plan ports, audit firewalls, stop the lab
+demo: $(STAMP) fonts ## start the lab, back up all 739 devices into configs/, show the commit, snapshot the topology, plan ports, audit firewalls, stop the lab (LANG_UI=zh: in Chinese)
 	@set -e; mkdir -p out; \
 	trap '$(PY) -m netsteward.lab stop --state-dir $(LAB_DIR) >/dev/null 2>&1 || true' EXIT; \
+	echo "== netsteward inventory import: the fleet's asset ledger ($(DEMO_LEDGER_LANG)) into out/hosts-from-ledger.yaml"; \
+	$(PY) -m netsteward.lab ledger --lang $(DEMO_LEDGER_LANG) --encoding $(if $(filter zh,$(DEMO_LEDGER_LANG)),gbk,utf-8-sig) --out out/ledger-$(DEMO_LEDGER_LANG).csv >/dev/null; \
+	$(PY) -m netsteward.playbooks.cli inventory import out/ledger-$(DEMO_LEDGER_LANG).csv --out out/hosts-from-ledger.yaml; \
 	$(PY) -m netsteward.lab start --state-dir $(LAB_DIR); \
 	echo "== netsteward backup --tag-month"; \
 	rc=0; $(PY) -m netsteward.playbooks.cli backup --tag-month || rc=$$?; \

@@ -65,6 +65,18 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--json", action="store_true", help="JSON output (the only format)")
     i = sub.add_parser("inventory", parents=[common, fleet], help="write hosts.yaml for the fleet")
     i.add_argument("--out", type=Path, required=True)
+    led = sub.add_parser(
+        "ledger",
+        parents=[common, fleet],
+        help="write the fleet's asset ledger (CSV or XLSX by suffix), in English or Chinese",
+    )
+    led.add_argument("--out", type=Path, required=True)
+    led.add_argument("--lang", choices=("en", "zh"), default="en")
+    led.add_argument(
+        "--encoding",
+        default="utf-8-sig",
+        help="CSV encoding: utf-8-sig (default, as Excel writes), utf-8, gbk, gb18030",
+    )
     return p
 
 
@@ -152,6 +164,18 @@ def _run(args: argparse.Namespace, state_dir: Path) -> int:
         fleet = load_fleet(seed, args.fleet)
         write_hosts(fleet, base_port, args.out)
         print(f"lab: wrote {args.out} ({len(fleet.devices)} hosts, base port {base_port})")
+        return 0
+    if cmd == "ledger":
+        from netsteward.lab.fleet.ledger import write_ledger
+
+        seed = args.seed if args.seed is not None else control.DEFAULT_SEED
+        base_port = args.base_port if args.base_port is not None else control.DEFAULT_BASE_PORT
+        fleet = load_fleet(seed, args.fleet)
+        try:
+            write_ledger(fleet, base_port, args.out, args.lang, args.encoding)
+        except LookupError as exc:
+            raise LabInputError(f"--encoding: {exc}") from None
+        print(f"lab: wrote {args.out} ({len(fleet.devices)} devices, {args.lang})")
         return 0
     raise LabInputError(f"{cmd}: unknown command")
 

@@ -28,6 +28,7 @@ from netsteward.playbooks.common import (
     print_json,
 )
 from netsteward.tasks.core.errors import EXIT_CLEAN, EXIT_FINDINGS, BadInput
+from netsteward.tasks.core.i18n import _
 from netsteward.tasks.firewall import report as fw_report
 from netsteward.tasks.firewall.audit import SEVERITY_RANK, AuditResult, audit_config
 from netsteward.tasks.firewall.intent import DEFAULT_INTENT, load_intent
@@ -46,7 +47,9 @@ def _as_of(text: str | None) -> date:
     try:
         return datetime.strptime(text, "%Y-%m-%d").date()
     except ValueError:
-        raise BadInput(f"not a date (YYYY-MM-DD): {text!r}", field="--as-of") from None
+        raise BadInput(
+            _("not a date (YYYY-MM-DD): {value!r}").format(value=text), field="--as-of"
+        ) from None
 
 
 def _write(path: Path | None, text: str) -> None:
@@ -99,19 +102,24 @@ def firewall(
     if config_file is None and (config.exists() or config != Path(DEFAULT_CONFIG)):
         check_inventory_or_fail(config)
     if fail_on not in SEVERITY_RANK:
-        raise BadInput(f"must be one of high, medium, low (not {fail_on!r})", field="--fail-on")
+        raise BadInput(
+            _("must be one of high, medium, low (not {value!r})").format(value=fail_on),
+            field="--fail-on",
+        )
     when = _as_of(as_of)
     declared = load_intent(intent)
     if config_file is not None:
         if platform is not None and platform not in PARSERS:
             raise BadInput(
-                f"unknown platform {platform!r} (known: {', '.join(sorted(PARSERS))})",
+                _("unknown platform {platform!r} (known: {known})").format(
+                    platform=platform, known=", ".join(sorted(PARSERS))
+                ),
                 field="--platform",
             )
         configs = [read_file(config_file, platform)]
     else:
         if platform is not None:
-            raise BadInput("--platform goes with --config-file", field="--platform")
+            raise BadInput(_("--platform goes with --config-file"), field="--platform")
         configs = read_repository(repo)
         if hosts:
             configs = [c for c in configs if fnmatch.fnmatchcase(c.device, hosts)]
@@ -121,13 +129,14 @@ def firewall(
             configs = [c for c in configs if c.device in members]
         if not configs:
             raise BadInput(
-                "no firewall configurations found (<network>/firewall/<HOST>.cfg)", file=str(repo)
+                _("no firewall configurations found (<network>/firewall/<HOST>.cfg)"),
+                file=str(repo),
             )
     result = AuditResult()
     for cfg in configs:
         result.extend(audit_config(cfg.platform, cfg.text, declared, when, cfg.device))
     for warning in result.warnings:
-        err_console.print(f"netsteward: warning: {warning}", markup=False)
+        err_console.print(_("netsteward: warning: {warning}").format(warning=warning), markup=False)
     files = {c.device: c.path for c in configs}
     _write(markdown, fw_report.markdown(result, len(configs), when.isoformat()))
     _write(html, fw_report.html_report(result, len(configs), when.isoformat()))

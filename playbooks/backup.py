@@ -33,9 +33,15 @@ from netsteward.playbooks.common import (
     open_nornir,
     print_json,
 )
-from netsteward.tasks.backup.collect import BackupOptions, BackupOutcome, backup_config
+from netsteward.tasks.backup.collect import (
+    BackupOptions,
+    BackupOutcome,
+    backup_config,
+    failure_kind,
+)
 from netsteward.tasks.core import store as gitstore
 from netsteward.tasks.core.errors import EXIT_CLEAN, EXIT_UNREACHABLE, BadInput
+from netsteward.tasks.core.i18n import _, ngettext
 from netsteward.tasks.core.results import typed_results
 
 log = logging.getLogger(__name__)
@@ -112,9 +118,27 @@ class RunSummary:
     seconds: float
 
     def headline(self) -> str:
+        """The commit message's first line (the backup repository's record: always English)."""
         return (
             f"backup {self.run_date}: {self.backed_up} of {self.devices} devices backed up, "
             f"{len(self.changed)} changed, {self.unchanged} unchanged, {len(self.failed)} failed"
+        )
+
+    def summary_line(self) -> str:
+        """The headline for people, in their language."""
+        return ngettext(
+            "backup {date}: {ok} of {n} device backed up, {changed} changed, "
+            "{unchanged} unchanged, {failed} failed",
+            "backup {date}: {ok} of {n} devices backed up, {changed} changed, "
+            "{unchanged} unchanged, {failed} failed",
+            self.devices,
+        ).format(
+            date=self.run_date,
+            ok=self.backed_up,
+            n=self.devices,
+            changed=len(self.changed),
+            unchanged=self.unchanged,
+            failed=len(self.failed),
         )
 
     def commit_message(self) -> str:
@@ -135,7 +159,9 @@ def _parse_date(value: str | None) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise BadInput(f"not a date (YYYY-MM-DD): {value!r}", field="--date") from None
+        raise BadInput(
+            _("not a date (YYYY-MM-DD): {value!r}").format(value=value), field="--date"
+        ) from None
 
 
 def run_backup(
@@ -155,14 +181,14 @@ def run_backup(
     nr = open_nornir(config, hosts, group, num_workers=workers)
     total = len(nr.inventory.hosts)
     if total == 0:
-        raise BadInput("no host in the inventory matches the selection", field="--hosts/--group")
+        raise BadInput(_("no host in the inventory matches the selection"), field="--hosts/--group")
     repo = gitstore.open_store(repo_dir)
     root = Path(repo.working_tree_dir or repo_dir)
     progress = Progress(
-        TextColumn("[bold]backup"),
+        TextColumn("[bold]" + _("backup")),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("{task.fields[failed]} failed"),
+        TextColumn(_("{failed} failed").format(failed="{task.fields[failed]}")),
         TimeElapsedColumn(),
         console=err_console,
         transient=True,
@@ -218,7 +244,7 @@ def run_backup(
         accepted = sorted({f.path for o in ok.values() for f in o.files} | set(written))
         moved = gitstore.remove_moved(repo, accepted)
         if moved:
-            log.warning("removed %d file(s) of devices that moved network or role", len(moved))
+            log.warning(_("removed %d file(s) of devices that moved network or role"), len(moved))
         sha = gitstore.commit_run(repo, accepted, summary.commit_message(), when)
         tag = None
         if tag_month:
@@ -228,7 +254,7 @@ def run_backup(
         pushed = [vars(p) for p in gitstore.push(repo, [tag] if tag else [])]
         for p in pushed:
             if not p["ok"]:
-                log.warning("push to %s failed: %s", p["remote"], p["detail"])
+                log.warning(_("push to %s failed: %s"), p["remote"], p["detail"])
     return RunSummary(
         **{
             **vars(summary),
@@ -241,45 +267,60 @@ def run_backup(
 
 
 def render(summary: RunSummary) -> None:
-    console.print(summary.headline(), markup=False, soft_wrap=True)
+    console.print(summary.summary_line(), markup=False, soft_wrap=True)
     table = Table(show_edge=False)
-    table.add_column("result")
-    table.add_column("devices", justify="right")
-    table.add_row("backed up", str(summary.backed_up))
+    table.add_column(_("result"))
+    table.add_column(_("devices"), justify="right")
+    table.add_row(_("backed up"), str(summary.backed_up))
     table.add_row(
-        "  changed",
-        f"{len(summary.changed)}" + (f" ({len(summary.new)} new)" if summary.new else ""),
+        "  " + _("changed"),
+        f"{len(summary.changed)}"
+        + (" " + _("({n} new)").format(n=len(summary.new)) if summary.new else ""),
     )
-    table.add_row("  unchanged", str(summary.unchanged))
+    table.add_row("  " + _("unchanged"), str(summary.unchanged))
     table.add_row(
-        "failed (previous files kept)",
+        _("failed (previous files kept)"),
         str(len(summary.failed)),
         style="red" if summary.failed else None,
     )
     console.print(table)
     if summary.failed:
-        console.print("failed devices (previous files kept):")
+        console.print(_("failed devices (previous files kept):"))
         ft = Table(show_edge=False)
-        for col in ("host", "failure", "reason"):
+        for col in (_("host"), _("failure"), _("reason")):
             ft.add_column(col)
         for f in summary.failed:
-            ft.add_row(f["host"], f["failure"], f["reason"])
+            ft.add_row(f["host"], failure_kind(f["failure"]), f["reason"])
         console.print(ft)
     if summary.changed and len(summary.changed) <= 20:
-        console.print("changed: " + ", ".join(summary.changed))
+        console.print(_("changed: {hosts}").format(hosts=", ".join(summary.changed)))
     if summary.commit:
         console.print(
-            f"commit {summary.commit[:12]} in {summary.repo}"
-            + (f", tag {summary.tag}" if summary.tag else "")
+            (
+                _("commit {sha} in {repo}, tag {tag}")
+                if summary.tag
+                else _("commit {sha} in {repo}")
+            ).format(sha=summary.commit[:12], repo=summary.repo, tag=summary.tag)
         )
     else:
         console.print(
-            f"no commit: nothing changed in {summary.repo}"
-            + (f" (tag {summary.tag})" if summary.tag else "")
+            (
+                _("no commit: nothing changed in {repo} (tag {tag})")
+                if summary.tag
+                else _("no commit: nothing changed in {repo}")
+            ).format(repo=summary.repo, tag=summary.tag)
         )
     for p in summary.push:
-        console.print(f"push {p['remote']}: {'ok' if p['ok'] else 'FAILED: ' + p['detail']}")
-    console.print(f"{summary.devices} devices in {summary.seconds:.1f} s")
+        console.print(
+            (_("push {remote}: ok") if p["ok"] else _("push {remote}: FAILED: {detail}")).format(
+                remote=p["remote"], detail=p["detail"]
+            )
+        )
+    console.print(
+        ngettext("{n} device in {seconds} s", "{n} devices in {seconds} s", summary.devices).format(
+            n=summary.devices, seconds=f"{summary.seconds:.1f}"
+        )
+    )
 
 
 def register(main_app: typer.Typer) -> None:

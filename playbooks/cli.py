@@ -13,7 +13,9 @@ import sys
 
 import typer
 
-from netsteward.tasks.core.errors import EXIT_INTERNAL, NetstewardError
+from netsteward.tasks.core import i18n
+from netsteward.tasks.core.errors import EXIT_INTERNAL, BadInput, NetstewardError
+from netsteward.tasks.core.i18n import _
 
 app = typer.Typer(
     name="netsteward",
@@ -28,6 +30,31 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+LangOpt = typer.Option(
+    None,
+    "--lang",
+    metavar="en|zh",
+    help=(
+        "Language of reports, summaries and messages: en (English) or zh (Chinese). "
+        "Default: $NETSTEWARD_LANG, else `user_defined: {language: ...}` in "
+        "nornir_config.yaml, else en. --json keys, check ids, JUnit and SARIF ids stay as they are."
+    ),
+)
+
+
+@app.callback()
+def _global_options(lang: str | None = LangOpt) -> None:
+    """Options before the job name: `netsteward --lang zh backup`."""
+    from netsteward.playbooks.common import apply_site_language
+
+    try:
+        i18n.set_language(lang)
+        i18n.normalise_language(os.environ.get(i18n.ENV))
+    except ValueError as exc:
+        raise BadInput(str(exc), field="--lang" if lang else i18n.ENV) from None
+    apply_site_language(None)
+
 
 # (module, sub-command name or None when the module registers itself)
 JOBS: list[tuple[str, str | None]] = [
@@ -72,8 +99,9 @@ def main() -> None:
         if os.environ.get("NETSTEWARD_DEBUG"):
             raise
         typer.echo(
-            f"netsteward: internal error: {type(exc).__name__}: {exc} "
-            "(set NETSTEWARD_DEBUG=1 for the traceback)",
+            _(
+                "netsteward: internal error: {error} (set NETSTEWARD_DEBUG=1 for the traceback)"
+            ).format(error=f"{type(exc).__name__}: {exc}"),
             err=True,
         )
         sys.exit(EXIT_INTERNAL)

@@ -18,7 +18,8 @@ from nornir import InitNornir
 from nornir.core import Nornir
 from rich.console import Console
 
-from netsteward.tasks.core.errors import CredentialsMissing, InventoryError
+from netsteward.tasks.core.errors import BadInput, CredentialsMissing, InventoryError
+from netsteward.tasks.core.i18n import _, ngettext, set_site_language
 
 DEFAULT_CONFIG = "nornir_config.yaml"
 
@@ -88,17 +89,36 @@ def _set_enable_secret(host: Any, secret: str) -> None:
     )
 
 
+def apply_site_language(config: Path | None) -> None:
+    """The site setting `user_defined: {language: zh}` of the Nornir configuration (`config`,
+    else $NETSTEWARD_CONFIG, else ./nornir_config.yaml when present): the language when
+    neither `--lang` nor $NETSTEWARD_LANG says one. A bad value is bad input (exit 2)."""
+    import yaml
+
+    path = config or Path(os.environ.get("NETSTEWARD_CONFIG") or DEFAULT_CONFIG)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return  # reported where the job reads its configuration
+    value = ((raw.get("user_defined") or {}) if isinstance(raw, dict) else {}).get("language")
+    try:
+        set_site_language(str(value) if value is not None else None)
+    except ValueError as exc:
+        raise BadInput(str(exc), file=str(path), field="user_defined.language") from None
+
+
 def _inventory_paths(config: Path) -> dict[str, Path]:
     import yaml
 
+    apply_site_language(config)
     try:
-        raw = yaml.safe_load(config.read_text()) or {}
+        raw = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
     except FileNotFoundError:
-        raise InventoryError("file not found", file=str(config)) from None
+        raise InventoryError(_("file not found"), file=str(config)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise InventoryError(
-            f"not valid YAML ({getattr(exc, 'problem', exc)})",
+            _("not valid YAML ({problem})").format(problem=getattr(exc, "problem", exc)),
             file=str(config),
             line=mark.line + 1 if mark else None,
         ) from None
@@ -125,7 +145,11 @@ def check_inventory_or_fail(config: Path) -> dict[str, Path]:
         raise InventoryError(
             "; ".join(str(p) for p in problems[:1])
             + (
-                f" (and {len(problems) - 1} more: `netsteward inventory check`)"
+                ngettext(
+                    " (and {n} more: `netsteward inventory check`)",
+                    " (and {n} more: `netsteward inventory check`)",
+                    len(problems) - 1,
+                ).format(n=len(problems) - 1)
                 if len(problems) > 1
                 else ""
             )
@@ -140,14 +164,15 @@ def select_hosts(nr: Nornir, hosts: str | None, group: str | None) -> Nornir:
         nr = nr.filter(filter_func=lambda h: fnmatch.fnmatchcase(h.name, hosts))
     if group:
         if group not in nr.inventory.groups:
-            raise InventoryError(f"no such group {group!r}", field="--group")
+            raise InventoryError(_("no such group {group!r}").format(group=group), field="--group")
         nr = nr.filter(filter_func=lambda h: h.has_parent_group(group))
     if (hosts or group) and not nr.inventory.hosts:
         asked = " ".join(
             f"{opt} {value!r}" for opt, value in (("--hosts", hosts), ("--group", group)) if value
         )
         raise InventoryError(
-            f"no host in the inventory matches the selection ({asked})", field="--hosts/--group"
+            _("no host in the inventory matches the selection ({asked})").format(asked=asked),
+            field="--hosts/--group",
         )
     return nr
 
@@ -186,8 +211,13 @@ def open_nornir(
             _set_enable_secret(host, enable_secret_for([g.name for g in host.groups]) or password)
     if missing:
         raise CredentialsMissing(
-            f"no credentials for {len(missing)} host(s) (first {missing[0]}): set NETSTEWARD_USERNAME and "
-            "NETSTEWARD_PASSWORD (or NETSTEWARD_<GROUP>_USERNAME/_PASSWORD)",
+            ngettext(
+                "no credentials for {n} host (first {host}): set NETSTEWARD_USERNAME and "
+                "NETSTEWARD_PASSWORD (or NETSTEWARD_<GROUP>_USERNAME/_PASSWORD)",
+                "no credentials for {n} hosts (first {host}): set NETSTEWARD_USERNAME and "
+                "NETSTEWARD_PASSWORD (or NETSTEWARD_<GROUP>_USERNAME/_PASSWORD)",
+                len(missing),
+            ).format(n=len(missing), host=missing[0]),
             field="environment",
         )
     return nr

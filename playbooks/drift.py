@@ -28,6 +28,7 @@ from netsteward.playbooks.common import (
     select_hosts,
 )
 from netsteward.tasks.core.errors import EXIT_UNREACHABLE, BadInput, NetstewardError
+from netsteward.tasks.core.i18n import _
 from netsteward.tasks.core.results import one_line
 from netsteward.tasks.drift.adapters import SnapshotView
 from netsteward.tasks.drift.check import Evaluator, build_report
@@ -109,7 +110,7 @@ def _find(given: Path | None, default: str, config: Path) -> Path | None:
     """An explicit file, else `default` in the working directory, else beside the config."""
     if given is not None:
         if not given.exists():
-            raise BadInput("file not found", file=str(given))
+            raise BadInput(_("file not found"), file=str(given))
         return given
     for base in (Path.cwd(), config.resolve().parent):
         if (base / default).exists():
@@ -131,12 +132,12 @@ def _evaluators(
     port_eval = fw_eval = None
     policy_path = _find(policy, "policy/ports.yaml", config)
     if policy_path is None:
-        notes.append("port policy not checked: no policy/ports.yaml (give --policy)")
+        notes.append(_("port policy not checked: no policy/ports.yaml (give --policy)"))
     else:
         port_eval = load_port_evaluator(policy_path, devices, configs)
     intent_path = _find(intent, "policy/firewall_intent.yaml", config)
     if intent_path is None:
-        notes.append("firewall not checked: no policy/firewall_intent.yaml (give --intent)")
+        notes.append(_("firewall not checked: no policy/firewall_intent.yaml (give --intent)"))
     else:
         fw_eval = load_firewall_evaluator(intent_path, as_of)
     return port_eval, fw_eval, notes
@@ -200,7 +201,7 @@ def run_check(
         topology=snap is not None,
         evaluate_unchanged=known,
         offline=offline,
-        approved_label=f"backup {approved.label}",
+        approved_label=_("backup {revision}").format(revision=approved.label),
         live_label=live_label,
         checked_at=checked_at,
         notes=[*sides.notes, *more],
@@ -242,7 +243,9 @@ def register(main_app: typer.Typer) -> None:
             try:
                 when = date.fromisoformat(as_of)
             except ValueError:
-                raise BadInput(f"not a date {as_of!r} (YYYY-MM-DD)", field="--as-of") from None
+                raise BadInput(
+                    _("not a date (YYYY-MM-DD): {value!r}").format(value=as_of), field="--as-of"
+                ) from None
         full = open_nornir(config, None, group, num_workers=workers, need_credentials=not offline)
         nr = select_hosts(full, hosts, None)
         if group:  # peers outside the group still need their platform (port names, LAGs)
@@ -264,7 +267,9 @@ def register(main_app: typer.Typer) -> None:
             raise
         except Exception as exc:  # a crash must not read as "drift" (1) in CI, nor as clean
             log.exception("drift check failed")
-            raise DriftCheckFailed(f"drift check could not complete: {one_line(exc)}") from exc
+            raise DriftCheckFailed(
+                _("drift check could not complete: {error}").format(error=one_line(exc))
+            ) from exc
         _write(junit, render_junit(report))
         _write(markdown, render_markdown(report))
         if json_out:
@@ -287,25 +292,35 @@ def register(main_app: typer.Typer) -> None:
         from netsteward.tasks.drift.accept import accept_drift
 
         if not reason.strip():
-            raise BadInput("an empty reason approves nothing", field="--reason")
+            raise BadInput(_("an empty reason approves nothing"), field="--reason")
         nr = open_nornir(config)
         unknown = sorted(set(hosts) - set(nr.inventory.hosts))
         if unknown:
-            raise BadInput(f"not in the inventory: {', '.join(unknown)}", field="HOST")
+            raise BadInput(
+                _("not in the inventory: {hosts}").format(hosts=", ".join(unknown)), field="HOST"
+            )
         nr = nr.filter(filter_func=lambda h: h.name in set(hosts))
         outcome = accept_drift(nr, repo=repo, reason=reason.strip())
         if json_out:
             print_json(outcome)
         else:
-            lines = [f"accepted {host}" for host in outcome.accepted]
+            lines = [_("accepted {host}").format(host=host) for host in outcome.accepted]
             lines += [
-                f"FAILED {host}: {why} (its approved state is unchanged)"
+                _("FAILED {host}: {reason} (its approved state is unchanged)").format(
+                    host=host, reason=why
+                )
                 for host, why in outcome.failed.items()
             ]
             if outcome.commit:
-                lines.append(f"commit {outcome.commit[:12]}: {outcome.message}")
+                lines.append(
+                    _("commit {sha}: {message}").format(
+                        sha=outcome.commit[:12], message=outcome.message
+                    )
+                )
             elif outcome.accepted:
-                lines.append("nothing to commit: the approved state already matches these devices")
+                lines.append(
+                    _("nothing to commit: the approved state already matches these devices")
+                )
             sys.stdout.write("\n".join(lines) + "\n")
         finish(3 if outcome.failed else 0)
 

@@ -17,6 +17,7 @@ from netsteward.playbooks.common import (
     print_json,
 )
 from netsteward.tasks.core.errors import EXIT_BAD_INPUT, EXIT_CLEAN
+from netsteward.tasks.core.i18n import ngettext
 from netsteward.tasks.core.store import write_atomic
 from netsteward.tasks.inventory.check import check_inventory
 from netsteward.tasks.inventory.ledger import hosts_document, read_ledger
@@ -50,10 +51,22 @@ def check(config: Path = ConfigOpt, json_out: bool = JsonOpt) -> None:
     elif problems:
         for p in problems:
             err_console.print(str(p), markup=False, highlight=False, soft_wrap=True)
-        err_console.print(f"{len(problems)} problem(s) in the inventory", markup=False)
+        err_console.print(
+            ngettext(
+                "{n} problem in the inventory", "{n} problems in the inventory", len(problems)
+            ).format(n=len(problems)),
+            markup=False,
+            soft_wrap=True,
+        )
     else:
         hosts = yaml.safe_load(paths["host"].read_text(encoding="utf-8")) or {}
-        console.print(f"inventory ok: {len(hosts)} hosts ({paths['host']})", markup=False)
+        console.print(
+            ngettext(
+                "inventory ok: {n} host ({file})", "inventory ok: {n} hosts ({file})", len(hosts)
+            ).format(n=len(hosts), file=paths["host"]),
+            markup=False,
+            soft_wrap=True,
+        )
     finish(EXIT_BAD_INPUT if problems else EXIT_CLEAN)
 
 
@@ -101,11 +114,26 @@ def import_ledger(
         for p in problems:
             err_console.print(str(p), markup=False, highlight=False, soft_wrap=True)
         err_console.print(
-            f"{len(problems)} problem(s) in {target} as written"
+            ngettext(
+                "{n} problem in {file} as written",
+                "{n} problems in {file} as written",
+                len(problems),
+            ).format(n=len(problems), file=target)
             if written
-            else f"{len(problems)} problem(s); nothing written",
+            else ngettext(
+                "{n} problem; nothing written", "{n} problems; nothing written", len(problems)
+            ).format(n=len(problems)),
             markup=False,
+            soft_wrap=True,
         )
     else:
-        console.print(f"wrote {target}: {len(rows)} hosts from {ledger}", markup=False)
+        console.print(
+            ngettext(
+                "wrote {file}: {n} host from {ledger}",
+                "wrote {file}: {n} hosts from {ledger}",
+                len(rows),
+            ).format(file=target, n=len(rows), ledger=ledger),
+            markup=False,
+            soft_wrap=True,
+        )
     finish(EXIT_BAD_INPUT if problems else EXIT_CLEAN)

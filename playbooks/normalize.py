@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import getpass
 import hashlib
-import json
 import logging
 import os
 from collections.abc import Callable
@@ -45,6 +44,8 @@ from netsteward.tasks.core.errors import (
     EXIT_UNREACHABLE,
     BadInput,
 )
+from netsteward.tasks.core.i18n import _
+from netsteward.tasks.core.labels import role_short_label
 from netsteward.tasks.core.results import typed_results
 from netsteward.tasks.ports.apply import (
     APPLIED,
@@ -54,6 +55,7 @@ from netsteward.tasks.ports.apply import (
     ApplyGate,
     ApplyOutcome,
     apply_from_plan,
+    status_label,
 )
 from netsteward.tasks.ports.config import ParsedConfig, parse_config
 from netsteward.tasks.ports.plan import (
@@ -75,10 +77,10 @@ from netsteward.tasks.ports.read import (
     snapshot_links,
 )
 from netsteward.tasks.ports.report import (
-    LEGEND,
-    PLAN_HEADER,
     apply_summary,
     change_record,
+    legend,
+    plan_header,
     plan_markdown,
     plan_rows,
     plan_summary,
@@ -196,32 +198,33 @@ def _default_out() -> Path:
 
 
 PLATFORM_SHORT = {"huawei_vrp": "vrp", "hp_comware": "comware", "cisco_ios": "ios"}
-ROLE_SHORT = {"router": "rtr", "core": "core", "aggregation": "agg", "access": "acc"}
 
 
 def _print_plan(plan: Plan, out: Path) -> None:
     """The summary table, narrow enough for an 80-column terminal."""
     s = plan_summary(plan, str(out))
+    title = (
+        _("Port plan (live): {changed} of {devices} devices change")
+        if plan.source == "live"
+        else _("Port plan (offline): {changed} of {devices} devices change")
+    )
     table = Table(
-        title=f"Port plan ({plan.source}): {s['devices_with_changes']} of {s['devices']} devices change",
-        caption=LEGEND,
+        title=title.format(changed=s["devices_with_changes"], devices=s["devices"]),
+        caption=legend(),
         box=box.SIMPLE,
         pad_edge=False,
         collapse_padding=True,
     )
-    for col in PLAN_HEADER:
-        left = col in ("host", "platform", "role")
-        table.add_column(col, justify="left" if left else "right", no_wrap=True)
+    for i, col in enumerate(plan_header()):
+        table.add_column(col, justify="left" if i < 3 else "right", no_wrap=True)
     for host, platform, role, *rest in plan_rows(plan):
-        table.add_row(
-            host, PLATFORM_SHORT.get(platform, platform), ROLE_SHORT.get(role, role), *rest
-        )
+        table.add_row(host, PLATFORM_SHORT.get(platform, platform), role_short_label(role), *rest)
     total = [str(v or "") for v in s["changes_by_kind"].values()]
-    table.add_row("total", "", "", *total, str(s["lines"]), style="bold")
+    table.add_row(_("total"), "", "", *total, str(s["lines"]), style="bold")
     console.print(table)
     for host, why in plan.unreadable.items():
-        err_console.print(f"not read: {host}: {why}")
-    console.print(f"plan written to {out}")
+        err_console.print(_("not read: {host}: {reason}").format(host=host, reason=why))
+    console.print(_("plan written to {file}").format(file=out))
 
 
 @app.command("plan")
@@ -263,13 +266,17 @@ def load_plan(path: Path) -> Plan:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise BadInput(f"cannot read the plan ({exc.strerror})", file=str(path)) from None
+        raise BadInput(
+            _("cannot read the plan ({error})").format(error=exc.strerror), file=str(path)
+        ) from None
     try:
         return Plan.model_validate_json(text)
     except ValidationError as exc:
         err = exc.errors()[0]
         field = ".".join(str(p) for p in err["loc"]) or None
-        raise BadInput(f"not a plan: {err['msg']}", file=str(path), field=field) from None
+        raise BadInput(
+            _("not a plan: {error}").format(error=err["msg"]), file=str(path), field=field
+        ) from None
 
 
 def choose_canaries(plans: list[DevicePlan], n: int) -> list[str]:
@@ -303,7 +310,7 @@ def run_apply(
             continue
         if i > 0 and canaries and any(o.status not in (APPLIED, STALE) for o in gate.outcomes):
             for host in stage:
-                gate.record(ApplyOutcome(host, SKIPPED, "not attempted: a canary device failed"))
+                gate.record(ApplyOutcome(host, SKIPPED, _("not attempted: a canary device failed")))
             break
         part = nr.filter(filter_func=lambda h, s=frozenset(stage): h.name in s)  # type: ignore[misc]
         part.run(
@@ -348,7 +355,11 @@ def record_and_backup(
             files = [(f.path, f.text) for o in typed.ok.values() if o.ok for f in o.files]
             written += write_files(repo, files)
             for host in sorted(wanted - {h for h, o in typed.ok.items() if o.ok}):
-                err_console.print(f"backup after apply failed for {host}; run `netsteward backup`")
+                err_console.print(
+                    _("backup after apply failed for {host}; run `netsteward backup`").format(
+                        host=host
+                    )
+                )
         counts = ", ".join(f"{n} {status}" for status, n in dict(record["summary"]).items())  # type: ignore[call-overload]
         message = f"normalize apply by {record['who']}: {counts}"
         return commit_run(store, written, message)
@@ -373,7 +384,7 @@ def apply_cmd(
         d.host for d in plan.changed() if d.host not in nr.inventory.hosts and not (hosts or group)
     ]
     outcomes = run_apply(nr, plan, canary=canary, max_failures=max_failures)
-    outcomes += [ApplyOutcome(h, UNREACHABLE, "not in the inventory") for h in not_in_inventory]
+    outcomes += [ApplyOutcome(h, UNREACHABLE, _("not in the inventory")) for h in not_in_inventory]
     when = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     sha = hashlib.sha256(plan_file.read_bytes()).hexdigest()
     record = change_record(
@@ -388,14 +399,19 @@ def apply_cmd(
     if as_json:
         print_json(summary)
     else:
-        table = Table(title=f"normalize apply: {json.dumps(summary['by_status'])}")
-        for col in ("host", "status", "seconds", "detail"):
+        counts = ", ".join(
+            f"{status_label(status)} {n}" for status, n in summary["by_status"].items()
+        )
+        table = Table(title=_("normalize apply: {counts}").format(counts=counts))
+        for col in (_("host"), _("status"), _("seconds"), _("detail")):
             table.add_column(col)
         for o in summary["outcomes"]:
-            table.add_row(o["host"], o["status"], f"{o['seconds']:.1f}", o["detail"])
+            table.add_row(o["host"], status_label(o["status"]), f"{o['seconds']:.1f}", o["detail"])
         console.print(table)
         if commit:
-            console.print(f"change recorded in {repo} ({commit[:10]})")
+            console.print(
+                _("change recorded in {repo} ({commit})").format(repo=repo, commit=commit[:10])
+            )
     statuses = {o.status for o in outcomes}
     if UNREACHABLE in statuses:
         finish(EXIT_UNREACHABLE)

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from netsteward.playbooks.common import (
@@ -34,7 +35,8 @@ from netsteward.tasks.core.errors import (
     EXIT_UNREACHABLE,
     BadInput,
 )
-from netsteward.tasks.topology.changes import change_rows, diff_markdown
+from netsteward.tasks.core.i18n import _
+from netsteward.tasks.topology.changes import change_header, change_rows, diff_markdown, shown_row
 from netsteward.tasks.topology.discovery import discover_device
 from netsteward.tasks.topology.export.drawio import read_positions
 from netsteward.tasks.topology.layout import layout
@@ -140,27 +142,42 @@ def snapshot(
         print_json(summary)
     else:
         console.print(
-            f"topology {day}: {summary['nodes']} nodes ({summary['unknown_nodes']} unknown), "
-            f"{summary['links']} links ({summary['lag_links']} LAG, {one_sided} one-sided, "
-            f"{summary['declared_links']} declared) in {seconds:.1f} s -> {path}"
+            _(
+                "topology {date}: {nodes} nodes ({unknown} unknown), {links} links ({lag} LAG, "
+                "{one_sided} one-sided, {declared} declared) in {seconds} s -> {path}"
+            ).format(
+                date=day,
+                nodes=summary["nodes"],
+                unknown=summary["unknown_nodes"],
+                links=summary["links"],
+                lag=summary["lag_links"],
+                one_sided=one_sided,
+                declared=summary["declared_links"],
+                seconds=f"{seconds:.1f}",
+                path=path,
+            )
             + (" (committed)" if committed else "")
         )
         for host, reason in sorted(failed.items()):
-            err_console.print(f"unreachable: {host}: {reason}")
+            err_console.print(_("unreachable: {host}: {reason}").format(host=host, reason=reason))
     finish(EXIT_UNREACHABLE if failed else EXIT_CLEAN)
 
 
 def _table(d: TopologyDiff) -> Table:
-    table = Table(title=f"Topology changes {d.old_date} -> {d.new_date}")
-    for col in ("change", "what", "name", "before", "after", "detail"):
+    table = Table(title=_("Topology changes {old} -> {new}").format(old=d.old_date, new=d.new_date))
+    for col in change_header():
         table.add_column(col, overflow="fold")
     colours = {"added": "green", "removed": "red", "changed": "dark_orange"}
     for r in change_rows(d):
-        name = (
-            r.name if r.what == "device" else ""
-        )  # a link's ends are in before/after (key: --json)
+        change, what, name, before, after, detail = shown_row(r)
+        name = name if r.what == "device" else ""  # a link's ends are in before/after (key: --json)
         table.add_row(
-            f"[{colours[r.change]}]{r.change}[/]", r.what, name, r.before, r.after, r.detail
+            f"[{colours[r.change]}]{escape(change)}[/]",
+            escape(what),
+            escape(name),
+            escape(before),
+            escape(after),
+            escape(detail),
         )
     return table
 
@@ -178,14 +195,18 @@ def diff(
 ) -> None:
     """What changed between two snapshots (default: the previous one and the latest). Exit 1 on change."""
     if fmt not in ("table", "markdown"):
-        raise BadInput(f"unknown format {fmt!r} (table or markdown)", field="--format")
+        raise BadInput(
+            _("unknown format {value!r} (table or markdown)").format(value=fmt), field="--format"
+        )
     if from_ is None and to is None:
         old, new = default_pair(repo)
     elif to is None:
         old = resolve(repo, from_)
         files = list_snapshots(repo)
         if not files:
-            raise BadInput(f"no snapshots in {repo / 'topology'}", field="TO")
+            raise BadInput(
+                _("no snapshots in {folder}").format(folder=repo / "topology"), field="TO"
+            )
         new = load_snapshot(files[-1])
     else:
         old, new = resolve(repo, from_), resolve(repo, to)
@@ -197,7 +218,9 @@ def diff(
     elif d.changed:
         console.print(_table(d))
     else:
-        console.print(f"no topology changes {d.old_date} -> {d.new_date}")
+        console.print(
+            _("no topology changes {old} -> {new}").format(old=d.old_date, new=d.new_date)
+        )
     finish(EXIT_FINDINGS if d.changed else EXIT_CLEAN)
 
 
@@ -207,7 +230,9 @@ def _keep(path: Path | None) -> dict[str, tuple[float, float]]:
     try:
         return read_positions(path.read_text())
     except OSError as exc:
-        raise BadInput(f"cannot read ({exc.strerror})", file=str(path), field="--keep") from None
+        raise BadInput(
+            _("cannot read ({error})").format(error=exc.strerror), file=str(path), field="--keep"
+        ) from None
 
 
 @app.command()
@@ -227,7 +252,9 @@ def draw(
     else:
         files = list_snapshots(repo)
         if not files:
-            raise BadInput(f"no snapshots in {repo / 'topology'}", field="SNAPSHOT")
+            raise BadInput(
+                _("no snapshots in {folder}").format(folder=repo / "topology"), field="SNAPSHOT"
+            )
         snap = load_snapshot(files[-1])
     started = time.monotonic()
     pages = layout(snap, keep=_keep(keep))
@@ -244,7 +271,13 @@ def draw(
         )
     else:
         console.print(
-            f"topology {snap.date}: {len(pages)} pages, {len(written)} files in {out} ({seconds:.1f} s)"
+            _("topology {date}: {pages} pages, {files} files in {out} ({seconds} s)").format(
+                date=snap.date,
+                pages=len(pages),
+                files=len(written),
+                out=out,
+                seconds=f"{seconds:.1f}",
+            )
         )
     finish(EXIT_CLEAN)
 
@@ -263,7 +296,10 @@ def report(
     """The annual diagram: the year's changes coloured (added green, removed red dashed, changed orange), with the changes table and GraphML."""
     files = snapshots_of_year(repo, year)
     if not files:
-        raise BadInput(f"no snapshots of {year} in {repo / 'topology'}", field="--year")
+        raise BadInput(
+            _("no snapshots of {year} in {folder}").format(year=year, folder=repo / "topology"),
+            field="--year",
+        )
     first, last = load_snapshot(files[0]), load_snapshot(files[-1])
     if keep is None:
         previous = out / f"topology-{year - 1}.drawio"
@@ -275,7 +311,9 @@ def report(
         status,
         d,
         _keep(keep),
-        title=f"Topology changes {year}: {first.date} \u2192 {last.date}",
+        title=_("Topology changes {year}: {first} \u2192 {last}").format(
+            year=year, first=first.date, last=last.date
+        ),
     )
     written = write_outputs(
         pages,
@@ -300,7 +338,18 @@ def report(
         print_json(summary)
     else:
         console.print(
-            f"topology report {year} ({first.date} -> {last.date}, {len(files)} snapshots): "
-            f"{summary['changes']} changes, {len(pages)} pages, {len(written)} files in {out}"
+            _(
+                "topology report {year} ({first} -> {last}, {snapshots} snapshots): "
+                "{changes} changes, {pages} pages, {files} files in {out}"
+            ).format(
+                year=year,
+                first=first.date,
+                last=last.date,
+                snapshots=len(files),
+                changes=summary["changes"],
+                pages=len(pages),
+                files=len(written),
+                out=out,
+            )
         )
     finish(EXIT_CLEAN)

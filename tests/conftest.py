@@ -45,9 +45,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # English unless a test asks for another language (set_language / NETSTEWARD_LANG)
+    os.environ.pop("NETSTEWARD_LANG", None)
     # golden tests read NETSTEWARD_UPDATE_GOLDEN; --update is the same switch
     if config.getoption("--update"):
         os.environ["NETSTEWARD_UPDATE_GOLDEN"] = "1"
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test() -> Iterator[None]:
+    """A test that switches the language (`--lang` in-process, set_language) leaves English behind."""
+    yield
+    from netsteward.tasks.core import i18n
+
+    i18n.set_language(None)
+    i18n.set_site_language(None)
 
 
 def real_fleet_available() -> bool:

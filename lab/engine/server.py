@@ -106,6 +106,9 @@ class _ChannelSession(asyncssh.SSHServerSession):  # type: ignore[misc]
     def session_started(self) -> None:
         lab = self._conn.lab
         device = lab.state.device(self._conn.name)
+        encoding = device.spec.extra.get("encoding")
+        if encoding:  # a device configured from a GBK terminal sends and reads GBK
+            self._chan.set_encoding(encoding, "replace")
         self.session = Session(
             device,
             get_dialect(device.spec.platform),

@@ -357,6 +357,7 @@ class LabState:
             "secrets": list(static.get("secrets", [])),
             "port_deviations": list(static.get("port_deviations", [])),
             "firewall_problems": list(static.get("firewall_problems", [])),
+            "chinese": static.get("chinese", {"gbk_devices": [], "texts": []}),
         }
 
 

@@ -76,13 +76,17 @@ Brocade (`DeviceSpec.extra` of YM-SAN-FC-0x)
 
 Truth: {"secrets": [{host, kind, value}] (value exactly as in the config),
 "port_deviations": [{host, interface, kind}] (see `netsteward.lab.fleet.ports`),
-"firewall_problems": [{host, rule, check}] (from `netsteward.lab.fleet.firewall`)}.
+"firewall_problems": [{host, rule, check}] (from `netsteward.lab.fleet.firewall`),
+"chinese": {gbk_devices: [host], texts: [{host, kind, interface, text}]} (Chinese
+locations and user-port descriptions, and the Huawei devices that answer in GBK: see
+`netsteward.lab.fleet.chinese`)}.
 """
 
 from __future__ import annotations
 
 import random
 
+from netsteward.lab.fleet.chinese import plant_chinese
 from netsteward.lab.fleet.common import SecretBook
 from netsteward.lab.fleet.comware import render_comware
 from netsteward.lab.fleet.ios import render_ios
@@ -108,6 +112,7 @@ def build_fleet(seed: int = 2026) -> Fleet:
         spec.change_password_prompt = True
     plans = plan_ports(topo, random.Random(f"{seed}:ports"))
     deviations = plant_deviations(plans, random.Random(f"{seed}:deviations"))
+    chinese = plant_chinese(topo.devices, plans, random.Random(f"{seed}:chinese"))
 
     by = {d.name: d for d in topo.devices}
     for link in topo.declared:  # what fwgen and the dialects may show on firewall / IPS / FC ports
@@ -142,7 +147,12 @@ def build_fleet(seed: int = 2026) -> Fleet:
             domain = int(spec.name[-1])
             fabric_peer = by["YM-SAN-FC-0" + ("2" if domain == 1 else "1")]
             brocade(spec, rng, book, domain, list(FC_ISL_PORTS), fabric_peer)
-    truth = {"secrets": book.items, "port_deviations": deviations, "firewall_problems": problems}
+    truth = {
+        "secrets": book.items,
+        "port_deviations": deviations,
+        "firewall_problems": problems,
+        "chinese": chinese,
+    }
     return Fleet(
         seed=seed,
         devices=topo.devices,

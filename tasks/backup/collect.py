@@ -7,13 +7,14 @@ writes only the files of `ok` outcomes.
 
 Reading: after netmiko has logged in (and turned paging off), each command is
 written once and its output read on the SSH channel until the device prompt ends
-it. The read stops early, without waiting for a time-out, when the device prints
+it. The bytes become text in one place, `netsteward.tasks.core.devicetext` (UTF-8 or
+GBK per line, as the platform's `text_encodings` say), so a description typed in Chinese
+is stored as the same UTF-8 whichever encoding the device sent it in. The read stops early, without waiting for a time-out, when the device prints
 a pager prompt (paging still on) or closes the session (truncated output).
 """
 
 from __future__ import annotations
 
-import codecs
 import logging
 import random
 import re
@@ -27,7 +28,9 @@ from typing import Any, Generic, TypeVar
 from nornir.core.task import Result, Task
 
 from netsteward.tasks.core.connection import DEFAULT_EXTRAS, close_session
+from netsteward.tasks.core.devicetext import device_text, incremental_decoder
 from netsteward.tasks.core.errors import NetstewardError
+from netsteward.tasks.core.i18n import N_, _, ngettext
 from netsteward.tasks.core.scrub import clean_text, error_lines, normalise_config
 from netsteward.tasks.platforms import Collect, Platform, load_platform
 
@@ -46,6 +49,21 @@ ERROR = "error"
 SHRUNK = "shrunk"
 INPUT = "input"
 TRANSIENT = frozenset({UNREACHABLE, TIMEOUT, INCOMPLETE})
+KIND_LABELS = {
+    UNREACHABLE: N_("unreachable"),
+    AUTH: N_("log-in refused"),
+    TIMEOUT: N_("time-out"),
+    INCOMPLETE: N_("incomplete"),
+    PAGING: N_("paging on"),
+    ERROR: N_("error"),
+    SHRUNK: N_("shrunk"),
+    INPUT: N_("bad input"),
+}
+
+
+def failure_kind(kind: str) -> str:
+    """A failure kind (`--json` keeps the kind itself) as people read it."""
+    return _(KIND_LABELS[kind]) if kind in KIND_LABELS else kind
 
 
 @dataclass(frozen=True)
@@ -99,7 +117,9 @@ def relpath_for(host: str, network: str | None, role: str | None, suffix: str) -
     parts = [network or "unassigned", role or "unassigned", f"{host}.{suffix}"]
     for part in parts:
         if not _SAFE.match(part):
-            raise NetstewardError(f"unsafe name for a file in the backup repository: {part!r}")
+            raise NetstewardError(
+                _("unsafe name for a file in the backup repository: {part!r}").format(part=part)
+            )
     return str(PurePosixPath(*parts))
 
 
@@ -113,17 +133,23 @@ def check_output(platform: Platform, collect: Collect, text: str) -> tuple[str, 
     if errors:
         return (
             ERROR,
-            f"device answered {collect.command!r} with an error: {errors[0].strip()[:120]}",
+            _("device answered {command!r} with an error: {error}").format(
+                command=collect.command, error=errors[0].strip()[:120]
+            ),
         )
     if len(lines) < collect.min_lines:
-        return INCOMPLETE, f"{collect.command!r} returned {len(lines)} line(s)"
+        return INCOMPLETE, ngettext(
+            "{command!r} returned {n} line", "{command!r} returned {n} lines", len(lines)
+        ).format(command=collect.command, n=len(lines))
     scope = lines
     if collect.end_marker_tail is not None:
         scope = [ln for ln in lines if ln.strip()][-collect.end_marker_tail :]
     if not re.search(collect.end_marker, "\n".join(scope), re.MULTILINE):
         return (
             INCOMPLETE,
-            f"end marker missing in {collect.command!r} output ({len(lines)} lines): truncated",
+            _("end marker missing in {command!r} output ({n} lines): truncated").format(
+                command=collect.command, n=len(lines)
+            ),
         )
     if collect.opens and collect.closes:
         opened = len(re.findall(collect.opens, text, re.MULTILINE))
@@ -131,7 +157,9 @@ def check_output(platform: Platform, collect: Collect, text: str) -> tuple[str, 
         if opened != closed:
             return (
                 INCOMPLETE,
-                f"{opened} blocks opened, {closed} closed in {collect.command!r} output: truncated",
+                _(
+                    "{opened} blocks opened, {closed} closed in {command!r} output: truncated"
+                ).format(opened=opened, closed=closed, command=collect.command),
             )
     return None
 
@@ -161,7 +189,9 @@ def judge(
                     outcome,
                     ok=False,
                     failure=SHRUNK,
-                    reason=f"{PurePosixPath(f.path).name} shrank from {old_n} to {new_n} lines (use --force to accept)",
+                    reason=_(
+                        "{file} shrank from {old} to {new} lines (use --force to accept)"
+                    ).format(file=PurePosixPath(f.path).name, old=old_n, new=new_n),
                 )
     return replace(outcome, changed=changed, new=new)
 
@@ -194,7 +224,7 @@ def read_command(conn: Any, platform: Platform, command: str, deadline: float) -
     conn.read_channel()
     chan = conn.remote_conn
     conn.write_channel(command + conn.RETURN)
-    decoder = codecs.getincrementaldecoder("utf-8")("replace")
+    decoder = incremental_decoder()  # lossless; device_text() below gives the characters
     buffer = ""
     echo_end = -1
     paged = False
@@ -204,7 +234,9 @@ def read_command(conn: Any, platform: Platform, command: str, deadline: float) -
             n = buffer.count("\n")
             raise _Failure(
                 TIMEOUT,
-                f"no prompt after {command!r} within the time limit ({n} lines received): hang",
+                _(
+                    "no prompt after {command!r} within the time limit ({n} lines received): hang"
+                ).format(command=command, n=n),
                 n,
             )
         chan.settimeout(min(remaining, 1.0))
@@ -215,7 +247,11 @@ def read_command(conn: Any, platform: Platform, command: str, deadline: float) -
         if not data:
             n = buffer.count("\n")
             raise _Failure(
-                INCOMPLETE, f"session closed during {command!r} after {n} lines: truncated", n
+                INCOMPLETE,
+                _("session closed during {command!r} after {n} lines: truncated").format(
+                    command=command, n=n
+                ),
+                n,
             )
         buffer += decoder.decode(data)
         if echo_end < 0:
@@ -240,7 +276,9 @@ def read_command(conn: Any, platform: Platform, command: str, deadline: float) -
             n = buffer.count("\n")
             raise _Failure(
                 PAGING,
-                f"output of {command!r} stopped at a pager prompt after {n} lines: paging is on",
+                _(
+                    "output of {command!r} stopped at a pager prompt after {n} lines: paging is on"
+                ).format(command=command, n=n),
                 n,
             )
         if (
@@ -250,7 +288,8 @@ def read_command(conn: Any, platform: Platform, command: str, deadline: float) -
             and len(buffer) > echo_end
         ):
             body = buffer[echo_end : len(buffer) - len(last)]
-            return _PAGER_ERASE.sub("", body) if paged else body
+            body = _PAGER_ERASE.sub("", body) if paged else body
+            return device_text(body, platform.text_encodings)
 
 
 # -- the task -----------------------------------------------------------------------
@@ -263,25 +302,26 @@ def classify_failure(exc: BaseException) -> tuple[str, str]:
     if isinstance(exc, _Failure):
         return exc.kind, exc.reason
     if "authentication" in name.lower() or "authentication" in text[:200]:
-        return AUTH, "authentication failed (check NETSTEWARD_*_USERNAME/PASSWORD)"
+        return AUTH, _("authentication failed (check NETSTEWARD_*_USERNAME/PASSWORD)")
     if isinstance(exc, ConnectionRefusedError) or isinstance(exc.__cause__, ConnectionRefusedError):
-        return UNREACHABLE, "connection refused"
+        return UNREACHABLE, _("connection refused")
     if (
         isinstance(exc, (TimeoutError, socket.timeout))
         or "timeout" in name.lower()
         or "timed out" in text[:200]
     ):
         if "readtimeout" in name.lower():
-            return TIMEOUT, "no prompt from the device during log-in: hang"
-        return UNREACHABLE, "no answer from the device (connection timed out)"
+            return TIMEOUT, _("no prompt from the device during log-in: hang")
+        return UNREACHABLE, _("no answer from the device (connection timed out)")
     if isinstance(exc, (ConnectionResetError, EOFError, BrokenPipeError)) or "ssh" in name.lower():
         first = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else name
-        return UNREACHABLE, f"SSH session failed: {first}"
+        return UNREACHABLE, _("SSH session failed: {error}").format(error=first)
     if isinstance(exc, OSError):
         return UNREACHABLE, f"{exc.strerror or name}"
     return (
         ERROR,
-        f"{name}: {str(exc).strip().splitlines()[0][:120] if str(exc).strip() else 'unexpected error'}",
+        f"{name}: "
+        + (str(exc).strip().splitlines()[0][:120] if str(exc).strip() else _("unexpected error")),
     )
 
 
@@ -351,7 +391,7 @@ def retry_transient(
         log.debug("%s: attempt %d failed: %s", label, attempts, kind)
         pause = backoff * (2 ** (attempts - 1)) * random.uniform(0.8, 1.2)
         if kind not in TRANSIENT or attempts > retries or time.monotonic() + pause >= deadline - 1:
-            suffix = f" (after {attempts} attempts)" if attempts > 1 else ""
+            suffix = " " + _("(after {n} attempts)").format(n=attempts) if attempts > 1 else ""
             return Attempted(None, attempts, kind, reason + suffix)
         time.sleep(pause)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
+from netsteward.tasks.core.i18n import _
 from netsteward.tasks.drift.adapters import SnapshotView, live_adjacencies
 from netsteward.tasks.drift.check import DeviceState
 from netsteward.tasks.drift.collect import LiveRead
@@ -60,12 +61,14 @@ def live_from_repo(current: RepoState, names: Iterable[str], snap: SnapshotView 
     for host in sorted(names):
         stored = current.files.get(host)
         if stored is None:
-            unreadable[host] = f"no backup in the repository at {current.label}"
+            unreadable[host] = _("no backup in the repository at {revision}").format(
+                revision=current.label
+            )
             continue
         neighbors: tuple[Adjacency, ...] | None = None
         lldp_error = None
         if snap is not None and host in snap.unreachable:
-            lldp_error = f"{snap.name} could not read it"
+            lldp_error = _("{snapshot} could not read it").format(snapshot=snap.name)
         elif snap is not None:
             neighbors = snap.adjacencies.get(host, ()) + snap.one_sided.get(host, ())
         states[host] = DeviceState(
@@ -91,14 +94,16 @@ def assemble(
     devices = list(devices)
     notes: list[str] = []
     if snap is None:
-        notes.append("topology not checked: no topology snapshot in the backup repository")
+        notes.append(_("topology not checked: no topology snapshot in the backup repository"))
     else:
-        notes.append(f"topology compared with {snap.name}")
+        notes.append(_("topology compared with {snapshot}").format(snapshot=snap.name))
         skipped = sorted(snap.unreachable & {d.host for d in devices})
         if skipped:
             notes.append(
-                f"topology not compared for {len(skipped)} device(s) the snapshot could not read"
-                f" (first {skipped[0]})"
+                _(
+                    "topology not compared for {n} device(s) the snapshot could not read"
+                    " (first {host})"
+                ).format(n=len(skipped), host=skipped[0])
             )
     not_read_now = set(live.unknown) | set(live.unreadable)
     approved: dict[str, DeviceState] = {}

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from netsteward.tasks.core.i18n import N_, _
 from netsteward.tasks.drift.model import (
     Adjacency,
     Check,
@@ -55,7 +56,9 @@ class DeviceState:
 Evaluator = Callable[[DeviceInfo, DeviceState], Iterable[Violation]]
 
 
-UNCHANGED = "unchanged since the approved state (not re-evaluated; --known lists its violations)"
+UNCHANGED = N_(
+    "unchanged since the approved state (not re-evaluated; --known lists its violations)"
+)
 
 
 def _policy(
@@ -70,7 +73,7 @@ def _policy(
         return None
     same = approved.config == live.config and set(approved.links()) == set(live.links())
     if same and not evaluate_unchanged:
-        return CheckResult(device.host, check, Status.CLEAN, UNCHANGED)
+        return CheckResult(device.host, check, Status.CLEAN, _(UNCHANGED))
     try:
         now = list(evaluate(device, live))
     except Exception as exc:  # cannot judge: never clean, and not drift either
@@ -79,7 +82,9 @@ def _policy(
             device.host,
             check,
             Status.UNREADABLE,
-            f"{check} could not be evaluated on the live configuration: {first}",
+            _("{check} could not be evaluated on the live configuration: {error}").format(
+                check=check, error=first
+            ),
         )
     if same:
         return policy_result(device.host, check, now, now)  # same input: every violation known
@@ -123,7 +128,7 @@ def build_report(
         if firewall is None:
             checks = tuple(c for c in checks if c is not Check.FIREWALL)
         if dev.host in unreadable or dev.host not in live:
-            results += unreadable_results(dev.host, checks, unreadable.get(dev.host, "not read"))
+            results += unreadable_results(dev.host, checks, unreadable.get(dev.host, _("not read")))
             continue
         now = live[dev.host]
         before = approved.get(dev.host, DeviceState(config=None))
@@ -145,7 +150,9 @@ def build_report(
                             dev.host,
                             check,
                             Status.UNREADABLE,
-                            f"LLDP neighbours could not be read ({now.lldp_error or 'no answer'})",
+                            _("LLDP neighbours could not be read ({error})").format(
+                                error=now.lldp_error or _("no answer")
+                            ),
                         )
                     )
                 elif before.neighbors is None:

@@ -19,11 +19,14 @@ Nothing here talks to devices, prints or exits; `tasks/drift/check.py` gathers t
 from __future__ import annotations
 
 import difflib
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from netsteward.tasks.core.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNREACHABLE
+from netsteward.tasks.core.i18n import _
 
 
 class Check(StrEnum):
@@ -122,11 +125,39 @@ class ConfigDiff:
         return bool(self.added or self.removed)
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def same_but_encoding(approved: list[str], live: list[str]) -> bool:
+    """The same lines, told apart only by how their characters reached us: Unicode
+    normalisation (NFC), or an approved line that holds replacement characters (U+FFFD:
+    bytes an older reader could not decode, e.g. GBK read as UTF-8) where the live line
+    has the characters, its ASCII text unchanged. A change of the device's terminal encoding, or of netsteward's
+    decoding (`tasks/core/devicetext.py`), is not drift."""
+    if len(approved) != len(live):
+        return False
+    for old, new in zip(approved, live, strict=True):
+        if old == new:
+            continue
+        old, new = unicodedata.normalize("NFC", old), unicodedata.normalize("NFC", new)
+        if old == new:
+            continue
+        if "\ufffd" not in old or "\ufffd" in new:
+            return False
+        # the ASCII around the undecoded text must match; a non-ASCII run is one unknown
+        # stretch (GBK read as UTF-8 gives U+FFFD and, now and then, a stray valid character)
+        pattern = ".+?".join(re.escape(part) for part in _NON_ASCII.split(old))
+        if not re.fullmatch(pattern, new):
+            return False
+    return True
+
+
 def config_diff(host: str, approved: str, live: str, *, context: int = 3) -> ConfigDiff:
-    """Unified diff of two normalised configurations (approved first), line ends ignored."""
+    """Unified diff of two normalised configurations (approved first), line ends ignored,
+    and differences of decoding only (`same_but_encoding`) ignored."""
     a = [line.rstrip("\r") for line in approved.splitlines()]
     b = [line.rstrip("\r") for line in live.splitlines()]
-    if a == b:  # the common case: no need for difflib
+    if a == b or same_but_encoding(a, b):  # the common case: no need for difflib
         return ConfigDiff(diff="", added=0, removed=0)
     lines = list(
         difflib.unified_diff(a, b, f"approved/{host}", f"live/{host}", n=context, lineterm="")
@@ -158,8 +189,8 @@ class CheckResult:
         if self.status is Status.UNREADABLE:
             return self.summary
         if self.check in (Check.PORT_POLICY, Check.FIREWALL):
-            lines = ["new: " + v.line() for v in self.new]
-            lines += ["known: " + v.line() for v in self.known]
+            lines = [_("new: {violation}").format(violation=v.line()) for v in self.new]
+            lines += [_("known: {violation}").format(violation=v.line()) for v in self.known]
             return "\n".join(lines) + ("\n" if lines else "")
         return self.diff
 
@@ -174,7 +205,7 @@ def config_result(
             host,
             Check.CONFIG,
             Status.DRIFT,
-            "no approved backup in the repository (never backed up)",
+            _("no approved backup in the repository (never backed up)"),
         )
     before = {"": approved} if isinstance(approved, str) else dict(approved)
     after = {"": live} if isinstance(live, str) else dict(live)
@@ -187,12 +218,12 @@ def config_result(
             added += d.added
             removed += d.removed
     if not diffs:
-        return CheckResult(host, Check.CONFIG, Status.CLEAN, "matches the approved backup")
+        return CheckResult(host, Check.CONFIG, Status.CLEAN, _("matches the approved backup"))
     return CheckResult(
         host,
         Check.CONFIG,
         Status.DRIFT,
-        f"{added} line(s) added, {removed} removed",
+        _("{added} line(s) added, {removed} removed").format(added=added, removed=removed),
         diff="".join(diffs),
     )
 
@@ -201,9 +232,9 @@ def policy_result(
     host: str, check: Check, live: Iterable[Violation], approved: Iterable[Violation]
 ) -> CheckResult:
     c = classify(live, approved)
-    parts = [f"{len(c.new)} new", f"{len(c.known)} known"]
+    parts = [_("{n} new").format(n=len(c.new)), _("{n} known").format(n=len(c.known))]
     if c.resolved:
-        parts.append(f"{len(c.resolved)} resolved")
+        parts.append(_("{n} resolved").format(n=len(c.resolved)))
     status = Status.DRIFT if c.new else Status.CLEAN
     return CheckResult(
         host,
@@ -267,18 +298,18 @@ def topology_result(
         if b and a:
             changes.append(f"~ {port}: {show(b)} -> {show(a)}")
         elif b:
-            changes.append(f"- {port}: {show(b)} (neighbour gone)")
+            changes.append(f"- {port}: {show(b)} " + _("(neighbour gone)"))
         else:
-            changes.append(f"+ {port}: {show(a)} (new neighbour)")
+            changes.append(f"+ {port}: {show(a)} " + _("(new neighbour)"))
     if not changes:
         return CheckResult(
-            host, Check.TOPOLOGY, Status.CLEAN, "matches the latest topology snapshot"
+            host, Check.TOPOLOGY, Status.CLEAN, _("matches the latest topology snapshot")
         )
     return CheckResult(
         host,
         Check.TOPOLOGY,
         Status.DRIFT,
-        f"{len(changes)} port(s) changed neighbour",
+        _("{n} port(s) changed neighbour").format(n=len(changes)),
         diff="\n".join(changes) + "\n",
     )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import Any
 
+from netsteward.tasks.core.i18n import _, pgettext
 from netsteward.tasks.drift.model import (
     Check,
     CheckResult,
@@ -26,49 +27,84 @@ def _cut(text: str, limit: int) -> str:
     lines = text.splitlines()
     if len(lines) <= limit:
         return "\n".join(lines)
-    return "\n".join([*lines[:limit], f"... {len(lines) - limit} more line(s)"])
+    return "\n".join([*lines[:limit], _("... {n} more line(s)").format(n=len(lines) - limit)])
 
 
 def _changed_part(r: CheckResult, prefix: str = "") -> str:
     """What drifted: the diff, or the new violations (known ones are not drift)."""
     if r.check in (Check.PORT_POLICY, Check.FIREWALL):
-        return "\n".join(f"{prefix}new: {v.line()}" for v in r.new)
+        return "\n".join(prefix + _("new: {violation}").format(violation=v.line()) for v in r.new)
     return r.diff
+
+
+def check_label(check: Check | str) -> str:
+    """A check id (`config`, `port_policy`, `firewall`, `topology`) as people read it."""
+    labels = {
+        "config": lambda: pgettext("check", "config"),
+        "port_policy": lambda: pgettext("check", "port_policy"),
+        "firewall": lambda: pgettext("check", "firewall"),
+        "topology": lambda: pgettext("check", "topology"),
+    }
+    return labels[str(check)]() if str(check) in labels else str(check)
 
 
 def verdict(report: DriftReport) -> str:
     unreadable = report.unreadable
     drifted_hosts = sorted({r.host for r in report.drifted})
     if unreadable:
-        extra = f"; drift on {len(drifted_hosts)} device(s)" if drifted_hosts else ""
-        return f"{len(unreadable)} device(s) could not be read{extra}"
+        extra = _("; drift on {n} device(s)").format(n=len(drifted_hosts)) if drifted_hosts else ""
+        return _("{n} device(s) could not be read").format(n=len(unreadable)) + extra
     if drifted_hosts:
-        return f"drift on {len(drifted_hosts)} device(s)"
-    return "no drift"
+        return _("drift on {n} device(s)").format(n=len(drifted_hosts))
+    return _("no drift")
 
 
 def _headline(report: DriftReport) -> str:
-    live = "committed backups at " + report.live if report.offline else "live devices"
-    return (
-        f"{live} against the approved state {report.approved} "
-        f"({len(report.devices)} device(s), {report.checked_at})"
+    text = (
+        _(
+            "committed backups at {live} against the approved state {approved} ({n} device(s), {when})"
+        )
+        if report.offline
+        else _("live devices against the approved state {approved} ({n} device(s), {when})")
+    )
+    return text.format(
+        live=report.live,
+        approved=report.approved,
+        n=len(report.devices),
+        when=report.checked_at,
     )
 
 
+def _cell(text: str, width: int, right: bool = False) -> str:
+    from netsteward.tasks.firewall.report import cell_width
+
+    gap = " " * max(0, width - cell_width(text))
+    return gap + text if right else text + gap
+
+
 def render_console(report: DriftReport, *, diff_lines: int = CONSOLE_DIFF_LINES) -> str:
-    out = ["netsteward drift: " + _headline(report), ""]
+    out = [_("netsteward drift: {headline}").format(headline=_headline(report)), ""]
     counts = report.counts()
-    out.append(f"{'check':<12} {'clean':>6} {'drift':>6} {'unreadable':>10}")
+    head = (_("check"), _("clean"), pgettext("status", "drift"), _("unreadable"))
+    out.append(
+        f"{_cell(head[0], 12)} {_cell(head[1], 6, True)} {_cell(head[2], 6, True)} {_cell(head[3], 10, True)}"
+    )
     for check, row in counts.items():
-        out.append(f"{check:<12} {row['clean']:>6} {row['drift']:>6} {row['unreadable']:>10}")
+        out.append(
+            f"{_cell(check_label(check), 12)} {row['clean']:>6} {row['drift']:>6} {row['unreadable']:>10}"
+        )
     known = report.known_violations()
     if known:
-        out.append(f"known violations (already in the approved state): {known}")
+        out.append(_("known violations (already in the approved state): {n}").format(n=known))
     for note in report.notes:
-        out.append(f"note: {note}")
+        out.append(_("note: {note}").format(note=note))
     for r in report.drifted:
         out.append("")
-        out.append(f"DRIFT {r.check} {r.host}: {r.summary}")
+        out.append(
+            _("DRIFT {check} {host}: {summary}").format(
+                check=check_label(r.check), host=r.host, summary=r.summary
+            )
+        )
         details = _changed_part(r)
         if details:
             out.extend("  " + ln for ln in _cut(details, diff_lines).splitlines())
@@ -76,9 +112,11 @@ def render_console(report: DriftReport, *, diff_lines: int = CONSOLE_DIFF_LINES)
     if unreadable:
         out.append("")
         for host, reason in unreadable.items():
-            out.append(f"UNREADABLE {host}: {reason}")
+            out.append(_("UNREADABLE {host}: {reason}").format(host=host, reason=reason))
     out.append("")
-    out.append(f"result: {verdict(report)} (exit {report.exit_code})")
+    out.append(
+        _("result: {verdict} (exit {code})").format(verdict=verdict(report), code=report.exit_code)
+    )
     return "\n".join(out) + "\n"
 
 
@@ -93,27 +131,47 @@ def render_markdown(
     max_details: int = MARKDOWN_MAX_DETAILS,
 ) -> str:
     icon = {0: "✅", 1: "❌", 3: "⚠️"}[report.exit_code]
-    out = [f"## {icon} netsteward drift: {verdict(report)}", "", _headline(report) + ".", ""]
-    out += ["| check | clean | drift | unreadable |", "|---|---:|---:|---:|"]
+    out = [
+        f"## {icon} " + _("netsteward drift: {headline}").format(headline=verdict(report)),
+        "",
+        _headline(report) + _("."),
+        "",
+    ]
+    head = (_("check"), _("clean"), pgettext("status", "drift"), _("unreadable"))
+    out += ["| " + " | ".join(head) + " |", "|---|---:|---:|---:|"]
     for check, row in report.counts().items():
-        out.append(f"| {check} | {row['clean']} | {row['drift']} | {row['unreadable']} |")
+        out.append(
+            f"| {check_label(check)} | {row['clean']} | {row['drift']} | {row['unreadable']} |"
+        )
     out.append("")
     known = report.known_violations()
     if known:
-        out.append(f"Known violations (already in the approved state, not drift): {known}.")
+        out.append(
+            _("Known violations (already in the approved state, not drift): {n}.").format(n=known)
+        )
         out.append("")
     for note in report.notes:
         out.append(f"> {note}")
         out.append("")
     unreadable = report.unreadable
     if unreadable:
-        out += ["### Devices that could not be read", "", "| device | reason |", "|---|---|"]
+        out += [
+            "### " + _("Devices that could not be read"),
+            "",
+            f"| {_('device')} | {_('reason')} |",
+            "|---|---|",
+        ]
         out += [f"| {h} | {_md_escape(reason)} |" for h, reason in unreadable.items()]
         out.append("")
     drifted = report.drifted
     if drifted:
-        out += ["### Drift", "", "| device | check | what |", "|---|---|---|"]
-        out += [f"| {r.host} | {r.check} | {_md_escape(r.summary)} |" for r in drifted]
+        out += [
+            "### " + _("Drift"),
+            "",
+            f"| {_('device')} | {_('check')} | {_('what')} |",
+            "|---|---|---|",
+        ]
+        out += [f"| {r.host} | {check_label(r.check)} | {_md_escape(r.summary)} |" for r in drifted]
         out.append("")
         shown = 0
         size = sum(len(line) + 1 for line in out)
@@ -121,7 +179,7 @@ def render_markdown(
             body = _changed_part(r, prefix="+ ")
             fence = "diff" if r.check is not Check.TOPOLOGY else "text"
             block = [
-                f"<details><summary>{r.host} · {r.check} · {_md_escape(r.summary)}</summary>",
+                f"<details><summary>{r.host} · {check_label(r.check)} · {_md_escape(r.summary)}</summary>",
                 "",
                 f"```{fence}",
                 _cut(body, diff_lines).replace("```", "` ` `"),
@@ -136,11 +194,17 @@ def render_markdown(
             out += block
             shown += 1
         if len(drifted) > shown:
-            out.append(f"... and {len(drifted) - shown} more; see the JUnit report or `--json`.")
+            out.append(
+                _("... and {n} more; see the JUnit report or `--json`.").format(
+                    n=len(drifted) - shown
+                )
+            )
             out.append("")
     out.append(
-        'To approve a drift: `netsteward drift accept HOST... --reason "why"` '
-        "(takes a fresh backup and commits it with the reason)."
+        _(
+            'To approve a drift: `netsteward drift accept HOST... --reason "why"` '
+            "(takes a fresh backup and commits it with the reason)."
+        )
     )
     return "\n".join(out) + "\n"
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import git
 
 from netsteward.tasks.core.errors import BadInput
+from netsteward.tasks.core.i18n import _
 from netsteward.tasks.core.store import read_all_committed
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ def open_repo(path: Path) -> git.Repo:
         return git.Repo(path)
     except (git.NoSuchPathError, git.InvalidGitRepositoryError):
         raise BadInput(
-            "not a backup repository (run `netsteward backup` first, or pass --repo)",
+            _("not a backup repository (run `netsteward backup` first, or pass --repo)"),
             file=str(path),
         ) from None
 
@@ -49,7 +50,7 @@ def read_state(path: Path, rev: str = "HEAD", hosts: set[str] | None = None) -> 
         commit = repo.commit(rev)
     except (git.BadName, ValueError):
         raise BadInput(
-            f"no such revision {rev!r} in the backup repository", file=str(path)
+            _("no such revision {rev!r} in the backup repository").format(rev=rev), file=str(path)
         ) from None
     files: dict[str, dict[str, str]] = {}
     for suffix in STORED_SUFFIXES:

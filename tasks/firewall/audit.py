@@ -19,6 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from netsteward.tasks.core.i18n import _
 from netsteward.tasks.firewall.evaluate import (
     ZoneIndex,
     build_index,
@@ -150,7 +151,9 @@ def audit_firewall(
 
     if fw.skipped:
         result.warnings.append(
-            f"{fw.device}: {len(fw.skipped)} configuration line(s) not understood, first at line {fw.skipped[0]}"
+            _("{device}: {n} configuration line(s) not understood, first at line {line}").format(
+                device=fw.device, n=len(fw.skipped), line=fw.skipped[0]
+            )
         )
     public = intent.public_addresses()
     for r in fw.rules:
@@ -161,7 +164,7 @@ def audit_firewall(
             "default",
             fw.default_line,
             "DEFAULT_PERMIT",
-            "the default action permits what no rule matches",
+            _("the default action permits what no rule matches"),
         )
     for interface, line, detail in fw.unfiltered:
         add(f"interface {interface}", line, "DEFAULT_PERMIT", detail)
@@ -171,7 +174,13 @@ def audit_firewall(
                 obj.name,
                 obj.line,
                 "UNUSED_OBJECT",
-                f"{obj.kind} object {obj.name} is used by no rule or group",
+                (
+                    _("address object {name} is used by no rule or group")
+                    if obj.kind == "address"
+                    else _("service object {name} is used by no rule or group")
+                    if obj.kind == "service"
+                    else _("{kind} object {name} is used by no rule or group")
+                ).format(kind=obj.kind, name=obj.name),
             )
 
     zones = ZoneIndex(fw.rules)
@@ -192,9 +201,8 @@ def audit_firewall(
                 rid,
                 line,
                 "EXCESS_EXPOSURE",
-                "reaches beyond the intent: "
-                + "; ".join(parts[:3])
-                + (f"; and {len(parts) - 3} more" if len(parts) > 3 else ""),
+                _("reaches beyond the intent: {flows}").format(flows="; ".join(parts[:3]))
+                + (_("; and {n} more").format(n=len(parts) - 3) if len(parts) > 3 else ""),
             )
     out.sort(key=lambda f: (f.device, f.line, CHECKS.index(f.check)))
     return result
@@ -222,39 +230,72 @@ def rule_checks(r: Rule, public: IntervalSet, when: datetime) -> list[tuple[str,
     """The checks that look at one rule on its own."""
     out: list[tuple[str, str]] = []
     if r.undefined:
-        out.append(("UNDEFINED_OBJECT", "refers to undefined object(s) " + ", ".join(r.undefined)))
+        out.append(
+            (
+                "UNDEFINED_OBJECT",
+                _("refers to undefined object(s) {names}").format(names=", ".join(r.undefined)),
+            )
+        )
     if not r.enabled:
-        out.append(("DISABLED_RULE", "the rule is disabled"))
+        out.append(("DISABLED_RULE", _("the rule is disabled")))
     if r.expires is not None and r.expires < when:
-        what = "expire-time" if r.schedule in ("", "expire-time") else f"schedule {r.schedule}"
-        out.append(("EXPIRED_RULE", f"{what} ended {r.expires:%Y-%m-%d %H:%M}"))
+        ended = f"{r.expires:%Y-%m-%d %H:%M}"
+        out.append(
+            (
+                "EXPIRED_RULE",
+                _("expire-time ended {when}").format(when=ended)
+                if r.schedule in ("", "expire-time")
+                else _("schedule {schedule} ended {when}").format(schedule=r.schedule, when=ended),
+            )
+        )
     if r.action == "permit":
         if r.src_any and r.dst_any and r.service_any:
-            out.append(("ANY_ANY_PERMIT", "permits any source to any destination on any service"))
+            out.append(
+                ("ANY_ANY_PERMIT", _("permits any source to any destination on any service"))
+            )
         else:
             risky = _risky(r.services) if r.src_any else []
             if risky:
-                out.append(("RISKY_SERVICE", "permits from any source: " + ", ".join(risky[:4])))
+                out.append(
+                    (
+                        "RISKY_SERVICE",
+                        _("permits from any source: {services}").format(
+                            services=", ".join(risky[:4])
+                        ),
+                    )
+                )
             if r.src_any and r.dst and not r.dst.issubset(public):
                 out.append(
                     (
                         "ANY_SOURCE",
-                        f"permits any source to {describe_addrs(r.dst)}, not declared public",
+                        _("permits any source to {dst}, not declared public").format(
+                            dst=describe_addrs(r.dst)
+                        ),
                     )
                 )
             if r.service_any and not r.dst_any and r.dst:
-                out.append(("ANY_SERVICE", f"permits any service to {describe_addrs(r.dst)}"))
+                out.append(
+                    (
+                        "ANY_SERVICE",
+                        _("permits any service to {dst}").format(dst=describe_addrs(r.dst)),
+                    )
+                )
             if not r.service_any:
                 widest = max(
                     (s.ports.widest() for s in r.services if s.protocols.overlaps(PORTED_PROTOS)),
                     default=0,
                 )
                 if widest > WIDE_PORTS:
-                    out.append(("WIDE_PORT_RANGE", f"permits a range of {widest} ports"))
+                    out.append(
+                        (
+                            "WIDE_PORT_RANGE",
+                            _("permits a range of {n} ports").format(n=widest),
+                        )
+                    )
         if not r.log:
-            out.append(("NO_LOGGING", "permit rule without logging"))
+            out.append(("NO_LOGGING", _("permit rule without logging")))
     if not r.comment.strip():
-        out.append(("NO_COMMENT", "no comment or description"))
+        out.append(("NO_COMMENT", _("no comment or description")))
     return out
 
 
@@ -287,7 +328,7 @@ def expose_unfiltered(
     configuration places nowhere (no connected subnet, no route) gets no row."""
     exposures: list[Exposure] = []
     excess: dict[tuple[str, int], list[str]] = defaultdict(list)
-    for interface, line, _ in fw.unfiltered:
+    for interface, line, _detail in fw.unfiltered:
         reached = fw.unfiltered_reach.get(interface, EMPTY)
         rid = f"interface {interface}"
         for server in intent.servers:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from netsteward.tasks.core.i18n import _
+from netsteward.tasks.core.labels import action_label
 from netsteward.tasks.firewall.intent import Server
 from netsteward.tasks.firewall.model import Rule
 from netsteward.tasks.firewall.sets import (
@@ -133,10 +135,14 @@ def coverage(rules: list[Rule], boxes: dict[int, list[Box]]) -> list[tuple[Rule,
                 names = [rules[c] for c in blockers]
                 different = [b for b in names if b.action != r.action]
                 check = "SHADOWED_RULE" if different else "REDUNDANT_RULE"
-                listed = ", ".join(f"{b.id} ({b.action})" for b in names[:5])
-                more = f" and {len(names) - 5} more" if len(names) > 5 else ""
-                verb = "can never match: covered by" if different else "covered by"
-                out.append((r, check, f"{verb} earlier rule(s) {listed}{more}"))
+                listed = ", ".join(f"{b.id} ({action_label(b.action)})" for b in names[:5])
+                more = _(" and {n} more").format(n=len(names) - 5) if len(names) > 5 else ""
+                text = (
+                    _("can never match: covered by earlier rule(s) {rules}")
+                    if different
+                    else _("covered by earlier rule(s) {rules}")
+                )
+                out.append((r, check, text.format(rules=listed + more)))
         index.add(pos, mine)
     return out
 

@@ -26,6 +26,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from netsteward.tasks.core.errors import PolicyError
+from netsteward.tasks.core.i18n import _
 from netsteward.tasks.firewall.model import Service
 from netsteward.tasks.firewall.sets import (
     ALL_ADDR,
@@ -41,7 +42,9 @@ def _check_net(value: str) -> str:
     try:
         ipaddress.ip_network(value, strict=False)
     except ValueError:
-        raise ValueError(f"not an IPv4 address or network: {value!r}") from None
+        raise ValueError(
+            _("not an IPv4 address or network: {value!r}").format(value=value)
+        ) from None
     return value
 
 
@@ -50,15 +53,21 @@ def _parse_ports(text: str) -> IntervalSet:
     for part in str(text).replace(" ", "").split(","):
         if not part:
             continue
-        lo, _, hi = part.partition("-")
+        lo, _sep, hi = part.partition("-")
         if not lo.isdigit() or (hi and not hi.isdigit()):
-            raise ValueError(f"ports must look like '443' or '8000-8010,9000', not {text!r}")
+            raise ValueError(
+                _("ports must look like '443' or '8000-8010,9000', not {value!r}").format(
+                    value=text
+                )
+            )
         a, b = int(lo), int(hi or lo)
         if not 0 <= a <= b <= 65535:
-            raise ValueError(f"port range out of order or above 65535: {part!r}")
+            raise ValueError(
+                _("port range out of order or above 65535: {value!r}").format(value=part)
+            )
         spans.append((a, b))
     if not spans:
-        raise ValueError("no ports given")
+        raise ValueError(_("no ports given"))
     return IntervalSet(spans)
 
 
@@ -80,7 +89,7 @@ class ServiceIntent(BaseModel):
     @model_validator(mode="after")
     def _need_ports(self) -> ServiceIntent:
         if self.protocol in ("tcp", "udp") and self.ports is None:
-            raise ValueError("tcp and udp services need ports")
+            raise ValueError(_("tcp and udp services need ports"))
         return self
 
     def service(self) -> Service:
@@ -124,7 +133,10 @@ class IntentFile(BaseModel):
         seen: set[str] = set()
         for i, server in enumerate(self.servers):
             if server.name in seen:
-                raise ValueError(f"servers.{i}.name: duplicate server name {server.name!r}")
+                raise ValueError(
+                    f"servers.{i}.name: "
+                    + _("duplicate server name {name!r}").format(name=server.name)
+                )
             seen.add(server.name)
             for j, svc in enumerate(server.services):
                 for k, src in enumerate(svc.sources):
@@ -133,8 +145,10 @@ class IntentFile(BaseModel):
                             _check_net(src)
                         except ValueError:
                             raise ValueError(
-                                f"servers.{i}.services.{j}.sources.{k}: {src!r} is neither 'any', an address "
-                                "nor a source group"
+                                f"servers.{i}.services.{j}.sources.{k}: "
+                                + _(
+                                    "{value!r} is neither 'any', an address nor a source group"
+                                ).format(value=src)
                             ) from None
         return self
 
@@ -214,12 +228,14 @@ def parse_intent(text: str, source: str = "<intent>") -> Intent:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise PolicyError(
-            f"not valid YAML ({getattr(exc, 'problem', exc)})",
+            _("not valid YAML ({problem})").format(problem=getattr(exc, "problem", exc)),
             file=source,
             line=mark.line + 1 if mark else None,
         ) from None
     if not isinstance(raw, dict):
-        raise PolicyError("the intent file must be a mapping with 'servers'", file=source, line=1)
+        raise PolicyError(
+            _("the intent file must be a mapping with 'servers'"), file=source, line=1
+        )
     try:
         model = IntentFile.model_validate(raw)
     except ValidationError as exc:
@@ -227,7 +243,7 @@ def parse_intent(text: str, source: str = "<intent>") -> Intent:
         loc = tuple(err["loc"])
         msg = err["msg"].removeprefix("Value error, ")
         if "." in msg.split(":")[0] and msg.startswith("servers."):
-            path, _, msg = msg.partition(": ")
+            path, _sep, msg = msg.partition(": ")
             loc = tuple(int(p) if p.isdigit() else p for p in path.split("."))
         field = ".".join(str(p) for p in loc) or None
         raise PolicyError(msg, file=source, line=_line_of(node, loc), field=field) from None
@@ -238,5 +254,5 @@ def load_intent(path: Path) -> Intent:
     try:
         text = path.read_text()
     except FileNotFoundError:
-        raise PolicyError("file not found", file=str(path)) from None
+        raise PolicyError(_("file not found"), file=str(path)) from None
     return parse_intent(text, str(path))

@@ -8,6 +8,8 @@ from collections import Counter
 from dataclasses import asdict
 from typing import Any
 
+from netsteward.tasks.core.i18n import N_, _, current_language
+from netsteward.tasks.core.labels import severity_label
 from netsteward.tasks.firewall.audit import (
     CHECKS,
     SEVERITY,
@@ -17,23 +19,40 @@ from netsteward.tasks.firewall.audit import (
 )
 
 CHECK_TEXT = {
-    "EXCESS_EXPOSURE": "A source outside the intent can reach a declared server, or a port outside its declared services is reachable",
-    "ANY_ANY_PERMIT": "Permit with any source, any destination and any service",
-    "RISKY_SERVICE": "Permit from any source of telnet, FTP, TFTP, rlogin/rsh, NetBIOS, SMB, RDP, SSH, NFS or database ports",
-    "DEFAULT_PERMIT": "The default action permits",
-    "UNDEFINED_OBJECT": "A rule refers to an object that is not defined",
-    "ANY_SERVICE": "Permit with any service to a specific destination",
-    "ANY_SOURCE": "Permit from any source to a destination that the intent does not declare public",
-    "WIDE_PORT_RANGE": "Permit of a port range wider than 1,000 ports",
-    "SHADOWED_RULE": "A rule that can never match because earlier rules with a different action cover it",
-    "EXPIRED_RULE": "A rule whose schedule or expiry lies in the past",
-    "REDUNDANT_RULE": "A rule covered by earlier rules with the same action",
-    "DISABLED_RULE": "A disabled or inactive rule",
-    "NO_LOGGING": "A permit rule that logs nothing",
-    "NO_COMMENT": "A rule with no comment or description",
-    "UNUSED_OBJECT": "An address or service object no rule uses",
+    "EXCESS_EXPOSURE": N_(
+        "A source outside the intent can reach a declared server, or a port outside its declared services is reachable"
+    ),
+    "ANY_ANY_PERMIT": N_("Permit with any source, any destination and any service"),
+    "RISKY_SERVICE": N_(
+        "Permit from any source of telnet, FTP, TFTP, rlogin/rsh, NetBIOS, SMB, RDP, SSH, NFS or database ports"
+    ),
+    "DEFAULT_PERMIT": N_("The default action permits"),
+    "UNDEFINED_OBJECT": N_("A rule refers to an object that is not defined"),
+    "ANY_SERVICE": N_("Permit with any service to a specific destination"),
+    "ANY_SOURCE": N_(
+        "Permit from any source to a destination that the intent does not declare public"
+    ),
+    "WIDE_PORT_RANGE": N_("Permit of a port range wider than 1,000 ports"),
+    "SHADOWED_RULE": N_(
+        "A rule that can never match because earlier rules with a different action cover it"
+    ),
+    "EXPIRED_RULE": N_("A rule whose schedule or expiry lies in the past"),
+    "REDUNDANT_RULE": N_("A rule covered by earlier rules with the same action"),
+    "DISABLED_RULE": N_("A disabled or inactive rule"),
+    "NO_LOGGING": N_("A permit rule that logs nothing"),
+    "NO_COMMENT": N_("A rule with no comment or description"),
+    "UNUSED_OBJECT": N_("An address or service object no rule uses"),
 }
 SARIF_LEVEL = {"high": "error", "medium": "warning", "low": "note"}
+
+
+def check_text(check: str) -> str:
+    """What a check id means, in the user's language."""
+    return _(CHECK_TEXT[check])
+
+
+def yes_no(value: bool) -> str:
+    return _("yes") if value else _("no")
 
 
 def to_json(result: AuditResult) -> dict[str, Any]:
@@ -54,19 +73,31 @@ def summary(result: AuditResult) -> dict[str, int]:
 
 
 def _rows(findings: list[Finding]) -> list[list[str]]:
-    return [[f.severity, f.device, f.rule, str(f.line), f.check, f.detail] for f in findings]
+    return [
+        [severity_label(f.severity), f.device, f.rule, str(f.line), f.check, f.detail]
+        for f in findings
+    ]
+
+
+def cell_width(text: str) -> int:
+    """Columns a text takes in a terminal: CJK characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - cell_width(text))
 
 
 def table(result: AuditResult, devices: int) -> str:
     """Fixed-width text table plus a one-line summary (what the console shows)."""
-    head = ["SEVERITY", "DEVICE", "RULE", "LINE", "CHECK", "DETAIL"]
+    head = [_("SEVERITY"), _("DEVICE"), _("RULE"), _("LINE"), _("CHECK"), _("DETAIL")]
     rows = _rows(result.findings)
-    widths = [max([len(head[i])] + [len(r[i]) for r in rows]) for i in range(5)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(head[:5], widths, strict=True)) + "  " + head[5]]
+    widths = [max([cell_width(head[i])] + [cell_width(r[i]) for r in rows]) for i in range(5)]
+    lines = ["  ".join(pad(h, w) for h, w in zip(head[:5], widths, strict=True)) + "  " + head[5]]
     for r in rows:
-        lines.append(
-            "  ".join(c.ljust(w) for c, w in zip(r[:5], widths, strict=True)) + "  " + r[5]
-        )
+        lines.append("  ".join(pad(c, w) for c, w in zip(r[:5], widths, strict=True)) + "  " + r[5])
     lines.append(summary_line(result, devices))
     return "\n".join(lines) + "\n"
 
@@ -75,9 +106,17 @@ def summary_line(result: AuditResult, devices: int) -> str:
     s = summary(result)
     servers = len({e.server for e in result.exposure})
     beyond = sum(1 for e in result.exposure if not e.within_intent)
-    return (
-        f"audit: {devices} firewall(s), {len(result.findings)} finding(s): {s['high']} high, "
-        f"{s['medium']} medium, {s['low']} low; exposure rows for {servers} server(s), {beyond} beyond intent"
+    return _(
+        "audit: {devices} firewall(s), {findings} finding(s): {high} high, {medium} medium, "
+        "{low} low; exposure rows for {servers} server(s), {beyond} beyond intent"
+    ).format(
+        devices=devices,
+        findings=len(result.findings),
+        high=s["high"],
+        medium=s["medium"],
+        low=s["low"],
+        servers=servers,
+        beyond=beyond,
     )
 
 
@@ -95,35 +134,51 @@ def _exposure_by_server(result: AuditResult) -> dict[str, list[Exposure]]:
 def markdown(result: AuditResult, devices: int, as_of: str) -> str:
     counts = Counter(f.check for f in result.findings)
     out = [
-        f"# Firewall audit ({as_of})",
+        "# " + _("Firewall audit ({date})").format(date=as_of),
         "",
         summary_line(result, devices),
         "",
-        "## Findings by check",
+        "## " + _("Findings by check"),
         "",
-        "| check | severity | count | meaning |",
+        "| " + " | ".join((_("check"), _("severity"), _("count"), _("meaning"))) + " |",
         "|---|---|---:|---|",
     ]
-    out += [f"| {c} | {SEVERITY[c]} | {counts.get(c, 0)} | {CHECK_TEXT[c]} |" for c in CHECKS]
+    out += [
+        f"| {c} | {severity_label(SEVERITY[c])} | {counts.get(c, 0)} | {check_text(c)} |"
+        for c in CHECKS
+    ]
     out += [
         "",
-        "## Findings",
+        "## " + _("Findings"),
         "",
-        "| severity | device | rule | line | check | detail |",
+        "| "
+        + " | ".join((_("severity"), _("device"), _("rule"), _("line"), _("check"), _("detail")))
+        + " |",
         "|---|---|---|---:|---|---|",
     ]
     out += ["| " + " | ".join(_md_escape(c) for c in r) + " |" for r in _rows(result.findings)]
-    out += ["", "## Exposure per declared server", ""]
+    out += ["", "## " + _("Exposure per declared server"), ""]
     for server, rows in sorted(_exposure_by_server(result).items()):
         out += [
             f"### {server}",
             "",
-            "| device | rule | sources | protocol | ports | within intent |",
+            "| "
+            + " | ".join(
+                (
+                    _("device"),
+                    _("rule"),
+                    _("sources"),
+                    _("protocol"),
+                    _("ports"),
+                    _("within intent"),
+                )
+            )
+            + " |",
             "|---|---|---|---|---|---|",
         ]
         out += [
             f"| {e.device} | {_md_escape(e.rule)} | {_md_escape(e.sources)} | {e.protocol} | {e.ports} | "
-            f"{'yes' if e.within_intent else '**no**'} |"
+            f"{yes_no(True) if e.within_intent else '**' + yes_no(False) + '**'} |"
             for e in rows
         ]
         out.append("")
@@ -132,34 +187,53 @@ def markdown(result: AuditResult, devices: int, as_of: str) -> str:
 
 def html_report(result: AuditResult, devices: int, as_of: str) -> str:
     esc = html.escape
+    title = _("Firewall audit ({date})").format(date=as_of)
+    lang = "zh-CN" if current_language() == "zh" else "en"
+    cell = "".join(
+        f"<th>{esc(h)}</th>"
+        for h in (_("severity"), _("device"), _("rule"), _("line"), _("check"), _("detail"))
+    )
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>Firewall audit {esc(as_of)}</title>",
+        f'<html lang="{lang}"><head><meta charset="utf-8">',
+        f"<title>{esc(title)}</title>",
         "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin-bottom:2em}"
         "td,th{border:1px solid #999;padding:2px 6px;font-size:90%}th{background:#eee}"
         ".high{background:#fdd}.medium{background:#ffd}.low{background:#eef}.no{color:#b00;font-weight:bold}</style>",
         "</head><body>",
-        f"<h1>Firewall audit ({esc(as_of)})</h1>",
+        f"<h1>{esc(title)}</h1>",
         f"<p>{esc(summary_line(result, devices))}</p>",
-        "<h2>Findings</h2>",
-        "<table><tr><th>severity</th><th>device</th><th>rule</th><th>line</th><th>check</th>"
-        "<th>detail</th></tr>",
+        f"<h2>{esc(_('Findings'))}</h2>",
+        f"<table><tr>{cell}</tr>",
     ]
     for f in result.findings:
         parts.append(
-            f'<tr class="{f.severity}"><td>{f.severity}</td><td>{esc(f.device)}</td><td>{esc(f.rule)}</td>'
-            f'<td>{f.line}</td><td title="{esc(CHECK_TEXT[f.check])}">{f.check}</td><td>{esc(f.detail)}</td></tr>'
+            f'<tr class="{f.severity}"><td>{esc(severity_label(f.severity))}</td><td>{esc(f.device)}</td><td>{esc(f.rule)}</td>'
+            f'<td>{f.line}</td><td title="{esc(check_text(f.check))}">{f.check}</td><td>{esc(f.detail)}</td></tr>'
         )
-    parts.append("</table><h2>Exposure per declared server</h2>")
+    parts.append(f"</table><h2>{esc(_('Exposure per declared server'))}</h2>")
+    exposure_head = "".join(
+        f"<th>{esc(h)}</th>"
+        for h in (
+            _("device"),
+            _("rule"),
+            _("sources"),
+            _("protocol"),
+            _("ports"),
+            _("within intent"),
+        )
+    )
     for server, rows in sorted(_exposure_by_server(result).items()):
         parts += [
             f"<h3>{esc(server)}</h3>",
-            "<table><tr><th>device</th><th>rule</th><th>sources</th><th>protocol</th>"
-            "<th>ports</th><th>within intent</th></tr>",
+            f"<table><tr>{exposure_head}</tr>",
         ]
         for e in rows:
-            ok = "yes" if e.within_intent else '<span class="no">no</span>'
+            ok = (
+                esc(yes_no(True))
+                if e.within_intent
+                else f'<span class="no">{esc(yes_no(False))}</span>'
+            )
             parts.append(
                 f"<tr><td>{esc(e.device)}</td><td>{esc(e.rule)}</td><td>{esc(e.sources)}</td>"
                 f"<td>{esc(e.protocol)}</td><td>{esc(e.ports)}</td><td>{ok}</td></tr>"
@@ -175,7 +249,7 @@ def sarif(result: AuditResult, files: dict[str, str], version: str = "0.1.0") ->
         {
             "id": c,
             "name": "".join(w.capitalize() for w in c.split("_")),
-            "shortDescription": {"text": CHECK_TEXT[c]},
+            "shortDescription": {"text": check_text(c)},
             "defaultConfiguration": {"level": SARIF_LEVEL[SEVERITY[c]]},
             "properties": {"severity": SEVERITY[c]},
         }

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from netsteward.tasks.core.errors import BadInput
+from netsteward.tasks.core.i18n import _
 
 _SNIFF: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("fortinet", re.compile(r"^config (firewall|system) ", re.M)),
@@ -52,7 +53,8 @@ def _config(device: str, path: str, text: str, platform: str | None = None) -> F
     found = platform or detect_platform(text)
     if found is None:
         raise BadInput(
-            "cannot tell the firewall platform from the configuration; give --platform", file=path
+            _("cannot tell the firewall platform from the configuration; give --platform"),
+            file=path,
         )
     return FirewallConfig(device, found, path, text)
 
@@ -61,7 +63,7 @@ def read_file(path: Path, platform: str, device: str | None = None) -> FirewallC
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except FileNotFoundError:
-        raise BadInput("file not found", file=str(path), field="--config-file") from None
+        raise BadInput(_("file not found"), file=str(path), field="--config-file") from None
     return _config(device or path.stem, str(path), text, platform)
 
 
@@ -69,7 +71,7 @@ def read_repository(repo: Path) -> list[FirewallConfig]:
     """Every `*/firewall/*.cfg` in the backup repository (last commit if it is a git repository)."""
     if not repo.is_dir():
         raise BadInput(
-            "backup repository not found (run `netsteward backup` or give --repo)",
+            _("backup repository not found (run `netsteward backup` or give --repo)"),
             file=str(repo),
             field="--repo",
         )

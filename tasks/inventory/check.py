@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from netsteward.tasks.core.i18n import _
 from netsteward.tasks.platforms import PLATFORMS
 
 ROLES = ("router", "core", "aggregation", "access", "firewall", "ips", "fc_switch")
@@ -87,7 +88,7 @@ class _Reader:
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
-            self.add(path, None, what, "file not found")
+            self.add(path, None, what, _("file not found"))
             return None
         try:
             node = yaml.compose(text, Loader=_LOADER)
@@ -97,22 +98,22 @@ class _Reader:
                 path,
                 mark.line + 1 if mark else None,
                 what,
-                f"not valid YAML: {getattr(exc, 'problem', exc)}",
+                _("not valid YAML: {problem}").format(problem=getattr(exc, "problem", exc)),
             )
             return None
         if node is None:
             return MappingNode(tag="tag:yaml.org,2002:map", value=[])
         if not isinstance(node, MappingNode):
-            self.add(path, _line(node), what, "must be a mapping of names to entries")
+            self.add(path, _line(node), what, _("must be a mapping of names to entries"))
             return None
         seen: dict[str, int] = {}
-        for k, _ in _items(node):
+        for k, _node in _items(node):
             if k.value in seen:
                 self.add(
                     path,
                     _line(k),
                     k.value,
-                    f"duplicate name (first defined on line {seen[k.value]})",
+                    _("duplicate name (first defined on line {line})").format(line=seen[k.value]),
                 )
             else:
                 seen[k.value] = _line(k)
@@ -128,7 +129,9 @@ class _Reader:
                         path,
                         _line(k),
                         here,
-                        "credentials do not belong in the inventory; set NETSTEWARD_USERNAME / NETSTEWARD_PASSWORD (or per group) in the environment",
+                        _(
+                            "credentials do not belong in the inventory; set NETSTEWARD_USERNAME / NETSTEWARD_PASSWORD (or per group) in the environment"
+                        ),
                     )
                 else:
                     self.credentials(path, v, here)
@@ -160,7 +163,7 @@ def check_inventory(paths: dict[str, Path]) -> list[Problem]:
         paths.get("defaults"),
     )
     if host_path is None:
-        r.add("nornir_config.yaml", None, "inventory.options.host_file", "missing")
+        r.add("nornir_config.yaml", None, "inventory.options.host_file", _("missing"))
         return r.problems
     hosts = r.load(host_path, "hosts")
     groups = (
@@ -176,7 +179,7 @@ def check_inventory(paths: dict[str, Path]) -> list[Problem]:
         known = {k.value for k, _ in _items(groups)}
         for k, v in _items(groups):
             if v is not None and not isinstance(v, (MappingNode, ScalarNode)):
-                r.add(group_path, _line(k), k.value, "must be a mapping")
+                r.add(group_path, _line(k), k.value, _("must be a mapping"))
                 continue
             plat_item = _get(v, "platform")
             plat = _scalar(plat_item[1]) if plat_item else None
@@ -185,7 +188,9 @@ def check_inventory(paths: dict[str, Path]) -> list[Problem]:
                     group_path,
                     _line(plat_item[0]),
                     f"{k.value}.platform",
-                    f"unknown platform {plat!r} (known: {', '.join(PLATFORMS)})",
+                    _("unknown platform {platform!r} (known: {known})").format(
+                        platform=plat, known=", ".join(PLATFORMS)
+                    ),
                 )
             group_platform[k.value] = plat
             parents = _get(v, "groups")
@@ -195,11 +200,16 @@ def check_inventory(paths: dict[str, Path]) -> list[Problem]:
                     group_path,
                     _line(parents[0]) if parents else _line(k),
                     f"{k.value}.groups",
-                    "must be a list of group names",
+                    _("must be a list of group names"),
                 )
             for name, line in names:
                 if name not in known:
-                    r.add(group_path, line, f"{k.value}.groups", f"unknown group {name!r}")
+                    r.add(
+                        group_path,
+                        line,
+                        f"{k.value}.groups",
+                        _("unknown group {group!r}").format(group=name),
+                    )
     if defaults is not None and defaults_path is not None:
         r.credentials(defaults_path, defaults, "")
     if hosts is None:
@@ -215,20 +225,26 @@ def check_inventory(paths: dict[str, Path]) -> list[Problem]:
         line = _line(key)
         if not _SAFE_NAME.match(name):
             r.add(
-                host_path, line, name, "not a usable device name (letters, digits, '.', '_', '-')"
+                host_path,
+                line,
+                name,
+                _("not a usable device name (letters, digits, '.', '_', '-')"),
             )
         if not isinstance(entry, MappingNode):
             r.add(
-                host_path, line, name, "must be a mapping with hostname, platform, groups and data"
+                host_path,
+                line,
+                name,
+                _("must be a mapping with hostname, platform, groups and data"),
             )
             continue
-        for k, _ in _items(entry):
+        for k, _node in _items(entry):
             if k.value not in HOST_KEYS:
                 r.add(
                     host_path,
                     _line(k),
                     f"{name}.{k.value}",
-                    f"unknown field (known: {', '.join(sorted(HOST_KEYS))})",
+                    _("unknown field (known: {known})").format(known=", ".join(sorted(HOST_KEYS))),
                 )
         hostname = _get(entry, "hostname")
         address = _scalar(hostname[1]) if hostname else None
@@ -237,7 +253,7 @@ def check_inventory(paths: dict[str, Path]) -> list[Problem]:
                 host_path,
                 _line(hostname[0]) if hostname else line,
                 f"{name}.hostname",
-                "missing required field",
+                _("missing required field"),
             )
         port_item = _get(entry, "port")
         port = 22
@@ -251,7 +267,7 @@ def check_inventory(paths: dict[str, Path]) -> list[Problem]:
                     host_path,
                     _line(port_item[0]),
                     f"{name}.port",
-                    f"not a TCP port: {port_item[1].value!r}",
+                    _("not a TCP port: {value!r}").format(value=port_item[1].value),
                 )
                 port = -1
         if address is not None and port > 0:
@@ -262,7 +278,9 @@ def check_inventory(paths: dict[str, Path]) -> list[Problem]:
                     host_path,
                     line,
                     f"{name}.hostname",
-                    f"same address and port {address}:{port} as {other} (line {other_line})",
+                    _("same address and port {address}:{port} as {other} (line {line})").format(
+                        address=address, port=port, other=other, line=other_line
+                    ),
                 )
             else:
                 addresses[where] = (name, line)
@@ -274,15 +292,23 @@ def check_inventory(paths: dict[str, Path]) -> list[Problem]:
                 host_path,
                 _line(group_item[0]) if group_item else line,
                 f"{name}.groups",
-                "missing required field (platform, role and network groups)",
+                _("missing required field (platform, role and network groups)"),
             )
         elif not ok:
             r.add(
-                host_path, _line(group_item[0]), f"{name}.groups", "must be a list of group names"
+                host_path,
+                _line(group_item[0]),
+                f"{name}.groups",
+                _("must be a list of group names"),
             )
         for gname, gline in names:
             if gname not in group_platform:
-                r.add(host_path, gline, f"{name}.groups", f"unknown group {gname!r}")
+                r.add(
+                    host_path,
+                    gline,
+                    f"{name}.groups",
+                    _("unknown group {group!r}").format(group=gname),
+                )
 
         plat_item = _get(entry, "platform")
         platform = _scalar(plat_item[1]) if plat_item else None
@@ -292,20 +318,22 @@ def check_inventory(paths: dict[str, Path]) -> list[Problem]:
                 or default_platform
             )
         if platform is None:
-            r.add(host_path, line, f"{name}.platform", "missing required field")
+            r.add(host_path, line, f"{name}.platform", _("missing required field"))
         elif platform not in PLATFORMS:
             r.add(
                 host_path,
                 _line(plat_item[0]) if plat_item else line,
                 f"{name}.platform",
-                f"unknown platform {platform!r} (known: {', '.join(PLATFORMS)})",
+                _("unknown platform {platform!r} (known: {known})").format(
+                    platform=platform, known=", ".join(PLATFORMS)
+                ),
             )
         elif names and platform not in {g for g, _ in names} and platform in group_platform:
             r.add(
                 host_path,
                 _line(group_item[0]) if group_item else line,
                 f"{name}.groups",
-                f"missing group {platform!r} (the host's platform)",
+                _("missing group {group!r} (the host's platform)").format(group=platform),
             )
 
         data_item = _get(entry, "data")
@@ -319,20 +347,28 @@ def check_inventory(paths: dict[str, Path]) -> list[Problem]:
                     host_path,
                     _line(data_item[0]) if data_item else line,
                     f"{name}.data.{field_name}",
-                    "missing required field",
+                    _("missing required field"),
                 )
             elif value not in allowed:
                 r.add(
                     host_path,
                     _line(item[0]) if item else line,
                     f"{name}.data.{field_name}",
-                    f"unknown {field_name} {value!r} (known: {', '.join(allowed)})",
+                    (
+                        _("unknown role {value!r} (known: {known})")
+                        if field_name == "role"
+                        else _("unknown network {value!r} (known: {known})")
+                    ).format(value=value, known=", ".join(allowed)),
                 )
             elif names and value not in group_set:
                 r.add(
                     host_path,
                     _line(group_item[0]) if group_item else line,
                     f"{name}.groups",
-                    f"missing group {value!r} (the host's {field_name})",
+                    (
+                        _("missing group {group!r} (the host's role)")
+                        if field_name == "role"
+                        else _("missing group {group!r} (the host's network)")
+                    ).format(group=value),
                 )
     return r.problems

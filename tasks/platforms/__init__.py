@@ -140,6 +140,24 @@ class Platform(_Strict):
     hooks: list[
         str
     ] = []  # names in netsteward.tasks.core.scrub.HOOKS, applied in order after the line rules
+    # how the device's output bytes become text, tried line by line in this order
+    # (netsteward.tasks.core.devicetext); backups are always stored as UTF-8
+    text_encodings: list[str] = Field(default=["utf-8", "gb18030"], min_length=1)
+    # what the device's length limit of an interface description counts: bytes of the
+    # line as sent (UTF-8: a Chinese character is 3) or characters
+    description_length: Literal["bytes", "characters"] = "bytes"
+
+    @field_validator("text_encodings")
+    @classmethod
+    def _encodings(cls, values: list[str]) -> list[str]:
+        import codecs
+
+        for value in values:
+            try:
+                codecs.lookup(value)
+            except LookupError:
+                raise ValueError(f"unknown text encoding {value!r}") from None
+        return values
 
     @field_validator("prompt", "pager")
     @classmethod

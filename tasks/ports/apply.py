@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 from nornir.core.task import Result, Task
 
 from netsteward.tasks.core.connection import close_session
+from netsteward.tasks.core.i18n import N_, _
 from netsteward.tasks.ports.config import (
     ParsedConfig,
     fingerprint,
@@ -52,6 +53,20 @@ APPLIED, STALE, ROLLED_BACK, ROLLBACK_FAILED, UNREACHABLE, SKIPPED, FAILED = (
     "failed",  # an unexpected error in our own code: the device's state is unknown
 )
 FAILURES = frozenset({ROLLED_BACK, ROLLBACK_FAILED, UNREACHABLE, FAILED})
+STATUS_LABELS = {
+    APPLIED: N_("applied"),
+    STALE: N_("stale"),
+    ROLLED_BACK: N_("rolled back"),
+    ROLLBACK_FAILED: N_("rollback failed"),
+    UNREACHABLE: N_("unreachable"),
+    SKIPPED: N_("skipped"),
+    FAILED: N_("failed"),
+}
+
+
+def status_label(status: str) -> str:
+    """An outcome status (`--json` keeps the status itself) as people read it."""
+    return _(STATUS_LABELS[status]) if status in STATUS_LABELS else status
 
 
 @dataclass(frozen=True)
@@ -176,7 +191,10 @@ def send_lines(conn: object, platform: str, lines: list[str], timeout: float = 2
         if errors is not None and errors.search(reply):
             bad = errors.search(reply)
             raise DeviceRejected(
-                f"device rejected {line!r}: {bad.group(0).strip() if bad else ''}", index
+                _("device rejected {line!r}: {error}").format(
+                    line=line, error=bad.group(0).strip() if bad else ""
+                ),
+                index,
             )
     return "".join(out)
 
@@ -215,7 +233,9 @@ def save(conn: object, platform: str, timeout: float = 100.0) -> str:
         out += str(c.read_until_pattern(pattern=prompt, read_timeout=timeout))  # type: ignore[attr-defined]
     errors = _error_rx(platform)
     if errors is not None and errors.search(out):
-        raise DeviceRejected(f"save failed: {errors.search(out).group(0).strip()}")  # type: ignore[union-attr]
+        raise DeviceRejected(
+            _("save failed: {error}").format(error=errors.search(out).group(0).strip())  # type: ignore[union-attr]
+        )
     return out
 
 
@@ -234,7 +254,7 @@ def sections_equal(plan: DevicePlan, before: ParsedConfig, after: ParsedConfig) 
             a = sorted(ba.lines) if ba else []
             b = sorted(bb.lines) if bb else []
         if a != b:
-            diffs.append(name or "global")
+            diffs.append(name or _("global"))
     return sorted(diffs)
 
 
@@ -254,7 +274,10 @@ def apply_device(
     except Exception as exc:  # never leave a device without an outcome
         log.exception("%s: unexpected error during apply", task.host.name)
         outcome = ApplyOutcome(
-            task.host.name, FAILED, f"unexpected error: {_one_line(exc)}", started=_now()
+            task.host.name,
+            FAILED,
+            _("unexpected error: {error}").format(error=_one_line(exc)),
+            started=_now(),
         )
         gate.record(outcome)
         return Result(host=task.host, result=outcome, failed=True)
@@ -282,7 +305,10 @@ def _apply_device(
         return Result(host=host, result=outcome, changed=status == APPLIED, failed=failed)
 
     if gate.stopped():
-        return done(SKIPPED, f"not attempted: more than {gate.max_failures} device(s) failed")
+        return done(
+            SKIPPED,
+            _("not attempted: more than {n} device(s) failed").format(n=gate.max_failures),
+        )
     platform = plan.platform
     for attempt in (1, 2):  # nothing has been sent yet: a second try is safe
         try:
@@ -292,7 +318,10 @@ def _apply_device(
         except Exception as exc:
             close_session(host)
             if attempt == 2:
-                return done(UNREACHABLE, f"could not read the device: {_one_line(exc)}")
+                return done(
+                    UNREACHABLE,
+                    _("could not read the device: {error}").format(error=_one_line(exc)),
+                )
             log.warning(
                 "%s: reading before apply failed (%s); trying again", host.name, _one_line(exc)
             )
@@ -300,7 +329,9 @@ def _apply_device(
     if now != plan.fingerprint:
         return done(
             STALE,
-            f"configuration changed since the plan was made ({now[:19]} != {plan.fingerprint[:19]})",
+            _("configuration changed since the plan was made ({now} != {planned})").format(
+                now=now[:19], planned=plan.fingerprint[:19]
+            ),
         )
 
     sent: list[str] = list(plan.commands)
@@ -313,7 +344,9 @@ def _apply_device(
         after = _read(conn, platform)
         problems = verify_device(plan, after)
         if problems:
-            raise DeviceRejected("verification failed: " + "; ".join(problems[:3]))
+            raise DeviceRejected(
+                _("verification failed: {problems}").format(problems="; ".join(problems[:3]))
+            )
         save(conn, platform)
     except Exception as exc:
         why = _one_line(exc)
@@ -322,7 +355,7 @@ def _apply_device(
         back = rollback_lines(plan, failed_at)
         status, detail = _rollback(task, plan, before, back)
         return done(status, f"{why}; {detail}", sent + back)
-    return done(APPLIED, f"{len(plan.changes)} change(s), saved", sent)
+    return done(APPLIED, _("{n} change(s), saved").format(n=len(plan.changes)), sent)
 
 
 def _rollback(
@@ -340,13 +373,15 @@ def _rollback(
         except Exception as exc:
             close_session(host)
             if attempt == 2:
-                return ROLLBACK_FAILED, f"rollback failed: {_one_line(exc)}"
+                return ROLLBACK_FAILED, _("rollback failed: {error}").format(error=_one_line(exc))
     try:
         diffs = sections_equal(plan, before, _read(conn, plan.platform))
     except Exception as exc:
-        return ROLLED_BACK, f"rolled back (not verified: {_one_line(exc)})"
+        return ROLLED_BACK, _("rolled back (not verified: {error})").format(error=_one_line(exc))
     if diffs:
-        return ROLLBACK_FAILED, f"rolled back but differs from before in {', '.join(diffs)}"
+        return ROLLBACK_FAILED, _("rolled back but differs from before in {sections}").format(
+            sections=", ".join(diffs)
+        )
     return ROLLED_BACK, "rolled back and verified (nothing saved)"
 
 

@@ -23,9 +23,12 @@ from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict
 
+from netsteward.tasks.core.i18n import _
 from netsteward.tasks.core.ifnames import canonical_name, port_kind, short_name
+from netsteward.tasks.platforms import load_platform
 from netsteward.tasks.ports.config import InterfaceBlock, ParsedConfig, fingerprint
 from netsteward.tasks.ports.policy import (
+    Descriptions,
     PlatformSyntax,
     PortPolicy,
     Rules,
@@ -149,10 +152,29 @@ def lag_members(parsed: ParsedConfig, syntax: PlatformSyntax) -> dict[str, str]:
     return out
 
 
-def clean_description(text: str, syntax: PlatformSyntax) -> str:
-    """Fit a description to the vendor's character set and length limit."""
+def clean_description(text: str, syntax: PlatformSyntax, unit: str = "bytes") -> str:
+    """Fit a description to the vendor's character set and length limit.
+
+    `unit` is what the vendor's limit counts (`description_length` of the platform):
+    `bytes` of the line as sent in UTF-8, where a Chinese character takes three, or
+    `characters`. A cut never splits a character."""
     text = re.sub(syntax.description_forbidden, syntax.description_replace, text)
-    return text[: syntax.description_max_length]
+    limit = syntax.description_max_length
+    if unit == "characters":
+        return text[:limit]
+    return text.encode("utf-8")[:limit].decode("utf-8", "ignore")
+
+
+def _names_neighbour(block: InterfaceBlock, link: Link, peer_port: str, tmpl: Descriptions) -> bool:
+    """With `keep_if_names_neighbour`: the port's own description names its LLDP neighbour
+    and the neighbour's port (`上联至YM-BASE-AGG-01 XGE1/0/3`), in whatever words or
+    language the team wrote it, so it is kept."""
+    text = block.description or ""
+    return (
+        tmpl.keep_if_names_neighbour
+        and link.peer in text
+        and (peer_port in text or link.peer_port in text)
+    )
 
 
 def _has_line(block: InterfaceBlock, line: str) -> bool:
@@ -173,9 +195,11 @@ def _description_change(
         return None
     undo = [f"description {current}"] if current else [f"{syntax.negate} description"]
     if current is None:
-        kind, reason = "missing_description", f"{why}; the port has no description"
+        kind = "missing_description"
+        reason = _("{why}; the port has no description").format(why=why)
     else:
-        kind, reason = "stale_description", f"{why}; the description is {current!r}"
+        kind = "stale_description"
+        reason = _("{why}; the description is {current!r}").format(why=why, current=current)
     return PlannedChange(
         interface=block.name,
         kind=kind,
@@ -211,6 +235,7 @@ def plan_device(
     if not policy.in_scope(device.role, device.platform):
         return base
     syntax = policy.platforms[device.platform]
+    unit = load_platform(device.platform).description_length
     rules = policy.for_host(role=device.role, network=device.network, host=device.host)
     peers = peers or PeerIndex()
     tmpl = policy.descriptions
@@ -248,9 +273,11 @@ def plan_device(
             if rules.descriptions:
                 desired, why = _lag_description(block, lag_peers.get(block.name, []), policy, peers)
                 if desired is None and why:
-                    notes.append(f"{block.name}: {why}")
+                    notes.append(f"{block.name}: {why}")  # (why is translated)
                 elif desired is not None:
-                    ch = _description_change(block, clean_description(desired, syntax), syntax, why)
+                    ch = _description_change(
+                        block, clean_description(desired, syntax, unit), syntax, why
+                    )
                     if ch:
                         changes.append(ch)
             if edge_on:
@@ -259,26 +286,37 @@ def plan_device(
         if port_links:
             link = port_links[0]
             peer_port = short_name(peers.platforms.get(link.peer), link.peer_port)
-            if rules.descriptions:
+            if rules.descriptions and not _names_neighbour(block, link, peer_port, tmpl):
                 desired = tmpl.port.format(
                     peer=link.peer, peer_port=peer_port, peer_lag="", peers=link.peer
                 )
-                why = f"LLDP neighbour {link.peer} {peer_port}"
-                ch = _description_change(block, clean_description(desired, syntax), syntax, why)
+                why = _("LLDP neighbour {peer} {port}").format(peer=link.peer, port=peer_port)
+                ch = _description_change(
+                    block, clean_description(desired, syntax, unit), syntax, why
+                )
                 if ch:
                     changes.append(ch)
             if edge_on:
-                changes.extend(_strip_edge_lines(block, syntax, f"uplink to {link.peer}"))
+                changes.extend(
+                    _strip_edge_lines(block, syntax, _("uplink to {peer}").format(peer=link.peer))
+                )
             continue
         if block.name in members:
             if edge_on:
-                changes.extend(_strip_edge_lines(block, syntax, f"member of {members[block.name]}"))
+                changes.extend(
+                    _strip_edge_lines(
+                        block, syntax, _("member of {lag}").format(lag=members[block.name])
+                    )
+                )
             continue
         # no neighbour, not in a LAG: its description only when the policy maps it
         mapped = rules.port_descriptions.get(block.name)
         if rules.descriptions and mapped is not None:
             ch = _description_change(
-                block, clean_description(mapped, syntax), syntax, "policy port_descriptions"
+                block,
+                clean_description(mapped, syntax, unit),
+                syntax,
+                _("policy port_descriptions"),
             )
             if ch:
                 changes.append(ch)
@@ -291,14 +329,18 @@ def plan_device(
             and re.search(tmpl.held_if_description, block.description)
         ):
             notes.append(
-                f"{block.name}: no LLDP neighbour but described {block.description!r}; "
-                "held as a possible uplink (not made an edge port)"
+                _(
+                    "{port}: no LLDP neighbour but described {description!r}; "
+                    "held as a possible uplink (not made an edge port)"
+                ).format(port=block.name, description=block.description)
             )
             continue
         if block.name in was_uplink:
             notes.append(
-                f"{block.name}: no LLDP neighbour now, but {was_uplink[block.name]} in the last "
-                "topology snapshot; held as a possible uplink (not made an edge port)"
+                _(
+                    "{port}: no LLDP neighbour now, but {peer} in the last "
+                    "topology snapshot; held as a possible uplink (not made an edge port)"
+                ).format(port=block.name, peer=was_uplink[block.name])
             )
             continue
         if user_ports is not None and not in_ranges(block.name, user_ports):
@@ -310,8 +352,9 @@ def plan_device(
                     interface=block.name,
                     kind="edge_without_loop_protection",
                     lines=[vl.line for vl in missing],
-                    reason="edge port (no LLDP neighbour, not in a LAG) lacks "
-                    + ", ".join(repr(vl.line) for vl in missing),
+                    reason=_("edge port (no LLDP neighbour, not in a LAG) lacks {lines}").format(
+                        lines=", ".join(repr(vl.line) for vl in missing)
+                    ),
                     rollback=[vl.undo for vl in reversed(missing)],
                     present=[vl.line for vl in missing],
                 )
@@ -326,8 +369,9 @@ def plan_device(
                     interface=None,
                     kind="missing_global_loop_protection",
                     lines=[vl.line for vl in missing_globals],
-                    reason="access switch lacks global "
-                    + ", ".join(repr(vl.line) for vl in missing_globals),
+                    reason=_("access switch lacks global {lines}").format(
+                        lines=", ".join(repr(vl.line) for vl in missing_globals)
+                    ),
                     rollback=[vl.undo for vl in reversed(missing_globals)],
                     present=[vl.line for vl in missing_globals],
                 ),
@@ -356,19 +400,21 @@ def _lag_description(
     if len(names) > 1:
         return tmpl.lag_multi_peer.format(
             peers=tmpl.peer_join.join(names), peer=names[0], peer_port="", peer_lag=""
-        ), f"LAG members reach {' and '.join(names)}"
+        ), _("LAG members reach {peers}").format(peers=_(" and ").join(names))
     peer = names[0]
     lags = {peers.lag_of(peer, lk.peer_port) for lk in links}
     lags.discard(None)
     if len(lags) != 1:
         return (
             None,
-            f"LAG towards {peer}: the neighbour's LAG is not known (its configuration was not read)",
+            _(
+                "LAG towards {peer}: the neighbour's LAG is not known (its configuration was not read)"
+            ).format(peer=peer),
         )
     peer_lag = short_name(peers.platforms.get(peer), str(lags.pop()))
-    return tmpl.lag.format(peer=peer, peer_lag=peer_lag, peer_port="", peers=peer), (
-        f"LAG members reach {peer} {peer_lag}"
-    )
+    return tmpl.lag.format(peer=peer, peer_lag=peer_lag, peer_port="", peers=peer), _(
+        "LAG members reach {peer} {lag}"
+    ).format(peer=peer, lag=peer_lag)
 
 
 def _strip_edge_lines(
@@ -380,7 +426,7 @@ def _strip_edge_lines(
     if not found:
         return []
     undo: list[str] = []
-    for _, fb in found:
+    for _line, fb in found:
         if fb.undo not in undo:
             undo.append(fb.undo)
     return [
@@ -388,10 +434,11 @@ def _strip_edge_lines(
             interface=block.name,
             kind="uplink_marked_edge",
             lines=undo,
-            reason=f"{what} must not be an edge port; it carries "
-            + ", ".join(repr(ln) for ln, _ in found),
-            rollback=[ln for ln, _ in found],
-            absent=sorted({fb.match for _, fb in found}),
+            reason=_("{what} must not be an edge port; it carries {lines}").format(
+                what=what, lines=", ".join(repr(ln) for ln, _fb in found)
+            ),
+            rollback=[ln for ln, _fb in found],
+            absent=sorted({fb.match for _ln, fb in found}),
         )
     ]
 
@@ -444,13 +491,19 @@ def verify_device(plan: DevicePlan, parsed: ParsedConfig) -> list[str]:
         else:
             block = parsed.find(plan.platform, ch.interface)
             if block is None:
-                problems.append(f"{ch.interface}: interface missing after apply")
+                problems.append(
+                    _("{interface}: interface missing after apply").format(interface=ch.interface)
+                )
                 continue
             lines = block.lines
-        where = ch.interface or "global"
-        problems += [f"{where}: {ln!r} not present" for ln in ch.present if ln not in lines]
+        where = ch.interface or _("global")
         problems += [
-            f"{where}: still carries {ln!r}"
+            _("{where}: {line!r} not present").format(where=where, line=ln)
+            for ln in ch.present
+            if ln not in lines
+        ]
+        problems += [
+            _("{where}: still carries {line!r}").format(where=where, line=ln)
             for rx in ch.absent
             for ln in lines
             if re.search(rx, ln)

@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from netsteward.tasks.core.errors import PolicyError
+from netsteward.tasks.core.i18n import _
 
 DEFAULT_POLICY = Path("policy/ports.yaml")
 
@@ -99,6 +100,9 @@ class Descriptions(_Strict):
     lag_multi_peer: str = "TO-{peers}"
     peer_join: str = "+"
     held_if_description: str = "^TO-"
+    # keep an uplink's existing description when it names the LLDP neighbour and its port,
+    # whatever the words or language (上联至YM-BASE-AGG-01 XGE1/0/3): the team's own wording
+    keep_if_names_neighbour: bool = False
 
     @field_validator("port", "lag", "lag_multi_peer")
     @classmethod
@@ -274,12 +278,12 @@ def parse_policy(text: str, file: str = "<policy>") -> PortPolicy:
     except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise PolicyError(
-            f"not valid YAML ({getattr(exc, 'problem', None) or exc})",
+            _("not valid YAML ({problem})").format(problem=getattr(exc, "problem", None) or exc),
             file=file,
             line=mark.line + 1 if mark else None,
         ) from None
     if not isinstance(data, dict):
-        raise PolicyError("the policy must be a mapping", file=file, line=1)
+        raise PolicyError(_("the policy must be a mapping"), file=file, line=1)
     try:
         return PortPolicy.model_validate(_plain(data))
     except ValidationError as exc:
@@ -306,5 +310,5 @@ def load_policy(path: str | Path = DEFAULT_POLICY) -> PortPolicy:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise PolicyError("file not found", file=str(path)) from None
+        raise PolicyError(_("file not found"), file=str(path)) from None
     return parse_policy(text, str(path))

@@ -22,6 +22,7 @@ from nornir.core.task import Result, Task
 
 from netsteward.tasks.core.connection import close_session
 from netsteward.tasks.core.errors import BadInput, DeviceUnreadable
+from netsteward.tasks.core.i18n import _
 from netsteward.tasks.ports.config import scrubbed
 from netsteward.tasks.ports.plan import Link, is_switch
 
@@ -89,7 +90,9 @@ def read_running_config(conn: object, platform: str) -> str:
     ensure_privileged(conn, platform, getattr(conn, "password", None))
     text = read_output(conn, platform, command, timeout)
     if not re.search(end_marker, text, re.M):
-        raise ConfigIncomplete(f"{command!r} output has no end marker (cut short?)")
+        raise ConfigIncomplete(
+            _("{command!r} output has no end marker (cut short?)").format(command=command)
+        )
     return text
 
 
@@ -190,7 +193,9 @@ def snapshot_links(repo: Path) -> tuple[dict[str, list[Link]], set[str], str]:
     path = latest_snapshot_path(repo)
     if path is None:
         raise BadInput(
-            "no topology snapshot (configs/topology/YYYY-MM-DD.json); run `netsteward topology` first",
+            _(
+                "no topology snapshot (configs/topology/YYYY-MM-DD.json); run `netsteward topology` first"
+            ),
             file=str(repo / "topology"),
         )
     snap = load_snapshot(path)

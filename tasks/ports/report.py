@@ -5,20 +5,38 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from netsteward.tasks.core.i18n import N_, _, pgettext
+from netsteward.tasks.core.labels import network_label, role_label
 from netsteward.tasks.ports.apply import ApplyOutcome
 from netsteward.tasks.ports.plan import KINDS, Plan
 
 SHORT = {
-    "missing_description": "desc",
-    "stale_description": "stale",
-    "edge_without_loop_protection": "edge",
-    "uplink_marked_edge": "upl",
-    "missing_global_loop_protection": "glob",
+    "missing_description": N_("desc"),
+    "stale_description": N_("stale"),
+    "edge_without_loop_protection": N_("edge"),
+    "uplink_marked_edge": N_("upl"),
+    "missing_global_loop_protection": N_("glob"),
 }
-LEGEND = (
+# the deviation kinds as people read them (the kind itself in English: it is also the id)
+KIND_LABELS = {
+    "missing_description": N_("missing_description"),
+    "stale_description": N_("stale_description"),
+    "edge_without_loop_protection": N_("edge_without_loop_protection"),
+    "uplink_marked_edge": N_("uplink_marked_edge"),
+    "missing_global_loop_protection": N_("missing_global_loop_protection"),
+}
+LEGEND = N_(
     "desc: uplink or LAG without description; stale: wrong description; edge: edge port without "
     "loop protection; upl: uplink with edge-port lines; glob: global loop protection missing"
 )
+
+
+def legend() -> str:
+    return _(LEGEND)
+
+
+def kind_label(kind: str) -> str:
+    return _(KIND_LABELS[kind]) if kind in KIND_LABELS else kind
 
 
 def deviations(plan: Plan) -> list[dict[str, str | None]]:
@@ -66,42 +84,74 @@ def plan_rows(plan: Plan) -> list[tuple[str, ...]]:
     return rows
 
 
-PLAN_HEADER = ("host", "platform", "role", *(SHORT[k] for k in KINDS), "lines")
+def plan_header() -> tuple[str, ...]:
+    """host, platform, role, one short column per kind, lines (narrow: a terminal table)."""
+    return (
+        _("host"),
+        _("platform"),
+        pgettext("column", "role"),
+        *(_(SHORT[k]) for k in KINDS),
+        pgettext("column", "lines"),
+    )
 
 
 def plan_markdown(plan: Plan) -> str:
     """The plan for review: summary table, then per device the lines with their reasons."""
     s = plan_summary(plan)
+    header = plan_header()
+    source = _("live") if plan.source == "live" else _("offline")
     out = [
-        "# Port normalisation plan",
+        "# " + _("Port normalisation plan"),
         "",
-        f"Made {plan.created_at} by {plan.created_by} from the {plan.source} configuration "
-        f"(policy {plan.policy_digest}). {s['devices_with_changes']} of {s['devices']} devices "
-        f"need {s['lines']} lines.",
+        _(
+            "Made {created} by {who} from the {source} configuration (policy {policy}). "
+            "{changed} of {devices} devices need {lines} lines."
+        ).format(
+            created=plan.created_at,
+            who=plan.created_by,
+            source=source,
+            policy=plan.policy_digest,
+            changed=s["devices_with_changes"],
+            devices=s["devices"],
+            lines=s["lines"],
+        ),
         "",
-        LEGEND + ".",
+        legend() + _("."),
         "",
-        "| " + " | ".join(PLAN_HEADER) + " |",
-        "|" + "---|" * len(PLAN_HEADER),
+        "| " + " | ".join(header) + " |",
+        "|" + "---|" * len(header),
     ]
-    out += ["| " + " | ".join(row) + " |" for row in plan_rows(plan)]
+    out += [
+        "| " + " | ".join((host, platform, role_label(role), *rest)) + " |"
+        for host, platform, role, *rest in plan_rows(plan)
+    ]
     if plan.unreadable:
-        out += ["", "## Not read", ""]
+        out += ["", "## " + _("Not read"), ""]
         out += [f"- `{h}`: {why}" for h, why in plan.unreadable.items()]
     for d in plan.changed():
         out += [
             "",
             f"## {d.host}",
             "",
-            f"{d.platform}, {d.role}, {d.network}; fingerprint `{d.fingerprint[:23]}`",
+            _("{platform}, {role}, {network}; fingerprint {fingerprint}").format(
+                platform=d.platform,
+                role=role_label(d.role),
+                network=network_label(d.network),
+                fingerprint=f"`{d.fingerprint[:23]}`",
+            ),
             "",
         ]
         for ch in d.changes:
-            where = f"`{ch.interface}`" if ch.interface else "global"
-            out.append(f"- {where} **{ch.kind}**: {ch.reason}")
+            where = f"`{ch.interface}`" if ch.interface else _("global")
+            out.append(
+                "- "
+                + _("{where} {kind}: {reason}").format(
+                    where=where, kind=f"**{kind_label(ch.kind)}**", reason=ch.reason
+                )
+            )
         out += ["", "```", *d.commands, "```"]
         if d.notes:
-            out += ["", *(f"- note: {n}" for n in d.notes)]
+            out += ["", *("- " + _("note: {note}").format(note=n) for n in d.notes)]
     return "\n".join(out) + "\n"
 
 

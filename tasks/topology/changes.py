@@ -11,7 +11,9 @@ import csv
 import io
 from dataclasses import dataclass
 
+from netsteward.tasks.core.i18n import N_, _, pgettext
 from netsteward.tasks.core.ifnames import short_name
+from netsteward.tasks.core.labels import role_label
 from netsteward.tasks.topology.model import Link, TopologyDiff
 
 
@@ -79,35 +81,87 @@ def change_rows(d: TopologyDiff) -> list[ChangeRow]:
     return rows
 
 
+HEADER = (N_("change"), N_("what"), N_("name"), N_("before"), N_("after"), N_("detail"))
+# the reasons of a changed link or device (model.py), as people read them
+REASONS = {
+    "peer device changed": N_("peer device changed"),
+    "port moved": N_("port moved"),
+    "LAG members changed": N_("LAG members changed"),
+    "device replaced": N_("device replaced"),
+}
+
+
+def change_header() -> tuple[str, ...]:
+    return tuple(_(h) for h in HEADER)
+
+
+def shown_row(r: ChangeRow) -> tuple[str, ...]:
+    """A row as people read it (the CSV keeps the ids: added, device, access, ...)."""
+    change = {
+        "added": lambda: pgettext("change", "added"),
+        "removed": lambda: pgettext("change", "removed"),
+        "changed": lambda: pgettext("change", "changed"),
+    }
+    what = {
+        "device": lambda: pgettext("change", "device"),
+        "link": lambda: pgettext("change", "link"),
+    }
+    detail = "; ".join(_(REASONS[p]) if p in REASONS else p for p in r.detail.split("; "))
+    if r.what == "device" and r.change != "changed":
+        detail = role_label(r.detail)
+    return (
+        change[r.change]() if r.change in change else r.change,
+        what[r.what]() if r.what in what else r.what,
+        r.name,
+        r.before,
+        r.after,
+        detail,
+    )
+
+
+def fit_text(text: str, columns: int) -> str:
+    """`text` cut to `columns` (a CJK character takes two), with an ellipsis when cut."""
+    import unicodedata
+
+    used = 0
+    out: list[str] = []
+    for ch in text:
+        w = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        if used + w > columns:
+            return "".join(out[: max(0, len(out) - 1)]) + "\u2026"
+        used += w
+        out.append(ch)
+    return text
+
+
 def _md_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
 def diff_markdown(d: TopologyDiff, title: str | None = None) -> str:
     rows = change_rows(d)
-    lines = [f"## {title or f'Topology changes {d.old_date} -> {d.new_date}'}", ""]
-    counts = {
-        "devices added": len(d.added_nodes),
-        "devices removed": len(d.removed_nodes),
-        "devices replaced": len(d.changed_nodes),
-        "links added": len(d.added_links),
-        "links removed": len(d.removed_links),
-        "links changed": len(d.changed_links),
-    }
-    lines.append(", ".join(f"{v} {k}" for k, v in counts.items()) + ".")
+    heading = title or _("Topology changes {old} -> {new}").format(old=d.old_date, new=d.new_date)
+    lines = [f"## {heading}", ""]
+    lines.append(
+        _(
+            "{added} devices added, {removed} devices removed, {replaced} devices replaced, "
+            "{links_added} links added, {links_removed} links removed, {links_changed} links changed."
+        ).format(
+            added=len(d.added_nodes),
+            removed=len(d.removed_nodes),
+            replaced=len(d.changed_nodes),
+            links_added=len(d.added_links),
+            links_removed=len(d.removed_links),
+            links_changed=len(d.changed_links),
+        )
+    )
     lines.append("")
     if not rows:
-        lines.append("No changes.")
+        lines.append(_("No changes."))
         return "\n".join(lines) + "\n"
-    lines += ["| change | what | name | before | after | detail |", "|---|---|---|---|---|---|"]
+    lines += ["| " + " | ".join(change_header()) + " |", "|---|---|---|---|---|---|"]
     for r in rows:
-        lines.append(
-            "| "
-            + " | ".join(
-                _md_cell(x) for x in (r.change, r.what, r.name, r.before, r.after, r.detail)
-            )
-            + " |"
-        )
+        lines.append("| " + " | ".join(_md_cell(x) for x in shown_row(r)) + " |")
     return "\n".join(lines) + "\n"
 
 

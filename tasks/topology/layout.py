@@ -19,6 +19,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from netsteward.tasks.core.i18n import N_, _, ngettext
 from netsteward.tasks.core.ifnames import short_name
 from netsteward.tasks.topology.model import (
     Link,
@@ -35,11 +36,11 @@ BAND_W = 3000  # start a new band of network columns beyond this width
 ROW_MAX = 8  # nodes per row in a tier of a network column before wrapping
 NETWORK_ORDER = ["base", "egov_intranet", "egov_extranet", "device_net", "san"]
 NETWORK_TITLES = {
-    "base": "Base network",
-    "egov_intranet": "E-gov intranet",
-    "egov_extranet": "E-gov extranet",
-    "device_net": "Device network",
-    "san": "SAN (FC)",
+    "base": N_("Base network"),
+    "egov_intranet": N_("E-gov intranet"),
+    "egov_extranet": N_("E-gov extranet"),
+    "device_net": N_("Device network"),
+    "san": N_("SAN (FC)"),
 }
 TIERS = [("router",), ("firewall", "ips"), ("core", "fc_switch"), ("aggregation",), ("unknown",)]
 
@@ -243,7 +244,7 @@ def _spread(
         b = boxes[bid]
         items.sort()
         n = len(items)
-        for i, (_, eidx) in enumerate(items):
+        for i, (_key, eidx) in enumerate(items):
             f = (i + 1) / (n + 1)
             if side == "top":
                 out[(bid, side, eidx)] = (b.x + f * b.w, b.y)
@@ -274,7 +275,7 @@ def _connect(
     boxes = {b.id: b for b in page.boxes}
     edges_at: dict[tuple[str, str], list[tuple[float, int]]] = defaultdict(list)
     sides = []
-    for i, (_lk, s, t, _) in enumerate(links):
+    for i, (_lk, s, t, _label) in enumerate(links):
         bs, bt = boxes[s], boxes[t]
         if abs(bs.cy - bt.cy) < max(bs.h, bt.h):  # same tier: side by side
             s_side, t_side = ("right", "left") if bs.cx <= bt.cx else ("left", "right")
@@ -334,6 +335,20 @@ def pairs_of(snap: Snapshot) -> dict[str, list[str]]:
     return {k: sorted(v)[:2] for k, v in sorted(groups.items())}
 
 
+def _tally(what: tuple[str, str], n: int) -> str:
+    """`2 added switches`, `1 removed link` (status and kind of what changed in a pair)."""
+    status, kind = what
+    texts = {
+        ("added", "switch"): lambda: ngettext("{n} added switch", "{n} added switches", n),
+        ("removed", "switch"): lambda: ngettext("{n} removed switch", "{n} removed switches", n),
+        ("changed", "switch"): lambda: ngettext("{n} changed switch", "{n} changed switches", n),
+        ("added", "link"): lambda: ngettext("{n} added link", "{n} added links", n),
+        ("removed", "link"): lambda: ngettext("{n} removed link", "{n} removed links", n),
+        ("changed", "link"): lambda: ngettext("{n} changed link", "{n} changed links", n),
+    }
+    return texts[what]().format(n=n) if what in texts else f"{n} {status} {kind}"
+
+
 def pair_title(aggs: list[str]) -> str:
     if len(aggs) == 2:
         common = aggs[1].rsplit("-", 1)
@@ -346,7 +361,7 @@ def pair_title(aggs: list[str]) -> str:
 
 
 def overview(snap: Snapshot, status: dict[str, str], keep: dict[str, tuple[float, float]]) -> Page:
-    page = Page("overview", "Overview")
+    page = Page("overview", _("Overview"))
     pairs = pairs_of(snap)
     access_of: dict[str, list[str]] = defaultdict(list)
     for n in snap.nodes.values():
@@ -425,22 +440,19 @@ def overview(snap: Snapshot, status: dict[str, str], keep: dict[str, tuple[float
         for key in net_pairs:
             count = len(access_of.get(key, []))
             aggs = pairs[key]
-            label = [pair_title(aggs), f"{count} access switches"]
-            tally: dict[str, int] = defaultdict(int)
+            label = [
+                pair_title(aggs),
+                ngettext("{n} access switch", "{n} access switches", count).format(n=count),
+            ]
+            tally: dict[tuple[str, str], int] = defaultdict(int)
             for name in access_of.get(key, []):
                 if status.get(node_id(name)):
-                    tally[f"{status[node_id(name)]} switch"] += 1
+                    tally[(status[node_id(name)], "switch")] += 1
                 for lk in snap.links_of(name):
                     if status.get("l:" + lk.key):
-                        tally[f"{status['l:' + lk.key]} link"] += 1
+                        tally[(status["l:" + lk.key], "link")] += 1
             if tally:
-                label.append(
-                    ", ".join(
-                        f"{v} {k}{'es' if k.endswith('switch') and v > 1 else ''}"
-                        f"{'s' if k.endswith('link') and v > 1 else ''}"
-                        for k, v in sorted(tally.items())
-                    )
-                )
+                label.append(", ".join(_tally(k, v) for k, v in sorted(tally.items())))
             centres = [placed[node_id(a)].cx for a in aggs if node_id(a) in placed]
             x = max(x_min, (sum(centres) / len(centres) - group_w / 2) if centres else x_min)
             gb = Box(
@@ -466,7 +478,7 @@ def overview(snap: Snapshot, status: dict[str, str], keep: dict[str, tuple[float
                 band_y + MARGIN,
                 max(col_w, NODE_W),
                 30,
-                [NETWORK_TITLES.get(net, net)],
+                [_(NETWORK_TITLES[net]) if net in NETWORK_TITLES else net],
                 "title",
             )
         )
@@ -491,7 +503,9 @@ def overview(snap: Snapshot, status: dict[str, str], keep: dict[str, tuple[float
                     bundles[(node_id(end), key)].append(lk)
     for (agg, box), lks in sorted(bundles.items()):
         rep = lks[0]
-        links.append((rep, agg, box, f"{len(lks)} uplinks"))
+        links.append(
+            (rep, agg, box, ngettext("{n} uplink", "{n} uplinks", len(lks)).format(n=len(lks)))
+        )
     links.sort(key=lambda t: (t[1], t[2], t[0].key))
     _connect(page, snap, links, status)
     for e in page.edges:
@@ -523,7 +537,7 @@ def pair_page(
 ) -> Page:
     """Aggregation A as a bar on top, B as a bar below, access switches in a grid between,
     uplinks routed through the corridors between grid columns."""
-    page = Page("pair:" + key, f"Pair {pair_title(aggs)}")
+    page = Page("pair:" + key, _("Pair {pair}").format(pair=pair_title(aggs)))
     access = sorted(
         n.name for n in snap.nodes.values() if n.role == "access" and n.uplink_pair == key
     )
@@ -562,7 +576,13 @@ def pair_page(
             MARGIN,
             width,
             30,
-            [f"Aggregation pair {pair_title(aggs)}: {len(access)} access switches"],
+            [
+                ngettext(
+                    "Aggregation pair {pair}: {n} access switch",
+                    "Aggregation pair {pair}: {n} access switches",
+                    len(access),
+                ).format(pair=pair_title(aggs), n=len(access))
+            ],
             "title",
         )
     )
@@ -581,7 +601,9 @@ def pair_page(
         x = MARGIN + corridor + c * col_w
         b = _node_box(snap.nodes[name], x, grid_y + r * row_h, status.get(node_id(name), ""))
         if endpoints.get(name):
-            b.label[1] += f" \u00b7 {endpoints[name]} endpoints"
+            b.label[1] += " \u00b7 " + ngettext(
+                "{n} endpoint", "{n} endpoints", endpoints[name]
+            ).format(n=endpoints[name])
             b.meta["lldp_endpoints"] = str(endpoints[name])
         page.boxes.append(b)
         cells[b.id] = (c, r)

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from netsteward.tasks.core.errors import BadInput
+from netsteward.tasks.core.i18n import _
 from netsteward.tasks.core.ifnames import canonical_name
 from netsteward.tasks.topology.lldp import Neighbor
 
@@ -233,9 +234,9 @@ def build_snapshot(
     links: dict[str, Link] = {}
     for ((a, a_port), (b, b_port)), cables in groups.items():
         is_lag = ((a, a_port), (b, b_port)) in bundled
-        seen = "both" if all(s == "both" for *_, s in cables) else "one-sided"
+        seen = "both" if all(s == "both" for *_rest, s in cables) else "one-sided"
         members: tuple[tuple[str, str], ...] = (
-            tuple(sorted((pa, pb) for pa, pb, _ in cables)) if is_lag else ()
+            tuple(sorted((pa, pb) for pa, pb, _seen in cables)) if is_lag else ()
         )
         link = Link(
             a, a_port, b, b_port, kind="lag" if is_lag else "physical", members=members, seen=seen
@@ -278,7 +279,7 @@ def snapshot_to_dict(snap: Snapshot) -> dict[str, Any]:
         "nodes": [asdict(n) for n in sorted(snap.nodes.values())],
         "links": [
             {**asdict(lk), "key": lk.key, "members": [list(m) for m in lk.members]}
-            for _, lk in sorted(snap.links.items())
+            for _key, lk in sorted(snap.links.items())
         ],
         "unreachable": list(snap.unreachable),
     }
@@ -298,7 +299,9 @@ def snapshot_from_dict(raw: dict[str, Any], source: str = "snapshot") -> Snapsho
     try:
         if raw.get("format") != FORMAT:
             raise BadInput(
-                f"unknown snapshot format {raw.get('format')!r}", file=source, field="format"
+                _("unknown snapshot format {value!r}").format(value=raw.get("format")),
+                file=source,
+                field="format",
             )
         nodes = {n["name"]: Node(**_only_known(Node, n)) for n in raw["nodes"]}
         links = {}
@@ -314,7 +317,9 @@ def snapshot_from_dict(raw: dict[str, Any], source: str = "snapshot") -> Snapsho
             unreachable=tuple(raw.get("unreachable", ())),
         )
     except (KeyError, TypeError) as exc:
-        raise BadInput(f"not a topology snapshot ({exc})", file=source) from None
+        raise BadInput(
+            _("not a topology snapshot ({error})").format(error=exc), file=source
+        ) from None
 
 
 def load_snapshot(source: str | Path) -> Snapshot:
@@ -324,14 +329,18 @@ def load_snapshot(source: str | Path) -> Snapshot:
         try:
             text = path.read_text()
         except OSError as exc:
-            raise BadInput(f"cannot read snapshot ({exc.strerror})", file=str(path)) from None
+            raise BadInput(
+                _("cannot read snapshot ({error})").format(error=exc.strerror), file=str(path)
+            ) from None
         name = str(path)
     else:
         text, name = str(source), "snapshot"
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise BadInput(f"not valid JSON ({exc.msg})", file=name, line=exc.lineno) from None
+        raise BadInput(
+            _("not valid JSON ({error})").format(error=exc.msg), file=name, line=exc.lineno
+        ) from None
     return snapshot_from_dict(raw, name)
 
 

@@ -12,7 +12,15 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from netsteward.tasks.topology.changes import change_rows, changes_csv, diff_markdown
+from netsteward.tasks.core.i18n import _
+from netsteward.tasks.topology.changes import (
+    change_header,
+    change_rows,
+    changes_csv,
+    diff_markdown,
+    fit_text,
+    shown_row,
+)
 from netsteward.tasks.topology.export.drawio import drawio_xml
 from netsteward.tasks.topology.export.graphml import write_graphml
 from netsteward.tasks.topology.export.style import LEGEND_ROLES, ROLE_TITLES
@@ -81,32 +89,30 @@ def merge_for_report(
 
 
 def changes_page(d: TopologyDiff, title: str) -> Page:
-    page = Page("changes", "Changes")
+    page = Page("changes", _("Changes"))
     page.boxes.append(Box("t:changes", MARGIN, MARGIN, 900, 30, [title], "title"))
     rows = change_rows(d)
-    counts = (
-        f"{len(d.added_nodes)} devices added, {len(d.removed_nodes)} removed, {len(d.changed_nodes)} replaced; "
-        f"{len(d.added_links)} links added, {len(d.removed_links)} removed, {len(d.changed_links)} changed"
+    counts = _(
+        "{added} devices added, {removed} removed, {replaced} replaced; "
+        "{links_added} links added, {links_removed} removed, {links_changed} changed"
+    ).format(
+        added=len(d.added_nodes),
+        removed=len(d.removed_nodes),
+        replaced=len(d.changed_nodes),
+        links_added=len(d.added_links),
+        links_removed=len(d.removed_links),
+        links_changed=len(d.changed_links),
     )
     page.boxes.append(Box("t:counts", MARGIN, MARGIN + 34, 900, 20, [counts], "text"))
     y = MARGIN + 70
     widths = (90, 70, 420, 420, 420, 200)
-    header = ("change", "what", "name", "before", "after", "detail")
-    for i, row in enumerate(
-        [
-            header,
-            *[
-                (r.change, r.what, r.name, r.before, r.after, r.detail)
-                for r in rows[:CHANGES_SHOWN]
-            ],
-        ]
-    ):
+    header = change_header()
+    statuses = [""] + [r.change for r in rows[:CHANGES_SHOWN]]
+    for i, row in enumerate([header, *[shown_row(r) for r in rows[:CHANGES_SHOWN]]]):
         x = MARGIN
-        status = (
-            "" if i == 0 else {"added": "added", "removed": "removed", "changed": "changed"}[row[0]]
-        )
+        status = statuses[i]
         for j, (cell, w) in enumerate(zip(row, widths, strict=True)):
-            text = cell if len(cell) <= w // 6 else cell[: w // 6 - 1] + "\u2026"
+            text = fit_text(cell, w // 6)
             page.boxes.append(
                 Box(f"c:{i}:{j}", x, y, w, 22, [text], "cell" if i else "header", status)
             )
@@ -120,19 +126,23 @@ def changes_page(d: TopologyDiff, title: str) -> Page:
                 y + 10,
                 900,
                 20,
-                [f"... and {len(rows) - CHANGES_SHOWN} more rows: see the changes CSV / Markdown."],
+                [
+                    _("... and {n} more rows: see the changes CSV / Markdown.").format(
+                        n=len(rows) - CHANGES_SHOWN
+                    )
+                ],
                 "text",
             )
         )
     if not rows:
-        page.boxes.append(Box("t:none", MARGIN, y + 10, 900, 20, ["No changes."], "text"))
+        page.boxes.append(Box("t:none", MARGIN, y + 10, 900, 20, [_("No changes.")], "text"))
     page.fit()
     return page
 
 
 def legend_page() -> Page:
-    page = Page("legend", "Legend")
-    page.boxes.append(Box("t:legend", MARGIN, MARGIN, 600, 30, ["Legend"], "title"))
+    page = Page("legend", _("Legend"))
+    page.boxes.append(Box("t:legend", MARGIN, MARGIN, 600, 30, [_("Legend")], "title"))
     y = MARGIN + 50
     for role in LEGEND_ROLES:
         page.boxes.append(
@@ -142,7 +152,7 @@ def legend_page() -> Page:
                 y,
                 NODE_W * 1.8,
                 NODE_H - 10,
-                [ROLE_TITLES[role]],
+                [_(ROLE_TITLES[role])],
                 role if role != "group" else "group",
             )
         )
@@ -150,9 +160,9 @@ def legend_page() -> Page:
     y2 = MARGIN + 50
     x = MARGIN + NODE_W * 1.8 + 80
     for status, text in (
-        ("added", "Added this year"),
-        ("removed", "Removed this year (kept in place)"),
-        ("changed", "Changed: device replaced, port moved, LAG members changed"),
+        ("added", _("Added this year")),
+        ("removed", _("Removed this year (kept in place)")),
+        ("changed", _("Changed: device replaced, port moved, LAG members changed")),
     ):
         page.boxes.append(
             Box(f"s:{status}", x, y2, NODE_W * 2.8, NODE_H - 10, [text], "access", status)
@@ -160,13 +170,13 @@ def legend_page() -> Page:
         y2 += NODE_H + 4
     for i, (status, seen, kind, text) in enumerate(
         (
-            ("", "both", "physical", "Cable seen by LLDP at both ends"),
-            ("", "both", "lag", "Link aggregation (LAG), members in its metadata"),
-            ("", "one-sided", "physical", "Seen from one end only"),
-            ("", "declared", "physical", "Declared in the inventory (firewalls, FC)"),
-            ("added", "both", "physical", "Link added"),
-            ("removed", "both", "physical", "Link removed"),
-            ("changed", "both", "physical", "Link changed"),
+            ("", "both", "physical", _("Cable seen by LLDP at both ends")),
+            ("", "both", "lag", _("Link aggregation (LAG), members in its metadata")),
+            ("", "one-sided", "physical", _("Seen from one end only")),
+            ("", "declared", "physical", _("Declared in the inventory (firewalls, FC)")),
+            ("added", "both", "physical", _("Link added")),
+            ("removed", "both", "physical", _("Link removed")),
+            ("changed", "both", "physical", _("Link changed")),
         )
     ):
         yy = y2 + 20 + i * 30
@@ -211,7 +221,11 @@ def merged_pages(
 ) -> list[Page]:
     """The report's pages from `merge_for_report`'s result: overview, pairs, changes, legend."""
     pages = layout(merged, status, keep)
-    pages.append(changes_page(d, title or f"Changes {d.old_date} \u2192 {d.new_date}"))
+    pages.append(
+        changes_page(
+            d, title or _("Changes {old} \u2192 {new}").format(old=d.old_date, new=d.new_date)
+        )
+    )
     pages.append(legend_page())
     return pages
 

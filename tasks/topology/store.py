@@ -13,6 +13,7 @@ import subprocess
 from pathlib import Path
 
 from netsteward.tasks.core.errors import BadInput
+from netsteward.tasks.core.i18n import _
 from netsteward.tasks.core.store import (
     commit_run,
     locked,
@@ -29,7 +30,7 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 def snapshot_path(repo: Path, date: str) -> Path:
     if not _DATE.match(date):
-        raise BadInput(f"expected a date YYYY-MM-DD, got {date!r}", field="--date")
+        raise BadInput(_("not a date (YYYY-MM-DD): {value!r}").format(value=date), field="--date")
     return repo / SUBDIR / f"{date}.json"
 
 
@@ -75,7 +76,10 @@ def resolve(repo: Path, spec: str) -> Snapshot:
     if _DATE.match(spec):
         path = snapshot_path(repo, spec)
         if not path.exists():
-            raise BadInput(f"no snapshot for {spec} in {repo / SUBDIR}", field="FROM/TO")
+            raise BadInput(
+                _("no snapshot for {spec} in {folder}").format(spec=spec, folder=repo / SUBDIR),
+                field="FROM/TO",
+            )
         return load_snapshot(path)
     as_path = Path(spec)
     if as_path.suffix == ".json" and as_path.exists():
@@ -89,15 +93,25 @@ def resolve(repo: Path, spec: str) -> Snapshot:
             files = sorted(f for f in listing.stdout.split() if _DATE.match(Path(f).stem))
             if listing.returncode or not files:
                 raise BadInput(
-                    f"not a date, snapshot file or git revision with snapshots: {spec!r}",
+                    _("not a date, snapshot file or git revision with snapshots: {value!r}").format(
+                        value=spec
+                    ),
                     field="FROM/TO",
                 )
             rel = files[-1]
         shown = _git(repo, "show", f"{rev}:{rel}", check=False)
         if shown.returncode:
-            raise BadInput(f"cannot read {rel} at {rev}: {shown.stderr.strip()}", field="FROM/TO")
+            raise BadInput(
+                _("cannot read {file} at {rev}: {error}").format(
+                    file=rel, rev=rev, error=shown.stderr.strip()
+                ),
+                field="FROM/TO",
+            )
         return load_snapshot(shown.stdout)
-    raise BadInput(f"not a date, snapshot file or git revision: {spec!r}", field="FROM/TO")
+    raise BadInput(
+        _("not a date, snapshot file or git revision: {value!r}").format(value=spec),
+        field="FROM/TO",
+    )
 
 
 def default_pair(repo: Path) -> tuple[Snapshot, Snapshot]:
@@ -105,7 +119,10 @@ def default_pair(repo: Path) -> tuple[Snapshot, Snapshot]:
     files = list_snapshots(repo)
     if len(files) < 2:
         raise BadInput(
-            f"need two snapshots in {repo / SUBDIR} to diff (found {len(files)})", field="FROM/TO"
+            _("need two snapshots in {folder} to diff (found {n})").format(
+                folder=repo / SUBDIR, n=len(files)
+            ),
+            field="FROM/TO",
         )
     return load_snapshot(files[-2]), load_snapshot(files[-1])
 

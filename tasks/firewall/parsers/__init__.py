@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from netsteward.tasks.core.errors import BadInput
+from netsteward.tasks.core.i18n import _
 from netsteward.tasks.firewall.model import Firewall
 from netsteward.tasks.firewall.parsers.cisco_asa import parse_asa
 from netsteward.tasks.firewall.parsers.common import ObjectBook
@@ -25,7 +26,9 @@ def parse_firewall(platform: str, text: str, device: str = "") -> Firewall:
     parser = PARSERS.get(platform)
     if parser is None:
         raise BadInput(
-            f"no firewall parser for platform {platform!r} (known: {', '.join(sorted(PARSERS))})",
+            _("no firewall parser for platform {platform!r} (known: {known})").format(
+                platform=platform, known=", ".join(sorted(PARSERS))
+            ),
             field="--platform",
         )
     return parser(text, device).finish()

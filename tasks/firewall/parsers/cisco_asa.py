@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from netsteward.tasks.core.i18n import _
 from netsteward.tasks.firewall.model import PROTO_NUMBERS, Rule, Service
 from netsteward.tasks.firewall.parsers.common import (
     ObjectBook,
@@ -321,7 +322,7 @@ class _AsaParser:
                 continue
             reached = sorted(
                 other
-                for other, (their, _) in live.items()
+                for other, (their, _lvl) in live.items()
                 if other != name and (their < level or (their == level and self.same_security))
             )
             if reached:
@@ -330,8 +331,10 @@ class _AsaParser:
                     (
                         name,
                         line,
-                        f"no inbound access-group on interface {name} (security-level {level}):"
-                        f" all traffic from it to {', '.join(reached)} is permitted by default",
+                        _(
+                            "no inbound access-group on interface {name} (security-level {level}):"
+                            " all traffic from it to {reached} is permitted by default"
+                        ).format(name=name, level=level, reached=", ".join(reached)),
                     )
                 )
 

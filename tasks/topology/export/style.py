@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from netsteward.tasks.core.i18n import N_
+
 FILL = {
     "router": "#dae8fc",
     "firewall": "#e1d5e7",
@@ -43,15 +45,15 @@ LEGEND_ROLES = [
     "group",
 ]
 ROLE_TITLES = {
-    "router": "Egress router",
-    "firewall": "Firewall",
-    "ips": "IPS",
-    "core": "Core switch",
-    "aggregation": "Aggregation switch",
-    "access": "Access switch",
-    "fc_switch": "FC switch",
-    "unknown": "Unknown LLDP neighbour",
-    "group": "Access switches of a pair (click to open)",
+    "router": N_("Egress router"),
+    "firewall": N_("Firewall"),
+    "ips": N_("IPS"),
+    "core": N_("Core switch"),
+    "aggregation": N_("Aggregation switch"),
+    "access": N_("Access switch"),
+    "fc_switch": N_("FC switch"),
+    "unknown": N_("Unknown LLDP neighbour"),
+    "group": N_("Access switches of a pair (click to open)"),
 }
 
 
@@ -69,7 +71,7 @@ def edge_colours(status: str, seen: str, kind: str) -> tuple[str, float, str]:
     """(stroke, width, dash pattern or "") of a link."""
     width = 2.2 if kind == "lag" else 1.2
     if status in STATUS:
-        stroke, _, _, dashed = STATUS[status]
+        stroke, _fill, _width, dashed = STATUS[status]
         return stroke, max(width, 2.5), REMOVED_DASH if dashed else ""
     if seen == "one-sided":
         return ONE_SIDED[0], width, ONE_SIDED[1]

@@ -6,6 +6,8 @@ write_png(svg_text, path) -> bool      # False when cairosvg is not importable
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -13,6 +15,20 @@ from netsteward.tasks.topology.export.style import box_colours, edge_colours
 from netsteward.tasks.topology.layout import Box, Edge, Page
 
 FONT = "DejaVu Sans, Arial, Helvetica, sans-serif"
+# A page with Chinese text names a font with CJK glyphs first: cairosvg (the PNGs) draws
+# every character with the first family only, and fonts-wqy-microhei is what the project
+# installs (`make fonts`); viewers without it fall back to the Windows and macOS Chinese
+# UI fonts. Pages without CJK text keep FONT, byte for byte.
+CJK_FONT = (
+    "WenQuanYi Micro Hei, Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, "
+    "PingFang SC, SimHei, DejaVu Sans, sans-serif"
+)
+_CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff]")
+
+
+def font_for(texts: Iterable[str]) -> str:
+    """The font-family list for a page whose text is `texts`."""
+    return CJK_FONT if any(_CJK.search(t) for t in texts) else FONT
 
 
 def _attr(value: object) -> str:
@@ -118,11 +134,12 @@ def page_svg(page: Page) -> str:
         labels += lb
     boxes = [part for b in page.boxes for part in _box(b)]
     w, h = page.width, page.height
+    font = font_for([page.name, *boxes, *labels])
     return "\n".join(
         [
             '<?xml version="1.0" encoding="UTF-8"?>',
             f'<svg xmlns="http://www.w3.org/2000/svg" width="{w:.0f}" height="{h:.0f}" viewBox="0 0 {w:.0f} {h:.0f}" '
-            f'font-family="{FONT}">',
+            f'font-family="{font}">',
             f"<title>{escape(page.name)}</title>",
             f'<rect x="0" y="0" width="{w:.0f}" height="{h:.0f}" fill="#ffffff"/>',
             *lines,

@@ -1,4 +1,5 @@
-"""`netsteward inventory import`: an asset ledger (CSV/XLSX) becomes hosts.yaml, or one line per bad row."""
+"""`netsteward inventory import`: an asset ledger (CSV/XLSX) becomes hosts.yaml, or one line per
+bad row naming the column as the ledger heads it. Chinese ledgers: test_ledger_zh.py."""
 
 from __future__ import annotations
 
@@ -71,32 +72,32 @@ def test_good_ledger_builds_a_clean_inventory(tmp_path: Path, writer) -> None:
     [
         (
             ["X-1", "10.0.0.300", "Huawei", "m", "access", "base", ""],
-            ":7: management address: not an IP address: '10.0.0.300'",
+            ":7: Management Address: not an IP address: '10.0.0.300'",
         ),
         (
             ["X-1", "10.0.0.9", "Juniper", "EX4300", "access", "base", ""],
-            ":7: vendor: unknown vendor 'Juniper'",
+            ":7: Vendor: unknown vendor 'Juniper'",
         ),
         (
             ["X-1", "10.0.0.9", "Huawei", "m", "switch", "base", ""],
-            ":7: role: unknown role 'switch'",
+            ":7: Role: unknown role 'switch'",
         ),
         (
             ["X-1", "10.0.0.9", "Huawei", "m", "access", "dmz", ""],
-            ":7: network: unknown network 'dmz'",
+            ":7: Network: unknown network 'dmz'",
         ),
         (
             ["YM-SAN-FC-01", "10.0.0.9", "Huawei", "m", "access", "base", ""],
-            ":7: name: duplicate of row 6",
+            ":7: Device Name: duplicate of row 6",
         ),
         (
             ["X-1", "10.40.0.1", "Huawei", "m", "access", "base", ""],
-            ":7: management address: same address and port 10.40.0.1:22 as row 6",
+            ":7: Management Address: same address and port 10.40.0.1:22 as row 6",
         ),
-        (["", "10.0.0.9", "Huawei", "m", "access", "base", ""], ":7: name: empty"),
+        (["", "10.0.0.9", "Huawei", "m", "access", "base", ""], ":7: Device Name: empty"),
         (
             ["bad name", "10.0.0.9", "Huawei", "m", "access", "base", ""],
-            ":7: name: not a valid device name",
+            ":7: Device Name: not a valid device name",
         ),
     ],
 )
@@ -146,6 +147,6 @@ def test_cli_writes_only_a_clean_ledger(tmp_path: Path) -> None:
         str(out),
     )
     assert bad.returncode == 2
-    assert bad.stderr.splitlines()[0].endswith("management address: not an IP address: 'nope'")
+    assert bad.stderr.splitlines()[0].endswith("Management Address: not an IP address: 'nope'")
     assert "nothing written" in bad.stderr
     assert not out.exists()
