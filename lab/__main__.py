@@ -50,7 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     f = sub.add_parser(
         "fault",
         parents=[common],
-        help="inject a fault: down auth hang slow truncate paging, or clear",
+        help="inject a fault: down auth hang slow truncate paging; health: fan psu temperature "
+        "optic crc cpu memory reboot unsaved ntp sessions; or clear (all of the host's faults)",
     )
     f.add_argument("host")
     f.add_argument("kind")
@@ -138,7 +139,8 @@ def _run(args: argparse.Namespace, state_dir: Path) -> int:
         return 0 if info["running"] else 3
     if cmd == "fault":
         result = control.change(state_dir, {"op": "fault", "host": args.host, "kind": args.kind})
-        print(f"lab: {args.host}: fault {result['fault'] or 'cleared'}")
+        active = [k for k in [result.get("fault"), *result.get("health", [])] if k]
+        print(f"lab: {args.host}: fault {', '.join(active) if active else 'cleared'}")
         return 0
     if cmd == "relink":
         host, port = _split(args.end)

@@ -80,7 +80,11 @@ def stable_int(*parts: object, modulo: int) -> int:
 
 
 def boot_time(spec: DeviceSpec, now: datetime) -> datetime:
-    """When the device last booted: a stable 3 to 700 days before `now`'s day."""
+    """When the device last booted: a stable 3 to 700 days before `now`'s day, unless it
+    rebooted (`extra["health"]["booted_at"]`, written by the lab's state)."""
+    booted = spec.extra.get("health", {}).get("booted_at")
+    if booted:
+        return datetime.fromisoformat(booted)
     days = 3 + stable_int(spec.name, spec.serial, "boot", modulo=697)
     minutes = stable_int(spec.name, "bootmin", modulo=24 * 60)
     day = now.replace(hour=0, minute=0, second=0, microsecond=0)

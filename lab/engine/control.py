@@ -211,7 +211,7 @@ def change(state_dir: Path, req: dict[str, Any]) -> Any:
     op = req["op"]
     if op == "fault":
         st.set_fault(req["host"], req["kind"])
-        return {"host": req["host"], "fault": st.faults.get(req["host"])}
+        return st.fault_state(req["host"])
     if op in ("unplug", "plug"):
         st.set_unplugged(req["host"], op == "unplug")
         return {"host": req["host"], "unplugged": req["host"] in st.unplugged}

@@ -322,7 +322,7 @@ class LabServer:
         if op == "fault":
             st.set_fault(req["host"], req["kind"])
             await self._sync_listener(req["host"])
-            return {"host": req["host"], "fault": st.faults.get(req["host"])}
+            return st.fault_state(req["host"])
         if op in ("unplug", "plug"):
             st.set_unplugged(req["host"], op == "unplug")
             await self._sync_listener(req["host"])

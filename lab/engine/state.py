@@ -27,9 +27,25 @@ from pathlib import Path
 from typing import Any
 
 from netsteward.lab.engine.configtree import ConfigTree
+from netsteward.lab.engine.health import RECENT_BOOT
 from netsteward.lab.model import Cable, DeviceSpec, Fleet
 
 FAULT_KINDS = ("down", "auth", "hang", "slow", "truncate", "paging")
+# health faults (what the device's health displays show; several at once, beside one of the
+# session faults above): netsteward.lab.fleet.health / netsteward.lab.engine.health
+HEALTH_FAULT_KINDS = (
+    "fan",
+    "psu",
+    "temperature",
+    "optic",
+    "crc",
+    "cpu",
+    "memory",
+    "reboot",
+    "unsaved",
+    "ntp",
+    "sessions",
+)
 
 
 class LabInputError(Exception):
@@ -100,12 +116,24 @@ class DeviceState:
         self._tree: ConfigTree | None = None
         self._descs: dict[str, str] | None = None
         # devices were booted some time before the lab started: stable per device
-        self.boot_time = lab.started - timedelta(
+        self._booted = lab.started - timedelta(
             minutes=zlib.crc32(spec.name.encode()) % (300 * 1440) + 30
         )
         self._hostname: str | None = None
         self.changed_at = lab.started
         self.lag_by_port = {m: lag for lag, members in spec.lags.items() for m in members}
+
+    @property
+    def boot_time(self) -> datetime:
+        """When the device booted: a stable time before the lab started, unless it rebooted
+        (a planted recent reboot or the `reboot` health fault: `apply_boot`)."""
+        booted = self.spec.extra.get("health", {}).get("booted_at")
+        return datetime.fromisoformat(booted) if booted else self._booted
+
+    @boot_time.setter
+    def boot_time(self, when: datetime) -> None:
+        """The stable boot time (tests set it; a reboot fault still takes precedence)."""
+        self._booted = when
 
     # running configuration ------------------------------------------------
     @property
@@ -177,9 +205,12 @@ class LabState:
         self.specs = fleet.by_name()
         self.devices: dict[str, DeviceState] = {}
         self.faults: dict[str, str] = {}
+        self.health_faults: dict[str, dict[str, str]] = {}  # host -> kind -> injected at
         self.unplugged: set[str] = set()
         self.cables: list[Cable] = self._initial_cables()
         self._load_live()
+        for host in self.specs:
+            self.apply_boot(host)
         self._index: dict[tuple[str, str], Cable] = {}
         self._by_host: dict[str, list[tuple[str, str, str]]] = {}
         self._reindex()
@@ -216,6 +247,9 @@ class LabState:
         self.cables = [Cable(*c) for c in data.get("cables", [])]
         self.unplugged = {h for h in data.get("unplugged", []) if h in self.specs}
         self.faults = {h: k for h, k in data.get("faults", {}).items() if h in self.specs}
+        self.health_faults = {
+            h: dict(k) for h, k in data.get("health_faults", {}).items() if h in self.specs
+        }
 
     def persist(self) -> None:
         self.state_dir.mkdir(parents=True, exist_ok=True)
@@ -224,6 +258,7 @@ class LabState:
             "cables": [[c.a, c.a_port, c.b, c.b_port] for c in self.cables],
             "unplugged": sorted(self.unplugged),
             "faults": dict(sorted(self.faults.items())),
+            "health_faults": dict(sorted(self.health_faults.items())),
         }
         write_atomic(self.live_path, json.dumps(data, indent=1) + "\n")
 
@@ -300,13 +335,39 @@ class LabState:
             raise LabInputError(f"{host}: no such device in the lab")
         if kind == "clear":
             self.faults.pop(host, None)
+            self.health_faults.pop(host, None)
         elif kind in FAULT_KINDS:
             self.faults[host] = kind
+        elif kind in HEALTH_FAULT_KINDS:
+            self.health_faults.setdefault(host, {})[kind] = datetime.now().isoformat()
         else:
             raise LabInputError(
-                f"{kind}: unknown fault kind (one of {', '.join(FAULT_KINDS)}, clear)"
+                f"{kind}: unknown fault kind (one of {', '.join(FAULT_KINDS)}; health: "
+                f"{', '.join(HEALTH_FAULT_KINDS)}; clear)"
             )
+        self.apply_boot(host)
         self.persist()
+
+    def apply_boot(self, host: str) -> None:
+        """Write the host's reboot time into its spec (`extra["health"]["booted_at"]`), where
+        every dialect's uptime reads it: the `reboot` fault's time, a planted recent reboot
+        (before the lab started), or nothing (the dialect's own stable boot time)."""
+        health = self.specs[host].extra.setdefault("health", {})
+        fault = self.health_faults.get(host, {}).get("reboot")
+        if fault:
+            health["booted_at"] = fault
+        elif any(p["kind"] == "reboot" for p in health.get("planted", [])):
+            health["booted_at"] = (self.started - RECENT_BOOT).isoformat()
+        else:
+            health.pop("booted_at", None)
+
+    def fault_state(self, host: str) -> dict[str, Any]:
+        """What `lab fault` reports: the session fault and the health faults of `host`."""
+        return {
+            "host": host,
+            "fault": self.faults.get(host),
+            "health": sorted(self.health_faults.get(host, {})),
+        }
 
     def reachable(self, host: str) -> bool:
         return host not in self.unplugged and self.faults.get(host) != "down"
@@ -354,6 +415,8 @@ class LabState:
             "lags": lags,
             "unplugged": sorted(self.unplugged),
             "faults": dict(sorted(self.faults.items())),
+            "health_faults": {h: sorted(k) for h, k in sorted(self.health_faults.items())},
+            "health_anomalies": list(static.get("health_anomalies", [])),
             "secrets": list(static.get("secrets", [])),
             "port_deviations": list(static.get("port_deviations", [])),
             "firewall_problems": list(static.get("firewall_problems", [])),

@@ -48,7 +48,9 @@ FGT_ROOT = fortinet.parse(FGT.config)
 CASES: dict[tuple[str, str], Callable[[], str]] = {
     ("cisco_ios", "show version"): lambda: cisco_ios.show_version(IOS, NOW),
     ("cisco_ios", "show inventory"): lambda: cisco_ios.show_inventory(IOS),
-    ("cisco_ios", "show processes cpu"): lambda: cisco_ios_extra.show_processes_cpu(IOS, NOW),
+    ("cisco_ios", "show processes cpu"): lambda: cisco_ios_extra.show_processes_cpu(
+        IOS, NOW, (5, 4, 4)
+    ),
     ("cisco_ios", "show ip interface brief"): lambda: cisco_ios_ports.show_ip_interface_brief(
         IOS, IOS.config, UP
     ),

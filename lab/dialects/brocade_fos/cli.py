@@ -7,7 +7,7 @@ configuration in memory; `cfgsave` (with its yes/no question) persists it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from netsteward.lab.dialects import register
 from netsteward.lab.dialects.base import (
@@ -15,18 +15,14 @@ from netsteward.lab.dialects.base import (
     Dialect,
     Question,
     Reply,
-    command,
 )
 from netsteward.lab.dialects.brocade_fos import render as r
+from netsteward.lab.dialects.brocade_fos.health import FosHealth, fos
 from netsteward.lab.dialects.common import grep_pipe, replace_running
+from netsteward.lab.engine.health import health
 
 if TYPE_CHECKING:  # pragma: no cover
     from netsteward.lab.engine.session import Session
-
-
-def fos(word: str, **kwargs: Any) -> Any:
-    """A FOS command: one word, case-insensitive, never abbreviated (`switch` is not `switchshow`)."""
-    return command(word, min_len=(len(word),), **kwargs)
 
 
 def _args(text: str) -> list[str]:
@@ -35,7 +31,7 @@ def _args(text: str) -> list[str]:
 
 
 @register
-class BrocadeFos(Dialect):
+class BrocadeFos(FosHealth, Dialect):
     platform = "brocade_fos"
     login_mode = "shell"
     config_modes = frozenset()
@@ -83,7 +79,9 @@ class BrocadeFos(Dialect):
 
     @fos("sfpshow", pipe=True)
     def sfpshow(self, s: Session, args: list[str]) -> str:
-        return r.sfpshow(s.device.spec, s.now(), full="-all" in args)
+        h = health(s.device, s.now())
+        weak = {int(o.port): o.rx_uw for o in h.optics() if o.rx_dbm < o.rx_limits[0]}
+        return r.sfpshow(s.device.spec, s.now(), full="-all" in args, rx_uw=weak)
 
     @fos("version")
     def version(self, s: Session, args: list[str]) -> str:

@@ -136,8 +136,14 @@ def _dbm(uw: float) -> str:
     return f"{10 * math.log10(uw / 1000):.1f}" if uw > 0 else "-inf"
 
 
-def sfpshow(spec: DeviceSpec, now: datetime, full: bool = False) -> str:
+def sfpshow(
+    spec: DeviceSpec, now: datetime, full: bool = False, rx_uw: dict[int, float] | None = None
+) -> str:
+    """`sfpshow [-all]`; `rx_uw` overrides the receive power of some ports (a weak optic)."""
     sfps = {s["port"]: s for s in spec.extra.get("sfps", [])}
+    for port, value in (rx_uw or {}).items():
+        if port in sfps:
+            sfps[port] = {**sfps[port], "rx_power_uw": value}
     ports = [p["port"] for p in spec.extra.get("fc_ports", [])] or sorted(sfps)
     out: list[str] = []
     for port in ports:

@@ -18,8 +18,10 @@ from netsteward.lab.dialects.cisco_asa import vpn
 from netsteward.lab.dialects.cisco_asa import vpn_config as rv
 from netsteward.lab.dialects.cisco_asa import vpn_show as vs
 from netsteward.lab.dialects.cisco_asa.backup import AsaBackup
+from netsteward.lab.dialects.cisco_asa.health import AsaHealth
 from netsteward.lab.dialects.common import CiscoModes, put_description_first, up_ports
 from netsteward.lab.dialects.render_common import boot_time
+from netsteward.lab.engine.health import health
 
 if TYPE_CHECKING:  # pragma: no cover
     from netsteward.lab.engine.session import Session
@@ -47,7 +49,7 @@ def _filter_command(words: str, prefix: str) -> Callable[..., str]:
 
 
 @register
-class CiscoAsa(CiscoModes, AsaBackup):
+class CiscoAsa(AsaHealth, CiscoModes, AsaBackup):
     platform = "cisco_asa"
     config_modes = CONFIG_MODES
     paging_commands = ("terminal pager 0",)
@@ -307,8 +309,15 @@ class CiscoAsa(CiscoModes, AsaBackup):
         spec, only = s.device.spec, "".join(args)
         if only and only.lower() not in {p.name.lower() for p in spec.ports}:
             raise CliError(self.unknown_text(s, "show interface " + only, len("show interface ")))
+        h = health(s.device, s.now())
+        counted = set(h.error_ports)
         return rx2.show_interface_detail(
-            spec, s.device.running_text(), up_ports(s), detail=False, only=only
+            spec,
+            s.device.running_text(),
+            up_ports(s),
+            detail=False,
+            only=only,
+            errors=lambda port: h.errors(port) if port in counted else (0, 0),
         )
 
     @command("ping")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from netsteward.lab.dialects.cisco_asa.extra import named_interfaces, nat_objects, nat_source
@@ -20,9 +21,15 @@ def _counter(*parts: object, modulo: int = 10**9) -> int:
 
 
 def show_interface_detail(
-    spec: DeviceSpec, config: str, up: set[str], detail: bool = True, only: str = ""
+    spec: DeviceSpec,
+    config: str,
+    up: set[str],
+    detail: bool = True,
+    only: str = "",
+    errors: Callable[[str], tuple[int, int]] | None = None,
 ) -> str:
-    """`show interface detail` (or, with detail=False, plain `show interface [NAME]`)."""
+    """`show interface detail` (or, with detail=False, plain `show interface [NAME]`);
+    `errors(port)` gives a port's (input errors, CRC) counters."""
     conf = {s.header.split(None, 1)[1]: s.children for s in sections(config, "interface ")}
     names = [p.name for p in spec.ports] or list(conf)
     out: list[str] = []
@@ -42,6 +49,7 @@ def show_interface_detail(
         mgmt = name.startswith("Management")
         pin = _counter(spec.name, name, "pin") if link else 0
         pout = _counter(spec.name, name, "pout") if link else 0
+        in_err, crc = errors(name) if errors else (0, 0)
         out += [
             f'Interface {name} "{nameif}", is {state}, line protocol is {proto}',
             f"  Hardware is {'i82574L' if mgmt else 'i211'} rev 00, BW 1000 Mbps, DLY 10 usec",
@@ -63,7 +71,7 @@ def show_interface_detail(
         out += [
             f"\t{pin} packets input, {pin * 412} bytes, 0 no buffer",
             f"\tReceived {pin // 3000} broadcasts, 0 runts, 0 giants",
-            "\t0 input errors, 0 CRC, 0 frame, 0 overrun, 0 ignored, 0 abort",
+            f"\t{in_err} input errors, {crc} CRC, 0 frame, 0 overrun, 0 ignored, 0 abort",
             "\t0 pause/resume input",
             "\t0 L2 decode drops",
             f"\t{pout} packets output, {pout * 389} bytes, 0 underruns",

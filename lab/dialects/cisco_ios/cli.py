@@ -17,6 +17,7 @@ from netsteward.lab.dialects.base import (
 from netsteward.lab.dialects.cisco_ios import cdp, extra, ports
 from netsteward.lab.dialects.cisco_ios import render as r
 from netsteward.lab.dialects.cisco_ios.backup import IosBackup
+from netsteward.lab.dialects.cisco_ios.health import IosHealth
 from netsteward.lab.dialects.common import (
     CiscoModes,
     put_description_first,
@@ -24,6 +25,7 @@ from netsteward.lab.dialects.common import (
     up_ports,
 )
 from netsteward.lab.engine.configtree import Node
+from netsteward.lab.engine.health import health
 
 if TYPE_CHECKING:  # pragma: no cover
     from netsteward.lab.engine.session import Session
@@ -83,7 +85,7 @@ def _close_gaps(before: list[Node], top: list[Node]) -> None:
 
 
 @register
-class CiscoIos(CiscoModes, IosBackup):
+class CiscoIos(IosHealth, CiscoModes, IosBackup):
     platform = "cisco_ios"
     config_modes = frozenset({"config", "config-if", "config-line", "config-sub"})
     paging_commands = ("terminal length 0",)
@@ -176,8 +178,15 @@ class CiscoIos(CiscoModes, IosBackup):
                         s, "show interfaces " + " ".join(args), len("show interfaces ")
                     )
                 )
+        h = health(s.device, s.now())
+        counted = set(h.error_ports)
         return ports.show_interfaces(
-            s.device.spec, s.device.running_text(), up_ports(s), s.now(), only
+            s.device.spec,
+            s.device.running_text(),
+            up_ports(s),
+            s.now(),
+            only,
+            errors=lambda port: h.errors(port) if port in counted else (0, 0),
         )
 
     @command("show lldp neighbors detail", pipe=True)
@@ -228,7 +237,7 @@ class CiscoIos(CiscoModes, IosBackup):
 
     @command("show processes cpu", pipe=True)
     def show_processes_cpu(self, s: Session, args: list[str]) -> str:
-        return extra.show_processes_cpu(s.device.spec, s.now())
+        return extra.show_processes_cpu(s.device.spec, s.now(), health(s.device, s.now()).cpu())
 
     @command("show privilege")
     def show_privilege(self, s: Session, args: list[str]) -> str:
@@ -278,12 +287,9 @@ class CiscoIos(CiscoModes, IosBackup):
         return datetime.fromtimestamp(s.device.saved_path.stat().st_mtime)
 
     def _running(self, s: Session) -> str:
+        h = health(s.device, s.now())
         return r.running_config(
-            s.device.running_text(),
-            s.now(),
-            s.device.changed_at,
-            self._saved_at(s),
-            s.username or "admin",
+            s.device.running_text(), s.now(), h.changed_at(), h.saved_at(), s.username or "admin"
         )
 
     # -- save --------------------------------------------------------------

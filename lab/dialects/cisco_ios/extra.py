@@ -59,12 +59,11 @@ PROCESSES = (
 )
 
 
-def show_processes_cpu(spec: DeviceSpec, now: datetime) -> str:
+def show_processes_cpu(spec: DeviceSpec, now: datetime, load: tuple[int, int, int]) -> str:
+    """`show processes cpu`; `load` is (five seconds, one minute, five minutes) in percent."""
     hours = max((now - boot_time(spec, now)).total_seconds() / 3600, 1 / 60)
-    five_sec = 2 + (now.second + stable_int(spec.name, "cpu", modulo=7)) % 6
+    five_sec, one_min, five_min = load
     interrupt = five_sec // 4
-    one_min = 3 + stable_int(spec.name, now.strftime("%H%M"), modulo=5)
-    five_min = 3 + stable_int(spec.name, now.strftime("%H"), now.minute // 5, modulo=4)
     lines = [
         f"CPU utilization for five seconds: {five_sec}%/{interrupt}%; "
         f"one minute: {one_min}%; five minutes: {five_min}%",

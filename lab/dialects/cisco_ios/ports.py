@@ -6,6 +6,7 @@ configuration; link state comes from the cabling (`up_ports`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -170,7 +171,13 @@ def show_interfaces_status(spec: DeviceSpec, config: str, up_ports: set[str]) ->
     return "\n".join(lines) + "\n"
 
 
-def _counters(spec: DeviceSpec, name: str, connected: bool, now: datetime) -> list[str]:
+def _counters(
+    spec: DeviceSpec,
+    name: str,
+    connected: bool,
+    now: datetime,
+    errors: tuple[int, int] = (0, 0),
+) -> list[str]:
     k = stable_int(spec.name, name, modulo=10**6) if connected else 0
     age = int((now - boot_time(spec, now)).total_seconds())
     pin = k * 97 + age * (3 if connected else 0)
@@ -183,7 +190,7 @@ def _counters(spec: DeviceSpec, name: str, connected: bool, now: datetime) -> li
         f"     {pin} packets input, {pin * 412} bytes, 0 no buffer",
         f"     Received {pin // 50} broadcasts ({pin // 60} multicasts)",
         "     0 runts, 0 giants, 0 throttles ",
-        "     0 input errors, 0 CRC, 0 frame, 0 overrun, 0 ignored",
+        f"     {errors[0]} input errors, {errors[1]} CRC, 0 frame, 0 overrun, 0 ignored",
         f"     0 watchdog, {pin // 60} multicast, 0 pause input",
         "     0 input packets with dribble condition detected",
         f"     {pout} packets output, {pout * 388} bytes, 0 underruns",
@@ -196,8 +203,14 @@ def _counters(spec: DeviceSpec, name: str, connected: bool, now: datetime) -> li
 
 
 def show_interfaces(
-    spec: DeviceSpec, config: str, up_ports: set[str], now: datetime, only: str = ""
+    spec: DeviceSpec,
+    config: str,
+    up_ports: set[str],
+    now: datetime,
+    only: str = "",
+    errors: Callable[[str], tuple[int, int]] | None = None,
 ) -> str:
+    """`show interfaces [X]`; `errors(port)` gives a port's (input errors, CRC) counters."""
     itfs = interfaces(spec, config)
     out: list[str] = []
     for itf in itfs:
@@ -260,7 +273,7 @@ def show_interfaces(
         out.append("  Input queue: 0/75/0/0 (size/max/drops/flushes); Total output drops: 0")
         out.append("  Queueing strategy: fifo")
         out.append("  Output queue: 0/40 (size/max)")
-        out += _counters(spec, itf.name, connected, now)
+        out += _counters(spec, itf.name, connected, now, errors(itf.name) if errors else (0, 0))
     return "\n".join(out) + "\n"
 
 

@@ -29,6 +29,7 @@ from netsteward.lab.dialects.fortinet import extra2 as rx2
 from netsteward.lab.dialects.fortinet import render as r
 from netsteward.lab.dialects.fortinet import routing as rr
 from netsteward.lab.dialects.fortinet.backup import FortinetBackup
+from netsteward.lab.dialects.fortinet.health import FortiHealth
 from netsteward.lab.dialects.render_common import boot_time, stable_int
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -111,12 +112,13 @@ def _far_end(s: Session, port: str) -> tuple[str, str] | None:
 
 
 @register
-class Fortinet(FortinetBackup):
+class Fortinet(FortiHealth, FortinetBackup):
     platform = "fortinet"
     readonly_commands = Dialect.readonly_commands | {
         "execute_ping",
         "execute_traceroute",
         "execute_log_display",
+        "execute_sensor_list",
     }
     login_mode = "top"
     config_modes = frozenset({"cfg"})

@@ -18,6 +18,7 @@ from netsteward.lab.dialects.base import (
     command,
 )
 from netsteward.lab.dialects.common import EndExit, up_ports
+from netsteward.lab.dialects.hillstone_stoneos.health import StoneosHealth
 from netsteward.lab.dialects.render_common import boot_time, mac_dotted, mac_offset
 from netsteward.lab.engine.configtree import Node
 
@@ -64,7 +65,7 @@ def _body(node: Node) -> list[Node]:
 
 
 @register
-class HillstoneStoneos(EndExit):
+class HillstoneStoneos(StoneosHealth, EndExit):
     platform = "hillstone_stoneos"
     login_mode = "exec"
     config_modes = CONFIG_MODES

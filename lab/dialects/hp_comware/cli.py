@@ -2,7 +2,7 @@
 
 Formats follow ../shared/corpus/ntc-templates/hp_comware and the recorded
 session ../shared/corpus/oxidized-simulations/h3c_5130-48G_7.1.070_simulation.yaml.
-The interface, LLDP, LAG, VLAN and environment displays are in
+The interface, LLDP, LAG and VLAN displays are in
 `netsteward.lab.dialects.hp_comware.ports` (a base class: their commands follow this
 module's in the command table, as they were declared before the split).
 The routing-table and traffic-counter displays are in `netsteward.lab.dialects.hp_comware.extra`,
@@ -90,6 +90,8 @@ class HpComware(ComwareRouting):
             "display_memory_usage",
             "display_manufacture_info",  # Comware: display device manuinfo
             "display_transceiver_verbose",  # Comware: display transceiver interface ... verbose
+            "display_hrp_state",  # USG only
+            "display_firewall_session_table",
         }
     )
     current_configuration_all = False

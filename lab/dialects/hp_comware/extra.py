@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from netsteward.lab.dialects.base import CliError, command
 from netsteward.lab.dialects.hp_comware.ports import ComwarePorts
+from netsteward.lab.engine.health import health
 
 if TYPE_CHECKING:  # pragma: no cover
     from netsteward.lab.engine.session import Session
@@ -202,12 +203,21 @@ class ComwareExtra(ComwarePorts):
             raise CliError(self.error_incomplete_text(s, line))
         seconds = max(int((s.now() - s.device.boot_time).total_seconds()), 1)
         out = ["Interface         Total (pkts)   Broadcast (pkts)   Multicast (pkts)  Err (pkts)"]
-        for name in self.interface_names(s) + sorted(s.device.spec.lags):
+        h = health(s.device, s.now())
+        counted = set(h.error_ports) if args[0].lower().startswith("in") else set()
+        lags = s.device.spec.lags
+
+        def errors(name: str) -> int:
+            members = lags.get(name, [name])
+            return sum(h.errors(m)[0] for m in members if m in counted)
+
+        for name in self.interface_names(s) + sorted(lags):
             seed = zlib.crc32(f"{s.device.name}{name}{args[0][:2]}".encode())
             rate = (seed % 900 + 100) if self._cw_state(s, name)[0] == "UP" else 0
             total = rate * seconds // 10
             out.append(
-                f"{self.short_interface(name):<14}{total:>15}{total // 211:>19}{total // 37:>19}{0:>12}"
+                f"{self.short_interface(name):<14}{total:>15}{total // 211:>19}{total // 37:>19}"
+                f"{errors(name):>12}"
             )
         out += [
             "",

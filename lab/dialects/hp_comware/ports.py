@@ -1,19 +1,18 @@
-"""H3C Comware interface, LLDP, LAG, VLAN, ARP and environment displays (a base of
+"""H3C Comware interface, LLDP, LAG, VLAN and ARP displays (a base of
 `HpComware`, over the VRP ones it replaces)."""
 
 from __future__ import annotations
 
-import zlib
 from typing import TYPE_CHECKING
 
 from netsteward.lab.dialects.base import command, fmt_mac, lldp_system_description
-from netsteward.lab.dialects.huawei_vrp.cli import HuaweiVrp
+from netsteward.lab.dialects.hp_comware.health import ComwareHealth
 
 if TYPE_CHECKING:  # pragma: no cover
     from netsteward.lab.engine.session import Session
 
 
-class ComwarePorts(HuaweiVrp):
+class ComwarePorts(ComwareHealth):
     @command("display interface brief", pipe=True)
     def display_interface_brief(self, s: Session, args: list[str]) -> str:
         lags = s.device.spec.lags
@@ -420,52 +419,6 @@ class ComwarePorts(HuaweiVrp):
                 f"{self.short_interface(name):<25}{link.lower():<9}{proto.lower():<9}{ip:<16}{'--':<13}{desc}"
             )
         return "\n".join(out) + "\n"
-
-    # -- environment ----------------------------------------------------------
-    @command("display environment", pipe=True)
-    def display_environment(self, s: Session, args: list[str]) -> str:
-        out = [
-            " System temperature information (degree centigrade):",
-            " " + "-" * 70,
-            " Slot  Sensor    Temperature  Lower  Warning  Alarm  Shutdown",
-        ]
-        for i, sensor in enumerate(("hotspot 1", "hotspot 2")):
-            out.append(f" 1     {sensor:<10}{self._temp(s, i):<13}{0:<7}{70:<9}{80:<7}NA")
-        return "\n".join(out) + "\n"
-
-    @command("display fan", pipe=True)
-    def display_fan(self, s: Session, args: list[str]) -> str:
-        return "".join(f" Slot 1:\n Fan {i}:\n State    : Normal\n" for i in (1, 2))
-
-    @command("display power", pipe=True)
-    def display_power(self, s: Session, args: list[str]) -> str:
-        return (
-            " Slot 1:\n PowerID State    Mode   Current(A)  Voltage(V)  Power(W)\n"
-            " 1       Normal   AC     --          --          --\n"
-            " 2       Normal   AC     --          --          --\n"
-        )
-
-    @command("display cpu-usage", pipe=True)
-    def display_cpu_usage(self, s: Session, args: list[str]) -> str:
-        load = 3 + (s.now().second + zlib.crc32(s.device.name.encode())) % 9
-        return (
-            "Slot 1 CPU 0 CPU usage:\n"
-            f"      {load:>2}% in last 5 seconds\n      {load:>2}% in last 1 minute\n"
-            f"      {max(load - 1, 1):>2}% in last 5 minutes\n"
-        )
-
-    @command("display memory", pipe=True)
-    def display_memory(self, s: Session, args: list[str]) -> str:
-        total = 1994636
-        used = 650000 + zlib.crc32(s.device.name.encode()) % 50000 + s.now().minute * 41
-        free = total - used
-        return (
-            "Memory statistics are measured in KB:\nSlot 1:\n"
-            "             Total      Used      Free    Shared   Buffers    Cached   FreeRatio\n"
-            f"Mem:    {total:>10}{used:>10}{free:>10}{0:>10}{1348:>10}{248584:>10}{free * 100 / total:>11.1f}%\n"
-            f"-/+ Buffers/Cache:{used - 249932:>10}{free + 249932:>10}\n"
-            "Swap:   {0:>10}{0:>10}{0:>10}\n".format(0)
-        )
 
 
 def _broadcast(addr: str, bits: int) -> str:

@@ -28,6 +28,7 @@ from netsteward.lab.dialects.huawei_vrp.extra import VrpExtra
 from netsteward.lab.dialects.huawei_vrp.inventory import VrpInventory
 from netsteward.lab.dialects.huawei_vrp.ports import VrpPorts
 from netsteward.lab.dialects.huawei_vrp.wlan import VrpWlan
+from netsteward.lab.engine.health import health
 
 if TYPE_CHECKING:  # pragma: no cover
     from netsteward.lab.engine.configtree import Node
@@ -274,8 +275,8 @@ class HuaweiVrp(VrpPorts, VrpExtra, VrpWlan, VrpInventory):
 
     # -- configuration displays ---------------------------------------------
     def running_header(self, s: Session) -> list[str]:
-        changed = s.device.changed_at
-        saved = s.device.saved_at or s.device.boot_time
+        h = health(s.device, s.now())
+        changed, saved = h.changed_at(), h.saved_at()
         return [
             f"!Last configuration was updated at {changed:%Y-%m-%d %H:%M:%S}+08:00 by {s.username or 'SYSTEM'}",
             f"!Last configuration was saved at {saved:%Y-%m-%d %H:%M:%S}+08:00",
@@ -385,9 +386,7 @@ class HuaweiVrp(VrpPorts, VrpExtra, VrpWlan, VrpInventory):
         spec = s.device.spec
         rows = [
             ("0", "-", spec.model, "Present", "PowerOn", "Registered", "Normal", "Master"),
-            ("PWR1", "-", "PAC600S12-CB", "Present", "On", "Registered", "Normal", "NA"),
-            ("PWR2", "-", "PAC600S12-CB", "Present", "On", "Registered", "Normal", "NA"),
-            ("FAN1", "-", "FAN-023A-B", "Present", "On", "Registered", "Normal", "NA"),
+            *self.device_rows(s),
         ]
         out = [
             f"{vrp_family(spec.model)}'s Device status:",

@@ -13,6 +13,7 @@ from netsteward.lab.dialects.base import (
     vrp_family,
 )
 from netsteward.lab.dialects.huawei_vrp.status import VrpStatus
+from netsteward.lab.engine.health import health
 
 if TYPE_CHECKING:  # pragma: no cover
     from netsteward.lab.engine.session import Session
@@ -74,10 +75,20 @@ class VrpPorts(VrpStatus):
         lags = s.device.spec.lags
         in_lag = {m for ms in lags.values() for m in ms}
 
+        h = health(s.device, s.now())
+        counted = set(h.error_ports)
+
+        def errors(name: str) -> int:
+            if name in lags:
+                return sum(h.errors(m)[0] for m in lags[name] if m in counted)
+            return h.errors(name)[0] if name in counted else 0
+
         def row(name: str, indent: str = "") -> str:
             phy, proto = self.link_state(s, name)
             util = "0.01%" if phy == "up" else "0%"
-            return f"{indent + name:<28}{phy:<6}{proto:<10}{util:>5}{util:>7}{0:>11}{0:>11}"
+            return (
+                f"{indent + name:<28}{phy:<6}{proto:<10}{util:>5}{util:>7}{errors(name):>11}{0:>11}"
+            )
 
         for name in self.interface_names(s):
             if name not in in_lag:

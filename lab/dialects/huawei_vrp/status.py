@@ -1,18 +1,19 @@
-"""Huawei VRP status displays: NTP, startup files, patches, flash, environment
-(a base of `HuaweiVrp`)."""
+"""Huawei VRP status displays: NTP, startup files, patches, flash (a base of `HuaweiVrp`;
+the environment displays are in `netsteward.lab.dialects.huawei_vrp.health`)."""
 
 from __future__ import annotations
 
-import zlib
 from typing import TYPE_CHECKING
 
-from netsteward.lab.dialects.base import Dialect, command, vrp_family
+from netsteward.lab.dialects.base import command, vrp_family
+from netsteward.lab.dialects.huawei_vrp.health import VrpHealth
+from netsteward.lab.engine.health import health
 
 if TYPE_CHECKING:  # pragma: no cover
     from netsteward.lab.engine.session import Session
 
 
-class VrpStatus(Dialect):
+class VrpStatus(VrpHealth):
     @command("display ntp status", pipe=True)
     def display_ntp_status(self, s: Session, args: list[str]) -> str:
         server = None
@@ -23,7 +24,7 @@ class VrpStatus(Dialect):
                 break
         now = s.now()
         jitter = (now.second * 37 + now.microsecond // 1000) % 1000  # moves between readings
-        if server is None:
+        if server is None or not health(s.device, s.now()).ntp_synced():
             return (
                 " clock status: unsynchronized\n clock stratum: 16\n reference clock ID: none\n"
                 " nominal frequency: 100.0000 Hz\n actual frequency: 100.0000 Hz\n clock precision: 2^17\n"
@@ -110,60 +111,3 @@ class VrpStatus(Dialect):
             out.append(f"{i:>5}  {attr:<5}{sz:>14}  {when:%b %d %Y %H:%M:%S}   {name}")
         out += ["", "1,090,732 KB total (784,464 KB free)"]
         return "\n".join(out) + "\n"
-
-    # -- environment ------------------------------------------------------------
-    def _temp(self, s: Session, salt: int) -> int:
-        """A board temperature that drifts a little with the clock (volatile on purpose)."""
-        now = s.now()
-        return 34 + (zlib.crc32(s.device.name.encode()) + salt) % 9 + (now.minute // 20)
-
-    @command("display temperature", pipe=True)
-    def display_temperature(self, s: Session, args: list[str]) -> str:
-        board = vrp_family(s.device.spec.model) + "MPU"
-        out = [
-            "SlotID0 :",
-            " Base-Board, Unit:C, Slot0",
-            "PCB       I2C Addr Chl  Status  Minor Major Fatal Adj_speed Temp",
-            "                                               TMin Tmax (C)",
-            "-" * 63,
-        ]
-        for chl in range(2):
-            out.append(
-                f"{board:<9} {0:<4}{72:<5}{chl:<5}{'NORMAL':<8}{68:<6}{76:<6}{83:<6}{55:<5}{65:<5}{self._temp(s, chl)}"
-            )
-        out += ["", "SlotID1 : No temp sensors."]
-        return "\n".join(out) + "\n"
-
-    @command("display fan", pipe=True)
-    def display_fan(self, s: Session, args: list[str]) -> str:
-        return (
-            "Slot 0 FAN 1: Present, Registered, Normal\n"
-            f"  Speed: {40 + zlib.crc32(s.device.name.encode()) % 10}%  Mode: AUTO\n"
-        )
-
-    @command("display power", pipe=True)
-    def display_power(self, s: Session, args: list[str]) -> str:
-        out = ["-" * 66, "Slot  PowerID  Online   Mode   State      Power(W)", "-" * 66]
-        out += [f"0     PWR{i}     Present  AC     Supply     600.00" for i in (1, 2)]
-        return "\n".join(out) + "\n"
-
-    @command("display cpu-usage", pipe=True)
-    def display_cpu_usage(self, s: Session, args: list[str]) -> str:
-        now = s.now()
-        load = 5 + (now.second + zlib.crc32(s.device.name.encode())) % 12
-        return (
-            f"CPU Usage Stat. Cycle: 60 (Second)\nCPU Usage            : {load}% Max: {load + 30}%\n"
-            f"CPU Usage Stat. Time : {now:%Y-%m-%d  %H:%M:%S}\nCPU utilization for five seconds: {load}%: "
-            f"one minute: {load}%: five minutes: {load - 1}%\n"
-        )
-
-    @command("display memory-usage", pipe=True)
-    def display_memory_usage(self, s: Session, args: list[str]) -> str:
-        used = 180_000 + zlib.crc32(s.device.name.encode()) % 40_000 + s.now().minute * 37
-        total = 2_097_152
-        return (
-            f"  Memory utilization statistics at {s.now():%Y-%m-%d %H:%M:%S}+08:00\n"
-            f"  System Total Memory Is: {total * 1024} bytes\n"
-            f"  Total Memory Used Is: {used * 1024} bytes\n"
-            f"  Memory Using Percentage Is: {used * 100 // total}%\n"
-        )
