@@ -27,6 +27,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     from netsteward.lab.engine.state import DeviceState
 
+# the building's NTP server: the security devices' generated configurations carry no NTP
+# lines yet, and their NTP displays show them synchronised to it (unless the ntp anomaly)
+NTP_SERVER = "192.0.2.241"
 # growth of a CRC counter on a port with a bad cable (per second since it went bad)
 CRC_RATE = 7.0
 RECENT_BOOT = timedelta(hours=2, minutes=17)  # planted reboot: booted before the lab started

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from netsteward.lab.dialects.base import Dialect, command
-from netsteward.lab.engine.health import health
+from netsteward.lab.engine.health import NTP_SERVER, health
 
 if TYPE_CHECKING:  # pragma: no cover
     from netsteward.lab.engine.session import Session
@@ -90,7 +90,8 @@ class AsaHealth(Dialect):
             if n.text.startswith("ntp server ") and len(n.text.split()) > 2
         ]
         now = s.now()
-        if not servers or not health(s.device, now).ntp_synced():
+        servers = servers or [NTP_SERVER]  # see lab/engine/health.py, NTP_SERVER
+        if not health(s.device, now).ntp_synced():
             return (
                 "Clock is unsynchronized, stratum 16, no reference clock\n"
                 "nominal freq is 99.9984 Hz, actual freq is 99.9984 Hz, precision is 2**6\n"

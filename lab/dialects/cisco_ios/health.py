@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from netsteward.lab.dialects.base import Dialect, command
 from netsteward.lab.dialects.cisco_ios.ports import short_name
 from netsteward.lab.dialects.render_common import boot_time
-from netsteward.lab.engine.health import health
+from netsteward.lab.engine.health import NTP_SERVER, health
 
 if TYPE_CHECKING:  # pragma: no cover
     from netsteward.lab.engine.session import Session
@@ -128,7 +128,8 @@ class IosHealth(Dialect):
             if n.text.startswith("ntp server ") and len(n.text.split()) > 2
         ]
         now = s.now()
-        if not servers or not health(s.device, now).ntp_synced():
+        servers = servers or [NTP_SERVER]  # see lab/engine/health.py, NTP_SERVER
+        if not health(s.device, now).ntp_synced():
             return (
                 "Clock is unsynchronized, stratum 16, no reference clock\n"
                 "nominal freq is 286.1023 Hz, actual freq is 286.1023 Hz, precision is 2**21\n"

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from netsteward.lab.dialects.base import command, vrp_family
 from netsteward.lab.dialects.huawei_vrp.health import VrpHealth
-from netsteward.lab.engine.health import health
+from netsteward.lab.engine.health import NTP_SERVER, health
 
 if TYPE_CHECKING:  # pragma: no cover
     from netsteward.lab.engine.session import Session
@@ -24,7 +24,10 @@ class VrpStatus(VrpHealth):
                 break
         now = s.now()
         jitter = (now.second * 37 + now.microsecond // 1000) % 1000  # moves between readings
-        if server is None or not health(s.device, s.now()).ntp_synced():
+        # the security devices' generated configurations carry no NTP lines: they show the
+        # building's NTP server (lab/engine/health.py, NTP_SERVER)
+        server = server or NTP_SERVER
+        if not health(s.device, s.now()).ntp_synced():
             return (
                 " clock status: unsynchronized\n clock stratum: 16\n reference clock ID: none\n"
                 " nominal frequency: 100.0000 Hz\n actual frequency: 100.0000 Hz\n clock precision: 2^17\n"

@@ -1,0 +1,225 @@
+"""Cisco ASA health readers.
+
+Tested on the real samples of the ntc-templates corpus (`show failover`, `show version`,
+`show interface`, `dir`) and on the formats of Cisco's ASA command reference for `show cpu
+usage`, `show memory`, `show environment` and `show conn count` (tests/corpus/cisco_asa/,
+sources in tests/NOTICE). `show ntp status` is the IOS reader's format.
+"""
+
+from __future__ import annotations
+
+import re
+
+from netsteward.tasks.core.reading import Reading, reader
+from netsteward.tasks.inspect.model import Fact
+from netsteward.tasks.inspect.readers.cisco_ios import ntp as ios_ntp
+from netsteward.tasks.inspect.readers.cisco_ios import storage as ios_storage
+from netsteward.tasks.inspect.readers.common import fact, rule, scan, uptime_seconds
+
+
+@reader("cisco_asa.cpu")
+def cpu(text: str) -> Reading[Fact]:
+    """`show cpu usage`."""
+    return scan(
+        text,
+        [
+            rule(
+                r"CPU utilization for 5 seconds = (\d+)%; 1 minute: (\d+)%; 5 minutes: (\d+)%",
+                lambda m, n, ln: fact(
+                    "cpu",
+                    n,
+                    ln,
+                    value=float(m[1]),
+                    unit="%",
+                    extra=(("one_minute", float(m[2])), ("average", float(m[3]))),
+                ),
+            )
+        ],
+        strict=False,
+    )
+
+
+@reader("cisco_asa.memory")
+def memory(text: str) -> Reading[Fact]:
+    """`show memory` (the used-memory line)."""
+    return scan(
+        text,
+        [
+            rule(
+                r"^Used memory:\s+\d+ bytes \(\s*(\d+)%\)",
+                lambda m, n, ln: fact("memory", n, ln, value=float(m[1]), unit="%"),
+            )
+        ],
+        strict=False,
+    )
+
+
+_STATE = {"OK": "ok", "WARNING": "warning", "CRITICAL": "critical"}
+
+
+@reader("cisco_asa.environment")
+def environment(text: str) -> Reading[Fact]:
+    """`show environment`: fans, power supplies (and redundancy) and temperatures."""
+
+    def fan(m: re.Match[str], n: int, ln: str) -> Fact:
+        word = m[3].upper()
+        return fact(
+            "fan",
+            n,
+            ln,
+            item=m[1].strip(),
+            value=f"{m[2]} RPM",
+            state=_STATE.get(word, "failed") if word != "OK" else "ok",
+        )
+
+    def supply(m: re.Match[str], n: int, ln: str) -> Fact:
+        word = m[2].strip()
+        st = "ok" if word == "Present" else "absent" if word == "Not Present" else "failed"
+        return fact("power", n, ln, item=m[1].strip(), value=word, state=st)
+
+    def temp(m: re.Match[str], n: int, ln: str) -> Fact:
+        word = m[3].upper()
+        return fact(
+            "temperature",
+            n,
+            ln,
+            item=m[1].strip(),
+            value=float(m[2]),
+            unit="C",
+            state=_STATE.get(word, "critical"),
+        )
+
+    return scan(
+        text,
+        [
+            rule(r"^\s*(?:Cooling Fans|Power Supplies|Temperature|Voltage)\s*:\s*$"),
+            rule(r"^\s*(?:Chassis Fans|Power Supplies|Processors|Chassis|Temperature)\s*:\s*$"),
+            rule(r"^\s*-{5,}\s*$"),
+            rule(r"^\s*Power Supply Unit Redundancy:"),
+            rule(r"^\s*(.+?): (\d+) RPM - (\w+)", fan),
+            rule(r"^\s*(.+?\(PS\d\)): (Present(?: - \w+)?|Not Present)\s*$", supply),
+            rule(r"^\s*(.+?): (-?[\d.]+) C - (\w+)", temp),
+            rule(r"^\s*(.+?): [\d.]+ V - \w+"),
+        ],
+    )
+
+
+_LOGICAL = re.compile(r"^(Vlan|Port-channel|Tunnel|BVI|Redundant)", re.I)
+
+
+@reader("cisco_asa.errors")
+def errors(text: str) -> Reading[Fact]:
+    """`show interface | include line protocol|input errors`: input and CRC errors per port."""
+    port = [""]
+
+    def head(m: re.Match[str], n: int, ln: str) -> None:
+        port[0] = m[1]
+
+    def counters(m: re.Match[str], n: int, ln: str) -> Fact | None:
+        if not port[0] or _LOGICAL.match(port[0]):
+            return None
+        return fact(
+            "errors",
+            n,
+            ln,
+            item=port[0],
+            value=float(m[2]),
+            extra=(("kind", "crc"), ("input_errors", float(m[1]))),
+        )
+
+    return scan(
+        text,
+        [
+            rule(r'^Interface (\S+) ".*", is .*, line protocol is ', head),
+            rule(r"^\s+(\d+) input errors, (\d+) CRC", counters),
+        ],
+    )
+
+
+@reader("cisco_asa.uptime")
+def uptime(text: str) -> Reading[Fact]:
+    """`show version`: the device's uptime (`<hostname> up 2 days 3 hours`)."""
+    got: list[Fact] = []
+
+    def up(m: re.Match[str], n: int, ln: str) -> Fact | None:
+        secs = uptime_seconds(m[2])
+        if got or secs is None or m[1].lower() == "failover":
+            return None
+        got.append(fact("uptime", n, ln, value=secs, unit="s"))
+        return got[0]
+
+    return scan(text, [rule(r"^(\S+) up ((?:\d+ \w+ ?)+)\s*$", up)], strict=False)
+
+
+@reader("cisco_asa.ntp")
+def ntp(text: str) -> Reading[Fact]:
+    """`show ntp status` (as on IOS)."""
+    return ios_ntp(text)
+
+
+@reader("cisco_asa.storage")
+def storage(text: str) -> Reading[Fact]:
+    """`dir` (disk0:; its last line)."""
+    return ios_storage(text)
+
+
+@reader("cisco_asa.sessions")
+def sessions(text: str) -> Reading[Fact]:
+    """`show conn count`."""
+    return scan(
+        text,
+        [
+            rule(
+                r"^\s*(\d+) in use, (\d+) most used",
+                lambda m, n, ln: fact(
+                    "sessions", n, ln, value=float(m[1]), extra=(("peak", float(m[2])),)
+                ),
+            )
+        ],
+    )
+
+
+_HA_OK = ("active", "standby ready")
+
+
+@reader("cisco_asa.ha")
+def ha(text: str) -> Reading[Fact]:
+    """`show failover`: both units' states (Active / Standby Ready is healthy)."""
+    got: dict[str, tuple[str, int, str]] = {}
+
+    def keep(key: str):  # type: ignore[no-untyped-def]
+        def handler(m: re.Match[str], n: int, ln: str) -> None:
+            got.setdefault(key, (m[1].strip(), n, ln))
+
+        return handler
+
+    scan(
+        text,
+        [
+            rule(r"^Failover (On|Off)\s*$", keep("failover")),
+            rule(r"^\s*This host:\s*\w+ - (.+?)\s*$", keep("this")),
+            rule(r"^\s*Other host:\s*\w+ - (.+?)\s*$", keep("other")),
+        ],
+        strict=False,
+    )
+    if "failover" not in got:
+        return scan(text, [], strict=False)
+    on, n, ln = got["failover"]
+    if on == "Off":
+        return Reading((fact("ha", n, ln, value="off", state="ok"),))
+    this, tn, tln = got.get("this", ("", n, ln))
+    other, on_, oln = got.get("other", ("", n, ln))
+    states = (this.lower(), other.lower())
+    healthy = all(s in _HA_OK for s in states) and states.count("active") == 1
+    bad_n, bad_ln = (tn, tln) if this.lower() not in _HA_OK else (on_, oln)
+    return Reading(
+        (
+            fact(
+                "ha",
+                tn if healthy else bad_n,
+                tln if healthy else bad_ln,
+                value=f"{this}/{other}",
+                state="ok" if healthy else "failed",
+            ),
+        )
+    )
