@@ -64,6 +64,7 @@ JOBS: list[tuple[str, str | None]] = [
     ("netsteward.playbooks.normalize", "normalize"),
     ("netsteward.playbooks.audit", "audit"),
     ("netsteward.playbooks.drift", None),
+    ("netsteward.playbooks.inspect", "inspect"),
     ("netsteward.playbooks.lab_cmd", None),
 ]
 

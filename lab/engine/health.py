@@ -18,6 +18,7 @@ policy uses (CPU under 40 %, memory under 60 %, boards under 50 C, optics -1.5 t
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ CRC_RATE = 7.0
 RECENT_BOOT = timedelta(hours=2, minutes=17)  # planted reboot: booted before the lab started
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _num(*parts: object, modulo: int) -> int:
     digest = hashlib.sha256("|".join(str(p) for p in parts).encode()).digest()
     return int.from_bytes(digest[:8], "big") % modulo

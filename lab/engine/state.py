@@ -97,6 +97,7 @@ def write_atomic(path: Path, text: str) -> None:
 
 _HOSTNAME = re.compile(r"^ ?(?:sysname|hostname|set hostname) \"?([^\s\"]+)", re.M)
 _DESC_SCAN = re.compile(r"^interface (\S.*)$|^ description (.*)$", re.M)
+_SHUT_SCAN = re.compile(r"^interface (\S.*)$|^ (shutdown)\s*$|^(\S)", re.M)
 
 
 class DeviceState:
@@ -115,9 +116,11 @@ class DeviceState:
         self._text: str = self.saved_text if self.saved_text is not None else spec.config
         self._tree: ConfigTree | None = None
         self._descs: dict[str, str] | None = None
+        self._shut: frozenset[str] | None = None
+        self._ifnames: tuple[str, ...] = ()
         # devices were booted some time before the lab started: stable per device
         self._booted = lab.started - timedelta(
-            minutes=zlib.crc32(spec.name.encode()) % (300 * 1440) + 30
+            minutes=zlib.crc32(spec.name.encode()) % (300 * 1440) + 3 * 1440  # 3 to 303 days
         )
         self._hostname: str | None = None
         self.changed_at = lab.started
@@ -149,6 +152,7 @@ class DeviceState:
     def touch(self) -> None:
         """The running configuration may have changed."""
         self._descs = None
+        self._shut = None
         self._hostname = None
         self.changed_at = datetime.now()
 
@@ -174,6 +178,34 @@ class DeviceState:
                     descs[current] = m.group(2).strip()
             self._descs = descs
         return self._descs.get(port, "")
+
+    def shutdown_ports(self) -> frozenset[str]:
+        """Interfaces whose section has a `shutdown` line (scanned once per change; the
+        interface displays ask for every port)."""
+        if self._shut is None:
+            self._scan_interfaces()
+        assert self._shut is not None
+        return self._shut
+
+    def interface_sections(self) -> tuple[str, ...]:
+        """The names of the configuration's `interface` sections, in order."""
+        if self._shut is None:
+            self._scan_interfaces()
+        return self._ifnames
+
+    def _scan_interfaces(self) -> None:
+        shut: set[str] = set()
+        names: list[str] = []
+        current = None
+        for m in _SHUT_SCAN.finditer(self.running_text()):
+            if m.group(1) is not None:
+                current = m.group(1).strip()
+                names.append(current)
+            elif m.group(2) is not None and current is not None:
+                shut.add(current)
+            else:
+                current = None
+        self._shut, self._ifnames = frozenset(shut), tuple(names)
 
     def neighbors(self) -> list[Neighbor]:
         return self.lab.neighbors(self.name)

@@ -9,6 +9,7 @@ in the corpus; tests/NOTICE).
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from netsteward.lab.dialects.base import Dialect, command
@@ -84,11 +85,7 @@ class AsaHealth(Dialect):
 
     @command("show ntp status", pipe=True)
     def show_ntp_status(self, s: Session, args: list[str]) -> str:
-        servers = [
-            n.text.split()[2]
-            for n in s.device.running.top
-            if n.text.startswith("ntp server ") and len(n.text.split()) > 2
-        ]
+        servers = re.findall(r"^ntp server (\S+)", s.device.running_text(), re.M)
         now = s.now()
         servers = servers or [NTP_SERVER]  # see lab/engine/health.py, NTP_SERVER
         if not health(s.device, now).ntp_synced():

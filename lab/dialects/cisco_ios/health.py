@@ -11,6 +11,7 @@ as Cisco's Catalyst command references show them (no real capture in the corpus)
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from netsteward.lab.dialects.base import Dialect, command
@@ -122,11 +123,7 @@ class IosHealth(Dialect):
 
     @command("show ntp status", pipe=True)
     def show_ntp_status(self, s: Session, args: list[str]) -> str:
-        servers = [
-            n.text.split()[2]
-            for n in s.device.running.top
-            if n.text.startswith("ntp server ") and len(n.text.split()) > 2
-        ]
+        servers = re.findall(r"^ntp server (\S+)", s.device.running_text(), re.M)
         now = s.now()
         servers = servers or [NTP_SERVER]  # see lab/engine/health.py, NTP_SERVER
         if not health(s.device, now).ntp_synced():

@@ -8,11 +8,12 @@ no real capture of these displays (tests/NOTICE).
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from netsteward.lab.dialects.base import CliError, command
 from netsteward.lab.dialects.huawei_vrp.cli import HuaweiVrp
-from netsteward.lab.engine.health import health
+from netsteward.lab.engine.health import NTP_SERVER, health
 
 if TYPE_CHECKING:  # pragma: no cover
     from netsteward.lab.engine.session import Session
@@ -30,17 +31,15 @@ class ComwareHealth(HuaweiVrp):
 
     @command("display memory", pipe=True)
     def display_memory(self, s: Session, args: list[str]) -> str:
-        total = 1994636
-        cached = 248584
-        # FreeRatio counts buffers and cache as free, as Comware 7 does
-        used = total * health(s.device, s.now()).memory_percent() // 100 + cached
+        total, cached, buffers = 1994636, 248584, 1348
+        used = total * health(s.device, s.now()).memory_percent() // 100
         free = total - used
-        ratio = (free + cached + 1348) * 100 / total
+        ratio = free * 100 / total  # FreeRatio: what is free besides buffers and cache
         return (
             "Memory statistics are measured in KB:\nSlot 1:\n"
             "             Total      Used      Free    Shared   Buffers    Cached   FreeRatio\n"
-            f"Mem:    {total:>10}{used:>10}{free:>10}{0:>10}{1348:>10}{cached:>10}{ratio:>11.1f}%\n"
-            f"-/+ Buffers/Cache:{used - cached - 1348:>10}{free + cached + 1348:>10}\n"
+            f"Mem:    {total:>10}{used:>10}{free:>10}{0:>10}{buffers:>10}{cached:>10}{ratio:>11.1f}%\n"
+            f"-/+ Buffers/Cache:{used - cached - buffers:>10}{free + cached + buffers:>10}\n"
             f"Swap:   {0:>10}{0:>10}{0:>10}\n"
         )
 
@@ -109,13 +108,11 @@ class ComwareHealth(HuaweiVrp):
 
     @command("display ntp-service status", pipe=True)
     def display_ntp_service_status(self, s: Session, args: list[str]) -> str:
-        servers = [
-            words[2]
-            for words in (n.text.split() for n in s.device.running.top)
-            if words[:2] == ["ntp-service", "unicast-server"] and len(words) > 2
-        ]
+        servers = re.findall(
+            r"^\s*ntp-service unicast-server (\S+)", s.device.running_text(), re.M
+        ) or [NTP_SERVER]
         now = s.now()
-        if not servers or not health(s.device, now).ntp_synced():
+        if not health(s.device, now).ntp_synced():
             return (
                 " Clock status: unsynchronized\n Clock stratum: 16\n Reference clock ID: none\n"
                 " Leap indicator: 11\n Clock jitter: 0.000000 s\n Stability: 0.000 pps\n"

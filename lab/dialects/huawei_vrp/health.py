@@ -60,7 +60,15 @@ class VrpHealth(Dialect):
             "-" * 63,
         ]
         for chl, t in enumerate(health(s.device, s.now()).temperatures()):
-            status = "NORMAL" if t.value < t.warning else "ABNORMAL"
+            status = (
+                "FATAL"
+                if t.value >= t.critical
+                else "MAJOR"
+                if t.value >= t.alarm
+                else "MINOR"
+                if t.value >= t.warning
+                else "NORMAL"
+            )
             out.append(
                 f"{board:<9} {0:<4}{72:<5}{chl:<5}{status:<8}{t.warning:<6}{t.alarm:<6}"
                 f"{t.critical:<6}{55:<5}{65:<5}{t.value}"

@@ -34,8 +34,7 @@ class VrpPorts(VrpStatus):
         return ports
 
     def is_shutdown(self, s: Session, name: str) -> bool:
-        node = s.device.running.section(f"interface {name}")
-        return node is not None and node.find("shutdown") is not None
+        return name in s.device.shutdown_ports()
 
     def link_state(self, s: Session, name: str) -> tuple[str, str]:
         if self.is_shutdown(s, name):
@@ -54,7 +53,7 @@ class VrpPorts(VrpStatus):
         return "down", "down"
 
     def logical_interfaces(self, s: Session) -> list[str]:
-        names = [n.text[len("interface ") :] for n in s.device.running.sections("interface ")]
+        names = s.device.interface_sections()
         return [n for n in names if n.startswith(tuple(self.logical_types))]
 
     @command("display interface brief", pipe=True)

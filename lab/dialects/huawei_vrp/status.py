@@ -3,6 +3,7 @@ the environment displays are in `netsteward.lab.dialects.huawei_vrp.health`)."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from netsteward.lab.dialects.base import command, vrp_family
@@ -13,15 +14,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from netsteward.lab.engine.session import Session
 
 
+_NTP_SERVER = re.compile(r"^ntp-service unicast-server (\S+)", re.M)
+
+
 class VrpStatus(VrpHealth):
     @command("display ntp status", pipe=True)
     def display_ntp_status(self, s: Session, args: list[str]) -> str:
-        server = None
-        for node in s.device.running.top:
-            w = node.text.split()
-            if w[:2] == ["ntp-service", "unicast-server"] and len(w) > 2:
-                server = w[2]
-                break
+        found = _NTP_SERVER.search(s.device.running_text())
+        server = found.group(1) if found else None
         now = s.now()
         jitter = (now.second * 37 + now.microsecond // 1000) % 1000  # moves between readings
         # the security devices' generated configurations carry no NTP lines: they show the

@@ -1,0 +1,151 @@
+"""The Nornir task that reads one device's health displays.
+
+    read_health(task, purposes, options) -> Result(result=DeviceReading)
+
+Which displays a platform has is data (`tasks/platforms/<name>.yaml`, `reads:` with the
+`inspect.` purposes); which of them a device needs is the policy's (`skip`). Each output
+goes through its registered reader (`netsteward.tasks.core.reading.READERS`). A device
+that cannot be reached, or that fails half-way, becomes a `DeviceReading` with `ok=False`
+and the reason; an output the device refused, or that its reader could not fully
+understand, becomes warnings on that display (a gap the judge reports), never silence.
+
+Device I/O goes through `_device_outputs` alone: today the backup's reader (log in with
+netmiko, read each output to the prompt, the backup's retry rule, close the session);
+when the shared device session (`netsteward.tasks.core.session`) lands, this one
+function moves onto it.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from nornir.core.task import Result, Task
+
+from netsteward.tasks.backup.collect import read_command, retry_transient
+from netsteward.tasks.core.connection import DEFAULT_EXTRAS, close_session
+from netsteward.tasks.core.errors import NetstewardError
+from netsteward.tasks.core.reading import READERS, Reading, ReadWarning, shown
+from netsteward.tasks.core.scrub import clean_text, error_lines
+from netsteward.tasks.inspect import readers as _readers  # noqa: F401  (registers the readers)
+from netsteward.tasks.inspect.judge import DeviceReading, DisplayRead
+from netsteward.tasks.inspect.model import Fact
+from netsteward.tasks.platforms import Platform, load_platform
+
+CONNECTION = "netmiko"
+PURPOSE_PREFIX = "inspect."
+
+
+@dataclass(frozen=True)
+class InspectOptions:
+    timeout: float = 90.0  # per device, all attempts and displays included
+    retries: int = 2
+    backoff: float = 0.5
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+def health_reads(
+    platform: Platform, wanted: set[str] | None = None
+) -> dict[str, tuple[str, str, float]]:
+    """purpose -> (command, reader, read timeout) of the platform's inspection displays,
+    only those whose purpose is in `wanted` (all when None)."""
+    return {
+        p: (r.command, r.reader, r.read_timeout)
+        for p, r in platform.reads.items()
+        if p.startswith(PURPOSE_PREFIX) and (wanted is None or p in wanted)
+    }
+
+
+def _device_outputs(
+    task: Task,
+    platform: Platform,
+    commands: list[tuple[str, float]],
+    deadline: float,
+    options: InspectOptions,
+) -> dict[str, str]:
+    """Log in once and read every command's output (echo and prompt removed)."""
+    host = task.host
+    if CONNECTION in host.connections:
+        host.close_connection(CONNECTION)
+    params = host.get_connection_parameters(CONNECTION)
+    budget = max(1.0, deadline - time.monotonic())
+    extras = {**DEFAULT_EXTRAS, **(params.extras or {}), **options.extras}
+    for key in ("conn_timeout", "auth_timeout", "banner_timeout"):
+        extras[key] = min(float(extras.get(key, budget)), budget)
+    extras["read_timeout_override"] = min(
+        float(extras.get("read_timeout_override") or budget), budget
+    )
+    conn = host.open_connection(
+        CONNECTION, configuration=task.nornir.config, extras=extras
+    ).connection
+    try:
+        if platform.privileged:
+            conn.enable()
+        outputs: dict[str, str] = {}
+        for command, read_timeout in commands:
+            cmd_deadline = min(deadline, time.monotonic() + read_timeout)
+            outputs[command] = clean_text(read_command(conn, platform, command, cmd_deadline))
+        return outputs
+    finally:
+        close_session(host, CONNECTION)
+
+
+def read_display(
+    platform: Platform, purpose: str, command: str, reader_name: str, text: str
+) -> DisplayRead:
+    """One output through its reader; a refused command is a warning, not an empty display."""
+    refused = error_lines(platform, text)
+    if refused:
+        line = next(i for i, ln in enumerate(text.split("\n"), 1) if ln == refused[0])
+        warning = ReadWarning(
+            line, shown(refused[0]), "the device refused the command", command=command
+        )
+        return DisplayRead(purpose, command, (), (warning,))
+    reading: Reading[Fact] = READERS[reader_name](text).about("", command)
+    facts = tuple(replace(f, command=command) for f in reading.records)
+    return DisplayRead(purpose, command, facts, reading.warnings)
+
+
+def read_health(
+    task: Task, purposes: dict[str, set[str]] | None = None, options: InspectOptions | None = None
+) -> Result:
+    """Nornir task: read the host's health displays. `purposes[host]` limits the displays
+    read on a host (the policy's skips); None reads them all."""
+    options = options or InspectOptions()
+    host = task.host
+    started = time.monotonic()
+    deadline = started + options.timeout
+    base = {
+        "host": host.name,
+        "platform": host.platform or "",
+        "role": str(host.data.get("role", "")),
+        "room": str(host.data.get("location", "")),
+        "model": str(host.data.get("model", "")),
+        "read_at": datetime.now().isoformat(timespec="seconds"),
+    }
+    try:
+        platform = load_platform(host.platform or "")
+    except NetstewardError as exc:
+        reading = DeviceReading(**base, ok=False, reason=str(exc))
+        return Result(host=host, result=reading, failed=True)
+    wanted = None if purposes is None else purposes.get(host.name, set())
+    reads = health_reads(platform, wanted)
+    commands = [(cmd, timeout) for cmd, _reader, timeout in reads.values()]
+    got = retry_transient(
+        lambda: _device_outputs(task, platform, commands, deadline, options),
+        deadline,
+        options.retries,
+        options.backoff,
+        host.name,
+    )
+    if not got.ok or got.value is None:
+        suffix = f" [{got.kind}]" if got.kind else ""
+        reading = DeviceReading(**base, ok=False, reason=f"{got.reason or 'not read'}{suffix}")
+        return Result(host=host, result=reading, failed=True)
+    displays = tuple(
+        read_display(platform, purpose, cmd, reader_name, got.value.get(cmd, ""))
+        for purpose, (cmd, reader_name, _t) in reads.items()
+    )
+    return Result(host=host, result=DeviceReading(**base, displays=displays))
