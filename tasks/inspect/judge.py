@@ -298,6 +298,8 @@ def _errors(
 ) -> None:
     grown = 0
     for f in facts:
+        if f.get("logical"):
+            continue  # a LAG or VLAN interface: its members are counted
         now = int(float(f.value or 0))
         counters[f.item] = now
         if (

@@ -30,15 +30,14 @@ class IosHealth(Dialect):
     def show_processes_memory(self, s: Session, args: list[str]) -> str:
         used = POOL_TOTAL * health(s.device, s.now()).memory_percent() // 100 + 4_112
         free = POOL_TOTAL - used
-        io_total = 67_108_864
         return (
             f"Processor Pool Total:  {POOL_TOTAL} Used:  {used} Free:  {free}\n"
-            f"      I/O Pool Total:   {io_total} Used:   12_582_912 Free:   {io_total - 12_582_912}\n"
+            " lsmpi_io Pool Total:    6295128 Used:    6294296 Free:        832\n"
             "\n"
             " PID TTY  Allocated      Freed    Holding    Getbufs    Retbufs Process\n"
             f"   0   0  {used // 3:>9}   13474544  {used // 4:>9}          0          0 *Init*\n"
             "   1   0    1583728       3472    1613672          0          0 Chunk Manager\n"
-        ).replace("12_582_912", "12582912")
+        )
 
     @command("show environment temperature", pipe=True)
     def show_environment_temperature(self, s: Session, args: list[str]) -> str:

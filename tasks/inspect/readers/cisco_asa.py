@@ -112,11 +112,13 @@ def errors(text: str) -> Reading[Fact]:
     """`show interface | include line protocol|input errors`: input and CRC errors per port."""
     port = [""]
 
-    def head(m: re.Match[str], n: int, ln: str) -> None:
+    def head(m: re.Match[str], n: int, ln: str) -> Fact:
         port[0] = m[1]
+        # the interface itself (kept: a display of tunnels or subinterfaces has no counters)
+        return fact("interface", n, ln, item=m[1])
 
     def counters(m: re.Match[str], n: int, ln: str) -> Fact | None:
-        if not port[0] or _LOGICAL.match(port[0]):
+        if not port[0]:
             return None
         return fact(
             "errors",
@@ -124,7 +126,8 @@ def errors(text: str) -> Reading[Fact]:
             ln,
             item=port[0],
             value=float(m[2]),
-            extra=(("kind", "crc"), ("input_errors", float(m[1]))),
+            extra=(("kind", "crc"), ("input_errors", float(m[1])))
+            + ((("logical", True),) if _LOGICAL.match(port[0]) else ()),
         )
 
     return scan(

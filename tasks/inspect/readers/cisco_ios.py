@@ -236,11 +236,13 @@ def errors(text: str) -> Reading[Fact]:
     physical port (the CRC count is the counter watched)."""
     port = [""]
 
-    def head(m: re.Match[str], n: int, ln: str) -> None:
+    def head(m: re.Match[str], n: int, ln: str) -> Fact:
         port[0] = m[1]
+        # the interface itself (kept: a display of tunnels or subinterfaces has no counters)
+        return fact("interface", n, ln, item=m[1])
 
     def counters(m: re.Match[str], n: int, ln: str) -> Fact | None:
-        if not port[0] or _LOGICAL.match(port[0]):
+        if not port[0]:
             return None
         return fact(
             "errors",
@@ -248,7 +250,8 @@ def errors(text: str) -> Reading[Fact]:
             ln,
             item=port[0],
             value=float(m[2]),
-            extra=(("kind", "crc"), ("input_errors", float(m[1]))),
+            extra=(("kind", "crc"), ("input_errors", float(m[1])))
+            + ((("logical", True),) if _LOGICAL.match(port[0]) else ()),
         )
 
     return scan(
@@ -361,4 +364,4 @@ def storage(text: str) -> Reading[Fact]:
         used = round(100 * (size - free) / size, 1) if size else 0.0
         return fact("storage", n, ln, value=used, unit="%", extra=(("total_bytes", size),))
 
-    return scan(text, [rule(r"^\s*(\d+) bytes total \((\d+) bytes free\)", total)], strict=False)
+    return scan(text, [rule(r"^\s*(\d+) bytes total \((\d+) bytes free", total)], strict=False)

@@ -220,9 +220,12 @@ def errors(text: str) -> Reading[Fact]:
     """`display counters inbound interface`: inbound error packets of each physical port."""
 
     def row(m: re.Match[str], n: int, ln: str) -> Fact | None:
-        if _AGGREGATE.match(m[1]) or m[2] == "--":
+        if m[2] == "--":
             return None
-        return fact("errors", n, ln, item=m[1], value=float(m[2]), extra=(("kind", "input"),))
+        extra: tuple[tuple[str, object], ...] = (("kind", "input"),)
+        if _AGGREGATE.match(m[1]):
+            extra += (("logical", True),)
+        return fact("errors", n, ln, item=m[1], value=float(m[2]), extra=extra)
 
     return scan(
         text,

@@ -115,9 +115,9 @@ def hardware(text: str) -> Reading[Fact]:
             if name.upper().startswith(("PWR", "PSU", "POWER"))
             else ""
         )
-        if not kind:
-            return None
         online = words[at]
+        if not kind:  # a board: read (its line is understood), not inspected
+            return fact("board", n, ln, item=name, value=online)
         alarm = words[at + 3] if len(words) > at + 3 else "-"
         if online in ("Absent", "Offline"):
             state = "absent"
@@ -222,13 +222,14 @@ def uptime(text: str) -> Reading[Fact]:
     def up(m: re.Match[str], n: int, ln: str) -> Fact | None:
         if seen:
             return None
-        secs = uptime_seconds(m[1])
+        secs = uptime_seconds(m[2])
         if secs is None:
             return None
         seen.append(fact("uptime", n, ln, value=secs, unit="s"))
         return seen[0]
 
-    return scan(text, [rule(r"^(?:HUAWEI|Huawei) .*uptime is (.+)$", up)], strict=False)
+    # the device's line comes first; the boards' (`MPU 7(Master) : uptime is`) follow
+    return scan(text, [rule(r"^(?!\s)(.+?) uptime is (.+)$", up)], strict=False)
 
 
 @reader("huawei_vrp.ntp")
