@@ -117,18 +117,18 @@ def read_health(
     host = task.host
     started = time.monotonic()
     deadline = started + options.timeout
-    base = {
-        "host": host.name,
-        "platform": host.platform or "",
-        "role": str(host.data.get("role", "")),
-        "room": str(host.data.get("location", "")),
-        "model": str(host.data.get("model", "")),
-        "read_at": datetime.now().isoformat(timespec="seconds"),
-    }
+    base = DeviceReading(
+        host=host.name,
+        platform=host.platform or "",
+        role=str(host.data.get("role", "")),
+        room=str(host.data.get("location", "")),
+        model=str(host.data.get("model", "")),
+        read_at=datetime.now().isoformat(timespec="seconds"),
+    )
     try:
         platform = load_platform(host.platform or "")
     except NetstewardError as exc:
-        reading = DeviceReading(**base, ok=False, reason=str(exc))
+        reading = replace(base, ok=False, reason=str(exc))
         return Result(host=host, result=reading, failed=True)
     wanted = None if purposes is None else purposes.get(host.name, set())
     reads = health_reads(platform, wanted)
@@ -142,10 +142,10 @@ def read_health(
     )
     if not got.ok or got.value is None:
         suffix = f" [{got.kind}]" if got.kind else ""
-        reading = DeviceReading(**base, ok=False, reason=f"{got.reason or 'not read'}{suffix}")
+        reading = replace(base, ok=False, reason=f"{got.reason or 'not read'}{suffix}")
         return Result(host=host, result=reading, failed=True)
     displays = tuple(
         read_display(platform, purpose, cmd, reader_name, got.value.get(cmd, ""))
         for purpose, (cmd, reader_name, _t) in reads.items()
     )
-    return Result(host=host, result=DeviceReading(**base, displays=displays))
+    return Result(host=host, result=replace(base, displays=displays))

@@ -145,7 +145,7 @@ def _percent(check: str, label: str, levels: Levels) -> object:
                     check,
                     f,
                     hit[0],
-                    _(label).format(value=_fmt(f.value)),
+                    label.format(value=_fmt(f.value)),
                     threshold=_levels(levels_of(rules, check), "%"),
                 )
 
@@ -222,7 +222,7 @@ def _state_check(check: str, label_failed: str, label_absent: str = "") -> objec
                 check,
                 f,
                 getattr(rules.severity, check),
-                _(label).format(item=f.item or "-", value=_fmt(f.value)),
+                label.format(item=f.item or "-", value=_fmt(f.value)),
                 threshold=_("device state ok"),
             )
 
@@ -492,18 +492,18 @@ def judge(
     )
     simple = {
         "cpu": _cpu,
-        "memory": _percent("memory", "memory {value}% used", rules.memory),
-        "storage": _percent("storage", "flash {value}% used", rules.storage),
+        "memory": _percent("memory", _("memory {value}% used"), rules.memory),
+        "storage": _percent("storage", _("flash {value}% used"), rules.storage),
         "temperature": _temperature,
-        "fan": _state_check("fan", "fan {item}: {value}", "fan {item} missing"),
+        "fan": _state_check("fan", _("fan {item}: {value}"), _("fan {item} missing")),
         "power": _state_check(
             "power",
-            "power supply {item}: {value}, redundancy lost",
-            "power supply {item} missing, redundancy lost",
+            _("power supply {item}: {value}, redundancy lost"),
+            _("power supply {item} missing, redundancy lost"),
         ),
-        "ntp": _state_check("ntp", "NTP {value}"),
-        "config_saved": _state_check("config_saved", "running configuration not saved"),
-        "ha": _state_check("ha", "HA state {value}"),
+        "ntp": _state_check("ntp", _("NTP {value}")),
+        "config_saved": _state_check("config_saved", _("running configuration not saved")),
+        "ha": _state_check("ha", _("HA state {value}")),
         "optics": _optics,
     }
     for check in (
