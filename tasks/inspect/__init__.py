@@ -7,6 +7,7 @@ Markdown, HTML and JSON, and kept in the backup repository under `inspections/`.
     policy     the validated thresholds (per platform, role, device)
     collect    the Nornir task: read a device's health displays
     judge      facts + policy + previous inspection -> findings and check statuses
+    checks     one function per check (used by judge)
     history    the inspections kept in git: new / cleared, trends, the month
     workbook   the XLSX sheet; report: Markdown and HTML
 """
