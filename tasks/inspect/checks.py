@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from netsteward.tasks.core.i18n import _
 from netsteward.tasks.inspect.model import UNREAD, DeviceResult, Fact, Finding
@@ -397,3 +397,35 @@ def check_trend(
                 ),
                 kind="trend",
             )
+
+
+def check_alarms(
+    w: Work, facts: list[Fact], rules: Rules, previous: DeviceResult | None, read_at: str
+) -> None:
+    """Log entries of the highest levels since the previous inspection (the last 24 hours
+    for the first one; entries without a time count as new), one finding per message id."""
+    since = previous.read_at if previous is not None and previous.read_at else ""
+    if not since and read_at:
+        since = (datetime.fromisoformat(read_at) - timedelta(hours=24)).isoformat()
+    entries = [f for f in facts if f.item and (not f.get("time") or str(f.get("time")) > since)]
+    w.values["alarms"] = _("{n} since the last inspection").format(n=len(entries))
+    by_id: dict[str, list[Fact]] = {}
+    for f in entries:
+        by_id.setdefault(f.item, []).append(f)
+    for item, group in by_id.items():
+        last = max(group, key=lambda f: str(f.get("time", "")))
+        severity = (
+            rules.severity.alarm_critical
+            if last.state == "critical"
+            else rules.severity.alarm_major
+        )
+        w.add(
+            "alarms",
+            last,
+            severity,
+            _("{n} x {item} since {since}: {text}").format(
+                n=len(group), item=item, since=since[:16] or "-", text=_fmt(last.value)
+            ),
+            threshold=_("no entry of level {level} or above").format(level=last.get("level")),
+            kind="log",
+        )

@@ -16,6 +16,7 @@ from netsteward.tasks.core.i18n import _
 from netsteward.tasks.core.reading import ReadWarning
 from netsteward.tasks.inspect.checks import (
     Work,
+    check_alarms,
     check_cpu,
     check_errors,
     check_fc_switch,
@@ -191,6 +192,8 @@ def judge(
         check_errors(w, facts["errors"], rules, previous, result.counters)
     if facts.get("uptime") and rules.reads("uptime"):
         result.uptime_s = check_uptime(w, facts["uptime"], rules, previous, reading.read_at)
+    if facts.get("alarms") and rules.reads("alarms"):
+        check_alarms(w, facts["alarms"], rules, previous, reading.read_at)
     if facts.get("sessions") and rules.reads("sessions"):
         check_sessions(w, facts["sessions"], rules, capacity)
     if facts.get("fc_switch") and rules.reads("fc_switch"):

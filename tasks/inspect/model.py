@@ -25,6 +25,7 @@ CHECKS = (
     "optics",
     "errors",
     "uptime",
+    "alarms",
     "ntp",
     "config_saved",
     "storage",

@@ -101,6 +101,10 @@ class Severities(_Strict):
     optics_warning: str = "minor"
     optics_alarm: str = "major"
     trend: str = "minor"
+    alarm_critical: str = (
+        "critical"  # log entries of the device's highest levels since the last run
+    )
+    alarm_major: str = "major"
 
     @model_validator(mode="after")
     def _known(self) -> Severities:

@@ -40,6 +40,7 @@ def check_label(check: str) -> str:
         "optics": _("Optics"),
         "errors": _("Port errors"),
         "uptime": _("Uptime"),
+        "alarms": _("Critical logs"),
         "ntp": _("NTP"),
         "config_saved": _("Config saved"),
         "storage": _("Flash"),

@@ -3,12 +3,14 @@
 Tested on the real samples of the ntc-templates corpus (`show failover`, `show version`,
 `show interface`, `dir`) and on the formats of Cisco's ASA command reference for `show cpu
 usage`, `show memory`, `show environment` and `show conn count` (tests/corpus/cisco_asa/,
+`show logging` on its real samples too;
 sources in tests/NOTICE). `show ntp status` is the IOS reader's format.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from netsteward.tasks.core.reading import Reading, reader
 from netsteward.tasks.inspect.model import Fact
@@ -225,4 +227,48 @@ def ha(text: str) -> Reading[Fact]:
                 state="ok" if healthy else "failed",
             ),
         )
+    )
+
+
+_LOG_HEAD = (
+    r"^\s+(?:Facility|Timestamp logging|Hide Username logging|Standby logging|"
+    r"Debug-trace logging|Console logging|Monitor logging|Buffer logging|Trap logging|"
+    r"Global TCP syslog stats|Permit-hostdown logging|History logging|Device ID|Mail logging|"
+    r"ASDM logging|NOT_PUTABLE|CHANNEL_FLAP_CNT|PARTIAL_REWRITE_CNT|Logging to)\b"
+)
+# `[time][ device-id] : %ASA-L-ID: text`: time and device id are both optional (logging
+# timestamp / device-id settings)
+_LOG_LINE = (
+    r"^(?:(\w{3} \d{1,2} \d{4} \d{2}:\d{2}:\d{2})(?: \S+ )?:? ?)?(?:\S+ : )?%ASA-(\d)-(\d+): (.*)$"
+)
+
+
+@reader("cisco_asa.alarms")
+def alarms(text: str) -> Reading[Fact]:
+    """`show logging`: the buffer's state, and every entry of level 0-2 (emergencies, alerts:
+    critical; critical: major) with its time. Lower levels are read and not kept."""
+
+    def state(m: re.Match[str], n: int, ln: str) -> Fact:
+        return fact("alarms", n, ln, value=m[1])
+
+    def entry(m: re.Match[str], n: int, ln: str) -> Fact | None:
+        level = int(m[2])
+        if level > 2:
+            return None
+        when = ""
+        if m[1]:
+            when = datetime.strptime(m[1], "%b %d %Y %H:%M:%S").isoformat()
+        return fact(
+            "alarms",
+            n,
+            ln,
+            item=f"%ASA-{level}-{m[3]}",
+            value=m[4].strip(),
+            state="critical" if level <= 1 else "failed",
+            extra=(("time", when), ("level", level)),
+        )
+
+    return scan(
+        text,
+        [rule(r"^Syslog logging:\s*(\w+)", state), rule(_LOG_HEAD), rule(_LOG_LINE, entry)],
     )

@@ -1,7 +1,8 @@
 """FortiOS and Hillstone StoneOS health readers.
 
 FortiOS: `get system performance status` as Fortinet's administration guide prints it,
-`get system ha status` on the real samples of the ntc-templates corpus, the sensor list,
+`get system ha status` and `execute log display` on the real samples of the ntc-templates
+corpus, the sensor list,
 session status and NTP status as the FortiOS CLI reference shows them. StoneOS: no public
 capture exists; the readers follow the layout the lab prints from the StoneOS CLI
 reference (docs/inspect.md says so). Sources in tests/NOTICE.
@@ -145,6 +146,44 @@ def ntp(text: str) -> Reading[Fact]:
         )
 
     return scan(text, [rule(r"^synchronized:\s*(yes|no)\b", status)], strict=False)
+
+
+_FORTI_CRITICAL = ("emergency", "alert", "critical")
+
+
+@reader("fortinet.alarms")
+def alarms(text: str) -> Reading[Fact]:
+    """`execute log display`: how many logs the filter found, and every entry of level
+    emergency, alert, critical (critical) or error (major) with its time."""
+
+    def found(m: re.Match[str], n: int, ln: str) -> Fact:
+        return fact("alarms", n, ln, value=f"{m[1]} logs found")
+
+    def entry(m: re.Match[str], n: int, ln: str) -> Fact | None:
+        level = m[3]
+        if level not in (*_FORTI_CRITICAL, "error"):
+            return None
+        desc = re.search(r'(?:logdesc|msg)="([^"]*)"', ln)
+        logid = re.search(r'logid="(\d+)"', ln)
+        return fact(
+            "alarms",
+            n,
+            ln,
+            item=f"logid {logid[1] if logid else '?'}",
+            value=desc[1] if desc else level,
+            state="critical" if level in _FORTI_CRITICAL else "failed",
+            extra=(("time", f"{m[1]}T{m[2]}"), ("level", level)),
+        )
+
+    return scan(
+        text,
+        [
+            rule(r"^(\d+) logs found\.", found),
+            rule(r"^\d+ logs returned\."),
+            rule(r"^[\d.]+% of logs has been searched\."),
+            rule(r'^\d+: date=(\S+) time=(\S+) .*?\blevel="(\w+)"', entry),
+        ],
+    )
 
 
 # -- Hillstone StoneOS -------------------------------------------------------------

@@ -230,3 +230,32 @@ def test_history_round_trip_new_and_cleared(tmp_path: Path) -> None:
     assert [(f.check, f.status) for f in second[0].findings] == [("cpu", "new")]
     assert [(f.check, f.status) for f in cleared] == [("fan", "cleared")]
     assert (tmp_path / ".git").exists()
+
+
+def test_critical_log_entries_since_the_previous_inspection_one_finding_per_message() -> None:
+    def entry(minute: int, msg: str = "Lost Failover communications with mate") -> Fact:
+        when = f"2026-12-07T08:{minute:02d}:00"
+        return Fact(
+            "alarms",
+            item="%ASA-1-105005",
+            value=msg,
+            state="critical",
+            extra=(("time", when), ("level", 1)),
+        )
+
+    old = judge(
+        reading(display("alarms", Fact("alarms", value="enabled")), at="2026-12-07T08:30:00"), RULES
+    )
+    logs = display("alarms", Fact("alarms", value="enabled"), entry(10), entry(40), entry(45))
+    r = judge(reading(logs, at="2026-12-07T09:00:00"), RULES, old)
+    (f,) = r.findings
+    assert (
+        f.severity == "critical" and f.message.startswith("2 x %ASA-1-105005") and f.kind == "log"
+    )
+    assert (
+        judge(
+            reading(display("alarms", Fact("alarms", value="enabled")), at="2026-12-07T09:00:00"),
+            RULES,
+        ).findings
+        == []
+    )

@@ -46,6 +46,8 @@ READS: dict[tuple[str, str], tuple[str, str | None]] = {
     ("cisco_asa", "show_version"): ("cisco_asa.uptime", None),
     ("cisco_asa", "show_interface"): ("cisco_asa.errors", r"line protocol|input errors"),
     ("cisco_asa", "dir"): ("cisco_asa.storage", None),
+    ("cisco_asa", "show_logging"): ("cisco_asa.alarms", None),
+    ("fortinet", "execute_log_display"): ("fortinet.alarms", None),
     ("fortinet", "get_system_ha_status"): ("fortinet.ha", None),
     ("fortinet", "get_system_performance_status"): ("fortinet.performance", None),
     ("brocade_fos", "porterrshow"): ("brocade_fos.port_errors", None),
