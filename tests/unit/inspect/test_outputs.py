@@ -130,3 +130,18 @@ def test_month_counts_days_open_and_what_is_open_at_the_end(tmp_path: Path) -> N
     wb = load_workbook(month.write_workbook(r, tmp_path / "m.xlsx"))
     assert wb.sheetnames == ["Summary", "Anomalies"]
     assert "2026-11-03" in month.markdown(r) and month.as_json(r, {})["counts"]["days"] == 3
+
+
+def test_the_sheet_in_chinese(tmp_path: Path) -> None:
+    from netsteward.tasks.core.i18n import set_language
+
+    set_language("zh")
+    try:
+        ins = _inspection()
+        wb = load_workbook(write_workbook(ins, tmp_path / "巡检表.xlsx"))
+        md = report.markdown(ins, summarise(ins))
+    finally:
+        set_language(None)
+    assert wb.sheetnames == ["汇总", "设备", "异常", "已恢复"]
+    assert wb["汇总"]["A1"].value == "日常巡检 2026-12-07"
+    assert "| 主要 | 新增 | SW1 | 风扇 | FAN1 |" in md
