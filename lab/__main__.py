@@ -50,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     f = sub.add_parser(
         "fault",
         parents=[common],
-        help="inject a fault: down auth hang slow truncate paging, or clear",
+        help="inject a fault: down auth authslow notssh hang slow truncate paging, or clear",
     )
     f.add_argument("host")
     f.add_argument("kind")

@@ -29,7 +29,11 @@ from typing import Any
 from netsteward.lab.engine.configtree import ConfigTree
 from netsteward.lab.model import Cable, DeviceSpec, Fleet
 
-FAULT_KINDS = ("down", "auth", "hang", "slow", "truncate", "paging")
+# down: port closed; auth: credentials refused; authslow: the authentication answer comes
+# AUTH_DELAY s late (an overloaded AAA server); notssh: the port answers, but with a telnet
+# log-in greeting instead of SSH; hang/truncate: the running configuration stops half-way
+# (no prompt / session closed); slow: every answer 1.5 s late; paging: paging stays on
+FAULT_KINDS = ("down", "auth", "authslow", "notssh", "hang", "slow", "truncate", "paging")
 
 
 class LabInputError(Exception):
