@@ -108,20 +108,11 @@ def apply_site_language(config: Path | None) -> None:
 
 
 def _inventory_paths(config: Path) -> dict[str, Path]:
-    import yaml
+    from netsteward.tasks.core.yamlfile import load_yaml, mapping
 
-    apply_site_language(config)
-    try:
-        raw = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError:
-        raise InventoryError(_("file not found"), file=str(config)) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InventoryError(
-            _("not valid YAML ({problem})").format(problem=getattr(exc, "problem", exc)),
-            file=str(config),
-            line=mark.line + 1 if mark else None,
-        ) from None
+    raw = mapping(
+        load_yaml(config, error=InventoryError), "a Nornir configuration", error=InventoryError
+    )
     opts = (raw.get("inventory") or {}).get("options") or {}
     base = config.parent
     return {
