@@ -231,8 +231,8 @@ def _print_plan(plan: Plan, out: Path) -> None:
     table.add_row(_("total"), "", "", *total, str(s["lines"]), style="bold")
     console.print(table)
     for host, why in plan.unreadable.items():
-        err_console.print(_("not read: {host}: {reason}").format(host=host, reason=why))
-    console.print(_("plan written to {file}").format(file=out))
+        err_console.print(f"not read: {host}: {why}", markup=False, soft_wrap=True)
+    console.print(f"plan written to {out}")
 
 
 @app.command("plan")
