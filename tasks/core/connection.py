@@ -1,4 +1,6 @@
-"""netmiko driver fixes: what our sessions change in netmiko's drivers, and nothing else.
+"""How CLI connections are opened and closed: netmiko's drivers with our fixes, the
+connection options cut to a device's time limit, the session's own socket, and dropping a
+session without logging out. Only `netsteward.tasks.core.session` uses what is here.
 
 `install()` (called by `netsteward.playbooks.common.open_nornir`) swaps netmiko's driver
 class for the netmiko device type of every platform (`netmiko_device_type:` in
@@ -47,15 +49,22 @@ NETSTEWARD_STOCK_NETMIKO=1 leaves netmiko untouched (the benchmark's baseline).
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import re
 import socket
+import time
 from typing import Any
 
 from netmiko.base_connection import BaseConnection
 from netmiko.exceptions import NetmikoTimeoutException, ReadException
 
+from netsteward.tasks.core.failures import tcp_failure
+from netsteward.tasks.core.watchdog import Guard
+
+log = logging.getLogger(__name__)
 STOCK_VARIABLE = "NETSTEWARD_STOCK_NETMIKO"
+CONNECTION = "netmiko"  # the Nornir connection name of CLI sessions
 
 # Default netmiko options for every platform (inventory/defaults.yaml may override).
 DEFAULT_EXTRAS: dict[str, Any] = {
@@ -207,3 +216,59 @@ def drivers() -> dict[str, type[BaseConnection]]:
         name: _dispatcher().CLASS_MAPPER[p.netmiko_device_type]
         for name, p in all_platforms().items()
     }
+
+
+# -- opening and closing connections (for netsteward.tasks.core.session) -----------------
+
+
+def netmiko_extras(host: Any, deadline: float, overrides: dict[str, Any]) -> dict[str, Any]:
+    """The host's netmiko options with every connection time-out cut to what is left of the
+    device's time limit (`deadline`), and the session's own overrides."""
+    params = host.get_connection_parameters(CONNECTION)
+    budget = max(1.0, deadline - time.monotonic())
+    extras = {**DEFAULT_EXTRAS, **(params.extras or {}), **overrides}
+    for key in ("conn_timeout", "auth_timeout", "banner_timeout"):
+        extras[key] = min(float(extras.get(key, budget)), budget)
+    # netmiko's own reads during log-in (prompt, paging off) end within the device budget too
+    extras["read_timeout_override"] = min(
+        float(extras.get("read_timeout_override") or budget), budget
+    )
+    return extras
+
+
+def guarded_socket(host: Any, deadline: float, extras: dict[str, Any]) -> Guard | None:
+    """Our own TCP socket (TCP_NODELAY), shut at the deadline; None where netmiko must open
+    it (stock netmiko, an SSH config file or a proxy)."""
+    if stock() or extras.get("sock") is not None or extras.get("ssh_config_file"):
+        return None
+    try:
+        raw = socket.create_connection(
+            (host.hostname, int(host.port or 22)), timeout=float(extras["conn_timeout"])
+        )
+    except OSError as exc:
+        raise tcp_failure(exc) from exc
+    raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return Guard(raw, deadline)
+
+
+def drop(host: Any, name: str) -> None:
+    """Close a connection's SSH transport without logging out (no reads, no waits)."""
+    plugin = host.connections.pop(name, None)
+    conn = getattr(plugin, "connection", None)
+    netmiko = conn if hasattr(conn, "remote_conn_pre") else getattr(conn, "device", None)
+    client = getattr(netmiko, "remote_conn_pre", None)  # (napalm's driver holds netmiko)
+    if client is not None:
+        try:
+            client.close()
+        except Exception:  # already closed by the device or the watchdog
+            log.debug("%s: closing a dropped session failed", getattr(host, "name", "?"))
+
+
+def close_quietly(host: Any, name: str = CONNECTION) -> None:
+    """Close the host's `name` connection if it is open; one that died already is forgotten."""
+    if name not in host.connections:
+        return
+    try:
+        host.close_connection(name)
+    except Exception:  # a session that died already: nothing left to close
+        host.connections.pop(name, None)

@@ -58,6 +58,15 @@ class ConfigRejected(DeviceFailure):
         self.index = index
 
 
+def tcp_failure(exc: OSError) -> DeviceFailure:
+    """The failure of opening the TCP connection, in the words users see."""
+    if isinstance(exc, ConnectionRefusedError):
+        return DeviceFailure(UNREACHABLE, "connection refused")
+    if isinstance(exc, TimeoutError):
+        return DeviceFailure(UNREACHABLE, "no answer from the device (connection timed out)")
+    return DeviceFailure(UNREACHABLE, f"{exc.strerror or type(exc).__name__}")
+
+
 def login_failure(exc: BaseException, guard: Guard | None, extras: dict[str, Any]) -> DeviceFailure:
     """What went wrong while logging in, in the words users see."""
     if isinstance(exc, DeviceFailure):

@@ -35,7 +35,6 @@ from __future__ import annotations
 import codecs
 import logging
 import re
-import socket
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -44,13 +43,18 @@ from typing import Any, TypeVar
 
 from nornir.core.task import Task
 
-from netsteward.tasks.core.connection import DEFAULT_EXTRAS, stock
+from netsteward.tasks.core.connection import (
+    CONNECTION,
+    close_quietly,
+    drop,
+    guarded_socket,
+    netmiko_extras,
+)
 from netsteward.tasks.core.errors import BadInput
 from netsteward.tasks.core.failures import (
     INCOMPLETE,
     PAGING,
     TIMEOUT,
-    UNREACHABLE,
     Attempted,
     ConfigRejected,
     DeviceFailure,
@@ -65,7 +69,6 @@ from netsteward.tasks.platforms import Platform, load_platform
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-CONNECTION = "netmiko"
 NAPALM = "napalm"
 ENCODING = "utf-8"
 
@@ -328,7 +331,7 @@ class Session:
             if self.host is None:
                 self.conn.disconnect()
             elif abort or self.expired or time.monotonic() >= self.deadline:
-                _drop(self.host, CONNECTION)
+                drop(self.host, CONNECTION)
             else:
                 close_quietly(self.host, CONNECTION)
         finally:
@@ -341,78 +344,7 @@ def _error_rx(platform: Platform) -> re.Pattern[str] | None:
     return re.compile("|".join(f"(?:{e})" for e in errors), re.M) if errors else None
 
 
-def _drop(host: Any, name: str) -> None:
-    """Close a connection's transport without logging out (no reads, no waits)."""
-    plugin = host.connections.pop(name, None)
-    conn = getattr(plugin, "connection", None)
-    for attr in ("remote_conn_pre", "device"):  # netmiko's SSH client, napalm's driver
-        target = getattr(conn, attr, None)
-        if attr == "device" and target is not None:
-            target = getattr(target, "remote_conn_pre", None) or getattr(
-                getattr(target, "_netmiko_device", None), "remote_conn_pre", None
-            )
-        if target is not None:
-            try:
-                target.close()
-            except Exception:  # already closed by the device or the watchdog
-                log.debug("%s: closing a dropped session failed", getattr(host, "name", "?"))
-
-
-def close_quietly(host: Any, name: str = CONNECTION) -> None:
-    """Close the host's `name` connection if it is open; one that died already is forgotten."""
-    if name not in host.connections:
-        return
-    try:
-        host.close_connection(name)
-    except Exception:  # a session that died already: nothing left to close
-        host.connections.pop(name, None)
-
-
-def close_all(host: Any) -> None:
-    """Close every connection the host has open (netmiko and napalm)."""
-    for name in list(host.connections):
-        close_quietly(host, name)
-
-
 # -- opening -------------------------------------------------------------------------------
-
-
-def _extras(task: Task, deadline: float, options: SessionOptions) -> dict[str, Any]:
-    params = task.host.get_connection_parameters(CONNECTION)
-    budget = max(1.0, deadline - time.monotonic())
-    extras = {**DEFAULT_EXTRAS, **(params.extras or {}), **options.extras}
-    for key in ("conn_timeout", "auth_timeout", "banner_timeout"):
-        extras[key] = min(float(extras.get(key, budget)), budget)
-    # netmiko's own reads during log-in (prompt, paging off) end within the device budget too
-    extras["read_timeout_override"] = min(
-        float(extras.get("read_timeout_override") or budget), budget
-    )
-    extras.setdefault("encoding", ENCODING)
-    return extras
-
-
-def _guarded_socket(task: Task, deadline: float, extras: dict[str, Any]) -> Guard | None:
-    """Our own TCP socket (TCP_NODELAY), shut at the deadline; None where netmiko must open
-    it (stock netmiko, an SSH config file or a proxy)."""
-    if stock() or extras.get("sock") is not None or extras.get("ssh_config_file"):
-        return None
-    host = task.host
-    try:
-        raw = socket.create_connection(
-            (host.hostname, int(host.port or 22)), timeout=float(extras["conn_timeout"])
-        )
-    except OSError as exc:
-        raise _tcp_failure(exc) from exc
-    raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    return Guard(raw, deadline)
-
-
-def _tcp_failure(exc: OSError) -> DeviceFailure:
-    if isinstance(exc, ConnectionRefusedError):
-        return DeviceFailure(UNREACHABLE, "connection refused")
-    if isinstance(exc, TimeoutError):
-        return DeviceFailure(UNREACHABLE, "no answer from the device (connection timed out)")
-    return DeviceFailure(UNREACHABLE, f"{exc.strerror or type(exc).__name__}")
 
 
 def open_session(task: Task, *, deadline: float, options: SessionOptions | None = None) -> Session:
@@ -420,8 +352,9 @@ def open_session(task: Task, *, deadline: float, options: SessionOptions | None 
     host = task.host
     platform = load_platform(host.platform or "")
     close_quietly(host, CONNECTION)
-    extras = _extras(task, deadline, options or SessionOptions())
-    guard = _guarded_socket(task, deadline, extras)
+    extras = netmiko_extras(host, deadline, (options or SessionOptions()).extras)
+    extras.setdefault("encoding", ENCODING)  # netmiko's own reads (the log-in) decode alike
+    guard = guarded_socket(host, deadline, extras)
     if guard is not None:
         extras["sock"] = guard.sock
     try:
@@ -489,13 +422,13 @@ def napalm_session(task: Task, *, deadline: float) -> Iterator[Any]:
     if platform.napalm_driver is None:
         raise BadInput(f"platform {platform.name} has no napalm driver", field="napalm_driver")
     close_quietly(host, NAPALM)
-    netmiko = _extras(task, deadline, SessionOptions())
+    netmiko = netmiko_extras(host, deadline, {})
     extras = dict(host.get_connection_parameters(NAPALM).extras or {})
     optional = dict(extras.get("optional_args") or {})
     optional.setdefault("port", host.port)
     optional.setdefault("conn_timeout", netmiko["conn_timeout"])
     optional.setdefault("secret", netmiko.get("secret") or host.password or "")
-    guard = _guarded_socket(task, deadline, netmiko)
+    guard = guarded_socket(host, deadline, netmiko)
     if guard is not None:
         optional["sock"] = guard.sock
     extras["optional_args"] = optional
@@ -510,7 +443,7 @@ def napalm_session(task: Task, *, deadline: float) -> Iterator[Any]:
     try:
         yield device
     except BaseException:
-        _drop(host, NAPALM)
+        drop(host, NAPALM)
         raise
     else:
         close_quietly(host, NAPALM)

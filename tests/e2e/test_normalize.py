@@ -26,6 +26,7 @@ from netsteward.playbooks.common import open_nornir
 from netsteward.playbooks.normalize import choose_canaries, load_plan, run_apply
 from netsteward.tasks.core.results import typed_results
 from netsteward.tasks.core.session import on_device
+from netsteward.tasks.core.store import BackupStore
 from netsteward.tasks.ports.apply import ROLLED_BACK
 from netsteward.tasks.ports.config import parse_config
 from netsteward.tasks.ports.plan import Plan
@@ -196,6 +197,10 @@ def test_apply_refuses_stale_rolls_back_rejected_applies_the_rest(
     text = records[-1].read_text()
     assert f"host: {stale}" in text and "status: stale" in text and "who:" in text
     assert result["commit"]
+    # a commit with backups in it, which the last-backup lookup (monthly tag) finds
+    last = BackupStore.open(repo, create=False).last_backup_commit()
+    assert last is not None and last.hexsha == result["commit"]
+    assert str(last.summary).startswith("backup (normalize apply by ")
     # the changed devices were backed up after the run, with the new lines
     saved = list(repo.glob(f"*/*/{canary}.cfg"))
     assert saved, "backup after apply"
