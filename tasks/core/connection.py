@@ -81,6 +81,10 @@ def stock() -> bool:
     return os.environ.get(STOCK_VARIABLE) == "1"
 
 
+class SessionEnded(ReadException, EOFError):
+    """netmiko read from a session that has ended (closed by the device or the time limit)."""
+
+
 class BaseFixes:
     """Fixes 1-3 of the module docstring, for every platform."""
 
@@ -129,7 +133,7 @@ class BaseFixes:
                 getattr(chan, "closed", False)
                 or (transport is not None and not transport.is_active())
             ):
-                raise ReadException("the SSH session has ended")
+                raise SessionEnded("the SSH session has ended")
         return output
 
 

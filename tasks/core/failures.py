@@ -110,8 +110,8 @@ def classify_failure(exc: BaseException) -> tuple[str, str]:
         return AUTH, "authentication failed (check NETSTEWARD_*_USERNAME/PASSWORD)"
     if isinstance(exc, ConnectionRefusedError) or isinstance(exc.__cause__, ConnectionRefusedError):
         return UNREACHABLE, "connection refused"
-    if name == "ReadException":
-        return INCOMPLETE, "the session ended during the exchange"
+    if name == "SessionEnded":  # netmiko read on a closed session (connection fix 3)
+        return UNREACHABLE, "the device closed the session"
     if (
         isinstance(exc, (TimeoutError, socket.timeout))
         or "timeout" in name.lower()

@@ -155,3 +155,11 @@ def test_a_port_that_does_not_greet_with_ssh(guard: _Guard, kind: str, reason: s
     failure = login_failure(BANNER, guard, EXTRAS)  # type: ignore[arg-type]
     assert (failure.kind, failure.reason) == (kind, reason)
     assert (kind in TRANSIENT) == (kind != NOT_SSH)
+
+
+def test_a_read_on_a_session_that_ended_is_a_transient_drop() -> None:
+    from netsteward.tasks.core.connection import SessionEnded
+
+    exc = SessionEnded("the SSH session has ended")
+    assert isinstance(exc, EOFError)  # what callers of netmiko catch for a dropped session
+    assert classify_failure(exc) == (UNREACHABLE, "the device closed the session")
