@@ -42,7 +42,7 @@ class BackupOutcome:
     platform: str
     ok: bool
     files: tuple[BackupFile, ...] = ()
-    failure: str | None = None  # one of the kinds above
+    failure: str | None = None  # a failure kind of netsteward.tasks.core.failures
     reason: str | None = None  # one line for people; never contains configuration text
     changed: bool = False  # some file differs from the stored one (set by `judge`)
     new: bool = False  # no stored file existed

@@ -276,3 +276,13 @@ def close_quietly(host: Any, name: str = CONNECTION) -> None:
         host.close_connection(name)
     except Exception:  # a session that died already: nothing left to close
         host.connections.pop(name, None)
+
+
+def enter_privileged(conn: Any) -> None:
+    """Privileged (enable) mode; the log-in password is the secret when none is set."""
+    if conn.check_enable_mode():
+        return
+    secret, password = getattr(conn, "secret", None), getattr(conn, "password", None)
+    if not secret and password:
+        conn.secret = password
+    conn.enable()

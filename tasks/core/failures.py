@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from netsteward.tasks.core.errors import BadInput, DeviceUnreadable
+from netsteward.tasks.core.i18n import _
 from netsteward.tasks.core.reading import shown
 from netsteward.tasks.core.watchdog import Guard
 
@@ -61,9 +62,9 @@ class ConfigRejected(DeviceFailure):
 def tcp_failure(exc: OSError) -> DeviceFailure:
     """The failure of opening the TCP connection, in the words users see."""
     if isinstance(exc, ConnectionRefusedError):
-        return DeviceFailure(UNREACHABLE, "connection refused")
+        return DeviceFailure(UNREACHABLE, _("connection refused"))
     if isinstance(exc, TimeoutError):
-        return DeviceFailure(UNREACHABLE, "no answer from the device (connection timed out)")
+        return DeviceFailure(UNREACHABLE, _("no answer from the device (connection timed out)"))
     return DeviceFailure(UNREACHABLE, f"{exc.strerror or type(exc).__name__}")
 
 
@@ -72,25 +73,31 @@ def login_failure(exc: BaseException, guard: Guard | None, extras: dict[str, Any
     if isinstance(exc, DeviceFailure):
         return exc
     if guard is not None and guard.expired:
-        return DeviceFailure(TIMEOUT, "no answer within the time limit during log-in: hang")
+        return DeviceFailure(TIMEOUT, _("no answer within the time limit during log-in: hang"))
     text = str(exc)
     if "protocol banner" in text or "Indecipherable protocol version" in text:
         first = guard.first_line() if guard is not None else None
         if first:  # the port answered something that is not SSH
             return DeviceFailure(
-                NOT_SSH, f"the port answers, but not with SSH ({shown(first)[:60]!r})"
+                NOT_SSH,
+                _("the port answers, but not with SSH ({first!r})").format(first=shown(first)[:60]),
             )
         if guard is not None and guard.closed_early:
             return DeviceFailure(
-                UNREACHABLE, "the device closed the connection before the SSH greeting"
+                UNREACHABLE, _("the device closed the connection before the SSH greeting")
             )
         return DeviceFailure(
-            TIMEOUT, f"no SSH greeting within {float(extras['banner_timeout']):g} s"
+            TIMEOUT,
+            _("no SSH greeting within {seconds:g} s").format(
+                seconds=float(extras["banner_timeout"])
+            ),
         )
     if "authentication timeout" in text.lower():
         return DeviceFailure(
             TIMEOUT,
-            f"no answer to the log-in within {float(extras['auth_timeout']):g} s (authentication timed out)",
+            _("no answer to the log-in within {seconds:g} s (authentication timed out)").format(
+                seconds=float(extras["auth_timeout"])
+            ),
         )
     kind, reason = classify_failure(exc)
     return DeviceFailure(kind, reason)
@@ -105,27 +112,27 @@ def classify_failure(exc: BaseException) -> tuple[str, str]:
     name = type(exc).__name__
     text = str(exc).lower()
     if "authentication timeout" in text:
-        return TIMEOUT, "no answer to the log-in (authentication timed out)"
+        return TIMEOUT, _("no answer to the log-in (authentication timed out)")
     if "authentication" in name.lower() or "authentication" in text[:200]:
-        return AUTH, "authentication failed (check NETSTEWARD_*_USERNAME/PASSWORD)"
+        return AUTH, _("authentication failed (check NETSTEWARD_*_USERNAME/PASSWORD)")
     if isinstance(exc, ConnectionRefusedError) or isinstance(exc.__cause__, ConnectionRefusedError):
-        return UNREACHABLE, "connection refused"
+        return UNREACHABLE, _("connection refused")
     if name == "SessionEnded":  # netmiko read on a closed session (connection fix 3)
-        return UNREACHABLE, "the device closed the session"
+        return UNREACHABLE, _("the device closed the session")
     if (
         isinstance(exc, (TimeoutError, socket.timeout))
         or "timeout" in name.lower()
         or "timed out" in text[:200]
     ):
         if "readtimeout" in name.lower():
-            return TIMEOUT, "no prompt from the device during log-in: hang"
-        return UNREACHABLE, "no answer from the device (connection timed out)"
+            return TIMEOUT, _("no prompt from the device during log-in: hang")
+        return UNREACHABLE, _("no answer from the device (connection timed out)")
     if isinstance(exc, (ConnectionResetError, EOFError, BrokenPipeError)) or "ssh" in name.lower():
         first = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else name
-        return UNREACHABLE, f"SSH session failed: {first}"
+        return UNREACHABLE, _("SSH session failed: {error}").format(error=first)
     if isinstance(exc, OSError):
         return UNREACHABLE, f"{exc.strerror or name}"
-    detail = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else "unexpected error"
+    detail = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else _("unexpected error")
     return ERROR, f"{name}: {detail}"
 
 
@@ -171,6 +178,6 @@ def retry_transient(
         log.debug("%s: attempt %d failed: %s", label, attempts, kind)
         pause = backoff * (2 ** (attempts - 1)) * random.uniform(0.8, 1.2)
         if kind not in TRANSIENT or attempts > retries or time.monotonic() + pause >= deadline - 1:
-            suffix = f" (after {attempts} attempts)" if attempts > 1 else ""
+            suffix = _(" (after {n} attempts)").format(n=attempts) if attempts > 1 else ""
             return Attempted(None, attempts, kind, reason + suffix)
         time.sleep(pause)

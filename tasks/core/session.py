@@ -1,8 +1,5 @@
 """One device session: the only place that talks to a device.
 
-Every job reads and configures devices through this module; what differs per vendor
-comes from the platform file (`tasks/platforms/<name>.yaml`), never from code here.
-
     got = on_device(task, work, SessionOptions(timeout=60))   # open, work(session), close;
                                                               # transient failures retried
     with device_session(task, deadline=d) as s:               # one attempt, no retry
@@ -12,22 +9,16 @@ comes from the platform file (`tasks/platforms/<name>.yaml`), never from code he
         s.save()                                              # with its confirmation
     with napalm_session(task, deadline=d) as device:          # the platform's napalm driver
 
-The session opens netmiko (`netsteward.tasks.core.connection` holds the driver fixes)
-with the connection timeouts cut to what is left of the device's time limit, enters
-privileged mode where the platform needs it (paging is turned off by the driver, as the
-platform file documents), and opens the TCP socket itself with TCP_NODELAY. One watchdog
-thread shuts that socket at the device's deadline, so a device that hangs anywhere (log-in,
-a read, the log-out clean-up) costs at most the time limit, and the failure is reported
-as `timeout`. Reads are ours, not netmiko's `send_command` (whose timing-based prompt
-search drifts under load): the command is written once and its output read until the
-device's own prompt ends it, failing fast at a pager prompt or a closed session.
-
-Failures are `DeviceFailure(kind, reason)`: one of the kinds below and one line for
-people. `retry_transient` is the one retry rule: unreachable, timeout and incomplete are
-tried again (with back-off, within the time limit); auth, not_ssh, paging and errors
-are not (asking again gives the same answer, or locks the account).
-
-Device output is decoded in one place, `Session.decoder()` (UTF-8 today).
+What differs per vendor comes from the platform file, never from code here. A session
+logs in with the connection time-outs cut to what is left of the device's time limit,
+enters privileged mode where the platform needs it, and reads on its own TCP socket
+(TCP_NODELAY), which one watchdog thread shuts at the deadline: a device that hangs
+anywhere costs at most its time limit, reported as `timeout`. Reads are ours, not
+netmiko's `send_command` (whose timing-based prompt search drifts under load): the
+command is written once and read until the device's own prompt, failing fast at a pager
+or a closed session. Failures are `DeviceFailure(kind, reason)` and `retry_transient` is
+the one retry rule (`netsteward.tasks.core.failures`). Device output is decoded in one
+place, `Session.decoder()` (UTF-8 today).
 """
 
 from __future__ import annotations
@@ -47,6 +38,7 @@ from netsteward.tasks.core.connection import (
     CONNECTION,
     close_quietly,
     drop,
+    enter_privileged,
     guarded_socket,
     netmiko_extras,
 )
@@ -62,6 +54,7 @@ from netsteward.tasks.core.failures import (
     login_failure,
     retry_transient,
 )
+from netsteward.tasks.core.i18n import _
 from netsteward.tasks.core.scrub import clean_text
 from netsteward.tasks.core.watchdog import Guard
 from netsteward.tasks.platforms import Platform, load_platform
@@ -125,7 +118,9 @@ class Session:
 
     def _timed_out(self, what: str, lines: int = 0) -> DeviceFailure:
         return DeviceFailure(
-            TIMEOUT, f"{what} within the time limit ({lines} lines received): hang", lines
+            TIMEOUT,
+            _("{what} within the time limit ({n} lines received): hang").format(what=what, n=lines),
+            lines,
         )
 
     # -- reading -------------------------------------------------------------------------
@@ -155,7 +150,9 @@ class Session:
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise self._timed_out(f"no prompt after {command!r}", buffer.count("\n"))
+                raise self._timed_out(
+                    _("no prompt after {command!r}").format(command=command), buffer.count("\n")
+                )
             chan.settimeout(min(remaining, 1.0))
             try:
                 data = chan.recv(65536)
@@ -164,9 +161,15 @@ class Session:
             if not data:
                 n = buffer.count("\n")
                 if self.expired:
-                    raise self._timed_out(f"no prompt after {command!r}", n)
+                    raise self._timed_out(
+                        _("no prompt after {command!r}").format(command=command), n
+                    )
                 raise DeviceFailure(
-                    INCOMPLETE, f"session closed during {command!r} after {n} lines: truncated", n
+                    INCOMPLETE,
+                    _("session closed during {command!r} after {n} lines: truncated").format(
+                        command=command, n=n
+                    ),
+                    n,
                 )
             buffer += decoder.decode(data)
             if echo_end < 0:
@@ -190,7 +193,9 @@ class Session:
                 n = buffer.count("\n")
                 raise DeviceFailure(
                     PAGING,
-                    f"output of {command!r} stopped at a pager prompt after {n} lines: paging is on",
+                    _(
+                        "output of {command!r} stopped at a pager prompt after {n} lines: paging is on"
+                    ).format(command=command, n=n),
                     n,
                 )
             if (
@@ -207,7 +212,10 @@ class Session:
         read = self.platform.reads.get(purpose)
         if read is None:
             raise BadInput(
-                f"platform {self.platform.name} has no command for {purpose!r}", field="reads"
+                _("platform {platform} has no command for {purpose!r}").format(
+                    platform=self.platform.name, purpose=purpose
+                ),
+                field="reads",
             )
         return self.read(read.command, read.read_timeout)
 
@@ -218,8 +226,12 @@ class Session:
             self.conn.read_channel()
         except Exception as exc:  # the session ended (connection fix 3)
             if self.expired:
-                raise self._timed_out(f"no answer before {command!r}") from exc
-            raise DeviceFailure(INCOMPLETE, f"session closed before {command!r}") from exc
+                raise self._timed_out(
+                    _("no answer before {command!r}").format(command=command)
+                ) from exc
+            raise DeviceFailure(
+                INCOMPLETE, _("session closed before {command!r}").format(command=command)
+            ) from exc
 
     # -- configuring ---------------------------------------------------------------------
 
@@ -236,7 +248,9 @@ class Session:
                 return out
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise self._timed_out(f"no {what}")
+                raise DeviceFailure(
+                    TIMEOUT, _("{what} did not come in time: hang").format(what=what)
+                )
             chan.settimeout(min(remaining, 1.0))
             try:
                 data = chan.recv(65536)
@@ -244,14 +258,22 @@ class Session:
                 continue
             if not data:
                 if self.expired:
-                    raise self._timed_out(f"no {what}")
-                raise DeviceFailure(INCOMPLETE, f"session closed while waiting for {what}")
+                    raise DeviceFailure(
+                        TIMEOUT, _("{what} did not come in time: hang").format(what=what)
+                    )
+                raise DeviceFailure(
+                    INCOMPLETE, _("session closed while waiting for {what}").format(what=what)
+                )
             self._pending += clean_text(decoder.decode(data))
 
     def _prompt(self) -> str:
         mode = self.platform.config_mode
         if mode is None:
-            raise BadInput(f"platform {self.platform.name} is not configured by netsteward")
+            raise BadInput(
+                _("platform {platform} is not configured by netsteward").format(
+                    platform=self.platform.name
+                )
+            )
         return mode.prompt_for(getattr(self.conn, "base_prompt", "") or "")
 
     def send_lines(self, lines: list[str], timeout: float = 20.0) -> str:
@@ -265,12 +287,19 @@ class Session:
         self._drain(lines[0] if lines else "")
         for index, line in enumerate(lines):
             self.conn.write_channel(self.conn.normalize_cmd(line))
-            echo = self._expect(re.escape(line.strip()[:40]), timeout, f"echo of {line!r}")
-            reply = self._expect(prompt, timeout, f"prompt after {line!r}")
+            echo = self._expect(
+                re.escape(line.strip()[:40]), timeout, _("the echo of {line!r}").format(line=line)
+            )
+            reply = self._expect(prompt, timeout, _("the prompt after {line!r}").format(line=line))
             out.append(echo + reply)
             bad = errors.search(reply) if errors is not None else None
             if bad:
-                raise ConfigRejected(f"device rejected {line!r}: {bad.group(0).strip()}", index)
+                raise ConfigRejected(
+                    _("device rejected {line!r}: {error}").format(
+                        line=line, error=bad.group(0).strip()
+                    ),
+                    index,
+                )
         return "".join(out)
 
     def configure(self, lines: list[str], timeout: float = 20.0) -> str:
@@ -281,7 +310,11 @@ class Session:
         """
         mode = self.platform.config_mode
         if mode is None:
-            raise BadInput(f"platform {self.platform.name} is not configured by netsteward")
+            raise BadInput(
+                _("platform {platform} is not configured by netsteward").format(
+                    platform=self.platform.name
+                )
+            )
         try:
             out = self.send_lines([mode.enter], timeout)
         except ConfigRejected as exc:  # nothing of `lines` was sent
@@ -304,22 +337,28 @@ class Session:
         """Save the running configuration, answering the platform's confirmation question."""
         mode = self.platform.config_mode
         if mode is None:
-            raise BadInput(f"platform {self.platform.name} is not configured by netsteward")
+            raise BadInput(
+                _("platform {platform} is not configured by netsteward").format(
+                    platform=self.platform.name
+                )
+            )
         prompt = self._prompt()
         self._drain(mode.save)
         self.conn.write_channel(self.conn.normalize_cmd(mode.save))
-        out = self._expect(re.escape(mode.save), timeout, f"echo of {mode.save!r}")
+        out = self._expect(
+            re.escape(mode.save), timeout, _("the echo of {line!r}").format(line=mode.save)
+        )
         question = mode.save_question
         wait = prompt if question is None else f"(?:{question})|(?:{prompt})"
-        reply = self._expect(wait, timeout, f"answer to {mode.save!r}")
+        reply = self._expect(wait, timeout, _("the answer to {line!r}").format(line=mode.save))
         out += reply
         if question is not None and re.search(question, reply, re.M):
             self.conn.write_channel(self.conn.normalize_cmd(mode.save_answer))
-            out += self._expect(prompt, timeout, "prompt after saving")
+            out += self._expect(prompt, timeout, _("the prompt after saving"))
         errors = _error_rx(self.platform)
         bad = errors.search(out) if errors is not None else None
         if bad:
-            raise ConfigRejected(f"save failed: {bad.group(0).strip()}")
+            raise ConfigRejected(_("save failed: {error}").format(error=bad.group(0).strip()))
         return out
 
     # -- closing -------------------------------------------------------------------------
@@ -371,26 +410,16 @@ def open_session(task: Task, *, deadline: float, options: SessionOptions | None 
     session = Session(host, platform, conn, deadline, guard)
     try:
         if platform.privileged:
-            _enable(conn)
+            enter_privileged(conn)
     except Exception as exc:
         session.close(abort=True)
         if session.expired:
             raise DeviceFailure(
-                TIMEOUT, "no answer within the time limit entering enable mode"
+                TIMEOUT, _("no answer within the time limit entering enable mode")
             ) from exc
         kind, reason = classify_failure(exc)
-        raise DeviceFailure(kind, f"enable mode: {reason}") from exc
+        raise DeviceFailure(kind, _("enable mode: {reason}").format(reason=reason)) from exc
     return session
-
-
-def _enable(conn: Any) -> None:
-    """Privileged (enable) mode; the log-in password is the secret when none is set."""
-    if conn.check_enable_mode():
-        return
-    secret, password = getattr(conn, "secret", None), getattr(conn, "password", None)
-    if not secret and password:
-        conn.secret = password
-    conn.enable()
 
 
 @contextmanager
@@ -405,7 +434,7 @@ def device_session(
     except BaseException as exc:
         session.close(abort=True)
         if session.expired and not (isinstance(exc, DeviceFailure) and exc.kind == TIMEOUT):
-            raise DeviceFailure(TIMEOUT, "no answer within the time limit: hang") from exc
+            raise DeviceFailure(TIMEOUT, _("no answer within the time limit: hang")) from exc
         raise
     session.close()
 
@@ -420,7 +449,10 @@ def napalm_session(task: Task, *, deadline: float) -> Iterator[Any]:
     host = task.host
     platform = load_platform(host.platform or "")
     if platform.napalm_driver is None:
-        raise BadInput(f"platform {platform.name} has no napalm driver", field="napalm_driver")
+        raise BadInput(
+            _("platform {platform} has no napalm driver").format(platform=platform.name),
+            field="napalm_driver",
+        )
     close_quietly(host, NAPALM)
     netmiko = netmiko_extras(host, deadline, {})
     extras = dict(host.get_connection_parameters(NAPALM).extras or {})

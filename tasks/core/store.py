@@ -45,6 +45,7 @@ from typing import IO
 import git
 
 from netsteward.tasks.core.errors import BadInput
+from netsteward.tasks.core.i18n import _
 
 AUTHOR_NAME = "netsteward"
 AUTHOR_EMAIL = "netsteward@localhost"
@@ -110,14 +111,15 @@ class BackupStore:
             try:
                 repo = git.Repo(root)
             except git.InvalidGitRepositoryError:
-                raise BadInput("not a git repository", file=str(root)) from None
+                raise BadInput(_("not a git repository"), file=str(root)) from None
             return cls(Path(repo.working_tree_dir or root), repo)
         if not create:
             raise BadInput(
-                "backup repository does not exist (run `netsteward backup` first)", file=str(root)
+                _("backup repository does not exist (run `netsteward backup` first)"),
+                file=str(root),
             )
         if root.exists() and not root.is_dir():
-            raise BadInput("is a file, not a folder", file=str(root), field="--repo")
+            raise BadInput(_("is a file, not a folder"), file=str(root), field="--repo")
         root.mkdir(parents=True, exist_ok=True)
         repo = git.Repo.init(root, initial_branch="main")
         with repo.config_writer() as cfg:
@@ -133,7 +135,7 @@ class BackupStore:
         """The repository at `path` if it is one, else the folder's files (nothing created)."""
         root = Path(path)
         if root.exists() and not root.is_dir():
-            raise BadInput("is a file, not a folder", file=str(root), field="--repo")
+            raise BadInput(_("is a file, not a folder"), file=str(root), field="--repo")
         if (root / ".git").exists():
             return cls.open(root, create=False)
         return cls(root, None)
@@ -145,7 +147,7 @@ class BackupStore:
     def _git(self) -> git.Repo:
         if self.repo is None:
             raise BadInput(
-                "not a backup repository (run `netsteward backup` first, or pass --repo)",
+                _("not a backup repository (run `netsteward backup` first, or pass --repo)"),
                 file=str(self.root),
             )
         return self.repo
@@ -185,7 +187,8 @@ class BackupStore:
                 except BlockingIOError:
                     if time.monotonic() >= deadline:
                         raise BadInput(
-                            "another netsteward run is writing this repository", file=str(path)
+                            _("another netsteward run is writing this repository"),
+                            file=str(path),
                         ) from None
                     time.sleep(0.2)
             self._depth = 1
@@ -242,7 +245,9 @@ class BackupStore:
     def _path(self, rel: str) -> Path:
         pure = PurePosixPath(rel)
         if pure.is_absolute() or ".." in pure.parts or not pure.parts:
-            raise BadInput(f"refusing to write outside the backup repository: {rel!r}")
+            raise BadInput(
+                _("refusing to write outside the backup repository: {path!r}").format(path=rel)
+            )
         return self.root.joinpath(*pure.parts)
 
     def _remove_moved(self, files: Iterable[str]) -> list[str]:
@@ -366,7 +371,8 @@ class BackupStore:
             commit = self._git().commit(ref)
         except (git.BadName, ValueError):
             raise BadInput(
-                f"no such revision {ref!r} in the backup repository", file=str(self.root)
+                _("no such revision {ref!r} in the backup repository").format(ref=ref),
+                file=str(self.root),
             ) from None
         when = commit.committed_datetime.date().isoformat()
         return Revision(commit.hexsha, when, str(commit.summary))
@@ -413,7 +419,8 @@ class BackupStore:
             return None
         except (git.BadName, ValueError):
             raise BadInput(
-                f"no such revision {ref!r} in the backup repository", file=str(self.root)
+                _("no such revision {ref!r} in the backup repository").format(ref=ref),
+                file=str(self.root),
             ) from None
         return str(blob.data_stream.read().decode("utf-8", errors="replace"))
 
@@ -433,7 +440,8 @@ class BackupStore:
             return []
         except (git.BadName, ValueError):
             raise BadInput(
-                f"no such revision {ref!r} in the backup repository", file=str(self.root)
+                _("no such revision {ref!r} in the backup repository").format(ref=ref),
+                file=str(self.root),
             ) from None
         return sorted(
             str(b.path)

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from netsteward.tasks.core.errors import BadInput
+from netsteward.tasks.core.i18n import _
 
 M = TypeVar("M", bound=BaseModel)
 LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -34,19 +35,23 @@ def read_text(
     try:
         data = p.read_bytes()
     except FileNotFoundError:
-        raise error("file not found", file=str(p), field=field) from None
+        raise error(_("file not found"), file=str(p), field=field) from None
     except IsADirectoryError:
-        raise error("is a folder, not a file", file=str(p), field=field) from None
+        raise error(_("is a folder, not a file"), file=str(p), field=field) from None
     except OSError as exc:
-        raise error(f"cannot read ({exc.strerror or exc})", file=str(p), field=field) from None
+        raise error(
+            _("cannot read ({reason})").format(reason=exc.strerror or exc), file=str(p), field=field
+        ) from None
     if b"\0" in data:
-        raise error("binary file (NUL bytes), not text", file=str(p), field=field)
+        raise error(_("binary file (NUL bytes), not text"), file=str(p), field=field)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise error(
-            f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
+            _("not UTF-8 text (byte 0x{byte:02x}); save the file as UTF-8").format(
+                byte=data[exc.start]
+            ),
             file=str(p),
             line=line,
             field=field,
@@ -103,12 +108,15 @@ def parse_yaml(
     except yaml.YAMLError as exc:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise error(
-            f"not valid YAML: {problem}", file=source, line=_mark_line(exc), field=field
+            _("not valid YAML: {problem}").format(problem=problem),
+            file=source,
+            line=_mark_line(exc),
+            field=field,
         ) from None
     finally:
         loader.dispose()
     if required and data is None:
-        raise error("empty file (nothing but comments or blank lines)", file=source, field=field)
+        raise error(_("empty file (nothing but comments or blank lines)"), file=source, field=field)
     return YamlDoc(source, data, node)
 
 
@@ -135,7 +143,7 @@ def mapping(doc: YamlDoc, what: str, *, error: type[BadInput] = BadInput) -> dic
         return {}
     if not isinstance(doc.data, dict):
         line = doc.node.start_mark.line + 1 if doc.node is not None else 1
-        raise error(f"must be a mapping ({what})", file=doc.source, line=line)
+        raise error(_("must be a mapping ({what})").format(what=what), file=doc.source, line=line)
     return doc.data
 
 

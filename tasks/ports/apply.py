@@ -9,11 +9,13 @@ sent, send the plan's rollback lines and check that the touched sections are
 as before. Nothing is saved unless verification passed, so a rolled-back
 device's saved configuration was never touched.
 
-netmiko's `send_config_set` / `config_mode` / `save_config` spend fixed idle
-waits (2 s per `check_config_mode`, several per call, see
-../shared/notes/simlab.md section 6). This module instead reads until the
-device's own prompt after every line (pattern, not timing), so a push costs
-one round trip per line.
+Everything device-side goes through the device session (`netsteward.tasks.core.session`):
+configuration mode, the device's prompt in every mode and `save` with its
+confirmation come from the platform file (`config_mode:`). The session reads until
+the device's own prompt after every line (pattern, not timing: netmiko's
+`send_config_set` / `save_config` spend fixed idle waits of 2 s per configuration-mode
+check), so a push costs one round trip per line. A device gets `APPLY_TIMEOUT` for its
+read, push, read-back and save, and as much again for a rollback.
 """
 
 from __future__ import annotations
