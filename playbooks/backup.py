@@ -230,9 +230,10 @@ def run_backup(
         datetime.now(UTC).time() if run_date == datetime.now(UTC).date() else dtime(2, 0),
         UTC,
     )
-    files = [(f.path, f.text) for h in sorted(ok) for f in ok[h].files]
+    files = [(f.path, f.text) for h in changed for f in ok[h].files]
+    same = [f.path for h in sorted(set(ok) - set(changed)) for f in ok[h].files]
     with store.writing():
-        done = store.commit_backups(files, summary.commit_message(), when)
+        done = store.commit_backups(files, summary.commit_message(), when, unchanged=same)
         if done.moved:
             log.warning("removed %d file(s) of devices that moved network or role", len(done.moved))
         sha = done.sha

@@ -213,22 +213,29 @@ class BackupStore:
         return written
 
     def commit_backups(
-        self, files: Files, message: str, when: datetime | None = None, extra: Files = ()
+        self,
+        files: Files,
+        message: str,
+        when: datetime | None = None,
+        extra: Files = (),
+        unchanged: Iterable[str] = (),
     ) -> Committed:
         """Commit backed-up configurations (and `extra` files such as a change record).
 
-        Every file given is staged, not only the ones written now: a file written by an
-        earlier run that died before its commit is committed now (git skips the rest).
-        Copies of the same devices elsewhere in the tree (a device whose network or role
-        changed) are removed in the same commit. The subject must start with "backup ".
+        `unchanged` are paths of backups known to equal the stored copy (not read again);
+        they are staged like the written ones, so a file written by an earlier run that died
+        before its commit is committed now (git skips the rest). Copies of the same devices
+        elsewhere in the tree (a device whose network or role changed) are removed in the
+        same commit. The subject must start with "backup ".
         """
         if not message.startswith(BACKUP_PREFIX):
             raise ValueError(f"a commit with backups must start with {BACKUP_PREFIX!r}")
-        files, extra = list(files), list(extra)
+        files, extra, unchanged = list(files), list(extra), list(unchanged)
+        backups = [p for p, _ in files] + unchanged
         with self.writing():
             written = self.write(files + extra)
-            paths = sorted({p for p, _ in files} | {p for p, _ in extra} | set(written))
-            moved = self._remove_moved([p for p, _ in files])
+            paths = sorted(set(backups) | {p for p, _ in extra} | set(written))
+            moved = self._remove_moved(backups)
             sha = self._commit(paths, message, when)
         return Committed(sha, tuple(written), tuple(moved))
 

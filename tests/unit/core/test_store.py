@@ -177,3 +177,17 @@ def test_every_job_that_commits_backups_is_found_as_the_last_backup(store: Backu
     last = store.last_backup_commit()
     assert last is not None and last.hexsha == accepted.sha
     assert _repo(store).git.ls_files("*.cfg").splitlines() == ["device_net/access/X.cfg"]
+
+
+def test_unchanged_backups_are_staged_without_being_rewritten(store: BackupStore) -> None:
+    store.commit_backups([("a/b/X.cfg", "1\n"), ("a/b/Y.cfg", "2\n")], "backup 1")
+    store.write([("c/d/Z.cfg", "3\n")])  # a run that died before its commit wrote this
+    done = store.commit_backups(
+        [("a/b/X.cfg", "1 changed\n")], "backup 2", unchanged=["a/b/Y.cfg", "c/d/Z.cfg"]
+    )
+    assert done.written == ("a/b/X.cfg",)
+    assert _repo(store).git.ls_files("*.cfg").splitlines() == [
+        "a/b/X.cfg",
+        "a/b/Y.cfg",
+        "c/d/Z.cfg",
+    ]
