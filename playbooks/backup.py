@@ -35,6 +35,7 @@ from netsteward.playbooks.common import (
 )
 from netsteward.tasks.backup.collect import BackupOutcome, backup_config
 from netsteward.tasks.core.errors import EXIT_CLEAN, EXIT_UNREACHABLE, BadInput
+from netsteward.tasks.core.failures import failure_kind
 from netsteward.tasks.core.i18n import _, ngettext
 from netsteward.tasks.core.results import typed_results
 from netsteward.tasks.core.session import SessionOptions
@@ -177,7 +178,7 @@ def run_backup(
     nr = open_nornir(config, hosts, group, num_workers=workers)
     total = len(nr.inventory.hosts)
     if total == 0:
-        raise BadInput("no host in the inventory matches the selection", field="--hosts/--group")
+        raise BadInput(_("no host in the inventory matches the selection"), field="--hosts/--group")
     store = BackupStore.open(repo_dir)
     progress = Progress(
         TextColumn("[bold]" + _("backup")),
@@ -235,7 +236,9 @@ def run_backup(
     with store.writing():
         done = store.commit_backups(files, summary.commit_message(), when, unchanged=same)
         if done.moved:
-            log.warning("removed %d file(s) of devices that moved network or role", len(done.moved))
+            log.warning(
+                _("removed %d file(s) of devices that moved network or role"), len(done.moved)
+            )
         sha = done.sha
         tag = None
         if tag_month:

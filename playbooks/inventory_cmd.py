@@ -61,7 +61,13 @@ def check(config: Path = ConfigOpt, json_out: bool = JsonOpt) -> None:
         )
     else:
         hosts = load_yaml(paths["host"]).data or {}
-        console.print(f"inventory ok: {len(hosts)} hosts ({paths['host']})", markup=False)
+        console.print(
+            ngettext(
+                "inventory ok: {n} host ({file})", "inventory ok: {n} hosts ({file})", len(hosts)
+            ).format(n=len(hosts), file=paths["host"]),
+            markup=False,
+            soft_wrap=True,
+        )
     finish(EXIT_BAD_INPUT if problems else EXIT_CLEAN)
 
 

@@ -197,9 +197,6 @@ def _default_out() -> Path:
     return Path("out") / f"normalize-plan-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}.json"
 
 
-ROLE_SHORT = {"router": "rtr", "core": "core", "aggregation": "agg", "access": "acc"}
-
-
 def _short(platform: str) -> str:
     """The platform's short label (`label:` in its platform file) for the narrow table."""
     try:
@@ -226,13 +223,17 @@ def _print_plan(plan: Plan, out: Path) -> None:
     for i, col in enumerate(plan_header()):
         table.add_column(col, justify="left" if i < 3 else "right", no_wrap=True)
     for host, platform, role, *rest in plan_rows(plan):
-        table.add_row(host, _short(platform), ROLE_SHORT.get(role, role), *rest)
+        table.add_row(host, _short(platform), role_short_label(role), *rest)
     total = [str(v or "") for v in s["changes_by_kind"].values()]
     table.add_row(_("total"), "", "", *total, str(s["lines"]), style="bold")
     console.print(table)
     for host, why in plan.unreadable.items():
-        err_console.print(f"not read: {host}: {why}", markup=False, soft_wrap=True)
-    console.print(f"plan written to {out}")
+        err_console.print(
+            _("not read: {host}: {reason}").format(host=host, reason=why),
+            markup=False,
+            soft_wrap=True,
+        )
+    console.print(_("plan written to {file}").format(file=out))
 
 
 @app.command("plan")

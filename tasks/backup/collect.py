@@ -22,6 +22,7 @@ from nornir.core.task import Result, Task
 
 from netsteward.tasks.core.errors import NetstewardError
 from netsteward.tasks.core.failures import ERROR, INCOMPLETE, INPUT, SHRUNK, DeviceFailure
+from netsteward.tasks.core.i18n import _, ngettext
 from netsteward.tasks.core.scrub import error_lines, normalise_config
 from netsteward.tasks.core.session import Session, SessionOptions, on_device
 from netsteward.tasks.core.store import BackupStore

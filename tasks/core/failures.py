@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from netsteward.tasks.core.errors import BadInput, DeviceUnreadable
-from netsteward.tasks.core.i18n import _
+from netsteward.tasks.core.i18n import N_, _
 from netsteward.tasks.core.reading import shown
 from netsteward.tasks.core.watchdog import Guard
 
@@ -36,6 +36,22 @@ ERROR = "error"  # the device answered with an error
 SHRUNK = "shrunk"  # (backup) less than half of the stored copy
 INPUT = "input"  # our input is wrong (unknown platform)
 TRANSIENT = frozenset({UNREACHABLE, TIMEOUT, INCOMPLETE})
+KIND_LABELS = {
+    UNREACHABLE: N_("unreachable"),
+    NOT_SSH: N_("not SSH"),
+    AUTH: N_("log-in refused"),
+    TIMEOUT: N_("time-out"),
+    INCOMPLETE: N_("incomplete"),
+    PAGING: N_("paging on"),
+    ERROR: N_("error"),
+    SHRUNK: N_("shrunk"),
+    INPUT: N_("bad input"),
+}
+
+
+def failure_kind(kind: str) -> str:
+    """A failure kind (`--json` keeps the kind itself) as people read it."""
+    return _(KIND_LABELS[kind]) if kind in KIND_LABELS else kind
 
 
 class DeviceFailure(DeviceUnreadable):
@@ -178,6 +194,6 @@ def retry_transient(
         log.debug("%s: attempt %d failed: %s", label, attempts, kind)
         pause = backoff * (2 ** (attempts - 1)) * random.uniform(0.8, 1.2)
         if kind not in TRANSIENT or attempts > retries or time.monotonic() + pause >= deadline - 1:
-            suffix = _(" (after {n} attempts)").format(n=attempts) if attempts > 1 else ""
+            suffix = " " + _("(after {n} attempts)").format(n=attempts) if attempts > 1 else ""
             return Attempted(None, attempts, kind, reason + suffix)
         time.sleep(pause)

@@ -18,7 +18,8 @@ netmiko's `send_command` (whose timing-based prompt search drifts under load): t
 command is written once and read until the device's own prompt, failing fast at a pager
 or a closed session. Failures are `DeviceFailure(kind, reason)` and `retry_transient` is
 the one retry rule (`netsteward.tasks.core.failures`). Device output is decoded in one
-place, `Session.decoder()` (UTF-8 today).
+place, `Session.decoder()` and `Session.text()` (`netsteward.tasks.core.devicetext`:
+UTF-8 or GBK per line, as the platform file says).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from netsteward.tasks.core.connection import (
     guarded_socket,
     netmiko_extras,
 )
+from netsteward.tasks.core.devicetext import device_text, incremental_decoder
 from netsteward.tasks.core.errors import BadInput
 from netsteward.tasks.core.failures import (
     INCOMPLETE,
@@ -105,8 +107,14 @@ class Session:
     # -- decoding: the one place device bytes become text -----------------------------
 
     def decoder(self) -> codecs.IncrementalDecoder:
-        """A fresh decoder for one exchange's bytes (UTF-8; undecodable bytes replaced)."""
-        return codecs.getincrementaldecoder(ENCODING)("replace")
+        """A fresh decoder for one exchange's bytes: UTF-8, with every other byte kept
+        (`surrogateescape`) until `text()` gives the characters the device meant."""
+        return incremental_decoder()
+
+    def text(self, raw: str) -> str:
+        """What `decoder()` read as the device's characters (UTF-8 or GBK per line, as the
+        platform's `text_encodings` say; `netsteward.tasks.core.devicetext`)."""
+        return device_text(raw, self.platform.text_encodings)
 
     @property
     def expired(self) -> bool:
@@ -116,10 +124,12 @@ class Session:
     def _limit(self, timeout: float | None) -> float:
         return self.deadline if timeout is None else min(self.deadline, time.monotonic() + timeout)
 
-    def _timed_out(self, what: str, lines: int = 0) -> DeviceFailure:
+    def _no_prompt(self, command: str, lines: int) -> DeviceFailure:
         return DeviceFailure(
             TIMEOUT,
-            _("{what} within the time limit ({n} lines received): hang").format(what=what, n=lines),
+            _(
+                "no prompt after {command!r} within the time limit ({n} lines received): hang"
+            ).format(command=command, n=lines),
             lines,
         )
 
@@ -150,9 +160,7 @@ class Session:
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise self._timed_out(
-                    _("no prompt after {command!r}").format(command=command), buffer.count("\n")
-                )
+                raise self._no_prompt(command, buffer.count("\n"))
             chan.settimeout(min(remaining, 1.0))
             try:
                 data = chan.recv(65536)
@@ -161,9 +169,7 @@ class Session:
             if not data:
                 n = buffer.count("\n")
                 if self.expired:
-                    raise self._timed_out(
-                        _("no prompt after {command!r}").format(command=command), n
-                    )
+                    raise self._no_prompt(command, n)
                 raise DeviceFailure(
                     INCOMPLETE,
                     _("session closed during {command!r} after {n} lines: truncated").format(
@@ -205,7 +211,7 @@ class Session:
                 and len(buffer) > echo_end
             ):
                 body = buffer[echo_end : len(buffer) - len(last)]
-                return _PAGER_ERASE.sub("", body) if paged else body
+                return self.text(_PAGER_ERASE.sub("", body) if paged else body)
 
     def read_for(self, purpose: str) -> str:
         """The raw output of the command the platform reads for `purpose` (`reads:`)."""
@@ -226,9 +232,7 @@ class Session:
             self.conn.read_channel()
         except Exception as exc:  # the session ended (connection fix 3)
             if self.expired:
-                raise self._timed_out(
-                    _("no answer before {command!r}").format(command=command)
-                ) from exc
+                raise self._no_prompt(command, 0) from exc
             raise DeviceFailure(
                 INCOMPLETE, _("session closed before {command!r}").format(command=command)
             ) from exc

@@ -378,7 +378,7 @@ class BackupStore:
             commit = self._git().commit(ref)
         except (git.BadName, ValueError):
             raise BadInput(
-                _("no such revision {ref!r} in the backup repository").format(ref=ref),
+                _("no such revision {rev!r} in the backup repository").format(rev=ref),
                 file=str(self.root),
             ) from None
         when = commit.committed_datetime.date().isoformat()
@@ -426,7 +426,7 @@ class BackupStore:
             return None
         except (git.BadName, ValueError):
             raise BadInput(
-                _("no such revision {ref!r} in the backup repository").format(ref=ref),
+                _("no such revision {rev!r} in the backup repository").format(rev=ref),
                 file=str(self.root),
             ) from None
         return str(blob.data_stream.read().decode("utf-8", errors="replace"))
@@ -447,7 +447,7 @@ class BackupStore:
             return []
         except (git.BadName, ValueError):
             raise BadInput(
-                _("no such revision {ref!r} in the backup repository").format(ref=ref),
+                _("no such revision {rev!r} in the backup repository").format(rev=ref),
                 file=str(self.root),
             ) from None
         return sorted(

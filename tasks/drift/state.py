@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from netsteward.tasks.core.errors import BadInput
+from netsteward.tasks.core.i18n import _
 from netsteward.tasks.core.store import BackupStore
 
 log = logging.getLogger(__name__)

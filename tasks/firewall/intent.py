@@ -25,6 +25,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from netsteward.tasks.core.errors import PolicyError
+from netsteward.tasks.core.i18n import _
 from netsteward.tasks.core.yamlfile import parse_yaml, read_text
 from netsteward.tasks.firewall.model import Service
 from netsteward.tasks.firewall.sets import (
@@ -205,7 +206,9 @@ def build_intent(model: IntentFile) -> Intent:
 def parse_intent(text: str, source: str = "<intent>") -> Intent:
     doc = parse_yaml(text, source, error=PolicyError, required=True)
     if not isinstance(doc.data, dict):
-        raise PolicyError("the intent file must be a mapping with 'servers'", file=source, line=1)
+        raise PolicyError(
+            _("the intent file must be a mapping with 'servers'"), file=source, line=1
+        )
     try:
         model = IntentFile.model_validate(doc.data)
     except ValidationError as exc:

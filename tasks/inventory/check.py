@@ -17,6 +17,7 @@ from pathlib import Path
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from netsteward.tasks.core.errors import BadInput
+from netsteward.tasks.core.i18n import _
 from netsteward.tasks.core.yamlfile import load_yaml
 from netsteward.tasks.platforms import platform_names
 
@@ -176,7 +177,9 @@ def check_inventory(paths: dict[str, Path]) -> list[Problem]:
                     group_path,
                     _line(plat_item[0]),
                     f"{k.value}.platform",
-                    f"unknown platform {plat!r} (known: {', '.join(known_platforms)})",
+                    _("unknown platform {platform!r} (known: {known})").format(
+                        platform=plat, known=", ".join(known_platforms)
+                    ),
                 )
             group_platform[k.value] = plat
             parents = _get(v, "groups")
@@ -304,13 +307,15 @@ def check_inventory(paths: dict[str, Path]) -> list[Problem]:
                 or default_platform
             )
         if platform is None:
-            r.add(host_path, line, f"{name}.platform", "missing required field")
+            r.add(host_path, line, f"{name}.platform", _("missing required field"))
         elif platform not in known_platforms:
             r.add(
                 host_path,
                 _line(plat_item[0]) if plat_item else line,
                 f"{name}.platform",
-                f"unknown platform {platform!r} (known: {', '.join(known_platforms)})",
+                _("unknown platform {platform!r} (known: {known})").format(
+                    platform=platform, known=", ".join(known_platforms)
+                ),
             )
         elif names and platform in group_platform and all(g != platform for g, _ in names):
             r.add(

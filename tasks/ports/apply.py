@@ -30,6 +30,7 @@ from datetime import UTC, datetime
 from nornir.core.task import Result, Task
 
 from netsteward.tasks.core.failures import ConfigRejected, DeviceFailure, retry_transient
+from netsteward.tasks.core.i18n import N_, _
 from netsteward.tasks.core.session import Session, open_session
 from netsteward.tasks.ports.config import (
     ParsedConfig,
@@ -54,8 +55,22 @@ APPLIED, STALE, ROLLED_BACK, ROLLBACK_FAILED, UNREACHABLE, SKIPPED, FAILED = (
     "failed",  # an unexpected error in our own code: the device's state is unknown
 )
 FAILURES = frozenset({ROLLED_BACK, ROLLBACK_FAILED, UNREACHABLE, FAILED})
+STATUS_LABELS = {
+    APPLIED: N_("applied"),
+    STALE: N_("stale"),
+    ROLLED_BACK: N_("rolled back"),
+    ROLLBACK_FAILED: N_("rollback failed"),
+    UNREACHABLE: N_("unreachable"),
+    SKIPPED: N_("skipped"),
+    FAILED: N_("failed"),
+}
 # one session's whole work on a device (read, push, read back, save); the rollback gets as much
 APPLY_TIMEOUT = 600.0
+
+
+def status_label(status: str) -> str:
+    """An outcome status (`--json` keeps the status itself) as people read it."""
+    return _(STATUS_LABELS[status]) if status in STATUS_LABELS else status
 
 
 def blocks(commands: list[str]) -> list[list[str]]:
@@ -192,7 +207,10 @@ def _apply_device(
         return Result(host=host, result=outcome, changed=status == APPLIED, failed=failed)
 
     if gate.stopped():
-        return done(SKIPPED, f"not attempted: more than {gate.max_failures} device(s) failed")
+        return done(
+            SKIPPED,
+            _("not attempted: more than {n} device(s) failed").format(n=gate.max_failures),
+        )
     deadline = time.monotonic() + APPLY_TIMEOUT
 
     def read_before() -> tuple[Session, ParsedConfig]:
@@ -206,7 +224,7 @@ def _apply_device(
     # nothing has been sent yet: a second try is safe
     got = retry_transient(read_before, deadline, retries=1, label=host.name)
     if not got.ok or got.value is None:
-        return done(UNREACHABLE, f"could not read the device: {got.reason}")
+        return done(UNREACHABLE, _("could not read the device: {error}").format(error=got.reason))
     session, before = got.value
     now = fingerprint(before)
     if now != plan.fingerprint:
@@ -228,7 +246,9 @@ def _apply_device(
         after = _read(session)
         problems = verify_device(plan, after)
         if problems:
-            raise ConfigRejected("verification failed: " + "; ".join(problems[:3]))
+            raise ConfigRejected(
+                _("verification failed: {problems}").format(problems="; ".join(problems[:3]))
+            )
         session.save()
     except Exception as exc:
         session.close(abort=True)
@@ -239,7 +259,7 @@ def _apply_device(
         status, detail = _rollback(task, plan, before, back)
         return done(status, f"{why}; {detail}", sent + back)
     session.close()
-    return done(APPLIED, f"{len(plan.changes)} change(s), saved", sent)
+    return done(APPLIED, _("{n} change(s), saved").format(n=len(plan.changes)), sent)
 
 
 def _rollback(
@@ -261,13 +281,13 @@ def _rollback(
     # rollback lines are idempotent: a second session may send them again
     got = retry_transient(push_back, deadline, retries=1, label=task.host.name)
     if not got.ok or got.value is None:
-        return ROLLBACK_FAILED, f"rollback failed: {got.reason}"
+        return ROLLBACK_FAILED, _("rollback failed: {error}").format(error=got.reason)
     session = got.value
     try:
         diffs = sections_equal(plan, before, _read(session))
     except Exception as exc:
         session.close(abort=True)
-        return ROLLED_BACK, f"rolled back (not verified: {_one_line(exc)})"
+        return ROLLED_BACK, _("rolled back (not verified: {error})").format(error=_one_line(exc))
     session.close()
     if diffs:
         return ROLLBACK_FAILED, _("rolled back but differs from before in {sections}").format(

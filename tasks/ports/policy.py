@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from netsteward.tasks.core.errors import PolicyError
+from netsteward.tasks.core.i18n import _
 from netsteward.tasks.core.yamlfile import mapping, parse_yaml, read_text, validate
 
 DEFAULT_POLICY = Path("policy/ports.yaml")
@@ -249,7 +250,7 @@ def in_ranges(name: str, ranges: list[str]) -> bool:
 def parse_policy(text: str, file: str = "<policy>") -> PortPolicy:
     """Validate policy text; raise PolicyError naming file, line and field of the first problem."""
     doc = parse_yaml(text, file, error=PolicyError, required=True)
-    mapping(doc, "the port policy", error=PolicyError)
+    mapping(doc, _("the port policy"), error=PolicyError)
     return validate(doc, PortPolicy, error=PolicyError)
 
 

@@ -21,6 +21,7 @@ from nornir.core.task import Result, Task
 
 from netsteward.tasks.core.errors import BadInput
 from netsteward.tasks.core.failures import INCOMPLETE, DeviceFailure
+from netsteward.tasks.core.i18n import _
 from netsteward.tasks.core.session import Session, SessionOptions, on_device
 from netsteward.tasks.core.store import BackupStore
 from netsteward.tasks.ports.config import scrubbed
@@ -50,7 +51,8 @@ def read_running_config(session: Session) -> str:
     text = session.read(collect.command, collect.read_timeout)
     if not re.search(collect.end_marker, text, re.M):
         raise DeviceFailure(
-            INCOMPLETE, f"{collect.command!r} output has no end marker (cut short?)"
+            INCOMPLETE,
+            _("{command!r} output has no end marker (cut short?)").format(command=collect.command),
         )
     return text
 

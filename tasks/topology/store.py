@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 
 from netsteward.tasks.core.errors import BadInput
+from netsteward.tasks.core.i18n import _
 from netsteward.tasks.core.store import SNAPSHOTS, BackupStore
 from netsteward.tasks.topology.model import (
     Snapshot,
@@ -61,11 +62,16 @@ def read_snapshot(store: BackupStore, rel: str, ref: str | None = None) -> Snaps
     text = store.read(rel, ref)
     name = rel if ref is None else f"{ref}:{rel}"
     if text is None:
-        raise BadInput(f"cannot read {rel} at {ref or 'the work tree'}", field="FROM/TO")
+        raise BadInput(
+            _("no snapshot for {spec} in {folder}").format(spec=name, folder=store.root),
+            field="FROM/TO",
+        )
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise BadInput(f"not valid JSON ({exc.msg})", file=name, line=exc.lineno) from None
+        raise BadInput(
+            _("not valid JSON ({error})").format(error=exc.msg), file=name, line=exc.lineno
+        ) from None
     return snapshot_from_dict(raw, name)
 
 
@@ -78,14 +84,17 @@ def resolve(repo: Path, spec: str) -> Snapshot:
     if _DATE.match(spec):
         path = snapshot_path(repo, spec)
         if not path.exists():
-            raise BadInput(f"no snapshot for {spec} in {repo / SUBDIR}", field="FROM/TO")
+            raise BadInput(
+                _("no snapshot for {spec} in {folder}").format(spec=spec, folder=repo / SUBDIR),
+                field="FROM/TO",
+            )
         return read_snapshot(BackupStore.at(repo), f"{SUBDIR}/{spec}.json")
     as_path = Path(spec)
     if as_path.suffix == ".json" and as_path.exists():
         return load_snapshot(as_path)  # a file anywhere, not the repository's
     store = BackupStore.at(repo)
     if store.is_git:
-        rev, _, rel = spec.partition(":")
+        rev, _colon, rel = spec.partition(":")
         try:
             store.revision(rev)
             files = [rel] if rel else store.snapshots(rev)
@@ -93,11 +102,16 @@ def resolve(repo: Path, spec: str) -> Snapshot:
             files = []
         if not files:
             raise BadInput(
-                f"not a date, snapshot file or git revision with snapshots: {spec!r}",
+                _("not a date, snapshot file or git revision with snapshots: {value!r}").format(
+                    value=spec
+                ),
                 field="FROM/TO",
             )
         return read_snapshot(store, files[-1], rev)
-    raise BadInput(f"not a date, snapshot file or git revision: {spec!r}", field="FROM/TO")
+    raise BadInput(
+        _("not a date, snapshot file or git revision: {value!r}").format(value=spec),
+        field="FROM/TO",
+    )
 
 
 def default_pair(repo: Path) -> tuple[Snapshot, Snapshot]:
