@@ -37,7 +37,7 @@ def strip_loop_protection(config: Path, workers: int) -> int:
     from nornir.core.task import Result, Task
 
     from netsteward.playbooks.common import open_nornir
-    from netsteward.tasks.ports.apply import configure
+    from netsteward.tasks.core.session import on_device
     from netsteward.tasks.ports.policy import load_policy
 
     policy = load_policy(ROOT / "policy" / "ports.yaml")
@@ -51,14 +51,13 @@ def strip_loop_protection(config: Path, workers: int) -> int:
     def strip(task: Task) -> Result:
         platform = task.host.platform or ""
         syntax = policy.platforms[platform]
-        conn = task.host.get_connection("netmiko", task.nornir.config)
         lines = [g.undo for g in syntax.global_lines]
         lines += [
             f"interface {first_port[platform]}",
             *(e.undo for e in syntax.edge_lines),
             syntax.interface_exit,
         ]
-        configure(conn, platform, lines)
+        on_device(task, lambda session: session.configure(lines)).unwrap()
         return Result(host=task.host, result=True)
 
     nr = open_nornir(config, group="access", num_workers=workers)

@@ -50,8 +50,9 @@ def _parser() -> argparse.ArgumentParser:
     f = sub.add_parser(
         "fault",
         parents=[common],
-        help="inject a fault: down auth hang slow truncate paging; health: fan psu temperature "
-        "optic crc cpu memory reboot unsaved ntp sessions; or clear (all of the host's faults)",
+        help="inject a fault: down auth authslow notssh hang slow truncate paging; health: fan "
+        "psu temperature optic crc cpu memory reboot unsaved ntp sessions; or clear (all of the "
+        "host's faults)",
     )
     f.add_argument("host")
     f.add_argument("kind")

@@ -33,16 +33,13 @@ from netsteward.playbooks.common import (
     open_nornir,
     print_json,
 )
-from netsteward.tasks.backup.collect import (
-    BackupOptions,
-    BackupOutcome,
-    backup_config,
-    failure_kind,
-)
-from netsteward.tasks.core import store as gitstore
+from netsteward.tasks.backup.collect import BackupOutcome, backup_config
 from netsteward.tasks.core.errors import EXIT_CLEAN, EXIT_UNREACHABLE, BadInput
+from netsteward.tasks.core.failures import failure_kind
 from netsteward.tasks.core.i18n import _, ngettext
 from netsteward.tasks.core.results import typed_results
+from netsteward.tasks.core.session import SessionOptions
+from netsteward.tasks.core.store import BackupStore
 
 log = logging.getLogger(__name__)
 
@@ -174,7 +171,7 @@ def run_backup(
     tag_month: bool,
     force: bool,
     workers: int | None,
-    options: BackupOptions,
+    options: SessionOptions,
     show_progress: bool,
 ) -> RunSummary:
     started = time.monotonic()
@@ -182,8 +179,7 @@ def run_backup(
     total = len(nr.inventory.hosts)
     if total == 0:
         raise BadInput(_("no host in the inventory matches the selection"), field="--hosts/--group")
-    repo = gitstore.open_store(repo_dir)
-    root = Path(repo.working_tree_dir or repo_dir)
+    store = BackupStore.open(repo_dir)
     progress = Progress(
         TextColumn("[bold]" + _("backup")),
         BarColumn(),
@@ -198,7 +194,7 @@ def run_backup(
         agg = nr.with_processors([ProgressProcessor(progress, total)]).run(
             task=backup_config,
             options=options,
-            repo_dir=root,
+            store=store,
             force=force,
             name="backup",
             raise_on_error=False,
@@ -216,42 +212,40 @@ def run_backup(
     failed.sort(key=lambda f: f["host"])
     ok = {h: o for h, o in outcomes.items() if o.ok}
     changed = sorted(h for h, o in ok.items() if o.changed)
-    with gitstore.locked(repo):
-        written = gitstore.write_files(
-            root, [(f.path, f.text) for h in changed for f in ok[h].files]
-        )
-        summary = RunSummary(
-            run_date=run_date.isoformat(),
-            repo=str(root),
-            devices=total,
-            backed_up=len(ok),
-            changed=changed,
-            new=sorted(h for h in changed if ok[h].new),
-            unchanged=len(ok) - len(changed),
-            failed=failed,
-            commit=None,
-            tag=None,
-            push=[],
-            seconds=0.0,
-        )
-        when = datetime.combine(
-            run_date,
-            datetime.now(UTC).time() if run_date == datetime.now(UTC).date() else dtime(2, 0),
-            UTC,
-        )
-        # every accepted file is staged, not only the ones written now: a file written by
-        # an earlier run that died before its commit is committed now (git skips the rest)
-        accepted = sorted({f.path for o in ok.values() for f in o.files} | set(written))
-        moved = gitstore.remove_moved(repo, accepted)
-        if moved:
-            log.warning(_("removed %d file(s) of devices that moved network or role"), len(moved))
-        sha = gitstore.commit_run(repo, accepted, summary.commit_message(), when)
+    summary = RunSummary(
+        run_date=run_date.isoformat(),
+        repo=str(store.root),
+        devices=total,
+        backed_up=len(ok),
+        changed=changed,
+        new=sorted(h for h in changed if ok[h].new),
+        unchanged=len(ok) - len(changed),
+        failed=failed,
+        commit=None,
+        tag=None,
+        push=[],
+        seconds=0.0,
+    )
+    when = datetime.combine(
+        run_date,
+        datetime.now(UTC).time() if run_date == datetime.now(UTC).date() else dtime(2, 0),
+        UTC,
+    )
+    files = [(f.path, f.text) for h in changed for f in ok[h].files]
+    same = [f.path for h in sorted(set(ok) - set(changed)) for f in ok[h].files]
+    with store.writing():
+        done = store.commit_backups(files, summary.commit_message(), when, unchanged=same)
+        if done.moved:
+            log.warning(
+                _("removed %d file(s) of devices that moved network or role"), len(done.moved)
+            )
+        sha = done.sha
         tag = None
         if tag_month:
-            tag = gitstore.tag_month(repo, run_date.strftime("%Y-%m"), summary.headline(), sha)
+            tag = store.tag_month(run_date.strftime("%Y-%m"), summary.headline(), sha)
     pushed = []
-    if repo.remotes and (sha or tag):
-        pushed = [vars(p) for p in gitstore.push(repo, [tag] if tag else [])]
+    if store.repo is not None and store.repo.remotes and (sha or tag):
+        pushed = [vars(p) for p in store.push([tag] if tag else [])]
         for p in pushed:
             if not p["ok"]:
                 log.warning(_("push to %s failed: %s"), p["remote"], p["detail"])
@@ -353,7 +347,7 @@ def register(main_app: typer.Typer) -> None:
             tag_month=tag_month,
             force=force,
             workers=workers,
-            options=BackupOptions(timeout=timeout, retries=retries),
+            options=SessionOptions(timeout=timeout, retries=retries),
             show_progress=not json_out and err_console.is_terminal,
         )
         if json_out:

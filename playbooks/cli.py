@@ -90,6 +90,10 @@ def main() -> None:
     logging.basicConfig(
         level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
+    if not os.environ.get("NETSTEWARD_DEBUG"):
+        # paramiko logs every failed log-in with its traceback; the device session reports
+        # each failure as one line (kind and reason), so its log only repeats it at length
+        logging.getLogger("paramiko").setLevel(logging.CRITICAL)
     try:
         app()  # standalone: typer turns usage errors into exit 2 and typer.Exit into its code
     except NetstewardError as exc:

@@ -93,12 +93,12 @@ def apply_site_language(config: Path | None) -> None:
     """The site setting `user_defined: {language: zh}` of the Nornir configuration (`config`,
     else $NETSTEWARD_CONFIG, else ./nornir_config.yaml when present): the language when
     neither `--lang` nor $NETSTEWARD_LANG says one. A bad value is bad input (exit 2)."""
-    import yaml
+    from netsteward.tasks.core.yamlfile import load_yaml
 
     path = config or Path(os.environ.get("NETSTEWARD_CONFIG") or DEFAULT_CONFIG)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError):
+        raw = load_yaml(path).data or {}
+    except BadInput:
         return  # reported where the job reads its configuration
     value = ((raw.get("user_defined") or {}) if isinstance(raw, dict) else {}).get("language")
     try:
@@ -108,20 +108,12 @@ def apply_site_language(config: Path | None) -> None:
 
 
 def _inventory_paths(config: Path) -> dict[str, Path]:
-    import yaml
+    from netsteward.tasks.core.yamlfile import load_yaml, mapping
 
     apply_site_language(config)
-    try:
-        raw = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError:
-        raise InventoryError(_("file not found"), file=str(config)) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InventoryError(
-            _("not valid YAML ({problem})").format(problem=getattr(exc, "problem", exc)),
-            file=str(config),
-            line=mark.line + 1 if mark else None,
-        ) from None
+    raw = mapping(
+        load_yaml(config, error=InventoryError), _("a Nornir configuration"), error=InventoryError
+    )
     opts = (raw.get("inventory") or {}).get("options") or {}
     base = config.parent
     return {

@@ -19,6 +19,7 @@ from netsteward.playbooks.common import (
 from netsteward.tasks.core.errors import EXIT_BAD_INPUT, EXIT_CLEAN
 from netsteward.tasks.core.i18n import ngettext
 from netsteward.tasks.core.store import write_atomic
+from netsteward.tasks.core.yamlfile import load_yaml
 from netsteward.tasks.inventory.check import check_inventory
 from netsteward.tasks.inventory.ledger import hosts_document, read_ledger
 
@@ -59,7 +60,7 @@ def check(config: Path = ConfigOpt, json_out: bool = JsonOpt) -> None:
             soft_wrap=True,
         )
     else:
-        hosts = yaml.safe_load(paths["host"].read_text(encoding="utf-8")) or {}
+        hosts = load_yaml(paths["host"]).data or {}
         console.print(
             ngettext(
                 "inventory ok: {n} host ({file})", "inventory ok: {n} hosts ({file})", len(hosts)

@@ -47,6 +47,7 @@ from netsteward.tasks.core.errors import (
 from netsteward.tasks.core.i18n import _
 from netsteward.tasks.core.labels import role_short_label
 from netsteward.tasks.core.results import typed_results
+from netsteward.tasks.platforms import load_platform
 from netsteward.tasks.ports.apply import (
     APPLIED,
     SKIPPED,
@@ -149,8 +150,7 @@ def compute_plan(
         )
     else:
         agg = nr.run(task=read_port_state, name="read port state", raise_on_error=False)
-        typed = typed_results(agg, PortState)
-        nr.close_connections()
+        typed = typed_results(agg, PortState)  # (each device's session closed when read)
         states = typed.ok
         unreadable = {h: f.reason for h, f in typed.failed.items()}
     peers = PeerIndex(platforms={name: d.platform for name, d in devices.items()})
@@ -197,7 +197,12 @@ def _default_out() -> Path:
     return Path("out") / f"normalize-plan-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}.json"
 
 
-PLATFORM_SHORT = {"huawei_vrp": "vrp", "hp_comware": "comware", "cisco_ios": "ios"}
+def _short(platform: str) -> str:
+    """The platform's short label (`label:` in its platform file) for the narrow table."""
+    try:
+        return load_platform(platform).short
+    except BadInput:  # a plan from another installation: its name as written
+        return platform
 
 
 def _print_plan(plan: Plan, out: Path) -> None:
@@ -218,12 +223,16 @@ def _print_plan(plan: Plan, out: Path) -> None:
     for i, col in enumerate(plan_header()):
         table.add_column(col, justify="left" if i < 3 else "right", no_wrap=True)
     for host, platform, role, *rest in plan_rows(plan):
-        table.add_row(host, PLATFORM_SHORT.get(platform, platform), role_short_label(role), *rest)
+        table.add_row(host, _short(platform), role_short_label(role), *rest)
     total = [str(v or "") for v in s["changes_by_kind"].values()]
     table.add_row(_("total"), "", "", *total, str(s["lines"]), style="bold")
     console.print(table)
     for host, why in plan.unreadable.items():
-        err_console.print(_("not read: {host}: {reason}").format(host=host, reason=why))
+        err_console.print(
+            _("not read: {host}: {reason}").format(host=host, reason=why),
+            markup=False,
+            soft_wrap=True,
+        )
     console.print(_("plan written to {file}").format(file=out))
 
 
@@ -321,7 +330,6 @@ def run_apply(
             after_push=after_push,
             raise_on_error=False,
         )
-        part.close_connections()
         nr.data.reset_failed_hosts()
     return list(gate.outcomes)
 
@@ -329,31 +337,25 @@ def run_apply(
 def record_and_backup(
     nr: Nornir, repo: Path, record: dict[str, object], applied: list[str]
 ) -> str | None:
-    """Write the change record into the backup repository, back up the changed devices, commit once."""
+    """Write the change record into the backup repository, back up the changed devices, commit
+    once (a backup commit when some device was backed up, so the last-backup lookup finds it)."""
     from netsteward.tasks.backup.collect import BackupOutcome, backup_config
-    from netsteward.tasks.core.store import (
-        commit_run,
-        locked,
-        open_store,
-        write_files,
-    )
+    from netsteward.tasks.core.store import BACKUP_PREFIX, BackupStore
 
-    store = open_store(repo)
-    with locked(store):  # one writer of the backup repository at a time
+    store = BackupStore.open(repo)
+    with store.writing():  # one writer of the backup repository at a time
         stamp = datetime.now(UTC).strftime("%Y-%m-%d-%H%M%S")
         rel = f"changes/{stamp}-normalize.yaml"
-        written = write_files(
-            repo, [(rel, yaml.safe_dump(record, sort_keys=False, allow_unicode=True))]
-        )
+        change = [(rel, yaml.safe_dump(record, sort_keys=False, allow_unicode=True))]
+        files: list[tuple[str, str]] = []
         if applied:
             wanted = set(applied)
             part = nr.filter(filter_func=lambda h: h.name in wanted)
             agg = part.run(
-                task=backup_config, name="backup after apply", repo_dir=repo, raise_on_error=False
+                task=backup_config, name="backup after apply", store=store, raise_on_error=False
             )
             typed = typed_results(agg, BackupOutcome)
             files = [(f.path, f.text) for o in typed.ok.values() if o.ok for f in o.files]
-            written += write_files(repo, files)
             for host in sorted(wanted - {h for h, o in typed.ok.items() if o.ok}):
                 err_console.print(
                     _("backup after apply failed for {host}; run `netsteward backup`").format(
@@ -361,8 +363,10 @@ def record_and_backup(
                     )
                 )
         counts = ", ".join(f"{n} {status}" for status, n in dict(record["summary"]).items())  # type: ignore[call-overload]
-        message = f"normalize apply by {record['who']}: {counts}"
-        return commit_run(store, written, message)
+        subject = f"normalize apply by {record['who']}: {counts}"
+        if files:
+            return store.commit_backups(files, f"{BACKUP_PREFIX}({subject})", extra=change).sha
+        return store.commit_files(change, subject).sha
 
 
 @app.command("apply")

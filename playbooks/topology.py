@@ -159,7 +159,11 @@ def snapshot(
             + (" (committed)" if committed else "")
         )
         for host, reason in sorted(failed.items()):
-            err_console.print(_("unreachable: {host}: {reason}").format(host=host, reason=reason))
+            err_console.print(
+                _("unreachable: {host}: {reason}").format(host=host, reason=reason),
+                markup=False,
+                soft_wrap=True,
+            )
     finish(EXIT_UNREACHABLE if failed else EXIT_CLEAN)
 
 

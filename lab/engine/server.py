@@ -36,6 +36,9 @@ HOST = "127.0.0.1"
 LINGER_AFTER_LOGOUT = 10.0
 DEFAULT_USERNAME = "netsteward"
 DEFAULT_PASSWORD = "Lab-Only-Pa55"  # documented lab-only default (DESIGN.md, Credentials)
+AUTH_DELAY = 5.0  # `authslow`: seconds before the answer to a log-in
+# `notssh`: what a telnet service on the device's port says (a wrong port in an inventory)
+NOT_SSH_GREETING = b"\r\nUser Access Verification\r\n\r\nUsername: "
 
 
 class LabStartError(Exception):
@@ -185,10 +188,14 @@ class _DeviceConnection(asyncssh.SSHServer):  # type: ignore[misc]
     def password_auth_supported(self) -> bool:
         return True
 
-    def validate_password(self, username: str, password: str) -> bool:
-        if self.lab.state.faults.get(self.name) == "auth":
+    def validate_password(self, username: str, password: str) -> Any:
+        fault = self.lab.state.faults.get(self.name)
+        if fault == "auth":
             return False
-        return (username, password) == self.lab.credentials
+        ok = (username, password) == self.lab.credentials
+        if fault == "authslow":
+            return _later(AUTH_DELAY, ok)  # asyncssh awaits a coroutine answer
+        return ok
 
     def session_requested(self) -> _ChannelSession:
         return _ChannelSession(self)
@@ -212,6 +219,7 @@ class LabServer:
         self.credentials = lab_credentials()
         self.listeners: dict[str, Any] = {}
         self.connections: dict[str, set[_DeviceConnection]] = {}
+        self.plain_clients: set[asyncio.StreamWriter] = set()  # `notssh` connections
         self.stopped = asyncio.Event()
         self.startup_s: float | None = None  # fleet build + all listeners, seconds
         self._control: asyncio.AbstractServer | None = None
@@ -256,6 +264,11 @@ class LabServer:
 
     async def _listen(self, name: str) -> None:
         port = self.state.port_of(self.state.specs[name])
+        if self.state.faults.get(name) == "notssh":
+            self.listeners[name] = await asyncio.start_server(
+                self._not_ssh, HOST, port, reuse_address=True
+            )
+            return
         self.listeners[name] = await asyncssh.create_server(
             lambda: _DeviceConnection(self, name),
             HOST,
@@ -267,6 +280,12 @@ class LabServer:
     async def _sync_listener(self, name: str) -> None:
         """Open or close the device's listener to match its faults and plug state."""
         want = self.state.reachable(name) and self.state.specs[name].platform in _registered()
+        plain = self.state.faults.get(name) == "notssh"
+        current = self.listeners.get(name)
+        if current is not None and want and plain != isinstance(current, asyncio.Server):
+            self.listeners.pop(name).close()  # SSH <-> the plain greeting
+            for conn in list(self.connections.get(name, ())):
+                conn.close()
         if want and name not in self.listeners:
             await self._listen(name)
         elif not want and name in self.listeners:
@@ -274,9 +293,24 @@ class LabServer:
             for conn in list(self.connections.get(name, ())):
                 conn.close()
 
+    async def _not_ssh(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """`notssh`: greet like a telnet log-in; the client gives up (or the fault is cleared)."""
+        self.plain_clients.add(writer)
+        try:
+            writer.write(NOT_SSH_GREETING)
+            await writer.drain()
+            await reader.read()  # until the client closes
+        except (ConnectionError, OSError):
+            pass
+        finally:
+            self.plain_clients.discard(writer)
+            writer.close()
+
     async def close_listeners(self) -> None:
         for acceptor in self.listeners.values():
             acceptor.close()
+        for writer in list(self.plain_clients):  # (a plain server waits for its clients)
+            writer.close()
         for acceptor in self.listeners.values():
             with contextlib.suppress(Exception):
                 await acceptor.wait_closed()
@@ -350,6 +384,11 @@ class LabServer:
             await writer.drain()
         finally:
             writer.close()
+
+
+async def _later(delay: float, answer: bool) -> bool:
+    await asyncio.sleep(delay)
+    return answer
 
 
 def _registered() -> dict[str, Any]:

@@ -30,7 +30,11 @@ from netsteward.lab.engine.configtree import ConfigTree
 from netsteward.lab.engine.health import RECENT_BOOT
 from netsteward.lab.model import Cable, DeviceSpec, Fleet
 
-FAULT_KINDS = ("down", "auth", "hang", "slow", "truncate", "paging")
+# down: port closed; auth: credentials refused; authslow: the authentication answer comes
+# AUTH_DELAY s late (an overloaded AAA server); notssh: the port answers, but with a telnet
+# log-in greeting instead of SSH; hang/truncate: the running configuration stops half-way
+# (no prompt / session closed); slow: every answer 1.5 s late; paging: paging stays on
+FAULT_KINDS = ("down", "auth", "authslow", "notssh", "hang", "slow", "truncate", "paging")
 # health faults (what the device's health displays show; several at once, beside one of the
 # session faults above): netsteward.lab.fleet.health / netsteward.lab.engine.health
 HEALTH_FAULT_KINDS = (

@@ -1,98 +1,460 @@
-"""The backup repository: a git repository of its own (GitPython), one commit per run.
+"""The backup repository (`configs/`): every read and write of it goes through `BackupStore`.
 
-- `open_store(path)` creates it on first use (with a local committer identity).
-- `write_files(root, files)` writes atomically (temp file + rename) only what changed.
-- `commit_run(repo, paths, message, when)` stages exactly those paths and commits
-  once; returns None (no commit) when nothing differs from HEAD.
-- `tag_month`, `push` for the monthly tag and a configured remote.
-- `read_committed(repo, host)` / `read_all_committed(repo)`: the last committed
-  configuration of a host, for drift and `normalize --offline`.
+A git repository of its own (GitPython), laid out as docs/DESIGN.md says:
+
+    <network>/<role>/<HOST>.cfg (.zoning)   backed-up configurations
+    topology/YYYY-MM-DD.json                topology snapshots
+    changes/YYYY-MM-DD-HHMMSS-<job>.yaml    change records
+
+Writing (one writer at a time: `writing()` holds `.git/netsteward.lock`):
+
+    store = BackupStore.open(path)                      # created on first use
+    store.commit_backups(files, message, when)          # backups: write, remove copies of a
+                                                        # device that moved, one commit whose
+                                                        # subject starts with "backup "
+    store.commit_files(files, message, when)            # anything else (snapshots, records)
+    store.write(files)                                  # the work tree only (--no-commit)
+    store.tag_month(...), store.push(...)
+
+Reading (committed state at any revision, or the work tree):
+
+    store.work_files(paths)          stored copies in the work tree (what a backup is judged by)
+    store.configs(suffix, ref)       {host: text} of every committed <HOST>.<suffix>
+    store.config_files(suffix, ref)  the same as (path, host, text), for jobs that need the path
+    store.snapshots(ref), store.read(path, ref), store.revision(ref), store.parent(ref)
+
+`last_backup_commit()` finds the newest commit with backups in it (their subject starts
+with `backup `), whichever job made it (backup, drift accept, normalize apply).
+Writes are atomic (temp file + rename) and only touch files whose content differs.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
+import re
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 import git
 
 from netsteward.tasks.core.errors import BadInput
+from netsteward.tasks.core.i18n import _
 
 AUTHOR_NAME = "netsteward"
 AUTHOR_EMAIL = "netsteward@localhost"
 IGNORED = ("*.tmp", ".netsteward-*")
+BACKUP_PREFIX = "backup "  # the subject of every commit that holds backed-up configurations
+SNAPSHOTS = "topology"
+CHANGES = "changes"
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+Files = Iterable[tuple[str, str]]  # (path relative to the repository, text)
 
 
-def open_store(path: Path | str, create: bool = True) -> git.Repo:
-    """The backup repository at `path`; initialised (branch main) when absent and `create`."""
-    root = Path(path)
-    if (root / ".git").exists():
-        try:
-            return git.Repo(root)
-        except git.InvalidGitRepositoryError:
-            raise BadInput("not a git repository", file=str(root)) from None
-    if not create:
-        raise BadInput(
-            "backup repository does not exist (run `netsteward backup` first)", file=str(root)
-        )
-    root.mkdir(parents=True, exist_ok=True)
-    repo = git.Repo.init(root, initial_branch="main")
-    with repo.config_writer() as cfg:
-        if not _has_identity(repo):
-            cfg.set_value("user", "name", AUTHOR_NAME)
-            cfg.set_value("user", "email", AUTHOR_EMAIL)
-        cfg.set_value("core", "autocrlf", "false")
-    (root / ".gitignore").write_text("\n".join(IGNORED) + "\n", encoding="utf-8")
-    return repo
+@dataclass(frozen=True)
+class StoredFile:
+    path: str  # relative to the repository, POSIX separators
+    host: str  # the file name without its suffix
+    text: str
 
 
-def _has_identity(repo: git.Repo) -> bool:
-    try:
-        reader = repo.config_reader()
-        return bool(reader.get_value("user", "email", "")) and bool(
-            reader.get_value("user", "name", "")
-        )
-    except Exception:
-        return False
+@dataclass(frozen=True)
+class Revision:
+    hexsha: str
+    date: str  # YYYY-MM-DD of the commit
+    subject: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.hexsha[:7]} ({self.date})"
 
 
-@contextmanager
-def locked(repo: git.Repo, wait: float = 120.0) -> Iterator[None]:
-    """Serialise writers of one backup repository (backup, drift accept, snapshots).
+@dataclass(frozen=True)
+class Committed:
+    """What a commit_* call did: the commit (None: nothing differed) and the files it touched."""
 
-    An advisory lock on `.git/netsteward.lock`; waits up to `wait` seconds.
-    """
-    path = Path(repo.git_dir) / "netsteward.lock"
-    with path.open("a") as fh:
-        deadline = time.monotonic() + wait
-        while True:
+    sha: str | None
+    written: tuple[str, ...] = ()
+    moved: tuple[str, ...] = ()  # copies of moved devices removed
+
+
+@dataclass(frozen=True)
+class PushResult:
+    remote: str
+    ok: bool
+    detail: str
+
+
+class BackupStore:
+    """One backup repository: a git work tree (or a plain folder, read-only for git)."""
+
+    def __init__(self, root: Path, repo: git.Repo | None = None) -> None:
+        self.root = root
+        self.repo = repo
+        self._lock: IO[str] | None = None
+        self._depth = 0
+
+    # -- opening -----------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path | str, create: bool = True) -> BackupStore:
+        """The repository at `path`; initialised (branch main) when absent and `create`."""
+        root = Path(path)
+        if (root / ".git").exists():
             try:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise BadInput(
-                        "another netsteward run is writing this repository", file=str(path)
-                    ) from None
-                time.sleep(0.2)
+                repo = git.Repo(root)
+            except git.InvalidGitRepositoryError:
+                raise BadInput(_("not a git repository"), file=str(root)) from None
+            return cls(Path(repo.working_tree_dir or root), repo)
+        if not create:
+            raise BadInput(
+                _("backup repository does not exist (run `netsteward backup` first)"),
+                file=str(root),
+            )
+        if root.exists() and not root.is_dir():
+            raise BadInput(_("is a file, not a folder"), file=str(root), field="--repo")
+        root.mkdir(parents=True, exist_ok=True)
+        repo = git.Repo.init(root, initial_branch="main")
+        with repo.config_writer() as cfg:
+            if not _has_identity(repo):
+                cfg.set_value("user", "name", AUTHOR_NAME)
+                cfg.set_value("user", "email", AUTHOR_EMAIL)
+            cfg.set_value("core", "autocrlf", "false")
+        (root / ".gitignore").write_text("\n".join(IGNORED) + "\n", encoding="utf-8")
+        return cls(Path(repo.working_tree_dir or root), repo)
+
+    @classmethod
+    def at(cls, path: Path | str) -> BackupStore:
+        """The repository at `path` if it is one, else the folder's files (nothing created)."""
+        root = Path(path)
+        if root.exists() and not root.is_dir():
+            raise BadInput(_("is a file, not a folder"), file=str(root), field="--repo")
+        if (root / ".git").exists():
+            return cls.open(root, create=False)
+        return cls(root, None)
+
+    @property
+    def is_git(self) -> bool:
+        return self.repo is not None
+
+    def _git(self) -> git.Repo:
+        if self.repo is None:
+            raise BadInput(
+                _("not a backup repository (run `netsteward backup` first, or pass --repo)"),
+                file=str(self.root),
+            )
+        return self.repo
+
+    def has_commits(self) -> bool:
+        if self.repo is None:
+            return False
         try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+            self.repo.head.commit  # noqa: B018 - raises on an empty repository
+        except ValueError:
+            return False
+        return True
 
+    # -- writing -----------------------------------------------------------------------
 
-def _safe_path(root: Path, rel: str) -> Path:
-    pure = PurePosixPath(rel)
-    if pure.is_absolute() or ".." in pure.parts or not pure.parts:
-        raise BadInput(f"refusing to write outside the backup repository: {rel!r}")
-    return root.joinpath(*pure.parts)
+    @contextlib.contextmanager
+    def writing(self, wait: float = 120.0) -> Iterator[None]:
+        """Hold the repository's writer lock (re-entrant within this store object).
+
+        An advisory lock on `.git/netsteward.lock` serialises every writer of one backup
+        repository (backup, drift accept, normalize apply, snapshots); waits `wait` seconds.
+        """
+        if self._depth or self.repo is None:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        path = Path(self.repo.git_dir) / "netsteward.lock"
+        with path.open("a") as fh:
+            deadline = time.monotonic() + wait
+            while True:
+                try:
+                    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise BadInput(
+                            _("another netsteward run is writing this repository"),
+                            file=str(path),
+                        ) from None
+                    time.sleep(0.2)
+            self._depth = 1
+            try:
+                yield
+            finally:
+                self._depth = 0
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def write(self, files: Files) -> list[str]:
+        """Write (path, text) pairs whose content differs; return the paths written."""
+        written = []
+        for rel, text in files:
+            path = self._path(rel)
+            try:
+                if path.read_text(encoding="utf-8") == text:
+                    continue
+            except (FileNotFoundError, UnicodeDecodeError):
+                pass
+            write_atomic(path, text)
+            written.append(rel)
+        return written
+
+    def commit_backups(
+        self,
+        files: Files,
+        message: str,
+        when: datetime | None = None,
+        extra: Files = (),
+        unchanged: Iterable[str] = (),
+    ) -> Committed:
+        """Commit backed-up configurations (and `extra` files such as a change record).
+
+        `unchanged` are paths of backups known to equal the stored copy (not read again);
+        they are staged like the written ones, so a file written by an earlier run that died
+        before its commit is committed now (git skips the rest). Copies of the same devices
+        elsewhere in the tree (a device whose network or role changed) are removed in the
+        same commit. The subject must start with "backup ".
+        """
+        if not message.startswith(BACKUP_PREFIX):
+            raise ValueError(f"a commit with backups must start with {BACKUP_PREFIX!r}")
+        files, extra, unchanged = list(files), list(extra), list(unchanged)
+        backups = [p for p, _ in files] + unchanged
+        with self.writing():
+            written = self.write(files + extra)
+            paths = sorted(set(backups) | {p for p, _ in extra} | set(written))
+            moved = self._remove_moved(backups)
+            sha = self._commit(paths, message, when)
+        return Committed(sha, tuple(written), tuple(moved))
+
+    def commit_files(self, files: Files, message: str, when: datetime | None = None) -> Committed:
+        """Commit files that are not backups (snapshots, change records)."""
+        if message.startswith(BACKUP_PREFIX):
+            raise ValueError(f"only commits with backups start with {BACKUP_PREFIX!r}")
+        files = list(files)
+        with self.writing():
+            written = self.write(files)
+            sha = self._commit(sorted({p for p, _ in files}), message, when)
+        return Committed(sha, tuple(written))
+
+    def _path(self, rel: str) -> Path:
+        pure = PurePosixPath(rel)
+        if pure.is_absolute() or ".." in pure.parts or not pure.parts:
+            raise BadInput(
+                _("refusing to write outside the backup repository: {path!r}").format(path=rel)
+            )
+        return self.root.joinpath(*pure.parts)
+
+    def _remove_moved(self, files: Iterable[str]) -> list[str]:
+        """Remove other copies of these files' names elsewhere under <network>/<role>/."""
+        repo = self._git()
+        wanted = {PurePosixPath(f).name: f for f in files}
+        stale = []
+        for path in self.root.glob("*/*/*"):
+            rel = path.relative_to(self.root).as_posix()
+            if path.name in wanted and wanted[path.name] != rel and not rel.startswith("."):
+                stale.append(rel)
+        if not stale:
+            return []
+        tracked = set(repo.git.ls_files("--", *stale).splitlines())
+        if tracked:
+            repo.git.rm("--quiet", "--", *sorted(tracked))
+        for rel in stale:
+            (self.root / rel).unlink(missing_ok=True)
+        return sorted(stale)
+
+    def _commit(self, paths: list[str], message: str, when: datetime | None) -> str | None:
+        """Stage `paths` (plus .gitignore) and commit once; None when the tree equals HEAD's.
+
+        Staging goes through `git add` (GitPython's command wrapper): GitPython's own
+        `index.add` hashes blobs in Python, 2.5 s for a first run of 739 files against
+        0.3 s for git. The commit itself is GitPython's `index.commit`.
+        """
+        repo = self._git()
+        extra = [".gitignore"] if (self.root / ".gitignore").exists() else []
+        to_add = sorted(set(paths) | set(extra))
+        if to_add:
+            spec = Path(repo.git_dir) / "netsteward-pathspec"
+            spec.write_bytes(b"\0".join(p.encode() for p in to_add))
+            try:
+                repo.git.add(f"--pathspec-from-file={spec}", "--pathspec-file-nul")
+            finally:
+                spec.unlink(missing_ok=True)
+        if self.has_commits():
+            if not repo.git.diff("--cached", "--name-only"):
+                return None
+        elif not to_add:
+            return None
+        actor = git.Actor(*_identity(repo))
+        commit = repo.index.commit(
+            message,
+            author=actor,
+            committer=actor,
+            author_date=when,  # type: ignore[arg-type]  # GitPython accepts datetime
+            commit_date=when,  # type: ignore[arg-type]
+        )
+        return commit.hexsha
+
+    def last_backup_commit(self) -> git.Commit | None:
+        """The newest commit holding backups (other jobs commit here too: snapshots)."""
+        if not self.has_commits():
+            return None
+        for commit in self._git().iter_commits(max_count=500):
+            if str(commit.summary).startswith(BACKUP_PREFIX):
+                return commit
+        return None
+
+    def tag_month(self, month: str, message: str, commit: str | None = None) -> str | None:
+        """Tag `backup-YYYY-MM`.
+
+        With `commit` (this run committed): the tag moves there, the last run of the month
+        wins. Without: the tag is created on the newest backup commit if it does not exist
+        yet, and an existing tag is left where it is.
+        """
+        repo = self._git()
+        name = f"backup-{month}"
+        with self.writing():
+            if commit is not None:
+                repo.create_tag(name, ref=repo.commit(commit), message=message, force=True)
+                return name
+            if name in [t.name for t in repo.tags]:
+                return name
+            target = self.last_backup_commit()
+            if target is None:
+                return None
+            repo.create_tag(name, ref=target, message=message)
+        return name
+
+    def push(self, tags: list[str] | None = None) -> list[PushResult]:
+        """Push the current branch (and `tags`) to every configured remote."""
+        repo = self._git()
+        results = []
+        branch = repo.active_branch.name
+        for remote in repo.remotes:
+            refspecs = [f"refs/heads/{branch}:refs/heads/{branch}"]
+            refspecs += [f"+refs/tags/{t}:refs/tags/{t}" for t in tags or []]
+            try:
+                infos = remote.push(refspecs)
+                bad = [i for i in infos if i.flags & i.ERROR]
+                results.append(
+                    PushResult(
+                        remote.name, not bad, "; ".join(i.summary.strip() for i in bad) or "ok"
+                    )
+                )
+            except git.GitCommandError as exc:
+                detail = (exc.stderr or str(exc)).strip().splitlines()
+                results.append(
+                    PushResult(remote.name, False, detail[-1] if detail else "push failed")
+                )
+        return results
+
+    # -- reading -----------------------------------------------------------------------
+
+    def work_files(self, paths: Iterable[str]) -> dict[str, str | None]:
+        """The work tree's copy of each path (None when absent)."""
+        out: dict[str, str | None] = {}
+        for rel in paths:
+            try:
+                out[rel] = self._path(rel).read_text(encoding="utf-8")
+            except FileNotFoundError:
+                out[rel] = None
+        return out
+
+    def revision(self, ref: str = "HEAD") -> Revision:
+        """The commit `ref` names; BadInput when there is none."""
+        try:
+            commit = self._git().commit(ref)
+        except (git.BadName, ValueError):
+            raise BadInput(
+                _("no such revision {rev!r} in the backup repository").format(rev=ref),
+                file=str(self.root),
+            ) from None
+        when = commit.committed_datetime.date().isoformat()
+        return Revision(commit.hexsha, when, str(commit.summary))
+
+    def parent(self, ref: str = "HEAD") -> str:
+        """The revision before `ref` (its first parent), or `ref` itself for the first one."""
+        commit = self._git().commit(ref)
+        return commit.parents[0].hexsha if commit.parents else commit.hexsha
+
+    def _blobs(self, ref: str) -> Iterator[git.Blob]:
+        for item in self._git().commit(ref).tree.traverse():
+            if isinstance(item, git.Blob):
+                yield item
+
+    def config_files(self, suffix: str = "cfg", ref: str | None = "HEAD") -> list[StoredFile]:
+        """Every `<HOST>.<suffix>` outside dot-folders, committed at `ref` (the work tree
+        when `ref` is None or nothing is committed yet), sorted by path."""
+        out: list[StoredFile] = []
+        if ref is not None and self.has_commits():
+            for blob in self._blobs(ref):
+                name = PurePosixPath(str(blob.path))
+                if name.suffix == f".{suffix}" and not name.parts[0].startswith("."):
+                    text = blob.data_stream.read().decode("utf-8", errors="replace")
+                    out.append(StoredFile(str(name), name.stem, text))
+            return sorted(out, key=lambda f: f.path)
+        for path in sorted(self.root.rglob(f"*.{suffix}")):
+            rel = path.relative_to(self.root)
+            if not rel.parts[0].startswith("."):
+                text = path.read_text(encoding="utf-8", errors="replace")
+                out.append(StoredFile(rel.as_posix(), path.stem, text))
+        return out
+
+    def configs(self, suffix: str = "cfg", ref: str | None = "HEAD") -> dict[str, str]:
+        """{host: text} of every `<HOST>.<suffix>` (see `config_files`)."""
+        return {f.host: f.text for f in self.config_files(suffix, ref)}
+
+    def read(self, rel: str, ref: str | None = None) -> str | None:
+        """One file's text at `ref` (the work tree when None); None when it is not there."""
+        if ref is None:
+            return self.work_files([rel])[rel]
+        try:
+            blob = self._git().commit(ref).tree / rel
+        except KeyError:
+            return None
+        except (git.BadName, ValueError):
+            raise BadInput(
+                _("no such revision {rev!r} in the backup repository").format(rev=ref),
+                file=str(self.root),
+            ) from None
+        return str(blob.data_stream.read().decode("utf-8", errors="replace"))
+
+    def snapshots(self, ref: str | None = None) -> list[str]:
+        """Paths of the topology snapshots (`topology/YYYY-MM-DD.json`), oldest first,
+        in the work tree (ref None) or at a revision."""
+        if ref is None:
+            folder = self.root / SNAPSHOTS
+            if not folder.is_dir():
+                return []
+            return sorted(
+                f"{SNAPSHOTS}/{p.name}" for p in folder.glob("*.json") if _DATE.match(p.stem)
+            )
+        try:
+            tree = self._git().commit(ref).tree / SNAPSHOTS
+        except KeyError:
+            return []
+        except (git.BadName, ValueError):
+            raise BadInput(
+                _("no such revision {rev!r} in the backup repository").format(rev=ref),
+                file=str(self.root),
+            ) from None
+        return sorted(
+            str(b.path)
+            for b in tree.blobs
+            if b.name.endswith(".json") and _DATE.match(PurePosixPath(b.name).stem)
+        )
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -107,86 +469,14 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def write_files(root: Path, files: Iterable[tuple[str, str]]) -> list[str]:
-    """Write (relpath, text) pairs whose content differs; return the relpaths written."""
-    written = []
-    for rel, text in files:
-        path = _safe_path(root, rel)
-        try:
-            if path.read_text(encoding="utf-8") == text:
-                continue
-        except FileNotFoundError:
-            pass
-        write_atomic(path, text)
-        written.append(rel)
-    return written
-
-
-def remove_moved(repo: git.Repo, files: Iterable[str]) -> list[str]:
-    """Remove other copies of these files' names elsewhere in the tree.
-
-    A device whose network or role changed gets its file at a new path; the old one
-    would otherwise stay and make two configurations for one host. Returns the removed
-    paths (tracked ones are staged for deletion with `git rm`).
-    """
-    root = Path(repo.working_tree_dir or ".")
-    wanted = {PurePosixPath(f).name: f for f in files}
-    stale = []
-    for path in root.glob("*/*/*"):
-        rel = path.relative_to(root).as_posix()
-        if path.name in wanted and wanted[path.name] != rel and not rel.startswith("."):
-            stale.append(rel)
-    if not stale:
-        return []
-    tracked = set(repo.git.ls_files("--", *stale).splitlines())
-    if tracked:
-        repo.git.rm("--quiet", "--", *sorted(tracked))
-    for rel in stale:
-        (root / rel).unlink(missing_ok=True)
-    return sorted(stale)
-
-
-def _has_head(repo: git.Repo) -> bool:
+def _has_identity(repo: git.Repo) -> bool:
     try:
-        repo.head.commit  # noqa: B018 - raises on an empty repository
-    except ValueError:
+        reader = repo.config_reader()
+        return bool(reader.get_value("user", "email", "")) and bool(
+            reader.get_value("user", "name", "")
+        )
+    except Exception:
         return False
-    return True
-
-
-def commit_run(
-    repo: git.Repo, paths: list[str], message: str, when: datetime | None = None
-) -> str | None:
-    """Stage `paths` (plus .gitignore) and commit once; None when the tree equals HEAD's.
-
-    Staging goes through `git add` (GitPython's command wrapper): GitPython's own
-    `index.add` hashes blobs in Python, 2.5 s for a first run of 739 files against
-    0.3 s for git. The commit itself is GitPython's `index.commit`.
-    """
-    root = Path(repo.working_tree_dir or ".")
-    extra = [".gitignore"] if (root / ".gitignore").exists() else []
-    to_add = sorted(set(paths) | set(extra))
-    if to_add:
-        spec = Path(repo.git_dir) / "netsteward-pathspec"
-        spec.write_bytes(b"\0".join(p.encode() for p in to_add))
-        try:
-            repo.git.add(f"--pathspec-from-file={spec}", "--pathspec-file-nul")
-        finally:
-            spec.unlink(missing_ok=True)
-    if _has_head(repo):
-        if not repo.git.diff("--cached", "--name-only"):
-            return None
-    elif not to_add:
-        return None
-    actor = git.Actor(*_identity(repo))
-    commit = repo.index.commit(
-        message,
-        author=actor,
-        committer=actor,
-        author_date=when,  # type: ignore[arg-type]  # GitPython accepts datetime
-        commit_date=when,  # type: ignore[arg-type]
-    )
-    return commit.hexsha
 
 
 def _identity(repo: git.Repo) -> tuple[str, str]:
@@ -195,103 +485,3 @@ def _identity(repo: git.Repo) -> tuple[str, str]:
         str(reader.get_value("user", "name", AUTHOR_NAME)),
         str(reader.get_value("user", "email", AUTHOR_EMAIL)),
     )
-
-
-def last_backup_commit(repo: git.Repo) -> git.Commit | None:
-    """The newest commit made by a backup run (other jobs commit here too: topology, changes)."""
-    if not _has_head(repo):
-        return None
-    for commit in repo.iter_commits(max_count=500):
-        if str(commit.summary).startswith("backup "):
-            return commit
-    return None
-
-
-def tag_month(repo: git.Repo, month: str, message: str, commit: str | None = None) -> str | None:
-    """Tag `backup-YYYY-MM`.
-
-    With `commit` (this run committed): the tag moves there, the last run of the month
-    wins. Without: the tag is created on the newest backup commit if it does not exist
-    yet, and an existing tag is left where it is.
-    """
-    name = f"backup-{month}"
-    if commit is not None:
-        repo.create_tag(name, ref=repo.commit(commit), message=message, force=True)
-        return name
-    if name in [t.name for t in repo.tags]:
-        return name
-    target = last_backup_commit(repo)
-    if target is None:
-        return None
-    repo.create_tag(name, ref=target, message=message)
-    return name
-
-
-@dataclass(frozen=True)
-class PushResult:
-    remote: str
-    ok: bool
-    detail: str
-
-
-def push(repo: git.Repo, tags: list[str] | None = None) -> list[PushResult]:
-    """Push the current branch (and `tags`) to every configured remote."""
-    results = []
-    branch = repo.active_branch.name
-    for remote in repo.remotes:
-        refspecs = [f"refs/heads/{branch}:refs/heads/{branch}"]
-        refspecs += [f"+refs/tags/{t}:refs/tags/{t}" for t in tags or []]
-        try:
-            infos = remote.push(refspecs)
-            bad = [i for i in infos if i.flags & i.ERROR]
-            results.append(
-                PushResult(remote.name, not bad, "; ".join(i.summary.strip() for i in bad) or "ok")
-            )
-        except git.GitCommandError as exc:
-            detail = (exc.stderr or str(exc)).strip().splitlines()
-            results.append(PushResult(remote.name, False, detail[-1] if detail else "push failed"))
-    return results
-
-
-# -- reading the last committed state ---------------------------------------------------
-
-
-def _as_repo(repo: git.Repo | Path | str) -> git.Repo | None:
-    if isinstance(repo, git.Repo):
-        return repo
-    root = Path(repo)
-    if not (root / ".git").exists():
-        return None
-    return git.Repo(root)
-
-
-def read_all_committed(
-    repo: git.Repo | Path | str, suffix: str = "cfg", ref: str = "HEAD"
-) -> dict[str, str]:
-    """{host: text} of every `<HOST>.<suffix>` file committed at `ref` (empty when none)."""
-    r = _as_repo(repo)
-    if r is None or not _has_head(r):
-        return {}
-    out: dict[str, str] = {}
-    tree = r.commit(ref).tree
-    for item in tree.traverse():
-        if item.type != "blob":  # type: ignore[union-attr]
-            continue
-        name = PurePosixPath(item.path)  # type: ignore[union-attr]
-        if name.suffix == f".{suffix}" and not name.parts[0].startswith("."):
-            out[name.stem] = item.data_stream.read().decode("utf-8")  # type: ignore[union-attr]
-    return out
-
-
-def read_committed(
-    repo: git.Repo | Path | str, host: str, suffix: str = "cfg", ref: str = "HEAD"
-) -> str | None:
-    """The last committed `<HOST>.<suffix>` of `host`, wherever it lives in the tree; None if never."""
-    r = _as_repo(repo)
-    if r is None or not _has_head(r):
-        return None
-    want = f"{host}.{suffix}"
-    for item in r.commit(ref).tree.traverse():
-        if item.type == "blob" and PurePosixPath(item.path).name == want:  # type: ignore[union-attr]
-            return item.data_stream.read().decode("utf-8")  # type: ignore[union-attr]
-    return None

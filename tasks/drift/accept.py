@@ -14,6 +14,8 @@ from pathlib import Path
 
 from nornir.core import Nornir
 
+from netsteward.tasks.core.store import BACKUP_PREFIX, BackupStore
+
 log = logging.getLogger(__name__)
 
 
@@ -26,12 +28,16 @@ class AcceptOutcome:
 
 
 def accept_message(hosts: list[str], reason: str, user: str | None = None) -> str:
-    """The commit message: a subject naming the devices, the reason, who accepted."""
+    """The commit message: a subject naming the devices (a backup commit: it starts with
+    "backup "), the reason, who accepted."""
     names = (
         ", ".join(hosts) if len(hosts) <= 5 else f"{', '.join(hosts[:5])} and {len(hosts) - 5} more"
     )
     who = user or _user()
-    return f"drift accept: {names}\n\nReason: {reason}\nAccepted-by: {who}\nDevices: {' '.join(hosts)}\n"
+    return (
+        f"{BACKUP_PREFIX}(drift accept): {names}\n\n"
+        f"Reason: {reason}\nAccepted-by: {who}\nDevices: {' '.join(hosts)}\n"
+    )
 
 
 def _user() -> str:
@@ -42,34 +48,26 @@ def _user() -> str:
 
 
 def accept_drift(nr: Nornir, *, repo: Path, reason: str, user: str | None = None) -> AcceptOutcome:
-    """Back up the hosts of `nr` with the backup's own task (tasks/backup.backup_config) and
-    commit the files with the reason (tasks/gitstore). Failed devices keep their files."""
+    """Back up the hosts of `nr` with the backup's own task and commit the files as a backup
+    commit with the reason (`BackupStore.commit_backups`). Failed devices keep their files."""
     from netsteward.tasks.backup.collect import BackupOutcome, backup_config
     from netsteward.tasks.core.results import typed_results
-    from netsteward.tasks.core.store import (
-        commit_run,
-        locked,
-        open_store,
-        write_files,
-    )
 
-    store = open_store(repo, create=False)
-    root = Path(store.working_tree_dir or repo)
+    store = BackupStore.open(repo, create=False)
     hosts = sorted(nr.inventory.hosts)
-    agg = nr.run(task=backup_config, repo_dir=root, name="drift accept", raise_on_error=False)
+    agg = nr.run(task=backup_config, store=store, name="drift accept", raise_on_error=False)
     typed = typed_results(agg, BackupOutcome)
     failed = {h: f.reason for h, f in typed.failed.items()}
     accepted: list[str] = []
-    paths: list[str] = []
-    with locked(store):  # one writer of the backup repository at a time
-        for host, outcome in sorted(typed.ok.items()):
-            if not outcome.ok:
-                failed[host] = outcome.reason or outcome.failure or "failed"
-                continue
-            paths += write_files(root, [(f.path, f.text) for f in outcome.files])
-            accepted.append(host)
-        message = accept_message(accepted or hosts, reason, user)
-        commit = commit_run(store, paths, message) if accepted else None
+    files: list[tuple[str, str]] = []
+    for host, outcome in sorted(typed.ok.items()):
+        if not outcome.ok:
+            failed[host] = outcome.reason or outcome.failure or "failed"
+            continue
+        files += [(f.path, f.text) for f in outcome.files]
+        accepted.append(host)
+    message = accept_message(accepted or hosts, reason, user)
+    commit = store.commit_backups(files, message).sha if accepted else None
     log.info("drift accept: %d accepted, %d failed, commit %s", len(accepted), len(failed), commit)
     return AcceptOutcome(
         tuple(accepted), dict(sorted(failed.items())), commit, message.splitlines()[0]

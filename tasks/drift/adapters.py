@@ -1,7 +1,8 @@
 """Where the drift check plugs into the other parts' APIs.
 
 Each function here is a thin call into the owner of the logic:
-- configuration fetch + acceptance + normalisation: tasks/backup/collect.py (see tasks/drift/collect.py);
+- configuration fetch + acceptance + normalisation: tasks/backup/collect.py `collect_files`
+  over the device session (see tasks/drift/collect.py);
 - port policy: tasks/ports/plan.py `plan_device` (each planned change is one violation);
 - firewall intent and hygiene: tasks/firewall/audit.py `audit_config`;
 - topology snapshot: tasks/topology*.py.

@@ -1,44 +1,29 @@
 """Nornir task: read one device's live state for the drift check.
 
-One SSH session per device in the common case: the backup's reader (`netsteward.tasks.backup.collect.read_command`,
-which reads to the prompt and notices pagers, hangs and cut sessions) fetches every command the
-backup collects and then the platform's LLDP command (`netsteward.tasks.topology.lldp.LLDP_COMMANDS`); the outputs
-are normalised and judged exactly as the backup does (`normalise_config`, `check_output`,
-`relpath_for`) and LLDP is parsed by `netsteward.tasks.topology.lldp.parse_lldp`.
-
-If anything goes wrong in that one attempt, the device is read again through the backup's own
-`collect_device` (retries with back-off, failure kinds and reasons) and LLDP in a second short
-session, so that failures are classified and reported exactly as the backup reports them.
+One device session per attempt (`netsteward.tasks.core.session.on_device`, the backup's
+time limit and retry rule): every command the backup collects, normalised and judged
+exactly as the backup does (`netsteward.tasks.backup.collect.collect_files`), then the
+platform's LLDP command (`reads: lldp`), parsed by `netsteward.tasks.topology.lldp.parse_lldp`.
+A configuration that cannot be read is reported with the backup's failure kinds and
+reasons; when only LLDP fails, the configuration still counts and `lldp_error` says why.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any
 
 from nornir.core.task import Result, Task
 
-from netsteward.tasks.backup.collect import (
-    CONNECTION,
-    BackupOptions,
-    check_output,
-    collect_device,
-    read_command,
-    relpath_for,
-)
-from netsteward.tasks.core.connection import DEFAULT_EXTRAS, close_session
-from netsteward.tasks.core.scrub import normalise_config
+from netsteward.tasks.backup.collect import collect_files
+from netsteward.tasks.core.failures import DeviceFailure
+from netsteward.tasks.core.session import Session, SessionOptions, on_device
 from netsteward.tasks.drift.model import Check, checks_for
-from netsteward.tasks.platforms import Platform, load_platform
-from netsteward.tasks.topology.lldp import LLDP_COMMANDS, Neighbor, parse_lldp
+from netsteward.tasks.platforms import load_platform
+from netsteward.tasks.topology.lldp import Neighbor, parse_lldp
 
 log = logging.getLogger(__name__)
-
-FAST_TIMEOUT = 30.0  # the one-session attempt; the fallback has the backup's own limits
-LLDP_TIMEOUT = 30.0
 
 
 @dataclass(frozen=True)
@@ -58,117 +43,41 @@ class LiveRead:
     lldp_error: str | None = None
 
 
-def _one_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    if hasattr(exc, "reason") and isinstance(exc.reason, str):
-        return exc.reason
-    return f"{type(exc).__name__}: {text.splitlines()[0][:160]}" if text else type(exc).__name__
-
-
-def _open(task: Task) -> Any:
-    """A netmiko session with the backup's connection settings."""
-    host = task.host
-    if CONNECTION in host.connections:
-        host.close_connection(CONNECTION)
-    params = host.get_connection_parameters(CONNECTION)
-    extras: dict[str, Any] = {**DEFAULT_EXTRAS, **(params.extras or {})}
-    return host.open_connection(
-        CONNECTION, configuration=task.nornir.config, extras=extras
-    ).connection
-
-
-def _close(task: Task) -> None:
-    close_session(task.host, CONNECTION)
-
-
-def _judge(
-    task: Task, platform: Platform, outputs: dict[str, str]
-) -> tuple[dict[str, str], dict[str, str]]:
-    """{suffix: text}, {suffix: path} as the backup would store them; raises on a bad output."""
-    host = task.host
-    files, paths = {}, {}
-    for collect in platform.collect:
-        text = normalise_config(platform, outputs[collect.command])
-        problem = check_output(platform, collect, text)
-        if problem:
-            raise ValueError(problem[1])
-        files[collect.suffix] = text
-        paths[collect.suffix] = relpath_for(
-            host.name, host.data.get("network"), host.data.get("role"), collect.suffix
-        )
-    return files, paths
-
-
-def _one_session(task: Task, platform: Platform, lldp: bool) -> LiveRead:
-    deadline = time.monotonic() + FAST_TIMEOUT
-    conn = _open(task)
-    try:
-        outputs = {
-            c.command: read_command(
-                conn, platform, c.command, min(deadline, time.monotonic() + c.read_timeout)
-            )
-            for c in platform.collect
-        }
-        lldp_raw = (
-            read_command(conn, platform, LLDP_COMMANDS[platform.name][0], deadline)
-            if lldp
-            else None
-        )
-    finally:
-        _close(task)
-    files, paths = _judge(task, platform, outputs)
-    neighbors = tuple(parse_lldp(platform.name, lldp_raw)) if lldp_raw is not None else None
-    return LiveRead(task.host.name, files, paths, neighbors=neighbors)
-
-
-def _lldp_session(task: Task, platform: Platform) -> tuple[Neighbor, ...]:
-    conn = _open(task)
-    try:
-        raw = read_command(
-            conn, platform, LLDP_COMMANDS[platform.name][0], time.monotonic() + LLDP_TIMEOUT
-        )
-    finally:
-        _close(task)
-    return tuple(parse_lldp(platform.name, raw))
-
-
 def wants_lldp(task: Task) -> bool:
     platform = task.host.platform or ""
     role = str(task.host.get("role") or "")
-    return Check.TOPOLOGY in checks_for(role, platform) and platform in LLDP_COMMANDS
+    return Check.TOPOLOGY in checks_for(role, platform)
 
 
-def read_live(task: Task, lldp: bool = True, options: BackupOptions | None = None) -> Result:
-    """Nornir task: `LiveRead` for the host. Never raises for a device problem."""
-    host = task.host
-    lldp = lldp and wants_lldp(task)
-    try:
-        platform = load_platform(host.platform or "")
-    except Exception as exc:  # unknown platform: the inventory check normally stops this earlier
-        return Result(host=host, result=LiveRead(host.name, {}, {}, error=_one_line(exc)))
-    try:
-        return Result(host=host, result=_one_session(task, platform, lldp))
-    except Exception as exc:  # read again the backup's way, which classifies and retries
-        log.info(
-            "%s: one-session read failed (%s); reading as the backup does",
-            host.name,
-            _one_line(exc),
-        )
-    outcome = collect_device(task, options or BackupOptions())
-    if not outcome.ok:
-        reason = outcome.reason or outcome.failure or "failed"
-        return Result(host=host, result=LiveRead(host.name, {}, {}, error=reason))
-    files = {PurePosixPath(f.path).suffix.lstrip("."): f.text for f in outcome.files}
-    paths = {PurePosixPath(f.path).suffix.lstrip("."): f.path for f in outcome.files}
+def _read(session: Session, lldp: bool) -> LiveRead:
+    files = collect_files(session)
     neighbors: tuple[Neighbor, ...] | None = None
     lldp_error = None
     if lldp:
         try:
-            neighbors = _lldp_session(task, platform)
-        except Exception as exc:  # the config was read; only the topology check is unreadable
-            lldp_error = _one_line(exc)
-            log.warning("%s: LLDP read failed: %s", host.name, lldp_error)
-    return Result(
-        host=host,
-        result=LiveRead(host.name, files, paths, neighbors=neighbors, lldp_error=lldp_error),
+            neighbors = tuple(parse_lldp(session.platform.name, session.read_for("lldp")))
+        except DeviceFailure as exc:  # the configuration was read; only the topology check is not
+            lldp_error = exc.reason
+            log.warning("%s: LLDP read failed: %s", session.name, lldp_error)
+    return LiveRead(
+        session.name,
+        {PurePosixPath(f.path).suffix.lstrip("."): f.text for f in files},
+        {PurePosixPath(f.path).suffix.lstrip("."): f.path for f in files},
+        neighbors=neighbors,
+        lldp_error=lldp_error,
     )
+
+
+def read_live(task: Task, lldp: bool = True, options: SessionOptions | None = None) -> Result:
+    """Nornir task: `LiveRead` for the host. Never raises for a device problem."""
+    host = task.host
+    lldp = lldp and wants_lldp(task)
+    try:
+        load_platform(host.platform or "")
+    except Exception as exc:  # unknown platform: the inventory check normally stops this earlier
+        return Result(host=host, result=LiveRead(host.name, {}, {}, error=str(exc)))
+    got = on_device(task, lambda s: _read(s, lldp), options)
+    if not got.ok or got.value is None:
+        reason = got.reason or got.kind or "failed"
+        return Result(host=host, result=LiveRead(host.name, {}, {}, error=reason))
+    return Result(host=host, result=got.value)

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from netsteward.tasks.core.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNREACHABLE
+from netsteward.tasks.core.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNREACHABLE, BadInput
 from netsteward.tasks.core.i18n import _
 
 
@@ -45,10 +45,19 @@ class Status(StrEnum):
 # Roles the port policy covers (descriptions on all of them; loop protection on access only).
 PORT_POLICY_ROLES = frozenset({"router", "core", "aggregation", "access"})
 FIREWALL_ROLES = frozenset({"firewall"})
-# Platforms that speak LLDP in the building, and the roles whose cabling LLDP shows
-# (firewalls, IPS and the FC fabric are declared links in the inventory: LLDP cannot see them).
-LLDP_PLATFORMS = frozenset({"huawei_vrp", "hp_comware", "cisco_ios"})
+# The roles whose cabling LLDP shows (firewalls, IPS and the FC fabric are declared links in
+# the inventory: LLDP cannot see them), on platforms that read LLDP (`reads: lldp`).
 TOPOLOGY_ROLES = frozenset({"router", "core", "aggregation", "access"})
+
+
+def speaks_lldp(platform: str) -> bool:
+    """Does the platform file say how to read LLDP neighbours (`reads: lldp`)?"""
+    from netsteward.tasks.platforms import load_platform
+
+    try:
+        return "lldp" in load_platform(platform).reads
+    except BadInput:  # an unknown platform: the inventory check reports it
+        return False
 
 
 def checks_for(role: str, platform: str) -> tuple[Check, ...]:
@@ -58,7 +67,7 @@ def checks_for(role: str, platform: str) -> tuple[Check, ...]:
         checks.append(Check.PORT_POLICY)
     if role in FIREWALL_ROLES:
         checks.append(Check.FIREWALL)
-    if platform in LLDP_PLATFORMS and role in TOPOLOGY_ROLES:
+    if role in TOPOLOGY_ROLES and speaks_lldp(platform):
         checks.append(Check.TOPOLOGY)
     return tuple(checks)
 

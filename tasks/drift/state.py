@@ -1,8 +1,9 @@
 """The approved state, read from the backup repository at one revision.
 
-`configs/<network>/<role>/<HOST>.cfg` (and `.zoning`) as committed (tasks/gitstore
-`read_all_committed`), and the latest topology snapshot `topology/YYYY-MM-DD.json` in that
-revision. Reads git objects, no checkout, so `--offline` can compare any two revisions.
+`configs/<network>/<role>/<HOST>.cfg` (and `.zoning`) as committed, and the latest
+topology snapshot `topology/YYYY-MM-DD.json` in that revision, read through the backup
+repository's one layer (`netsteward.tasks.core.store`). Reads git objects, no checkout,
+so `--offline` can compare any two revisions.
 """
 
 from __future__ import annotations
@@ -11,11 +12,9 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-import git
-
 from netsteward.tasks.core.errors import BadInput
 from netsteward.tasks.core.i18n import _
-from netsteward.tasks.core.store import read_all_committed
+from netsteward.tasks.core.store import BackupStore
 
 log = logging.getLogger(__name__)
 
@@ -33,55 +32,37 @@ class RepoState:
     snapshot_text: str | None
 
 
-def open_repo(path: Path) -> git.Repo:
-    try:
-        return git.Repo(path)
-    except (git.NoSuchPathError, git.InvalidGitRepositoryError):
+def open_repo(path: Path) -> BackupStore:
+    """The backup repository at `path`; BadInput when there is none."""
+    store = BackupStore.at(path) if path.is_dir() else None
+    if store is None or not store.is_git:
         raise BadInput(
             _("not a backup repository (run `netsteward backup` first, or pass --repo)"),
             file=str(path),
-        ) from None
+        )
+    return store
 
 
 def read_state(path: Path, rev: str = "HEAD", hosts: set[str] | None = None) -> RepoState:
     """The committed files of `hosts` (all when None) and the latest snapshot at `rev`."""
-    repo = open_repo(path)
-    try:
-        commit = repo.commit(rev)
-    except (git.BadName, ValueError):
-        raise BadInput(
-            _("no such revision {rev!r} in the backup repository").format(rev=rev), file=str(path)
-        ) from None
+    store = open_repo(path)
+    commit = store.revision(rev)
     files: dict[str, dict[str, str]] = {}
     for suffix in STORED_SUFFIXES:
-        for host, text in read_all_committed(repo, suffix, commit.hexsha).items():
+        for host, text in store.configs(suffix, commit.hexsha).items():
             if hosts is None or host in hosts:
                 files.setdefault(host, {})[suffix] = text
-    snapshots: dict[str, git.Blob] = {}
-    if _has(commit.tree, "topology"):
-        for blob in (commit.tree / "topology").blobs:
-            if blob.name.endswith(".json"):
-                snapshots[str(blob.path)] = blob
-    latest = snapshots[max(snapshots)] if snapshots else None
-    when = commit.committed_datetime.date().isoformat()
+    snapshots = store.snapshots(commit.hexsha)
+    latest = snapshots[-1] if snapshots else None
     return RepoState(
         revision=commit.hexsha,
-        label=f"{commit.hexsha[:7]} ({when})",
+        label=commit.label,
         files=files,
-        snapshot_name=str(latest.path) if latest else None,
-        snapshot_text=latest.data_stream.read().decode("utf-8") if latest else None,
+        snapshot_name=latest,
+        snapshot_text=store.read(latest, commit.hexsha) if latest else None,
     )
-
-
-def _has(tree: git.Tree, name: str) -> bool:
-    try:
-        tree / name
-    except KeyError:
-        return False
-    return True
 
 
 def default_baseline(path: Path, rev: str = "HEAD") -> str:
     """For `--offline`: the revision before `rev` (its first parent), or `rev` itself."""
-    commit = open_repo(path).commit(rev)
-    return commit.parents[0].hexsha if commit.parents else commit.hexsha
+    return open_repo(path).parent(rev)

@@ -20,13 +20,13 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from netsteward.tasks.core.errors import PolicyError
 from netsteward.tasks.core.i18n import _
+from netsteward.tasks.core.yamlfile import parse_yaml, read_text
 from netsteward.tasks.firewall.model import Service
 from netsteward.tasks.firewall.sets import (
     ALL_ADDR,
@@ -203,41 +203,14 @@ def build_intent(model: IntentFile) -> Intent:
     return Intent(tuple(servers))
 
 
-def _line_of(node: Any, loc: tuple[Any, ...]) -> int | None:
-    """Line (1-based) of the YAML node at a pydantic error location."""
-    line = node.start_mark.line + 1 if node is not None else None
-    for key in loc:
-        if isinstance(node, yaml.MappingNode):
-            nxt = next((v for k, v in node.value if k.value == str(key)), None)
-            if nxt is None:
-                key_node = next((k for k, _ in node.value if k.value == str(key)), None)
-                return key_node.start_mark.line + 1 if key_node is not None else line
-            node = nxt
-        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
-            node = node.value[key]
-        else:
-            break
-        line = node.start_mark.line + 1
-    return line
-
-
 def parse_intent(text: str, source: str = "<intent>") -> Intent:
-    try:
-        node = yaml.compose(text)
-        raw = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise PolicyError(
-            _("not valid YAML ({problem})").format(problem=getattr(exc, "problem", exc)),
-            file=source,
-            line=mark.line + 1 if mark else None,
-        ) from None
-    if not isinstance(raw, dict):
+    doc = parse_yaml(text, source, error=PolicyError, required=True)
+    if not isinstance(doc.data, dict):
         raise PolicyError(
             _("the intent file must be a mapping with 'servers'"), file=source, line=1
         )
     try:
-        model = IntentFile.model_validate(raw)
+        model = IntentFile.model_validate(doc.data)
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = tuple(err["loc"])
@@ -246,13 +219,9 @@ def parse_intent(text: str, source: str = "<intent>") -> Intent:
             path, _sep, msg = msg.partition(": ")
             loc = tuple(int(p) if p.isdigit() else p for p in path.split("."))
         field = ".".join(str(p) for p in loc) or None
-        raise PolicyError(msg, file=source, line=_line_of(node, loc), field=field) from None
+        raise PolicyError(msg, file=source, line=doc.line_of(loc), field=field) from None
     return build_intent(model)
 
 
 def load_intent(path: Path) -> Intent:
-    try:
-        text = path.read_text()
-    except FileNotFoundError:
-        raise PolicyError(_("file not found"), file=str(path)) from None
-    return parse_intent(text, str(path))
+    return parse_intent(read_text(path, error=PolicyError), str(path))

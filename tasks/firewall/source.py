@@ -2,36 +2,22 @@
 
 The backup repository keeps firewalls at `<network>/firewall/<HOST>.cfg`.  When
 the directory is a git repository the last committed version is audited (what
-the monthly backup recorded), otherwise the files on disk.  The platform is
-recognised from the configuration itself, so that no inventory is needed.
+the monthly backup recorded), otherwise the files on disk (both through
+`netsteward.tasks.core.store`).  The platform is recognised from the configuration
+itself (each platform file's `identify:` pattern), so that no inventory is needed.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path, PurePosixPath
 
 from netsteward.tasks.core.errors import BadInput
 from netsteward.tasks.core.i18n import _
-
-_SNIFF: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("fortinet", re.compile(r"^config (firewall|system) ", re.M)),
-    (
-        "cisco_asa",
-        re.compile(r"^(ASA Version |access-list \S+ (extended|remark) |access-group \S+ )", re.M),
-    ),
-    (
-        "hillstone_stoneos",
-        re.compile(r"^(policy-global\s*$|address \"|servgroup |admin user \")", re.M),
-    ),
-    (
-        "huawei_vrp",
-        re.compile(
-            r"^(security-policy\s*$|ip address-set |ip service-set |sysname |firewall zone )", re.M
-        ),
-    ),
-)
+from netsteward.tasks.core.store import BackupStore
+from netsteward.tasks.platforms import all_platforms
 
 
 @dataclass(frozen=True)
@@ -42,11 +28,20 @@ class FirewallConfig:
     text: str
 
 
+@cache
+def _identifiers() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(platform, regex) for every platform file with an `identify:` line pattern."""
+    return tuple(
+        (name, re.compile(p.identify, re.M))
+        for name, p in all_platforms().items()
+        if p.identify is not None
+    )
+
+
 def detect_platform(text: str) -> str | None:
-    for platform, pattern in _SNIFF:
-        if pattern.search(text):
-            return platform
-    return None
+    """The platform whose `identify:` pattern the configuration matches (None: none or several)."""
+    found = [name for name, rx in _identifiers() if rx.search(text)]
+    return found[0] if len(found) == 1 else None
 
 
 def _config(device: str, path: str, text: str, platform: str | None = None) -> FirewallConfig:
@@ -75,30 +70,10 @@ def read_repository(repo: Path) -> list[FirewallConfig]:
             file=str(repo),
             field="--repo",
         )
-    out: list[FirewallConfig] = []
-    if (repo / ".git").exists():
-        import git
-
-        r = git.Repo(repo)
-        try:
-            tree = r.head.commit.tree
-        except ValueError:
-            tree = None
-        if tree is not None:
-            for item in tree.traverse():
-                if not isinstance(item, git.Blob):
-                    continue
-                p = PurePosixPath(item.path)
-                if p.suffix == ".cfg" and len(p.parts) >= 2 and p.parts[-2] == "firewall":
-                    text = item.data_stream.read().decode("utf-8", errors="replace")
-                    out.append(_config(p.stem, str(p), text))
-            return sorted(out, key=lambda c: c.device)
-    for path in sorted(repo.glob("*/firewall/*.cfg")):
-        out.append(
-            _config(
-                path.stem,
-                str(path.relative_to(repo)),
-                path.read_text(encoding="utf-8", errors="replace"),
-            )
-        )
-    return out
+    store = BackupStore.at(repo)
+    out = [
+        _config(f.host, f.path, f.text)
+        for f in store.config_files("cfg")
+        if len(PurePosixPath(f.path).parts) >= 2 and PurePosixPath(f.path).parts[-2] == "firewall"
+    ]
+    return sorted(out, key=lambda c: c.device) if store.has_commits() else out

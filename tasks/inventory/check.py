@@ -3,9 +3,9 @@
 `check_inventory(paths)` returns one `Problem` per finding, each naming the file,
 the line and the field: unknown platform, unknown or missing group, duplicate
 name, duplicate address and port, missing required field, credentials written into
-an inventory file, bad port. The YAML is read as a node tree (PyYAML `compose`),
-which keeps line numbers and sees duplicate keys that a plain load would silently
-merge.
+an inventory file, bad port. The YAML is read by the one loader
+(`netsteward.tasks.core.yamlfile`) as a node tree, which keeps line numbers and sees
+duplicate keys that a plain load would silently merge.
 """
 
 from __future__ import annotations
@@ -14,16 +14,15 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from netsteward.tasks.core.errors import BadInput
 from netsteward.tasks.core.i18n import _
-from netsteward.tasks.platforms import PLATFORMS
+from netsteward.tasks.core.yamlfile import load_yaml
+from netsteward.tasks.platforms import platform_names
 
 ROLES = ("router", "core", "aggregation", "access", "firewall", "ips", "fc_switch")
 NETWORKS = ("base", "egov_intranet", "egov_extranet", "device_net", "san")
-# libyaml when available (8x faster on 739 hosts); its nodes carry the same line marks
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")  # names become file names in the backup
 HOST_KEYS = {
     "hostname",
@@ -82,24 +81,13 @@ class _Reader:
     def add(self, file: Path | str, line: int | None, field: str, message: str) -> None:
         self.problems.append(Problem(str(file), line, field, message))
 
-    def load(self, path: Path | None, what: str) -> MappingNode | None:
+    def load(self, path: Path | None, what: str, required: bool = False) -> MappingNode | None:
         if path is None:
             return None
         try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            self.add(path, None, what, _("file not found"))
-            return None
-        try:
-            node = yaml.compose(text, Loader=_LOADER)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            self.add(
-                path,
-                mark.line + 1 if mark else None,
-                what,
-                _("not valid YAML: {problem}").format(problem=getattr(exc, "problem", exc)),
-            )
+            node = load_yaml(path, required=required).node
+        except BadInput as exc:
+            self.add(path, exc.line, what, exc.message)
             return None
         if node is None:
             return MappingNode(tag="tag:yaml.org,2002:map", value=[])
@@ -165,7 +153,7 @@ def check_inventory(paths: dict[str, Path]) -> list[Problem]:
     if host_path is None:
         r.add("nornir_config.yaml", None, "inventory.options.host_file", _("missing"))
         return r.problems
-    hosts = r.load(host_path, "hosts")
+    hosts = r.load(host_path, "hosts", required=True)
     groups = (
         r.load(group_path, "groups")
         if group_path
@@ -173,6 +161,7 @@ def check_inventory(paths: dict[str, Path]) -> list[Problem]:
     )
     defaults = r.load(defaults_path, "defaults") if defaults_path else None
 
+    known_platforms = platform_names()
     group_platform: dict[str, str | None] = {}
     if groups is not None and group_path is not None:
         r.credentials(group_path, groups, "")
@@ -183,13 +172,13 @@ def check_inventory(paths: dict[str, Path]) -> list[Problem]:
                 continue
             plat_item = _get(v, "platform")
             plat = _scalar(plat_item[1]) if plat_item else None
-            if plat_item is not None and plat is not None and plat not in PLATFORMS:
+            if plat_item is not None and plat is not None and plat not in known_platforms:
                 r.add(
                     group_path,
                     _line(plat_item[0]),
                     f"{k.value}.platform",
                     _("unknown platform {platform!r} (known: {known})").format(
-                        platform=plat, known=", ".join(PLATFORMS)
+                        platform=plat, known=", ".join(known_platforms)
                     ),
                 )
             group_platform[k.value] = plat
@@ -319,16 +308,16 @@ def check_inventory(paths: dict[str, Path]) -> list[Problem]:
             )
         if platform is None:
             r.add(host_path, line, f"{name}.platform", _("missing required field"))
-        elif platform not in PLATFORMS:
+        elif platform not in known_platforms:
             r.add(
                 host_path,
                 _line(plat_item[0]) if plat_item else line,
                 f"{name}.platform",
                 _("unknown platform {platform!r} (known: {known})").format(
-                    platform=platform, known=", ".join(PLATFORMS)
+                    platform=platform, known=", ".join(known_platforms)
                 ),
             )
-        elif names and platform not in {g for g, _ in names} and platform in group_platform:
+        elif names and platform in group_platform and all(g != platform for g, _ in names):
             r.add(
                 host_path,
                 _line(group_item[0]) if group_item else line,

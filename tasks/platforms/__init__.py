@@ -1,25 +1,36 @@
-"""Per-platform data: commands, prompts, secrets, volatile lines, end markers.
+"""Per-platform data: how to talk to a device, what to read, how to store it.
 
-Everything that differs between vendors lives in `tasks/platforms/<name>.yaml`
-and is loaded into the strict `Platform` model below (unknown keys fail at load
-time, every regex is compiled at load time). Code is used only where data cannot
-say it: a named hook that the YAML refers to (`hooks:`), resolved through the one
-registry `netsteward.tasks.core.scrub.HOOKS`.
+Everything that differs between vendors lives in `tasks/platforms/<name>.yaml` and is
+loaded into the strict `Platform` model below (unknown keys fail at load time, every
+regex is compiled at load time): the session (netmiko driver and its fixes, napalm
+driver, prompts, paging, privileged mode, configuration mode and saving), the commands
+collected for the backup and read by the jobs (`reads:`), secrets, volatile lines and
+error lines. Code is used only where data cannot say it: a named hook that the YAML
+refers to, resolved through one registry (`hooks:` in `netsteward.tasks.core.scrub.HOOKS`,
+`netmiko_fixes:` in `netsteward.tasks.core.connection.FIXES`, `reads:` readers in
+`netsteward.tasks.core.reading.READERS`).
+
+A new platform is one more YAML file here, or in a folder named by the environment
+variable `NETSTEWARD_PLATFORM_PATH` (folders separated by `:`), which sites use for
+their own platforms without touching the installed package.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from functools import cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from netsteward.tasks.core.errors import BadInput
+from netsteward.tasks.core.yamlfile import load_yaml, validate
 
 PLATFORM_DIR = Path(__file__).parent
+PATH_VARIABLE = "NETSTEWARD_PLATFORM_PATH"
+# the platforms shipped with netsteward (a site adds its own through NETSTEWARD_PLATFORM_PATH)
 PLATFORMS: tuple[str, ...] = (
     "huawei_vrp",
     "hp_comware",
@@ -116,10 +127,45 @@ class Read(_Strict):
     read_timeout: float = 30.0
 
 
+class ConfigMode(_Strict):
+    """How configuration lines are pushed and saved (`Session.configure`, `Session.save`)."""
+
+    enter: str  # the command that enters configuration mode (`system-view`)
+    leave: str  # the command that returns to the exec prompt (`return`, `end`)
+    # regex of this device's prompt in any mode; `{base}` stands for the device's own
+    # name as netmiko found it at log-in (exec, system view, interface view, ...)
+    prompt: str
+    save: str  # the command that saves the running configuration
+    save_question: str | None = None  # regex of the confirmation question `save` may ask
+    save_answer: str = "y"  # what answers it
+
+    @field_validator("prompt")
+    @classmethod
+    def _prompt(cls, value: str) -> str:
+        if "{base}" not in value:
+            raise ValueError("the configuration prompt must contain {base} (the device's name)")
+        _compile(value.replace("{base}", "BASE"), "prompt")
+        return value
+
+    @field_validator("save_question")
+    @classmethod
+    def _question(cls, value: str | None) -> str | None:
+        return None if value is None else _compile(value, "save_question")
+
+    def prompt_for(self, base_prompt: str) -> str:
+        """The prompt regex of one device (its base prompt escaped into `{base}`)."""
+        return self.prompt.replace("{base}", re.escape(base_prompt))
+
+
 class Platform(_Strict):
     name: str
     vendor: str
+    label: str | None = None  # short name for narrow tables (`vrp`); default the name
     netmiko_device_type: str
+    # named fixes of the netmiko driver (`netsteward.tasks.core.connection.FIXES`) on top of
+    # the ones every platform gets (TCP_NODELAY, no fixed sleeps, reads that end with the session)
+    netmiko_fixes: list[str] = []
+    napalm_driver: str | None = None  # napalm's driver name where napalm reads this platform
     paging_off: (
         str | None
     )  # what the netmiko driver sends at log-in (documented, checked in the lab)
@@ -128,6 +174,10 @@ class Platform(_Strict):
     )
     prompt: str  # regex for the device prompt at the end of an output (one line)
     pager: str  # regex for the pager prompt that paging-on prints
+    config_mode: ConfigMode | None = None  # None: netsteward never configures this platform
+    # regex (multi-line) of a line only this platform's configuration has: how `audit firewall`
+    # tells the platform of a configuration file without an inventory
+    identify: str | None = None
     # paging is one setting for the whole device, which another session may switch back
     # on at any moment: answer its pager prompt with a space instead of failing (FortiOS)
     page_through: bool = False
@@ -159,10 +209,24 @@ class Platform(_Strict):
                 raise ValueError(f"unknown text encoding {value!r}") from None
         return values
 
-    @field_validator("prompt", "pager")
+    @field_validator("prompt", "pager", "identify")
     @classmethod
-    def _regex(cls, value: str) -> str:
-        return _compile(value, "prompt")
+    def _regex(cls, value: str | None) -> str | None:
+        return None if value is None else _compile(value, "prompt")
+
+    @field_validator("netmiko_fixes")
+    @classmethod
+    def _known_fixes(cls, values: list[str]) -> list[str]:
+        from netsteward.tasks.core.connection import FIXES
+
+        unknown = [v for v in values if v not in FIXES]
+        if unknown:
+            raise ValueError(f"unknown netmiko fix(es) {unknown}; known: {sorted(FIXES)}")
+        return values
+
+    @property
+    def short(self) -> str:
+        return self.label or self.name
 
     @field_validator("volatile", "errors")
     @classmethod
@@ -180,34 +244,46 @@ class Platform(_Strict):
         return values
 
 
-def _first_error(exc: ValidationError) -> tuple[str, str]:
-    err = exc.errors()[0]
-    return ".".join(str(p) for p in err["loc"]), err["msg"]
+def platform_dirs() -> list[Path]:
+    """Where platform files are looked for: the folders of NETSTEWARD_PLATFORM_PATH, then ours."""
+    extra = [Path(p) for p in os.environ.get(PATH_VARIABLE, "").split(os.pathsep) if p]
+    return [*extra, PLATFORM_DIR]
+
+
+def platform_names() -> tuple[str, ...]:
+    """Every platform that can be loaded: ours in their usual order, then a site's own."""
+    own = [
+        p.stem
+        for d in platform_dirs()[:-1]
+        for p in sorted(d.glob("*.yaml"))
+        if p.stem not in PLATFORMS
+    ]
+    return PLATFORMS + tuple(dict.fromkeys(own))
+
+
+def _platform_file(name: str) -> Path | None:
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+        return None
+    for folder in platform_dirs():
+        path = folder / f"{name}.yaml"
+        if path.is_file():
+            return path
+    return None
 
 
 @cache
 def load_platform(name: str) -> Platform:
     """The platform named `name` (netmiko spelling). Raises BadInput for unknown or broken files."""
-    if name not in PLATFORMS:
+    path = _platform_file(name)
+    if path is None:
         raise BadInput(
-            f"unknown platform {name!r}; known: {', '.join(PLATFORMS)}", field="platform"
+            f"unknown platform {name!r}; known: {', '.join(platform_names())}", field="platform"
         )
-    path = PLATFORM_DIR / f"{name}.yaml"
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        platform = Platform.model_validate(raw)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise BadInput(
-            f"not valid YAML ({exc})", file=str(path), line=mark.line + 1 if mark else None
-        ) from None
-    except ValidationError as exc:
-        field, msg = _first_error(exc)
-        raise BadInput(msg, file=str(path), field=field) from None
+    platform = validate(load_yaml(path, required=True), Platform)
     if platform.name != name:
         raise BadInput(f"file declares name {platform.name!r}", file=str(path), field="name")
     return platform
 
 
 def all_platforms() -> dict[str, Platform]:
-    return {name: load_platform(name) for name in PLATFORMS}
+    return {name: load_platform(name) for name in platform_names()}

@@ -9,17 +9,18 @@ sent, send the plan's rollback lines and check that the touched sections are
 as before. Nothing is saved unless verification passed, so a rolled-back
 device's saved configuration was never touched.
 
-netmiko's `send_config_set` / `config_mode` / `save_config` spend fixed idle
-waits (2 s per `check_config_mode`, several per call, see
-../shared/notes/simlab.md section 6). This module instead reads until the
-device's own prompt after every line (pattern, not timing), so a push costs
-one round trip per line.
+Everything device-side goes through the device session (`netsteward.tasks.core.session`):
+configuration mode, the device's prompt in every mode and `save` with its
+confirmation come from the platform file (`config_mode:`). The session reads until
+the device's own prompt after every line (pattern, not timing: netmiko's
+`send_config_set` / `save_config` spend fixed idle waits of 2 s per configuration-mode
+check), so a push costs one round trip per line. A device gets `APPLY_TIMEOUT` for its
+read, push, read-back and save, and as much again for a rollback.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 from collections.abc import Callable
@@ -28,8 +29,9 @@ from datetime import UTC, datetime
 
 from nornir.core.task import Result, Task
 
-from netsteward.tasks.core.connection import close_session
+from netsteward.tasks.core.failures import ConfigRejected, DeviceFailure, retry_transient
 from netsteward.tasks.core.i18n import N_, _
+from netsteward.tasks.core.session import Session, open_session
 from netsteward.tasks.ports.config import (
     ParsedConfig,
     fingerprint,
@@ -37,7 +39,7 @@ from netsteward.tasks.ports.config import (
     scrubbed,
 )
 from netsteward.tasks.ports.plan import DevicePlan, verify_device
-from netsteward.tasks.ports.read import ensure_privileged, prompt_pattern, read_running_config
+from netsteward.tasks.ports.read import read_running_config
 
 log = logging.getLogger(__name__)
 
@@ -62,42 +64,13 @@ STATUS_LABELS = {
     SKIPPED: N_("skipped"),
     FAILED: N_("failed"),
 }
+# one session's whole work on a device (read, push, read back, save); the rollback gets as much
+APPLY_TIMEOUT = 600.0
 
 
 def status_label(status: str) -> str:
     """An outcome status (`--json` keeps the status itself) as people read it."""
     return _(STATUS_LABELS[status]) if status in STATUS_LABELS else status
-
-
-@dataclass(frozen=True)
-class Session:
-    """How to enter and leave configuration mode and how to save, per platform."""
-
-    enter: str
-    leave: str
-    save: str
-    save_question: str | None = (
-        None  # regex of a confirmation question, answered with `save_answer`
-    )
-    save_answer: str = "y"
-
-
-# Device mechanics (not policy). They would sit well in tasks/platforms/<name>.yaml.
-SESSIONS: dict[str, Session] = {
-    "huawei_vrp": Session(
-        "system-view", "return", "save", r"[Cc]ontinue\s*\?\s*\[Y/N\]|\[Y/N\]:?\s*$"
-    ),
-    "hp_comware": Session("system-view", "return", "save force"),
-    "cisco_ios": Session("configure terminal", "end", "write memory"),
-}
-
-
-class DeviceRejected(RuntimeError):
-    """The device answered a configuration line with an error (`index`: which of the lines sent)."""
-
-    def __init__(self, message: str, index: int | None = None) -> None:
-        super().__init__(message)
-        self.index = index
 
 
 def blocks(commands: list[str]) -> list[list[str]]:
@@ -167,80 +140,9 @@ def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _error_rx(platform: str) -> re.Pattern[str] | None:
-    from netsteward.tasks.platforms import load_platform
-
-    errors = load_platform(platform).errors
-    return re.compile("|".join(f"(?:{e})" for e in errors), re.M) if errors else None
-
-
-def send_lines(conn: object, platform: str, lines: list[str], timeout: float = 20.0) -> str:
-    """Send lines at the current prompt, each waiting for its echo and the next prompt.
-
-    Raises DeviceRejected at the first line the device answers with an error.
-    """
-    c: object = conn
-    prompt = prompt_pattern(platform, c.base_prompt)  # type: ignore[attr-defined]
-    errors = _error_rx(platform)
-    out = []
-    for index, line in enumerate(lines):
-        c.write_channel(c.normalize_cmd(line))  # type: ignore[attr-defined]
-        echo = c.read_until_pattern(pattern=re.escape(line.strip()[:40]), read_timeout=timeout)  # type: ignore[attr-defined]
-        reply = c.read_until_pattern(pattern=prompt, read_timeout=timeout)  # type: ignore[attr-defined]
-        out.append(echo + reply)
-        if errors is not None and errors.search(reply):
-            bad = errors.search(reply)
-            raise DeviceRejected(
-                _("device rejected {line!r}: {error}").format(
-                    line=line, error=bad.group(0).strip() if bad else ""
-                ),
-                index,
-            )
-    return "".join(out)
-
-
-def configure(conn: object, platform: str, lines: list[str], timeout: float = 20.0) -> str:
-    """Enter configuration mode, send the lines, leave configuration mode (also on error)."""
-    sess = SESSIONS[platform]
-    ensure_privileged(conn, platform, getattr(conn, "password", None))
-    out = send_lines(conn, platform, [sess.enter], timeout)  # rejected: index 0, nothing sent
-    try:
-        out += send_lines(conn, platform, lines, timeout)
-    except Exception:
-        try:
-            send_lines(conn, platform, [sess.leave], timeout)
-        except Exception:
-            log.debug("leaving configuration mode after a failure failed too")
-        raise
-    try:
-        out += send_lines(conn, platform, [sess.leave], timeout)
-    except DeviceRejected as exc:  # every line was sent: the whole plan counts as touched
-        raise DeviceRejected(str(exc), None) from None
-    return out
-
-
-def save(conn: object, platform: str, timeout: float = 100.0) -> str:
-    sess = SESSIONS[platform]
-    c: object = conn
-    prompt = prompt_pattern(platform, c.base_prompt)  # type: ignore[attr-defined]
-    c.write_channel(c.normalize_cmd(sess.save))  # type: ignore[attr-defined]
-    out = str(c.read_until_pattern(pattern=re.escape(sess.save), read_timeout=timeout))  # type: ignore[attr-defined]
-    wait = prompt if sess.save_question is None else f"(?:{sess.save_question})|(?:{prompt})"
-    reply = str(c.read_until_pattern(pattern=wait, read_timeout=timeout, re_flags=re.M))  # type: ignore[attr-defined]
-    out += reply
-    if sess.save_question is not None and re.search(sess.save_question, reply, re.M):
-        c.write_channel(c.normalize_cmd(sess.save_answer))  # type: ignore[attr-defined]
-        out += str(c.read_until_pattern(pattern=prompt, read_timeout=timeout))  # type: ignore[attr-defined]
-    errors = _error_rx(platform)
-    if errors is not None and errors.search(out):
-        raise DeviceRejected(
-            _("save failed: {error}").format(error=errors.search(out).group(0).strip())  # type: ignore[union-attr]
-        )
-    return out
-
-
-def _read(conn: object, platform: str) -> ParsedConfig:
-    return parse_config(platform, scrubbed(platform, read_running_config(conn, platform)))
+def _read(session: Session) -> ParsedConfig:
+    platform = session.platform.name
+    return parse_config(platform, scrubbed(platform, read_running_config(session)))
 
 
 def sections_equal(plan: DevicePlan, before: ParsedConfig, after: ParsedConfig) -> list[str]:
@@ -309,24 +211,24 @@ def _apply_device(
             SKIPPED,
             _("not attempted: more than {n} device(s) failed").format(n=gate.max_failures),
         )
-    platform = plan.platform
-    for attempt in (1, 2):  # nothing has been sent yet: a second try is safe
+    deadline = time.monotonic() + APPLY_TIMEOUT
+
+    def read_before() -> tuple[Session, ParsedConfig]:
+        session = open_session(task, deadline=deadline)
         try:
-            conn = host.get_connection("netmiko", task.nornir.config)
-            before = _read(conn, platform)
-            break
-        except Exception as exc:
-            close_session(host)
-            if attempt == 2:
-                return done(
-                    UNREACHABLE,
-                    _("could not read the device: {error}").format(error=_one_line(exc)),
-                )
-            log.warning(
-                "%s: reading before apply failed (%s); trying again", host.name, _one_line(exc)
-            )
+            return session, _read(session)
+        except BaseException:
+            session.close(abort=True)
+            raise
+
+    # nothing has been sent yet: a second try is safe
+    got = retry_transient(read_before, deadline, retries=1, label=host.name)
+    if not got.ok or got.value is None:
+        return done(UNREACHABLE, _("could not read the device: {error}").format(error=got.reason))
+    session, before = got.value
     now = fingerprint(before)
     if now != plan.fingerprint:
+        session.close()
         return done(
             STALE,
             _("configuration changed since the plan was made ({now} != {planned})").format(
@@ -337,47 +239,56 @@ def _apply_device(
     sent: list[str] = list(plan.commands)
     sent_all = False
     try:
-        configure(conn, platform, plan.commands)
+        session.configure(plan.commands)
         sent_all = True
         if after_push is not None:
             after_push(host.name)
-        after = _read(conn, platform)
+        after = _read(session)
         problems = verify_device(plan, after)
         if problems:
-            raise DeviceRejected(
+            raise ConfigRejected(
                 _("verification failed: {problems}").format(problems="; ".join(problems[:3]))
             )
-        save(conn, platform)
+        session.save()
     except Exception as exc:
+        session.close(abort=True)
         why = _one_line(exc)
         log.warning("%s: apply failed (%s); rolling back", host.name, why)
-        failed_at = exc.index if isinstance(exc, DeviceRejected) and not sent_all else None
+        failed_at = exc.index if isinstance(exc, ConfigRejected) and not sent_all else None
         back = rollback_lines(plan, failed_at)
         status, detail = _rollback(task, plan, before, back)
         return done(status, f"{why}; {detail}", sent + back)
+    session.close()
     return done(APPLIED, _("{n} change(s), saved").format(n=len(plan.changes)), sent)
 
 
 def _rollback(
     task: Task, plan: DevicePlan, before: ParsedConfig, lines: list[str]
 ) -> tuple[str, str]:
-    """Send the rollback lines on a fresh connection; check the touched sections."""
-    host = task.host
-    close_session(host)
-    for attempt in (1, 2):  # rollback lines are idempotent: a second session may resend them
+    """Send the rollback lines on a fresh session; check the touched sections."""
+    deadline = time.monotonic() + APPLY_TIMEOUT
+
+    def push_back() -> Session:
+        session = open_session(task, deadline=deadline)
         try:
-            conn = host.get_connection("netmiko", task.nornir.config)
             if lines:
-                configure(conn, plan.platform, lines)
-            break
-        except Exception as exc:
-            close_session(host)
-            if attempt == 2:
-                return ROLLBACK_FAILED, _("rollback failed: {error}").format(error=_one_line(exc))
+                session.configure(lines)
+            return session
+        except BaseException:
+            session.close(abort=True)
+            raise
+
+    # rollback lines are idempotent: a second session may send them again
+    got = retry_transient(push_back, deadline, retries=1, label=task.host.name)
+    if not got.ok or got.value is None:
+        return ROLLBACK_FAILED, _("rollback failed: {error}").format(error=got.reason)
+    session = got.value
     try:
-        diffs = sections_equal(plan, before, _read(conn, plan.platform))
+        diffs = sections_equal(plan, before, _read(session))
     except Exception as exc:
+        session.close(abort=True)
         return ROLLED_BACK, _("rolled back (not verified: {error})").format(error=_one_line(exc))
+    session.close()
     if diffs:
         return ROLLBACK_FAILED, _("rolled back but differs from before in {sections}").format(
             sections=", ".join(diffs)
@@ -386,6 +297,8 @@ def _rollback(
 
 
 def _one_line(exc: BaseException) -> str:
+    if isinstance(exc, DeviceFailure):
+        return exc.reason
     text = str(exc).strip().splitlines()
     return f"{type(exc).__name__}: {text[0] if text else ''}".strip().rstrip(":")
 

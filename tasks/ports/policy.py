@@ -16,10 +16,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from netsteward.tasks.core.errors import PolicyError
 from netsteward.tasks.core.i18n import _
+from netsteward.tasks.core.yamlfile import mapping, parse_yaml, read_text, validate
 
 DEFAULT_POLICY = Path("policy/ports.yaml")
 
@@ -246,69 +247,12 @@ def in_ranges(name: str, ranges: list[str]) -> bool:
 # -- loading -------------------------------------------------------------------
 
 
-def _line_of(node: Any, loc: tuple[int | str, ...]) -> int | None:
-    """1-based line of the deepest key or item of `loc` that ruamel can place."""
-    line: int | None = None
-    for part in loc:
-        lc = getattr(node, "lc", None)
-        try:
-            if isinstance(part, int) and isinstance(node, list):
-                if lc is not None:
-                    line = lc.item(part)[0] + 1
-                node = node[part]
-            elif isinstance(node, dict) and part in node:
-                if lc is not None:
-                    line = lc.key(part)[0] + 1
-                node = node[part]
-            else:
-                break
-        except (KeyError, IndexError, TypeError):
-            break
-    return line
-
-
 def parse_policy(text: str, file: str = "<policy>") -> PortPolicy:
     """Validate policy text; raise PolicyError naming file, line and field of the first problem."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
-
-    yaml = YAML(typ="rt")
-    try:
-        data = yaml.load(text)
-    except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise PolicyError(
-            _("not valid YAML ({problem})").format(problem=getattr(exc, "problem", None) or exc),
-            file=file,
-            line=mark.line + 1 if mark else None,
-        ) from None
-    if not isinstance(data, dict):
-        raise PolicyError(_("the policy must be a mapping"), file=file, line=1)
-    try:
-        return PortPolicy.model_validate(_plain(data))
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = tuple(err["loc"])
-        field = ".".join(str(p) for p in loc) or None
-        msg = err["msg"].removeprefix("Value error, ")
-        raise PolicyError(msg, file=file, line=_line_of(data, loc) or 1, field=field) from None
-
-
-def _plain(node: Any) -> Any:
-    """ruamel round-trip containers -> plain dicts and lists (keeps strict type checks honest)."""
-    if isinstance(node, dict):
-        return {str(k) if not isinstance(k, str) else k: _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    if isinstance(node, str):
-        return str(node)
-    return node
+    doc = parse_yaml(text, file, error=PolicyError, required=True)
+    mapping(doc, _("the port policy"), error=PolicyError)
+    return validate(doc, PortPolicy, error=PolicyError)
 
 
 def load_policy(path: str | Path = DEFAULT_POLICY) -> PortPolicy:
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise PolicyError(_("file not found"), file=str(path)) from None
-    return parse_policy(text, str(path))
+    return parse_policy(read_text(path, error=PolicyError), str(path))

@@ -1,9 +1,9 @@
 """What a port plan is computed from: each device's configuration and LLDP neighbours.
 
 Live: the Nornir task `read_port_state` reads the running configuration and the
-LLDP neighbours over SSH. Offline: `offline_states` takes the latest backup
-(`configs/<network>/<role>/<HOST>.cfg`) and the latest topology snapshot
-(`configs/topology/YYYY-MM-DD.json`).
+LLDP neighbours through one device session. Offline: `offline_states` takes the latest
+backup (`configs/<network>/<role>/<HOST>.cfg`) and the latest topology snapshot
+(`configs/topology/YYYY-MM-DD.json`) from the backup repository.
 
 Live configurations are normalised exactly like backups (`netsteward.tasks.core.scrub`), so
 a plan made from either source has the same fingerprint for the same device.
@@ -13,16 +13,17 @@ from __future__ import annotations
 
 import logging
 import re
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from nornir.core.task import Result, Task
 
-from netsteward.tasks.core.connection import close_session
-from netsteward.tasks.core.errors import BadInput, DeviceUnreadable
+from netsteward.tasks.core.errors import BadInput
+from netsteward.tasks.core.failures import INCOMPLETE, DeviceFailure
 from netsteward.tasks.core.i18n import _
+from netsteward.tasks.core.session import Session, SessionOptions, on_device
+from netsteward.tasks.core.store import BackupStore
 from netsteward.tasks.ports.config import scrubbed
 from netsteward.tasks.ports.plan import Link, is_switch
 
@@ -30,10 +31,6 @@ log = logging.getLogger(__name__)
 
 # one device's whole read (configuration, then LLDP), retries included
 READ_BUDGET = 120.0
-
-
-class ConfigIncomplete(RuntimeError):
-    """The running configuration came back without its end marker (cut short)."""
 
 
 @dataclass(frozen=True)
@@ -45,53 +42,17 @@ class PortState:
     links: tuple[Link, ...]
 
 
-def running_config_command(platform: str) -> tuple[str, str, float]:
-    """(command, end-marker regex, read timeout) from the platform data."""
-    from netsteward.tasks.platforms import load_platform
+def read_running_config(session: Session) -> str:
+    """The device's running configuration, raw; DeviceFailure(INCOMPLETE) when cut short.
 
-    collect = next(c for c in load_platform(platform).collect if c.kind == "config")
-    return collect.command, collect.end_marker, collect.read_timeout
-
-
-def prompt_pattern(platform: str, base_prompt: str) -> str:
-    """A regex for this device's own prompt, in any mode (exec, system view, interface view)."""
-    base = re.escape(base_prompt)
-    if platform == "cisco_ios":
-        return rf"{base}(?:\([^)]*\))?[>#]"
-    return rf"(?:HRP_[MS])?[<\[][~*]?{base}(?:-[^\]\s]*)?[>\]]"
-
-
-def ensure_privileged(conn: object, platform: str, password: str | None) -> None:
-    """Cisco: enter enable mode (the log-in password doubles as the enable secret when none is set)."""
-    c: object = conn
-    if platform != "cisco_ios" or c.check_enable_mode():  # type: ignore[attr-defined]
-        return
-    if not getattr(c, "secret", "") and password:
-        c.secret = password  # type: ignore[attr-defined]
-    c.enable()  # type: ignore[attr-defined]
-
-
-def read_output(conn: object, platform: str, command: str, timeout: float) -> str:
-    """One command's output, echo and prompt removed, through the backup's reader.
-
-    `netsteward.tasks.backup.collect.read_command` waits until the *last line* is the device's prompt,
-    and fails fast at a pager prompt or a closed session; the same bytes the backup
-    stores, so live and offline plans fingerprint alike.
-    """
-    from netsteward.tasks.backup.collect import read_command
-    from netsteward.tasks.platforms import load_platform
-
-    return str(read_command(conn, load_platform(platform), command, time.monotonic() + timeout))
-
-
-def read_running_config(conn: object, platform: str) -> str:
-    """The device's running configuration, raw; raises ConfigIncomplete when cut short."""
-    command, end_marker, timeout = running_config_command(platform)
-    ensure_privileged(conn, platform, getattr(conn, "password", None))
-    text = read_output(conn, platform, command, timeout)
-    if not re.search(end_marker, text, re.M):
-        raise ConfigIncomplete(
-            _("{command!r} output has no end marker (cut short?)").format(command=command)
+    Read as the backup reads it (to the device's prompt), so live and offline plans
+    fingerprint alike."""
+    collect = next(c for c in session.platform.collect if c.kind == "config")
+    text = session.read(collect.command, collect.read_timeout)
+    if not re.search(collect.end_marker, text, re.M):
+        raise DeviceFailure(
+            INCOMPLETE,
+            _("{command!r} output has no end marker (cut short?)").format(command=collect.command),
         )
     return text
 
@@ -108,14 +69,13 @@ def neighbours_as_links(neighbors: Sequence[object]) -> tuple[Link, ...]:
     return tuple(out)
 
 
-def read_neighbours(conn: object, platform: str) -> tuple[Link, ...]:
-    """LLDP neighbours, read until the device's own prompt (netsteward.tasks.topology.lldp parses)."""
-    from netsteward.tasks.topology.lldp import LLDP_COMMANDS, parse_lldp
+def read_neighbours(session: Session) -> tuple[Link, ...]:
+    """LLDP neighbours (the platform's `reads: lldp`); none on a platform without LLDP."""
+    from netsteward.tasks.topology.lldp import parse_lldp
 
-    if platform not in LLDP_COMMANDS:
+    if "lldp" not in session.platform.reads:
         return ()
-    text = read_output(conn, platform, LLDP_COMMANDS[platform][0], 60)
-    return neighbours_as_links(parse_lldp(platform, text))
+    return neighbours_as_links(parse_lldp(session.platform.name, session.read_for("lldp")))
 
 
 def read_port_state(
@@ -123,33 +83,22 @@ def read_port_state(
 ) -> Result:
     """Nornir task: the host's normalised running configuration and its LLDP neighbours.
 
-    The fleet-wide retry rule (`netsteward.tasks.backup.collect.retry_transient`): a session that did not
-    answer, dropped or came back cut short is tried again on a new session (`retries`
-    more times, within `timeout` seconds); a refused log-in or a pager is not. The session
-    is closed as soon as the device is read, so a plan of the whole fleet holds at most
-    `num_workers` sessions.
+    One device session (`netsteward.tasks.core.session.on_device`) with the fleet-wide
+    retry rule: a session that did not answer, dropped or came back cut short is tried
+    again on a new session (`retries` more times, within `timeout` seconds); a refused
+    log-in or a pager is not. The session is closed as soon as the device is read, so a
+    plan of the whole fleet holds at most `num_workers` sessions.
     """
-    from netsteward.tasks.backup.collect import INCOMPLETE, _Failure, retry_transient
-
     host = task.host
-    platform = host.platform or ""
-
-    def attempt() -> tuple[str, tuple[Link, ...]]:
-        try:
-            conn = host.get_connection("netmiko", task.nornir.config)
-            return read_running_config(conn, platform), read_neighbours(conn, platform)
-        except ConfigIncomplete as exc:  # ended at a prompt without the end marker
-            raise _Failure(INCOMPLETE, str(exc)) from exc
-        finally:
-            close_session(host)
-
-    got = retry_transient(attempt, time.monotonic() + timeout, retries, backoff, host.name)
-    if not got.ok or got.value is None:
-        log.warning("%s: reading configuration and LLDP failed: %s", host.name, got.reason)
-        raise DeviceUnreadable(got.reason or "failed")
+    options = SessionOptions(timeout=timeout, retries=retries, backoff=backoff)
+    got = on_device(task, lambda s: (read_running_config(s), read_neighbours(s)), options)
+    if not got.ok or got.value is None:  # a failed result, not an exception: no traceback logged
+        log.info("%s: reading configuration and LLDP failed: %s", host.name, got.reason)
+        return Result(host=host, result=got.reason or "failed", failed=True)
     config, links = got.value
     log.debug("%s: %d config lines, %d LLDP neighbours", host.name, config.count("\n"), len(links))
-    return Result(host=host, result=PortState(host.name, scrubbed(platform, config), links))
+    state = PortState(host.name, scrubbed(host.platform or "", config), links)
+    return Result(host=host, result=state)
 
 
 # -- offline: the backup repository --------------------------------------------
@@ -163,42 +112,37 @@ class BackupReader:
     """
 
     def __init__(self, repo: Path) -> None:
-        from netsteward.tasks.core.store import read_all_committed
-
-        self.repo = repo
-        try:
-            self.committed = read_all_committed(repo)
-        except Exception as exc:
-            log.debug("%s: reading committed backups failed (%s); using files", repo, exc)
-            self.committed = {}
+        self.store = BackupStore.at(repo)
+        self.committed = self.store.configs()
 
     def get(self, host: str, network: str, role: str) -> str | None:
         text = self.committed.get(host)
         if text:
             return text
-        path = self.repo / network / role / f"{host}.cfg"
-        return path.read_text(encoding="utf-8") if path.is_file() else None
+        return self.store.read(f"{network}/{role}/{host}.cfg")
 
 
 def latest_snapshot_path(repo: Path) -> Path | None:
-    snaps = sorted((repo / "topology").glob("[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9].json"))
-    return snaps[-1] if snaps else None
+    """The newest topology snapshot in the repository's work tree (None: there is none)."""
+    names = BackupStore.at(repo).snapshots()
+    return repo / names[-1] if names else None
 
 
 def snapshot_links(repo: Path) -> tuple[dict[str, list[Link]], set[str], str]:
     """host -> LLDP links from the latest topology snapshot (declared links left out),
     the hosts the snapshot discovered, and its date."""
-    from netsteward.tasks.topology.model import load_snapshot
+    from netsteward.tasks.topology.store import read_snapshot
 
-    path = latest_snapshot_path(repo)
-    if path is None:
+    store = BackupStore.at(repo)
+    names = store.snapshots()
+    if not names:
         raise BadInput(
             _(
                 "no topology snapshot (configs/topology/YYYY-MM-DD.json); run `netsteward topology` first"
             ),
             file=str(repo / "topology"),
         )
-    snap = load_snapshot(path)
+    snap = read_snapshot(store, names[-1])
     out: dict[str, list[Link]] = {}
     for link in snap.links.values():
         if link.seen == "declared":

@@ -18,24 +18,18 @@ from dataclasses import dataclass
 
 from nornir.core.task import Result, Task
 
-from netsteward.tasks.backup.collect import retry_transient
-from netsteward.tasks.core.connection import close_session
 from netsteward.tasks.core.errors import DeviceUnreadable
-from netsteward.tasks.topology.lldp import (
-    LLDP_COMMANDS,
-    _as_list,
-    _ttp,
-    from_napalm,
-    get_neighbors,
-    napalm_device,
-    read_output,
-)
+from netsteward.tasks.core.failures import retry_transient
+from netsteward.tasks.core.session import Session, device_session, napalm_session
+from netsteward.tasks.platforms import Platform, load_platform
+from netsteward.tasks.topology.lldp import _as_list, _ttp, from_napalm, parse_lldp
 from netsteward.tasks.topology.model import DeviceDiscovery
 
 log = logging.getLogger(__name__)
 
-# a device's whole discovery, retries included; one command may take READ_TIMEOUT (60 s)
+# a device's whole discovery, retries included; one command may take READ_TIMEOUT
 DEVICE_TIMEOUT = 60.0
+READ_TIMEOUT = 60.0
 
 
 @dataclass(frozen=True)
@@ -194,42 +188,63 @@ def parse_facts(platform: str, version_text: str, serial_text: str = "") -> dict
     return facts
 
 
-def _send(task: Task, command: str) -> str:
-    """One command over netmiko, read to the device prompt (`netsteward.tasks.topology.lldp.read_output`).
-
-    No second try on an empty answer: the empty answers were reads that ended at a stray
-    prompt before the device answered (see `read_output`), and asking again read the tail
-    of the first answer instead of the second.
-    """
-    return read_output(task, command)
-
-
-def _napalm_discovery(task: Task) -> DeviceDiscovery:
-    """Cisco IOS through napalm's `ios` driver: facts, LLDP detail and the etherchannel table."""
-    device = napalm_device(task)
-    facts_raw = device.get_facts()
-    facts = {
-        "model": str(facts_raw.get("model", "")),
-        "serial": str(facts_raw.get("serial_number", "")),
-    }
-    m = re.search(r"Version ([^,\s]+)", str(facts_raw.get("os_version", "")))
-    if m:
-        facts["version"] = m.group(1)
-    neighbors = from_napalm(device.get_lldp_neighbors_detail())
-    lag_cmd = COMMANDS["cisco_ios"].lags
-    lags = parse_lags("cisco_ios", device.cli([lag_cmd[0]])[lag_cmd[0]]) if lag_cmd else {}
+def _napalm_discovery(task: Task, platform: Platform, deadline: float) -> DeviceDiscovery:
+    """Through the platform's napalm driver: facts, LLDP detail and the LAG table."""
+    with napalm_session(task, deadline=deadline) as device:
+        facts_raw = device.get_facts()
+        facts = {
+            "model": str(facts_raw.get("model", "")),
+            "serial": str(facts_raw.get("serial_number", "")),
+        }
+        m = re.search(r"Version ([^,\s]+)", str(facts_raw.get("os_version", "")))
+        if m:
+            facts["version"] = m.group(1)
+        neighbors = from_napalm(device.get_lldp_neighbors_detail())
+        lag_cmd = COMMANDS.get(platform.name, PlatformCommands()).lags
+        lags = parse_lags(platform.name, device.cli([lag_cmd[0]])[lag_cmd[0]]) if lag_cmd else {}
     return DeviceDiscovery(
         task.host.name, tuple(neighbors), lags, {k: v for k, v in facts.items() if v}
     )
 
 
-def _discover_once(task: Task, use_napalm: bool) -> DeviceDiscovery:
-    """One try at a device; Cisco IOS through napalm first (see `discover_device`)."""
-    platform = task.host.platform or ""
-    if platform == "cisco_ios" and use_napalm:
+def _discover_with(session: Session) -> DeviceDiscovery:
+    """Facts, LLDP neighbours and LAGs read over one CLI session."""
+    name, platform = session.name, session.platform.name
+    cmds = COMMANDS.get(platform, PlatformCommands())
+    facts: dict[str, str] = {}
+    if cmds.version:
+        serial_text = session.read(cmds.serial, READ_TIMEOUT) if cmds.serial else ""
+        facts = parse_facts(platform, session.read(cmds.version, READ_TIMEOUT), serial_text)
+    neighbors: list = []
+    lags: dict[str, tuple[str, ...]] = {}
+    if "lldp" in session.platform.reads:
+        neighbors = parse_lldp(platform, session.read_for("lldp"))
+        if cmds.lags:
+            text = session.read(cmds.lags[0], READ_TIMEOUT)
+            if _cli_error(platform, text) and cmds.lags_fallback:
+                log.info("%s: %r not understood; LAGs from the configuration", name, cmds.lags[0])
+                config = session.read(cmds.lags_fallback[0], READ_TIMEOUT)
+                lags = parse_lags_from_config(platform, config)
+            else:
+                lags = parse_lags(platform, text)
+            if not lags and text.strip() and "No valid trunk" not in text:
+                log.debug(
+                    "%s: no LAG in %d lines of %r: %r",
+                    name,
+                    len(text.splitlines()),
+                    cmds.lags[0],
+                    text[:200],
+                )
+    return DeviceDiscovery(name, tuple(neighbors), lags, facts)
+
+
+def _discover_once(task: Task, use_napalm: bool, deadline: float) -> DeviceDiscovery:
+    """One try at a device; through napalm first where the platform has a napalm driver."""
+    platform = load_platform(task.host.platform or "")
+    if platform.napalm_driver and use_napalm:
         try:
-            found = _napalm_discovery(task)
-            log.info("%s: discovered through napalm ios", task.host.name)
+            found = _napalm_discovery(task, platform, deadline)
+            log.info("%s: discovered through napalm %s", task.host.name, platform.napalm_driver)
             return found
         except Exception as exc:  # napalm is a convenience here: fall back to netmiko + TTP
             log.warning(
@@ -237,38 +252,8 @@ def _discover_once(task: Task, use_napalm: bool) -> DeviceDiscovery:
                 task.host.name,
                 str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__,
             )
-        finally:
-            if "napalm" in task.host.connections:
-                task.host.close_connection("napalm")
-    cmds = COMMANDS.get(platform, PlatformCommands())
-    facts: dict[str, str] = {}
-    if cmds.version:
-        serial_text = _send(task, cmds.serial) if cmds.serial else ""
-        facts = parse_facts(platform, _send(task, cmds.version), serial_text)
-    neighbors: list = []
-    lags: dict[str, tuple[str, ...]] = {}
-    if platform in LLDP_COMMANDS:
-        neighbors = get_neighbors(task, use_napalm=False).result
-        if cmds.lags:
-            text = _send(task, cmds.lags[0])
-            if _cli_error(platform, text) and cmds.lags_fallback:
-                log.info(
-                    "%s: %r not understood; LAGs from the configuration",
-                    task.host.name,
-                    cmds.lags[0],
-                )
-                lags = parse_lags_from_config(platform, _send(task, cmds.lags_fallback[0]))
-            else:
-                lags = parse_lags(platform, text)
-            if not lags and text.strip() and "No valid trunk" not in text:
-                log.debug(
-                    "%s: no LAG in %d lines of %r: %r",
-                    task.host.name,
-                    len(text.splitlines()),
-                    cmds.lags[0],
-                    text[:200],
-                )
-    return DeviceDiscovery(task.host.name, tuple(neighbors), lags, facts)
+    with device_session(task, deadline=deadline) as session:
+        return _discover_with(session)
 
 
 def discover_device(
@@ -280,22 +265,19 @@ def discover_device(
 ) -> Result:
     """Nornir task: LLDP neighbours, LAGs and facts of one device as a `DeviceDiscovery`.
 
-    Cisco IOS goes through napalm (`ios`) unless use_napalm=False; if napalm
-    fails the device is read with netmiko and our TTP templates instead.
-    Transient failures (no answer, a dropped session) are tried again on a new
-    session, as the backup does (`netsteward.tasks.backup.collect.retry_transient`); a refused
-    log-in is not. Every session is closed when the device is done, so a
-    fleet-wide run holds at most `num_workers` sessions.
+    A platform with a napalm driver (`napalm_driver:`, Cisco IOS) goes through napalm
+    unless use_napalm=False; if napalm fails the device is read over a CLI session and
+    our TTP templates instead. Transient failures (no answer, a dropped session) are
+    tried again on a new session with the fleet's one rule
+    (`netsteward.tasks.core.failures.retry_transient`); a refused log-in is not. Every
+    session is closed when the device is done, so a fleet-wide run holds at most
+    `num_workers` sessions, and the whole discovery of a device ends within `timeout`.
     """
     host = task.host
-
-    def attempt() -> DeviceDiscovery:
-        try:
-            return _discover_once(task, use_napalm)
-        finally:
-            close_session(host)
-
-    got = retry_transient(attempt, time.monotonic() + timeout, retries, backoff, host.name)
+    deadline = time.monotonic() + timeout
+    got = retry_transient(
+        lambda: _discover_once(task, use_napalm, deadline), deadline, retries, backoff, host.name
+    )
     if not got.ok or got.value is None:
         raise DeviceUnreadable(got.reason or "failed")
     return Result(host=host, result=got.value)

@@ -3,12 +3,13 @@
     parse_lldp("huawei_vrp", text) -> list[Neighbor]     # display lldp neighbor
     parse_lldp("hp_comware", text) -> list[Neighbor]     # display lldp neighbor-information verbose
     parse_lldp("cisco_ios", text)  -> list[Neighbor]     # show lldp neighbors detail
-    get_neighbors(task)            -> Result(result=list[Neighbor])
+    from_napalm(detail)            -> list[Neighbor]     # napalm's get_lldp_neighbors_detail()
 
 Parsing uses our TTP templates in `tasks/topology/templates/` (ttp-templates has no
-Huawei, H3C or IOS LLDP-detail template). Cisco devices are read through
-napalm's `ios` driver (`get_lldp_neighbors_detail`); when napalm cannot open
-the device, netmiko and the TTP template are used instead.
+Huawei, H3C or IOS LLDP-detail template). The outputs are read through the device
+session (`netsteward.tasks.core.session`) by the jobs (topology discovery, drift,
+normalize); a platform with a napalm driver may give its neighbours through napalm
+instead (`from_napalm`).
 
 Interface names are kept as the devices print them (`local_interface`,
 `neighbor_port_id`); `local_port` and `peer_port` give the best port name and
@@ -20,17 +21,12 @@ from __future__ import annotations
 import logging
 import re
 import threading
-import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from nornir.core.task import Result, Task
-
-from netsteward.tasks.backup.collect import read_command
 from netsteward.tasks.core.ifnames import port_kind
-from netsteward.tasks.platforms import load_platform
 
 log = logging.getLogger(__name__)
 
@@ -225,81 +221,3 @@ def from_napalm(detail: dict[str, list[dict[str, Any]]]) -> list[Neighbor]:
                 )
             )
     return out
-
-
-def napalm_device(task: Task) -> Any:
-    """The host's napalm `ios` driver, opened with platform "ios" whatever the inventory says.
-
-    napalm enters enable mode on open: the secret is the netmiko extras' `secret`
-    when the inventory sets one, else the login password.
-    """
-    host = task.host
-    if "napalm" not in host.connections:
-        extras = dict(host.get_connection_parameters("napalm").extras or {})
-        netmiko_extras = host.get_connection_parameters("netmiko").extras or {}
-        optional = dict(extras.get("optional_args") or {})
-        optional.setdefault("port", host.port)
-        optional.setdefault("conn_timeout", netmiko_extras.get("conn_timeout", 20))
-        optional.setdefault("secret", netmiko_extras.get("secret") or host.password or "")
-        extras["optional_args"] = optional
-        host.open_connection("napalm", task.nornir.config, platform="ios", extras=extras)
-    return host.get_connection("napalm", task.nornir.config)
-
-
-def _napalm_neighbors(task: Task) -> list[Neighbor]:
-    return from_napalm(napalm_device(task).get_lldp_neighbors_detail())
-
-
-READ_TIMEOUT = 60.0  # seconds for one command's whole output
-
-
-def read_output(task: Task, command: str, timeout: float = READ_TIMEOUT) -> str:
-    """One command over the host's netmiko session, read until the device prompt ends it.
-
-    Not netmiko's `send_command`: its hp_comware driver turns command-echo checking off
-    (`global_cmd_verify=False`), so the read ends at the first prompt it sees. Under load
-    `find_prompt` sends a second Enter when the first prompt has not come within 25 ms; that
-    prompt can arrive after netmiko's buffer clears and before the device's answer, and the
-    command came back empty. Asked again, the answer of the first send was still in the
-    channel: `find_prompt` took part of it as the prompt and the read ended at the first
-    32 KiB SSH packet (H3C LAG tables cut after ~62 of 75 aggregates). The backup's reader
-    (`netsteward.tasks.backup.collect.read_command`) drains the channel, writes the command once, waits for its
-    echo and ends only when the last line is this device's prompt; a pager, a closed session
-    or no prompt before the time limit raise instead of returning part of the answer.
-    """
-    conn = task.host.get_connection("netmiko", task.nornir.config)
-    platform = load_platform(task.host.platform or "")
-    return read_command(conn, platform, command, time.monotonic() + timeout)
-
-
-def lldp_text(task: Task) -> str:
-    """The raw LLDP output of the host, over netmiko (read to the prompt)."""
-    return read_output(task, LLDP_COMMANDS[task.host.platform or ""][0])
-
-
-def get_neighbors(task: Task, use_napalm: bool = True) -> Result:
-    """Nornir task: the host's LLDP neighbours as `list[Neighbor]`.
-
-    Cisco goes through napalm (`ios`, get_lldp_neighbors_detail) unless
-    `use_napalm=False` or napalm fails to open; `Result.host.data`
-    is untouched. Which source answered is logged at INFO level.
-    """
-    platform = task.host.platform or ""
-    if platform not in LLDP_COMMANDS:
-        return Result(host=task.host, result=[])
-    if platform == "cisco_ios" and use_napalm:
-        try:
-            neighbors = _napalm_neighbors(task)
-            log.info("%s: %d LLDP neighbours through napalm ios", task.host.name, len(neighbors))
-            return Result(host=task.host, result=neighbors)
-        except Exception as exc:  # napalm is optional here: fall back to netmiko + TTP
-            log.warning(
-                "%s: napalm get_lldp_neighbors_detail failed (%s); using netmiko",
-                task.host.name,
-                exc,
-            )
-            try:
-                task.host.close_connection("napalm")
-            except Exception:
-                log.debug("%s: closing napalm failed", task.host.name)
-    return Result(host=task.host, result=parse_lldp(platform, lldp_text(task)))

@@ -1,30 +1,33 @@
 """Topology snapshots in the backup repository: `<repo>/topology/YYYY-MM-DD.json`.
 
-write_snapshot(repo, snap) -> Path         # writes and commits (git) the day's snapshot
-list_snapshots(repo) -> list[Path]         # oldest first
-resolve(repo, spec) -> Snapshot            # spec: a date, a file, or a git revision
+Read and written through the backup repository's one layer (`netsteward.tasks.core.store`).
+
+write_snapshot(repo, snap) -> (Path, committed)  # writes and commits the day's snapshot
+list_snapshots(repo) -> list[Path]               # oldest first
+read_snapshot(store, rel, ref=None) -> Snapshot  # one snapshot in the work tree or at a revision
+resolve(repo, spec) -> Snapshot                  # spec: a date, a file, or a git revision
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
-import subprocess
 from pathlib import Path
 
 from netsteward.tasks.core.errors import BadInput
 from netsteward.tasks.core.i18n import _
-from netsteward.tasks.core.store import (
-    commit_run,
-    locked,
-    open_store,
-    write_files,
+from netsteward.tasks.core.store import SNAPSHOTS, BackupStore
+from netsteward.tasks.topology.model import (
+    Snapshot,
+    dump_snapshot,
+    load_snapshot,
+    snapshot_from_dict,
 )
-from netsteward.tasks.topology.model import Snapshot, dump_snapshot, load_snapshot
 
 log = logging.getLogger(__name__)
 
-SUBDIR = "topology"
+SUBDIR = SNAPSHOTS
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -34,37 +37,42 @@ def snapshot_path(repo: Path, date: str) -> Path:
     return repo / SUBDIR / f"{date}.json"
 
 
-def _git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["git", "-C", str(repo), *args], capture_output=True, text=True, check=check
-    )
-
-
 def write_snapshot(repo: Path, snap: Snapshot, commit: bool = True) -> tuple[Path, bool]:
-    """Write the snapshot for its date and commit it into the backup repository (netsteward.tasks.core.store).
+    """Write the snapshot for its date and commit it into the backup repository.
 
     Returns (path, committed); committed is False when the file is unchanged or commit=False.
     """
     path = snapshot_path(repo, snap.date)
-    rel = f"{SUBDIR}/{snap.date}.json"
+    files = [(f"{SUBDIR}/{snap.date}.json", dump_snapshot(snap))]
     if not commit:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(dump_snapshot(snap))
+        BackupStore.at(repo).write(files)
         return path, False
-    store = open_store(repo)
     message = f"topology snapshot {snap.date}: {len(snap.nodes)} nodes, {len(snap.links)} links" + (
         f", {len(snap.unreachable)} unreachable" if snap.unreachable else ""
     )
-    with locked(store):  # one writer of the backup repository at a time
-        write_files(repo, [(rel, dump_snapshot(snap))])
-        return path, commit_run(store, [rel], message) is not None
+    return path, BackupStore.open(repo).commit_files(files, message).sha is not None
 
 
 def list_snapshots(repo: Path) -> list[Path]:
-    folder = repo / SUBDIR
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.glob("*.json") if _DATE.match(p.stem))
+    return [repo / rel for rel in BackupStore.at(repo).snapshots()]
+
+
+def read_snapshot(store: BackupStore, rel: str, ref: str | None = None) -> Snapshot:
+    """The snapshot at `rel` in the work tree (ref None) or at a revision."""
+    text = store.read(rel, ref)
+    name = rel if ref is None else f"{ref}:{rel}"
+    if text is None:
+        raise BadInput(
+            _("no snapshot for {spec} in {folder}").format(spec=name, folder=store.root),
+            field="FROM/TO",
+        )
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BadInput(
+            _("not valid JSON ({error})").format(error=exc.msg), file=name, line=exc.lineno
+        ) from None
+    return snapshot_from_dict(raw, name)
 
 
 def resolve(repo: Path, spec: str) -> Snapshot:
@@ -80,34 +88,26 @@ def resolve(repo: Path, spec: str) -> Snapshot:
                 _("no snapshot for {spec} in {folder}").format(spec=spec, folder=repo / SUBDIR),
                 field="FROM/TO",
             )
-        return load_snapshot(path)
+        return read_snapshot(BackupStore.at(repo), f"{SUBDIR}/{spec}.json")
     as_path = Path(spec)
     if as_path.suffix == ".json" and as_path.exists():
-        return load_snapshot(as_path)
-    if (repo / ".git").exists():
-        if ":" in spec:
-            rev, rel = spec.split(":", 1)
-        else:
-            rev = spec
-            listing = _git(repo, "ls-tree", "--name-only", rev, f"{SUBDIR}/", check=False)
-            files = sorted(f for f in listing.stdout.split() if _DATE.match(Path(f).stem))
-            if listing.returncode or not files:
-                raise BadInput(
-                    _("not a date, snapshot file or git revision with snapshots: {value!r}").format(
-                        value=spec
-                    ),
-                    field="FROM/TO",
-                )
-            rel = files[-1]
-        shown = _git(repo, "show", f"{rev}:{rel}", check=False)
-        if shown.returncode:
+        return load_snapshot(as_path)  # a file anywhere, not the repository's
+    store = BackupStore.at(repo)
+    if store.is_git:
+        rev, _colon, rel = spec.partition(":")
+        try:
+            store.revision(rev)
+            files = [rel] if rel else store.snapshots(rev)
+        except BadInput:
+            files = []
+        if not files:
             raise BadInput(
-                _("cannot read {file} at {rev}: {error}").format(
-                    file=rel, rev=rev, error=shown.stderr.strip()
+                _("not a date, snapshot file or git revision with snapshots: {value!r}").format(
+                    value=spec
                 ),
                 field="FROM/TO",
             )
-        return load_snapshot(shown.stdout)
+        return read_snapshot(store, files[-1], rev)
     raise BadInput(
         _("not a date, snapshot file or git revision: {value!r}").format(value=spec),
         field="FROM/TO",
@@ -116,7 +116,8 @@ def resolve(repo: Path, spec: str) -> Snapshot:
 
 def default_pair(repo: Path) -> tuple[Snapshot, Snapshot]:
     """The previous snapshot and the latest one."""
-    files = list_snapshots(repo)
+    store = BackupStore.at(repo)
+    files = store.snapshots()
     if len(files) < 2:
         raise BadInput(
             _("need two snapshots in {folder} to diff (found {n})").format(
@@ -124,7 +125,7 @@ def default_pair(repo: Path) -> tuple[Snapshot, Snapshot]:
             ),
             field="FROM/TO",
         )
-    return load_snapshot(files[-2]), load_snapshot(files[-1])
+    return read_snapshot(store, files[-2]), read_snapshot(store, files[-1])
 
 
 def snapshots_of_year(repo: Path, year: int) -> list[Path]:

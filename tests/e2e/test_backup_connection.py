@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import os
 import socket
-import time
 from typing import Any
 
 import pytest
 from netmiko import ConnectHandler
 
-from netsteward.tasks.backup.collect import PAGING, _Failure, read_command
 from netsteward.tasks.core.connection import drivers, install
+from netsteward.tasks.core.failures import PAGING, DeviceFailure
+from netsteward.tasks.core.session import Session
 from netsteward.tasks.platforms import PLATFORMS, load_platform
 
 pytestmark = pytest.mark.e2e
@@ -53,7 +53,7 @@ def test_socket_has_tcp_nodelay_and_config_is_read(devices, platform: str) -> No
         p = load_platform(platform)
         if p.privileged:
             conn.enable()
-        out = read_command(conn, p, p.collect[0].command, time.monotonic() + 30)
+        out = Session.attach(conn, p).read(p.collect[0].command, 30)
         assert dev["name"] in out
     finally:
         conn.disconnect()
@@ -89,7 +89,7 @@ def test_fortios_pager_is_paged_through_and_the_output_is_whole(lab, devices) ->
     def read(platform: Any = p) -> str:
         conn = connect(dev)
         try:
-            return read_command(conn, platform, platform.collect[0].command, time.monotonic() + 30)
+            return Session.attach(conn, platform).read(platform.collect[0].command, 30)
         finally:
             conn.disconnect()
 
@@ -98,7 +98,7 @@ def test_fortios_pager_is_paged_through_and_the_output_is_whole(lab, devices) ->
     try:
         paged = read()
         # the same read without paging through stops at the pager: the fault did page
-        with pytest.raises(_Failure) as failure:
+        with pytest.raises(DeviceFailure) as failure:
             read(p.model_copy(update={"page_through": False}))
         assert failure.value.kind == PAGING
     finally:
@@ -118,8 +118,8 @@ def test_a_pager_on_other_platforms_still_fails_fast(lab, devices) -> None:
     try:
         conn = connect(dev)
         try:
-            with pytest.raises(_Failure) as failure:
-                read_command(conn, p, p.collect[0].command, time.monotonic() + 30)
+            with pytest.raises(DeviceFailure) as failure:
+                Session.attach(conn, p).read(p.collect[0].command, 30)
         finally:
             conn.disconnect()
     finally:

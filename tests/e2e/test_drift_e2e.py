@@ -25,7 +25,7 @@ import pytest
 import yaml
 from netmiko import ConnectHandler
 
-from netsteward.tasks.core.store import open_store
+from netsteward.tasks.core.store import BackupStore
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(1200)]
 
@@ -166,7 +166,7 @@ def env(fresh_lab: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[En
     work = tmp_path_factory.mktemp("drift")
     (work / "policy").symlink_to(ROOT / "policy")
     repo = work / "configs"
-    open_store(repo)
+    BackupStore.open(repo)
     hosts = _inventory(fresh_lab.config)
     # the approved state: the backup of the group (`drift accept` runs the same backup task)
     proc = fresh_lab.netsteward("backup", "--group", GROUP, "--repo", str(repo))

@@ -25,7 +25,9 @@ import pytest
 from netsteward.playbooks.common import open_nornir
 from netsteward.playbooks.normalize import choose_canaries, load_plan, run_apply
 from netsteward.tasks.core.results import typed_results
-from netsteward.tasks.ports.apply import ROLLED_BACK, configure
+from netsteward.tasks.core.session import on_device
+from netsteward.tasks.core.store import BackupStore
+from netsteward.tasks.ports.apply import ROLLED_BACK
 from netsteward.tasks.ports.config import parse_config
 from netsteward.tasks.ports.plan import Plan
 from netsteward.tasks.ports.policy import load_policy
@@ -144,13 +146,9 @@ def test_apply_refuses_stale_rolls_back_rejected_applies_the_rest(
 
     # stale: someone changes an edge port the plan does not touch, after planning
     nr = open_nornir(fresh_lab.config, stale)
-    conn = nr.inventory.hosts[stale].get_connection("netmiko", nr.config)
-    configure(
-        conn,
-        "huawei_vrp",
-        ["interface GigabitEthernet0/0/47", "description changed-by-hand", "quit"],
-    )
-    nr.close_connections()
+    by_hand = ["interface GigabitEthernet0/0/47", "description changed-by-hand", "quit"]
+    agg = nr.run(task=lambda task: on_device(task, lambda s: s.configure(by_hand)).unwrap())
+    assert not agg.failed
     stale_before = _config(fresh_lab, stale)
 
     # rejecting: the device refuses a line in the middle of the push
@@ -199,6 +197,10 @@ def test_apply_refuses_stale_rolls_back_rejected_applies_the_rest(
     text = records[-1].read_text()
     assert f"host: {stale}" in text and "status: stale" in text and "who:" in text
     assert result["commit"]
+    # a commit with backups in it, which the last-backup lookup (monthly tag) finds
+    last = BackupStore.open(repo, create=False).last_backup_commit()
+    assert last is not None and last.hexsha == result["commit"]
+    assert str(last.summary).startswith("backup (normalize apply by ")
     # the changed devices were backed up after the run, with the new lines
     saved = list(repo.glob(f"*/*/{canary}.cfg"))
     assert saved, "backup after apply"

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from netmiko import ConnectHandler
 
-from netsteward.tasks.backup.collect import read_command
 from netsteward.tasks.core.ifnames import canonical_name
+from netsteward.tasks.core.session import Session
 from netsteward.tasks.platforms import load_platform
 from netsteward.tasks.topology.discovery import COMMANDS, parse_lags
 from netsteward.tasks.topology.model import Snapshot, load_snapshot
@@ -226,7 +226,7 @@ def test_h3c_lag_table_is_read_whole_after_a_late_prompt_on_a_slow_device(fresh_
     checking off, so `send_command` ends its read at the first prompt it sees; under load
     `find_prompt`'s second Enter leaves a prompt that arrives after netmiko's buffer clears and
     before the device's answer, and the answer came back empty (then, read again, cut at the
-    first 32 KiB SSH packet). Discovery reads with `read_command`, which waits for the echo
+    first 32 KiB SSH packet). Discovery reads with `Session.read`, which waits for the echo
     and ends only at the prompt that follows the answer: the whole table, then the next
     command's own answer."""
     truth = fresh_lab.truth()
@@ -249,8 +249,9 @@ def test_h3c_lag_table_is_read_whole_after_a_late_prompt_on_a_slow_device(fresh_
         time.sleep(0.3)
         assert fresh_lab.cli("fault", host, "slow").returncode == 0  # answers 1.5 s late
         try:
-            text = read_command(conn, platform, LAG_COMMAND, time.monotonic() + 60)
-            version = read_command(conn, platform, "display version", time.monotonic() + 60)
+            session = Session.attach(conn, platform)
+            text = session.read(LAG_COMMAND, 60)
+            version = session.read("display version", 60)
         finally:
             fresh_lab.cli("fault", host, "clear")
     finally:

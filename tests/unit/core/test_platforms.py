@@ -80,3 +80,56 @@ def test_prompts_match_real_prompts() -> None:
         rx = re.compile(load_platform(name).prompt)
         for prompt in prompts:
             assert rx.match(prompt), (name, prompt)
+
+
+def test_configuration_mode_prompts_match_every_mode() -> None:
+    import re
+
+    samples = {
+        "huawei_vrp": ["<SW-1>", "[SW-1]", "[SW-1-GigabitEthernet0/0/1]", "[~SW-1]", "HRP_M[SW-1]"],
+        "hp_comware": ["<SW-1>", "[SW-1]", "[SW-1-Ten-GigabitEthernet1/0/49]"],
+        "cisco_ios": ["SW-1#", "SW-1(config)#", "SW-1(config-if)#", "SW-1>"],
+    }
+    for name, prompts in samples.items():
+        mode = load_platform(name).config_mode
+        assert mode is not None
+        rx = re.compile(mode.prompt_for("SW-1"))
+        for prompt in prompts:
+            assert rx.search(prompt), (name, prompt)
+        assert not rx.search(prompt.replace("SW-1", "SW-2")), name
+    configured = [n for n in PLATFORMS if load_platform(n).config_mode is not None]
+    assert configured == ["huawei_vrp", "hp_comware", "cisco_ios"]
+
+
+def test_a_configuration_prompt_without_the_device_name_is_refused() -> None:
+    data = copy.deepcopy(_raw("huawei_vrp"))
+    data["config_mode"]["prompt"] = r"[<\[][^>\]]+[>\]]"
+    with pytest.raises(ValidationError, match=r"must contain \{base\}"):
+        Platform.model_validate(data)
+
+
+def test_unknown_netmiko_fixes_are_refused() -> None:
+    data = copy.deepcopy(_raw("huawei_vrp"))
+    data["netmiko_fixes"] = ["vrp_config_mode_chek"]
+    with pytest.raises(ValidationError, match="unknown netmiko fix"):
+        Platform.model_validate(data)
+
+
+def test_each_firewall_configuration_is_identified_as_its_own_platform() -> None:
+    """`identify:` (what `audit firewall` tells a backed-up file's platform by) matches exactly
+    one platform for every firewall sample, and none for the switches' configurations."""
+    from pathlib import Path
+
+    from netsteward.tasks.firewall.source import detect_platform
+
+    golden = Path(__file__).resolve().parents[2] / "golden"
+    firewalls = [
+        *sorted(golden.glob("*/fw_*.cfg")),
+        golden / "cisco_asa" / "asa5512_9_12.raw",
+        golden / "fortinet" / "fmg_7_4.raw",
+        golden / "hillstone_stoneos" / "sg6000_5_5.raw",
+    ]
+    for path in firewalls:
+        assert detect_platform(path.read_text(encoding="utf-8")) == path.parent.name, path
+    for switch in ("hp_comware/s5130_7_1_full.raw", "cisco_ios/c9200l_17_09.raw"):
+        assert detect_platform((golden / switch).read_text(encoding="utf-8")) is None

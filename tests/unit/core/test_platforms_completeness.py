@@ -7,9 +7,6 @@ from pathlib import Path
 import pytest
 
 from netsteward.tasks.backup.collect import (
-    ERROR,
-    INCOMPLETE,
-    SHRUNK,
     BackupFile,
     BackupOutcome,
     check_output,
@@ -17,6 +14,7 @@ from netsteward.tasks.backup.collect import (
     relpath_for,
 )
 from netsteward.tasks.core.errors import NetstewardError
+from netsteward.tasks.core.failures import ERROR, INCOMPLETE, SHRUNK
 from netsteward.tasks.core.scrub import normalise_config
 from netsteward.tasks.platforms import PLATFORMS, load_platform
 
@@ -127,32 +125,3 @@ def test_relpath_follows_the_design_layout() -> None:
     assert relpath_for("X", None, None, "cfg") == "unassigned/unassigned/X.cfg"
     with pytest.raises(NetstewardError):
         relpath_for("../etc/passwd", "base", "access", "cfg")
-
-
-def test_failure_reasons_are_classified() -> None:
-    from netmiko.exceptions import (
-        NetmikoAuthenticationException,
-        NetmikoTimeoutException,
-        ReadTimeout,
-    )
-
-    from netsteward.tasks.backup.collect import (
-        AUTH,
-        TIMEOUT,
-        UNREACHABLE,
-        classify_failure,
-    )
-
-    refused = NetmikoTimeoutException("TCP connection to device failed")
-    refused.__cause__ = ConnectionRefusedError(111, "Connection refused")
-    assert classify_failure(refused) == (UNREACHABLE, "connection refused")
-    assert classify_failure(ConnectionRefusedError())[1] == "connection refused"
-    assert (
-        classify_failure(NetmikoAuthenticationException("Authentication to device failed."))[0]
-        == AUTH
-    )
-    assert classify_failure(ReadTimeout("Pattern not detected"))[0] == TIMEOUT
-    assert (
-        classify_failure(NetmikoTimeoutException("TCP connection to device failed"))[0]
-        == UNREACHABLE
-    )
