@@ -87,6 +87,30 @@ class YamlDoc:
         return line
 
 
+def _duplicate_key(node: Node | None) -> tuple[str, int, int] | None:
+    """The first key given twice in one mapping (key, first line, second line). YAML says a
+    key is unique; PyYAML keeps the last silently, which hides half a file's settings."""
+    stack = [node] if node is not None else []
+    seen_nodes: set[int] = set()
+    while stack:
+        n = stack.pop()
+        if id(n) in seen_nodes:  # aliases share nodes
+            continue
+        seen_nodes.add(id(n))
+        if isinstance(n, MappingNode):
+            keys: dict[str, int] = {}
+            for k, v in n.value:
+                if isinstance(k, ScalarNode) and k.tag != "tag:yaml.org,2002:merge":
+                    line = k.start_mark.line + 1
+                    if k.value in keys:
+                        return k.value, keys[k.value], line
+                    keys[k.value] = line
+                stack.append(v)
+        elif isinstance(n, SequenceNode):
+            stack.extend(n.value)
+    return None
+
+
 def _mark_line(exc: yaml.YAMLError) -> int | None:
     mark = getattr(exc, "problem_mark", None)
     return mark.line + 1 if mark is not None else None
@@ -115,6 +139,15 @@ def parse_yaml(
         ) from None
     finally:
         loader.dispose()
+    twice = _duplicate_key(node)
+    if twice is not None:
+        key, first, second = twice
+        raise error(
+            _("key {key!r} given twice (first on line {first})").format(key=key, first=first),
+            file=source,
+            line=second,
+            field=field or key,
+        )
     if required and data is None:
         raise error(_("empty file (nothing but comments or blank lines)"), file=source, field=field)
     return YamlDoc(source, data, node)

@@ -9,10 +9,9 @@ that cannot be reached, or that fails half-way, becomes a `DeviceReading` with `
 and the reason; an output the device refused, or that its reader could not fully
 understand, becomes warnings on that display (a gap the judge reports), never silence.
 
-Device I/O goes through `_device_outputs` alone: today the backup's reader (log in with
-netmiko, read each output to the prompt, the backup's retry rule, close the session);
-when the shared device session (`netsteward.tasks.core.session`) lands, this one
-function moves onto it.
+Device I/O goes through `_device_outputs` alone, on the one device session
+(`netsteward.tasks.core.session.on_device`: log in, read each output to the prompt, the
+one retry rule, close).
 """
 
 from __future__ import annotations
@@ -24,17 +23,16 @@ from typing import Any
 
 from nornir.core.task import Result, Task
 
-from netsteward.tasks.backup.collect import read_command, retry_transient
-from netsteward.tasks.core.connection import DEFAULT_EXTRAS, close_session
 from netsteward.tasks.core.errors import NetstewardError
+from netsteward.tasks.core.failures import Attempted
 from netsteward.tasks.core.reading import READERS, Reading, ReadWarning, shown
 from netsteward.tasks.core.scrub import clean_text, error_lines
+from netsteward.tasks.core.session import Session, SessionOptions, on_device
 from netsteward.tasks.inspect import readers as _readers  # noqa: F401  (registers the readers)
 from netsteward.tasks.inspect.judge import DeviceReading, DisplayRead
 from netsteward.tasks.inspect.model import Fact
 from netsteward.tasks.platforms import Platform, load_platform
 
-CONNECTION = "netmiko"
 PURPOSE_PREFIX = "inspect."
 
 
@@ -60,36 +58,23 @@ def health_reads(
 
 def _device_outputs(
     task: Task,
-    platform: Platform,
     commands: list[tuple[str, float]],
     deadline: float,
     options: InspectOptions,
-) -> dict[str, str]:
-    """Log in once and read every command's output (echo and prompt removed)."""
-    host = task.host
-    if CONNECTION in host.connections:
-        host.close_connection(CONNECTION)
-    params = host.get_connection_parameters(CONNECTION)
-    budget = max(1.0, deadline - time.monotonic())
-    extras = {**DEFAULT_EXTRAS, **(params.extras or {}), **options.extras}
-    for key in ("conn_timeout", "auth_timeout", "banner_timeout"):
-        extras[key] = min(float(extras.get(key, budget)), budget)
-    extras["read_timeout_override"] = min(
-        float(extras.get("read_timeout_override") or budget), budget
+) -> Attempted[dict[str, str]]:
+    """One session (`netsteward.tasks.core.session`): every command's output, cleaned;
+    transient failures retried with the session's one rule."""
+
+    def work(session: Session) -> dict[str, str]:
+        return {cmd: clean_text(session.read(cmd, timeout)) for cmd, timeout in commands}
+
+    session_options = SessionOptions(
+        timeout=options.timeout,
+        retries=options.retries,
+        backoff=options.backoff,
+        extras=options.extras,
     )
-    conn = host.open_connection(
-        CONNECTION, configuration=task.nornir.config, extras=extras
-    ).connection
-    try:
-        if platform.privileged:
-            conn.enable()
-        outputs: dict[str, str] = {}
-        for command, read_timeout in commands:
-            cmd_deadline = min(deadline, time.monotonic() + read_timeout)
-            outputs[command] = clean_text(read_command(conn, platform, command, cmd_deadline))
-        return outputs
-    finally:
-        close_session(host, CONNECTION)
+    return on_device(task, work, session_options, deadline=deadline)
 
 
 def read_display(
@@ -133,13 +118,7 @@ def read_health(
     wanted = None if purposes is None else purposes.get(host.name, set())
     reads = health_reads(platform, wanted)
     commands = [(cmd, timeout) for cmd, _reader, timeout in reads.values()]
-    got = retry_transient(
-        lambda: _device_outputs(task, platform, commands, deadline, options),
-        deadline,
-        options.retries,
-        options.backoff,
-        host.name,
-    )
+    got = _device_outputs(task, commands, deadline, options)
     if not got.ok or got.value is None:
         suffix = f" [{got.kind}]" if got.kind else ""
         reading = replace(base, ok=False, reason=f"{got.reason or 'not read'}{suffix}")

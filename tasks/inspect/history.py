@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from netsteward.tasks.core.errors import BadInput
-from netsteward.tasks.core.store import commit_run, locked, open_store, write_files
+from netsteward.tasks.core.store import BackupStore
 from netsteward.tasks.inspect.model import CheckResult, DeviceResult, Finding
 
 SUBDIR = "inspections"
@@ -159,13 +159,15 @@ def month_runs(repo: Path, month: str) -> list[Inspection]:
 def save(repo: Path, ins: Inspection, commit: bool = True) -> Path:
     """Write the run's file into the backup repository and commit it (one writer at a time)."""
     rel = run_path(ins.started)
-    store = open_store(repo)
-    with locked(store):
-        write_files(repo, [(rel, dump(ins))])
-        if commit:
-            found = sum(len(d.findings) for d in ins.devices)
-            message = f"inspection {ins.started}: {len(ins.devices)} devices, {found} findings"
-            commit_run(store, [rel], message, datetime.fromisoformat(ins.started).astimezone())
+    store = BackupStore.open(repo)
+    files = [(rel, dump(ins))]
+    if commit:
+        found = sum(len(d.findings) for d in ins.devices)
+        message = f"inspection {ins.started}: {len(ins.devices)} devices, {found} findings"
+        store.commit_files(files, message, datetime.fromisoformat(ins.started).astimezone())
+    else:
+        with store.writing():
+            store.write(files)
     return repo / rel
 
 

@@ -20,12 +20,12 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    ValidationError,
     field_validator,
     model_validator,
 )
 
 from netsteward.tasks.core.errors import PolicyError
+from netsteward.tasks.core.yamlfile import mapping, parse_yaml, read_text, validate
 from netsteward.tasks.inspect.model import CHECKS, SEVERITIES
 
 DEFAULT_POLICY = Path("policy/inspection.yaml")
@@ -216,39 +216,12 @@ class InspectionPolicy(_Strict):
 
 
 def parse_policy(text: str, file: str = "<policy>") -> InspectionPolicy:
-    """Validate policy text; raise PolicyError naming file, line and field of the first problem."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
-
-    from netsteward.tasks.ports.policy import _line_of, _plain  # one ruamel line finder
-
-    try:
-        data = YAML(typ="rt").load(text)
-    except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise PolicyError(
-            f"not valid YAML ({getattr(exc, 'problem', None) or exc})",
-            file=file,
-            line=mark.line + 1 if mark else None,
-        ) from None
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise PolicyError("the policy must be a mapping", file=file, line=1)
-    try:
-        return InspectionPolicy.model_validate(_plain(data))
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = tuple(err["loc"])
-        field = ".".join(str(p) for p in loc) or None
-        msg = err["msg"].removeprefix("Value error, ")
-        raise PolicyError(msg, file=file, line=_line_of(data, loc) or 1, field=field) from None
+    """Validate policy text; raise PolicyError naming file, line and field of the first problem
+    (the one YAML loader, `netsteward.tasks.core.yamlfile`)."""
+    doc = parse_yaml(text, file, error=PolicyError)
+    mapping(doc, "the inspection policy", error=PolicyError)
+    return validate(doc, InspectionPolicy, error=PolicyError, data=doc.data or {})
 
 
 def load_policy(path: str | Path = DEFAULT_POLICY) -> InspectionPolicy:
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise PolicyError("file not found", file=str(path)) from None
-    return parse_policy(text, str(path))
+    return parse_policy(read_text(path, error=PolicyError), str(path))

@@ -27,6 +27,12 @@ BAD_FILES: dict[str, tuple[bytes | None, str]] = {
     "empty": (b"# nothing here yet\n\n", "empty file (nothing but comments or blank lines)"),
     "folder": (None, "is a folder, not a file"),
     "bad_yaml": (b"a: 1\nb: [2,\n", "not valid YAML"),
+    # a key given twice: PyYAML would keep the second silently (a platform file with two
+    # `reads:` blocks lost its LLDP command that way)
+    "duplicate_key": (
+        b"reads:\n  a: 1\ncollect: []\nreads:\n  b: 2\n",
+        "key 'reads' given twice (first on line 1)",
+    ),
 }
 
 
@@ -48,6 +54,14 @@ def test_every_bad_file_is_one_line_naming_it(tmp_path: Path, kind: str) -> None
     text = str(info.value)
     assert text.startswith(str(path)) and BAD_FILES[kind][1] in text
     assert "\n" not in text and info.value.exit_code == 2
+
+
+def test_a_duplicate_key_names_its_second_line_nested_too(tmp_path: Path) -> None:
+    path = tmp_path / "twice.yaml"
+    path.write_text("hosts:\n  A:\n    port: 1\n    port: 2\n", encoding="utf-8")
+    with pytest.raises(BadInput) as info:
+        load_yaml(path)
+    assert (info.value.line, info.value.field) == (4, "port")
 
 
 def test_a_non_utf8_byte_is_placed_on_its_line(tmp_path: Path) -> None:
