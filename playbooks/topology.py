@@ -36,10 +36,13 @@ from netsteward.tasks.core.errors import (
     BadInput,
 )
 from netsteward.tasks.core.i18n import _
+from netsteward.tasks.core.reading import ReadWarning
+from netsteward.tasks.platforms import load_platform
 from netsteward.tasks.topology.changes import change_header, change_rows, diff_markdown, shown_row
 from netsteward.tasks.topology.discovery import discover_device
 from netsteward.tasks.topology.export.drawio import read_positions
 from netsteward.tasks.topology.layout import layout
+from netsteward.tasks.topology.lldp import neighbor_commands
 from netsteward.tasks.topology.model import (
     DeviceDiscovery,
     Snapshot,
@@ -79,8 +82,9 @@ KeepOpt = typer.Option(
 
 def discover(
     config: Path, hosts: str | None, group: str | None, date: str, use_napalm: bool = True
-) -> tuple[Snapshot, dict[str, str]]:
-    """Run discovery on the selected devices; the snapshot and {host: reason} of those that failed."""
+) -> tuple[Snapshot, dict[str, str], dict[str, tuple[ReadWarning, ...]]]:
+    """Run discovery on the selected devices: the snapshot, {host: reason} of those that
+    failed, and {host: warnings} of those whose outputs were not fully read."""
     every = open_nornir(config)  # the whole inventory names the peers, even in a partial run
     inventory = [
         inventory_node(h.name, h.hostname or "", h.port, h.platform or "", dict(h.data))
@@ -100,7 +104,23 @@ def discover(
         else:
             found.append(multi[0].result)
     scope = set(nr.inventory.hosts) if (hosts or group) else None
-    return build_snapshot(found, inventory, date, unreachable=sorted(failed), scope=scope), failed
+    unread = {d.name: d.warnings for d in found if d.warnings}
+    snap = build_snapshot(found, inventory, date, unreachable=sorted(failed), scope=scope)
+    return snap, failed, unread
+
+
+def _neighbors_unread(config: Path, unread: dict[str, tuple[ReadWarning, ...]]) -> dict[str, str]:
+    """{host: why} of the devices whose neighbours could not be read, or only in part."""
+    hosts = open_nornir(config, need_credentials=False).inventory.hosts
+    out: dict[str, str] = {}
+    for host, warnings in sorted(unread.items()):
+        commands = set(neighbor_commands(load_platform(hosts[host].platform or "")))
+        about = [w for w in warnings if w.command in commands]
+        if about:
+            nothing = all(w.kind in ("nothing", "format") for w in about)
+            more = f" (and {len(about) - 1} more)" if len(about) > 1 else ""
+            out[host] = ("not read: " if nothing else "partly read: ") + str(about[0]) + more
+    return out
 
 
 @app.command()
@@ -121,7 +141,8 @@ def snapshot(
     """Discover the network (LLDP, LAGs, facts) and store the day's snapshot as topology/DATE.json."""
     day = date or dt.date.today().isoformat()
     started = time.monotonic()
-    snap, failed = discover(config, hosts, group, day, napalm)
+    snap, failed, unread = discover(config, hosts, group, day, napalm)
+    neighbors_unread = _neighbors_unread(config, unread) if unread else {}
     path, committed = write_snapshot(repo, snap, commit=commit)
     seconds = time.monotonic() - started
     one_sided = sum(1 for lk in snap.links.values() if lk.seen == "one-sided")
@@ -136,6 +157,8 @@ def snapshot(
         "one_sided_links": one_sided,
         "declared_links": sum(1 for lk in snap.links.values() if lk.seen == "declared"),
         "unreachable": failed,
+        "neighbors_unread": neighbors_unread,
+        "read_warnings": {h: [w.as_dict() for w in ws] for h, ws in sorted(unread.items())},
         "seconds": round(seconds, 2),
     }
     if json_out:
@@ -160,7 +183,15 @@ def snapshot(
         )
         for host, reason in sorted(failed.items()):
             err_console.print(_("unreachable: {host}: {reason}").format(host=host, reason=reason))
-    finish(EXIT_UNREACHABLE if failed else EXIT_CLEAN)
+        for host, reason in neighbors_unread.items():
+            err_console.print(f"neighbours of {host} {reason}", markup=False)
+        if unread:
+            err_console.print(
+                f"{sum(len(ws) for ws in unread.values())} warning(s) about output not read "
+                f"on {len(unread)} device(s) (--json: read_warnings)",
+                markup=False,
+            )
+    finish(EXIT_UNREACHABLE if failed or unread else EXIT_CLEAN)
 
 
 def _table(d: TopologyDiff) -> Table:

@@ -2,9 +2,12 @@
 
 One SSH session per device in the common case: the backup's reader (`netsteward.tasks.backup.collect.read_command`,
 which reads to the prompt and notices pagers, hangs and cut sessions) fetches every command the
-backup collects and then the platform's LLDP command (`netsteward.tasks.topology.lldp.LLDP_COMMANDS`); the outputs
-are normalised and judged exactly as the backup does (`normalise_config`, `check_output`,
-`relpath_for`) and LLDP is parsed by `netsteward.tasks.topology.lldp.parse_lldp`.
+backup collects and then the platform's neighbour commands (LLDP, and CDP where the platform
+file reads it); the outputs are normalised and judged exactly as the backup does
+(`normalise_config`, `check_output`, `relpath_for`) and the neighbours are read exactly as
+topology discovery reads them (`netsteward.tasks.topology.lldp.read_neighbors`). Neighbours
+that could not be read, or only in part, make the cabling unreadable (`lldp_error`), never a
+shorter list of neighbours that would look like removed cables.
 
 If anything goes wrong in that one attempt, the device is read again through the backup's own
 `collect_device` (retries with back-off, failure kinds and reasons) and LLDP in a second short
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
@@ -33,7 +37,8 @@ from netsteward.tasks.core.connection import DEFAULT_EXTRAS, close_session
 from netsteward.tasks.core.scrub import normalise_config
 from netsteward.tasks.drift.model import Check, checks_for
 from netsteward.tasks.platforms import Platform, load_platform
-from netsteward.tasks.topology.lldp import LLDP_COMMANDS, Neighbor, parse_lldp
+from netsteward.tasks.topology.lldp import neighbor_commands, read_neighbors
+from netsteward.tasks.topology.neighbor import Neighbor
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +61,19 @@ class LiveRead:
     neighbors: tuple[Neighbor, ...] | None = None
     error: str | None = None
     lldp_error: str | None = None
+
+
+class NeighborsUnread(ValueError):
+    """The neighbour outputs came back, but the readers could not read all of them."""
+
+
+def _neighbors(platform: Platform, host: str, send: Callable[[str], str]) -> tuple[Neighbor, ...]:
+    found = read_neighbors(platform, send, host)
+    if found.warnings:
+        first = found.warnings[0]
+        more = f" (and {len(found.warnings) - 1} more)" if len(found.warnings) > 1 else ""
+        raise NeighborsUnread(f"neighbours not fully read: {first}{more}")
+    return found.records
 
 
 def _one_line(exc: BaseException) -> str:
@@ -109,33 +127,44 @@ def _one_session(task: Task, platform: Platform, lldp: bool) -> LiveRead:
             )
             for c in platform.collect
         }
-        lldp_raw = (
-            read_command(conn, platform, LLDP_COMMANDS[platform.name][0], deadline)
-            if lldp
-            else None
-        )
+        raw: dict[str, str] = {}
+        if lldp:
+            for command in neighbor_commands(platform):
+                raw[command] = read_command(conn, platform, command, deadline)
     finally:
         _close(task)
     files, paths = _judge(task, platform, outputs)
-    neighbors = tuple(parse_lldp(platform.name, lldp_raw)) if lldp_raw is not None else None
+    if not lldp:
+        return LiveRead(task.host.name, files, paths)
+    try:
+        neighbors = _neighbors(platform, task.host.name, raw.__getitem__)
+    except NeighborsUnread as exc:
+        return LiveRead(task.host.name, files, paths, lldp_error=str(exc))
     return LiveRead(task.host.name, files, paths, neighbors=neighbors)
 
 
 def _lldp_session(task: Task, platform: Platform) -> tuple[Neighbor, ...]:
     conn = _open(task)
+    deadline = time.monotonic() + LLDP_TIMEOUT
     try:
-        raw = read_command(
-            conn, platform, LLDP_COMMANDS[platform.name][0], time.monotonic() + LLDP_TIMEOUT
+        return _neighbors(
+            platform,
+            task.host.name,
+            lambda command: read_command(conn, platform, command, deadline),
         )
     finally:
         _close(task)
-    return tuple(parse_lldp(platform.name, raw))
 
 
 def wants_lldp(task: Task) -> bool:
     platform = task.host.platform or ""
     role = str(task.host.get("role") or "")
-    return Check.TOPOLOGY in checks_for(role, platform) and platform in LLDP_COMMANDS
+    if Check.TOPOLOGY not in checks_for(role, platform):
+        return False
+    try:
+        return bool(neighbor_commands(load_platform(platform)))
+    except Exception:  # unknown platform: read_live reports it
+        return False
 
 
 def read_live(task: Task, lldp: bool = True, options: BackupOptions | None = None) -> Result:

@@ -116,6 +116,26 @@ class Read(_Strict):
     read_timeout: float = 30.0
 
 
+# Kinds of port, the same for every vendor: what a port is, whatever it is called.
+PortKind = Literal[
+    "ge", "2.5ge", "5ge", "multige", "xge", "25ge", "40ge", "100ge", "fe", "eth",
+    "lag", "mgmt", "vlan", "loop", "null",
+]  # fmt: skip
+
+
+class InterfaceName(_Strict):
+    """One interface type as the platform names it: the full name its running configuration
+    prints, the short name of its brief tables, and other spellings that mean the same type
+    on this platform (what its neighbours, napalm or older releases print). The first entry of
+    a kind is the platform's name for that kind of port when another vendor's spelling is
+    given (`netsteward.tasks.core.ifnames`)."""
+
+    name: str = Field(min_length=1)
+    short: str
+    kind: PortKind
+    aliases: list[str] = []
+
+
 class Platform(_Strict):
     name: str
     vendor: str
@@ -133,6 +153,7 @@ class Platform(_Strict):
     page_through: bool = False
     collect: list[Collect] = Field(min_length=1)
     reads: dict[str, Read] = {}  # purpose -> command and reader (see `Read`)
+    interface_names: list[InterfaceName] = []  # empty: interface names are taken as printed
     secrets: list[SecretRule] = []
     secret_blocks: list[SecretBlock] = []
     volatile: list[str] = []  # regexes; matching lines are removed
@@ -168,6 +189,35 @@ class Platform(_Strict):
     @classmethod
     def _regexes(cls, values: list[str]) -> list[str]:
         return [_compile(v, "line") for v in values]
+
+    @field_validator("interface_names")
+    @classmethod
+    def _unique_spellings(cls, values: list[InterfaceName]) -> list[InterfaceName]:
+        seen: dict[str, str] = {}
+        for item in values:
+            for spelling in (item.name, item.short, *item.aliases):
+                other = seen.setdefault(spelling.lower(), item.name)
+                if other != item.name:
+                    raise ValueError(f"{spelling!r} names both {other} and {item.name}")
+        return values
+
+    @field_validator("reads")
+    @classmethod
+    def _one_purpose_per_command(cls, values: dict[str, Read]) -> dict[str, Read]:
+        commands: dict[str, str] = {}
+        for purpose, read in values.items():
+            other = commands.setdefault(" ".join(read.command.lower().split()), purpose)
+            if other != purpose:
+                raise ValueError(f"{other} and {purpose} read the same command {read.command!r}")
+        return values
+
+    def reads_command(self, command: str) -> tuple[str, Read] | None:
+        """(purpose, Read) of the command (spaces and case as typed do not matter)."""
+        wanted = " ".join(command.lower().split())
+        for purpose, read in self.reads.items():
+            if " ".join(read.command.lower().split()) == wanted:
+                return purpose, read
+        return None
 
     @field_validator("hooks")
     @classmethod

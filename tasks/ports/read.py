@@ -97,7 +97,7 @@ def read_running_config(conn: object, platform: str) -> str:
 
 
 def neighbours_as_links(neighbors: Sequence[object]) -> tuple[Link, ...]:
-    """netsteward.tasks.topology.lldp.Neighbor records -> plan input links (peer by system name, domain stripped)."""
+    """netsteward.tasks.topology.neighbor.Neighbor records -> plan input links (peer by system name, domain stripped)."""
     out = []
     for n in neighbors:
         peer = getattr(n, "peer_label", "") or getattr(n, "peer", "")
@@ -108,14 +108,23 @@ def neighbours_as_links(neighbors: Sequence[object]) -> tuple[Link, ...]:
     return tuple(out)
 
 
-def read_neighbours(conn: object, platform: str) -> tuple[Link, ...]:
-    """LLDP neighbours, read until the device's own prompt (netsteward.tasks.topology.lldp parses)."""
-    from netsteward.tasks.topology.lldp import LLDP_COMMANDS, parse_lldp
+def read_neighbours(conn: object, platform: str, host: str = "") -> tuple[Link, ...]:
+    """LLDP (and CDP) neighbours, read until the device's own prompt, as topology discovery
+    reads them (`netsteward.tasks.topology.lldp.read_neighbors`). Neighbours that could not be
+    read, or only in part, make the device unreadable: a plan from a shorter list of neighbours
+    would call live cables stale."""
+    from netsteward.tasks.backup.collect import ERROR, _Failure
+    from netsteward.tasks.platforms import load_platform
+    from netsteward.tasks.topology.lldp import neighbor_commands, read_neighbors
 
-    if platform not in LLDP_COMMANDS:
+    spec = load_platform(platform)
+    if not neighbor_commands(spec):
         return ()
-    text = read_output(conn, platform, LLDP_COMMANDS[platform][0], 60)
-    return neighbours_as_links(parse_lldp(platform, text))
+    found = read_neighbors(spec, lambda command: read_output(conn, platform, command, 60), host)
+    if found.warnings:
+        more = f" (and {len(found.warnings) - 1} more)" if len(found.warnings) > 1 else ""
+        raise _Failure(ERROR, f"neighbours not fully read: {found.warnings[0]}{more}")
+    return neighbours_as_links(found.records)
 
 
 def read_port_state(
@@ -137,7 +146,7 @@ def read_port_state(
     def attempt() -> tuple[str, tuple[Link, ...]]:
         try:
             conn = host.get_connection("netmiko", task.nornir.config)
-            return read_running_config(conn, platform), read_neighbours(conn, platform)
+            return read_running_config(conn, platform), read_neighbours(conn, platform, host.name)
         except ConfigIncomplete as exc:  # ended at a prompt without the end marker
             raise _Failure(INCOMPLETE, str(exc)) from exc
         finally:

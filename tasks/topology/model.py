@@ -6,7 +6,9 @@
     d = diff_snapshots(old, new)                                    # TopologyDiff
 
 Nodes are keyed by host name. Neighbours that are not in the inventory become
-"unknown" stubs named after their system name (domain stripped) or chassis ID.
+"unknown" stubs named after their system name (domain stripped), else their chassis ID (a
+MAC or an address), else their management address (`netsteward.tasks.topology.neighbor.peer_node`):
+two neighbours without a name are never one node.
 A physical link is keyed by the unordered pair of (host, canonical port name);
 links whose ends are LAG members are bundled into one logical link between the
 two LAGs (or the LAG and the plain port) that keeps its members. A link seen
@@ -25,7 +27,8 @@ from typing import Any
 from netsteward.tasks.core.errors import BadInput
 from netsteward.tasks.core.i18n import _
 from netsteward.tasks.core.ifnames import canonical_name
-from netsteward.tasks.topology.lldp import Neighbor
+from netsteward.tasks.core.reading import ReadWarning
+from netsteward.tasks.topology.neighbor import Neighbor, peer_node
 
 FORMAT = 1
 SEP = " -- "
@@ -100,6 +103,7 @@ class DeviceDiscovery:
         default_factory=dict
     )  # LAG -> member ports (any spelling)
     facts: dict[str, str] = field(default_factory=dict)  # model, version, serial (as read)
+    warnings: tuple[ReadWarning, ...] = ()  # what its readers could not read
 
 
 @dataclass(frozen=True)
@@ -197,10 +201,8 @@ def build_snapshot(
             if not nb.local_interface:
                 continue
             local = (dev.name, canonical_name(plat, nb.local_interface))
-            label = nb.peer_label
-            peer = lower.get(label.lower()) or lower.get(nb.neighbor_name.strip().lower())
-            if peer is None:
-                peer = label or "unknown"
+            peer = peer_node(nb, lower, dev.name)
+            if peer not in inv:
                 if peer not in nodes:
                     nodes[peer] = Node(
                         name=peer,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from netsteward.tasks.core.reading import ReadWarning, at_line, capped
 from netsteward.tasks.firewall.model import (
     ANY_SERVICE,
     Firewall,
@@ -95,6 +96,10 @@ class ObjectBook:
                 )
             )
         return self.svc[name]
+
+    def read_warnings(self, text: str) -> tuple[ReadWarning, ...]:
+        """The lines this parser could not read, as reader warnings."""
+        return capped(at_line(text, n, "configuration line not understood") for n in self.skipped)
 
     def member(self, members: list, ref: str) -> None:
         """Add a reference to another object as a group member."""
