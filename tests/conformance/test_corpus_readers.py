@@ -41,21 +41,70 @@ SESSION_PLATFORMS = {
 }
 BATFISH_PLATFORMS = {"cisco_asa": "cisco_asa", "fortios": "fortinet"}
 
-# sample (path under tests/corpus, and "::command" for a session) -> ([(line, kind)], why)
-EXPLAINED: dict[str, tuple[list[tuple[int, str]], str]] = {
+# A sample the product cannot read fully: its path under tests/corpus ("::command" for a
+# recorded session) -> (what every one of its warnings is about, why). Anything else a sample
+# gives is a failure: a reader that reads less than before, or a new sample it cannot read.
+CLI_SCRIPT = (
+    "Batfish's FortiOS test drives the CLI (rename/move/clone/delete of entries): a device "
+    "prints the resulting configuration, never these commands; each is reported, not applied"
+)
+EXPLAINED: dict[str, tuple[tuple[str, ...], str]] = {
     "ntc-templates/hp_comware/display_lldp_neighbor-information_verbose/"
     "hp_comware_display_lldp_neighbor-information_verbose.raw": (
-        [(107, "unread")],
-        "the sample has a second capture pasted in, starting with its prompt and command line "
-        "(`[H3C-GigabitEthernet0/0]dis lldp ...`): not LLDP output, reported; both captures' "
-        "neighbours are read",
+        ("line not understood",),
+        "a second capture is pasted into the sample after its prompt and command line "
+        "(`[H3C-GigabitEthernet0/0]dis lldp ...`): that line is reported, both captures read",
     ),
     "oxidized-simulations/fortios_FMG-VM64_7.4.6_simulation.yaml::get system status": (
-        [(1, "nothing")],
-        "a FortiManager, not a FortiGate: its status lists `Platform Type`/`Version` in another "
-        "layout, which ntc-templates' FortiGate template (and so our fortinet.version) does not "
-        "read; the fleet's FortiOS devices are FortiGates",
+        ("no entry read",),
+        "a FortiManager, not a FortiGate: its status has `Platform Type`/`Version` in a layout "
+        "ntc-templates' FortiGate template (our fortinet.version) does not read",
     ),
+    "ntc-templates/cisco_asa/show_running-config_object_network/"
+    "cisco_asa_show_running-config_object_network.raw": (
+        ("IPv6", "fqdn"),
+        "IPv6 hosts and subnets and fqdn objects: the audit models IPv4 and resolves no names; "
+        "each is reported and matches nothing (never any)",
+    ),
+    "oxidized-simulations/asa_5512_9.12-4-67_single-context_output.txt": (
+        ("IPv6",),
+        "object ROCKS is an IPv6 host: the audit models IPv4",
+    ),
+    "batfish/cisco_asa/asa_acl": (
+        ("standard access-list",),
+        "a standard ACL (for VPN split tunnels, not traffic filtering): only extended ACLs are "
+        "audited",
+    ),
+    "batfish/fortios/address": (
+        ("not modelled", "non-contiguous"),
+        "dynamic, fqdn, geography and mac addresses are resolved on the device; the wildcard "
+        "addresses have non-contiguous masks (read exactly, or reported when too fragmented)",
+    ),
+    "batfish/fortios/address_warnings": (
+        ("not modelled", "non-contiguous"),
+        "as batfish/fortios/address: addresses resolved on the device, wildcard masks",
+    ),
+    "batfish/fortios/firewall_policy": (
+        ("source port",),
+        "a service with a source port range (`12:11`): source ports are not modelled",
+    ),
+    "batfish/fortios/service_custom": (
+        ("source port",),
+        "services with source port ranges (`1-2:3-4`): source ports are not modelled",
+    ),
+    **{
+        f"batfish/fortios/{name}": (("a CLI command",), CLI_SCRIPT)
+        for name in (
+            "addrgrp_rename",
+            "firewall_policy_warn",
+            "policy_clone",
+            "policy_defs_refs",
+            "policy_delete",
+            "policy_move",
+            "rename",
+            "service_group_rename",
+        )
+    },
 }
 
 
@@ -117,11 +166,13 @@ def batfish_samples() -> Iterator[tuple[str, str, str, str]]:
 
 
 def _check_warnings(sample: str, reading: Reading[Any]) -> None:
-    got = [(w.line, w.kind) for w in reading.warnings]
-    expected, why = EXPLAINED.get(sample, ([], ""))
-    assert got == expected, [str(w) for w in reading.warnings]
-    if expected:
-        assert why
+    shown = [str(w) for w in reading.warnings]
+    if sample not in EXPLAINED:
+        assert not reading.warnings, shown
+        return
+    about, why = EXPLAINED[sample]
+    assert why and reading.warnings, f"{sample} reads fully now: take it off EXPLAINED"
+    assert all(any(a in w.problem for a in about) for w in reading.warnings), shown
 
 
 def _sample_id(path: Path) -> str:
@@ -267,8 +318,7 @@ def _ours(record: Any, keys: list[str]) -> dict[str, Any]:
 
 @pytest.mark.parametrize(
     ("platform", "purpose", "reader", "raw"),
-    list(ntc_samples()),
-    ids=lambda v: _sample_id(v) if isinstance(v, Path) else "",
+    [pytest.param(*case, id=_sample_id(case[3])) for case in ntc_samples()],
 )
 def test_ntc_templates_sample(platform: str, purpose: str, reader: str, raw: Path) -> None:
     reading = get_reader(reader)(raw.read_text(encoding="utf-8"))
@@ -305,8 +355,7 @@ def test_cisco_ios_version_samples_agree_with_ntc_templates() -> None:
 
 @pytest.mark.parametrize(
     ("platform", "sample", "reader", "text"),
-    list(session_samples()),
-    ids=lambda v: v if (isinstance(v, str) and "::" in v) or str(v).endswith(".txt") else "",
+    [pytest.param(*case, id=case[1]) for case in session_samples()],
 )
 def test_oxidized_session(platform: str, sample: str, reader: str, text: str) -> None:
     reading = get_reader(reader)(text)
@@ -317,8 +366,7 @@ def test_oxidized_session(platform: str, sample: str, reader: str, text: str) ->
 
 @pytest.mark.parametrize(
     ("platform", "sample", "reader", "text"),
-    list(batfish_samples()),
-    ids=lambda v: v if isinstance(v, str) and v.startswith("batfish/") else "",
+    [pytest.param(*case, id=case[1]) for case in batfish_samples()],
 )
 def test_batfish_configuration(platform: str, sample: str, reader: str, text: str) -> None:
     reading = get_reader(reader)(text)

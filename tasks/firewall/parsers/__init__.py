@@ -11,13 +11,14 @@ from collections.abc import Callable
 
 from netsteward.tasks.core.errors import BadInput
 from netsteward.tasks.core.i18n import _
-from netsteward.tasks.core.reading import Reading, reader
+from netsteward.tasks.core.reading import Reading, at_line, reader
 from netsteward.tasks.firewall.model import Firewall
 from netsteward.tasks.firewall.parsers.cisco_asa import parse_asa
-from netsteward.tasks.firewall.parsers.common import ObjectBook
+from netsteward.tasks.firewall.parsers.common import PLATFORM_NAMES, ObjectBook
 from netsteward.tasks.firewall.parsers.fortinet import parse_fortios
 from netsteward.tasks.firewall.parsers.hillstone_stoneos import parse_stoneos
 from netsteward.tasks.firewall.parsers.huawei_usg import parse_usg
+from netsteward.tasks.firewall.source import looks_like
 
 PARSERS: dict[str, Callable[[str, str], ObjectBook]] = {
     "huawei_vrp": parse_usg,
@@ -38,13 +39,26 @@ def read_firewall(platform: str, text: str, device: str = "") -> Reading[Firewal
             field="--platform",
         )
     book = parser(text, device)
-    fw = book.finish()
-    return Reading((fw,), book.read_warnings(text))
+    warnings = book.read_warnings(text)
+    other = looks_like(platform, text)
+    if other is not None and not any(w.kind == "format" for w in warnings):
+        first = next((i for i, ln in enumerate(text.splitlines(), 1) if ln.strip()), 0)
+        what = PLATFORM_NAMES.get(platform, platform)
+        problem = f"not a {what} configuration: it looks like a {PLATFORM_NAMES[other]} one"
+        warnings = (at_line(text, first, problem, kind="format"),)
+    if any(w.kind == "format" for w in warnings):
+        return Reading(warnings=warnings)  # not a configuration of this platform: no record
+    return Reading((book.finish(),), warnings)
 
 
 def parse_firewall(platform: str, text: str, device: str = "") -> Firewall:
-    """Parse one firewall configuration; unknown platforms are bad input (exit 2)."""
-    return read_firewall(platform, text, device).records[0]
+    """Parse one firewall configuration; unknown platforms, and text that is not a
+    configuration of the platform, are bad input (exit 2)."""
+    reading = read_firewall(platform, text, device)
+    if not reading.records:
+        w = reading.warnings[0]
+        raise BadInput(w.problem, file=device or None, line=w.line or None)
+    return reading.records[0]
 
 
 @reader("huawei_vrp.firewall_policy")
