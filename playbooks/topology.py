@@ -37,12 +37,11 @@ from netsteward.tasks.core.errors import (
 )
 from netsteward.tasks.core.i18n import _
 from netsteward.tasks.core.reading import ReadWarning
-from netsteward.tasks.platforms import load_platform
 from netsteward.tasks.topology.changes import change_header, change_rows, diff_markdown, shown_row
 from netsteward.tasks.topology.discovery import discover_device
 from netsteward.tasks.topology.export.drawio import read_positions
 from netsteward.tasks.topology.layout import layout
-from netsteward.tasks.topology.lldp import neighbor_commands
+from netsteward.tasks.topology.lldp import neighbors_unread
 from netsteward.tasks.topology.model import (
     DeviceDiscovery,
     Snapshot,
@@ -105,22 +104,16 @@ def discover(
             found.append(multi[0].result)
     scope = set(nr.inventory.hosts) if (hosts or group) else None
     unread = {d.name: d.warnings for d in found if d.warnings}
-    snap = build_snapshot(found, inventory, date, unreachable=sorted(failed), scope=scope)
+    platforms = {n.name: n.platform for n in inventory}
+    snap = build_snapshot(
+        found,
+        inventory,
+        date,
+        unreachable=sorted(failed),
+        scope=scope,
+        neighbors_unread=neighbors_unread(unread, platforms),
+    )
     return snap, failed, unread
-
-
-def _neighbors_unread(config: Path, unread: dict[str, tuple[ReadWarning, ...]]) -> dict[str, str]:
-    """{host: why} of the devices whose neighbours could not be read, or only in part."""
-    hosts = open_nornir(config, need_credentials=False).inventory.hosts
-    out: dict[str, str] = {}
-    for host, warnings in sorted(unread.items()):
-        commands = set(neighbor_commands(load_platform(hosts[host].platform or "")))
-        about = [w for w in warnings if w.command in commands]
-        if about:
-            nothing = all(w.kind in ("nothing", "format") for w in about)
-            more = f" (and {len(about) - 1} more)" if len(about) > 1 else ""
-            out[host] = ("not read: " if nothing else "partly read: ") + str(about[0]) + more
-    return out
 
 
 @app.command()
@@ -142,7 +135,6 @@ def snapshot(
     day = date or dt.date.today().isoformat()
     started = time.monotonic()
     snap, failed, unread = discover(config, hosts, group, day, napalm)
-    neighbors_unread = _neighbors_unread(config, unread) if unread else {}
     path, committed = write_snapshot(repo, snap, commit=commit)
     seconds = time.monotonic() - started
     one_sided = sum(1 for lk in snap.links.values() if lk.seen == "one-sided")
@@ -157,7 +149,7 @@ def snapshot(
         "one_sided_links": one_sided,
         "declared_links": sum(1 for lk in snap.links.values() if lk.seen == "declared"),
         "unreachable": failed,
-        "neighbors_unread": neighbors_unread,
+        "neighbors_unread": snap.neighbors_unread,
         "read_warnings": {h: [w.as_dict() for w in ws] for h, ws in sorted(unread.items())},
         "seconds": round(seconds, 2),
     }
@@ -183,7 +175,7 @@ def snapshot(
         )
         for host, reason in sorted(failed.items()):
             err_console.print(_("unreachable: {host}: {reason}").format(host=host, reason=reason))
-        for host, reason in neighbors_unread.items():
+        for host, reason in snap.neighbors_unread.items():
             err_console.print(f"neighbours of {host} {reason}", markup=False)
         if unread:
             err_console.print(

@@ -222,23 +222,26 @@ class Firewall:
         match spaces spelled out (CIDR, protocol/port, ICMP message), objects, default action."""
         from netsteward.tasks.firewall.sets import describe_addrs
 
+        names = {number: name for name, number in PROTO_NUMBERS.items()}
+
         def services(rule: Rule) -> list[str]:
             out = []
             for svc in rule.services:
                 proto = ",".join(
-                    str(lo) if lo == hi else f"{lo}-{hi}" for lo, hi in svc.protocols.spans
+                    names.get(lo, str(lo)) if lo == hi else f"{lo}-{hi}"
+                    for lo, hi in svc.protocols.spans
                 )
                 if svc.protocols == ALL_PROTO and svc.ports == ALL_PORTS:
                     out.append("any")
                 elif svc.ports == ALL_PORTS:
-                    out.append(f"protocol {proto}")
+                    out.append(proto)
                 elif svc.protocols.issubset(ICMP_PROTOS):
-                    out.append(f"protocol {proto} icmp {describe_icmp(svc.ports)}")
+                    out.append(f"{proto}/{describe_icmp(svc.ports)}")
                 else:
                     ports = ",".join(
                         str(lo) if lo == hi else f"{lo}-{hi}" for lo, hi in svc.ports.spans
                     )
-                    out.append(f"protocol {proto} port {ports}")
+                    out.append(f"{proto}/{ports}")
             return out
 
         return {

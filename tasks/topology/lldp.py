@@ -40,6 +40,7 @@ __all__ = [
     "fill_local_interfaces",
     "napalm_device",
     "neighbor_commands",
+    "neighbors_unread",
     "read_neighbors",
     "read_output",
 ]
@@ -193,3 +194,19 @@ def napalm_device(task: Task) -> Any:
         extras["optional_args"] = optional
         host.open_connection("napalm", task.nornir.config, platform="ios", extras=extras)
     return host.get_connection("napalm", task.nornir.config)
+
+
+def neighbors_unread(
+    warnings: dict[str, tuple[ReadWarning, ...]], platforms: dict[str, str]
+) -> dict[str, str]:
+    """{host: why} of the devices whose neighbours could not be read ("not read: ...") or were
+    read only in part ("partly read: ..."), from each device's reader warnings."""
+    out: dict[str, str] = {}
+    for host, found in sorted(warnings.items()):
+        commands = set(neighbor_commands(load_platform(platforms[host])))
+        about = [w for w in found if w.command in commands]
+        if about:
+            nothing = all(w.kind in ("nothing", "format") for w in about)
+            more = f" (and {len(about) - 1} more)" if len(about) > 1 else ""
+            out[host] = ("not read: " if nothing else "partly read: ") + str(about[0]) + more
+    return out

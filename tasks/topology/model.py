@@ -128,6 +128,9 @@ class Snapshot:
     nodes: dict[str, Node]
     links: dict[str, Link]
     unreachable: tuple[str, ...] = ()
+    # devices read whose neighbours could not be read, or only in part: host -> why (their
+    # links in this snapshot may be missing; in the JSON only when there are any)
+    neighbors_unread: dict[str, str] = field(default_factory=dict)
 
     def links_of(self, host: str) -> list[Link]:
         return [lk for lk in self.links.values() if host in (lk.a, lk.b)]
@@ -147,6 +150,7 @@ def build_snapshot(
     date: str,
     unreachable: list[str] | tuple[str, ...] = (),
     scope: set[str] | None = None,
+    neighbors_unread: dict[str, str] | None = None,
 ) -> Snapshot:
     """The canonical model from per-device discovery and the inventory.
 
@@ -268,6 +272,7 @@ def build_snapshot(
         nodes=dict(sorted(nodes.items())),
         links=dict(sorted(links.items())),
         unreachable=tuple(sorted(down)),
+        neighbors_unread=dict(sorted((neighbors_unread or {}).items())),
     )
 
 
@@ -275,7 +280,7 @@ def build_snapshot(
 
 
 def snapshot_to_dict(snap: Snapshot) -> dict[str, Any]:
-    return {
+    data = {
         "format": FORMAT,
         "date": snap.date,
         "nodes": [asdict(n) for n in sorted(snap.nodes.values())],
@@ -285,6 +290,9 @@ def snapshot_to_dict(snap: Snapshot) -> dict[str, Any]:
         ],
         "unreachable": list(snap.unreachable),
     }
+    if snap.neighbors_unread:
+        data["neighbors_unread"] = dict(snap.neighbors_unread)
+    return data
 
 
 def dump_snapshot(snap: Snapshot) -> str:
@@ -317,6 +325,7 @@ def snapshot_from_dict(raw: dict[str, Any], source: str = "snapshot") -> Snapsho
             nodes=nodes,
             links=links,
             unreachable=tuple(raw.get("unreachable", ())),
+            neighbors_unread=dict(raw.get("neighbors_unread") or {}),
         )
     except (KeyError, TypeError) as exc:
         raise BadInput(

@@ -82,8 +82,18 @@ def _words(line: str) -> list[str]:
 # top-level statements only a StoneOS configuration has (generic words other vendors share,
 # such as interface, ip or hostname, do not count)
 KNOWN_TOP = frozenset(
-    """address servgroup schedule policy-global zone exit admin vrouter statistics-set
-    app-cache""".split()
+    [
+        "address",
+        "servgroup",
+        "schedule",
+        "policy-global",
+        "zone",
+        "exit",
+        "admin",
+        "vrouter",
+        "statistics-set",
+        "app-cache",
+    ]
 )
 DEVICE_ZONES = frozenset({"self", "local"})  # the firewall itself (management-plane traffic)
 RULE_OPTIONS = ("name", "description", "log", "schedule", "expire-time", "enable", "disable",

@@ -76,9 +76,32 @@ _DATE = r"(\d{1,2}:\d{2}(?::\d{2})?)\s+(\d{4}/\d{1,2}/\d{1,2})"
 # top-level statements only a VRP configuration has: one of them (or a `#` separator line) makes
 # the text a configuration; generic words (interface, ip, acl) other vendors share do not count
 KNOWN_TOP = frozenset(
-    """sysname return security-policy firewall undo user-interface info-center snmp-agent
-    stelnet nat-policy hrp vsys ntp-service web-manager policy-based-route traffic-policy
-    audit-policy decryption-policy auth-policy isp sslvpn user-manage ip-link car-class""".split()
+    [
+        "sysname",
+        "return",
+        "security-policy",
+        "firewall",
+        "undo",
+        "user-interface",
+        "info-center",
+        "snmp-agent",
+        "stelnet",
+        "nat-policy",
+        "hrp",
+        "vsys",
+        "ntp-service",
+        "web-manager",
+        "policy-based-route",
+        "traffic-policy",
+        "audit-policy",
+        "decryption-policy",
+        "auth-policy",
+        "isp",
+        "sslvpn",
+        "user-manage",
+        "ip-link",
+        "car-class",
+    ]
 )
 DEVICE_ZONES = frozenset({"local", "self"})  # the firewall itself (management-plane traffic)
 # rule lines that do not change what a rule matches

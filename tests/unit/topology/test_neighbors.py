@@ -269,3 +269,26 @@ def test_capabilities_are_kept_and_named_alike_for_every_vendor() -> None:
     assert capability_set("Router Switch IGMP") == {"router", "bridge", "igmp"}
     assert capability_set("station only") == {"station"}
     assert Neighbor("Gi1/0/1", capabilities="W").capability_names == {"wlan"}
+
+
+def test_a_snapshot_lists_devices_whose_neighbours_were_not_read() -> None:
+    from netsteward.tasks.topology.discovery import discover_with
+    from netsteward.tasks.topology.lldp import neighbors_unread
+    from netsteward.tasks.topology.model import dump_snapshot, load_snapshot
+
+    listing = _golden("hp_comware", "lldp_given_list_layout")
+    partly = _golden("huawei_vrp", "lldp_several_per_port") + "Frobnicated TLV : 42\n"
+    found = [
+        discover_with(load_platform("hp_comware"), lambda c: listing if "lldp" in c else "", "A"),
+        discover_with(load_platform("huawei_vrp"), lambda c: partly if "lldp" in c else "", "B"),
+    ]
+    unread = neighbors_unread(
+        {d.name: d.warnings for d in found if d.warnings}, {"A": "hp_comware", "B": "huawei_vrp"}
+    )
+    assert unread["A"].startswith("not read: A:1 (display lldp neighbor-information verbose)")
+    assert unread["B"].startswith("partly read: B:")
+    inventory = [InventoryNode("A", "hp_comware"), InventoryNode("B", "huawei_vrp")]
+    snap = build_snapshot(found, inventory, "2026-12-01", neighbors_unread=unread)
+    assert load_snapshot(dump_snapshot(snap)).neighbors_unread == unread
+    clean = build_snapshot(found[1:], inventory, "2026-12-01")
+    assert "neighbors_unread" not in dump_snapshot(clean)  # unchanged files when all is read
