@@ -147,13 +147,14 @@ def fortinet_version(text: str) -> Reading[Facts]:
 
 @reader("hillstone_stoneos.version")
 def stoneos_version(text: str) -> Reading[Facts]:
-    """`show version`: `Product name: SG-6000-E5760`, `S/N: ...` and the StoneOS release."""
+    """`show version`: `Product name: SG-6000-E5760  S/N: 0302...  Assembly No.: ...` and the
+    release (`Build number: 5.5R10P1`, else `StoneOS software, version 5.5`)."""
     return _facts(
         text,
         Facts(
-            _search([r"^Product name:\s*(\S+)"], text),
-            _search([r"Version\s*[:]?\s*(\d\S+)"], text),
-            _search([r"^S/N:\s*(\S+)"], text),
+            _search([r"Product name:\s*(\S+)"], text),
+            _search([r"^Build number:\s*(\S+)", r"(?i)StoneOS software, version\s+(\S+)"], text),
+            _search([r"S/N:\s*(\S+)"], text),
         ),
     )
 
