@@ -176,11 +176,15 @@ def snapshot(
         for host, reason in sorted(failed.items()):
             err_console.print(_("unreachable: {host}: {reason}").format(host=host, reason=reason))
         for host, reason in snap.neighbors_unread.items():
-            err_console.print(f"neighbours of {host} {reason}", markup=False)
+            err_console.print(
+                _("neighbours of {host} {reason}").format(host=host, reason=reason), markup=False
+            )
         if unread:
             err_console.print(
-                f"{sum(len(ws) for ws in unread.values())} warning(s) about output not read "
-                f"on {len(unread)} device(s) (--json: read_warnings)",
+                _("{warnings} warning(s) about output not read on {devices} device(s)").format(
+                    warnings=sum(len(ws) for ws in unread.values()), devices=len(unread)
+                )
+                + " (--json: read_warnings)",
                 markup=False,
             )
     finish(EXIT_UNREACHABLE if failed or unread else EXIT_CLEAN)

@@ -31,6 +31,7 @@ from typing import Any
 
 import textfsm
 
+from netsteward.tasks.core.i18n import _
 from netsteward.tasks.core.reading import ReadWarning, WarningKind, at_line, capped, nothing_read
 
 
@@ -184,16 +185,21 @@ def table_warnings(
     if not result.rows:
         unmatched = any(ln.strip() and i not in matched for i, ln in enumerate(lines, 1))
         if unread or (not strict and unmatched):
-            return (nothing_read(text, f"no {what} read from this output"),)
+            return (nothing_read(text, _("no {what} read from this output").format(what=what)),)
         return ()
-    out: list[ReadWarning] = [at_line(text, n, "line not understood") for n in unread]
+    out: list[ReadWarning] = [at_line(text, n, _("line not understood")) for n in unread]
     if entry is not None:
         out.extend(_entry_warnings(result, text, re.compile(entry), what))
     for row in result.rows:
         missing = [f for f in required if not row.values.get(f)]
         if missing:
             out.append(
-                at_line(text, row.first, f"{what} without {', '.join(missing)}", kind="partial")
+                at_line(
+                    text,
+                    row.first,
+                    _("{what} without {fields}").format(what=what, fields=", ".join(missing)),
+                    kind="partial",
+                )
             )
     return capped(sorted(out, key=lambda w: w.line))
 
@@ -207,12 +213,17 @@ def _entry_warnings(
     for start in starts:
         rows = [r for r in result.rows if r.first <= start <= r.last]
         if not rows:
-            out.append(at_line(text, start, f"{what} not read", kind=kind))
+            out.append(at_line(text, start, _("{what} not read").format(what=what), kind=kind))
     for row in result.rows:
         inside = [s for s in starts if row.first <= s <= row.last]
         for second in inside[1:]:
             out.append(
-                at_line(text, second, f"{what} read into the one before it (merged)", kind=kind)
+                at_line(
+                    text,
+                    second,
+                    _("{what} read into the one before it (merged)").format(what=what),
+                    kind=kind,
+                )
             )
     return out
 

@@ -133,7 +133,9 @@ class AuditResult:
         """The read warnings for people, one line each, and a count per configuration."""
         per_device = Counter(w.source for w in self.read_warnings)
         counts = [
-            f"{device}: {n} configuration line(s) not read or not modelled"
+            _("{device}: {n} configuration line(s) not read or not modelled").format(
+                device=device, n=n
+            )
             for device, n in sorted(per_device.items())
         ]
         return counts + [str(w) for w in self.read_warnings]

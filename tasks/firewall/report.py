@@ -197,10 +197,12 @@ def markdown(result: AuditResult, devices: int, as_of: str) -> str:
         out.append("")
     if result.read_warnings:
         out += [
-            "## Configuration lines not read",
+            "## " + _("Configuration lines not read"),
             "",
-            "The audit of these configurations is incomplete: the lines below were not read, or"
-            " hold something the audit does not model.",
+            _(
+                "The audit of these configurations is incomplete: the lines below were not"
+                " read, or hold something the audit does not model."
+            ),
             "",
             "| configuration | line | problem | text |",
             "|---|---:|---|---|",
@@ -269,7 +271,7 @@ def html_report(result: AuditResult, devices: int, as_of: str) -> str:
         parts.append("</table>")
     if result.read_warnings:
         parts += [
-            "<h2>Configuration lines not read</h2>",
+            f"<h2>{esc(_('Configuration lines not read'))}</h2>",
             "<table><tr><th>configuration</th><th>line</th><th>problem</th><th>text</th></tr>",
         ]
         parts += [

@@ -108,8 +108,12 @@ class Collect(_Strict):
 
 class Read(_Strict):
     """One command a job reads from the device, and the registered reader that parses it
-    (`netsteward.tasks.core.reading.READERS`). Jobs and `netsteward parse` look readers up
-    here by purpose (`lldp`, `lag`, `facts`, the inspection's health displays, ...)."""
+    (`netsteward.tasks.core.reading.READERS`). Jobs look readers up here by purpose, and
+    `netsteward parse` by command (`Platform.reads_command`), so both run the same reader.
+    Purposes so far: `lldp`, `lldp_brief`, `cdp` (neighbours), `lag`, `lag_config` (LAG
+    members; the second from the configuration when the first is not understood), `version`,
+    `serial` (facts), `firewall_policy` (the backed-up configuration the audit reads); the
+    inspection's health displays to come."""
 
     command: str
     reader: str = Field(pattern=r"^[a-z0-9_]+\.[a-z0-9_.]+$")

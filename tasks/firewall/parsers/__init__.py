@@ -44,7 +44,9 @@ def read_firewall(platform: str, text: str, device: str = "") -> Reading[Firewal
     if other is not None and not any(w.kind == "format" for w in warnings):
         first = next((i for i, ln in enumerate(text.splitlines(), 1) if ln.strip()), 0)
         what = PLATFORM_NAMES.get(platform, platform)
-        problem = f"not a {what} configuration: it looks like a {PLATFORM_NAMES[other]} one"
+        problem = _("not a {what} configuration: it looks like a {other} one").format(
+            what=what, other=PLATFORM_NAMES[other]
+        )
         warnings = (at_line(text, first, problem, kind="format"),)
     if any(w.kind == "format" for w in warnings):
         return Reading(warnings=warnings)  # not a configuration of this platform: no record

@@ -38,6 +38,7 @@ from netsteward.tasks.firewall.parsers.common import (
     PendingRule,
     addr_mask,
     addr_range,
+    source_port,
 )
 from netsteward.tasks.firewall.sets import (
     ALL_ADDR,
@@ -249,7 +250,11 @@ class _AsaParser:
         elif key == "range":
             members.append(addr_range(words[1], words[2]))
         elif key == "fqdn":
-            self.book.note(f"fqdn {words[-1]} not modelled (no name resolution): matches nothing")
+            self.book.note(
+                _("fqdn {name} not modelled (no name resolution): matches nothing").format(
+                    name=words[-1]
+                )
+            )
         else:
             return False
         return True
@@ -362,7 +367,7 @@ class _AsaParser:
             refs.append(ALL_ADDR)
             return i + 1
         if tok == "any6":
-            self.book.note("any6 (IPv6) not modelled: matches nothing here")
+            self.book.note(_("any6 (IPv6) not modelled: matches nothing here"))
             refs.append(IntervalSet())
             return i + 1
         if tok == "host":
@@ -389,7 +394,11 @@ class _AsaParser:
             return
         if kind in ("standard", "ethertype", "webtype"):
             self.acl_lines[acl] = self.acl_lines.get(acl, 0) + 1
-            self.book.note(f"{kind} access-list not modelled (only extended ones are audited)")
+            self.book.note(
+                _("{kind} access-list not modelled (only extended ones are audited)").format(
+                    kind=kind
+                )
+            )
             return
         if kind != "extended":
             self.book.unread.append(number)
@@ -423,7 +432,7 @@ class _AsaParser:
         found = _port_op(words, i) if ported else None
         if found:
             if found[0] != ALL_PORTS:
-                self.book.note("source port not modelled: the rule is read for any source port")
+                self.book.note(source_port())
             i = found[1]
         elif (
             ported
@@ -435,7 +444,7 @@ class _AsaParser:
             src_group = words[i + 1]
             self.book.member_refs.add(src_group)
             if src_group in self.port_groups:
-                self.book.note("source port not modelled: the rule is read for any source port")
+                self.book.note(source_port())
             i += 2
         i = self._addr(words, i, dst)
         ports: IntervalSet | str | None = None
@@ -480,7 +489,11 @@ class _AsaParser:
                 r.enabled = False
                 j += 1
             else:
-                self.book.note(f"access-list option {' '.join(rest[j:])!r} not understood")
+                self.book.note(
+                    _("access-list option {option!r} not understood").format(
+                        option=" ".join(rest[j:])
+                    )
+                )
                 return
 
     def _services(

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from netsteward.tasks.core.i18n import _
 from netsteward.tasks.core.reading import ReadWarning, at_line, capped
 from netsteward.tasks.firewall.model import (
     ANY_SERVICE,
@@ -127,11 +128,11 @@ class ObjectBook:
             return (at_line(text, line, f"not a {what} configuration: {why}", kind="format"),)
         if text.strip() and not self.recognised:
             first = next(i for i, ln in enumerate(text.splitlines(), 1) if ln.strip())
-            problem = f"not a {what} configuration: no statement of its grammar"
+            problem = _("not a {what} configuration: no statement of its grammar").format(what=what)
             return (at_line(text, first, problem, kind="format"),)
         found = [
-            *(at_line(text, n, "configuration line not understood") for n in self.skipped),
-            *(at_line(text, n, "configuration line not understood") for n in self.unread),
+            *(at_line(text, n, _("configuration line not understood")) for n in self.skipped),
+            *(at_line(text, n, _("configuration line not understood")) for n in self.unread),
             *(at_line(text, n, problem, kind="partial") for n, problem in self.notes),
         ]
         return capped(sorted(found, key=lambda w: w.line))
@@ -265,6 +266,14 @@ def addr_range(first: str, last: str) -> IntervalSet:
     return IntervalSet.of(net_range(first)[0], net_range(last)[0])
 
 
+def source_port() -> str:
+    return _("source port not modelled: read as any source port")
+
+
+def not_in_rule(key: str) -> str:
+    return _("`{key}` not modelled: the rule is read as matching without it").format(key=key)
+
+
 PLATFORM_NAMES = {
     "huawei_vrp": "Huawei USG",
     "hillstone_stoneos": "Hillstone StoneOS",
@@ -314,7 +323,11 @@ def addr_mask(
     """
     if ":" in address:
         if note is not None:
-            note(f"IPv6 address {address} not modelled (IPv4 only): matches nothing here")
+            note(
+                _("IPv6 address {address} not modelled (IPv4 only): matches nothing here").format(
+                    address=address
+                )
+            )
         return EMPTY
     base = _ipv4(address)
     if mask.isdigit():
@@ -330,9 +343,17 @@ def addr_mask(
     spans = _noncontiguous(base, value)
     if note is not None:
         if spans is None:
-            note(f"non-contiguous mask {mask} not modelled ({address}): matches nothing here")
+            note(
+                _(
+                    "non-contiguous mask {mask} not modelled ({address}): matches nothing here"
+                ).format(mask=mask, address=address)
+            )
         else:
-            note(f"non-contiguous mask {mask} ({address}): read exactly as {len(spans)} ranges")
+            note(
+                _("non-contiguous mask {mask} ({address}): read exactly as {n} ranges").format(
+                    mask=mask, address=address, n=len(spans)
+                )
+            )
     return IntervalSet(spans or ())
 
 

@@ -28,12 +28,14 @@ from __future__ import annotations
 import shlex
 from datetime import datetime
 
+from netsteward.tasks.core.i18n import _
 from netsteward.tasks.firewall.model import Rule, Service
 from netsteward.tasks.firewall.parsers.common import (
     ObjectBook,
     PendingRule,
     addr_mask,
     addr_range,
+    source_port,
 )
 from netsteward.tasks.firewall.sets import ALL_ADDR, EMPTY, IntervalSet
 
@@ -212,7 +214,7 @@ def _portrange(book: ObjectBook, proto: str, values: list[str]) -> list[Service]
         lo, _, hi = dst.partition("-")
         out.append(Service.of(proto, int(lo), int(hi or lo)))
         if src and src not in ("0-65535", "1-65535"):
-            book.note("source port not modelled: the service is read for any source port")
+            book.note(source_port())
     return out
 
 
@@ -329,7 +331,11 @@ def parse_fortios(text: str, device: str = "") -> ObjectBook:
                     book.member_refs.update(words[2:])
             elif words[0] in SCRIPT_WORDS:
                 # CLI commands of a script, never in a configuration a device prints
-                book.note(f"`{words[0]}` not modelled (a CLI command, not configuration)")
+                book.note(
+                    _("`{command}` not modelled (a CLI command, not configuration)").format(
+                        command=words[0]
+                    )
+                )
             else:
                 book.unread.append(number)
         except (ValueError, IndexError, KeyError):
@@ -416,7 +422,10 @@ def _custom_service(
                 services.extend(_portrange(book, proto_name, props[key]))
         for key in ("iprange", "fqdn"):
             if props.get(key) and props[key][0] not in ("0.0.0.0", '""', ""):
-                book.note(f"service `set {key}` not modelled: read as any destination", lines[key])
+                book.note(
+                    _("service `set {key}` not modelled: read as any destination").format(key=key),
+                    lines[key],
+                )
     else:
         book.note(
             f"service protocol {proto} not modelled: matches nothing", lines.get("protocol", line)

@@ -32,6 +32,7 @@ import re
 import shlex
 from datetime import datetime
 
+from netsteward.tasks.core.i18n import _
 from netsteward.tasks.firewall.model import Rule, Service, icmp_type
 from netsteward.tasks.firewall.parsers.common import (
     Note,
@@ -39,6 +40,8 @@ from netsteward.tasks.firewall.parsers.common import (
     PendingRule,
     addr_mask,
     addr_range,
+    not_in_rule,
+    source_port,
     unquote,
 )
 from netsteward.tasks.firewall.sets import (
@@ -122,7 +125,7 @@ def _ports(words: list[str], note: Note) -> IntervalSet:
         lo = int(words[i + 1])
         hi = int(words[i + 2]) if i + 2 < len(words) and words[i + 2].isdigit() else lo
         if (lo, hi) not in ((0, 65535), (1, 65535)):
-            note("source port not modelled: the service is read for any source port")
+            note(source_port())
     if "dst-port" not in words:
         return IntervalSet.of(0, 65535)
     i = words.index("dst-port")
@@ -241,7 +244,7 @@ def _entry_line(
             book.member(members, words[1])
             return True
         if key in ("host", "wildcard", "country", "exclude"):
-            book.note(f"address `{key}` not modelled: matches nothing here")
+            book.note(_("address `{key}` not modelled: matches nothing here").format(key=key))
             return True
         return False
     if section == "svc" and members is not None:
@@ -348,7 +351,7 @@ def _rule_line(book: ObjectBook, p: PendingRule, words: list[str], line: str) ->
         r.expires = _date(" ".join(words[1:3]))
         r.schedule = r.schedule or "expire-time"
     elif key in NOT_MODELLED:
-        book.note(f"`{key}` not modelled: the rule is read as matching without it")
+        book.note(not_in_rule(key))
     elif key not in RULE_OPTIONS:
         return False
     return True

@@ -34,7 +34,9 @@ from netsteward.tasks.firewall.parsers.common import (
     PendingRule,
     addr_mask,
     addr_range,
+    not_in_rule,
     port_list,
+    source_port,
 )
 from netsteward.tasks.firewall.sets import ALL_ADDR, EMPTY, IntervalSet
 
@@ -118,7 +120,7 @@ RULE_OPTIONS = (
 )
 # rule lines that narrow what a rule matches and that this model does not read
 NOT_MODELLED = ("application", "category", "user", "access-authentication", "source-address-exclude",
-                "destination-address-exclude", "url-category", "terminal", "cpu-type", "os-type")  # fmt: skip
+                "destination-address-exclude", "url-category", "terminal", "cpu-type", "os-type", "vlan")  # fmt: skip
 
 
 def _icmp(words: list[str]) -> Service:
@@ -148,7 +150,7 @@ def _service_entry(words: list[str], note: Note) -> Service | str | None:
     if "source-port" in words:
         src = port_list(words[words.index("source-port") + 1 :])
         if src and src != IntervalSet.of(0, 65535):
-            note("source port not modelled: the service is read for any source port")
+            note(source_port())
     if "destination-port" in words:
         ports = port_list(words[words.index("destination-port") + 1 :])
         return Service(Service.of(number if number is not None else proto).protocols, ports)
@@ -348,7 +350,7 @@ def _rule_line(book: ObjectBook, p: PendingRule, words: list[str], line: str) ->
     elif key == "time-range" and len(words) > 1:
         r.schedule = words[1]
     elif key in NOT_MODELLED:
-        book.note(f"`{key}` not modelled: the rule is read as matching without it")
+        book.note(not_in_rule(key))
     elif key not in RULE_OPTIONS:
         return False
     return True

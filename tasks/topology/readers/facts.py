@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 
 from netsteward.tasks.core.fsm import first, read_table
+from netsteward.tasks.core.i18n import _
 from netsteward.tasks.core.reading import Reading, ReadWarning, nothing_read, reader
 
 
@@ -47,7 +48,7 @@ def _facts(text: str, facts: Facts, warnings: tuple[ReadWarning, ...] = ()) -> R
         return Reading((facts,), warnings)
     if not text.strip() or any(w.kind == "nothing" for w in warnings):
         return Reading(warnings=warnings)
-    problem = "no model, version or serial in this output"
+    problem = _("no model, version or serial in this output")
     return Reading(warnings=(*warnings, nothing_read(text, problem)))
 
 

@@ -277,7 +277,7 @@ def test_a_snapshot_lists_devices_whose_neighbours_were_not_read() -> None:
     from netsteward.tasks.topology.model import dump_snapshot, load_snapshot
 
     listing = _golden("hp_comware", "lldp_given_list_layout")
-    partly = _golden("huawei_vrp", "lldp_several_per_port") + "Frobnicated TLV : 42\n"
+    partly = _golden("huawei_vrp", "lldp_several_per_port") + "  ---- More ----\n"
     found = [
         discover_with(load_platform("hp_comware"), lambda c: listing if "lldp" in c else "", "A"),
         discover_with(load_platform("huawei_vrp"), lambda c: partly if "lldp" in c else "", "B"),
