@@ -153,7 +153,7 @@ def table_warnings(
     *,
     strict: bool,
     entry: str | None = None,
-    what: str = "entry",
+    what: str = "",
     required: tuple[str, ...] = (),
     known: str | None = None,
 ) -> tuple[ReadWarning, ...]:
@@ -169,6 +169,7 @@ def table_warnings(
     `known`: a regex for lines the template skips on purpose (no rule, no field), e.g. the
     "Total entries displayed: 0" of an empty table: such lines alone are not "nothing read".
     """
+    what = what or _("entry")
     lines = text.splitlines()[: result.lines]
     matched = set(result.matched)
     if known is not None:
@@ -234,7 +235,7 @@ def read_table(
     *,
     strict: bool,
     entry: str | None = None,
-    what: str = "entry",
+    what: str = "",
     required: tuple[str, ...] = (),
     known: str | None = None,
 ) -> tuple[tuple[Row, ...], tuple[ReadWarning, ...]]:

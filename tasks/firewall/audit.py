@@ -299,9 +299,9 @@ def rule_checks(r: Rule, public: IntervalSet, when: datetime) -> list[tuple[str,
             out.append(
                 (
                     "MANAGEMENT_ACCESS",
-                    _("permits any source to the firewall itself (management plane): {what}").format(
-                        what=what
-                    ),
+                    _(
+                        "permits any source to the firewall itself (management plane): {what}"
+                    ).format(what=what),
                 )
             )
         if not r.log:

@@ -119,18 +119,21 @@ def summary_line(result: AuditResult, devices: int) -> str:
         unread = "; " + _(
             "{lines} configuration line(s) not read or not modelled in {configs} configuration(s)"
         ).format(lines=len(result.read_warnings), configs=configs)
-    return _(
-        "audit: {devices} firewall(s), {findings} finding(s): {high} high, {medium} medium, "
-        "{low} low; exposure rows for {servers} server(s), {beyond} beyond intent"
-    ).format(
-        devices=devices,
-        findings=len(result.findings),
-        high=s["high"],
-        medium=s["medium"],
-        low=s["low"],
-        servers=servers,
-        beyond=beyond,
-    ) + unread
+    return (
+        _(
+            "audit: {devices} firewall(s), {findings} finding(s): {high} high, {medium} medium, "
+            "{low} low; exposure rows for {servers} server(s), {beyond} beyond intent"
+        ).format(
+            devices=devices,
+            findings=len(result.findings),
+            high=s["high"],
+            medium=s["medium"],
+            low=s["low"],
+            servers=servers,
+            beyond=beyond,
+        )
+        + unread
+    )
 
 
 def _md_escape(text: str) -> str:
@@ -338,7 +341,7 @@ def sarif(result: AuditResult, files: dict[str, str], version: str = "0.1.0") ->
             "id": READ_WARNING,
             "name": "ConfigurationLineNotRead",
             "shortDescription": {
-                "text": "A configuration line the audit could not read or does not model"
+                "text": _("A configuration line the audit could not read or does not model")
             },
             "defaultConfiguration": {"level": "warning"},
             "properties": {"severity": "medium"},

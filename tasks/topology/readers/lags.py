@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 
 from netsteward.tasks.core.fsm import read_table
+from netsteward.tasks.core.i18n import _
 from netsteward.tasks.core.reading import Reading, nothing_read, reader
 
 
@@ -44,7 +45,7 @@ def _lags(pairs: list[tuple[str, str]]) -> tuple[Lag, ...]:
 def huawei_lag(text: str) -> Reading[Lag]:
     """`display eth-trunk`: the Local and Partner tables of each Eth-Trunk (members once)."""
     rows, warnings = read_table(
-        "ntc:huawei_vrp_display_eth-trunk.textfsm", text, strict=True, what="LAG member"
+        "ntc:huawei_vrp_display_eth-trunk.textfsm", text, strict=True, what=_("LAG member")
     )
     pairs = [(str(r.values["eth_trunk"]), str(r.values["interface"])) for r in rows]
     return Reading(_lags(pairs), warnings)
@@ -60,7 +61,7 @@ def comware_lag(text: str) -> Reading[Lag]:
         text,
         strict=False,
         entry=r"^Aggregat\S*\s+Interface:",
-        what="aggregate",
+        what=_("aggregate"),
         known=r"\s--\s",  # the legend: "Port Status: S -- Selected, U -- Unselected, ..."
     )
     pairs: list[tuple[str, str]] = []
@@ -79,7 +80,7 @@ def cisco_lag(text: str) -> Reading[Lag]:
         text,
         strict=False,
         entry=r"^\d+\s+\S+\(",
-        what="channel group",
+        what=_("channel group"),
         # the legend and the header of an empty table
         known=r"^(Flags:|\s+[A-Za-z]\s+-\s|Number of (channel-groups|aggregators)|Group\s+Port-channel|-+\+)",
     )

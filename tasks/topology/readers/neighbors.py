@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from netsteward.tasks.core.fsm import first, read_table
+from netsteward.tasks.core.i18n import _
 from netsteward.tasks.core.reading import Reading, ReadWarning, nothing_read, reader
 from netsteward.tasks.topology.neighbor import Neighbor, clean
 
@@ -80,7 +81,7 @@ def _lldp(template: str, text: str, entry: str, required: tuple[str, ...]) -> Re
     if off is not None:
         return off
     rows, warnings = read_table(
-        template, text, strict=True, entry=entry, what="neighbour", required=required
+        template, text, strict=True, entry=entry, what=_("neighbour"), required=required
     )
     return Reading(tuple(lldp_record(r.values) for r in rows), warnings)
 
@@ -127,7 +128,7 @@ def cisco_lldp_brief(text: str) -> Reading[Neighbor]:
     if off is not None:
         return off
     rows, warnings = read_table(
-        "ntc:cisco_ios_show_lldp_neighbors.textfsm", text, strict=True, what="neighbour"
+        "ntc:cisco_ios_show_lldp_neighbors.textfsm", text, strict=True, what=_("neighbour")
     )
     records = tuple(
         Neighbor(
@@ -153,7 +154,7 @@ def cisco_cdp(text: str) -> Reading[Neighbor]:
         text,
         strict=False,
         entry=r"^Device\s+ID:",
-        what="neighbour",
+        what=_("neighbour"),
         required=("local_interface", "neighbor_interface"),
         known=r"^Total cdp entries displayed\s*:",
     )
