@@ -16,14 +16,15 @@ rows, what a reader needs to report:
 
 Why not TextFSM's own API: `TextFSM.ParseText` neither says which lines matched nor where a
 row came from, and its `Error` action discards the rows already read. The subclass below
-overrides four hooks (`_CheckRule`, `_AssignVar`, `_AppendRecord`, `_Operations`); the state
-machine itself is TextFSM's, unchanged.
+overrides TextFSM's line loop (`_CheckLine`, the same loop noting matches) and three hooks
+(`_AssignVar`, `_AppendRecord`, `_Operations`); the state machine itself is TextFSM's.
 """
 
 from __future__ import annotations
 
 import io
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -92,11 +93,23 @@ class _Tracking(textfsm.TextFSM):  # type: ignore[misc]
         )
         return FsmResult(rows, frozenset(self._matched), tuple(self._errors), read)
 
-    def _CheckRule(self, rule: Any, line: str) -> Any:
-        found = rule.regex_obj.match(line)
-        if found and rule.line_op != "Error":
-            self._matched.add(self._no)
-        return found
+    def _CheckLine(self, line: str) -> None:  # noqa: N802 (TextFSM's name)
+        """TextFSM's own loop over the state's rules, noting whether a rule (not an Error rule)
+        matched; the compiled pattern is called directly, which halves the cost per rule."""
+        for rule in self._cur_state:
+            matched = rule.regex_obj.regex.match(line)
+            if not matched:
+                continue
+            if rule.line_op != "Error":
+                self._matched.add(self._no)
+            for value in matched.groupdict():
+                self._AssignVar(matched, value)
+            if self._Operations(rule, line):
+                if rule.new_state:
+                    if rule.new_state not in ("End", "EOF"):
+                        self._cur_state = self.states[rule.new_state]
+                    self._cur_state_name = rule.new_state
+                break
 
     def _AssignVar(self, matched: Any, value: str) -> None:
         if matched.group(value) is not None and self._first is None:
@@ -141,9 +154,19 @@ def _compiled(name: str) -> str:
     return text
 
 
+_LOCAL = threading.local()  # one compiled machine per template and thread (Nornir's workers)
+
+
 def run_template(name: str, text: str) -> FsmResult:
-    """Run the template `name` (see `template_text`) over `text`."""
-    fsm = _Tracking(io.StringIO(_compiled(name)))
+    """Run the template `name` (see `template_text`) over `text`. Compiling a template costs
+    about as much as reading a device's output with it, so each thread keeps its machines and
+    resets them (TextFSM.Reset) for the next output."""
+    cache: dict[str, _Tracking] = _LOCAL.__dict__.setdefault("machines", {})
+    fsm = cache.get(name)
+    if fsm is None:
+        fsm = cache[name] = _Tracking(io.StringIO(_compiled(name)))
+    else:
+        fsm.Reset()
     return fsm.run(text)
 
 

@@ -60,3 +60,36 @@ def test_golden_cases_cover_every_neighbour_and_lag_reader() -> None:
     for platform in ("huawei_vrp", "hp_comware", "cisco_ios"):
         for purpose in ("lldp", "lag"):
             assert f"{platform}.{purpose}" in covered
+
+
+def test_readers_keep_nothing_between_outputs_and_threads() -> None:
+    """Each thread re-uses its compiled TextFSM machines (`netsteward.tasks.core.fsm`): in any
+    order, in many threads at once, every golden output reads exactly as on its own."""
+    import sys
+    import threading
+
+    cases = [
+        (raw, _purpose(raw), json.loads(raw.with_suffix(".expected.json").read_text()))
+        for raw in CASES
+    ]
+    wrong: list[str] = []
+
+    def work(start: int) -> None:
+        for i in range(2 * len(cases)):
+            raw, purpose, expected = cases[(start + i) % len(cases)]
+            text = raw.read_text(encoding="utf-8")
+            got = reading_dict(read_purpose(raw.parent.name, str(purpose), text))
+            if got != expected:
+                wrong.append(raw.name)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible: races show up every run
+    try:
+        threads = [threading.Thread(target=work, args=(k * 3,)) for k in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert wrong == []
