@@ -93,7 +93,7 @@ class _Tracking(textfsm.TextFSM):  # type: ignore[misc]
         )
         return FsmResult(rows, frozenset(self._matched), tuple(self._errors), read)
 
-    def _CheckLine(self, line: str) -> None:  # noqa: N802 (TextFSM's name)
+    def _CheckLine(self, line: str) -> None:
         """TextFSM's own loop over the state's rules, noting whether a rule (not an Error rule)
         matched; the compiled pattern is called directly, which halves the cost per rule."""
         for rule in self._cur_state:
