@@ -68,6 +68,9 @@ class FsmResult:
 class _Tracking(textfsm.TextFSM):  # type: ignore[misc]
     """TextFSM that records matched lines, row spans and Error lines instead of raising."""
 
+    _cur_state: list[Any]  # TextFSM's own attributes (the library is untyped)
+    _cur_state_name: str
+
     def run(self, text: str) -> FsmResult:
         self._spans: list[tuple[int, int]] = []
         self._matched: set[int] = set()
