@@ -137,7 +137,12 @@ def firewall(
     for cfg in configs:
         result.extend(audit_config(cfg.platform, cfg.text, declared, when, cfg.device, cfg.path))
     for warning in result.warnings:
-        err_console.print(_("netsteward: warning: {warning}").format(warning=warning), markup=False)
+        # one warning per line, never wrapped: it names a file and line an editor can jump to
+        err_console.print(
+            _("netsteward: warning: {warning}").format(warning=warning),
+            markup=False,
+            soft_wrap=True,
+        )
     files = {c.device: c.path for c in configs}
     _write(markdown, fw_report.markdown(result, len(configs), when.isoformat()))
     _write(html, fw_report.html_report(result, len(configs), when.isoformat()))

@@ -4,6 +4,9 @@ the zones that are the firewall itself or any zone, undefined objects never wide
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -217,3 +220,38 @@ def test_a_wildcard_too_fragmented_to_model_matches_nothing() -> None:
     reading = read_firewall("huawei_vrp", text, "usg")
     assert "not modelled" in reading.warnings[0].problem
     assert reading.records[0].rules[0].src == EMPTY
+
+
+# -- the command: exit codes -----------------------------------------------------------------
+
+
+def _audit_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    intent = TESTS / "golden" / "firewall" / "intent.yaml"
+    netsteward = Path(sys.executable).parent / "netsteward"
+    return subprocess.run(
+        [str(netsteward), "audit", "firewall", "--intent", str(intent), "--fail-on", "low", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_cli_show_access_list_given_as_a_configuration_is_exit_2_naming_file_and_line() -> None:
+    sample = NTC / "cisco_asa" / "show_access-list" / "cisco_asa_show_access-list.raw"
+    proc = _audit_cli("--config-file", str(sample), "--platform", "cisco_asa")
+    assert proc.returncode == 2
+    line = proc.stderr.strip()
+    assert line.startswith(f"netsteward: {sample}:1: not a Cisco ASA configuration")
+    assert "show access-list" in line and "\n" not in line and "Traceback" not in line
+
+
+def test_cli_lines_not_read_are_listed_and_never_a_clean_exit(tmp_path: Path) -> None:
+    config = tmp_path / "usg.cfg"
+    config.write_text(USG_UNREAD)
+    proc = _audit_cli("--config-file", str(config), "--platform", "huawei_vrp", "--json")
+    data = json.loads(proc.stdout)
+    assert [w["line"] for w in data["read_warnings"]] == [10, 14]
+    assert proc.returncode == 1
+    human = _audit_cli("--config-file", str(config), "--platform", "huawei_vrp")
+    assert "2 configuration line(s) not read or not modelled in 1 configuration(s)" in human.stdout
+    assert f"{config}:10: configuration line not understood: '  frobnicate now'" in human.stderr
