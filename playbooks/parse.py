@@ -9,6 +9,9 @@ with it, and how a bug report with a real sample becomes a test
 Exit codes: 0 read fully, 1 read with warnings (lines not understood, entries not read,
 nothing read, not the output of that command), 2 no reader for that platform and command
 (or an unreadable file). `--json` prints exactly `{"records": [...], "warnings": [...]}`.
+A command several jobs read (`show version`: the topology's `version`, the inspection's
+`inspect.uptime`) runs every one of those readers, in the platform file's order (records and
+warnings one after the other); `--purpose` runs one.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import typer
 from netsteward.playbooks.common import JsonOpt, console, err_console, finish, print_json
 from netsteward.tasks.core.errors import EXIT_CLEAN, EXIT_FINDINGS, BadInput
 from netsteward.tasks.core.i18n import _, ngettext
-from netsteward.tasks.core.reading import get_reader, reading_dict
+from netsteward.tasks.core.reading import Reading, get_reader, reading_dict
 from netsteward.tasks.platforms import PLATFORMS, load_platform
 
 HELP = (
@@ -39,7 +42,7 @@ def _text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
-        raise BadInput(f"cannot read ({exc.strerror})", file=str(path)) from None
+        raise BadInput(_("cannot read ({error})").format(error=exc.strerror), file=str(path)) from None
 
 
 def _cell(value: Any) -> str:
@@ -85,45 +88,83 @@ CommandOpt = typer.Option(
 )
 
 
+PurposeOpt = typer.Option(
+    None,
+    "--purpose",
+    help="When several jobs read the command (show version: version, inspect.uptime), "
+    "run only the reader of this purpose; without it every one of them runs.",
+)
+
+
+def _summary(file: Path, purpose: str, reader: str, reading: Reading[Any]) -> None:
+    console.print(
+        _("{file}: {records} by {reader} ({purpose}); {warnings}").format(
+            file=file,
+            records=ngettext("{n} record", "{n} records", len(reading.records)).format(
+                n=len(reading.records)
+            ),
+            reader=reader,
+            purpose=purpose,
+            warnings=ngettext("{n} warning", "{n} warnings", len(reading.warnings)).format(
+                n=len(reading.warnings)
+            ),
+        ),
+        markup=False,
+        soft_wrap=True,
+    )
+
+
 def register(main_app: typer.Typer) -> None:
     @main_app.command("parse", help=HELP)
     def parse(
         file: Path = FileArg,
         platform: str = PlatformOpt,
         command: str = CommandOpt,
+        purpose: str | None = PurposeOpt,
         json_out: bool = JsonOpt,
     ) -> None:
         spec = load_platform(platform)
         found = spec.reads_command(command)
-        if found is None:
-            known = "; ".join(f"{r.command!r}" for r in spec.reads.values()) or "none"
+        if not found:
+            known = "; ".join(dict.fromkeys(f"{r.command!r}" for r in spec.reads.values()))
             raise BadInput(
-                f"no reader for {platform} and {command!r} (the commands it reads: {known})",
+                _("no reader for {platform} and {command!r} (the commands it reads: {known})").format(
+                    platform=platform, command=command, known=known or _("none")
+                ),
                 field="--command",
             )
-        purpose, read = found
-        reading = get_reader(read.reader)(_text(file)).about(str(file), read.command)
-        data = reading_dict(reading)
+        if purpose is not None:
+            chosen = [(p, r) for p, r in found if p == purpose]
+            if not chosen:
+                raise BadInput(
+                    _("{command!r} is not read for {purpose!r} on {platform} (it is read for: {purposes})").format(
+                        command=command,
+                        purpose=purpose,
+                        platform=platform,
+                        purposes=", ".join(p for p, _r in found),
+                    ),
+                    field="--purpose",
+                )
+            found = chosen
+        text = _text(file)
+        readings = [
+            (p, read, get_reader(read.reader)(text).about(str(file), read.command))
+            for p, read in found
+        ]
+        datas = [reading_dict(reading) for _, _, reading in readings]
         if json_out:
-            print_json(data)
-        else:
-            if data["records"]:
-                _show(data["records"])
-            for warning in reading.warnings:
-                err_console.print(f"warning: {warning}", markup=False, soft_wrap=True)
-            console.print(
-                _("{file}: {records} by {reader} ({purpose}); {warnings}").format(
-                    file=file,
-                    records=ngettext("{n} record", "{n} records", len(reading.records)).format(
-                        n=len(reading.records)
-                    ),
-                    reader=read.reader,
-                    purpose=purpose,
-                    warnings=ngettext("{n} warning", "{n} warnings", len(reading.warnings)).format(
-                        n=len(reading.warnings)
-                    ),
-                ),
-                markup=False,
-                soft_wrap=True,
+            print_json(
+                {
+                    "records": [r for data in datas for r in data["records"]],
+                    "warnings": [w for data in datas for w in data["warnings"]],
+                }
             )
-        finish(EXIT_CLEAN if reading.complete else EXIT_FINDINGS)
+        else:
+            for (p, read, reading), data in zip(readings, datas, strict=True):
+                if data["records"]:
+                    _show(data["records"])
+                for warning in reading.warnings:
+                    err_console.print(f"warning: {warning}", markup=False, soft_wrap=True)
+                _summary(file, p, read.reader, reading)
+        complete = all(reading.complete for _, _, reading in readings)
+        finish(EXIT_CLEAN if complete else EXIT_FINDINGS)

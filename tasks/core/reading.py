@@ -175,6 +175,7 @@ READERS: dict[str, Reader] = {}
 READER_MODULES: tuple[str, ...] = (
     "netsteward.tasks.topology.readers",
     "netsteward.tasks.firewall.parsers",
+    "netsteward.tasks.inspect.readers",
 )
 
 

@@ -112,8 +112,8 @@ class Read(_Strict):
     `netsteward parse` by command (`Platform.reads_command`), so both run the same reader.
     Purposes so far: `lldp`, `lldp_brief`, `cdp` (neighbours), `lag`, `lag_config` (LAG
     members; the second from the configuration when the first is not understood), `version`,
-    `serial` (facts), `firewall_policy` (the backed-up configuration the audit reads); the
-    inspection's health displays to come."""
+    `serial` (facts), `firewall_policy` (the backed-up configuration the audit reads), and
+    `inspect.<what>` for the inspection's health displays (`netsteward.tasks.inspect`)."""
 
     command: str
     reader: str = Field(pattern=r"^[a-z0-9_]+\.[a-z0-9_.]+$")
@@ -205,23 +205,16 @@ class Platform(_Strict):
                     raise ValueError(f"{spelling!r} names both {other} and {item.name}")
         return values
 
-    @field_validator("reads")
-    @classmethod
-    def _one_purpose_per_command(cls, values: dict[str, Read]) -> dict[str, Read]:
-        commands: dict[str, str] = {}
-        for purpose, read in values.items():
-            other = commands.setdefault(" ".join(read.command.lower().split()), purpose)
-            if other != purpose:
-                raise ValueError(f"{other} and {purpose} read the same command {read.command!r}")
-        return values
-
-    def reads_command(self, command: str) -> tuple[str, Read] | None:
-        """(purpose, Read) of the command (spaces and case as typed do not matter)."""
+    def reads_command(self, command: str) -> list[tuple[str, Read]]:
+        """(purpose, Read) of every purpose that reads the command, in the file's order
+        (spaces and case as typed do not matter). One command may serve several jobs:
+        `show version` is the topology's `version` and the inspection's `inspect.uptime`."""
         wanted = " ".join(command.lower().split())
-        for purpose, read in self.reads.items():
-            if " ".join(read.command.lower().split()) == wanted:
-                return purpose, read
-        return None
+        return [
+            (purpose, read)
+            for purpose, read in self.reads.items()
+            if " ".join(read.command.lower().split()) == wanted
+        ]
 
     @field_validator("hooks")
     @classmethod

@@ -2,7 +2,8 @@
 
 Exit 0 read fully, 1 warnings, 2 no reader for that platform and command; `--json` prints
 exactly `{"records": [...], "warnings": [...]}`. Every (platform, command) the platform
-files read has a reader that `parse` runs.
+files read has a reader that `parse` runs; a command several jobs read runs each of their
+readers, `--purpose` one.
 """
 
 from __future__ import annotations
@@ -81,7 +82,7 @@ def test_output_not_read_is_exit_1_with_the_warnings(
 
 def test_a_command_the_platform_has_no_reader_for_is_exit_2() -> None:
     raw = GOLDEN / "huawei_vrp" / "lldp_several_per_port.raw"
-    proc = _parse("--platform", "huawei_vrp", "--command", "display interface brief", str(raw))
+    proc = _parse("--platform", "huawei_vrp", "--command", "display interface", str(raw))
     assert proc.returncode == 2
     assert "no reader for huawei_vrp" in proc.stderr and "Traceback" not in proc.stderr
     unknown = _parse("--platform", "junos", "--command", "show lldp", str(raw))
@@ -103,3 +104,26 @@ def test_every_read_of_every_platform_has_a_registered_reader() -> None:
         for purpose, read in platform.reads.items():
             assert read.reader in readers, (platform.name, purpose, read.reader)
             assert read.reader.startswith(platform.name + "."), read.reader
+
+
+def test_a_command_several_jobs_read_runs_each_reader_or_the_one_purpose() -> None:
+    """`show version`: the topology's facts (`version`) and the inspection's uptime
+    (`inspect.uptime`) both read it."""
+    raw = TESTS / "corpus" / "cisco_ios" / "show_version" / "cisco_ios_show_version.raw"
+    both = _parse("--platform", "cisco_ios", "--command", "show version", "--json", str(raw))
+    assert both.returncode == 0, both.stderr
+    records = json.loads(both.stdout)["records"]
+    assert records[0]["version"] and records[1]["check"] == "uptime"
+    human = _parse("--platform", "cisco_ios", "--command", "show version", str(raw))
+    assert "by cisco_ios.version (version)" in human.stdout
+    assert "by cisco_ios.uptime (inspect.uptime)" in human.stdout
+    one = _parse(
+        "--platform", "cisco_ios", "--command", "show version", "--purpose", "inspect.uptime",
+        "--json", str(raw),
+    )  # fmt: skip
+    assert one.returncode == 0, one.stderr
+    assert [r["check"] for r in json.loads(one.stdout)["records"]] == ["uptime"]
+    wrong = _parse(
+        "--platform", "cisco_ios", "--command", "show version", "--purpose", "lldp", str(raw)
+    )
+    assert wrong.returncode == 2 and "it is read for: version, inspect.uptime" in wrong.stderr
