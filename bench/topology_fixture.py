@@ -14,7 +14,6 @@ from typing import Any
 
 import yaml
 
-from netsteward.tasks.topology.lldp import Neighbor
 from netsteward.tasks.topology.model import (
     DeviceDiscovery,
     InventoryNode,
@@ -22,6 +21,7 @@ from netsteward.tasks.topology.model import (
     build_snapshot,
     inventory_node,
 )
+from netsteward.tasks.topology.neighbor import Neighbor
 
 
 def lab_truth_and_inventory(seed: int = 2026) -> tuple[dict[str, Any], list[InventoryNode]]:

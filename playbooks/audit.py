@@ -2,7 +2,8 @@
 
 Thin: options -> intent -> configurations (backup repository or one file) ->
 `netsteward.tasks.firewall.audit` per firewall -> table / Markdown / HTML / SARIF / JSON -> exit
-code (1 when a finding is at or above --fail-on, else 0; 2 for bad input).
+code (1 when a finding is at or above --fail-on, or a configuration line was not read; else 0;
+2 for bad input, a file that is not a configuration of the named platform among it).
 """
 
 from __future__ import annotations
@@ -134,9 +135,14 @@ def firewall(
             )
     result = AuditResult()
     for cfg in configs:
-        result.extend(audit_config(cfg.platform, cfg.text, declared, when, cfg.device))
+        result.extend(audit_config(cfg.platform, cfg.text, declared, when, cfg.device, cfg.path))
     for warning in result.warnings:
-        err_console.print(_("netsteward: warning: {warning}").format(warning=warning), markup=False)
+        # one warning per line, never wrapped: it names a file and line an editor can jump to
+        err_console.print(
+            _("netsteward: warning: {warning}").format(warning=warning),
+            markup=False,
+            soft_wrap=True,
+        )
     files = {c.device: c.path for c in configs}
     _write(markdown, fw_report.markdown(result, len(configs), when.isoformat()))
     _write(html, fw_report.html_report(result, len(configs), when.isoformat()))
@@ -148,4 +154,5 @@ def firewall(
         console.print(fw_report.table(result, len(configs)), end="", markup=False, soft_wrap=True)
     threshold = SEVERITY_RANK[fail_on]
     failing = any(SEVERITY_RANK[f.severity] >= threshold for f in result.findings)
-    finish(EXIT_FINDINGS if failing else EXIT_CLEAN)
+    # a configuration not fully read was not fully audited: never a clean result
+    finish(EXIT_FINDINGS if failing or result.read_warnings else EXIT_CLEAN)

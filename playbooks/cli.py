@@ -65,6 +65,7 @@ JOBS: list[tuple[str, str | None]] = [
     ("netsteward.playbooks.audit", "audit"),
     ("netsteward.playbooks.drift", None),
     ("netsteward.playbooks.inspect", "inspect"),
+    ("netsteward.playbooks.parse", None),
     ("netsteward.playbooks.lab_cmd", None),
 ]
 

@@ -36,10 +36,12 @@ from netsteward.tasks.core.errors import (
     BadInput,
 )
 from netsteward.tasks.core.i18n import _
+from netsteward.tasks.core.reading import ReadWarning
 from netsteward.tasks.topology.changes import change_header, change_rows, diff_markdown, shown_row
 from netsteward.tasks.topology.discovery import discover_device
 from netsteward.tasks.topology.export.drawio import read_positions
 from netsteward.tasks.topology.layout import layout
+from netsteward.tasks.topology.lldp import neighbors_unread
 from netsteward.tasks.topology.model import (
     DeviceDiscovery,
     Snapshot,
@@ -79,8 +81,9 @@ KeepOpt = typer.Option(
 
 def discover(
     config: Path, hosts: str | None, group: str | None, date: str, use_napalm: bool = True
-) -> tuple[Snapshot, dict[str, str]]:
-    """Run discovery on the selected devices; the snapshot and {host: reason} of those that failed."""
+) -> tuple[Snapshot, dict[str, str], dict[str, tuple[ReadWarning, ...]]]:
+    """Run discovery on the selected devices: the snapshot, {host: reason} of those that
+    failed, and {host: warnings} of those whose outputs were not fully read."""
     every = open_nornir(config)  # the whole inventory names the peers, even in a partial run
     inventory = [
         inventory_node(h.name, h.hostname or "", h.port, h.platform or "", dict(h.data))
@@ -100,7 +103,17 @@ def discover(
         else:
             found.append(multi[0].result)
     scope = set(nr.inventory.hosts) if (hosts or group) else None
-    return build_snapshot(found, inventory, date, unreachable=sorted(failed), scope=scope), failed
+    unread = {d.name: d.warnings for d in found if d.warnings}
+    platforms = {n.name: n.platform for n in inventory}
+    snap = build_snapshot(
+        found,
+        inventory,
+        date,
+        unreachable=sorted(failed),
+        scope=scope,
+        neighbors_unread=neighbors_unread(unread, platforms),
+    )
+    return snap, failed, unread
 
 
 @app.command()
@@ -121,7 +134,7 @@ def snapshot(
     """Discover the network (LLDP, LAGs, facts) and store the day's snapshot as topology/DATE.json."""
     day = date or dt.date.today().isoformat()
     started = time.monotonic()
-    snap, failed = discover(config, hosts, group, day, napalm)
+    snap, failed, unread = discover(config, hosts, group, day, napalm)
     path, committed = write_snapshot(repo, snap, commit=commit)
     seconds = time.monotonic() - started
     one_sided = sum(1 for lk in snap.links.values() if lk.seen == "one-sided")
@@ -136,6 +149,8 @@ def snapshot(
         "one_sided_links": one_sided,
         "declared_links": sum(1 for lk in snap.links.values() if lk.seen == "declared"),
         "unreachable": failed,
+        "neighbors_unread": snap.neighbors_unread,
+        "read_warnings": {h: [w.as_dict() for w in ws] for h, ws in sorted(unread.items())},
         "seconds": round(seconds, 2),
     }
     if json_out:
@@ -164,7 +179,19 @@ def snapshot(
                 markup=False,
                 soft_wrap=True,
             )
-    finish(EXIT_UNREACHABLE if failed else EXIT_CLEAN)
+        for host, reason in snap.neighbors_unread.items():
+            err_console.print(
+                _("neighbours of {host} {reason}").format(host=host, reason=reason), markup=False
+            )
+        if unread:
+            err_console.print(
+                _("{warnings} warning(s) about output not read on {devices} device(s)").format(
+                    warnings=sum(len(ws) for ws in unread.values()), devices=len(unread)
+                )
+                + " (--json: read_warnings)",
+                markup=False,
+            )
+    finish(EXIT_UNREACHABLE if failed or unread else EXIT_CLEAN)
 
 
 def _table(d: TopologyDiff) -> Table:

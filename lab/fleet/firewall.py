@@ -504,6 +504,27 @@ def _any_any(p: Policy, b: _Builder) -> None:
     )
 
 
+# the zone that is the firewall itself: USG `local`, StoneOS `self` (management-plane traffic)
+DEVICE_ZONE = {"huawei_vrp": "local", "hillstone_stoneos": "self"}
+
+
+def _management_from_anywhere(b: _Builder) -> None:
+    """SSH to the firewall itself from the untrusted side, as real rule bases often have:
+    management-plane access from any source (MANAGEMENT_ACCESS). Last, and drawing nothing from
+    the random generator, so that every other rule and object stays as it was."""
+    b.rule(
+        "mgmt-ssh",
+        "permit",
+        ["any"],
+        ["any"],
+        [b.svc("tcp", 22, 22)],
+        szone="out",
+        dzone=DEVICE_ZONE[b.spec.platform],
+        comment="CHG-0042 vendor support access to the firewall",
+        checks=["MANAGEMENT_ACCESS"],
+    )
+
+
 def generate_firewall(spec: DeviceSpec, rng: random.Random) -> tuple[str, list[dict], list[dict]]:
     """Running configuration, planted problems and planted secrets for one firewall."""
     if spec.platform not in RENDERERS:
@@ -519,6 +540,8 @@ def generate_firewall(spec: DeviceSpec, rng: random.Random) -> tuple[str, list[d
     builder.counter = len(policy.rules)
     if rng.random() < 0.35:
         _any_any(policy, builder)
+    if spec.platform in DEVICE_ZONE:
+        _management_from_anywhere(builder)
     lines, secrets = RENDERERS[spec.platform](spec, policy, rng)
     problems: list[dict] = []
     for r in policy.rules:

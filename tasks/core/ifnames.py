@@ -1,181 +1,132 @@
 """Canonical and short interface names, per platform.
 
-LLDP, configurations and people spell one port many ways: `GE0/0/1`,
-`GigabitEthernet0/0/1`, `Gi0/0/1`; H3C's `XGE1/0/49` is `Ten-GigabitEthernet1/0/49`
-and a Cisco neighbour may call it `Te1/0/49`. netutils knows the Cisco-style
-names; this module adds the Huawei and H3C spellings and renders each port in
-the platform's own full name (the name the device prints in its running
-configuration), so that one port is one key everywhere.
+LLDP, CDP, napalm, configurations and people spell one port many ways: `GE0/0/1`,
+`GigabitEthernet0/0/1`, `Gi0/0/1`; H3C's `XGE1/0/49` is `Ten-GigabitEthernet1/0/49` and a
+Cisco neighbour may call it `Te1/0/49`. Every port gets one key: the platform's own full
+name (the name its running configuration prints), whichever spelling and whichever reader
+(a template or napalm) produced it.
 
     canonical_name("huawei_vrp", "XGE0/0/1")         -> "XGigabitEthernet0/0/1"
     canonical_name("hp_comware", "XGE1/0/49")        -> "Ten-GigabitEthernet1/0/49"
+    canonical_name("cisco_ios", "Tw2/0/33")          -> "TwoGigabitEthernet2/0/33"
     canonical_name(None, "Ten-GigabitEthernet1/0/1") -> "TenGigabitEthernet1/0/1"
     short_name("hp_comware", "Bridge-Aggregation1")  -> "BAGG1"
 
-Names whose prefix is not known (FortiGate `port1`, Brocade port `0`), and all
-names on platforms without a table here (firewalls, FC switches), are returned
-as printed.
+The names each platform prints are data: `interface_names:` in `tasks/platforms/<name>.yaml`.
+A spelling the platform itself does not print (another vendor's, e.g. a Cisco `Te` read on a
+Huawei switch) is recognised by its kind of port (any platform's table, then netutils' table
+of Cisco-world spellings) and given the platform's first name of that kind.
+
+Without a platform (a neighbour that is not in the inventory) names are netutils'
+`canonical_interface_name`. Where netutils is wrong for our platforms the platform files say
+otherwise, each case with a test (tests/unit/core/test_ifnames.py): Huawei `XGE` is
+XGigabitEthernet (netutils: TenGigabitEthernet), Comware `Bridge-Aggregation` stays itself
+(netutils: Port-channel), IOS-XE `Hu` is HundredGigE (netutils: HundredGigabitEthernet), and
+netutils does not know Huawei `10GE`/`25GE`/`40GE`/`100GE`/`MEth`/`Eth-Trunk` or Comware
+`WGE`/`HGE`/`BAGG`/`RAGG`/`MGE`.
+
+Names of platforms without a table (firewalls, FC switches: FortiGate `port1`, Brocade `0`)
+are taken as printed.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
-from netutils.interface import canonical_interface_name
+from netutils.interface import abbreviated_interface_name, canonical_interface_name
 
-# Spelling (lower case, no spaces) -> kind. Longest prefix wins (see _split).
-_KINDS: dict[str, str] = {
-    # 1G
-    "gigabitethernet": "ge",
-    "gigabitether": "ge",
-    "gigabiteth": "ge",
-    "gige": "ge",
-    "ge": "ge",
-    "gi": "ge",
-    "g": "ge",
-    # 10G
-    "xgigabitethernet": "xge",
-    "ten-gigabitethernet": "xge",
-    "tengigabitethernet": "xge",
-    "tengige": "xge",
-    "10ge": "xge",
-    "xge": "xge",
-    "te": "xge",
-    # 25G
-    "25ge": "25ge",
-    "twenty-fivegige": "25ge",
-    "twentyfivegige": "25ge",
-    "twentyfivegigabitethernet": "25ge",
-    "wge": "25ge",
-    "twe": "25ge",
-    # 40G
-    "40ge": "40ge",
-    "fortygige": "40ge",
-    "fortygigabitethernet": "40ge",
-    "fge": "40ge",
-    "fo": "40ge",
-    # 100G
-    "100ge": "100ge",
-    "hundredgige": "100ge",
-    "hundredgigabitethernet": "100ge",
-    "hge": "100ge",
-    "hu": "100ge",
-    # 100M and plain Ethernet
-    "fastethernet": "fe",
-    "fa": "fe",
-    "ethernet": "eth",
-    "eth": "eth",
-    "et": "eth",
-    # aggregates
-    "eth-trunk": "lag",
-    "bridge-aggregation": "lag",
-    "bagg": "lag",
-    "port-channel": "lag",
-    "portchannel": "lag",
-    "po": "lag",
-    # management
-    "meth": "mgmt",
-    "m-gigabitethernet": "mgmt",
-    "mge": "mgmt",
-    # logical
-    "vlanif": "vlan",
-    "vlan-interface": "vlan",
-    "vlan": "vlan",
-    "vl": "vlan",
-    "loopback": "loop",
-    "lo": "loop",
-    "loop": "loop",
-    "nullo": "null",
-    "null": "null",
-}
+from netsteward.tasks.platforms import PLATFORMS, load_platform
 
-# kind -> (full name, short name) per platform; None is the vendor-neutral form.
-_NAMES: dict[str | None, dict[str, tuple[str, str]]] = {
-    "huawei_vrp": {
-        "ge": ("GigabitEthernet", "GE"),
-        "xge": ("XGigabitEthernet", "XGE"),
-        "25ge": ("25GE", "25GE"),
-        "40ge": ("40GE", "40GE"),
-        "100ge": ("100GE", "100GE"),
-        "fe": ("Ethernet", "Eth"),
-        "eth": ("Ethernet", "Eth"),
-        "lag": ("Eth-Trunk", "Eth-Trunk"),
-        "mgmt": ("MEth", "MEth"),
-        "vlan": ("Vlanif", "Vlanif"),
-        "loop": ("LoopBack", "LoopBack"),
-        "null": ("NULL", "NULL"),
-    },
-    "hp_comware": {
-        "ge": ("GigabitEthernet", "GE"),
-        "xge": ("Ten-GigabitEthernet", "XGE"),
-        "25ge": ("Twenty-FiveGigE", "WGE"),
-        "40ge": ("FortyGigE", "FGE"),
-        "100ge": ("HundredGigE", "HGE"),
-        "fe": ("Ethernet", "Eth"),
-        "eth": ("Ethernet", "Eth"),
-        "lag": ("Bridge-Aggregation", "BAGG"),
-        "mgmt": ("M-GigabitEthernet", "MGE"),
-        "vlan": ("Vlan-interface", "Vlan-int"),
-        "loop": ("LoopBack", "Loop"),
-        "null": ("NULL", "NULL"),
-    },
-    "cisco_ios": {
-        "ge": ("GigabitEthernet", "Gi"),
-        "xge": ("TenGigabitEthernet", "Te"),
-        "25ge": ("TwentyFiveGigE", "Twe"),
-        "40ge": ("FortyGigabitEthernet", "Fo"),
-        "100ge": ("HundredGigE", "Hu"),
-        "fe": ("FastEthernet", "Fa"),
-        "eth": ("Ethernet", "Et"),
-        "lag": ("Port-channel", "Po"),
-        "mgmt": ("GigabitEthernet", "Gi"),
-        "vlan": ("Vlan", "Vl"),
-        "loop": ("Loopback", "Lo"),
-        "null": ("Null", "Nu"),
-    },
-}
-# Vendor-neutral names (unknown neighbours): netutils' canonical spelling.
-_NAMES[None] = {
-    **_NAMES["cisco_ios"],
-    "40ge": ("FortyGigabitEthernet", "Fo"),
-    "100ge": ("HundredGigabitEthernet", "Hu"),
-    "mgmt": ("MgmtEthernet", "Mgmt"),
-}
+# ports that carry a cable (what port policies apply to); the others are logical
+PHYSICAL_KINDS = frozenset(
+    {"ge", "2.5ge", "5ge", "multige", "xge", "25ge", "40ge", "100ge", "fe", "eth"}
+)
 
-_PREFIXES = sorted(_KINDS, key=len, reverse=True)
 # a number part: digits and separators, e.g. 1/0/49, 0/0/1.100, 1:2
 _NUMBER = re.compile(r"^\d+([/:.]\d+)*$")
 
 
-def _split(name: str) -> tuple[str | None, str]:
-    """(kind, number part) of an interface name; kind None when the prefix is unknown."""
+@dataclass(frozen=True)
+class _Entry:
+    name: str
+    short: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class _Tables:
+    own: dict[str, dict[str, _Entry]]  # platform -> spelling (lower) -> its entry
+    first: dict[str, dict[str, _Entry]]  # platform -> kind -> the platform's first entry of it
+    kinds: dict[str, str]  # every platform's spellings (lower) -> kind
+    prefixes: tuple[str, ...]  # every spelling, longest first
+
+
+@lru_cache(maxsize=1)
+def _tables() -> _Tables:
+    own: dict[str, dict[str, _Entry]] = {}
+    first: dict[str, dict[str, _Entry]] = {}
+    kinds: dict[str, str] = {}
+    for platform in PLATFORMS:
+        names = load_platform(platform).interface_names
+        if not names:
+            continue
+        own[platform], first[platform] = {}, {}
+        for item in names:
+            entry = _Entry(item.name, item.short, item.kind)
+            first[platform].setdefault(item.kind, entry)
+            for spelling in (item.name, item.short, *item.aliases):
+                own[platform][spelling.lower()] = entry
+                kinds.setdefault(spelling.lower(), item.kind)
+    prefixes = tuple(sorted(kinds, key=len, reverse=True))
+    return _Tables(own, first, kinds, prefixes)
+
+
+def _split(name: str) -> tuple[str, str] | None:
+    """(type spelling, number part) when the name starts with a spelling some platform knows."""
     compact = name.replace(" ", "")
     lower = compact.lower()
-    for prefix in _PREFIXES:
+    for prefix in _tables().prefixes:
         if lower.startswith(prefix) and _NUMBER.match(compact[len(prefix) :]):
-            return _KINDS[prefix], compact[len(prefix) :]
-    return None, compact
+            return compact[: len(prefix)], compact[len(prefix) :]
+    return None
 
 
-def _platform_names(platform: str | None) -> dict[str, tuple[str, str]]:
-    return _NAMES.get(platform, _NAMES[None])
+@lru_cache(maxsize=65536)
+def _kind_and_number(name: str) -> tuple[str | None, str, str]:
+    """(kind, type spelling, number part); kind None when no table nor netutils knows it."""
+    found = _split(name)
+    if found is not None:
+        return _tables().kinds[found[0].lower()], found[0], found[1]
+    expanded = canonical_interface_name(name.replace(" ", ""))
+    found = _split(expanded)
+    if found is not None:  # a Cisco-world spelling netutils knows (TenGigE, Fast, ...)
+        return _tables().kinds[found[0].lower()], found[0], found[1]
+    return None, name.replace(" ", ""), ""
+
+
+def _entry(platform: str, name: str) -> tuple[_Entry | None, str]:
+    kind, spelling, number = _kind_and_number(name)
+    if kind is None:
+        return None, spelling
+    tables = _tables()
+    entry = tables.own[platform].get(spelling.lower()) or tables.first[platform].get(kind)
+    return entry, number
 
 
 @lru_cache(maxsize=65536)
 def canonical_name(platform: str | None, name: str) -> str:
-    """The platform's own full spelling of an interface name (vendor-neutral when platform is None)."""
+    """The platform's own full spelling of an interface name (netutils' without a platform)."""
     if not name:
         return name
-    if platform is not None and platform not in _NAMES:
-        return name.strip()  # firewalls, FC switches: their own names, taken as printed
-    kind, number = _split(name.strip())
-    if kind is None:
-        if platform is None:
-            # let netutils try its own (larger) Cisco-world table
-            return canonical_interface_name(number)
-        return number
-    return _platform_names(platform)[kind][0] + number
+    name = name.strip()
+    if platform is None:
+        return canonical_interface_name(name.replace(" ", ""))
+    if platform not in _tables().own:
+        return name  # firewalls, FC switches: their own names, taken as printed
+    entry, number = _entry(platform, name)
+    return entry.name + number if entry is not None else number
 
 
 @lru_cache(maxsize=65536)
@@ -183,22 +134,28 @@ def short_name(platform: str | None, name: str) -> str:
     """The short form used in port descriptions (DESIGN.md "Port policy defaults")."""
     if not name:
         return name
-    if platform is not None and platform not in _NAMES:
-        return name.strip()
-    kind, number = _split(name.strip())
-    if kind is None:
-        return number
-    return _platform_names(platform)[kind][1] + number
+    name = name.strip()
+    if platform is None:
+        return abbreviated_interface_name(canonical_name(None, name))
+    if platform not in _tables().own:
+        return name
+    entry, number = _entry(platform, name)
+    return entry.short + number if entry is not None else number
 
 
 def port_kind(name: str) -> str | None:
-    """'ge', 'xge', '25ge', '40ge', '100ge', 'fe', 'eth', 'lag', 'mgmt', 'vlan', 'loop', 'null' or None."""
-    return _split(name.strip())[0]
+    """The kind of port ('ge', 'xge', '25ge', ..., 'lag', 'mgmt', 'vlan', 'loop', 'null') or None."""
+    return _kind_and_number(name.strip())[0]
 
 
 def is_lag(name: str) -> bool:
-    """True for Eth-Trunk, Bridge-Aggregation, Port-channel names in any spelling."""
+    """True for Eth-Trunk, Bridge-Aggregation, Route-Aggregation, Port-channel in any spelling."""
     return port_kind(name) == "lag"
+
+
+def is_physical(name: str) -> bool:
+    """A port that takes a cable (not a LAG, VLAN interface, loopback...)."""
+    return port_kind(name) in PHYSICAL_KINDS
 
 
 def same_port(platform: str | None, a: str, b: str) -> bool:

@@ -87,7 +87,7 @@ class YamlDoc:
         return line
 
 
-def _duplicate_key(node: Node | None) -> tuple[str, int, int] | None:
+def duplicate_key(node: Node | None) -> tuple[str, int, int] | None:
     """The first key given twice in one mapping (key, first line, second line). YAML says a
     key is unique; PyYAML keeps the last silently, which hides half a file's settings."""
     stack = [node] if node is not None else []
@@ -123,8 +123,11 @@ def parse_yaml(
     error: type[BadInput] = BadInput,
     required: bool = False,
     field: str | None = None,
+    duplicates: bool = False,
 ) -> YamlDoc:
-    """YAML text -> YamlDoc; `error` for bad YAML, and for an empty document when `required`."""
+    """YAML text -> YamlDoc; `error` for bad YAML, a key given twice (unless `duplicates`: the
+    caller reports them itself, as the inventory check does), and for an empty document
+    when `required`."""
     loader = LOADER(text)
     try:
         node = loader.get_single_node()
@@ -139,7 +142,7 @@ def parse_yaml(
         ) from None
     finally:
         loader.dispose()
-    twice = _duplicate_key(node)
+    twice = None if duplicates else duplicate_key(node)
     if twice is not None:
         key, first, second = twice
         raise error(
@@ -159,6 +162,7 @@ def load_yaml(
     error: type[BadInput] = BadInput,
     required: bool = False,
     field: str | None = None,
+    duplicates: bool = False,
 ) -> YamlDoc:
     """Read and parse a YAML file; every problem is one `error` naming the file (and line)."""
     return parse_yaml(
@@ -167,6 +171,7 @@ def load_yaml(
         error=error,
         required=required,
         field=field,
+        duplicates=duplicates,
     )
 
 

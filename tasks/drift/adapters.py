@@ -147,22 +147,19 @@ def finding_to_violation(host: str, finding: Any, lines: list[str] | None = None
 # --- topology --------------------------------------------------------------------------
 
 
-def _resolve(names: dict[str, str], label: str) -> str:
-    """A neighbour's system name as the inventory spells it (as the topology model does)."""
-    return names.get(label.lower(), label or "unknown")
-
-
 def live_adjacencies(
-    platform: str, neighbors: Iterable[Any], platforms: dict[str, str]
+    platform: str, neighbors: Iterable[Any], platforms: dict[str, str], host: str = ""
 ) -> tuple[Adjacency, ...]:
-    """LLDP neighbours (netsteward.tasks.topology.lldp.Neighbor) as canonical adjacencies, named as the
-    topology snapshot names them (netsteward.tasks.topology.model.build_snapshot)."""
+    """LLDP/CDP neighbours (netsteward.tasks.topology.neighbor.Neighbor) as canonical adjacencies,
+    named as the topology snapshot names them (netsteward.tasks.topology.neighbor.peer_node)."""
+    from netsteward.tasks.topology.neighbor import peer_node
+
     names = {h.lower(): h for h in platforms}
     out = set()
     for n in neighbors:
         if not n.local_interface:
             continue
-        peer = _resolve(names, n.peer_label)
+        peer = peer_node(n, names, host)
         out.add(
             Adjacency(
                 canonical_name(platform, n.local_port),

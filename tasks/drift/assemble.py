@@ -41,7 +41,7 @@ def live_from_reads(
             unreadable[host] = read.error
             continue
         neighbors = (
-            live_adjacencies(platforms[host], read.neighbors, dict(platforms))
+            live_adjacencies(platforms[host], read.neighbors, dict(platforms), host)
             if read.neighbors is not None
             else None
         )

@@ -3,9 +3,12 @@
 One device session per attempt (`netsteward.tasks.core.session.on_device`, the backup's
 time limit and retry rule): every command the backup collects, normalised and judged
 exactly as the backup does (`netsteward.tasks.backup.collect.collect_files`), then the
-platform's LLDP command (`reads: lldp`), parsed by `netsteward.tasks.topology.lldp.parse_lldp`.
+platform's neighbour commands (LLDP, and CDP where the platform file reads it), read exactly
+as topology discovery reads them (`netsteward.tasks.topology.lldp.read_neighbors`).
 A configuration that cannot be read is reported with the backup's failure kinds and
-reasons; when only LLDP fails, the configuration still counts and `lldp_error` says why.
+reasons; when only the neighbours fail, or could be read only in part, the configuration
+still counts and `lldp_error` says why: never a shorter list of neighbours that would look
+like removed cables.
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from netsteward.tasks.core.failures import DeviceFailure
 from netsteward.tasks.core.session import Session, SessionOptions, on_device
 from netsteward.tasks.drift.model import Check, checks_for
 from netsteward.tasks.platforms import load_platform
-from netsteward.tasks.topology.lldp import Neighbor, parse_lldp
+from netsteward.tasks.topology.lldp import neighbor_commands, read_neighbors
+from netsteward.tasks.topology.neighbor import Neighbor
 
 log = logging.getLogger(__name__)
 
@@ -43,10 +47,28 @@ class LiveRead:
     lldp_error: str | None = None
 
 
+class NeighborsUnread(ValueError):
+    """The neighbour outputs came back, but the readers could not read all of them."""
+
+
 def wants_lldp(task: Task) -> bool:
     platform = task.host.platform or ""
     role = str(task.host.get("role") or "")
-    return Check.TOPOLOGY in checks_for(role, platform)
+    if Check.TOPOLOGY not in checks_for(role, platform):
+        return False
+    try:
+        return bool(neighbor_commands(load_platform(platform)))
+    except Exception:  # unknown platform: read_live reports it
+        return False
+
+
+def _neighbors(session: Session) -> tuple[Neighbor, ...]:
+    found = read_neighbors(session.platform, session.read, session.name)
+    if found.warnings:
+        first = found.warnings[0]
+        more = f" (and {len(found.warnings) - 1} more)" if len(found.warnings) > 1 else ""
+        raise NeighborsUnread(f"neighbours not fully read: {first}{more}")
+    return found.records
 
 
 def _read(session: Session, lldp: bool) -> LiveRead:
@@ -55,9 +77,12 @@ def _read(session: Session, lldp: bool) -> LiveRead:
     lldp_error = None
     if lldp:
         try:
-            neighbors = tuple(parse_lldp(session.platform.name, session.read_for("lldp")))
+            neighbors = _neighbors(session)
         except DeviceFailure as exc:  # the configuration was read; only the topology check is not
             lldp_error = exc.reason
+            log.warning("%s: LLDP read failed: %s", session.name, lldp_error)
+        except NeighborsUnread as exc:
+            lldp_error = str(exc)
             log.warning("%s: LLDP read failed: %s", session.name, lldp_error)
     return LiveRead(
         session.name,

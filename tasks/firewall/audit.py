@@ -15,11 +15,13 @@ pairwise); the rules that decide its space are named.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from netsteward.tasks.core.errors import BadInput
 from netsteward.tasks.core.i18n import _
+from netsteward.tasks.core.reading import ReadWarning
 from netsteward.tasks.firewall.evaluate import (
     ZoneIndex,
     build_index,
@@ -30,7 +32,13 @@ from netsteward.tasks.firewall.evaluate import (
     split_by_intent,
 )
 from netsteward.tasks.firewall.intent import Intent, Server
-from netsteward.tasks.firewall.model import Firewall, Rule, Service
+from netsteward.tasks.firewall.model import (
+    ICMP_PROTOS,
+    Firewall,
+    Rule,
+    Service,
+    describe_icmp,
+)
 from netsteward.tasks.firewall.sets import (
     ALL_ADDR,
     ALL_PORTS,
@@ -45,6 +53,7 @@ from netsteward.tasks.firewall.sets import (
 SEVERITY = {
     "EXCESS_EXPOSURE": "high",
     "ANY_ANY_PERMIT": "high",
+    "MANAGEMENT_ACCESS": "high",
     "RISKY_SERVICE": "high",
     "DEFAULT_PERMIT": "high",
     "UNDEFINED_OBJECT": "high",
@@ -115,12 +124,26 @@ class Exposure:
 class AuditResult:
     findings: list[Finding] = field(default_factory=list)
     exposure: list[Exposure] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)  # configuration lines that could not be read
+    # what the parser could not read (lines not understood, values not modelled): the audit of
+    # those configurations is incomplete, which the reports say and the exit code counts
+    read_warnings: list[ReadWarning] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[str]:
+        """The read warnings for people, one line each, and a count per configuration."""
+        per_device = Counter(w.source for w in self.read_warnings)
+        counts = [
+            _("{device}: {n} configuration line(s) not read or not modelled").format(
+                device=device, n=n
+            )
+            for device, n in sorted(per_device.items())
+        ]
+        return counts + [str(w) for w in self.read_warnings]
 
     def extend(self, other: AuditResult) -> None:
         self.findings.extend(other.findings)
         self.exposure.extend(other.exposure)
-        self.warnings.extend(other.warnings)
+        self.read_warnings.extend(other.read_warnings)
 
 
 def as_datetime(as_of: date | datetime | None) -> datetime:
@@ -132,11 +155,24 @@ def as_datetime(as_of: date | datetime | None) -> datetime:
 
 
 def audit_config(
-    platform: str, text: str, intent: Intent, as_of: date | datetime | None = None, device: str = ""
+    platform: str,
+    text: str,
+    intent: Intent,
+    as_of: date | datetime | None = None,
+    device: str = "",
+    path: str = "",
 ) -> AuditResult:
-    from netsteward.tasks.firewall.parsers import parse_firewall
+    """Parse and audit one configuration. Input that is not a configuration of `platform` at
+    all (another platform's, a `show access-list` output) is bad input, not a clean audit."""
+    from netsteward.tasks.firewall.parsers import read_firewall
 
-    return audit_firewall(parse_firewall(platform, text, device), intent, as_of)
+    reading = read_firewall(platform, text, device).about(path or device)
+    for w in reading.warnings:
+        if w.kind == "format":
+            raise BadInput(f"{w.problem}: {w.text!r}", file=path or device, line=w.line or None)
+    result = audit_firewall(reading.records[0], intent, as_of)
+    result.read_warnings.extend(reading.warnings)
+    return result
 
 
 def audit_firewall(
@@ -149,12 +185,6 @@ def audit_firewall(
     def add(rule: str, line: int, check: str, detail: str) -> None:
         out.append(Finding(fw.device, rule, line, check, SEVERITY[check], detail))
 
-    if fw.skipped:
-        result.warnings.append(
-            _("{device}: {n} configuration line(s) not understood, first at line {line}").format(
-                device=fw.device, n=len(fw.skipped), line=fw.skipped[0]
-            )
-        )
     public = intent.public_addresses()
     for r in fw.rules:
         for check, detail in rule_checks(r, public, when):
@@ -183,7 +213,7 @@ def audit_firewall(
                 ).format(kind=obj.kind, name=obj.name),
             )
 
-    zones = ZoneIndex(fw.rules)
+    zones = ZoneIndex(fw.rules, fw.device_zones)
     excesses: list[dict[tuple[str, int], list[str]]] = []
     for policy, rules in fw.policies().items():
         active = [r for r in rules if is_active(r, when)]
@@ -226,6 +256,19 @@ def _risky(services: tuple[Service, ...]) -> list[str]:
     return hits
 
 
+def describe_services(services: tuple[Service, ...]) -> str:
+    """'tcp/22', 'icmp/echo', 'ip' for people."""
+    parts = []
+    for svc in services:
+        if svc.protocols.issubset(ICMP_PROTOS) and svc.ports != ALL_PORTS:
+            parts.append(f"{proto_text(svc.protocols)}/{describe_icmp(svc.ports)}")
+        elif svc.ports == ALL_PORTS:
+            parts.append(proto_text(svc.protocols))
+        else:
+            parts.append(f"{proto_text(svc.protocols)}/{describe_ports(svc.ports)}")
+    return ", ".join(parts[:4]) + (", …" if len(parts) > 4 else "")
+
+
 def rule_checks(r: Rule, public: IntervalSet, when: datetime) -> list[tuple[str, str]]:
     """The checks that look at one rule on its own."""
     out: list[tuple[str, str]] = []
@@ -248,7 +291,22 @@ def rule_checks(r: Rule, public: IntervalSet, when: datetime) -> list[tuple[str,
                 else _("schedule {schedule} ended {when}").format(schedule=r.schedule, when=ended),
             )
         )
-    if r.action == "permit":
+    if r.action == "permit" and r.to_device:
+        # the firewall itself: management-plane access, not exposure of the servers behind it
+        if r.src_any:
+            services = _risky(r.services) or ([_("any service")] if r.service_any else [])
+            what = ", ".join(services[:4]) or describe_services(r.services)
+            out.append(
+                (
+                    "MANAGEMENT_ACCESS",
+                    _(
+                        "permits any source to the firewall itself (management plane): {what}"
+                    ).format(what=what),
+                )
+            )
+        if not r.log:
+            out.append(("NO_LOGGING", _("permit rule without logging")))
+    elif r.action == "permit":
         if r.src_any and r.dst_any and r.service_any:
             out.append(
                 ("ANY_ANY_PERMIT", _("permits any source to any destination on any service"))
@@ -350,6 +408,7 @@ def _rows(
     excess: dict[tuple[str, int], list[str]],
 ) -> None:
     for sources, protos, ports, within in split_by_intent(server, pieces):
+        shown = describe_icmp(ports) if protos.issubset(ICMP_PROTOS) else describe_ports(ports)
         exposures.append(
             Exposure(
                 server.name,
@@ -359,11 +418,11 @@ def _rows(
                 line,
                 describe_addrs(sources, 8),
                 proto_text(protos),
-                describe_ports(ports),
+                shown,
                 within,
             )
         )
-        text = f"{describe_addrs(sources, 3)} -> {server.name} {proto_text(protos)}/{describe_ports(ports)}"
+        text = f"{describe_addrs(sources, 3)} -> {server.name} {proto_text(protos)}/{shown}"
         if not within and text not in excess[(rid, line)]:
             excess[(rid, line)].append(text)
 

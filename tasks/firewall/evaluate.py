@@ -47,10 +47,15 @@ PROTO_NAMES = {
 class ZoneIndex:
     """Zone and interface names as small integers; 'any' is every index plus one for all others."""
 
-    def __init__(self, rules: list[Rule]) -> None:
-        names = sorted({z for r in rules for zs in (r.src_zones, r.dst_zones) if zs for z in zs})
+    def __init__(self, rules: list[Rule], device_zones: frozenset[str] = frozenset()) -> None:
+        named = {z for r in rules for zs in (r.src_zones, r.dst_zones) if zs for z in zs}
+        names = sorted(named | device_zones)
         self.index = {n: i for i, n in enumerate(names)}
         self.all = IntervalSet.of(0, len(names))  # the last value stands for any other zone
+        # where servers can be: every zone but the firewall itself (USG `local`, StoneOS `self`)
+        self.beyond_device = self.all - IntervalSet(
+            (i, i) for n, i in self.index.items() if n in device_zones
+        )
 
     def of(self, zones: frozenset[str] | None) -> IntervalSet:
         if zones is None:
@@ -235,7 +240,8 @@ def reach(
     """
     if index is None:
         index = build_index(rules, boxes)
-    target: Box = (zones.all, zones.all, ALL_ADDR, addresses, ALL_PROTO, ALL_PORTS)
+    # traffic to the servers: not traffic to the firewall itself (management plane)
+    target: Box = (zones.all, zones.beyond_device, ALL_ADDR, addresses, ALL_PROTO, ALL_PORTS)
     claims: list[tuple[str, int, list[Box]]] = []
     for pos, r in enumerate(rules):
         if r.action != "permit" or not r.dst.overlaps(addresses):

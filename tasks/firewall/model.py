@@ -34,11 +34,98 @@ PROTO_NUMBERS = {
     "sctp": 132,
 }
 PORTED = {6, 17}  # protocols whose services carry destination ports
+ICMP = {1, 58}  # protocols whose services carry a message type and code
+ICMP_PROTOS = IntervalSet([(1, 1), (58, 58)])
+
+# ICMP (v4) messages by the names the four vendors' configurations use: (type, code or None)
+ICMP_TYPES: dict[str, tuple[int, int | None]] = {
+    "echo-reply": (0, None),
+    "unreachable": (3, None),
+    "destination-unreachable": (3, None),
+    "net-unreachable": (3, 0),
+    "host-unreachable": (3, 1),
+    "protocol-unreachable": (3, 2),
+    "port-unreachable": (3, 3),
+    "fragmentneed-dfset": (3, 4),
+    "packet-too-big": (3, 4),
+    "source-route-failed": (3, 5),
+    "source-quench": (4, None),
+    "redirect": (5, None),
+    "net-redirect": (5, 0),
+    "host-redirect": (5, 1),
+    "net-tos-redirect": (5, 2),
+    "host-tos-redirect": (5, 3),
+    "alternate-address": (6, None),
+    "echo": (8, None),
+    "echo-request": (8, None),
+    "router-advertisement": (9, None),
+    "router-solicitation": (10, None),
+    "time-exceeded": (11, None),
+    "ttl-exceeded": (11, 0),
+    "reassembly-timeout": (11, 1),
+    "parameter-problem": (12, None),
+    "timestamp-request": (13, None),
+    "timestamp": (13, None),
+    "timestamp-reply": (14, None),
+    "information-request": (15, None),
+    "information-reply": (16, None),
+    "mask-request": (17, None),
+    "address-mask-request": (17, None),
+    "mask-reply": (18, None),
+    "address-mask-reply": (18, None),
+    "traceroute": (30, None),
+    "conversion-error": (31, None),
+    "mobile-redirect": (32, None),
+}
+_ICMP_NAMES = {
+    (t, c): name
+    for name, (t, c) in reversed(list(ICMP_TYPES.items()))
+    if name not in ("destination-unreachable", "echo-request", "timestamp")
+}
+
+
+def icmp_span(icmp_type: int | None, code_lo: int = 0, code_hi: int = 255) -> IntervalSet:
+    """The ICMP messages of one type (and a range of codes) in a service's `ports` dimension:
+    type * 256 + code, so an ICMP service is a set of (type, code) pairs (None: every type)."""
+    if icmp_type is None:
+        return ALL_PORTS
+    if not (0 <= icmp_type <= 255 and 0 <= code_lo <= code_hi <= 255):
+        raise ValueError(f"ICMP type {icmp_type} code {code_lo}-{code_hi} out of range")
+    return IntervalSet.of(icmp_type * 256 + code_lo, icmp_type * 256 + code_hi)
+
+
+def icmp_type(token: str) -> tuple[int, int | None] | None:
+    """An ICMP message named or numbered as configurations write it ("echo", "8")."""
+    if token.isdigit():
+        return int(token), None
+    return ICMP_TYPES.get(token.lower())
+
+
+def describe_icmp(ports: IntervalSet) -> str:
+    """ICMP messages by name: 'echo', 'unreachable code 4', 'any'."""
+    if ports == ALL_PORTS:
+        return "any"
+    parts: list[str] = []
+    for lo, hi in ports.spans:
+        t_lo, t_hi = lo >> 8, hi >> 8
+        if lo & 0xFF == 0 and hi & 0xFF == 0xFF:
+            for t in range(t_lo, t_hi + 1):
+                parts.append(_ICMP_NAMES.get((t, None), f"type {t}"))
+        else:
+            for value in range(lo, hi + 1):
+                t, c = value >> 8, value & 0xFF
+                parts.append(
+                    _ICMP_NAMES.get((t, c)) or f"{_ICMP_NAMES.get((t, None), f'type {t}')} code {c}"
+                )
+        if len(parts) > 6:
+            return ",".join(parts[:6]) + ",…"
+    return ",".join(parts)
 
 
 @dataclass(frozen=True)
 class Service:
-    """A set of protocols and, for TCP/UDP, destination ports (other protocols: all ports)."""
+    """A set of protocols and, for TCP/UDP, destination ports; for ICMP, message types and
+    codes (`icmp_span`); other protocols: all ports."""
 
     protocols: IntervalSet
     ports: IntervalSet = ALL_PORTS
@@ -49,6 +136,13 @@ class Service:
         if number not in PORTED:
             return cls(IntervalSet.of(number, number), ALL_PORTS)
         return cls(IntervalSet.of(number, number), IntervalSet.of(lo, hi))
+
+    @classmethod
+    def icmp(
+        cls, icmp_type: int | None = None, code_lo: int = 0, code_hi: int = 255, proto: int = 1
+    ) -> Service:
+        """ICMP (or ICMPv6, proto 58) messages of one type and a range of codes; None: all."""
+        return cls(IntervalSet.of(proto, proto), icmp_span(icmp_type, code_lo, code_hi))
 
 
 ANY_SERVICE = Service(ALL_PROTO, ALL_PORTS)
@@ -83,6 +177,9 @@ class Rule:
     expires: datetime | None = None  # end of the schedule or expire-time
     refs: tuple[str, ...] = ()  # object names the rule refers to
     undefined: tuple[str, ...] = ()  # referenced names with no definition
+    # traffic to the firewall itself (USG `destination-zone local`, StoneOS `dst-zone self`):
+    # management-plane access, audited as such, never exposure of the servers behind it
+    to_device: bool = False
 
     @property
     def src_any(self) -> bool:
@@ -118,6 +215,69 @@ class Firewall:
     skipped: list[int] = field(
         default_factory=list
     )  # configuration lines the parser could not read
+    device_zones: frozenset[str] = frozenset()  # zones that are the firewall itself
+
+    def as_dict(self) -> dict[str, object]:
+        """The parsed configuration for people and `netsteward parse --json`: rules with their
+        match spaces spelled out (CIDR, protocol/port, ICMP message), objects, default action."""
+        from netsteward.tasks.firewall.sets import describe_addrs
+
+        names = {number: name for name, number in PROTO_NUMBERS.items()}
+
+        def services(rule: Rule) -> list[str]:
+            out = []
+            for svc in rule.services:
+                proto = ",".join(
+                    names.get(lo, str(lo)) if lo == hi else f"{lo}-{hi}"
+                    for lo, hi in svc.protocols.spans
+                )
+                if svc.protocols == ALL_PROTO and svc.ports == ALL_PORTS:
+                    out.append("any")
+                elif svc.ports == ALL_PORTS:
+                    out.append(proto)
+                elif svc.protocols.issubset(ICMP_PROTOS):
+                    out.append(f"{proto}/{describe_icmp(svc.ports)}")
+                else:
+                    ports = ",".join(
+                        str(lo) if lo == hi else f"{lo}-{hi}" for lo, hi in svc.ports.spans
+                    )
+                    out.append(f"{proto}/{ports}")
+            return out
+
+        return {
+            "device": self.device,
+            "platform": self.platform,
+            "default_action": self.default_action,
+            "rules": [
+                {
+                    "id": r.id,
+                    "line": r.line,
+                    "policy": r.policy,
+                    "action": r.action,
+                    "enabled": r.enabled,
+                    "src_zones": sorted(r.src_zones) if r.src_zones is not None else "any",
+                    "dst_zones": sorted(r.dst_zones) if r.dst_zones is not None else "any",
+                    "to_device": r.to_device,
+                    "src": describe_addrs(r.src, 8),
+                    "dst": describe_addrs(r.dst, 8),
+                    "services": services(r),
+                    "log": r.log,
+                    "comment": r.comment,
+                    "schedule": r.schedule,
+                    "expires": r.expires.isoformat() if r.expires else None,
+                    "undefined": list(r.undefined),
+                }
+                for r in self.rules
+            ],
+            "objects": [
+                {"name": o.name, "kind": o.kind, "line": o.line}
+                for o in self.objects
+                if not o.builtin
+            ],
+            "unfiltered": [
+                {"interface": i, "line": line, "detail": d} for i, line, d in self.unfiltered
+            ],
+        }
 
     def policies(self) -> dict[str, list[Rule]]:
         out: dict[str, list[Rule]] = {}

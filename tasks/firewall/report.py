@@ -23,6 +23,9 @@ CHECK_TEXT = {
         "A source outside the intent can reach a declared server, or a port outside its declared services is reachable"
     ),
     "ANY_ANY_PERMIT": N_("Permit with any source, any destination and any service"),
+    "MANAGEMENT_ACCESS": N_(
+        "Permit from any source to the firewall itself (its management plane: USG zone local, StoneOS self)"
+    ),
     "RISKY_SERVICE": N_(
         "Permit from any source of telnet, FTP, TFTP, rlogin/rsh, NetBIOS, SMB, RDP, SSH, NFS or database ports"
     ),
@@ -44,6 +47,7 @@ CHECK_TEXT = {
     "UNUSED_OBJECT": N_("An address or service object no rule uses"),
 }
 SARIF_LEVEL = {"high": "error", "medium": "warning", "low": "note"}
+READ_WARNING = "CONFIG_NOT_READ"  # SARIF rule id of a read warning (not a check of the audit)
 
 
 def check_text(check: str) -> str:
@@ -56,10 +60,13 @@ def yes_no(value: bool) -> str:
 
 
 def to_json(result: AuditResult) -> dict[str, Any]:
-    """Exactly `{"findings": [{device, rule, line, check, severity, detail}], "exposure": [...]}`."""
+    """Exactly `{"findings": [{device, rule, line, check, severity, detail}], "exposure": [...],
+    "read_warnings": [{source, command, line, text, problem, kind}]}` (what the parser could
+    not read; the audit of those configurations is incomplete)."""
     return {
         "findings": [asdict(f) for f in result.findings],
         "exposure": [asdict(e) for e in result.exposure],
+        "read_warnings": [w.as_dict() for w in result.read_warnings],
     }
 
 
@@ -106,17 +113,26 @@ def summary_line(result: AuditResult, devices: int) -> str:
     s = summary(result)
     servers = len({e.server for e in result.exposure})
     beyond = sum(1 for e in result.exposure if not e.within_intent)
-    return _(
-        "audit: {devices} firewall(s), {findings} finding(s): {high} high, {medium} medium, "
-        "{low} low; exposure rows for {servers} server(s), {beyond} beyond intent"
-    ).format(
-        devices=devices,
-        findings=len(result.findings),
-        high=s["high"],
-        medium=s["medium"],
-        low=s["low"],
-        servers=servers,
-        beyond=beyond,
+    unread = ""
+    if result.read_warnings:
+        configs = len({w.source for w in result.read_warnings})
+        unread = "; " + _(
+            "{lines} configuration line(s) not read or not modelled in {configs} configuration(s)"
+        ).format(lines=len(result.read_warnings), configs=configs)
+    return (
+        _(
+            "audit: {devices} firewall(s), {findings} finding(s): {high} high, {medium} medium, "
+            "{low} low; exposure rows for {servers} server(s), {beyond} beyond intent"
+        ).format(
+            devices=devices,
+            findings=len(result.findings),
+            high=s["high"],
+            medium=s["medium"],
+            low=s["low"],
+            servers=servers,
+            beyond=beyond,
+        )
+        + unread
     )
 
 
@@ -182,6 +198,23 @@ def markdown(result: AuditResult, devices: int, as_of: str) -> str:
             for e in rows
         ]
         out.append("")
+    if result.read_warnings:
+        out += [
+            "## " + _("Configuration lines not read"),
+            "",
+            _(
+                "The audit of these configurations is incomplete: the lines below were not"
+                " read, or hold something the audit does not model."
+            ),
+            "",
+            "| configuration | line | problem | text |",
+            "|---|---:|---|---|",
+        ]
+        out += [
+            f"| {_md_escape(w.source)} | {w.line} | {_md_escape(w.problem)} | `{_md_escape(w.text)}` |"
+            for w in result.read_warnings
+        ]
+        out.append("")
     return "\n".join(out) + "\n"
 
 
@@ -239,6 +272,17 @@ def html_report(result: AuditResult, devices: int, as_of: str) -> str:
                 f"<td>{esc(e.protocol)}</td><td>{esc(e.ports)}</td><td>{ok}</td></tr>"
             )
         parts.append("</table>")
+    if result.read_warnings:
+        parts += [
+            f"<h2>{esc(_('Configuration lines not read'))}</h2>",
+            "<table><tr><th>configuration</th><th>line</th><th>problem</th><th>text</th></tr>",
+        ]
+        parts += [
+            f"<tr><td>{esc(w.source)}</td><td>{w.line}</td><td>{esc(w.problem)}</td>"
+            f"<td><code>{esc(w.text)}</code></td></tr>"
+            for w in result.read_warnings
+        ]
+        parts.append("</table>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 
@@ -274,6 +318,35 @@ def sarif(result: AuditResult, files: dict[str, str], version: str = "0.1.0") ->
                 "partialFingerprints": {"findingKey/v1": f"{f.device}|{f.rule}|{f.check}"},
             }
         )
+    for w in result.read_warnings:
+        results.append(
+            {
+                "ruleId": READ_WARNING,
+                "ruleIndex": len(CHECKS),
+                "level": "warning",
+                "message": {"text": f"{w.problem}: {w.text}"},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": w.source},
+                            "region": {"startLine": max(w.line, 1)},
+                        }
+                    }
+                ],
+                "partialFingerprints": {"findingKey/v1": f"{w.source}|{w.line}|{READ_WARNING}"},
+            }
+        )
+    rules.append(
+        {
+            "id": READ_WARNING,
+            "name": "ConfigurationLineNotRead",
+            "shortDescription": {
+                "text": _("A configuration line the audit could not read or does not model")
+            },
+            "defaultConfiguration": {"level": "warning"},
+            "properties": {"severity": "medium"},
+        }
+    )
     return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",

@@ -44,6 +44,15 @@ def detect_platform(text: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
+def looks_like(platform: str, text: str) -> str | None:
+    """Another platform whose configuration `text` is, when it has that platform's marks and
+    none of `platform`'s own (a parser would read it as an empty rule base)."""
+    marks = dict(_identifiers())
+    if platform not in marks or marks[platform].search(text):
+        return None
+    return next((p for p, rx in _identifiers() if p != platform and rx.search(text)), None)
+
+
 def _config(device: str, path: str, text: str, platform: str | None = None) -> FirewallConfig:
     found = platform or detect_platform(text)
     if found is None:

@@ -18,7 +18,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from netsteward.tasks.core.errors import BadInput
 from netsteward.tasks.core.i18n import _
-from netsteward.tasks.core.yamlfile import load_yaml
+from netsteward.tasks.core.yamlfile import duplicate_key, load_yaml
 from netsteward.tasks.platforms import platform_names
 
 ROLES = ("router", "core", "aggregation", "access", "firewall", "ips", "fc_switch")
@@ -85,7 +85,7 @@ class _Reader:
         if path is None:
             return None
         try:
-            node = load_yaml(path, required=required).node
+            node = load_yaml(path, required=required, duplicates=True).node
         except BadInput as exc:
             self.add(path, exc.line, what, exc.message)
             return None
@@ -95,7 +95,18 @@ class _Reader:
             self.add(path, _line(node), what, _("must be a mapping of names to entries"))
             return None
         seen: dict[str, int] = {}
-        for k, _node in _items(node):
+        for k, value in _items(node):
+            twice = duplicate_key(value)  # inside one entry: a key given twice
+            if twice is not None:
+                key, first, second = twice
+                self.add(
+                    path,
+                    second,
+                    f"{k.value}.{key}",
+                    _("key {key!r} given twice (first on line {first})").format(
+                        key=key, first=first
+                    ),
+                )
             if k.value in seen:
                 self.add(
                     path,

@@ -119,8 +119,12 @@ class Collect(_Strict):
 
 class Read(_Strict):
     """One command a job reads from the device, and the registered reader that parses it
-    (`netsteward.tasks.core.reading.READERS`). Jobs and `netsteward parse` look readers up
-    here by purpose (`lldp`, `lag`, `facts`, the inspection's health displays, ...)."""
+    (`netsteward.tasks.core.reading.READERS`). Jobs look readers up here by purpose, and
+    `netsteward parse` by command (`Platform.reads_command`), so both run the same reader.
+    Purposes so far: `lldp`, `lldp_brief`, `cdp` (neighbours), `lag`, `lag_config` (LAG
+    members; the second from the configuration when the first is not understood), `version`,
+    `serial` (facts), `firewall_policy` (the backed-up configuration the audit reads), and
+    `inspect.<what>` for the inspection's health displays (`netsteward.tasks.inspect`)."""
 
     command: str
     reader: str = Field(pattern=r"^[a-z0-9_]+\.[a-z0-9_.]+$")
@@ -157,6 +161,26 @@ class ConfigMode(_Strict):
         return self.prompt.replace("{base}", re.escape(base_prompt))
 
 
+# Kinds of port, the same for every vendor: what a port is, whatever it is called.
+PortKind = Literal[
+    "ge", "2.5ge", "5ge", "multige", "xge", "25ge", "40ge", "100ge", "fe", "eth",
+    "lag", "mgmt", "vlan", "loop", "null",
+]  # fmt: skip
+
+
+class InterfaceName(_Strict):
+    """One interface type as the platform names it: the full name its running configuration
+    prints, the short name of its brief tables, and other spellings that mean the same type
+    on this platform (what its neighbours, napalm or older releases print). The first entry of
+    a kind is the platform's name for that kind of port when another vendor's spelling is
+    given (`netsteward.tasks.core.ifnames`)."""
+
+    name: str = Field(min_length=1)
+    short: str
+    kind: PortKind
+    aliases: list[str] = []
+
+
 class Platform(_Strict):
     name: str
     vendor: str
@@ -183,6 +207,7 @@ class Platform(_Strict):
     page_through: bool = False
     collect: list[Collect] = Field(min_length=1)
     reads: dict[str, Read] = {}  # purpose -> command and reader (see `Read`)
+    interface_names: list[InterfaceName] = []  # empty: interface names are taken as printed
     secrets: list[SecretRule] = []
     secret_blocks: list[SecretBlock] = []
     volatile: list[str] = []  # regexes; matching lines are removed
@@ -232,6 +257,28 @@ class Platform(_Strict):
     @classmethod
     def _regexes(cls, values: list[str]) -> list[str]:
         return [_compile(v, "line") for v in values]
+
+    @field_validator("interface_names")
+    @classmethod
+    def _unique_spellings(cls, values: list[InterfaceName]) -> list[InterfaceName]:
+        seen: dict[str, str] = {}
+        for item in values:
+            for spelling in (item.name, item.short, *item.aliases):
+                other = seen.setdefault(spelling.lower(), item.name)
+                if other != item.name:
+                    raise ValueError(f"{spelling!r} names both {other} and {item.name}")
+        return values
+
+    def reads_command(self, command: str) -> list[tuple[str, Read]]:
+        """(purpose, Read) of every purpose that reads the command, in the file's order
+        (spaces and case as typed do not matter). One command may serve several jobs:
+        `show version` is the topology's `version` and the inspection's `inspect.uptime`."""
+        wanted = " ".join(command.lower().split())
+        return [
+            (purpose, read)
+            for purpose, read in self.reads.items()
+            if " ".join(read.command.lower().split()) == wanted
+        ]
 
     @field_validator("hooks")
     @classmethod

@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from pydantic import BaseModel, ConfigDict
 
 from netsteward.tasks.core.i18n import _
-from netsteward.tasks.core.ifnames import canonical_name, port_kind, short_name
+from netsteward.tasks.core.ifnames import PHYSICAL_KINDS, canonical_name, port_kind, short_name
 from netsteward.tasks.platforms import load_platform
 from netsteward.tasks.ports.config import InterfaceBlock, ParsedConfig, fingerprint
 from netsteward.tasks.ports.policy import (
@@ -35,7 +35,6 @@ from netsteward.tasks.ports.policy import (
     in_ranges,
 )
 
-PHYSICAL_KINDS = frozenset({"ge", "xge", "25ge", "40ge", "100ge", "fe", "eth"})
 KINDS = (
     "missing_description",
     "stale_description",

@@ -20,7 +20,7 @@ from pathlib import Path
 from nornir.core.task import Result, Task
 
 from netsteward.tasks.core.errors import BadInput
-from netsteward.tasks.core.failures import INCOMPLETE, DeviceFailure
+from netsteward.tasks.core.failures import ERROR, INCOMPLETE, DeviceFailure
 from netsteward.tasks.core.i18n import _
 from netsteward.tasks.core.session import Session, SessionOptions, on_device
 from netsteward.tasks.core.store import BackupStore
@@ -58,7 +58,7 @@ def read_running_config(session: Session) -> str:
 
 
 def neighbours_as_links(neighbors: Sequence[object]) -> tuple[Link, ...]:
-    """netsteward.tasks.topology.lldp.Neighbor records -> plan input links (peer by system name, domain stripped)."""
+    """netsteward.tasks.topology.neighbor.Neighbor records -> plan input links (peer by system name, domain stripped)."""
     out = []
     for n in neighbors:
         peer = getattr(n, "peer_label", "") or getattr(n, "peer", "")
@@ -70,12 +70,19 @@ def neighbours_as_links(neighbors: Sequence[object]) -> tuple[Link, ...]:
 
 
 def read_neighbours(session: Session) -> tuple[Link, ...]:
-    """LLDP neighbours (the platform's `reads: lldp`); none on a platform without LLDP."""
-    from netsteward.tasks.topology.lldp import parse_lldp
+    """LLDP (and CDP) neighbours, read until the device's own prompt, as topology discovery
+    reads them (`netsteward.tasks.topology.lldp.read_neighbors`). Neighbours that could not be
+    read, or only in part, make the device unreadable: a plan from a shorter list of neighbours
+    would call live cables stale."""
+    from netsteward.tasks.topology.lldp import neighbor_commands, read_neighbors
 
-    if "lldp" not in session.platform.reads:
+    if not neighbor_commands(session.platform):
         return ()
-    return neighbours_as_links(parse_lldp(session.platform.name, session.read_for("lldp")))
+    found = read_neighbors(session.platform, session.read, session.name)
+    if found.warnings:
+        more = f" (and {len(found.warnings) - 1} more)" if len(found.warnings) > 1 else ""
+        raise DeviceFailure(ERROR, f"neighbours not fully read: {found.warnings[0]}{more}")
+    return neighbours_as_links(found.records)
 
 
 def read_port_state(

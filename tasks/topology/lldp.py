@@ -1,223 +1,167 @@
-"""LLDP neighbours: parse each platform's output into typed `Neighbor` records.
+"""A device's neighbours: the platform's LLDP (and CDP) commands, read and put together.
 
-    parse_lldp("huawei_vrp", text) -> list[Neighbor]     # display lldp neighbor
-    parse_lldp("hp_comware", text) -> list[Neighbor]     # display lldp neighbor-information verbose
-    parse_lldp("cisco_ios", text)  -> list[Neighbor]     # show lldp neighbors detail
-    from_napalm(detail)            -> list[Neighbor]     # napalm's get_lldp_neighbors_detail()
+    read_neighbors(platform, send, source) -> Reading[Neighbor]
+    neighbor_commands(platform)            -> the commands that reading sends (may be none)
 
-Parsing uses our TTP templates in `tasks/topology/templates/` (ttp-templates has no
-Huawei, H3C or IOS LLDP-detail template). The outputs are read through the device
-session (`netsteward.tasks.core.session`) by the jobs (topology discovery, drift,
-normalize); a platform with a napalm driver may give its neighbours through napalm
-instead (`from_napalm`).
+`send(command) -> text` is whatever reads one command from the device (the device session's
+`Session.read`, napalm's `cli`, a captured file): which commands and which readers come from the platform file
+(`reads:` purposes `lldp`, `lldp_brief`, `cdp`), so every job reads neighbours the same way:
 
-Interface names are kept as the devices print them (`local_interface`,
-`neighbor_port_id`); `local_port` and `peer_port` give the best port name and
-`netsteward.tasks.core.ifnames.canonical_name` makes them comparable.
+- the LLDP detail (`lldp`), every neighbour of every port;
+- where the detail lacks a neighbour's local port (Cisco releases without `Local Intf:`), the
+  brief table (`lldp_brief`) gives it: it lists the same neighbours in the same order (napalm's
+  ios driver relies on the same); a neighbour the brief table does not confirm is reported;
+- CDP (`cdp`) beside LLDP: a CDP neighbour that LLDP already shows on that port (same name,
+  management address or remote port) only fills in what LLDP left blank; others are added.
+
+The warnings of every reader come back named with the device and command.
 """
 
 from __future__ import annotations
 
-import logging
-import re
-import threading
-from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
-from typing import Any
+from collections.abc import Callable
+from dataclasses import replace
 
-from netsteward.tasks.core.ifnames import port_kind
+from netsteward.tasks.core.ifnames import canonical_name
+from netsteward.tasks.core.reading import Reading, ReadWarning, get_reader
+from netsteward.tasks.platforms import Platform, load_platform
+from netsteward.tasks.topology.neighbor import Neighbor
+from netsteward.tasks.topology.readers.neighbors import not_running
 
-log = logging.getLogger(__name__)
+__all__ = [
+    "NEIGHBOR_PURPOSES",
+    "Neighbor",
+    "combine_cdp",
+    "fill_local_interfaces",
+    "neighbor_commands",
+    "neighbors_unread",
+    "read_neighbors",
+]
 
-TEMPLATES = Path(__file__).parent / "templates"
+NEIGHBOR_PURPOSES = ("lldp", "lldp_brief", "cdp")
+READ_TIMEOUT = 60.0  # seconds for one command's whole output (the platform file may say more)
 
-# platform -> (command, template file)
-LLDP_COMMANDS: dict[str, tuple[str, str]] = {
-    "huawei_vrp": ("display lldp neighbor", "huawei_vrp_display_lldp_neighbor.ttp"),
-    "hp_comware": (
-        "display lldp neighbor-information verbose",
-        "hp_comware_display_lldp_neighbor-information_verbose.ttp",
-    ),
-    "cisco_ios": ("show lldp neighbors detail", "cisco_ios_show_lldp_neighbors_detail.ttp"),
-}
-
-_MAC = re.compile(
-    r"^([0-9a-f]{4}[.-]){2}[0-9a-f]{4}$|^([0-9a-f]{2}[:-]){5}[0-9a-f]{2}$|^[0-9a-f]{12}$", re.I
-)
-_NOT_ADVERTISED = {"", "-", "--", "- not advertised", "not advertised", "n/a", "na", "null"}
+Send = Callable[[str], str]
 
 
-class LldpParseError(ValueError):
-    """Output that is not what the platform's LLDP command prints."""
+def neighbor_commands(platform: Platform) -> list[str]:
+    """The commands `read_neighbors` may send for this platform (none: no neighbour protocol)."""
+    return [platform.reads[p].command for p in NEIGHBOR_PURPOSES if p in platform.reads]
 
 
-@dataclass(frozen=True, order=True)
-class Neighbor:
-    """One LLDP neighbour seen on one local port. Strings as the device printed them."""
-
-    local_interface: str
-    neighbor_name: str = ""  # system name; "" when not advertised
-    chassis_id: str = ""
-    neighbor_port_id: str = ""
-    neighbor_port_description: str = ""
-    port_id_type: str = ""
-    system_description: str = ""  # first line
-    capabilities: str = ""  # enabled capabilities
-    mgmt_address: str = ""
-
-    @property
-    def local_port(self) -> str:
-        return self.local_interface
-
-    @property
-    def peer_port(self) -> str:
-        """The neighbour's port name: the port ID, or the port description when the ID is a MAC or a number."""
-        pid = self.neighbor_port_id
-        looks_like_name = port_kind(pid) is not None or ("/" in pid and not _MAC.match(pid))
-        id_is_name = (
-            "mac" not in self.port_id_type.lower() and "local" not in self.port_id_type.lower()
-        )
-        if pid and looks_like_name and id_is_name:
-            return pid
-        desc = self.neighbor_port_description
-        if desc and port_kind(desc) is not None:
-            return desc
-        return pid or desc
-
-    @property
-    def peer_label(self) -> str:
-        """System name without a domain, else the chassis ID (what an unknown stub is called)."""
-        name = self.neighbor_name.strip()
-        if name and not _MAC.match(name):
-            return name.split(".")[0] if not re.match(r"^\d+\.\d+\.\d+\.\d+$", name) else name
-        return name or self.chassis_id
+def _read(platform: Platform, purpose: str, send: Send, source: str) -> Reading[Neighbor]:
+    read = platform.reads[purpose]
+    return get_reader(read.reader)(send(read.command)).about(source, read.command)
 
 
-def _clean(value: Any) -> str:
-    text = str(value or "").strip()
-    return "" if text.lower() in _NOT_ADVERTISED else text
+def fill_local_interfaces(detail: Reading[Neighbor], brief: Reading[Neighbor]) -> Reading[Neighbor]:
+    """Neighbours of the detail output with the local port from the brief table where the
+    detail has none. Both list the same neighbours in the same order; a neighbour whose brief
+    row does not match (name prefix, port ID) or that has no row keeps no local port and is
+    reported."""
+    rows = list(brief.records)
+    out: list[Neighbor] = []
+    warnings: list[ReadWarning] = list(detail.warnings)
+    same_count = len(rows) == len(detail.records)
+    for i, nb in enumerate(detail.records):
+        if nb.local_interface:
+            out.append(nb)
+            continue
+        row = rows[i] if same_count and _same(rows[i], nb) else None
+        if row is None:
+            matches = [r for r in rows if _same(r, nb)]
+            row = matches[0] if len(matches) == 1 else None
+        if row is None:
+            warnings.append(
+                ReadWarning(
+                    line=0,
+                    text=nb.neighbor_name or nb.chassis_id,
+                    problem="neighbour without a local port, and the brief table does not say it",
+                    kind="partial",
+                )
+            )
+            out.append(nb)
+            continue
+        out.append(replace(nb, local_interface=row.local_interface))
+    return Reading(tuple(out), tuple(warnings))
 
 
-def _first_line(value: Any) -> str:
-    for line in str(value or "").splitlines():
-        line = line.strip()
-        if line and not re.match(r"^(System capabilities|Time remaining)", line, re.I):
-            return _clean(line)
-    return ""
+def _same(row: Neighbor, nb: Neighbor) -> bool:
+    name = row.neighbor_name
+    named = not name or any(v.startswith(name) for v in (nb.neighbor_name, nb.chassis_id))
+    port = not row.neighbor_port_id or row.neighbor_port_id in (
+        nb.neighbor_port_id,
+        nb.neighbor_port_description,
+    )
+    return named and port
 
 
-@lru_cache(maxsize=8)
-def _template(name: str) -> str:
-    return (TEMPLATES / name).read_text()
+def combine_cdp(
+    platform: str, lldp: tuple[Neighbor, ...], cdp: tuple[Neighbor, ...]
+) -> tuple[Neighbor, ...]:
+    """LLDP neighbours plus the CDP neighbours LLDP does not show. A CDP neighbour on the same
+    local port with the same name, management address or remote port is the same neighbour:
+    it fills in only the fields LLDP left blank."""
+    out = list(lldp)
+    for c in cdp:
+        local = canonical_name(platform, c.local_interface)
+        for i, n in enumerate(out):
+            if n.protocol != "lldp" or canonical_name(platform, n.local_interface) != local:
+                continue
+            if _same_peer(n, c):
+                out[i] = replace(
+                    n,
+                    neighbor_name=n.neighbor_name or c.neighbor_name,
+                    mgmt_address=n.mgmt_address or c.mgmt_address,
+                    platform=n.platform or c.platform,
+                    system_description=n.system_description or c.system_description,
+                )
+                break
+        else:
+            out.append(c)
+    return tuple(out)
 
 
-# One TTP parser per template, built once and re-used: building one costs ~1-3 ms
-# (ttp re-loads its function table from a pickle and compiles the template every
-# time). One lock for all of them: a ttp object is not safe to share between
-# threads (inputs and results live on the object), and ttp's lazily imported
-# function modules keep a module-global reference to the last parser that used
-# them, so two parsers must not run at the same time either. Parsing is pure
-# Python under the GIL, so the lock costs no parallelism.
-_TTP_LOCK = threading.Lock()
-
-
-@lru_cache(maxsize=16)
-def _parser(template: str) -> Any:
-    from ttp import ttp  # imported lazily: ttp's import costs ~0.3 s
-
-    return ttp(template=_template(template), log_level="ERROR")
-
-
-def _ttp(text: str, template: str) -> Any:
-    with _TTP_LOCK:
-        parser = _parser(template)
-        parser.clear_input()
-        parser.clear_result()
-        parser.add_input(text)
-        parser.parse(one=True)
-        result = parser.result()  # [[{...}]] per template and input; [[]] / [[{}]] when none
-        try:
-            return result[0][0]
-        except (IndexError, KeyError, TypeError):
-            return {}
-        finally:
-            parser.clear_input()
-            parser.clear_result()
-
-
-def _as_list(value: Any) -> list[dict[str, Any]]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
-def _record(local: str, raw: dict[str, Any]) -> Neighbor:
-    sysdesc = raw.get("sysdesc") or {}
-    if isinstance(sysdesc, list):
-        sysdesc = sysdesc[0] if sysdesc else {}
-    return Neighbor(
-        local_interface=_clean(local),
-        neighbor_name=_clean(raw.get("neighbor_name")),
-        chassis_id=_clean(raw.get("chassis_id")),
-        neighbor_port_id=_clean(raw.get("neighbor_port_id")),
-        neighbor_port_description=_clean(raw.get("neighbor_port_description")),
-        port_id_type=_clean(raw.get("port_id_type")),
-        system_description=_first_line(sysdesc.get("system_description")),
-        capabilities=_clean(raw.get("capabilities")),
-        mgmt_address=_clean(raw.get("mgmt_address")),
+def _same_peer(a: Neighbor, b: Neighbor) -> bool:
+    if a.peer_label and b.peer_label and a.peer_label.lower() == b.peer_label.lower():
+        return True
+    if a.mgmt_address and a.mgmt_address == b.mgmt_address:
+        return True
+    return bool(a.peer_port) and canonical_name(None, a.peer_port) == canonical_name(
+        None, b.peer_port
     )
 
 
-def _parse_per_interface(text: str, template: str) -> list[Neighbor]:
-    result = _ttp(text, template)
-    out = []
-    for itf in _as_list(result.get("interfaces") if isinstance(result, dict) else None):
-        for raw in _as_list(itf.get("neighbors")):
-            out.append(_record(itf.get("local_interface", ""), raw))
-    return out
+def read_neighbors(platform: Platform, send: Send, source: str = "") -> Reading[Neighbor]:
+    """Every neighbour of one device, through the platform's neighbour readers."""
+    reads = platform.reads
+    lldp: Reading[Neighbor] = Reading()
+    if "lldp" in reads:
+        lldp = _read(platform, "lldp", send, source)
+        if "lldp_brief" in reads and any(not n.local_interface for n in lldp.records):
+            brief = _read(platform, "lldp_brief", send, source)
+            lldp = fill_local_interfaces(lldp, brief).about(source, reads["lldp"].command)
+    if "cdp" not in reads:
+        return lldp
+    cdp = _read(platform, "cdp", send, source)
+    records = combine_cdp(platform.name, lldp.records, cdp.records)
+    warnings = [*lldp.warnings, *cdp.warnings]
+    if "lldp" in reads and any(not_running(w) for w in lldp.warnings) and records:
+        warnings = [w for w in warnings if not not_running(w)]  # CDP-only: nothing missing
+    return Reading(records, tuple(warnings))
 
 
-def _parse_cisco(text: str, template: str) -> list[Neighbor]:
-    result = _ttp(text, template)
-    raws = _as_list(result.get("neighbors") if isinstance(result, dict) else None)
-    merged: list[dict[str, Any]] = []
-    pending_local = ""
-    for raw in raws:
-        if set(raw) == {"local_interface"}:  # "Local Intf" line opened a record of its own
-            pending_local = raw["local_interface"]
-            continue
-        if pending_local and "local_interface" not in raw:
-            raw = {**raw, "local_interface": pending_local}
-        pending_local = ""
-        merged.append(raw)
-    return [_record(raw.get("local_interface", ""), raw) for raw in merged]
-
-
-def parse_lldp(platform: str, text: str) -> list[Neighbor]:
-    """Neighbours in the order the device printed them. Raises LldpParseError for an unknown platform."""
-    if platform not in LLDP_COMMANDS:
-        raise LldpParseError(f"no LLDP parser for platform {platform!r}")
-    template = LLDP_COMMANDS[platform][1]
-    if platform == "cisco_ios":
-        return _parse_cisco(text, template)
-    return _parse_per_interface(text, template)
-
-
-def from_napalm(detail: dict[str, list[dict[str, Any]]]) -> list[Neighbor]:
-    """Neighbours from napalm's `get_lldp_neighbors_detail()` dictionary."""
-    out = []
-    for local, entries in detail.items():
-        for e in entries:
-            out.append(
-                Neighbor(
-                    local_interface=local,
-                    neighbor_name=_clean(e.get("remote_system_name")),
-                    chassis_id=_clean(e.get("remote_chassis_id")),
-                    neighbor_port_id=_clean(e.get("remote_port")),
-                    neighbor_port_description=_clean(e.get("remote_port_description")),
-                    system_description=_first_line(e.get("remote_system_description")),
-                    capabilities=",".join(e.get("remote_system_enable_capab") or []),
-                )
-            )
+def neighbors_unread(
+    warnings: dict[str, tuple[ReadWarning, ...]], platforms: dict[str, str]
+) -> dict[str, str]:
+    """{host: why} of the devices whose neighbours could not be read ("not read: ...") or were
+    read only in part ("partly read: ..."), from each device's reader warnings."""
+    out: dict[str, str] = {}
+    for host, found in sorted(warnings.items()):
+        commands = set(neighbor_commands(load_platform(platforms[host])))
+        about = [w for w in found if w.command in commands]
+        if about:
+            nothing = all(w.kind in ("nothing", "format") for w in about)
+            more = f" (and {len(about) - 1} more)" if len(about) > 1 else ""
+            out[host] = ("not read: " if nothing else "partly read: ") + str(about[0]) + more
     return out

@@ -6,7 +6,9 @@
     d = diff_snapshots(old, new)                                    # TopologyDiff
 
 Nodes are keyed by host name. Neighbours that are not in the inventory become
-"unknown" stubs named after their system name (domain stripped) or chassis ID.
+"unknown" stubs named after their system name (domain stripped), else their chassis ID (a
+MAC or an address), else their management address (`netsteward.tasks.topology.neighbor.peer_node`):
+two neighbours without a name are never one node.
 A physical link is keyed by the unordered pair of (host, canonical port name);
 links whose ends are LAG members are bundled into one logical link between the
 two LAGs (or the LAG and the plain port) that keeps its members. A link seen
@@ -25,7 +27,8 @@ from typing import Any
 from netsteward.tasks.core.errors import BadInput
 from netsteward.tasks.core.i18n import _
 from netsteward.tasks.core.ifnames import canonical_name
-from netsteward.tasks.topology.lldp import Neighbor
+from netsteward.tasks.core.reading import ReadWarning
+from netsteward.tasks.topology.neighbor import Neighbor, peer_node
 
 FORMAT = 1
 SEP = " -- "
@@ -100,6 +103,7 @@ class DeviceDiscovery:
         default_factory=dict
     )  # LAG -> member ports (any spelling)
     facts: dict[str, str] = field(default_factory=dict)  # model, version, serial (as read)
+    warnings: tuple[ReadWarning, ...] = ()  # what its readers could not read
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,9 @@ class Snapshot:
     nodes: dict[str, Node]
     links: dict[str, Link]
     unreachable: tuple[str, ...] = ()
+    # devices read whose neighbours could not be read, or only in part: host -> why (their
+    # links in this snapshot may be missing; in the JSON only when there are any)
+    neighbors_unread: dict[str, str] = field(default_factory=dict)
 
     def links_of(self, host: str) -> list[Link]:
         return [lk for lk in self.links.values() if host in (lk.a, lk.b)]
@@ -143,6 +150,7 @@ def build_snapshot(
     date: str,
     unreachable: list[str] | tuple[str, ...] = (),
     scope: set[str] | None = None,
+    neighbors_unread: dict[str, str] | None = None,
 ) -> Snapshot:
     """The canonical model from per-device discovery and the inventory.
 
@@ -197,10 +205,8 @@ def build_snapshot(
             if not nb.local_interface:
                 continue
             local = (dev.name, canonical_name(plat, nb.local_interface))
-            label = nb.peer_label
-            peer = lower.get(label.lower()) or lower.get(nb.neighbor_name.strip().lower())
-            if peer is None:
-                peer = label or "unknown"
+            peer = peer_node(nb, lower, dev.name)
+            if peer not in inv:
                 if peer not in nodes:
                     nodes[peer] = Node(
                         name=peer,
@@ -266,6 +272,7 @@ def build_snapshot(
         nodes=dict(sorted(nodes.items())),
         links=dict(sorted(links.items())),
         unreachable=tuple(sorted(down)),
+        neighbors_unread=dict(sorted((neighbors_unread or {}).items())),
     )
 
 
@@ -273,7 +280,7 @@ def build_snapshot(
 
 
 def snapshot_to_dict(snap: Snapshot) -> dict[str, Any]:
-    return {
+    data = {
         "format": FORMAT,
         "date": snap.date,
         "nodes": [asdict(n) for n in sorted(snap.nodes.values())],
@@ -283,6 +290,9 @@ def snapshot_to_dict(snap: Snapshot) -> dict[str, Any]:
         ],
         "unreachable": list(snap.unreachable),
     }
+    if snap.neighbors_unread:
+        data["neighbors_unread"] = dict(snap.neighbors_unread)
+    return data
 
 
 def dump_snapshot(snap: Snapshot) -> str:
@@ -315,6 +325,7 @@ def snapshot_from_dict(raw: dict[str, Any], source: str = "snapshot") -> Snapsho
             nodes=nodes,
             links=links,
             unreachable=tuple(raw.get("unreachable", ())),
+            neighbors_unread=dict(raw.get("neighbors_unread") or {}),
         )
     except (KeyError, TypeError) as exc:
         raise BadInput(

@@ -14,15 +14,15 @@ import pytest
 from netmiko import ConnectHandler
 
 from netsteward.tasks.core.ifnames import canonical_name
+from netsteward.tasks.core.reading import read_purpose
 from netsteward.tasks.core.session import Session
 from netsteward.tasks.platforms import load_platform
-from netsteward.tasks.topology.discovery import COMMANDS, parse_lags
 from netsteward.tasks.topology.model import Snapshot, load_snapshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 LAB_USERNAME, LAB_PASSWORD = "netsteward", "Lab-Only-Pa55"  # as tests/conftest.py
-LAG_COMMAND = COMMANDS["hp_comware"].lags[0] if COMMANDS["hp_comware"].lags else ""
+LAG_COMMAND = load_platform("hp_comware").reads["lag"].command
 
 
 def _cables(truth: dict[str, Any]) -> set[tuple[tuple[str, str], tuple[str, str]]]:
@@ -256,6 +256,7 @@ def test_h3c_lag_table_is_read_whole_after_a_late_prompt_on_a_slow_device(fresh_
             fresh_lab.cli("fault", host, "clear")
     finally:
         conn.disconnect()
-    assert len(parse_lags("hp_comware", text)) == lag_count[host]
+    reading = read_purpose("hp_comware", "lag", text)
+    assert len(reading.records) == lag_count[host] and reading.complete
     assert len(text) > 32768 and text.rstrip().endswith("{ACDEF}")
     assert "Aggregate Interface" not in version and "Comware Software" in version

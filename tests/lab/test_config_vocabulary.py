@@ -120,3 +120,19 @@ def test_an_undone_section_leaves_no_separator_behind(
     after = shown()
     assert after == before
     assert not any(a == b == "#" for a, b in itertools.pairwise(after))
+
+
+def test_an_access_list_line_is_taken_away_with_no_in_configuration_mode(
+    offline_lab: Any,
+) -> None:
+    """`no access-list ...` in configuration mode removes the entry (the exec command
+    `no terminal pager` does not catch the word `no`)."""
+    host = offline_lab.first("cisco_asa", "firewall")
+    before = running_config(offline_lab, host)
+    ace = "access-list OUTSIDE_IN extended permit tcp any host 10.99.99.99 eq 3389"
+    offline_lab.run(host, ace.replace("OUTSIDE_IN", "OUTSIDE_IN line 1"), ("configure terminal",))
+    assert ace in running_config(offline_lab, host)
+    text = offline_lab.run(host, f"no {ace}", ("configure terminal",))
+    assert "ERROR" not in text, text
+    assert running_config(offline_lab, host) == before
+    assert offline_lab.run(host, "no terminal pager") == ""

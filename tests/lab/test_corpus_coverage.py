@@ -3,19 +3,44 @@
 The realism tests read parsed samples copied into this repository
 (`realism_samples/` for the SSH round in test_realism.py, `engine_samples/` for the
 offline per-platform tests). This test holds that list against the corpus itself
-(`../shared/corpus/ntc-templates`, beside the checkout), so a command the corpus
-covers cannot be left out silently. Without the corpus beside the checkout it skips.
+(`tests/corpus/ntc-templates`, the copy of the shared corpus kept in this repository, see
+tests/NOTICE), so a command the corpus covers cannot be left out silently.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 HERE = Path(__file__).parent
-CORPUS = HERE.parents[2] / "shared" / "corpus" / "ntc-templates"
+CORPUS = HERE.parent / "corpus" / "ntc-templates"
 COPIES = (HERE / "realism_samples", HERE / "engine_samples")
+# Cisco IOS device-health outputs (and `show ap cdp neighbors`) the corpus gained on
+# 2026-12-07 for the daily inspection: the lab learns to print them with that job (the
+# `inspect` helper); until then they are known to have no realism test.
+PENDING = {
+    ("cisco_ios", name)
+    for name in (
+        "show_alert_counters",
+        "show_ap_cdp_neighbors",
+        "show_controller_t1",
+        "show_environment_power_all",
+        "show_environment_temperature",
+        "show_interface_transceiver",
+        "show_interfaces_status_err-disabled",
+        "show_logging",
+        "show_module",
+        "show_platform",
+        "show_platform_diag",
+        "show_power_available",
+        "show_power_status",
+        "show_power_supplies",
+        "show_power_used",
+        "show_processes_memory_sorted",
+        "show_redundancy",
+        "show_stack-power",
+        "show_switch_detail",
+    )
+}
 
 
 def corpus_pairs() -> set[tuple[str, str]]:
@@ -28,9 +53,9 @@ def copied_pairs() -> set[tuple[str, str]]:
     return {(p.parent.name, p.stem) for root in COPIES for p in root.glob("*/*.yml")}
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="no ../shared/corpus beside the checkout")
 def test_every_corpus_command_has_a_copied_sample() -> None:
-    missing = sorted(corpus_pairs() - copied_pairs())
+    assert CORPUS.is_dir()
+    missing = sorted(corpus_pairs() - copied_pairs() - PENDING)
     assert not missing, f"corpus commands without a realism test: {missing}"
 
 
@@ -38,5 +63,4 @@ def test_copied_samples_name_corpus_commands() -> None:
     """Each copy is named after its corpus folder (platform/command with `_` for spaces)."""
     pairs = copied_pairs()
     assert pairs
-    if CORPUS.is_dir():
-        assert pairs <= corpus_pairs()
+    assert pairs <= corpus_pairs()

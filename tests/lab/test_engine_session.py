@@ -18,7 +18,7 @@ from netsteward.lab.engine.configtree import ConfigTree
 from netsteward.lab.engine.session import Session
 from netsteward.lab.engine.state import LabState, load_fleet
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "oxidized-simulations"
+CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "oxidized-simulations"  # tests/NOTICE
 
 
 @pytest.fixture(scope="module")
@@ -51,9 +51,10 @@ def test_every_fleet_config_round_trips(offline_lab) -> None:
         assert ConfigTree.parse(spec.config).render() == spec.config, spec.name
 
 
-@pytest.mark.skipif(not CORPUS.exists(), reason="corpus not present")
 def test_real_configs_round_trip() -> None:
-    for path in sorted(CORPUS.glob("*_output.txt")):
+    paths = sorted(CORPUS.glob("*_output.txt"))
+    assert paths, CORPUS
+    for path in paths:
         text = path.read_text(encoding="utf-8")
         assert ConfigTree.parse(text).render() == text, path.name
 

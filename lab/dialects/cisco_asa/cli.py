@@ -75,7 +75,9 @@ class CiscoAsa(AsaHealth, CiscoModes, AsaBackup):
         return " " * (prompt_len + pos) + "^\nERROR: % Invalid input detected at '^' marker.\n"
 
     # -- session -----------------------------------------------------------
-    @command("no terminal pager")
+    # exec modes only: in configuration mode a `no ...` line is a configuration line
+    # (`no access-list ...`), not a partly typed `no terminal pager`
+    @command("no terminal pager", modes=("exec", "enable"))
     def no_terminal_pager(self, s: Session, args: list[str]) -> str:
         s.set_paging(False)  # what Ansible's cisco.asa terminal plugin sends
         return ""

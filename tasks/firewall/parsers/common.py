@@ -4,13 +4,24 @@ Each parser records objects as it reads them (`ObjectBook.add_address`,
 `add_service`, group members as references) and builds rules from names and
 inline values; `ObjectBook.finish` resolves names recursively, records which
 names are used and which are undefined, and returns the `Firewall`.
+
+Parsers fail loud through the book: a line inside a section they parse that they do not
+understand (`unread`), a value they read but do not model (`note`: IPv6, a non-contiguous
+mask, an application match...), a line that broke the parser (`skipped`), and output that is
+not this platform's configuration at all (`recognised` statements, `not_config`) all become
+`ReadWarning`s (`read_warnings`). A name that is not defined resolves to nothing, never to
+"any" (`resolve_addr`, `resolve_svc`): the rule is reported UNDEFINED_OBJECT and matches only
+what its defined parts match.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from netsteward.tasks.core.i18n import _
+from netsteward.tasks.core.reading import ReadWarning, at_line, capped
 from netsteward.tasks.firewall.model import (
     ANY_SERVICE,
     Firewall,
@@ -45,6 +56,7 @@ class PendingRule:
     negate: frozenset[str] = (
         frozenset()
     )  # FortiOS srcaddr/dstaddr/service-negate: "src", "dst", "svc"
+    any_zones: set[str] = field(default_factory=set)  # "src_zones"/"dst_zones" set to any
 
 
 @dataclass
@@ -68,6 +80,12 @@ class ObjectBook:
     case_insensitive_builtins: bool = False
     factory_names: frozenset[str] = frozenset()  # factory-default objects: never reported unused
     skipped: list[int] = field(default_factory=list)  # lines that could not be read
+    unread: list[int] = field(default_factory=list)  # lines not understood inside a section
+    notes: list[tuple[int, str]] = field(default_factory=list)  # (line, what is not modelled)
+    line: int = 0  # the line being read (what `note` points at)
+    recognised: int = 0  # statements of this platform's configuration grammar seen
+    not_config: tuple[int, str] | None = None  # (line, why): not a configuration at all
+    device_zones: frozenset[str] = frozenset()  # zones that are the firewall itself
 
     # -- definitions ---------------------------------------------------------
     def add_address(self, name: str, line: int, builtin: bool = False) -> list[AddrMember]:
@@ -95,6 +113,29 @@ class ObjectBook:
                 )
             )
         return self.svc[name]
+
+    def note(self, problem: str, line: int | None = None) -> None:
+        """Something on the current line that is read but not modelled (reported once)."""
+        entry = (self.line if line is None else line, problem)
+        if entry not in self.notes:
+            self.notes.append(entry)
+
+    def read_warnings(self, text: str) -> tuple[ReadWarning, ...]:
+        """What this parser could not read, as reader warnings (line order)."""
+        what = PLATFORM_NAMES.get(self.platform, self.platform)
+        if self.not_config is not None:
+            line, why = self.not_config
+            return (at_line(text, line, f"not a {what} configuration: {why}", kind="format"),)
+        if text.strip() and not self.recognised:
+            first = next(i for i, ln in enumerate(text.splitlines(), 1) if ln.strip())
+            problem = _("not a {what} configuration: no statement of its grammar").format(what=what)
+            return (at_line(text, first, problem, kind="format"),)
+        found = [
+            *(at_line(text, n, _("configuration line not understood")) for n in self.skipped),
+            *(at_line(text, n, _("configuration line not understood")) for n in self.unread),
+            *(at_line(text, n, problem, kind="partial") for n, problem in self.notes),
+        ]
+        return capped(sorted(found, key=lambda w: w.line))
 
     def member(self, members: list, ref: str) -> None:
         """Add a reference to another object as a group member."""
@@ -167,6 +208,7 @@ class ObjectBook:
         )
         fw.objects = list(self.defs)
         fw.skipped = list(self.skipped)
+        fw.device_zones = self.device_zones
         fw.unfiltered = list(self.unfiltered)
         fw.unfiltered_reach = dict(self.unfiltered_reach)
         used = set(self.member_refs)
@@ -224,30 +266,108 @@ def addr_range(first: str, last: str) -> IntervalSet:
     return IntervalSet.of(net_range(first)[0], net_range(last)[0])
 
 
-def addr_mask(address: str, mask: str, wildcard: bool = False) -> IntervalSet:
-    """'10.0.0.0' with '255.0.0.0' or '8'; with `wildcard`, '0.255.255.255' is read as a wildcard (VRP).
+def source_port() -> str:
+    return _("source port not modelled: read as any source port")
 
-    IPv6 is not modelled: an IPv6 address gives the empty set.
+
+def not_in_rule(key: str) -> str:
+    return _("`{key}` not modelled: the rule is read as matching without it").format(key=key)
+
+
+PLATFORM_NAMES = {
+    "huawei_vrp": "Huawei USG",
+    "hillstone_stoneos": "Hillstone StoneOS",
+    "fortinet": "FortiOS",
+    "cisco_asa": "Cisco ASA",
+}
+Note = Callable[[str], None]
+NONCONTIGUOUS_SPANS = 1024  # a non-contiguous mask giving more ranges than this is not modelled
+
+
+def _ipv4(text: str) -> int:
+    parts = text.split(".")
+    if len(parts) != 4 or not all(p.isdigit() and int(p) <= 255 for p in parts):
+        raise ValueError(f"not an IPv4 address: {text!r}")
+    return int.from_bytes(bytes(int(x) for x in parts), "big")
+
+
+def _noncontiguous(base: int, care: int) -> list[tuple[int, int]] | None:
+    """The addresses matching `base` on the bits set in `care` (a non-contiguous mask), as
+    ranges, or None when there would be more than NONCONTIGUOUS_SPANS of them."""
+    low = 0  # the trailing run of don't-care bits: one range per combination of the others
+    while low < 32 and not care >> low & 1:
+        low += 1
+    free = [b for b in range(low, 32) if not care >> b & 1]
+    if 2 ** len(free) > NONCONTIGUOUS_SPANS:
+        return None
+    start = base & care & ~((1 << low) - 1)
+    out = []
+    for combo in range(2 ** len(free)):
+        value = start
+        for i, bit in enumerate(free):
+            if combo >> i & 1:
+                value |= 1 << bit
+        out.append((value, value + (1 << low) - 1))
+    return out
+
+
+def addr_mask(
+    address: str, mask: str, wildcard: bool = False, note: Note | None = None
+) -> IntervalSet:
+    """'10.0.0.0' with '255.0.0.0' or '8'; with `wildcard`, '0.255.255.255' is read as a
+    wildcard (VRP). What is not modelled is reported through `note`, never rounded:
+
+    - IPv6 gives the empty set (the audit models IPv4);
+    - a non-contiguous mask (`255.0.255.0`, wildcard `0.255.0.255`) gives exactly the
+      addresses it matches (or, beyond NONCONTIGUOUS_SPANS ranges, none).
     """
     if ":" in address:
+        if note is not None:
+            note(
+                _("IPv6 address {address} not modelled (IPv4 only): matches nothing here").format(
+                    address=address
+                )
+            )
         return EMPTY
+    base = _ipv4(address)
     if mask.isdigit():
+        if int(mask) > 32:
+            raise ValueError(f"prefix length {mask} out of range")
         return IntervalSet.of(*net_range(f"{address}/{mask}"))
-    value = int.from_bytes(bytes(int(x) for x in mask.split(".")), "big")
+    value = _ipv4(mask)
     if wildcard and mask.startswith("0.") and mask != "0.0.0.0":
         value ^= 0xFFFFFFFF
     prefix = bin(value).count("1")
-    return IntervalSet.of(*net_range(f"{address}/{prefix}"))
+    if value == (0xFFFFFFFF << (32 - prefix)) & 0xFFFFFFFF:
+        return IntervalSet.of(*net_range(f"{address}/{prefix}"))
+    spans = _noncontiguous(base, value)
+    if note is not None:
+        if spans is None:
+            note(
+                _(
+                    "non-contiguous mask {mask} not modelled ({address}): matches nothing here"
+                ).format(mask=mask, address=address)
+            )
+        else:
+            note(
+                _("non-contiguous mask {mask} ({address}): read exactly as {n} ranges").format(
+                    mask=mask, address=address, n=len(spans)
+                )
+            )
+    return IntervalSet(spans or ())
 
 
-def port_list(tokens: list[str]) -> IntervalSet:
-    """'80 443 8000-8080', '8000 to 8080' -> ports."""
+def port_list(
+    tokens: list[str], stop: tuple[str, ...] = ("source-port", "destination-port")
+) -> IntervalSet:
+    """'80 443 8000-8080', '8000 to 8080' -> ports, up to the next keyword in `stop`; anything
+    else (a port name this model does not know) raises ValueError: reported, never widened."""
     spans: list[tuple[int, int]] = []
     i = 0
     while i < len(tokens):
         tok = tokens[i]
-        if "-" in tok:
-            lo, hi = tok.split("-", 1)
+        lo, _, hi = tok.partition("-")
+        if hi and lo.isdigit() and hi.isdigit():
             spans.append((int(lo), int(hi)))
             i += 1
         elif i + 2 < len(tokens) and tokens[i + 1] == "to":
@@ -256,8 +376,10 @@ def port_list(tokens: list[str]) -> IntervalSet:
         elif tok.isdigit():
             spans.append((int(tok), int(tok)))
             i += 1
-        else:
+        elif tok in stop:
             break
+        else:
+            raise ValueError(f"port {tok!r} not understood")
     return IntervalSet(spans)
 
 

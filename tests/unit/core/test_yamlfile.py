@@ -64,6 +64,13 @@ def test_a_duplicate_key_names_its_second_line_nested_too(tmp_path: Path) -> Non
     assert (info.value.line, info.value.field) == (4, "port")
 
 
+def test_a_key_given_twice_inside_an_inventory_host_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "hosts.yaml"
+    path.write_text("SW-1:\n  hostname: 127.0.0.1\n  port: 1\n  port: 2\n", encoding="utf-8")
+    found = [(p.line, p.field) for p in check_inventory({"host": path})]
+    assert (4, "SW-1.port") in found
+
+
 def test_a_non_utf8_byte_is_placed_on_its_line(tmp_path: Path) -> None:
     with pytest.raises(BadInput) as info:
         load_yaml(_bad(tmp_path, "latin1"))
@@ -107,6 +114,12 @@ LOADERS: dict[str, Callable[[Path], Any]] = {
 @pytest.mark.parametrize("kind", sorted(BAD_FILES))
 def test_every_input_file_uses_the_loader(tmp_path: Path, loader: str, kind: str) -> None:
     path = _bad(tmp_path, kind)
+    if loader == "inventory" and kind == "duplicate_key":
+        problems = LOADERS[loader](path)  # the inventory names a host given twice itself
+        assert ("reads", "duplicate name (first defined on line 1)") in [
+            (p.field, p.message) for p in problems
+        ]
+        return
     if loader == "inventory":
         problems = LOADERS[loader](path)
         assert [(p.file, p.field) for p in problems] == [(str(path), "hosts")]

@@ -23,13 +23,13 @@ from netsteward.tasks.drift.model import (
     Violation,
 )
 from netsteward.tasks.drift.state import default_baseline, read_state
-from netsteward.tasks.topology.lldp import Neighbor
 from netsteward.tasks.topology.model import (
     DeviceDiscovery,
     InventoryNode,
     build_snapshot,
     dump_snapshot,
 )
+from netsteward.tasks.topology.neighbor import Neighbor
 
 ROOT = Path(__file__).resolve().parents[3]
 CASE = ROOT / "tests" / "golden" / "huawei_vrp" / "normalize_access"

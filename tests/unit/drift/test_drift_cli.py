@@ -164,13 +164,13 @@ def test_offline_topology_ignores_devices_the_snapshot_could_not_read(
 ) -> None:
     """A baseline snapshot taken while YM-BASE-AGG-01 was down knows none of its cables:
     the cable ACC-AGG seen later is neither new on ACC, nor is AGG compared at all."""
-    from netsteward.tasks.topology.lldp import Neighbor
     from netsteward.tasks.topology.model import (
         DeviceDiscovery,
         InventoryNode,
         build_snapshot,
         dump_snapshot,
     )
+    from netsteward.tasks.topology.neighbor import Neighbor
 
     agg = "YM-BASE-AGG-01"
     hosts = yaml.safe_load((setup["tmp"] / "hosts.yaml").read_text())

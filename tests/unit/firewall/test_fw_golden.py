@@ -25,8 +25,13 @@ AS_OF = date(2026, 6, 1)
 CASES = sorted(GOLDEN.glob("*/fw_*.cfg"))
 UPDATE = os.environ.get("NETSTEWARD_UPDATE_GOLDEN") == "1"
 # FortiOS has no configurable default action (implicit deny), so no DEFAULT_PERMIT there;
-# the ASA permits by default from an interface without an inbound access-group
-NOT_EXPRESSIBLE = {"fortinet": {"DEFAULT_PERMIT"}}
+# the ASA permits by default from an interface without an inbound access-group. Access to the
+# firewall itself is a zone of its own on USG (local) and StoneOS (self) only: FortiOS
+# local-in policies and the ASA's http/ssh lines are not modelled as rules.
+NOT_EXPRESSIBLE = {
+    "fortinet": {"DEFAULT_PERMIT", "MANAGEMENT_ACCESS"},
+    "cisco_asa": {"MANAGEMENT_ACCESS"},
+}
 
 
 def _audit(path: Path) -> dict:

@@ -92,8 +92,8 @@ def rules() -> list[Rule]:
             7,
             EMPTY,
             None,
-            [Service(IntervalSet.of(1, 1), ALL_PORTS)],
-        ),  # fqdn: not resolvable offline
+            [Service.icmp(8)],
+        ),  # fqdn: not resolvable offline; `icmp echo`: ICMP type 8 only
         (
             8,
             addr_set("10.0.0.0/8"),
@@ -133,7 +133,7 @@ def test_ipv6_and_undefined_members(rules: list[Rule]) -> None:
     assert rules[0].undefined == ()
     one = rules[11]  # group one: objects alpha and bravo (undefined here) and ICMP echo
     assert one.undefined == ("alpha", "bravo")
-    assert list(one.services) == [Service(IntervalSet.of(1, 1), ALL_PORTS)]
+    assert list(one.services) == [Service.icmp(8)]
 
 
 def test_real_asa_running_config_only_has_unused_objects() -> None:

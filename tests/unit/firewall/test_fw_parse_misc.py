@@ -119,7 +119,7 @@ security-policy
 def test_unreadable_lines_are_reported_not_fatal() -> None:
     from datetime import date
 
-    from netsteward.tasks.firewall.audit import audit_firewall
+    from netsteward.tasks.firewall.audit import audit_config, audit_firewall
     from netsteward.tasks.firewall.intent import parse_intent
 
     text = """\
@@ -129,8 +129,13 @@ access-list IN extended permit tcp any host 192.0.2.10 eq no-such-port log
 """
     fw = parse_firewall("cisco_asa", text, "asa")
     assert [r.id for r in fw.rules] == ["IN line 2"] and fw.skipped == [3]
-    result = audit_firewall(fw, parse_intent("servers: []"), date(2026, 1, 1))
-    assert result.warnings == ["asa: 1 configuration line(s) not understood, first at line 3"]
+    result = audit_config("cisco_asa", text, parse_intent("servers: []"), date(2026, 1, 1), "asa")
+    assert result.warnings == [
+        "asa: 1 configuration line(s) not read or not modelled",
+        "asa:3: configuration line not understood: "
+        "'access-list IN extended permit tcp any host 192.0.2.10 eq no-such-port log'",
+    ]
+    assert audit_firewall(fw, parse_intent("servers: []"), date(2026, 1, 1)).read_warnings == []
 
 
 def test_an_unreadable_address_or_service_never_widens_a_rule() -> None:

@@ -31,7 +31,7 @@ def _result():
 
 def test_json_shape_is_exactly_the_contract() -> None:
     data = fw_report.to_json(_result())
-    assert list(data) == ["findings", "exposure"]
+    assert list(data) == ["findings", "exposure", "read_warnings"]
     for f in data["findings"]:
         assert list(f) == ["device", "rule", "line", "check", "severity", "detail"]
     assert {
@@ -51,7 +51,7 @@ def test_sarif_is_2_1_0_with_one_rule_per_check() -> None:
     doc = fw_report.sarif(result, {"ASA-GOLDEN": "configs/base/firewall/ASA-GOLDEN.cfg"})
     assert doc["version"] == "2.1.0"
     run = doc["runs"][0]
-    assert [r["id"] for r in run["tool"]["driver"]["rules"]] == list(CHECKS)
+    assert [r["id"] for r in run["tool"]["driver"]["rules"]] == [*CHECKS, fw_report.READ_WARNING]
     assert len(run["results"]) == len(result.findings)
     for res, f in zip(run["results"], result.findings, strict=True):
         assert (

@@ -7,7 +7,6 @@ import json
 import pytest
 
 from netsteward.tasks.core.errors import BadInput
-from netsteward.tasks.topology.lldp import Neighbor
 from netsteward.tasks.topology.model import (
     DeviceDiscovery,
     InventoryNode,
@@ -17,6 +16,7 @@ from netsteward.tasks.topology.model import (
     dump_snapshot,
     load_snapshot,
 )
+from netsteward.tasks.topology.neighbor import Neighbor
 
 INV = [
     InventoryNode(
