@@ -265,22 +265,38 @@ def _as_repo(repo: git.Repo | Path | str) -> git.Repo | None:
     return git.Repo(root)
 
 
-def read_all_committed(
+@dataclass(frozen=True)
+class StoredFile:
+    """One committed `<network>/<role>/<HOST>.<suffix>` file."""
+
+    path: str  # relative to the repository, e.g. base/access/YM-BASE-ACC-001.cfg
+    host: str
+    text: str
+
+
+def committed_files(
     repo: git.Repo | Path | str, suffix: str = "cfg", ref: str = "HEAD"
-) -> dict[str, str]:
-    """{host: text} of every `<HOST>.<suffix>` file committed at `ref` (empty when none)."""
+) -> list[StoredFile]:
+    """Every `<HOST>.<suffix>` file committed at `ref`, sorted by path (empty when none)."""
     r = _as_repo(repo)
     if r is None or not _has_head(r):
-        return {}
-    out: dict[str, str] = {}
-    tree = r.commit(ref).tree
-    for item in tree.traverse():
+        return []
+    out: list[StoredFile] = []
+    for item in r.commit(ref).tree.traverse():
         if item.type != "blob":  # type: ignore[union-attr]
             continue
         name = PurePosixPath(item.path)  # type: ignore[union-attr]
         if name.suffix == f".{suffix}" and not name.parts[0].startswith("."):
-            out[name.stem] = item.data_stream.read().decode("utf-8")  # type: ignore[union-attr]
-    return out
+            text = item.data_stream.read().decode("utf-8")  # type: ignore[union-attr]
+            out.append(StoredFile(name.as_posix(), name.stem, text))
+    return sorted(out, key=lambda f: f.path)
+
+
+def read_all_committed(
+    repo: git.Repo | Path | str, suffix: str = "cfg", ref: str = "HEAD"
+) -> dict[str, str]:
+    """{host: text} of every `<HOST>.<suffix>` file committed at `ref` (empty when none)."""
+    return {f.host: f.text for f in committed_files(repo, suffix, ref)}
 
 
 def read_committed(
