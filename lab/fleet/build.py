@@ -79,7 +79,8 @@ Truth: {"secrets": [{host, kind, value}] (value exactly as in the config),
 "firewall_problems": [{host, rule, check}] (from `netsteward.lab.fleet.firewall`),
 "chinese": {gbk_devices: [host], texts: [{host, kind, interface, text}]} (Chinese
 locations and user-port descriptions, and the Huawei devices that answer in GBK: see
-`netsteward.lab.fleet.chinese`)}.
+`netsteward.lab.fleet.chinese`),
+"hardening_deviations": [{host, check, section, fixable}] (`netsteward.lab.fleet.hardening`)}.
 """
 
 from __future__ import annotations
@@ -89,6 +90,7 @@ import random
 from netsteward.lab.fleet.chinese import plant_chinese
 from netsteward.lab.fleet.common import SecretBook
 from netsteward.lab.fleet.comware import render_comware
+from netsteward.lab.fleet.hardening import harden_fleet
 from netsteward.lab.fleet.ios import render_ios
 from netsteward.lab.fleet.ports import plan_ports, plant_deviations
 from netsteward.lab.fleet.security import brocade, firewall_config, ips_config
@@ -147,11 +149,13 @@ def build_fleet(seed: int = 2026) -> Fleet:
             domain = int(spec.name[-1])
             fabric_peer = by["YM-SAN-FC-0" + ("2" if domain == 1 else "1")]
             brocade(spec, rng, book, domain, list(FC_ISL_PORTS), fabric_peer)
+    hardening = harden_fleet(topo.devices, book, seed)  # baseline audit (issue 15)
     truth = {
         "secrets": book.items,
         "port_deviations": deviations,
         "firewall_problems": problems,
         "chinese": chinese,
+        "hardening_deviations": hardening,
     }
     return Fleet(
         seed=seed,
