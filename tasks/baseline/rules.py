@@ -295,7 +295,10 @@ class Rules:
 # -- loading ---------------------------------------------------------------------
 
 
-def _load_yaml(path: Path) -> Any:
+def _load_yaml(path: Path, lines: bool = False) -> Any:
+    """The YAML document at `path`: plain data (the C-backed safe loader), or with
+    `lines` the round-trip form that knows each key's line (for error messages only:
+    it is ten times slower)."""
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
@@ -304,7 +307,7 @@ def _load_yaml(path: Path) -> Any:
     except FileNotFoundError:
         raise PolicyError("file not found", file=str(path)) from None
     try:
-        data = YAML(typ="rt").load(text)
+        data = YAML(typ="rt" if lines else "safe").load(text)
     except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise PolicyError(
@@ -315,6 +318,49 @@ def _load_yaml(path: Path) -> Any:
     if not isinstance(data, dict):
         raise PolicyError("the file must be a mapping", file=str(path), line=1)
     return data
+
+
+def line_of(path: Path, loc: tuple[int | str, ...]) -> int:
+    """The line of `loc` (keys and indices) in the YAML file at `path` (1 when unknown)."""
+    return _line_of(_load_yaml(path, lines=True), loc) or 1
+
+
+class _Unknown(Exception):
+    """A `${name}` no site value defines (reported with its line by `_substitute`)."""
+
+
+def _fill(node: Any, variables: dict[str, str]) -> None:
+    """`${name}` -> the site value in every string, in place; `_Unknown` for a missing one."""
+    items = (
+        list(node.items())
+        if isinstance(node, dict)
+        else list(enumerate(node))
+        if isinstance(node, list)
+        else []
+    )
+    for key, value in items:
+        if isinstance(value, str):
+            if any(m not in variables for m in _VAR.findall(value)):
+                raise _Unknown
+            node[key] = _VAR.sub(lambda m: variables[m.group(1)], value)
+        else:
+            _fill(value, variables)
+
+
+def load_file(model: type[BaseModel], path: Path, variables: dict[str, str] | None = None) -> Any:
+    """`path` validated as `model` (site values filled in first); a mistake is one
+    PolicyError naming the file, the line and the field."""
+    data = _load_yaml(path)
+    try:
+        if variables is not None:
+            _fill(data, variables)
+        return model.model_validate(data)
+    except (ValidationError, _Unknown):
+        pass  # find the line: the slow loader, only now
+    rt = _load_yaml(path, lines=True)
+    if variables is not None:
+        _substitute(rt, variables, path, rt)
+    return _validate(model, rt, path)
 
 
 def _validate(model: type[BaseModel], data: Any, path: Path) -> Any:
@@ -365,10 +411,8 @@ def load_rules(directory: Path | str = DEFAULT_RULES) -> Rules:
     digest = hashlib.sha256()
     texts: list[Path] = []
     controls_path, site_path = root / "controls.yaml", root / "site.yaml"
-    controls: Controls = _validate(Controls, _load_yaml(controls_path), controls_path)
-    site: Site = (
-        _validate(Site, _load_yaml(site_path), site_path) if site_path.exists() else Site(version=1)
-    )
+    controls: Controls = load_file(Controls, controls_path)
+    site: Site = load_file(Site, site_path) if site_path.exists() else Site(version=1)
     texts += [controls_path] + ([site_path] if site_path.exists() else [])
     platforms: dict[str, RuleFile] = {}
     files: dict[str, str] = {}
@@ -380,14 +424,12 @@ def load_rules(directory: Path | str = DEFAULT_RULES) -> Rules:
                 f"not a platform name (known: {', '.join(PLATFORMS)}; and controls, site, waivers)",
                 file=str(path),
             )
-        data = _load_yaml(path)
-        _substitute(data, site.variables, path, data)
-        rules: RuleFile = _validate(RuleFile, data, path)
+        rules: RuleFile = load_file(RuleFile, path, site.variables)
         if rules.platform != path.stem:
             raise PolicyError(
                 f"declares platform {rules.platform!r}",
                 file=str(path),
-                line=_line_of(data, ("platform",)),
+                line=line_of(path, ("platform",)),
                 field="platform",
             )
         for i, check in enumerate(rules.checks):
@@ -402,7 +444,7 @@ def load_rules(directory: Path | str = DEFAULT_RULES) -> Rules:
                 raise PolicyError(
                     problem,
                     file=str(path),
-                    line=_line_of(data, ("checks", i, where)) or 1,
+                    line=line_of(path, ("checks", i, where)),
                     field=f"checks.{i}.{where}",
                 )
         platforms[rules.platform] = rules

@@ -134,10 +134,26 @@ class ConfigTree:
         return index
 
 
+def _comment_chars(pattern: str) -> frozenset[str] | None:
+    """The characters a comment starts with, when the regex is that simple (`^\\s*[#!]`, `^\\s*#`)."""
+    if not pattern.startswith("^\\s*"):
+        return None
+    rest = pattern[len("^\\s*") :]
+    if len(rest) > 2 and rest[0] == "[" and rest[-1] == "]" and not set(rest[1:-1]) & set("\\^]"):
+        return frozenset(rest[1:-1])
+    if len(rest) == 1 and rest not in "\\[](){}.*+?|^$":
+        return frozenset(rest)
+    return None
+
+
 class _Compiled:
     def __init__(self, syntax: ConfigSyntax) -> None:
         self.style = syntax.style
         self.comment = re.compile(syntax.comment)
+        self.comment_chars = _comment_chars(syntax.comment)
+        # the literal start of the multi-line regex (`^banner `), a cheap pre-test
+        lead = re.match(r"\^([\w -]+)", syntax.multiline or "")
+        self.multiline_lead = lead.group(1) if lead else ("" if syntax.multiline else None)
         self.closers = (
             re.compile("|".join(f"(?:{c})" for c in syntax.closers)) if syntax.closers else None
         )
@@ -185,9 +201,13 @@ def _value_end(rules: _Compiled, text: str) -> str | None:
 
 
 def _indent(tree: ConfigTree, raw: list[str], rules: _Compiled) -> None:
+    """Indentation style. Written for speed (half a million lines per fleet audit): the
+    tree's lists are appended to directly, regexes run only where a cheap test says so."""
     stack: list[tuple[int, int]] = []  # (indentation, line index)
-    comment, closers, add = rules.comment.match, rules.closers, tree.add
-    multiline = rules.multiline is not None
+    comment, closers = rules.comment.match, rules.closers
+    texts, numbers, parents, children = tree.text, tree.number, tree.parent, tree.children
+    first = rules.comment_chars  # a comment's first non-blank character, when known
+    lead = rules.multiline_lead
     n, total = 0, len(raw)
     while n < total:
         line = raw[n].rstrip()
@@ -196,7 +216,7 @@ def _indent(tree: ConfigTree, raw: list[str], rules: _Compiled) -> None:
         if not stripped:
             continue
         indent = len(line) - len(stripped)
-        if comment(line):
+        if (first is None or stripped[0] in first) and comment(line):
             if indent == 0:
                 stack.clear()
             continue
@@ -204,9 +224,18 @@ def _indent(tree: ConfigTree, raw: list[str], rules: _Compiled) -> None:
             continue
         while stack and stack[-1][0] >= indent:
             stack.pop()
-        index = add(n, stripped, stack[-1][1] if stack else -1)
+        parent = stack[-1][1] if stack else -1
+        index = len(texts)
+        texts.append(stripped)
+        numbers.append(n)
+        parents.append(parent)
+        kids = children.get(parent)
+        if kids is None:
+            children[parent] = [index]
+        else:
+            kids.append(index)
         stack.append((indent, index))
-        if multiline:
+        if lead is not None and stripped.startswith(lead):
             end = _value_end(rules, stripped)
             if end is not None:
                 n = _value_lines(tree, raw, n, index, end)

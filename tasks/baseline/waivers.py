@@ -28,9 +28,8 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from netsteward.tasks.baseline.check import Finding
-from netsteward.tasks.baseline.rules import Rules, _load_yaml, _validate
+from netsteward.tasks.baseline.rules import Rules, line_of, load_file
 from netsteward.tasks.core.errors import PolicyError
-from netsteward.tasks.ports.policy import _line_of
 
 WAIVED, EXPIRED, OPEN = "waived", "waiver_expired", "open"
 
@@ -65,15 +64,14 @@ class WaiverFile(BaseModel):
 
 def load_waivers(path: Path | str, rules: Rules) -> list[Waiver]:
     path = Path(path)
-    data = _load_yaml(path)
-    parsed: WaiverFile = _validate(WaiverFile, data, path)
+    parsed: WaiverFile = load_file(WaiverFile, path)
     known = {c.id for r in rules.platforms.values() for c in r.checks}
     for i, w in enumerate(parsed.waivers):
         if w.check not in known:
             raise PolicyError(
                 f"no check {w.check!r} in any rule file",
                 file=str(path),
-                line=_line_of(data, ("waivers", i, "check")) or 1,
+                line=line_of(path, ("waivers", i, "check")),
                 field=f"waivers.{i}.check",
             )
     return list(parsed.waivers)
