@@ -470,10 +470,10 @@ def harden_fleet(devices: list[DeviceSpec], book: SecretBook, seed: int) -> list
             plans.setdefault(d.name, (group, frozenset()))
         chosen = rng.sample(members, min(group.count, len(members)))
         for i, spec in enumerate(sorted(chosen, key=lambda d: d.name)):
-            kinds = {group.kinds[i % len(group.kinds)]}
+            picked = {group.kinds[i % len(group.kinds)]}
             if rng.random() < 0.35:
-                kinds.add(rng.choice(group.kinds))
-            plans[spec.name] = (group, frozenset(kinds))
+                picked.add(rng.choice(group.kinds))
+            plans[spec.name] = (group, frozenset(picked))
     records: list[dict[str, object]] = []
     for spec in devices:
         if spec.name not in plans:

@@ -450,9 +450,9 @@ def load_rules(directory: Path | str = DEFAULT_RULES) -> Rules:
         platforms[rules.platform] = rules
         files[rules.platform] = str(path)
         texts.append(path)
-    known = {c.id for r in platforms.values() for c in r.checks}
+    used = {c.id for r in platforms.values() for c in r.checks}
     for i, check_id in enumerate([*site.disable, *site.severity]):
-        if check_id not in known:
+        if check_id not in used:
             raise PolicyError(
                 f"no check {check_id!r} in any rule file",
                 file=str(site_path),
