@@ -23,6 +23,7 @@ from functools import lru_cache
 
 from netsteward.tasks.baseline.rules import Check, Rules
 from netsteward.tasks.baseline.tree import ConfigTree, parse
+from netsteward.tasks.core.i18n import _
 from netsteward.tasks.core.ifnames import port_kind
 from netsteward.tasks.ports.policy import PortPolicy, in_ranges
 
@@ -235,16 +236,12 @@ def _evaluate(
             targets = unused_ports(scopes, targets, device, policy)
         if not targets:
             if check.require_section:
-                missing = (
-                    "no section "
-                    + " > ".join(map(_pretty, check.section))
-                    + " in the configuration"
-                )
+                path = " > ".join(map(_pretty, check.section))
+                missing = _("no section {section} in the configuration").format(section=path)
                 found = _finding(device, check, rules, tree, -1, 0, "", missing)
                 # the fix lines belong inside the section: nothing safe to send without it
-                return [
-                    replace(found, auto=False, note=found.note or "create the section: " + missing)
-                ]
+                note = found.note or _("create the section {section} first").format(section=path)
+                return [replace(found, auto=False, note=note)]
             return []
     else:
         targets = [-1]
@@ -255,7 +252,10 @@ def _evaluate(
         if check.forbid is not None:
             for i, _m in scopes.search(_rx(check.forbid), header, deep):
                 # the fix goes into the section that holds the line
-                text, detail = tree.text[i], "line not allowed: " + check.title
+                text, detail = (
+                    tree.text[i],
+                    _("line not allowed: {title}").format(title=check.title),
+                )
                 out.append(
                     _finding(
                         device,
@@ -273,7 +273,14 @@ def _evaluate(
             if not scopes.search(_rx(check.require), header, deep):
                 out.append(
                     _finding(
-                        device, check, rules, tree, header, hline, htext, "missing: " + check.title
+                        device,
+                        check,
+                        rules,
+                        tree,
+                        header,
+                        hline,
+                        htext,
+                        _("missing: {title}").format(title=check.title),
                     )
                 )
         else:
@@ -307,7 +314,9 @@ def _values(
                     header,
                     hline,
                     htext,
-                    f"{check.title}: not set; needs a value {bounds}",
+                    _("{title}: not set; needs a value {bounds}").format(
+                        title=check.title, bounds=bounds
+                    ),
                 )
             ]
         if not value.ok(value.default):
@@ -320,7 +329,9 @@ def _values(
                     header,
                     hline,
                     htext,
-                    f"{check.title}: not set, and the default {value.default} is not {bounds}",
+                    _("{title}: not set, and the default {default} is not {bounds}").format(
+                        title=check.title, default=value.default, bounds=bounds
+                    ),
                 )
             ]
         return []
@@ -338,7 +349,9 @@ def _values(
                     tree.parent[i],
                     tree.number[i],
                     text,
-                    f"{check.title}: {number} is not {bounds}",
+                    _("{title}: {number} is not {bounds}").format(
+                        title=check.title, number=number, bounds=bounds
+                    ),
                     bad=text,
                 )
             )
@@ -347,8 +360,10 @@ def _values(
 
 def _bounds(low: int | None, high: int | None) -> str:
     if low is not None and high is not None:
-        return f"between {low} and {high}"
-    return f"at least {low}" if low is not None else f"at most {high}"
+        return _("between {low} and {high}").format(low=low, high=high)
+    if low is not None:
+        return _("at least {low}").format(low=low)
+    return _("at most {high}").format(high=high)
 
 
 def audit_device(
@@ -358,11 +373,11 @@ def audit_device(
     result = DeviceAudit(device)
     platform_rules = rules.platforms.get(device.platform)
     if platform_rules is None:
-        result.problem = f"no rule file for platform {device.platform!r}"
+        result.problem = _("no rule file for platform {platform}").format(platform=device.platform)
         return result
     tree = parse(text, platform_rules.syntax)
     if not len(tree):
-        result.problem = "empty configuration: nothing to audit"
+        result.problem = _("empty configuration: nothing to audit")
         return result
     scopes = _Scopes(tree)
     checks = rules.checks(device.platform, device.role)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from netsteward.tasks.baseline.check import Device
 from netsteward.tasks.core.errors import BadInput
+from netsteward.tasks.core.i18n import _
 from netsteward.tasks.core.store import committed_files, open_store
 
 
@@ -71,5 +72,5 @@ def from_backups(
             Source(Device(dev.host, dev.platform, dev.role, dev.network, dev.model, f.path), f.text)
         )
     for host in sorted(wanted - seen):
-        out.missing[host] = "no configuration in the backup repository"
+        out.missing[host] = _("no configuration in the backup repository")
     return out
