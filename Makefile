@@ -115,6 +115,6 @@ demo: $(STAMP) fonts ## start the lab, back up all 739 devices into configs/, sh
 	echo "== netsteward audit firewall (exit 1: high findings)"; \
 	$(PY) -m netsteward.playbooks.cli audit firewall --markdown out/audit.md --html out/audit.html | tail -n 1 || true; \
 	echo "== netsteward audit baseline (exit 1: high findings)"; \
-	$(PY) -m netsteward.playbooks.cli audit baseline --group-by control --markdown out/baseline.md --html out/baseline.html --plan out/baseline-plan.json | tail -n 2 || true; \
+	$(PY) -m netsteward.playbooks.cli audit baseline --group-by control --markdown out/baseline.md --html out/baseline.html --plan out/baseline-plan.json | grep -E '^(baseline|plan written)' || true; \
 	echo "reports for review: out/normalize-plan.md, out/audit.md, out/audit.html, out/baseline.md, out/baseline.html"; \
 	exit $$rc

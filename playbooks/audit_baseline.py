@@ -211,6 +211,7 @@ def baseline(
                     "{advice} fixable finding(s) on platforms without an apply path"
                 ).format(**plan_note),
                 markup=False,
+                soft_wrap=True,
             )
         if run.skipped_role:
             err_console.print(
