@@ -405,7 +405,8 @@ class Group:
 def groups() -> list[Group]:
     from netsteward.lab.fleet import hardening_fw as fw
 
-    vrp_kinds = (
+    # the kinds every switch platform plants (their order decides which device gets which)
+    common = (
         "MGMT-TELNET-OFF",
         "SNMP-WRITE-COMMUNITY",
         "LOG-SERVER",
@@ -416,37 +417,10 @@ def groups() -> list[Group]:
         "AUTH-DEFAULT-ACCOUNT",
         "MGMT-ACL",
         "NTP-AUTH",
-        "MGMT-BANNER",
-        "AUTH-PASSWORD-POLICY",
-        "AUDIT-CMD-ACCOUNTING",
     )
-    comware_kinds = (
-        "MGMT-TELNET-OFF",
-        "SNMP-WRITE-COMMUNITY",
-        "LOG-SERVER",
-        "MGMT-IDLE-TIMEOUT",
-        "MGMT-HTTP-OFF",
-        "AUTH-LOCKOUT",
-        "AUTH-WEAK-PASSWORD-FORM",
-        "AUTH-DEFAULT-ACCOUNT",
-        "MGMT-ACL",
-        "AUDIT-CMD-ACCOUNTING",
-        "NTP-AUTH",
-    )
-    ios_kinds = (
-        "MGMT-TELNET-OFF",
-        "SNMP-WRITE-COMMUNITY",
-        "LOG-SERVER",
-        "MGMT-IDLE-TIMEOUT",
-        "MGMT-HTTP-OFF",
-        "AUTH-LOCKOUT",
-        "AUTH-WEAK-PASSWORD-FORM",
-        "AUTH-DEFAULT-ACCOUNT",
-        "MGMT-ACL",
-        "NTP-AUTH",
-        "SVC-SOURCE-ROUTE-OFF",
-        "MGMT-BANNER",
-    )
+    vrp_kinds = (*common, "MGMT-BANNER", "AUTH-PASSWORD-POLICY", "AUDIT-CMD-ACCOUNTING")
+    comware_kinds = (*common[:9], "AUDIT-CMD-ACCOUNTING", "NTP-AUTH")
+    ios_kinds = (*common, "SVC-SOURCE-ROUTE-OFF", "MGMT-BANNER")
     return [
         Group("huawei_vrp", ("access",), 13, vrp_kinds, vrp_switch),
         Group("huawei_vrp", ("core",), 1, ("SVC-UNUSED-PORT-SHUTDOWN",), vrp_switch),

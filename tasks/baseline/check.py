@@ -225,6 +225,16 @@ def _finding(
     )
 
 
+def _at_line(
+    device: Device, check: Check, rules: Rules, tree: ConfigTree, i: int, detail: str
+) -> Finding:
+    """A finding about line `i` itself: the fix goes into the section that holds it."""
+    text = tree.text[i]
+    return _finding(
+        device, check, rules, tree, tree.parent[i], tree.number[i], text, detail, bad=text
+    )
+
+
 def _evaluate(
     check: Check, device: Device, rules: Rules, scopes: _Scopes, policy: PortPolicy | None
 ) -> list[Finding]:
@@ -250,25 +260,9 @@ def _evaluate(
         hline, htext = (tree.number[header], tree.text[header]) if header >= 0 else (0, "")
         deep = check.deep or (check.anywhere and header < 0)
         if check.forbid is not None:
+            detail = _("line not allowed: {title}").format(title=check.title)
             for i, _m in scopes.search(_rx(check.forbid), header, deep):
-                # the fix goes into the section that holds the line
-                text, detail = (
-                    tree.text[i],
-                    _("line not allowed: {title}").format(title=check.title),
-                )
-                out.append(
-                    _finding(
-                        device,
-                        check,
-                        rules,
-                        tree,
-                        tree.parent[i],
-                        tree.number[i],
-                        text,
-                        detail,
-                        bad=text,
-                    )
-                )
+                out.append(_at_line(device, check, rules, tree, i, detail))
         elif check.require is not None:
             if not scopes.search(_rx(check.require), header, deep):
                 out.append(
@@ -339,22 +333,10 @@ def _values(
     for i, m in hits:
         number = int(m.group("value"))
         if not value.ok(number):
-            text = tree.text[i]
-            out.append(
-                _finding(
-                    device,
-                    check,
-                    rules,
-                    tree,
-                    tree.parent[i],
-                    tree.number[i],
-                    text,
-                    _("{title}: {number} is not {bounds}").format(
-                        title=check.title, number=number, bounds=bounds
-                    ),
-                    bad=text,
-                )
+            detail = _("{title}: {number} is not {bounds}").format(
+                title=check.title, number=number, bounds=bounds
             )
+            out.append(_at_line(device, check, rules, tree, i, detail))
     return out
 
 

@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from netsteward.tasks.baseline.tree import ConfigSyntax
 from netsteward.tasks.core.errors import PolicyError
 from netsteward.tasks.ports.policy import KNOWN_ROLES, _line_of, _plain
+from netsteward.tasks.ports.policy import _check_regex as _regex
 
 DEFAULT_RULES = Path("policy/baseline")
 SEVERITIES = ("high", "medium", "low")
@@ -45,14 +46,6 @@ CATEGORIES = (
     "firewall",
 )
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-
-
-def _regex(value: str) -> str:
-    try:
-        re.compile(value)
-    except re.error as exc:
-        raise ValueError(f"not a valid regular expression ({exc})") from None
-    return value
 
 
 class _Strict(BaseModel):
@@ -325,20 +318,20 @@ def line_of(path: Path, loc: tuple[int | str, ...]) -> int:
     return _line_of(_load_yaml(path, lines=True), loc) or 1
 
 
+def _items(node: Any) -> list[tuple[Any, Any]]:
+    """(key, value) of a mapping, (index, value) of a list, nothing for a scalar."""
+    if isinstance(node, dict):
+        return list(node.items())
+    return list(enumerate(node)) if isinstance(node, list) else []
+
+
 class _Unknown(Exception):
     """A `${name}` no site value defines (reported with its line by `_substitute`)."""
 
 
 def _fill(node: Any, variables: dict[str, str]) -> None:
     """`${name}` -> the site value in every string, in place; `_Unknown` for a missing one."""
-    items = (
-        list(node.items())
-        if isinstance(node, dict)
-        else list(enumerate(node))
-        if isinstance(node, list)
-        else []
-    )
-    for key, value in items:
+    for key, value in _items(node):
         if isinstance(value, str):
             if any(m not in variables for m in _VAR.findall(value)):
                 raise _Unknown
@@ -378,14 +371,7 @@ def _substitute(
     node: Any, variables: dict[str, str], path: Path, root: Any, loc: tuple[Any, ...] = ()
 ) -> None:
     """Replace `${name}` in every string, in place (ruamel keeps the line numbers)."""
-    items: list[tuple[Any, Any]] = (
-        list(node.items())
-        if isinstance(node, dict)
-        else list(enumerate(node))
-        if isinstance(node, list)
-        else []
-    )
-    for key, value in items:
+    for key, value in _items(node):
         if isinstance(value, str):
             missing = [m for m in _VAR.findall(value) if m not in variables]
             if missing:

@@ -37,13 +37,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-
-def _regex(value: str) -> str:
-    try:
-        re.compile(value)
-    except re.error as exc:
-        raise ValueError(f"not a valid regular expression ({exc})") from None
-    return value
+from netsteward.tasks.ports.policy import _check_regex as _regex
 
 
 class ConfigSyntax(BaseModel):
