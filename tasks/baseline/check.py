@@ -219,7 +219,7 @@ def _finding(
         undo=_fill(rem.undo, bad),
         headers=headers,
         auto=rem.auto,
-        note=rem.note,
+        note=rules.note(check),
         kind=check.kind,
         pattern=check.forbid or check.require or (check.value.pattern if check.value else ""),
     )
@@ -260,7 +260,7 @@ def _evaluate(
         hline, htext = (tree.number[header], tree.text[header]) if header >= 0 else (0, "")
         deep = check.deep or (check.anywhere and header < 0)
         if check.forbid is not None:
-            detail = _("line not allowed: {title}").format(title=check.title)
+            detail = _("line not allowed: {title}").format(title=rules.title(check))
             for i, _m in scopes.search(_rx(check.forbid), header, deep):
                 out.append(_at_line(device, check, rules, tree, i, detail))
         elif check.require is not None:
@@ -274,7 +274,7 @@ def _evaluate(
                         header,
                         hline,
                         htext,
-                        _("missing: {title}").format(title=check.title),
+                        _("missing: {title}").format(title=rules.title(check)),
                     )
                 )
         else:
@@ -309,7 +309,7 @@ def _values(
                     hline,
                     htext,
                     _("{title}: not set; needs a value {bounds}").format(
-                        title=check.title, bounds=bounds
+                        title=rules.title(check), bounds=bounds
                     ),
                 )
             ]
@@ -324,7 +324,7 @@ def _values(
                     hline,
                     htext,
                     _("{title}: not set, and the default {default} is not {bounds}").format(
-                        title=check.title, default=value.default, bounds=bounds
+                        title=rules.title(check), default=value.default, bounds=bounds
                     ),
                 )
             ]
@@ -334,7 +334,7 @@ def _values(
         number = int(m.group("value"))
         if not value.ok(number):
             detail = _("{title}: {number} is not {bounds}").format(
-                title=check.title, number=number, bounds=bounds
+                title=rules.title(check), number=number, bounds=bounds
             )
             out.append(_at_line(device, check, rules, tree, i, detail))
     return out

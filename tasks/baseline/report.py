@@ -19,6 +19,8 @@ from netsteward.tasks.baseline.check import Finding
 from netsteward.tasks.baseline.rules import SEVERITY_RANK, Rules
 from netsteward.tasks.baseline.waivers import EXPIRED, WAIVED, Waiver, counted
 from netsteward.tasks.core.i18n import _, current_language
+from netsteward.tasks.core.labels import severity_label
+from netsteward.tasks.firewall.report import cell_width, pad
 
 GROUPS = ("device", "check", "control")
 SARIF_LEVEL = {"high": "error", "medium": "warning", "low": "note"}
@@ -116,19 +118,22 @@ def _group_order(key: str, group_by: str) -> tuple[Any, ...]:
 
 
 def heading(key: str, group_by: str, rules: Rules, both: bool = False) -> str:
-    """A group's title; a clause in the reader's language (`both`: Chinese and English)."""
+    """A group's title; a clause in the reader's language (`both`: an English report
+    carries the Chinese text as well, for the assessor)."""
+    zh = current_language() == "zh"
+    both = both and not zh
     if group_by == "control":
         c = rules.controls.controls.get(key)
         if c is None:
             return key
         if both:
             return f"{key} {c.zh} / {c.en}"
-        return f"{key} {c.zh if current_language() == 'zh' else c.en}"
+        return f"{key} {c.zh if zh else c.en}"
     if group_by == "check":
         t = rules.controls.checks.get(key)
         if t is None:
             return key
-        text = f"{t.zh} / {t.en}" if both else (t.zh if current_language() == "zh" else t.en)
+        text = f"{t.zh} / {t.en}" if both else (t.zh if zh else t.en)
         return f"{key}: {text}"
     return key
 
@@ -149,7 +154,15 @@ def _what(f: Finding) -> str:
 def _row(f: Finding, group_by: str) -> list[str]:
     first = {"device": f.check, "check": f.device, "control": f.device}[group_by]
     second = f.control if group_by != "control" else f.check
-    return [f.severity, first, second, str(f.line), f.section or "-", _what(f), _status(f)]
+    return [
+        severity_label(f.severity),
+        first,
+        second,
+        str(f.line),
+        f.section or "-",
+        _what(f),
+        _status(f),
+    ]
 
 
 def table(run: AuditRun, rules: Rules, group_by: str = "device") -> str:
@@ -186,11 +199,13 @@ def table(run: AuditRun, rules: Rules, group_by: str = "device") -> str:
     out: list[str] = []
     for key, items in grouped(run.findings, group_by).items():
         rows = [_row(f, group_by) for f in items]
-        widths = [max(len(head[i]), *(len(r[i]) for r in rows)) for i in range(len(head))]
+        widths = [
+            max(cell_width(head[i]), *(cell_width(r[i]) for r in rows)) for i in range(len(head))
+        ]
         out.append(heading(key, group_by, rules))
-        out.append("  " + "  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)).rstrip())
+        out.append("  " + "  ".join(pad(h, w) for h, w in zip(head, widths, strict=True)).rstrip())
         out += [
-            "  " + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+            "  " + "  ".join(pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip()
             for r in rows
         ]
         out.append("")
@@ -254,10 +269,10 @@ def markdown(run: AuditRun, rules: Rules, group_by: str = "device") -> str:
         "|---|---|---|---:|---:|",
     ]
     for key, items in grouped(run.counted, "check").items():
-        t = rules.controls.checks[key]
+        text = heading(key, "check", rules, both=True).removeprefix(f"{key}: ")
         fixable = sum(1 for f in items if f.auto)
-        severity = rules.check_severity(key)
-        out.append(f"| {key} | {_md(t.zh)} / {_md(t.en)} | {severity} | {len(items)} | {fixable} |")
+        severity = severity_label(rules.check_severity(key))
+        out.append(f"| {key} | {_md(text)} | {severity} | {len(items)} | {fixable} |")
     out += ["", "## " + _("Findings by {what}").format(what=_(group_by)), ""]
     for key, items in grouped(run.findings, group_by).items():
         out += [f"### {_md(heading(key, group_by, rules, both=True))}", ""]
@@ -280,14 +295,14 @@ def markdown(run: AuditRun, rules: Rules, group_by: str = "device") -> str:
             "|---|---|---|---|---:|---|---|---|---|",
         ]
         for f in items:
-            remedy = "; ".join(f.fix) if f.fix else f.note
+            remedy = "; ".join(f"`{x}`" for x in f.fix) if f.fix else f.note
             cells = [
-                f.severity,
+                severity_label(f.severity),
                 f.device,
                 f.check,
                 f.control,
                 str(f.line),
-                f.section or "-",
+                f"`{f.section}`" if f.section else "-",
                 f"`{f.evidence}`" if f.evidence else "-",
                 remedy,
                 _status(f) + (f" ({f.waiver})" if f.waiver else ""),
@@ -312,16 +327,17 @@ def markdown(run: AuditRun, rules: Rules, group_by: str = "device") -> str:
 
 def html_report(run: AuditRun, rules: Rules, group_by: str = "device") -> str:
     esc = html.escape
+    title = _("Hardening baseline audit ({as_of})").format(as_of=run.as_of)
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="zh-CN"><head><meta charset="utf-8">',
-        f"<title>{esc(_('Hardening baseline audit'))} {esc(run.as_of)}</title>",
+        f'<html lang="{"zh-CN" if current_language() == "zh" else "en"}"><head><meta charset="utf-8">',
+        f"<title>{esc(title)}</title>",
         "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin-bottom:2em}"
         "td,th{border:1px solid #999;padding:2px 6px;font-size:90%;vertical-align:top}th{background:#eee}"
         ".high{background:#fdd}.medium{background:#ffd}.low{background:#eef}.waived{color:#777}"
         "code{font-size:95%}</style>",
         "</head><body>",
-        f"<h1>{esc(_('Hardening baseline audit ({as_of})').format(as_of=run.as_of))}</h1>",
+        f"<h1>{esc(title)}</h1>",
         f"<p>{esc(summary_line(run))}</p>",
     ]
     cols = [
@@ -344,14 +360,14 @@ def html_report(run: AuditRun, rules: Rules, group_by: str = "device") -> str:
             remedy = "<br>".join(f"<code>{esc(x)}</code>" for x in f.fix) if f.fix else esc(f.note)
             title = esc(rules.controls.controls[f.control].zh)
             parts.append(
-                f'<tr class="{cls}"><td>{f.severity}</td><td>{esc(f.device)}</td><td>{esc(f.check)}</td>'
-                f'<td title="{title}">{esc(f.control)}</td><td>{f.line}</td><td>{esc(f.section)}</td>'
+                f'<tr class="{cls}"><td>{esc(severity_label(f.severity))}</td><td>{esc(f.device)}</td><td>{esc(f.check)}</td>'
+                f'<td title="{title}">{esc(f.control)}</td><td>{f.line}</td><td><code>{esc(f.section)}</code></td>'
                 f"<td><code>{esc(f.evidence)}</code></td><td>{remedy}</td>"
                 f"<td>{esc(_status(f))} {esc(f.waiver)}</td></tr>"
             )
         parts.append("</table>")
     if run.problems:
-        parts.append(f"<h2>{esc(_('Not audited'))}</h2><ul>")
+        parts.append("<h2>" + esc(_("Not audited")) + "</h2><ul>")
         parts += [f"<li>{esc(d)}: {esc(w)}</li>" for d, w in sorted(run.problems.items())]
         parts.append("</ul>")
     parts.append("</body></html>")

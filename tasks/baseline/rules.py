@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from netsteward.tasks.baseline.tree import ConfigSyntax
 from netsteward.tasks.core.errors import PolicyError
+from netsteward.tasks.core.i18n import current_language
 from netsteward.tasks.ports.policy import KNOWN_ROLES, _line_of, _plain
 from netsteward.tasks.ports.policy import _check_regex as _regex
 
@@ -143,19 +144,21 @@ class Remediation(_Strict):
 
     `fix` lines go into the finding's section; `undo` restores the state before (for
     the plan's rollback). `{evidence}` stands for the offending line. Only `auto`
-    remediations go into `audit baseline --plan`; the others are advice (`note`).
+    remediations go into `audit baseline --plan`; the others are advice (`note`, and
+    `note_zh` for reports in Chinese).
     """
 
     fix: list[str] = []
     undo: list[str] = []
     auto: bool = False
     note: str = ""
+    note_zh: str = ""
 
     @model_validator(mode="after")
     def _auto(self) -> Remediation:
         if self.auto and (not self.fix or not self.undo):
             raise ValueError("an automatic remediation needs both fix and undo lines")
-        if not self.fix and not self.note:
+        if not self.fix and not (self.note or self.note_zh):
             raise ValueError("give the fix lines or a note saying what to do")
         return self
 
@@ -268,6 +271,18 @@ class Rules:
             for c in rules.checks
             if c.id not in off and (not c.roles or (role is not None and role in c.roles))
         ]
+
+    def title(self, check: Check) -> str:
+        """The check's requirement for people: the rule file's title, or in Chinese the
+        catalogue's (a rule file is written in one language; the catalogue carries both)."""
+        text = self.controls.checks.get(check.id)
+        return text.zh if text is not None and current_language() == "zh" else check.title
+
+    def note(self, check: Check) -> str:
+        """The check's remediation advice in the reader's language (English when no
+        Chinese is given)."""
+        rem = check.remediation
+        return rem.note_zh if rem.note_zh and current_language() == "zh" else rem.note
 
     def severity(self, check: Check) -> str:
         return self.site.severity.get(check.id, check.severity)

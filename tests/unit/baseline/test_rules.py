@@ -235,3 +235,13 @@ def test_cli_bad_rule_exits_2_with_one_line(tmp_path: Path) -> None:
         "(missing ), unterminated subpattern at position 9)"
     ]
     assert proc.stdout == ""
+
+
+def test_every_shipped_note_has_its_chinese() -> None:
+    """Reports in Chinese carry `note_zh`; a site rule may give either or both."""
+    rules = load_rules(RULES)
+    for platform, rf in rules.platforms.items():
+        for check in rf.checks:
+            rem = check.remediation
+            assert bool(rem.note) == bool(rem.note_zh), (platform, check.id)
+            assert not rem.note_zh or not rem.note_zh.isascii() or rem.note_zh.startswith("`")

@@ -157,3 +157,26 @@ def test_sarif_is_2_1_0_stable_with_rules_per_check_and_suppressed_waivers() -> 
     assert len(suppressed) == 1 and suppressed[0]["ruleId"] == "SNMP-WRITE-COMMUNITY"
     prints = [r["partialFingerprints"]["baselineFinding/v1"] for r in run["results"]]
     assert len(prints) == len(set(prints))
+
+
+def test_in_chinese_titles_and_advice_come_from_the_catalogue_and_note_zh() -> None:
+    from netsteward.tasks.core.i18n import set_language
+
+    set_language("zh")
+    try:
+        found = findings()
+        md = report.markdown(run_of(), RULES, "check")
+    finally:
+        set_language(None)
+    lockout = next(f for f in found if f.check == "AUTH-LOCKOUT" and f.device == "SW-C9200")
+    assert lockout.detail.startswith(RULES.controls.checks["AUTH-LOCKOUT"].zh + "：")
+    write = next(f for f in found if f.check == "SNMP-WRITE-COMMUNITY")
+    assert write.note.startswith("删除（`no snmp-server community NAME`）")
+    assert (
+        md.startswith("# 安全基线核查")
+        and "| AUTH-LOCKOUT | 登录失败达到次数后锁定账户 | 高风险 |" in md
+    )
+    english = findings()  # and back: the rule file's own title and note
+    assert next(f for f in english if f.check == "SNMP-WRITE-COMMUNITY").note.startswith(
+        "remove it"
+    )
