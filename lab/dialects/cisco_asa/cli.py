@@ -73,7 +73,9 @@ class CiscoAsa(CiscoModes, AsaBackup):
         return " " * (prompt_len + pos) + "^\nERROR: % Invalid input detected at '^' marker.\n"
 
     # -- session -----------------------------------------------------------
-    @command("no terminal pager")
+    # exec modes only: in configuration mode a `no ...` line must reach config_line (with
+    # no modes, "no" matched this command's first word and every `no X` line was refused)
+    @command("no terminal pager", modes=("exec", "enable"))
     def no_terminal_pager(self, s: Session, args: list[str]) -> str:
         s.set_paging(False)  # what Ansible's cisco.asa terminal plugin sends
         return ""
