@@ -96,7 +96,7 @@ lab-start: $(STAMP) ## start the lab (739 devices on 127.0.0.1:10001-10739)
 lab-stop: ## stop the lab
 	@[ -x $(PY) ] && $(PY) -m netsteward.lab stop --state-dir $(LAB_DIR) || true
 
-demo: $(STAMP) fonts ## start the lab, back up all 739 devices into configs/, show the commit, snapshot the topology, plan ports, audit firewalls, inspect every device, stop the lab (LANG_UI=zh: in Chinese)
+demo: $(STAMP) fonts ## start the lab, back up all 739 devices into configs/, show the commit, snapshot the topology, plan ports, audit firewalls and the hardening baseline, inspect every device, stop the lab (LANG_UI=zh: in Chinese)
 	@set -e; mkdir -p out; \
 	trap '$(PY) -m netsteward.lab stop --state-dir $(LAB_DIR) >/dev/null 2>&1 || true' EXIT; \
 	echo "== netsteward inventory import: the fleet's asset ledger ($(DEMO_LEDGER_LANG)) into out/hosts-from-ledger.yaml"; \
@@ -114,7 +114,9 @@ demo: $(STAMP) fonts ## start the lab, back up all 739 devices into configs/, sh
 	$(PY) -m netsteward.playbooks.cli normalize plan --offline --markdown out/normalize-plan.md || true; \
 	echo "== netsteward audit firewall (exit 1: high findings)"; \
 	$(PY) -m netsteward.playbooks.cli audit firewall --markdown out/audit.md --html out/audit.html | tail -n 1 || true; \
+	echo "== netsteward audit baseline (exit 1: high findings)"; \
+	$(PY) -m netsteward.playbooks.cli audit baseline --group-by control --markdown out/baseline.md --html out/baseline.html --plan out/baseline-plan.json | grep -E '^(baseline|plan written)' || true; \
 	echo "== netsteward inspect (exit 1: the lab's planted anomalies)"; \
 	$(PY) -m netsteward.playbooks.cli inspect --out out | sed -n '1p;$$p' || true; \
-	echo "reports for review: out/normalize-plan.md, out/audit.md, out/audit.html, out/inspection-*.xlsx"; \
+	echo "reports for review: out/normalize-plan.md, out/audit.md, out/audit.html, out/baseline.md, out/baseline.html, out/inspection-*.xlsx"; \
 	exit $$rc

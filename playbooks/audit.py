@@ -37,7 +37,10 @@ from netsteward.tasks.firewall.parsers import PARSERS
 from netsteward.tasks.firewall.source import read_file, read_repository
 
 app = typer.Typer(
-    help="Audits: `audit firewall` checks firewall policies against the declared intent.",
+    help=(
+        "Audits: `audit firewall` checks firewall policies against the declared intent; "
+        "`audit baseline` checks every configuration against the hardening baseline."
+    ),
     no_args_is_help=True,
 )
 

@@ -21,8 +21,8 @@ app = typer.Typer(
     name="netsteward",
     help=(
         "Network automation for the Yimin Building: monthly backups into git, port "
-        "descriptions and loop protection, firewall least-exposure audit, topology "
-        "snapshots and diagrams, and drift checks.\n\n"
+        "descriptions and loop protection, firewall least-exposure audit, hardening "
+        "baseline audit (MLPS 2.0), topology snapshots and diagrams, and drift checks.\n\n"
         "Exit codes: 0 clean, 1 findings/drift/changes, 2 bad input, 3 devices unreachable "
         "or unreadable (70: internal error, a bug)."
     ),
@@ -63,6 +63,7 @@ JOBS: list[tuple[str, str | None]] = [
     ("netsteward.playbooks.topology", "topology"),
     ("netsteward.playbooks.normalize", "normalize"),
     ("netsteward.playbooks.audit", "audit"),
+    ("netsteward.playbooks.audit_baseline", None),  # `audit baseline`, on the audit group
     ("netsteward.playbooks.drift", None),
     ("netsteward.playbooks.inspect", "inspect"),
     ("netsteward.playbooks.parse", None),

@@ -386,7 +386,12 @@ def standin_fleet(seed: int = 2026) -> Fleet:
         seed=seed,
         devices=devices,
         cables=cables,
-        truth={"secrets": [], "port_deviations": [], "firewall_problems": []},
+        truth={
+            "secrets": [],
+            "port_deviations": [],
+            "firewall_problems": [],
+            "hardening_deviations": [],
+        },
     )
 
 

@@ -386,6 +386,14 @@ class Dialect:
         know (netsteward.lab.dialects.vocabulary), or None when the line may be stored."""
         return unknown_word(self.platform, line, self.negate_word)
 
+    # commands that are on by default and whose negation the device prints when they are
+    # turned off (VRP `undo lldp enable`, IOS `no ip http server`): the negation is a line
+    shown_negations: tuple[str, ...] = ()
+    # default-state lines a section never prints (VRP `lldp enable` in an interface),
+    # and default-state lines never printed anywhere (IOS `ip source-route`)
+    hidden_in_sections: tuple[str, ...] = ()
+    hidden_defaults: tuple[str, ...] = ()
+
     def config_line(self, s: Session, line: str) -> str:
         """Store a configuration line in the current section (or undo it)."""
         text = line.strip()
@@ -396,6 +404,13 @@ class Dialect:
                 self.remove_lines(holder, target)
             if parent is s.device.running.root:
                 self.collapse_separators(parent)
+            if any(target == c or target.startswith(c + " ") for c in self.shown_negations):
+                self.store_line(s, parent, text)
+            return ""
+        self.drop_negations(s, parent, text)
+        if text in self.hidden_defaults or (
+            parent is not s.device.running.root and text in self.hidden_in_sections
+        ):
             return ""
         key = self.line_key(text)
         if key is not None:
@@ -403,6 +418,21 @@ class Dialect:
                 if self.line_key(node.text) == key:
                     node.line = " " * node.indent + text
                     return ""
+        self.store_line(s, parent, text)
+        return ""
+
+    def drop_negations(self, s: Session, parent: Node, text: str) -> None:
+        """A line turns its feature on again: the `undo X` / `no X` it answers goes away."""
+        prefix = self.negate_word + " "
+        for holder in self.line_holders(s, parent):
+            for node in list(holder.children):
+                if node.text.startswith(prefix):
+                    target = node.text[len(prefix) :]
+                    if text == target or text.startswith(target + " "):
+                        node.remove()
+
+    def store_line(self, s: Session, parent: Node, text: str) -> None:
+        """Add `text` to `parent` unless it is there (top-level lines next to their kind)."""
         holders = self.line_holders(s, parent)
         if all(holder.find(text) is None for holder in holders):
             if parent is s.device.running.root and self.global_lines_indented and holders[1:]:
@@ -427,7 +457,6 @@ class Dialect:
                 )
             else:
                 parent.add(text)
-        return ""
 
     global_lines_indented = False  # Comware: ` stp bpdu-protection` under a "#" line
 

@@ -7,7 +7,8 @@ approximation of the vendors' command trees: the first word of a configuration
 line (after the negation word, `undo` / `no`) must be one the platform has in
 some configuration mode.  The words are those of the fleet's generated
 configurations, of the real configurations in ../shared/corpus/oxidized-simulations,
-of the configuration the tests type, and the vendors' common commands (command
+of the configuration the tests type, the hardening baseline's commands (docs/baseline.md), and
+the vendors' common commands (command
 references of Huawei VRP V200R019, H3C Comware 7.1, Cisco IOS 15.2, ASA 9.12 and
 StoneOS 5.5).  Later words of a line are not checked.
 
@@ -18,6 +19,7 @@ no configuration mode: no table for them.
 from __future__ import annotations
 
 _VRP = """
+cmd idle-timeout local-aaa-user password recording-mode recording-scheme update
 absolute-range accounting-scheme disable
 aaa acl acl-name acl-number action active-region add address address-set alarm alias
 anti-attack anti-virus ap ap-group ap-id ap-mac ap-name ap-sn ap-type apply area arp
@@ -45,6 +47,7 @@ wlan-bss
 """
 
 _COMWARE = """
+command header idle-timeout password-control
 export line router-id routing-table
 aaa acl accounting address-family apply area arp authentication authentication-mode
 authorization authorization-attribute bfd bgp broadcast-suppression clock cpu-usage
@@ -62,6 +65,7 @@ vrrp
 """
 
 _IOS = """
+access-class
 ap audit client expression hidekeys history key-hash log mgmtuser multilink sdm security
 server server-private subscriber wlan
 aaa access-list action-type address address-family alias archive authentication
@@ -79,6 +83,7 @@ transceiver transport udld username version vlan vrf vtp
 """
 
 _ASA = """
+password-policy
 bgp encryption exit-address-family group group-alias hash log-adj-changes message-length ntp
 split-tunnel-policy tunnel-group-list
 aaa aaa-server absolute access-group access-list active address-family
@@ -96,6 +101,7 @@ vpn-filter vpn-group-policy vpn-tunnel-protocol webvpn xlate
 """
 
 _STONEOS = """
+host password-policy secret
 aaa-server absolute access action address admin description disable dns dst-addr
 dst-ip dst-range dst-zone enable exit expire-time hostname interface ip log
 logging manage name ntp password periodic policy-global privilege rule schedule

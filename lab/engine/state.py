@@ -457,6 +457,7 @@ class LabState:
             "port_deviations": list(static.get("port_deviations", [])),
             "firewall_problems": list(static.get("firewall_problems", [])),
             "chinese": static.get("chinese", {"gbk_devices": [], "texts": []}),
+            "hardening_deviations": list(static.get("hardening_deviations", [])),
         }
 
 

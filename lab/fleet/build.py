@@ -81,7 +81,8 @@ Truth: {"secrets": [{host, kind, value}] (value exactly as in the config),
 locations and user-port descriptions, and the Huawei devices that answer in GBK: see
 `netsteward.lab.fleet.chinese`),
 "health_anomalies": [{host, platform, kind, check, detail, needs_history}] (from
-`netsteward.lab.fleet.health`; the health state itself is in `extra["health"]`)}.
+`netsteward.lab.fleet.health`; the health state itself is in `extra["health"]`),
+"hardening_deviations": [{host, check, section, fixable}] (`netsteward.lab.fleet.hardening`)}.
 """
 
 from __future__ import annotations
@@ -91,6 +92,7 @@ import random
 from netsteward.lab.fleet.chinese import plant_chinese
 from netsteward.lab.fleet.common import SecretBook
 from netsteward.lab.fleet.comware import render_comware
+from netsteward.lab.fleet.hardening import harden_fleet
 from netsteward.lab.fleet.health import plant_health
 from netsteward.lab.fleet.ios import render_ios
 from netsteward.lab.fleet.ports import plan_ports, plant_deviations
@@ -151,12 +153,14 @@ def build_fleet(seed: int = 2026) -> Fleet:
             fabric_peer = by["YM-SAN-FC-0" + ("2" if domain == 1 else "1")]
             brocade(spec, rng, book, domain, list(FC_ISL_PORTS), fabric_peer)
     health = plant_health(topo.devices, [*topo.cables, *topo.declared], seed)
+    hardening = harden_fleet(topo.devices, book, seed)  # baseline audit (issue 15)
     truth = {
         "secrets": book.items,
         "port_deviations": deviations,
         "firewall_problems": problems,
         "chinese": chinese,
         "health_anomalies": health,
+        "hardening_deviations": hardening,
     }
     return Fleet(
         seed=seed,

@@ -22,6 +22,10 @@ from functools import cache
 from netsteward.tasks.platforms import Platform, load_platform
 
 SECRET_MARKER = "<removed>"
+# a secret whose value is one of its rule's well-known defaults (SNMP `public`): the backup
+# says so, without the value, so `audit baseline` can report default communities offline
+DEFAULT_MARKER = "<removed:default>"
+MARKERS = (SECRET_MARKER, DEFAULT_MARKER)
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1b[=>]")
 _BACKSPACE = re.compile(r"[^\n]\x08")
@@ -123,10 +127,13 @@ def _needle(pattern: str) -> str | None:
     return best if len(best) >= 3 else None
 
 
+_Groups = tuple[tuple[str, ...], frozenset[str]]  # secret groups, default values (lower case)
+
+
 @dataclass(frozen=True)
 class _Compiled:
-    secrets: tuple[tuple[re.Pattern[str], tuple[str, ...], str | None], ...]
-    scoped: tuple[tuple[re.Pattern[str], re.Pattern[str], tuple[str, ...]], ...]
+    secrets: tuple[tuple[re.Pattern[str], _Groups, str | None], ...]
+    scoped: tuple[tuple[re.Pattern[str], re.Pattern[str], _Groups], ...]
     blocks: tuple[tuple[re.Pattern[str], re.Pattern[str], bool], ...]
     block_starts: re.Pattern[str] | None  # any block start, multi-line mode: a cheap pre-check
     volatile: re.Pattern[str] | None
@@ -147,7 +154,10 @@ def _compiled(name: str) -> _Compiled:
     scoped = []
     for rule in p.secrets:
         rx = re.compile(rule.pattern, re.MULTILINE)
-        groups = tuple(g for g in rx.groupindex if g.startswith("secret"))
+        groups = (
+            tuple(g for g in rx.groupindex if g.startswith("secret")),
+            frozenset(v.lower() for v in rule.defaults),
+        )
         if rule.section is None:
             secrets.append((rx, groups, _needle(rule.pattern)))
         else:
@@ -180,14 +190,19 @@ def clean_text(text: str) -> str:
     return text
 
 
-def _mask(match: re.Match[str], groups: tuple[str, ...]) -> str:
-    spans = sorted(match.span(g) for g in groups if match.group(g) is not None)
+def _mask(match: re.Match[str], groups: _Groups) -> str:
+    names, defaults = groups
+    spans = sorted(match.span(g) for g in names if match.group(g) is not None)
     src, pos, out = match.string, match.start(), []
     for start, end in spans:
         if start < pos:  # nested or overlapping groups: already masked
             continue
         out.append(src[pos:start])
-        out.append(SECRET_MARKER)
+        value = src[start:end].strip('"')
+        if value in MARKERS:  # already masked (normalising twice changes nothing)
+            out.append(value)
+        else:
+            out.append(DEFAULT_MARKER if value.lower() in defaults else SECRET_MARKER)
         pos = end
     out.append(src[pos : match.end()])
     return "".join(out)
@@ -208,7 +223,7 @@ def mask_secrets(platform: str | Platform, text: str) -> str:
 
 
 def _mask_scoped(
-    text: str, scoped: tuple[tuple[re.Pattern[str], re.Pattern[str], tuple[str, ...]], ...]
+    text: str, scoped: tuple[tuple[re.Pattern[str], re.Pattern[str], _Groups], ...]
 ) -> str:
     """Rules that apply only inside a section, known by its unindented header line."""
     lines = text.split("\n")

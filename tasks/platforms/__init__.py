@@ -64,6 +64,9 @@ class SecretRule(_Strict):
     pattern: str
     # only inside the section whose top-level (unindented) header matches this regex
     section: str | None = None
+    # well-known default values (SNMP `public`): masked as `<removed:default>` instead,
+    # so the hardening audit can tell a default from the backup (the value never is kept)
+    defaults: list[str] = []
 
     @field_validator("section")
     @classmethod

@@ -38,7 +38,7 @@ from netsteward.tasks.ports.config import (
     parse_config,
     scrubbed,
 )
-from netsteward.tasks.ports.plan import DevicePlan, verify_device
+from netsteward.tasks.ports.plan import DevicePlan, section_lines, verify_device
 from netsteward.tasks.ports.read import read_running_config
 
 log = logging.getLogger(__name__)
@@ -73,15 +73,23 @@ def status_label(status: str) -> str:
     return _(STATUS_LABELS[status]) if status in STATUS_LABELS else status
 
 
-def blocks(commands: list[str]) -> list[list[str]]:
-    """Split configuration lines into sections: the global lines, then one block per `interface X`."""
+def blocks(commands: list[str], headers: frozenset[str] | None = None) -> list[list[str]]:
+    """Split configuration lines into sections: the global lines, then one block per section.
+
+    A section starts at an `interface X` line, or at one of `headers` (the first header
+    line of the plan's other sections, e.g. `user-interface vty 0 4`).
+    """
     out: list[list[str]] = []
     for line in commands:
-        if line.startswith("interface ") or not out:
+        if line.startswith("interface ") or line in (headers or ()) or not out:
             out.append([line])
         else:
             out[-1].append(line)
     return out
+
+
+def _header(block: list[str], headers: frozenset[str]) -> str | None:
+    return block[0] if block[0].startswith("interface ") or block[0] in headers else None
 
 
 def rollback_lines(plan: DevicePlan, failed_at: int | None) -> list[str]:
@@ -89,18 +97,25 @@ def rollback_lines(plan: DevicePlan, failed_at: int | None) -> list[str]:
 
     Forward and rollback lines have the same sections in the same order
     (`netsteward.tasks.ports.plan.render_commands`). A section counts as touched when one of
-    its lines after the `interface` line was sent before the failing one.
+    its lines after its header lines was sent before the failing one.
     """
     if failed_at is None:
         return list(plan.rollback)
-    back = {b[0] if b[0].startswith("interface ") else None: b for b in blocks(plan.rollback)}
+    headers = frozenset(ch.headers[0] for ch in plan.changes if ch.section)
+    depth = {ch.headers[0]: len(ch.headers) for ch in plan.changes if ch.headers}
+    fwd, back = blocks(plan.commands, headers), blocks(plan.rollback, headers)
+    same_order = [_header(b, headers) for b in fwd] == [_header(b, headers) for b in back]
+    by_header = {_header(b, headers): b for b in back}
     out: list[str] = []
     start = 0
-    for fw in blocks(plan.commands):
-        header = fw[0] if fw[0].startswith("interface ") else None
-        first_change = start + (1 if header else 0)
-        if first_change < failed_at and header in back:
-            out.extend(back[header])
+    for k, fw in enumerate(fwd):
+        header = _header(fw, headers)
+        first_change = start + (depth.get(header, 1) if header else 0)
+        if first_change < failed_at:
+            if same_order:
+                out.extend(back[k])
+            elif header in by_header:
+                out.extend(by_header[header])
         start += len(fw)
     return out
 
@@ -147,16 +162,12 @@ def _read(session: Session) -> ParsedConfig:
 
 def sections_equal(plan: DevicePlan, before: ParsedConfig, after: ParsedConfig) -> list[str]:
     """Touched sections whose lines differ between two configurations (order ignored)."""
-    diffs = []
-    for name in {ch.interface for ch in plan.changes}:
-        if name is None:
-            a, b = sorted(before.top_lines), sorted(after.top_lines)
-        else:
-            ba, bb = before.find(plan.platform, name), after.find(plan.platform, name)
-            a = sorted(ba.lines) if ba else []
-            b = sorted(bb.lines) if bb else []
+    diffs = set()
+    for ch in plan.changes:
+        a = sorted(section_lines(before, plan.platform, ch) or ())
+        b = sorted(section_lines(after, plan.platform, ch) or ())
         if a != b:
-            diffs.append(name or _("global"))
+            diffs.add(ch.where)
     return sorted(diffs)
 
 
@@ -226,7 +237,7 @@ def _apply_device(
     if not got.ok or got.value is None:
         return done(UNREACHABLE, _("could not read the device: {error}").format(error=got.reason))
     session, before = got.value
-    now = fingerprint(before)
+    now = fingerprint(before, plan.view)
     if now != plan.fingerprint:
         session.close()
         return done(

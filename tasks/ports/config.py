@@ -41,8 +41,11 @@ class InterfaceBlock:
 @dataclass(frozen=True)
 class ParsedConfig:
     interfaces: dict[str, InterfaceBlock]  # in configuration order
-    top_lines: tuple[str, ...]  # stripped top-level lines, comments dropped
+    top_lines: tuple[str, ...]  # stripped non-interface lines (section lines too), comments dropped
     canonical: dict[str, str] = field(default_factory=dict)  # canonical name -> config name
+    # other sections: "aaa", "user-interface vty 0 4", nested "aaa > recording-scheme x"
+    # (headers joined by SECTION_JOIN) -> their direct child lines, stripped
+    sections: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def find(self, platform: str | None, name: str) -> InterfaceBlock | None:
         """The interface block for any spelling of `name` (GE0/0/1, GigabitEthernet0/0/1)."""
@@ -53,18 +56,35 @@ class ParsedConfig:
         return self.interfaces.get(real) if real else None
 
 
+SECTION_JOIN = " > "
+
+
 def parse_config(platform: str | None, text: str) -> ParsedConfig:
-    """Interface sections and top-level lines of a VRP, Comware or IOS configuration."""
+    """Interface sections, other sections and top-level lines of a VRP, Comware or IOS configuration."""
     interfaces: dict[str, InterfaceBlock] = {}
     top: list[str] = []
     current: str | None = None
     lines: list[str] = []
+    sections: dict[str, list[str]] = {}
+    stack: list[tuple[int, str]] = []  # open non-interface sections: (indentation, path)
 
     def close() -> None:
         nonlocal current, lines
         if current is not None:
             interfaces[current] = InterfaceBlock(current, tuple(lines))
         current, lines = None, []
+        stack.clear()
+
+    def other(indent: int, stripped: str) -> None:
+        """A non-interface line: a top-level line, or a line of the section above it."""
+        while stack and stack[-1][0] >= indent:
+            stack.pop()
+        top.append(stripped)
+        path = stripped
+        if stack:
+            sections.setdefault(stack[-1][1], []).append(stripped)
+            path = stack[-1][1] + SECTION_JOIN + stripped
+        stack.append((indent, path))
 
     for raw in text.splitlines():
         if not raw.strip():
@@ -73,21 +93,24 @@ def parse_config(platform: str | None, text: str) -> ParsedConfig:
             if not raw.startswith((" ", "\t")):
                 close()
             continue
-        if raw[0] in " \t":
+        indent = len(raw) - len(raw.lstrip())
+        if indent:
             if current is not None:
                 lines.append(raw.strip())
             else:  # Comware indents global lines by one space: ` sysname X`, ` stp global enable`
-                top.append(raw.strip())
+                other(indent, raw.strip())
             continue
         close()
         stripped = raw.strip()
         if stripped.startswith("interface "):
             current = stripped[len("interface ") :].strip()
         else:
-            top.append(stripped)
+            other(0, stripped)
     close()
     canonical = {canonical_name(platform, name): name for name in interfaces}
-    return ParsedConfig(interfaces, tuple(top), canonical)
+    return ParsedConfig(
+        interfaces, tuple(top), canonical, {k: tuple(v) for k, v in sections.items()}
+    )
 
 
 def port_view(parsed: ParsedConfig) -> str:
@@ -99,9 +122,26 @@ def port_view(parsed: ParsedConfig) -> str:
     return "\n".join(out) + "\n"
 
 
-def fingerprint(parsed: ParsedConfig) -> str:
-    """sha256 of the port view: what `apply` compares to refuse a stale plan."""
-    return "sha256:" + hashlib.sha256(port_view(parsed).encode()).hexdigest()
+def config_view(parsed: ParsedConfig) -> str:
+    """The whole configuration (comments and blank lines left out), one line per config line."""
+    out = list(parsed.top_lines)
+    for block in parsed.interfaces.values():
+        out.append(f"interface {block.name}")
+        out.extend(f" {ln}" for ln in block.lines)
+    return "\n".join(out) + "\n"
+
+
+VIEWS = {"ports": port_view, "config": config_view}
+
+
+def fingerprint(parsed: ParsedConfig, view: str = "ports") -> str:
+    """sha256 of a view of the configuration: what `apply` compares to refuse a stale plan.
+
+    `ports` (the normalize plan): the port view, so unrelated churn does not make a port
+    plan stale; `config` (the baseline plan): every configuration line, because a
+    hardening fix may touch any section.
+    """
+    return "sha256:" + hashlib.sha256(VIEWS[view](parsed).encode()).hexdigest()
 
 
 def scrubbed(platform: str, text: str) -> str:

@@ -20,13 +20,19 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from netsteward.tasks.core.i18n import _
 from netsteward.tasks.core.ifnames import PHYSICAL_KINDS, canonical_name, port_kind, short_name
 from netsteward.tasks.platforms import load_platform
-from netsteward.tasks.ports.config import InterfaceBlock, ParsedConfig, fingerprint
+from netsteward.tasks.ports.config import (
+    SECTION_JOIN,
+    InterfaceBlock,
+    ParsedConfig,
+    fingerprint,
+)
 from netsteward.tasks.ports.policy import (
     Descriptions,
     PlatformSyntax,
@@ -51,13 +57,30 @@ class _Frozen(BaseModel):
 class PlannedChange(_Frozen):
     """One deviation and the lines that fix it, in the vendor's own syntax."""
 
-    interface: str | None  # None: system view / global configuration
-    kind: str  # one of KINDS (the deviation kinds of `lab truth`)
+    interface: str | None  # None: system view / global configuration (or `section`)
+    kind: str  # a port deviation kind (KINDS) or, in a baseline plan, the check id
     lines: list[str]  # exact lines, sent inside `interface X` when interface is set
     reason: str
     rollback: list[str]  # lines that restore the previous state, same section
     present: list[str] = []  # lines that must be in the section after apply
     absent: list[str] = []  # regexes no line of the section may match after apply
+    # another section the lines go into (interface None): its header lines, outermost
+    # first, e.g. ["user-interface vty 0 4"] or ["aaa", "recording-scheme ym-cmd"]
+    section: list[str] = []
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        """The lines that enter this change's section (empty: the global configuration)."""
+        if self.interface is not None:
+            return (f"interface {self.interface}",)
+        return tuple(self.section)
+
+    @property
+    def where(self) -> str:
+        """The section for people and for `ParsedConfig.sections`: "global", an interface, "aaa"."""
+        if self.interface is not None:
+            return self.interface
+        return SECTION_JOIN.join(self.section) if self.section else _("global")
 
 
 class DevicePlan(_Frozen):
@@ -66,6 +89,7 @@ class DevicePlan(_Frozen):
     role: str
     network: str
     fingerprint: str
+    view: Literal["ports", "config"] = "ports"  # what the fingerprint covers (config.VIEWS)
     changes: list[PlannedChange] = []
     commands: list[str] = []  # what apply sends in configuration mode, in order
     rollback: list[str] = []  # what apply sends to undo `commands`
@@ -74,10 +98,11 @@ class DevicePlan(_Frozen):
 
 class Plan(_Frozen):
     version: int = 1
+    job: Literal["normalize", "baseline"] = "normalize"  # which job planned it
     created_at: str
     created_by: str
     source: str  # live | offline
-    policy_digest: str
+    policy_digest: str  # the port policy's, or the baseline rule set's
     devices: list[DevicePlan]
     unreadable: dict[str, str] = {}  # host -> why it could not be read
 
@@ -445,21 +470,22 @@ def _strip_edge_lines(
 def render_commands(
     changes: list[PlannedChange], syntax: PlatformSyntax
 ) -> tuple[list[str], list[str]]:
-    """The configuration-mode lines for a list of changes, and their rollback, grouped per section."""
+    """The configuration-mode lines for a list of changes, and their rollback, grouped per section.
+
+    A section's lines are sent between its header lines and one `interface_exit` per
+    header (`quit` / `exit` leaves one view), so nested views return to the system view.
+    """
     forward: list[str] = []
     back: list[str] = []
-    sections: dict[str | None, list[PlannedChange]] = defaultdict(list)
+    sections: dict[tuple[str, ...], list[PlannedChange]] = defaultdict(list)
     for ch in changes:
-        sections[ch.interface].append(ch)
-    for name, group in sections.items():
+        sections[ch.headers].append(ch)
+    for headers, group in sections.items():
         fw = [ln for ch in group for ln in ch.lines]
         bw = [ln for ch in reversed(group) for ln in ch.rollback]
-        if name is None:
-            forward.extend(fw)
-            back.extend(bw)
-        else:
-            forward.extend([f"interface {name}", *fw, syntax.interface_exit])
-            back.extend([f"interface {name}", *bw, syntax.interface_exit])
+        exits = [syntax.interface_exit] * len(headers)
+        forward.extend([*headers, *fw, *exits])
+        back.extend([*headers, *bw, *exits])
     return forward, back
 
 
@@ -467,35 +493,55 @@ def new_plan(
     devices: list[DevicePlan],
     *,
     source: str,
-    policy: PortPolicy,
+    policy: PortPolicy | None = None,
     created_by: str,
     unreadable: dict[str, str] | None = None,
+    job: Literal["normalize", "baseline"] = "normalize",
+    digest: str | None = None,
 ) -> Plan:
+    """The plan file's content; `digest` names the rule set when it is not the port policy."""
+    if digest is None:
+        if policy is None:
+            raise ValueError("new_plan needs the port policy or a digest")
+        digest = policy.digest
     return Plan(
+        job=job,
         created_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         created_by=created_by,
         source=source,
-        policy_digest=policy.digest,
+        policy_digest=digest,
         devices=sorted(devices, key=lambda d: d.host),
         unreadable=dict(sorted((unreadable or {}).items())),
     )
+
+
+def section_lines(
+    parsed: ParsedConfig, platform: str, change: PlannedChange
+) -> tuple[str, ...] | None:
+    """The lines of the section a change is about (None when the section is not there)."""
+    if change.interface is not None:
+        block = parsed.find(platform, change.interface)
+        return None if block is None else block.lines
+    if change.section:
+        return parsed.sections.get(SECTION_JOIN.join(change.section))
+    return parsed.top_lines
 
 
 def verify_device(plan: DevicePlan, parsed: ParsedConfig) -> list[str]:
     """Problems left after apply: planned lines missing or forbidden lines still present."""
     problems: list[str] = []
     for ch in plan.changes:
-        if ch.interface is None:
-            lines: tuple[str, ...] = parsed.top_lines
-        else:
-            block = parsed.find(plan.platform, ch.interface)
-            if block is None:
+        where = ch.where
+        found = section_lines(parsed, plan.platform, ch)
+        if found is None:
+            if ch.interface is not None:
                 problems.append(
-                    _("{interface}: interface missing after apply").format(interface=ch.interface)
+                    _("{interface}: interface missing after apply").format(interface=where)
                 )
-                continue
-            lines = block.lines
-        where = ch.interface or _("global")
+            else:
+                problems.append(_("{section}: section missing after apply").format(section=where))
+            continue
+        lines = found
         problems += [
             _("{where}: {line!r} not present").format(where=where, line=ln)
             for ln in ch.present

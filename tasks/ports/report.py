@@ -201,6 +201,7 @@ def change_record(
         "who": who,
         "when": when,
         "plan": {
+            "job": plan.job,  # normalize (ports) or baseline (audit baseline --plan)
             "file": plan_file,
             "sha256": plan_sha256,
             "created_at": plan.created_at,

@@ -176,3 +176,40 @@ def test_inventory_check_through_the_environment(zh: dict[str, Any]) -> None:
     proc = env_run(zh["lab"], "inventory", "check")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("设备清单校验通过：共 739 台设备")
+
+
+def test_audit_baseline(zh: dict[str, Any]) -> None:
+    md, html, sarif = (zh["work"] / f"baseline.{ext}" for ext in ("md", "html", "sarif"))
+    plan = zh["work"] / "baseline-plan.json"
+    proc = zh["run"](
+        "audit",
+        "baseline",
+        "--repo",
+        str(zh["repo"]),
+        "--as-of",
+        "2026-11-27",
+        "--group-by",
+        "control",
+        "--markdown",
+        str(md),
+        "--html",
+        str(html),
+        "--sarif",
+        str(sarif),
+        "--plan",
+        str(plan),
+    )
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    summary = [ln for ln in proc.stdout.splitlines() if ln.startswith("基线核查：739 台设备")]
+    assert summary, proc.stdout[-2000:]
+    assert "变更计划已写入" in proc.stdout
+    results = json.loads(sarif.read_text(encoding="utf-8"))["runs"][0]["results"]
+    assert {r["ruleId"] for r in results} >= {"MGMT-TELNET-OFF", "SNMP-WRITE-COMMUNITY"}  # ids
+    page = html.read_text(encoding="utf-8")
+    assert page.startswith('<!DOCTYPE html>\n<html lang="zh-CN">')
+    page = re.sub(r"<code>.*?</code>|<title>.*?</title>", " ", page, flags=re.S)  # device lines
+    text = md.read_text(encoding="utf-8")
+    assert text.startswith("# 安全基线核查（2026-11-27）") and "8.1.4.1 b 安全计算环境" in text
+    # the console table shows configuration lines as they are: its own text is the summary
+    for doc in (text, page, "\n".join(summary)):
+        assert english_left(doc) == []

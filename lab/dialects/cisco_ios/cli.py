@@ -92,6 +92,16 @@ class CiscoIos(IosHealth, CiscoModes, IosBackup):
     pager_prompt = " --More-- "
     pager_erase = "\b" * 10 + " " * 10 + "\b" * 10
     comment_char = "!"
+    # on by default, printed as `no ...` when turned off (docs/baseline.md)
+    shown_negations: tuple[str, ...] = (
+        "ip http server",
+        "ip http secure-server",
+        "ip source-route",
+        "service pad",
+        "ip bootp server",
+        "ip domain lookup",
+    )
+    hidden_defaults: tuple[str, ...] = ("ip source-route", "ip bootp server", "ip domain lookup")
     tail_lines = ("end",)
     pipe_words = ("include", "exclude", "begin", "section")
     enable_denied_text = "% Bad secrets\n"
@@ -378,6 +388,9 @@ class CiscoIos(IosHealth, CiscoModes, IosBackup):
     def _global_line(self, s: Session, text: str) -> str:
         """A global one-line statement, next to its kin as IOS orders them (no `!` around it)."""
         tree = s.device.running
+        self.drop_negations(s, tree.root, text)  # `ip http server` replaces `no ip http server`
+        if text in self.hidden_defaults:
+            return ""
         if tree.root.find(text) is not None:
             return ""
         first = text.split()[0]

@@ -87,6 +87,10 @@ class HuaweiVrp(VrpPorts, VrpExtra, VrpWlan, VrpInventory):
         "wlan",
     )
 
+    # on by default, printed as `undo ...` when turned off (docs/baseline.md)
+    shown_negations: tuple[str, ...] = ("lldp enable", "local-aaa-user wrong-password")
+    hidden_in_sections: tuple[str, ...] = ("lldp enable",)
+
     nested_view_words: tuple[str, ...] = (
         "rule name ",
         "ipv4-family",
