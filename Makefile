@@ -22,7 +22,7 @@ PEERS  := .venv-peers
 # root runs apt-get itself; anyone else needs password-less sudo for the one install
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo "sudo -n")
 
-.PHONY: help venv install peers test lint bench demo lab-start lab-stop catalogs fonts
+.PHONY: help venv install peers test lint bench demo lab-start lab-stop catalogs fonts wheel
 
 help: ## this list
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -86,6 +86,9 @@ catalogs: $(STAMP) ## re-extract the messages (tasks/locale/netsteward.pot) and 
 	$(VENV)/bin/pybabel update -i tasks/locale/netsteward.pot -d tasks/locale -D netsteward \
 	  --no-wrap --ignore-obsolete --no-fuzzy-matching --update-header-comment
 	@echo "translate the new entries (msgstr \"\") in tasks/locale/*/LC_MESSAGES/netsteward.po; .venv/bin/pytest tests/unit/core/test_i18n_catalog.py checks"
+
+wheel: $(PY) ## build dist/netsteward-VERSION-py3-none-any.whl (what pipelines/ install)
+	$(PY) -m pip wheel --quiet --no-deps -w dist .
 
 bench: $(STAMP) ## backup benchmark: 739 devices against a lab it starts itself (others: bench/*.py)
 	$(PY) bench/backup_bench.py

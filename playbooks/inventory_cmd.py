@@ -14,7 +14,7 @@ from netsteward.playbooks.common import (
     console,
     err_console,
     finish,
-    print_json,
+    print_result,
 )
 from netsteward.tasks.core.errors import EXIT_BAD_INPUT, EXIT_CLEAN
 from netsteward.tasks.core.i18n import ngettext
@@ -38,7 +38,7 @@ OutOpt = typer.Option(
 
 
 @app.command("check")
-def check(config: Path = ConfigOpt, json_out: bool = JsonOpt) -> None:
+def check(ctx: typer.Context, config: Path = ConfigOpt, json_out: bool = JsonOpt) -> None:
     """Validate the inventory: platforms, groups, duplicates, required fields, no credentials.
 
     One line per problem (file:line: field: problem); exit 2 when there is any.
@@ -46,8 +46,14 @@ def check(config: Path = ConfigOpt, json_out: bool = JsonOpt) -> None:
     """
     paths = _inventory_paths(config)
     problems = check_inventory(paths)
+    code = EXIT_BAD_INPUT if problems else EXIT_CLEAN
     if json_out:
-        print_json({"ok": not problems, "problems": [vars(p) | {"text": str(p)} for p in problems]})
+        print_result(
+            ctx,
+            code,
+            {"hosts": _count_hosts(paths.get("host")), "problems": len(problems)},
+            {"ok": not problems, "problems": [vars(p) | {"text": str(p)} for p in problems]},
+        )
     elif problems:
         for p in problems:
             err_console.print(str(p), markup=False, highlight=False, soft_wrap=True)
@@ -59,19 +65,31 @@ def check(config: Path = ConfigOpt, json_out: bool = JsonOpt) -> None:
             soft_wrap=True,
         )
     else:
-        hosts = yaml.safe_load(paths["host"].read_text(encoding="utf-8")) or {}
+        n = _count_hosts(paths.get("host"))
         console.print(
             ngettext(
-                "inventory ok: {n} host ({file})", "inventory ok: {n} hosts ({file})", len(hosts)
-            ).format(n=len(hosts), file=paths["host"]),
+                "inventory ok: {n} host ({file})", "inventory ok: {n} hosts ({file})", n
+            ).format(n=n, file=paths.get("host")),
             markup=False,
             soft_wrap=True,
         )
-    finish(EXIT_BAD_INPUT if problems else EXIT_CLEAN)
+    finish(code)
+
+
+def _count_hosts(path: Path | None) -> int:
+    """Hosts in a hosts file (0 when it does not parse: check_inventory said why)."""
+    if path is None:
+        return 0
+    try:
+        hosts = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return 0
+    return len(hosts) if isinstance(hosts, dict) else 0
 
 
 @app.command("import")
 def import_ledger(
+    ctx: typer.Context,
     ledger: Path = LedgerArg,
     config: Path = ConfigOpt,
     out: Path | None = OutOpt,
@@ -101,14 +119,18 @@ def import_ledger(
             {**_inventory_paths(config), "host": target} if config.exists() else {"host": target}
         )
         problems = check_inventory(paths)
+    code = EXIT_BAD_INPUT if problems else EXIT_CLEAN
     if json_out:
-        print_json(
+        print_result(
+            ctx,
+            code,
+            {"hosts": len(rows), "problems": len(problems)},
             {
                 "ok": not problems,
                 "hosts": len(rows),
                 "out": str(target) if written else None,
                 "problems": [vars(p) | {"text": str(p)} for p in problems],
-            }
+            },
         )
     elif problems:
         for p in problems:
@@ -136,4 +158,4 @@ def import_ledger(
             markup=False,
             soft_wrap=True,
         )
-    finish(EXIT_BAD_INPUT if problems else EXIT_CLEAN)
+    finish(code)

@@ -1,6 +1,6 @@
 """The approved state, read from the backup repository at one revision.
 
-`configs/<network>/<role>/<HOST>.cfg` (and `.zoning`) as committed (tasks/gitstore
+`configs/<network>/<role>/<HOST>.cfg` (and `.zoning`) as committed (tasks/core/store.py
 `read_all_committed`), and the latest topology snapshot `topology/YYYY-MM-DD.json` in that
 revision. Reads git objects, no checkout, so `--offline` can compare any two revisions.
 """
@@ -27,7 +27,7 @@ class RepoState:
     """Everything the drift check needs from one revision of the backup repository."""
 
     revision: str  # full commit id
-    label: str  # "abc1234 (2026-11-01)" for people
+    label: str  # "abc1234 (2026-11-01)" for people: the commit that last changed a stored file
     files: dict[str, dict[str, str]]  # host -> {suffix: text}
     snapshot_name: str | None  # topology/YYYY-MM-DD.json or None
     snapshot_text: str | None
@@ -63,10 +63,14 @@ def read_state(path: Path, rev: str = "HEAD", hosts: set[str] | None = None) -> 
             if blob.name.endswith(".json"):
                 snapshots[str(blob.path)] = blob
     latest = snapshots[max(snapshots)] if snapshots else None
-    when = commit.committed_datetime.date().isoformat()
+    # other jobs commit here too (topology snapshots, change records): the state is named
+    # after the commit that last changed a configuration, not after the newest commit
+    stored = [f":(glob)**/*.{suffix}" for suffix in STORED_SUFFIXES]
+    named = next(repo.iter_commits(commit, paths=stored, max_count=1), commit)
+    when = named.committed_datetime.date().isoformat()
     return RepoState(
         revision=commit.hexsha,
-        label=f"{commit.hexsha[:7]} ({when})",
+        label=f"{named.hexsha[:7]} ({when})",
         files=files,
         snapshot_name=str(latest.path) if latest else None,
         snapshot_text=latest.data_stream.read().decode("utf-8") if latest else None,

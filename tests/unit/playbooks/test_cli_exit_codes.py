@@ -49,7 +49,7 @@ def test_audit_checks_the_inventory_first(tmp_path: Path) -> None:
 def test_an_internal_error_is_one_line_and_never_exit_1(tmp_path: Path) -> None:
     code = (
         "import netsteward.playbooks.cli as cli\n"
-        "def boom():\n"
+        "def boom(*args, **kwargs):\n"
         "    raise RuntimeError('simulated bug')\n"
         "cli.app = boom\n"
         "cli.main()\n"
