@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -246,7 +247,7 @@ def test_h3c_lag_table_is_read_whole_after_a_late_prompt_on_a_slow_device(fresh_
     platform = load_platform("hp_comware")
     try:
         conn.write_channel(conn.RETURN)  # a prompt on its way that no read has taken yet
-        time.sleep(0.3)
+        assert select.select([conn.remote_conn], [], [], 30)[0], "no prompt came back"
         assert fresh_lab.cli("fault", host, "slow").returncode == 0  # answers 1.5 s late
         try:
             text = read_command(conn, platform, LAG_COMMAND, time.monotonic() + 60)

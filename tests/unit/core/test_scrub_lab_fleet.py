@@ -6,15 +6,9 @@ checks the same over SSH and through git history.
 
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
 
 from netsteward.tasks.core.scrub import SECRET_MARKER, normalise_config
-
-pytestmark = pytest.mark.skipif(
-    importlib.util.find_spec("netsteward.lab.fleet.build") is None, reason="lab fleet not built yet"
-)
 
 
 @pytest.fixture(scope="module")

@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 
 from netsteward.playbooks.cli import app
 from netsteward.tasks.core.errors import BadInput
+from netsteward.tasks.topology.model import build_snapshot, dump_snapshot
 
 ROOT = Path(__file__).resolve().parents[3]
 ACC = "YM-BASE-ACC-001"
@@ -270,8 +271,6 @@ def test_the_approved_state_names_the_backup_not_a_later_snapshot(
     repo = setup["repo"]
     r = git.Repo(repo)
     backup = r.head.commit
-    from netsteward.tasks.topology.model import build_snapshot, dump_snapshot
-
     (repo / "topology").mkdir()
     (repo / "topology" / "2026-11-27.json").write_text(
         dump_snapshot(build_snapshot([], [], "2026-11-27"))
@@ -279,6 +278,7 @@ def test_the_approved_state_names_the_backup_not_a_later_snapshot(
     r.index.add(["topology/2026-11-27.json"])
     snapshot = r.index.commit("topology snapshot 2026-11-27: 0 nodes, 0 links")
     code, out = _drift(setup, "--baseline", "HEAD", "--json")
+    assert code == 0, out
     doc = json.loads(out)
     assert doc["approved"].startswith(f"backup {backup.hexsha[:7]} ("), doc["approved"]
     assert snapshot.hexsha[:7] not in doc["approved"] + doc["live"]
