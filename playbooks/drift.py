@@ -1,4 +1,4 @@
-"""`netsteward drift`: does the live network still match what was approved? (issue 7)
+"""`netsteward drift`: does the live network still match what was approved?
 
     netsteward drift [--offline] [--junit FILE] [--markdown FILE] [--json] [--config --hosts --group --repo]
     netsteward drift accept HOST... --reason TEXT
@@ -29,8 +29,8 @@ from netsteward.playbooks.common import (
 )
 from netsteward.tasks.core.errors import EXIT_CLEAN, EXIT_UNREACHABLE, BadInput
 from netsteward.tasks.core.i18n import _
-from netsteward.tasks.drift.adapters import SnapshotView
 from netsteward.tasks.drift.check import Evaluator, build_report
+from netsteward.tasks.drift.evaluators import SnapshotView
 from netsteward.tasks.drift.model import DeviceInfo, DriftReport
 from netsteward.tasks.drift.render import (
     render_console,
@@ -120,7 +120,7 @@ def _evaluators(
     configs: dict[str, str],
     as_of: date | None,
 ) -> tuple[Evaluator | None, Evaluator | None, list[str]]:
-    from netsteward.tasks.drift.adapters import load_firewall_evaluator, load_port_evaluator
+    from netsteward.tasks.drift.evaluators import load_firewall_evaluator, load_port_evaluator
 
     notes: list[str] = []
     port_eval = fw_eval = None
@@ -151,8 +151,8 @@ def run_check(
     known: bool = False,
 ) -> DriftReport:
     """Read both sides (devices or, offline, the repository at HEAD) and build the report."""
-    from netsteward.tasks.drift.adapters import snapshot_view
     from netsteward.tasks.drift.assemble import assemble, live_from_reads, live_from_repo
+    from netsteward.tasks.drift.evaluators import snapshot_view
     from netsteward.tasks.drift.state import default_baseline, read_state
 
     devices = _devices(nr)

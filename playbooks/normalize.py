@@ -1,4 +1,4 @@
-"""`netsteward normalize`: port descriptions and loop protection as a reviewed plan (issue 5).
+"""`netsteward normalize`: port descriptions and loop protection as a reviewed plan.
 
     netsteward normalize plan [--offline] [--out PLAN.json] [--markdown FILE] [--config --hosts --group --json]
     netsteward normalize apply PLAN [--canary N] [--max-failures N] [--workers N] [--config --hosts --group --json]

@@ -10,8 +10,7 @@ as before. Nothing is saved unless verification passed, so a rolled-back
 device's saved configuration was never touched.
 
 netmiko's `send_config_set` / `config_mode` / `save_config` spend fixed idle
-waits (2 s per `check_config_mode`, several per call, see
-../shared/notes/simlab.md section 6). This module instead reads until the
+waits (2 s per `check_config_mode`, several per call). This module instead reads until the
 device's own prompt after every line (pattern, not timing), so a push costs
 one round trip per line.
 """

@@ -1,6 +1,6 @@
 """H3C Comware 7 output of the lab, parsed with the ntc-templates TextFSM templates.
 
-Every command with a real sample in ../shared/corpus/ntc-templates/hp_comware
+Every command with a real sample in networktocode/ntc-templates tests/hp_comware
 that the lab implements must parse into non-empty records carrying the fields
 the real sample carries (`engine_samples/hp_comware/<command>.yml`, copied from
 networktocode/ntc-templates, Apache-2.0; see tests/NOTICE).  The routing displays the

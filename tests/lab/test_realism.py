@@ -1,4 +1,4 @@
-"""Lab realism, measured against real devices (issue 2).
+"""Lab realism, measured against real devices.
 
 1. For every platform and command for which the ntc-templates corpus has a real
    sample and the lab implements the command, the lab's output -- fetched over

@@ -1,6 +1,6 @@
 """Huawei VRP output of the lab, parsed with the ntc-templates TextFSM templates.
 
-Every command with a real sample in ../shared/corpus/ntc-templates/huawei_vrp
+Every command with a real sample in networktocode/ntc-templates tests/huawei_vrp
 that the lab implements must parse into non-empty records carrying the fields
 the real sample carries (`engine_samples/huawei_vrp/<command>.yml`, copied from
 networktocode/ntc-templates, Apache-2.0; see tests/NOTICE).

@@ -1,4 +1,4 @@
-"""Drift model, classification and renderers (issue 7): pure functions, golden files.
+"""Drift model, classification and renderers: pure functions, golden files.
 
 Config-diff goldens: tests/golden/<platform>/drift-<case>.approved + .live -> .expected.diff.
 Renderer goldens: tests/golden/drift/<case>.expected.{txt,md,xml,json}.
