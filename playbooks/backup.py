@@ -63,7 +63,7 @@ WorkersOpt = typer.Option(
     "--workers",
     min=1,
     max=1000,
-    help="Concurrent SSH sessions (default from nornir_config.yaml).",
+    help="Concurrent SSH sessions, fixed (default: nornir_config.yaml's runner, which adapts them).",
 )
 TimeoutOpt = typer.Option(
     60.0, "--timeout", min=1.0, help="Time limit per device in seconds, retries included."

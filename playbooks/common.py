@@ -183,7 +183,11 @@ def open_nornir(
     num_workers: int | None = None,
     need_credentials: bool = True,
 ) -> Nornir:
-    """Check the inventory, initialise Nornir relative to the config file, filter, set credentials."""
+    """Check the inventory, initialise Nornir relative to the config file, filter, set credentials.
+
+    `num_workers` replaces the config's runner by Nornir's threaded runner with exactly
+    that many workers (`--workers N`); without it the config's runner runs (the committed
+    nornir_config.yaml: netsteward.tasks.core.runner.AdaptiveRunner)."""
     from netsteward.tasks.core.connection import install
 
     check_inventory_or_fail(config)

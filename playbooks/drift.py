@@ -74,7 +74,7 @@ WorkersOpt = typer.Option(
     "--workers",
     min=1,
     max=1000,
-    help="Concurrent SSH sessions (default from nornir_config.yaml).",
+    help="Concurrent SSH sessions, fixed (default: nornir_config.yaml's runner, which adapts them).",
 )
 KnownOpt = typer.Option(
     False,

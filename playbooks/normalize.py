@@ -95,7 +95,11 @@ app = typer.Typer(
 
 PolicyOpt = typer.Option(DEFAULT_POLICY, "--policy", help="The port policy file.")
 WorkersOpt = typer.Option(
-    50, "--workers", min=1, max=500, help="Devices worked on at the same time."
+    None,
+    "--workers",
+    min=1,
+    max=500,
+    help="Devices worked on at the same time (default: nornir_config.yaml's runner).",
 )
 OfflineOpt = typer.Option(
     False, "--offline", help="Use the latest backup and topology snapshot, not the devices."
@@ -239,7 +243,7 @@ def plan_cmd(
     markdown: Path | None = MarkdownOpt,
     policy_file: Path = PolicyOpt,
     repo: Path = RepoOpt,
-    workers: int = WorkersOpt,
+    workers: int | None = WorkersOpt,
 ) -> None:
     """Compute the changes that bring ports in line with the policy. Exit 1 when there are any."""
     policy = load_policy(policy_file)
@@ -383,7 +387,7 @@ def apply_cmd(
     as_json: bool = JsonOpt,
     canary: int = CanaryOpt,
     max_failures: int = MaxFailuresOpt,
-    workers: int = WorkersOpt,
+    workers: int | None = WorkersOpt,
     repo: Path = RepoOpt,
 ) -> None:
     """Apply exactly a reviewed plan: refuse stale devices, verify, save, roll back on failure."""

@@ -129,7 +129,7 @@ def _write_inventory(handle: LabHandle, work: Path) -> None:
                 "defaults_file": str(ROOT / "inventory" / "defaults.yaml"),
             },
         },
-        "runner": {"plugin": "threaded", "options": {"num_workers": 50}},
+        "runner": {"plugin": "adaptive", "options": {"max_workers": 200}},  # as committed
         "logging": {"enabled": False},
     }
     handle.config.write_text(yaml.safe_dump(cfg, sort_keys=False), encoding="utf-8")
