@@ -10,7 +10,7 @@ import socket
 from pathlib import Path
 
 import pytest
-from labtest import connect, pick, ssh_client
+from labtest import SMALL_FLEET, connect, pick, ssh_client
 from netmiko.exceptions import NetmikoAuthenticationException, NetmikoTimeoutException, ReadTimeout
 
 pytestmark = [pytest.mark.e2e]
@@ -196,12 +196,7 @@ def test_saved_config_survives_a_restart_and_unsaved_does_not(fresh_lab) -> None
             conn.save_config()
         conn.disconnect()
     assert fresh_lab.cli("stop").returncode == 0
-    proc = fresh_lab.cli(
-        "start",
-        "--base-port",
-        str(fresh_lab.base_port),
-        *(["--fleet", fresh_lab.fleet_source] if fresh_lab.fleet_source else []),
-    )
+    proc = fresh_lab.cli("start", "--base-port", str(fresh_lab.base_port))
     assert proc.returncode == 0, proc.stderr
     for host, kept in ((saved_host, True), (unsaved_host, False)):
         conn = connect(fresh_lab, host)
@@ -216,10 +211,7 @@ def test_faults_and_cabling_persist_across_a_restart(fresh_lab) -> None:
     fresh_lab.cli("unplug", pick(fresh_lab, nth=13))
     try:
         fresh_lab.cli("stop")
-        args = ["--fleet", fresh_lab.fleet_source] if fresh_lab.fleet_source else []
-        assert (
-            fresh_lab.cli("start", "--base-port", str(fresh_lab.base_port), *args).returncode == 0
-        )
+        assert fresh_lab.cli("start", "--base-port", str(fresh_lab.base_port)).returncode == 0
         truth = fresh_lab.truth()
         assert truth["faults"] == {host: "auth"}
         assert truth["unplugged"] == [pick(fresh_lab, nth=13)]
@@ -257,13 +249,8 @@ def test_status_and_start_report_the_ports(fresh_lab) -> None:
 def test_ports_taken_exit_2_with_one_line(fresh_lab, tmp_path) -> None:
     from conftest import LabHandle
 
-    other = LabHandle(
-        tmp_path / "state", tmp_path / "cfg.yaml", fresh_lab.base_port, fresh_lab.fleet_source
-    )
-    args = ["start", "--base-port", str(fresh_lab.base_port)]
-    if fresh_lab.fleet_source:
-        args += ["--fleet", fresh_lab.fleet_source]
-    proc = other.cli(*args)
+    other = LabHandle(tmp_path / "state", tmp_path / "cfg.yaml", fresh_lab.base_port, SMALL_FLEET)
+    proc = other.cli("start", "--base-port", str(fresh_lab.base_port), "--fleet", SMALL_FLEET)
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "already in use" in lines[0], proc.stderr
@@ -290,7 +277,7 @@ def test_bad_input_exits_2_with_one_line(fresh_lab, args) -> None:
 def test_stop_is_clean(fresh_lab, tmp_path) -> None:
     from conftest import start_lab
 
-    other = start_lab(tmp_path, fresh_lab.fleet_source)
+    other = start_lab(tmp_path, SMALL_FLEET)
     pid = json.loads(other.cli("status", "--json").stdout)["pid"]
     assert other.cli("stop").stdout.strip() == "lab: stopped"
     assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
@@ -340,7 +327,7 @@ def test_a_long_state_dir_still_gets_a_control_socket(fresh_lab, tmp_path) -> No
     from conftest import start_lab
 
     deep = tmp_path / ("x" * 60) / ("y" * 60)
-    other = start_lab(deep, fresh_lab.fleet_source)
+    other = start_lab(deep, SMALL_FLEET)
     try:
         assert json.loads(other.cli("status", "--json").stdout)["running"] is True
     finally:
@@ -350,18 +337,15 @@ def test_a_long_state_dir_still_gets_a_control_socket(fresh_lab, tmp_path) -> No
 def test_changes_apply_offline_to_a_stopped_lab(fresh_lab, tmp_path) -> None:
     from conftest import LabHandle
 
-    idle = LabHandle(tmp_path / "idle", tmp_path / "cfg.yaml", 15001, fresh_lab.fleet_source)
-    host = pick(fresh_lab, nth=16)
-    fleet = ["--fleet", fresh_lab.fleet_source] if fresh_lab.fleet_source else []
+    idle = LabHandle(tmp_path / "idle", tmp_path / "cfg.yaml", 15001, SMALL_FLEET)
+    host = "LAB-ACC-001"
     assert idle.cli("status").returncode == 3
-    if fleet:  # record the fleet source the way `start` does, without starting
-        (idle.state_dir).mkdir(parents=True)
-        (idle.state_dir / "lab.json").write_text(
-            json.dumps({"fleet_source": fresh_lab.fleet_source})
-        )
+    # record the fleet source the way `start` does, without starting
+    (idle.state_dir).mkdir(parents=True)
+    (idle.state_dir / "lab.json").write_text(json.dumps({"fleet_source": SMALL_FLEET}))
     assert idle.cli("fault", host, "truncate").returncode == 0
     assert idle.cli("unplug", host).returncode == 0
-    truth = json.loads(idle.cli("truth", "--json", *fleet).stdout)
+    truth = json.loads(idle.cli("truth", "--json", "--fleet", SMALL_FLEET).stdout)
     assert truth["faults"] == {host: "truncate"} and truth["unplugged"] == [host]
     assert json.loads((idle.state_dir / "live.json").read_text())["faults"] == {host: "truncate"}
 
@@ -376,13 +360,11 @@ def test_a_test_lab_dies_with_the_process_that_started_it(fresh_lab, tmp_path) -
     owner = subprocess.Popen(
         [sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE
     )
-    other = LabHandle(tmp_path / "state", tmp_path / "cfg.yaml", 0, fresh_lab.fleet_source)
+    other = LabHandle(tmp_path / "state", tmp_path / "cfg.yaml", 0, SMALL_FLEET)
     for _ in range(5):
         base = 12000 + int.from_bytes(os.urandom(2), "big") % 17000
         args = ["start", "--base-port", str(base), "--exit-with", str(owner.pid)]
-        proc = other.cli(
-            *(args + (["--fleet", fresh_lab.fleet_source] if fresh_lab.fleet_source else []))
-        )
+        proc = other.cli(*args, "--fleet", SMALL_FLEET)
         if proc.returncode == 0:
             break
     assert proc.returncode == 0, proc.stderr

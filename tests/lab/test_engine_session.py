@@ -11,6 +11,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+from labtest import SMALL_FLEET
 
 from netsteward.lab.dialects import get_dialect
 from netsteward.lab.dialects.base import SessionEnd
@@ -20,7 +21,6 @@ from netsteward.lab.engine.state import LabState, load_fleet
 
 # the expected backups of ytti/oxidized's recorded sessions (tests/NOTICE)
 OXIDIZED_OUTPUTS = Path(__file__).resolve().parent / "oxidized_outputs"
-SMALL_FLEET = f"{Path(__file__).resolve().parent / 'small_fleet.py'}:build"
 
 
 @pytest.fixture(scope="module")

@@ -121,7 +121,7 @@ COMMANDS: dict[tuple[str, str], str] = {
 # VPN, BGP, OSPF, names, port-channels; FortiOS BGP, OSPF, DHCP, LLDP) are configured
 # through the CLI and checked offline in test_ios_cdp_realism.py,
 # test_asa_configured_realism.py and test_fortinet_configured_realism.py;
-# test_corpus_coverage.py holds the whole list against the corpus.
+# test_corpus_coverage.py holds the copies against corpus_commands.txt.
 
 
 def sample_fields(platform: str, command: str) -> set[str]:
