@@ -8,15 +8,17 @@ both a 2-core VM against a loopback lab and a large server against slow WAN devi
 
 `AdaptiveRunner` starts a few sessions and watches how long each host's task takes
 (Little's law: while the machine keeps up, more sessions raise throughput and leave the
-per-host time alone; past that point they only lengthen it):
+per-host time alone; past that point they only lengthen it, and the sessions' own polling
+loops then lower the throughput):
 
+- the first round, at a limit low enough for any machine (8), gives the time per host
+  without load (its median);
 - slow start: the limit grows fourfold each round while the median time per host stays
-  within 1.1 x the lowest median seen so far (the no-load time), twofold while it stays
-  within `tolerance` x that;
+  within 1.1 x that, twofold while it stays within `tolerance` (2) x that;
 - once it is exceeded, the limit is scaled back by target / measured (to where the time
   per host would be back at the target), then grows by a quarter per round;
 - a round is judged on hosts *started* after the previous change with at least 3/4 of
-  the limit running, `max(8, min(32, limit / 2))` of them, so each decision reflects
+  the limit running, `max(16, min(32, limit / 2))` of them, so each decision reflects
   the current limit.
 
 Hosts are started in an order mixed by a hash of their names, not in inventory order
@@ -54,8 +56,8 @@ class Limit:
     low: int
     high: int
     value: float
-    tolerance: float = 1.5
-    base: float | None = None  # the lowest round median: the time per host without load
+    tolerance: float = 2.0
+    base: float | None = None  # the first round's median: the time per host without load
     slow_start: bool = True
     since: float = float("-inf")  # when the limit last changed: only later starts count
     samples: list[float] = field(default_factory=list)
@@ -70,7 +72,7 @@ class Limit:
         return int(self.value)
 
     def round_size(self) -> int:
-        return max(8, min(32, self.current // 2))
+        return max(16, min(32, self.current // 2))
 
     def done(self, started: float, finished: float, running: int) -> bool:
         """Count one host's task, started at `started` as one of `running`; True when the
@@ -82,7 +84,8 @@ class Limit:
             return False
         median = statistics.median(self.samples)
         self.samples.clear()
-        self.base = median if self.base is None else min(self.base, median)
+        if self.base is None:
+            self.base = median
         target = self.base * self.tolerance
         if median <= target:
             if not self.slow_start:
@@ -113,7 +116,7 @@ class AdaptiveRunner:
         start_workers: the first round's limit (default 8: below the point where the
             time per host grows on any machine, so the first rounds measure the no-load time)
         tolerance: how much longer than its no-load time a host may take before the
-            limit backs off (default 1.5)
+            limit backs off (default 2)
     """
 
     def __init__(
@@ -121,7 +124,7 @@ class AdaptiveRunner:
         max_workers: int = 200,
         min_workers: int = 2,
         start_workers: int = 8,
-        tolerance: float = 1.5,
+        tolerance: float = 2.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if not 1 <= min_workers <= max_workers:

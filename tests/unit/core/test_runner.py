@@ -97,7 +97,7 @@ def test_the_limit_stays_within_its_bounds() -> None:
 
 def test_only_hosts_started_at_the_current_limit_count() -> None:
     limit = Limit(low=1, high=100, value=8)
-    for _ in range(8):
+    for _ in range(16):
         limit.done(0.0, 1.0, 8)
     assert limit.current == 32 and limit.since == 1.0
     assert not limit.done(0.5, 9.0, 32)  # began under the old limit
