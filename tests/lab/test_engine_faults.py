@@ -354,7 +354,7 @@ def test_a_test_lab_dies_with_the_process_that_started_it(fresh_lab, tmp_path) -
     import subprocess
     import sys
 
-    from conftest import LabHandle
+    from conftest import LabHandle, random_base_port
 
     # the owner lives until its stdin closes
     owner = subprocess.Popen(
@@ -362,7 +362,7 @@ def test_a_test_lab_dies_with_the_process_that_started_it(fresh_lab, tmp_path) -
     )
     other = LabHandle(tmp_path / "state", tmp_path / "cfg.yaml", 0, SMALL_FLEET)
     for _ in range(5):
-        base = 12000 + int.from_bytes(os.urandom(2), "big") % 17000
+        base = random_base_port()
         args = ["start", "--base-port", str(base), "--exit-with", str(owner.pid)]
         proc = other.cli(*args, "--fleet", SMALL_FLEET)
         if proc.returncode == 0:
