@@ -267,7 +267,7 @@ def command_name(ctx: typer.Context | None) -> str:
     names: list[str] = []
     while ctx is not None and ctx.parent is not None:
         names.append(ctx.info_name or "")
-        ctx = ctx.parent
+        ctx = ctx.parent  # type: ignore[assignment]  # typer's Context is its Click's
     return " ".join(reversed(names))
 
 

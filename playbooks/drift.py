@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from dataclasses import asdict
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -292,7 +293,7 @@ def register(main_app: typer.Typer) -> None:
         code = EXIT_UNREACHABLE if outcome.failed else EXIT_CLEAN
         if json_out:
             counts = {"accepted": len(outcome.accepted), "failed": len(outcome.failed)}
-            print_result(ctx, code, counts, outcome)
+            print_result(ctx, code, counts, asdict(outcome))
         else:
             lines = [_("accepted {host}").format(host=host) for host in outcome.accepted]
             lines += [

@@ -347,7 +347,7 @@ def report(
         "seconds": round(seconds, 2),
     }
     if json_out:
-        counts = {"snapshots": len(files), "changes": summary["changes"]}
+        counts = {"snapshots": len(files), "changes": len(change_rows(d))}
         counts |= {"pages": len(pages), "files": len(written)}
         print_result(ctx, EXIT_CLEAN, counts, summary)
     else:

@@ -219,8 +219,17 @@ def test_description_changed_by_hand_then_accepted(env: Env) -> None:
     assert f"approved/{host}.cfg" in failed[("config", host)]
 
     reason = "CHG-0042 label the port of the meeting-room screen"
-    proc = env.netsteward("drift", "accept", host, "--reason", reason, "--repo", str(env.repo))
+    proc = env.netsteward(
+        "drift", "accept", host, "--reason", reason, "--repo", str(env.repo), "--json"
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
+    doc = json.loads(proc.stdout)
+    assert (doc["command"], doc["exit_code"], doc["counts"]) == (
+        "drift accept",
+        0,
+        {"accepted": 1, "failed": 0},
+    )
+    assert doc["accepted"] == [host] and doc["commit"] == git.Repo(env.repo).head.commit.hexsha
     assert reason in git.Repo(env.repo).head.commit.message
     assert host in git.Repo(env.repo).head.commit.message
     again = env.drift()
