@@ -157,3 +157,16 @@ def test_the_envelope_keeps_its_own_keys() -> None:
         '"y": 0, "z": {"a": 2, "b": 1}}'
     )
     assert command_name(None) == ""
+
+
+def test_the_lab_wrapper_puts_the_labs_json_in_the_envelope(tmp_path: Path) -> None:
+    """`netsteward lab ... --json` passes the lab tool's own document on, enveloped."""
+    proc = netsteward("lab", "status", "--json", "--state-dir", str(tmp_path / "no-lab"))
+    assert proc.returncode == 3  # not running
+    doc = json.loads(proc.stdout)
+    check_envelope(doc, "lab status", 3)
+    assert doc["running"] is False and doc["state_dir"] == str(tmp_path / "no-lab")
+    proc = netsteward("lab", "truth", "--json", "--state-dir", str(tmp_path / "no-lab"))
+    doc = json.loads(proc.stdout)
+    check_envelope(doc, "lab truth", 0)
+    assert doc["counts"]["devices"] == len(doc["devices"]) == 739
