@@ -139,25 +139,27 @@ PORTS = (12000, 30000)  # the labs' ports: below the ephemeral range, above the 
 LAB_SPAN = 800  # ports one lab may take (739 devices)
 
 
-def random_base_port() -> int:
+def random_base_port(anywhere: bool = False) -> int:
     """A random first port for a lab, in this worker's own share of PORTS: parallel
     workers (pytest-xdist gw0, gw1, ...) never start labs on each other's ports, so a
-    lab that restarts on its own ports finds them free."""
+    lab that restarts on its own ports finds them free. `anywhere`: in all of PORTS
+    (when other programs' labs fill the share)."""
     first, last = PORTS
-    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    workers = 1 if anywhere else int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
     worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
-    index = int(worker[2:]) if worker[2:].isdigit() else 0
+    index = int(worker[2:]) if worker[2:].isdigit() and not anywhere else 0
     share = (last - first) // max(workers, 1)
     low = first + index * share
     return random.SystemRandom().randrange(low, low + share - LAB_SPAN)
 
 
-def start_lab(work: Path, fleet_source: str | None = None, attempts: int = 8) -> LabHandle:
-    """Start a private lab on random free ports (retrying when ports are taken)."""
+def start_lab(work: Path, fleet_source: str | None = None, attempts: int = 16) -> LabHandle:
+    """Start a private lab on random free ports (retrying when ports are taken: first in
+    this worker's share of the port range, then anywhere in it)."""
     state = work / "state"
     last = ""
-    for _ in range(attempts):
-        base = random_base_port()
+    for attempt in range(attempts):
+        base = random_base_port(anywhere=attempt >= attempts // 2)
         handle = LabHandle(state, work / "nornir_config.yaml", base, fleet_source)
         args = ["start", "--base-port", str(base)]
         if fleet_source:
