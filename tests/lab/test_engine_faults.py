@@ -361,8 +361,8 @@ def test_a_test_lab_dies_with_the_process_that_started_it(fresh_lab, tmp_path) -
         [sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE
     )
     other = LabHandle(tmp_path / "state", tmp_path / "cfg.yaml", 0, SMALL_FLEET)
-    for _ in range(5):
-        base = random_base_port()
+    for attempt in range(10):
+        base = random_base_port(anywhere=attempt >= 5)
         args = ["start", "--base-port", str(base), "--exit-with", str(owner.pid)]
         proc = other.cli(*args, "--fleet", SMALL_FLEET)
         if proc.returncode == 0:
