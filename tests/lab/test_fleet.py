@@ -388,29 +388,6 @@ def test_firewalls_use_fwgen_and_declare_links(fleet: Fleet) -> None:
                 assert d.config and link["local_port"] in {p.name for p in d.ports}
 
 
-def test_placeholder_firewall_configs(fleet: Fleet) -> None:
-    """The fallback used when netsteward.lab.fleet.firewall is absent: vendor syntax, its links and its secrets."""
-    import random
-
-    from netsteward.lab.fleet.common import SecretBook
-    from netsteward.lab.fleet.security import placeholder_firewall
-
-    first_line = {
-        "huawei_vrp": "!Software Version",
-        "hillstone_stoneos": "Version",
-        "fortinet": "#config-version",
-        "cisco_asa": ": Saved",
-    }
-    for d in fleet.devices:
-        if d.role != "firewall":
-            continue
-        book = SecretBook()
-        text = placeholder_firewall(d, random.Random(d.name), book, fleet.declared_links)
-        assert text.startswith(first_line[d.platform]) and d.name in text
-        assert all(link["local_port"] in text for link in d.extra["links"])
-        assert book.items and all(s["value"] in text and s["host"] == d.name for s in book.items)
-
-
 def _port_addresses(config: str) -> dict[str, ipaddress.IPv4Interface]:
     """Port -> address of every vendor's interface sections (VRP/Comware/IOS/ASA
     `interface X` + `ip address A M`, StoneOS the same indented, FortiOS `edit "X"` +
