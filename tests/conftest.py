@@ -252,9 +252,17 @@ class OfflineLab:
 
 
 @pytest.fixture(scope="session")
-def offline_lab(tmp_path_factory: pytest.TempPathFactory) -> OfflineLab:
-    """The fleet the `lab` fixture serves, loaded in-process."""
-    from netsteward.lab.engine.state import LabState, load_fleet
+def lab_fleet() -> Any:
+    """The fleet the `lab` fixture serves (seed 2026), generated once per session
+    (a few seconds of CPU): read it, never change it."""
+    from netsteward.lab.engine.state import load_fleet
 
-    fleet = load_fleet(2026)
-    return OfflineLab(LabState(fleet, tmp_path_factory.mktemp("offline_lab"), 10001))
+    return load_fleet(2026)
+
+
+@pytest.fixture(scope="session")
+def offline_lab(lab_fleet: Any, tmp_path_factory: pytest.TempPathFactory) -> OfflineLab:
+    """The fleet the `lab` fixture serves, loaded in-process."""
+    from netsteward.lab.engine.state import LabState
+
+    return OfflineLab(LabState(lab_fleet, tmp_path_factory.mktemp("offline_lab"), 10001))

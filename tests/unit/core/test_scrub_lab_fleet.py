@@ -12,10 +12,8 @@ from netsteward.tasks.core.scrub import SECRET_MARKER, normalise_config
 
 
 @pytest.fixture(scope="module")
-def fleet():
-    from netsteward.lab.engine.state import load_fleet
-
-    return load_fleet(2026)
+def fleet(lab_fleet):
+    return lab_fleet
 
 
 def test_no_planted_secret_survives(fleet) -> None:
