@@ -5,7 +5,7 @@ Starts a private lab (temp state dir, its own ports), takes the approved state (
 when that command exists, then times `netsteward drift` (live, all devices) and
 `netsteward drift --offline`. Stops the lab. Prints figures only; no pass/fail.
 
-Goals (issue 7): live drift within 1.5 x the full backup; --offline under 10 s.
+Goals: live drift within 1.5 x the full backup; --offline under 10 s.
 
     .venv/bin/python bench/drift_bench.py [--base-port 21001] [--hosts GLOB] [--offline-only REPO]
 

@@ -5,7 +5,7 @@ Starts a private lab (temp state dir, its own ports), then alternates a full bac
 full inspection (`--runs` times; the inspections after the first compare with the previous
 one, as the daily run does), and stops the lab. Prints figures only; no pass/fail.
 
-Goals (issue 13): inspection wall time at most 1.5 x the backup's, peak memory <= 400 MB.
+Goals: inspection wall time at most 1.5 x the backup's, peak memory <= 400 MB.
 
     .venv/bin/python bench/inspect_bench.py [--base-port 22001] [--runs 2] [--workers 200]
 

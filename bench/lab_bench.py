@@ -1,7 +1,7 @@
 """Lab benchmark: start-up time, memory, server CPU per session, a fleet-wide netmiko round.
 
 Starts a private lab (temp state dir, its own ports), measures, stops it.
-Prints figures only; there is no pass/fail.  Goals (issue 2): start < 3 s for
+Prints figures only; there is no pass/fail.  Goals: start < 3 s for
 739 devices, RSS < 200 MB idle and with 739 sessions open, < 5 ms server CPU
 per session, and the lab never the bottleneck of a fleet-wide run.
 

@@ -4,7 +4,7 @@ drawing time of all pages. Prints figures; no pass/fail (the machine is shared: 
     .venv/bin/python bench/topology_bench.py            # starts a private lab, stops it at the end
     .venv/bin/python bench/topology_bench.py --no-lab   # diff and drawing only (offline, from lab truth)
 
-Goals (issue 4): discovery within 1.5x the backup's wall time, diff < 1 s, drawing < 5 s.
+Goals: discovery within 1.5x the backup's wall time, diff < 1 s, drawing < 5 s.
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ from netsteward.playbooks.common import (
     err_console,
     finish,
     open_nornir,
-    print_json,
+    print_result,
 )
 from netsteward.tasks.core.errors import EXIT_CLEAN, EXIT_FINDINGS, BadInput
 from netsteward.tasks.core.i18n import _
@@ -83,6 +83,7 @@ SarifOpt = typer.Option(None, "--sarif", help="Write SARIF 2.1.0 (CI code scanni
 
 @app.command("firewall")
 def firewall(
+    ctx: typer.Context,
     intent: Path = IntentOpt,
     as_of: str = AsOfOpt,
     repo: Path = RepoOpt,
@@ -151,11 +152,18 @@ def firewall(
     _write(html, fw_report.html_report(result, len(configs), when.isoformat()))
     if sarif is not None:
         _write(sarif, json.dumps(fw_report.sarif(result, files), indent=2) + "\n")
-    if json_out:
-        print_json(fw_report.to_json(result))
-    else:
-        console.print(fw_report.table(result, len(configs)), end="", markup=False, soft_wrap=True)
     threshold = SEVERITY_RANK[fail_on]
     failing = any(SEVERITY_RANK[f.severity] >= threshold for f in result.findings)
     # a configuration not fully read was not fully audited: never a clean result
-    finish(EXIT_FINDINGS if failing or result.read_warnings else EXIT_CLEAN)
+    code = EXIT_FINDINGS if failing or result.read_warnings else EXIT_CLEAN
+    if json_out:
+        counts = {
+            "devices": len(configs),
+            "findings": len(result.findings),
+            **fw_report.summary(result),
+            "exposure": len(result.exposure),
+        }
+        print_result(ctx, code, counts, fw_report.to_json(result))
+    else:
+        console.print(fw_report.table(result, len(configs)), end="", markup=False, soft_wrap=True)
+    finish(code)

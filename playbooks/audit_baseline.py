@@ -32,7 +32,7 @@ from netsteward.playbooks.common import (
     err_console,
     finish,
     open_nornir,
-    print_json,
+    print_result,
     select_hosts,
 )
 from netsteward.tasks.baseline import report
@@ -132,6 +132,7 @@ def _sources(
 
 
 def baseline(
+    ctx: typer.Context,
     rules_dir: Path = RulesOpt,
     waivers_file: Path = WaiversOpt,
     as_of: str = AsOfOpt,
@@ -198,10 +199,16 @@ def baseline(
     plan_note = None
     if plan_file is not None:
         plan_note = _write_plan(plan_file, run, sources, policy, rules)
+    code = (
+        EXIT_UNREACHABLE if run.problems else EXIT_FINDINGS if run.failing(fail_on) else EXIT_CLEAN
+    )
     if json_out:
         data = report.to_json(run)
         data["plan"] = plan_note
-        print_json(data)
+        summ = data["summary"]
+        counts = {k: v for k, v in summ.items() if isinstance(v, int)}
+        counts |= summ["by_severity"]
+        print_result(ctx, code, counts, data)
     else:
         console.print(report.table(run, rules, group_by), end="", markup=False, soft_wrap=True)
         if plan_note:
@@ -220,9 +227,7 @@ def baseline(
                 ),
                 markup=False,
             )
-    if run.problems:
-        finish(EXIT_UNREACHABLE)
-    finish(EXIT_FINDINGS if run.failing(fail_on) else EXIT_CLEAN)
+    finish(code)
 
 
 def _write_plan(

@@ -31,7 +31,7 @@ from netsteward.playbooks.common import (
     err_console,
     finish,
     open_nornir,
-    print_json,
+    print_result,
 )
 from netsteward.tasks.backup.collect import BackupOutcome, backup_config
 from netsteward.tasks.core.errors import EXIT_CLEAN, EXIT_UNREACHABLE, BadInput
@@ -60,7 +60,7 @@ WorkersOpt = typer.Option(
     "--workers",
     min=1,
     max=1000,
-    help="Concurrent SSH sessions (default from nornir_config.yaml).",
+    help="Concurrent SSH sessions, fixed (default: nornir_config.yaml's runner, which adapts them).",
 )
 TimeoutOpt = typer.Option(
     60.0, "--timeout", min=1.0, help="Time limit per device in seconds, retries included."
@@ -320,6 +320,7 @@ def render(summary: RunSummary) -> None:
 def register(main_app: typer.Typer) -> None:
     @main_app.command("backup")
     def backup(
+        ctx: typer.Context,
         config: Path = ConfigOpt,
         hosts: str | None = HostsOpt,
         group: str | None = GroupOpt,
@@ -350,27 +351,31 @@ def register(main_app: typer.Typer) -> None:
             options=SessionOptions(timeout=timeout, retries=retries),
             show_progress=not json_out and err_console.is_terminal,
         )
+        code = EXIT_UNREACHABLE if summary.failed else EXIT_CLEAN
         if json_out:
-            print_json(
+            counts = {
+                "devices": summary.devices,
+                "backed_up": summary.backed_up,
+                "changed": len(summary.changed),
+                "new": len(summary.new),
+                "unchanged": summary.unchanged,
+                "failed": len(summary.failed),
+            }
+            print_result(
+                ctx,
+                code,
+                counts,
                 {
                     "date": summary.run_date,
                     "repo": summary.repo,
                     "seconds": summary.seconds,
-                    "counts": {
-                        "devices": summary.devices,
-                        "backed_up": summary.backed_up,
-                        "changed": len(summary.changed),
-                        "new": len(summary.new),
-                        "unchanged": summary.unchanged,
-                        "failed": len(summary.failed),
-                    },
                     "changed": summary.changed,
                     "failed": summary.failed,
                     "commit": summary.commit,
                     "tag": summary.tag,
                     "push": summary.push,
-                }
+                },
             )
         else:
             render(summary)
-        finish(EXIT_UNREACHABLE if summary.failed else EXIT_CLEAN)
+        finish(code)

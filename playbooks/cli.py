@@ -10,11 +10,22 @@ import importlib
 import logging
 import os
 import sys
+from importlib.metadata import version
+from typing import Any
 
 import typer
 
+from netsteward.playbooks.common import envelope, print_json
 from netsteward.tasks.core import i18n
-from netsteward.tasks.core.errors import EXIT_INTERNAL, BadInput, NetstewardError
+from netsteward.tasks.core.errors import (
+    EXIT_BAD_INPUT,
+    EXIT_CLEAN,
+    EXIT_FINDINGS,
+    EXIT_INTERNAL,
+    EXIT_UNREACHABLE,
+    BadInput,
+    NetstewardError,
+)
 from netsteward.tasks.core.i18n import _
 
 app = typer.Typer(
@@ -43,9 +54,24 @@ LangOpt = typer.Option(
 )
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"netsteward {version('netsteward')}")
+        raise typer.Exit(0)
+
+
+VersionOpt = typer.Option(
+    False,
+    "--version",
+    is_eager=True,
+    callback=_show_version,
+    help="Print the installed version and exit.",
+)
+
+
 @app.callback()
-def _global_options(lang: str | None = LangOpt) -> None:
-    """Options before the job name: `netsteward --lang zh backup`."""
+def _global_options(lang: str | None = LangOpt, _version: bool = VersionOpt) -> None:
+    """Options before the job name: `netsteward --lang zh backup`, `netsteward --version`."""
     from netsteward.playbooks.common import apply_site_language
 
     try:
@@ -73,12 +99,7 @@ JOBS: list[tuple[str, str | None]] = [
 
 def _register() -> None:
     for module_name, name in JOBS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name == module_name:  # job not built yet
-                continue
-            raise
+        module = importlib.import_module(module_name)
         if hasattr(module, "register"):
             module.register(app)
         else:
@@ -86,6 +107,71 @@ def _register() -> None:
 
 
 _register()
+
+
+KIND = {EXIT_BAD_INPUT: "bad_input", EXIT_UNREACHABLE: "unreachable", EXIT_INTERNAL: "internal"}
+
+
+def _command_of(argv: list[str]) -> str:
+    """The sub-command named on the command line (`topology snapshot`), for an error's JSON."""
+    group: Any = typer.main.get_command(app)
+    names: list[str] = []
+    for arg in argv:
+        commands = getattr(group, "commands", None)
+        if arg.startswith("-"):
+            continue
+        if not commands or arg not in commands:
+            break
+        names.append(arg)
+        group = commands[arg]
+    return " ".join(names)
+
+
+def _fail(
+    argv: list[str],
+    code: int,
+    message: str,
+    exc: BaseException | None = None,
+    line: str | None = None,
+) -> int:
+    """The one line for people on stderr (`line`, else `netsteward: message`); with
+    `--json` also the envelope with the error on stdout."""
+    typer.echo(line or f"netsteward: {message}", err=True)
+    if "--json" in argv:
+        error: dict[str, Any] = {"kind": KIND.get(code, "error"), "message": message}
+        if isinstance(exc, BadInput):
+            error |= {k: v for k, v in vars(exc).items() if k in ("file", "line", "field") and v}
+            error["message"] = exc.message
+        print_json(envelope(_command_of(argv), code, {}, {"error": error}))
+    return code
+
+
+def run(argv: list[str]) -> int:
+    """Run the command line `argv` (without the program name); return the exit code."""
+    try:
+        result = app(args=argv, standalone_mode=False)
+    except NetstewardError as exc:
+        return _fail(argv, exc.exit_code, str(exc), exc)
+    except typer.Exit as exc:
+        return exc.exit_code
+    except typer.Abort:
+        typer.echo("Aborted!", err=True)
+        return EXIT_FINDINGS
+    except typer.TyperException as exc:  # usage errors (bad option, missing argument)
+        if "--json" not in argv and hasattr(exc, "show"):
+            exc.show()
+            return exc.exit_code
+        return _fail(argv, exc.exit_code, exc.format_message(), exc)
+    except Exception as exc:
+        # A bug, not an outcome: never exit 1 ("findings") or 0 by accident.
+        if os.environ.get("NETSTEWARD_DEBUG"):
+            raise
+        error = f"{type(exc).__name__}: {exc}"
+        line = _(
+            "netsteward: internal error: {error} (set NETSTEWARD_DEBUG=1 for the traceback)"
+        ).format(error=error)
+        return _fail(argv, EXIT_INTERNAL, f"internal error: {error}", line=line)
+    return result if isinstance(result, int) else EXIT_CLEAN
 
 
 def main() -> None:
@@ -96,22 +182,7 @@ def main() -> None:
         # paramiko logs every failed log-in with its traceback; the device session reports
         # each failure as one line (kind and reason), so its log only repeats it at length
         logging.getLogger("paramiko").setLevel(logging.CRITICAL)
-    try:
-        app()  # standalone: typer turns usage errors into exit 2 and typer.Exit into its code
-    except NetstewardError as exc:
-        typer.echo(f"netsteward: {exc}", err=True)
-        sys.exit(exc.exit_code)
-    except Exception as exc:
-        # A bug, not an outcome: never exit 1 ("findings") or 0 by accident.
-        if os.environ.get("NETSTEWARD_DEBUG"):
-            raise
-        typer.echo(
-            _(
-                "netsteward: internal error: {error} (set NETSTEWARD_DEBUG=1 for the traceback)"
-            ).format(error=f"{type(exc).__name__}: {exc}"),
-            err=True,
-        )
-        sys.exit(EXIT_INTERNAL)
+    sys.exit(run(sys.argv[1:]))
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ import fnmatch
 import json
 import os
 import sys
+from collections.abc import Mapping
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from rich.console import Console
 
 from netsteward.tasks.core.errors import BadInput, CredentialsMissing, InventoryError
 from netsteward.tasks.core.i18n import _, ngettext, set_site_language
+from netsteward.tasks.inventory.check import check_inventory
 
 DEFAULT_CONFIG = "nornir_config.yaml"
 
@@ -128,10 +130,6 @@ def _inventory_paths(config: Path) -> dict[str, Path]:
 def check_inventory_or_fail(config: Path) -> dict[str, Path]:
     """Validate the inventory the config points at; raise InventoryError on the first problem."""
     paths = _inventory_paths(config)
-    try:
-        from netsteward.tasks.inventory.check import check_inventory
-    except ModuleNotFoundError:  # pragma: no cover - during bootstrap only
-        return paths
     problems = check_inventory(paths)
     if problems:
         raise InventoryError(
@@ -177,16 +175,21 @@ def open_nornir(
     num_workers: int | None = None,
     need_credentials: bool = True,
 ) -> Nornir:
-    """Check the inventory, initialise Nornir relative to the config file, filter, set credentials."""
+    """Check the inventory, initialise Nornir relative to the config file, filter, set credentials.
+
+    `num_workers` replaces the config's runner by Nornir's threaded runner with exactly
+    that many workers (`--workers N`); without it the config's runner runs (the committed
+    nornir_config.yaml: netsteward.tasks.core.runner.AdaptiveRunner)."""
     from netsteward.tasks.core.connection import install
 
     check_inventory_or_fail(config)
     install()  # netmiko fixed-wait fixes and TCP_NODELAY (tasks/core/connection.py)
     cwd = Path.cwd()
+    config_file = config.resolve()  # before the chdir: `--config site/nornir_config.yaml`
     try:
         # SimpleInventory paths in the config are relative to the config file.
-        os.chdir(config.resolve().parent)
-        kwargs: dict[str, Any] = {"config_file": str(config.resolve())}
+        os.chdir(config_file.parent)
+        kwargs: dict[str, Any] = {"config_file": str(config_file)}
         if num_workers:
             kwargs["runner"] = {"plugin": "threaded", "options": {"num_workers": num_workers}}
         nr = InitNornir(**kwargs)
@@ -216,12 +219,13 @@ def open_nornir(
 
 
 def to_jsonable(obj: Any) -> Any:
+    """Plain JSON values; object keys sorted (the envelope's own keys stay first)."""
     if is_dataclass(obj) and not isinstance(obj, type):
         return to_jsonable(asdict(obj))
     if hasattr(obj, "model_dump"):
-        return obj.model_dump(mode="json")
+        return to_jsonable(obj.model_dump(mode="json"))
     if isinstance(obj, dict):
-        return {str(k): to_jsonable(v) for k, v in obj.items()}
+        return {str(k): to_jsonable(v) for k, v in sorted(obj.items(), key=lambda kv: str(kv[0]))}
     if isinstance(obj, (list, tuple, set, frozenset)):
         items = [to_jsonable(v) for v in obj]
         return sorted(items, key=str) if isinstance(obj, (set, frozenset)) else items
@@ -230,10 +234,45 @@ def to_jsonable(obj: Any) -> Any:
     return obj
 
 
-def print_json(obj: Any) -> None:
-    sys.stdout.write(
-        json.dumps(to_jsonable(obj), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    )
+ENVELOPE = ("command", "exit_code", "counts")
+
+
+def envelope(
+    command: str, exit_code: int, counts: Mapping[str, int], fields: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Every command's `--json` document (docs/DESIGN.md, "JSON output"): `command`,
+    `exit_code`, `counts` (named integers), then the command's own fields."""
+    clash = sorted(set(fields) & set(ENVELOPE))
+    if clash:
+        raise ValueError(f"a command's own JSON field is called {clash[0]!r}")
+    doc: dict[str, Any] = {
+        "command": command,
+        "exit_code": exit_code,
+        "counts": to_jsonable(dict(counts)),
+    }
+    doc.update(to_jsonable(dict(fields)))
+    return doc
+
+
+def command_name(ctx: typer.Context | None) -> str:
+    """The running sub-command as typed: `backup`, `topology snapshot`, `drift accept`."""
+    names: list[str] = []
+    while ctx is not None and ctx.parent is not None:
+        names.append(ctx.info_name or "")
+        ctx = ctx.parent  # type: ignore[assignment]  # typer's Context is its Click's
+    return " ".join(reversed(names))
+
+
+def print_json(doc: Mapping[str, Any]) -> None:
+    """Write one JSON document on stdout, keys in the order `doc` gives them."""
+    sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+
+
+def print_result(
+    ctx: typer.Context, exit_code: int, counts: Mapping[str, int], fields: Mapping[str, Any]
+) -> None:
+    """`--json`: the running command's result in the common envelope."""
+    print_json(envelope(command_name(ctx), exit_code, counts, fields))
 
 
 def finish(code: int) -> None:

@@ -1,4 +1,4 @@
-"""`netsteward drift`: does the live network still match what was approved? (issue 7)
+"""`netsteward drift`: does the live network still match what was approved?
 
     netsteward drift [--offline] [--junit FILE] [--markdown FILE] [--json] [--config --hosts --group --repo]
     netsteward drift accept HOST... --reason TEXT
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from dataclasses import asdict
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -24,19 +25,19 @@ from netsteward.playbooks.common import (
     RepoOpt,
     finish,
     open_nornir,
-    print_json,
+    print_result,
     select_hosts,
 )
-from netsteward.tasks.core.errors import EXIT_UNREACHABLE, BadInput, NetstewardError
+from netsteward.tasks.core.errors import EXIT_CLEAN, EXIT_UNREACHABLE, BadInput
 from netsteward.tasks.core.i18n import _
-from netsteward.tasks.core.results import one_line
-from netsteward.tasks.drift.adapters import SnapshotView
 from netsteward.tasks.drift.check import Evaluator, build_report
+from netsteward.tasks.drift.evaluators import SnapshotView
 from netsteward.tasks.drift.model import DeviceInfo, DriftReport
 from netsteward.tasks.drift.render import (
     render_console,
     render_junit,
     render_markdown,
+    report_counts,
     report_json,
 )
 from netsteward.tasks.drift.state import RepoState
@@ -49,12 +50,6 @@ HELP = (
     "against the latest topology snapshot. Exit 0 no drift, 1 drift, 3 devices unreadable. "
     "`netsteward drift accept HOST... --reason TEXT` approves a drift."
 )
-
-
-class DriftCheckFailed(NetstewardError):
-    """The check itself failed: nothing can be said about the devices (exit 3, never 0 or 1)."""
-
-    exit_code = EXIT_UNREACHABLE
 
 
 # Option declarations (typer reads these defaults), kept at module level like playbooks/common.py.
@@ -80,7 +75,7 @@ WorkersOpt = typer.Option(
     "--workers",
     min=1,
     max=1000,
-    help="Concurrent SSH sessions (default from nornir_config.yaml).",
+    help="Concurrent SSH sessions, fixed (default: nornir_config.yaml's runner, which adapts them).",
 )
 KnownOpt = typer.Option(
     False,
@@ -126,7 +121,7 @@ def _evaluators(
     configs: dict[str, str],
     as_of: date | None,
 ) -> tuple[Evaluator | None, Evaluator | None, list[str]]:
-    from netsteward.tasks.drift.adapters import load_firewall_evaluator, load_port_evaluator
+    from netsteward.tasks.drift.evaluators import load_firewall_evaluator, load_port_evaluator
 
     notes: list[str] = []
     port_eval = fw_eval = None
@@ -157,8 +152,8 @@ def run_check(
     known: bool = False,
 ) -> DriftReport:
     """Read both sides (devices or, offline, the repository at HEAD) and build the report."""
-    from netsteward.tasks.drift.adapters import snapshot_view
     from netsteward.tasks.drift.assemble import assemble, live_from_reads, live_from_repo
+    from netsteward.tasks.drift.evaluators import snapshot_view
     from netsteward.tasks.drift.state import default_baseline, read_state
 
     devices = _devices(nr)
@@ -250,30 +245,23 @@ def register(main_app: typer.Typer) -> None:
         nr = select_hosts(full, hosts, None)
         if group:  # peers outside the group still need their platform (port names, LAGs)
             full = open_nornir(config, None, None, need_credentials=False)
-        try:
-            report = run_check(
-                nr,
-                everyone=_devices(full),
-                repo=repo,
-                config=config,
-                offline=offline,
-                baseline=baseline,
-                policy=policy,
-                intent=intent,
-                as_of=when,
-                known=known,
-            )
-        except NetstewardError:
-            raise
-        except Exception as exc:  # a crash must not read as "drift" (1) in CI, nor as clean
-            log.exception("drift check failed")
-            raise DriftCheckFailed(
-                _("drift check could not complete: {error}").format(error=one_line(exc))
-            ) from exc
+        # a crash in the check is a bug: netsteward.playbooks.cli exits 70 (never 0, 1 or 3)
+        report = run_check(
+            nr,
+            everyone=_devices(full),
+            repo=repo,
+            config=config,
+            offline=offline,
+            baseline=baseline,
+            policy=policy,
+            intent=intent,
+            as_of=when,
+            known=known,
+        )
         _write(junit, render_junit(report))
         _write(markdown, render_markdown(report))
         if json_out:
-            print_json(report_json(report))
+            print_result(ctx, report.exit_code, report_counts(report), report_json(report))
         else:
             sys.stdout.write(render_console(report))
         finish(report.exit_code)
@@ -283,6 +271,7 @@ def register(main_app: typer.Typer) -> None:
         help="Approve the drift of HOST...: take a fresh backup and commit it with the reason.",
     )
     def accept(
+        ctx: typer.Context,
         hosts: list[str] = AcceptHostsArg,
         reason: str = ReasonOpt,
         config: Path = ConfigOpt,
@@ -301,8 +290,10 @@ def register(main_app: typer.Typer) -> None:
             )
         nr = nr.filter(filter_func=lambda h: h.name in set(hosts))
         outcome = accept_drift(nr, repo=repo, reason=reason.strip())
+        code = EXIT_UNREACHABLE if outcome.failed else EXIT_CLEAN
         if json_out:
-            print_json(outcome)
+            counts = {"accepted": len(outcome.accepted), "failed": len(outcome.failed)}
+            print_result(ctx, code, counts, asdict(outcome))
         else:
             lines = [_("accepted {host}").format(host=host) for host in outcome.accepted]
             lines += [
@@ -322,6 +313,6 @@ def register(main_app: typer.Typer) -> None:
                     _("nothing to commit: the approved state already matches these devices")
                 )
             sys.stdout.write("\n".join(lines) + "\n")
-        finish(3 if outcome.failed else 0)
+        finish(code)
 
     main_app.add_typer(drift_app, name="drift")

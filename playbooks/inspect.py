@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -32,7 +33,7 @@ from netsteward.playbooks.common import (
     err_console,
     finish,
     open_nornir,
-    print_json,
+    print_result,
 )
 from netsteward.tasks.core.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNREACHABLE, BadInput
 from netsteward.tasks.core.i18n import _
@@ -231,6 +232,14 @@ def render(o: Outcome) -> None:
     )
 
 
+def _enveloped(doc: dict[str, Any]) -> tuple[dict[str, int], dict[str, Any]]:
+    """(counts, own fields) for the JSON envelope: the counts flat (severities beside the
+    others), the per-severity table also as the field `by_severity`."""
+    counts = dict(doc.pop("counts"))
+    by_severity = counts.pop("by_severity")
+    return counts | by_severity, doc | {"by_severity": by_severity}
+
+
 @app.callback(invoke_without_command=True)
 def inspect(
     ctx: typer.Context,
@@ -268,15 +277,21 @@ def inspect(
         options=InspectOptions(timeout=timeout, retries=retries),
         show_progress=not json_out and err_console.is_terminal,
     )
+    code = exit_code(outcome.summary, fail_on)
     if json_out:
-        print_json(report.as_json(outcome.inspection, outcome.summary, outcome.files))
+        print_result(
+            ctx,
+            code,
+            *_enveloped(report.as_json(outcome.inspection, outcome.summary, outcome.files)),
+        )
     else:
         render(outcome)
-    finish(exit_code(outcome.summary, fail_on))
+    finish(code)
 
 
 @app.command("report")
 def monthly(
+    ctx: typer.Context,
     month_: str = typer.Option(..., "--month", help="The month, YYYY-MM."),
     repo: Path = RepoOpt,
     out: Path = OutOpt,
@@ -295,7 +310,7 @@ def monthly(
         "html": str(_write(stem.with_suffix(".html"), month.html_report(r))),
     }
     if json_out:
-        print_json(month.as_json(r, files))
+        print_result(ctx, EXIT_CLEAN, *_enveloped(month.as_json(r, files)))
     else:
         c = r.counts()
         console.print(

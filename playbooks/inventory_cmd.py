@@ -14,9 +14,9 @@ from netsteward.playbooks.common import (
     console,
     err_console,
     finish,
-    print_json,
+    print_result,
 )
-from netsteward.tasks.core.errors import EXIT_BAD_INPUT, EXIT_CLEAN
+from netsteward.tasks.core.errors import EXIT_BAD_INPUT, EXIT_CLEAN, BadInput
 from netsteward.tasks.core.i18n import ngettext
 from netsteward.tasks.core.store import write_atomic
 from netsteward.tasks.core.yamlfile import load_yaml
@@ -39,7 +39,7 @@ OutOpt = typer.Option(
 
 
 @app.command("check")
-def check(config: Path = ConfigOpt, json_out: bool = JsonOpt) -> None:
+def check(ctx: typer.Context, config: Path = ConfigOpt, json_out: bool = JsonOpt) -> None:
     """Validate the inventory: platforms, groups, duplicates, required fields, no credentials.
 
     One line per problem (file:line: field: problem); exit 2 when there is any.
@@ -47,8 +47,14 @@ def check(config: Path = ConfigOpt, json_out: bool = JsonOpt) -> None:
     """
     paths = _inventory_paths(config)
     problems = check_inventory(paths)
+    code = EXIT_BAD_INPUT if problems else EXIT_CLEAN
     if json_out:
-        print_json({"ok": not problems, "problems": [vars(p) | {"text": str(p)} for p in problems]})
+        print_result(
+            ctx,
+            code,
+            {"hosts": _count_hosts(paths.get("host")), "problems": len(problems)},
+            {"ok": not problems, "problems": [vars(p) | {"text": str(p)} for p in problems]},
+        )
     elif problems:
         for p in problems:
             err_console.print(str(p), markup=False, highlight=False, soft_wrap=True)
@@ -60,19 +66,31 @@ def check(config: Path = ConfigOpt, json_out: bool = JsonOpt) -> None:
             soft_wrap=True,
         )
     else:
-        hosts = load_yaml(paths["host"]).data or {}
+        n = _count_hosts(paths.get("host"))
         console.print(
             ngettext(
-                "inventory ok: {n} host ({file})", "inventory ok: {n} hosts ({file})", len(hosts)
-            ).format(n=len(hosts), file=paths["host"]),
+                "inventory ok: {n} host ({file})", "inventory ok: {n} hosts ({file})", n
+            ).format(n=n, file=paths.get("host")),
             markup=False,
             soft_wrap=True,
         )
-    finish(EXIT_BAD_INPUT if problems else EXIT_CLEAN)
+    finish(code)
+
+
+def _count_hosts(path: Path | None) -> int:
+    """Hosts in a hosts file (0 when it does not parse: check_inventory said why)."""
+    if path is None:
+        return 0
+    try:
+        hosts = load_yaml(path, duplicates=True).data
+    except BadInput:
+        return 0
+    return len(hosts) if isinstance(hosts, dict) else 0
 
 
 @app.command("import")
 def import_ledger(
+    ctx: typer.Context,
     ledger: Path = LedgerArg,
     config: Path = ConfigOpt,
     out: Path | None = OutOpt,
@@ -102,14 +120,18 @@ def import_ledger(
             {**_inventory_paths(config), "host": target} if config.exists() else {"host": target}
         )
         problems = check_inventory(paths)
+    code = EXIT_BAD_INPUT if problems else EXIT_CLEAN
     if json_out:
-        print_json(
+        print_result(
+            ctx,
+            code,
+            {"hosts": len(rows), "problems": len(problems)},
             {
                 "ok": not problems,
                 "hosts": len(rows),
                 "out": str(target) if written else None,
                 "problems": [vars(p) | {"text": str(p)} for p in problems],
-            }
+            },
         )
     elif problems:
         for p in problems:
@@ -137,4 +159,4 @@ def import_ledger(
             markup=False,
             soft_wrap=True,
         )
-    finish(EXIT_BAD_INPUT if problems else EXIT_CLEAN)
+    finish(code)

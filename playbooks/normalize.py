@@ -1,4 +1,4 @@
-"""`netsteward normalize`: port descriptions and loop protection as a reviewed plan (issue 5).
+"""`netsteward normalize`: port descriptions and loop protection as a reviewed plan.
 
     netsteward normalize plan [--offline] [--out PLAN.json] [--markdown FILE] [--config --hosts --group --json]
     netsteward normalize apply PLAN [--canary N] [--max-failures N] [--workers N] [--config --hosts --group --json]
@@ -35,7 +35,7 @@ from netsteward.playbooks.common import (
     err_console,
     finish,
     open_nornir,
-    print_json,
+    print_result,
     select_hosts,
 )
 from netsteward.tasks.core.errors import (
@@ -96,7 +96,11 @@ app = typer.Typer(
 
 PolicyOpt = typer.Option(DEFAULT_POLICY, "--policy", help="The port policy file.")
 WorkersOpt = typer.Option(
-    50, "--workers", min=1, max=500, help="Devices worked on at the same time."
+    None,
+    "--workers",
+    min=1,
+    max=500,
+    help="Devices worked on at the same time (default: nornir_config.yaml's runner).",
 )
 OfflineOpt = typer.Option(
     False, "--offline", help="Use the latest backup and topology snapshot, not the devices."
@@ -238,6 +242,7 @@ def _print_plan(plan: Plan, out: Path) -> None:
 
 @app.command("plan")
 def plan_cmd(
+    ctx: typer.Context,
     config: Path = ConfigOpt,
     hosts: str | None = HostsOpt,
     group: str | None = GroupOpt,
@@ -247,7 +252,7 @@ def plan_cmd(
     markdown: Path | None = MarkdownOpt,
     policy_file: Path = PolicyOpt,
     repo: Path = RepoOpt,
-    workers: int = WorkersOpt,
+    workers: int | None = WorkersOpt,
 ) -> None:
     """Compute the changes that bring ports in line with the policy. Exit 1 when there are any."""
     policy = load_policy(policy_file)
@@ -259,13 +264,20 @@ def plan_cmd(
     if markdown is not None:
         markdown.parent.mkdir(parents=True, exist_ok=True)
         markdown.write_text(plan_markdown(plan), encoding="utf-8")
+    code = EXIT_UNREACHABLE if plan.unreadable else EXIT_FINDINGS if plan.changed() else EXIT_CLEAN
     if as_json:
-        print_json(plan_summary(plan, str(out)))
+        summary = plan_summary(plan, str(out))
+        counts = {
+            "devices": summary["devices"],
+            "devices_with_changes": summary["devices_with_changes"],
+            "changes": sum(summary["changes_by_kind"].values()),
+            "lines": summary["lines"],
+            "unreadable": len(plan.unreadable),
+        }
+        print_result(ctx, code, counts, summary)
     else:
         _print_plan(plan, out)
-    if plan.unreadable:
-        finish(EXIT_UNREACHABLE)
-    finish(EXIT_FINDINGS if plan.changed() else EXIT_CLEAN)
+    finish(code)
 
 
 # -- apply ---------------------------------------------------------------------
@@ -371,6 +383,7 @@ def record_and_backup(
 
 @app.command("apply")
 def apply_cmd(
+    ctx: typer.Context,
     plan_file: Path = PlanArg,
     config: Path = ConfigOpt,
     hosts: str | None = HostsOpt,
@@ -378,7 +391,7 @@ def apply_cmd(
     as_json: bool = JsonOpt,
     canary: int = CanaryOpt,
     max_failures: int = MaxFailuresOpt,
-    workers: int = WorkersOpt,
+    workers: int | None = WorkersOpt,
     repo: Path = RepoOpt,
 ) -> None:
     """Apply exactly a reviewed plan: refuse stale devices, verify, save, roll back on failure."""
@@ -400,8 +413,16 @@ def apply_cmd(
             nr, repo, record, [o.host for o in outcomes if o.status == APPLIED]
         )
     summary = apply_summary(outcomes) | {"commit": commit}
+    statuses = {o.status for o in outcomes}
+    code = (
+        EXIT_UNREACHABLE
+        if UNREACHABLE in statuses
+        else EXIT_CLEAN
+        if statuses <= {APPLIED}
+        else EXIT_FINDINGS
+    )
     if as_json:
-        print_json(summary)
+        print_result(ctx, code, {"devices": summary["devices"], **summary["by_status"]}, summary)
     else:
         counts = ", ".join(
             f"{status_label(status)} {n}" for status, n in summary["by_status"].items()
@@ -416,7 +437,4 @@ def apply_cmd(
             console.print(
                 _("change recorded in {repo} ({commit})").format(repo=repo, commit=commit[:10])
             )
-    statuses = {o.status for o in outcomes}
-    if UNREACHABLE in statuses:
-        finish(EXIT_UNREACHABLE)
-    finish(EXIT_CLEAN if statuses <= {APPLIED} else EXIT_FINDINGS)
+    finish(code)

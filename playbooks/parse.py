@@ -8,7 +8,8 @@ with it, and how a bug report with a real sample becomes a test
 
 Exit codes: 0 read fully, 1 read with warnings (lines not understood, entries not read,
 nothing read, not the output of that command), 2 no reader for that platform and command
-(or an unreadable file). `--json` prints exactly `{"records": [...], "warnings": [...]}`.
+(or an unreadable file). `--json` prints the common envelope with `counts` {records, warnings} and the fields
+`records` and `warnings`.
 A command several jobs read (`show version`: the topology's `version`, the inspection's
 `inspect.uptime`) runs every one of those readers, in the platform file's order (records and
 warnings one after the other); `--purpose` runs one.
@@ -22,7 +23,7 @@ from typing import Any
 
 import typer
 
-from netsteward.playbooks.common import JsonOpt, console, err_console, finish, print_json
+from netsteward.playbooks.common import JsonOpt, console, err_console, finish, print_result
 from netsteward.tasks.core.errors import EXIT_CLEAN, EXIT_FINDINGS, BadInput
 from netsteward.tasks.core.i18n import _, ngettext
 from netsteward.tasks.core.reading import Reading, get_reader, reading_dict
@@ -119,6 +120,7 @@ def _summary(file: Path, purpose: str, reader: str, reading: Reading[Any]) -> No
 def register(main_app: typer.Typer) -> None:
     @main_app.command("parse", help=HELP)
     def parse(
+        ctx: typer.Context,
         file: Path = FileArg,
         platform: str = PlatformOpt,
         command: str = CommandOpt,
@@ -156,12 +158,16 @@ def register(main_app: typer.Typer) -> None:
             for p, read in found
         ]
         datas = [reading_dict(reading) for _, _, reading in readings]
+        complete = all(reading.complete for _, _, reading in readings)
+        code = EXIT_CLEAN if complete else EXIT_FINDINGS
         if json_out:
-            print_json(
-                {
-                    "records": [r for data in datas for r in data["records"]],
-                    "warnings": [w for data in datas for w in data["warnings"]],
-                }
+            records = [r for data in datas for r in data["records"]]
+            warnings = [w for data in datas for w in data["warnings"]]
+            print_result(
+                ctx,
+                code,
+                {"records": len(records), "warnings": len(warnings)},
+                {"records": records, "warnings": warnings},
             )
         else:
             for (p, read, reading), data in zip(readings, datas, strict=True):
@@ -170,5 +176,4 @@ def register(main_app: typer.Typer) -> None:
                 for warning in reading.warnings:
                     err_console.print(f"warning: {warning}", markup=False, soft_wrap=True)
                 _summary(file, p, read.reader, reading)
-        complete = all(reading.complete for _, _, reading in readings)
-        finish(EXIT_CLEAN if complete else EXIT_FINDINGS)
+        finish(code)

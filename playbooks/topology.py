@@ -27,7 +27,7 @@ from netsteward.playbooks.common import (
     err_console,
     finish,
     open_nornir,
-    print_json,
+    print_result,
 )
 from netsteward.tasks.core.errors import (
     EXIT_CLEAN,
@@ -118,6 +118,7 @@ def discover(
 
 @app.command()
 def snapshot(
+    ctx: typer.Context,
     config: Path = ConfigOpt,
     hosts: str = HostsOpt,
     group: str = GroupOpt,
@@ -153,8 +154,10 @@ def snapshot(
         "read_warnings": {h: [w.as_dict() for w in ws] for h, ws in sorted(unread.items())},
         "seconds": round(seconds, 2),
     }
+    code = EXIT_UNREACHABLE if failed or unread else EXIT_CLEAN
     if json_out:
-        print_json(summary)
+        counts = {k: v for k, v in summary.items() if isinstance(v, int) and k != "committed"}
+        print_result(ctx, code, counts | {"unreachable": len(failed)}, summary)
     else:
         console.print(
             _(
@@ -191,7 +194,7 @@ def snapshot(
                 + " (--json: read_warnings)",
                 markup=False,
             )
-    finish(EXIT_UNREACHABLE if failed or unread else EXIT_CLEAN)
+    finish(code)
 
 
 def _table(d: TopologyDiff) -> Table:
@@ -215,6 +218,7 @@ def _table(d: TopologyDiff) -> Table:
 
 @app.command()
 def diff(
+    ctx: typer.Context,
     config: Path = ConfigOpt,  # accepted on every job; these commands read only the repository
     from_: str = typer.Argument(
         None, metavar="[FROM]", help="Date, snapshot file or git revision."
@@ -242,8 +246,11 @@ def diff(
     else:
         old, new = resolve(repo, from_), resolve(repo, to)
     d = diff_snapshots(old, new)
+    code = EXIT_FINDINGS if d.changed else EXIT_CLEAN
     if json_out:
-        print_json(diff_to_dict(d))
+        doc = diff_to_dict(d)
+        counts = {k: len(v) for k, v in doc.items() if isinstance(v, list)}
+        print_result(ctx, code, counts, doc)
     elif fmt == "markdown":
         console.out(diff_markdown(d), end="")
     elif d.changed:
@@ -252,7 +259,7 @@ def diff(
         console.print(
             _("no topology changes {old} -> {new}").format(old=d.old_date, new=d.new_date)
         )
-    finish(EXIT_FINDINGS if d.changed else EXIT_CLEAN)
+    finish(code)
 
 
 def _keep(path: Path | None) -> dict[str, tuple[float, float]]:
@@ -268,6 +275,7 @@ def _keep(path: Path | None) -> dict[str, tuple[float, float]]:
 
 @app.command()
 def draw(
+    ctx: typer.Context,
     config: Path = ConfigOpt,  # accepted on every job; these commands read only the repository
     snapshot_spec: str = typer.Argument(
         None, metavar="[SNAPSHOT]", help="Date, file or revision (default: latest)."
@@ -292,13 +300,16 @@ def draw(
     written = write_outputs(pages, out, f"topology-{snap.date}", None, graph=(snap, {}))
     seconds = time.monotonic() - started
     if json_out:
-        print_json(
+        print_result(
+            ctx,
+            EXIT_CLEAN,
+            {"pages": len(pages), "files": len(written)},
             {
                 "date": snap.date,
                 "pages": [p.name for p in pages],
                 "files": written,
                 "seconds": round(seconds, 2),
-            }
+            },
         )
     else:
         console.print(
@@ -315,6 +326,7 @@ def draw(
 
 @app.command()
 def report(
+    ctx: typer.Context,
     config: Path = ConfigOpt,  # accepted on every job; these commands read only the repository
     year: int = typer.Option(
         ..., "--year", help="The report year: first snapshot of the year against the last."
@@ -366,7 +378,9 @@ def report(
         "seconds": round(seconds, 2),
     }
     if json_out:
-        print_json(summary)
+        counts = {"snapshots": len(files), "changes": len(change_rows(d))}
+        counts |= {"pages": len(pages), "files": len(written)}
+        print_result(ctx, EXIT_CLEAN, counts, summary)
     else:
         console.print(
             _(

@@ -2,13 +2,12 @@
 
 See docs/DESIGN.md, "Test fixtures".  The lab runs on random free ports in
 12000-30000 with its state in a temp directory, and a temp nornir_config.yaml
-points a SimpleInventory at it.  Until `lab/fleet/build.py` exists the lab serves the
-small stand-in fleet defined below (`standin_fleet`).
+points a SimpleInventory at it.  With pytest-xdist (`make test`) each worker is a
+session of its own, so every worker has its own `lab`.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import random
@@ -22,17 +21,9 @@ from typing import Any
 import pytest
 import yaml
 
-from netsteward.lab.model import (
-    Cable,
-    DeviceSpec,
-    Fleet,
-    PortSpec,
-)
-
 ROOT = Path(__file__).resolve().parent.parent
 LAB_USERNAME = "netsteward"
 LAB_PASSWORD = "Lab-Only-Pa55"
-STANDIN = f"{Path(__file__).resolve()}:standin_fleet"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -60,10 +51,6 @@ def _english_after_each_test() -> Iterator[None]:
 
     i18n.set_language(None)
     i18n.set_site_language(None)
-
-
-def real_fleet_available() -> bool:
-    return importlib.util.find_spec("netsteward.lab.fleet.build") is not None
 
 
 def _lab_env() -> dict[str, str]:
@@ -124,59 +111,55 @@ class LabHandle:
 def _write_inventory(handle: LabHandle, work: Path) -> None:
     hosts = work / "hosts.yaml"
     fleet_args = ["--fleet", handle.fleet_source] if handle.fleet_source else []
-    proc = handle.cli(
-        "inventory", "--base-port", str(handle.base_port), "--out", str(hosts), *fleet_args
+    handle.cli(
+        "inventory",
+        "--base-port",
+        str(handle.base_port),
+        "--out",
+        str(hosts),
+        *fleet_args,
+        check=True,
     )
-    truth = handle.truth()
-    if proc.returncode != 0 or not hosts.exists():
-        # netsteward.lab.fleet.inventory not written yet: the minimal shape of DESIGN.md
-        data = {
-            d["name"]: {
-                "hostname": "127.0.0.1",
-                "port": d["port"],
-                "platform": d["platform"],
-                "groups": [d["platform"], d["role"], d["network"]],
-                "data": {"role": d["role"], "network": d["network"], "model": d["model"]},
-            }
-            for d in truth["devices"]
-        }
-        hosts.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    groups = ROOT / "inventory" / "groups.yaml"
-    defaults = ROOT / "inventory" / "defaults.yaml"
-    if not groups.exists():
-        names: dict[str, dict[str, Any]] = {}
-        for d in truth["devices"]:
-            names.setdefault(d["platform"], {"platform": d["platform"]})
-            names.setdefault(d["role"], {})
-            names.setdefault(d["network"], {})
-        groups = work / "groups.yaml"
-        groups.write_text(yaml.safe_dump(names, sort_keys=False), encoding="utf-8")
-    if not defaults.exists():
-        defaults = work / "defaults.yaml"
-        defaults.write_text("{}\n", encoding="utf-8")
     cfg = {
         "inventory": {
             "plugin": "SimpleInventory",
             "options": {
                 "host_file": str(hosts),
-                "group_file": str(groups),
-                "defaults_file": str(defaults),
+                "group_file": str(ROOT / "inventory" / "groups.yaml"),
+                "defaults_file": str(ROOT / "inventory" / "defaults.yaml"),
             },
         },
-        "runner": {"plugin": "threaded", "options": {"num_workers": 50}},
+        "runner": {"plugin": "adaptive", "options": {"max_workers": 200}},  # as committed
         "logging": {"enabled": False},
     }
     handle.config.write_text(yaml.safe_dump(cfg, sort_keys=False), encoding="utf-8")
 
 
-def start_lab(work: Path, fleet_source: str | None = None, attempts: int = 6) -> LabHandle:
-    """Start a private lab on random free ports (retrying when ports are taken)."""
-    if fleet_source is None and not real_fleet_available():
-        fleet_source = STANDIN
+PORTS = (12000, 30000)  # the labs' ports: below the ephemeral range, above the well-known
+LAB_SPAN = 800  # ports one lab may take (739 devices)
+
+
+def random_base_port(anywhere: bool = False) -> int:
+    """A random first port for a lab, in this worker's own share of PORTS: parallel
+    workers (pytest-xdist gw0, gw1, ...) never start labs on each other's ports, so a
+    lab that restarts on its own ports finds them free. `anywhere`: in all of PORTS
+    (when other programs' labs fill the share)."""
+    first, last = PORTS
+    workers = 1 if anywhere else int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    index = int(worker[2:]) if worker[2:].isdigit() and not anywhere else 0
+    share = (last - first) // max(workers, 1)
+    low = first + index * share
+    return random.SystemRandom().randrange(low, low + share - LAB_SPAN)
+
+
+def start_lab(work: Path, fleet_source: str | None = None, attempts: int = 16) -> LabHandle:
+    """Start a private lab on random free ports (retrying when ports are taken: first in
+    this worker's share of the port range, then anywhere in it)."""
     state = work / "state"
     last = ""
-    for _ in range(attempts):
-        base = random.randrange(12000, 30000 - 800)
+    for attempt in range(attempts):
+        base = random_base_port(anywhere=attempt >= attempts // 2)
         handle = LabHandle(state, work / "nornir_config.yaml", base, fleet_source)
         args = ["start", "--base-port", str(base)]
         if fleet_source:
@@ -236,165 +219,6 @@ def serve_lab(work: Path, fleet_source: str | None = None) -> Iterator[LabHandle
         next(creds, None)
 
 
-# -- the stand-in fleet (used until lab/fleet/build.py exists, and by the engine's own tests) --
-
-
-def _vrp_config(
-    name: str, ports: list[str], descs: dict[str, str], lags: dict[str, list[str]]
-) -> str:
-    lines = [
-        "!Software Version V200R019C10SPC500",
-        "#",
-        f"sysname {name}",
-        "#",
-        "aaa",
-        " local-user admin password irreversible-cipher $1c$abcdefgh$",
-        "#",
-    ]
-    for lag in lags:
-        lines += [f"interface {lag}", " mode lacp-static", "#"]
-    member = {m: lag for lag, ms in lags.items() for m in ms}
-    for p in ports:
-        lines.append(f"interface {p}")
-        if p in descs:
-            lines.append(f" description {descs[p]}")
-        if p in member:
-            lines.append(f" eth-trunk {member[p][len('Eth-Trunk') :]}")
-        lines.append("#")
-    lines += [
-        "user-interface vty 0 4",
-        " authentication-mode aaa",
-        " protocol inbound ssh",
-        "#",
-        "return",
-    ]
-    return "\n".join(lines) + "\n"
-
-
-def _comware_config(
-    name: str, ports: list[str], descs: dict[str, str], lags: dict[str, list[str]]
-) -> str:
-    lines = ["#", " version 7.1.070, Release 6635P07", "#", f" sysname {name}", "#"]
-    for lag in lags:
-        lines += [f"interface {lag}", " link-aggregation mode dynamic", "#"]
-    member = {m: lag for lag, ms in lags.items() for m in ms}
-    for p in ports:
-        lines.append(f"interface {p}")
-        lines.append(" port link-mode bridge")
-        if p in descs:
-            lines.append(f" description {descs[p]}")
-        if p in member:
-            lines.append(f" port link-aggregation group {member[p][len('Bridge-Aggregation') :]}")
-        lines.append("#")
-    lines += [
-        "line vty 0 63",
-        " authentication-mode scheme",
-        " user-role network-operator",
-        "#",
-        "return",
-    ]
-    return "\n".join(lines) + "\n"
-
-
-def standin_fleet(seed: int = 2026) -> Fleet:
-    """Four devices, two per dialect, cabled with one LAG: enough for the engine's tests."""
-    core_ports = [f"XGigabitEthernet0/0/{i}" for i in range(1, 5)]
-    agg_ports = [f"GigabitEthernet1/0/{i}" for i in range(1, 9)] + [
-        f"Ten-GigabitEthernet1/0/{i}" for i in range(49, 53)
-    ]
-    vacc_ports = [f"GigabitEthernet0/0/{i}" for i in range(1, 9)] + [
-        f"XGigabitEthernet0/0/{i}" for i in range(1, 3)
-    ]
-    hacc_ports = [f"GigabitEthernet1/0/{i}" for i in range(1, 9)] + [
-        f"Ten-GigabitEthernet1/0/{i}" for i in range(49, 51)
-    ]
-    specs = [
-        ("LAB-CORE-01", "huawei_vrp", "core", "S12700E-8", "huawei", core_ports, {}, _vrp_config),
-        (
-            "LAB-AGG-01",
-            "hp_comware",
-            "aggregation",
-            "S6520X-30QC-EI",
-            "h3c",
-            agg_ports,
-            {"Bridge-Aggregation1": ["Ten-GigabitEthernet1/0/50", "Ten-GigabitEthernet1/0/51"]},
-            _comware_config,
-        ),
-        (
-            "LAB-ACC-001",
-            "huawei_vrp",
-            "access",
-            "S5735-L48T4X-A1",
-            "huawei",
-            vacc_ports,
-            {"Eth-Trunk1": ["XGigabitEthernet0/0/1", "XGigabitEthernet0/0/2"]},
-            _vrp_config,
-        ),
-        (
-            "LAB-ACC-002",
-            "hp_comware",
-            "access",
-            "S5130S-52S-EI",
-            "h3c",
-            hacc_ports,
-            {},
-            _comware_config,
-        ),
-    ]
-    cables = [
-        Cable("LAB-CORE-01", "XGigabitEthernet0/0/1", "LAB-AGG-01", "Ten-GigabitEthernet1/0/49"),
-        Cable("LAB-AGG-01", "Ten-GigabitEthernet1/0/50", "LAB-ACC-001", "XGigabitEthernet0/0/1"),
-        Cable("LAB-AGG-01", "Ten-GigabitEthernet1/0/51", "LAB-ACC-001", "XGigabitEthernet0/0/2"),
-        Cable("LAB-AGG-01", "GigabitEthernet1/0/1", "LAB-ACC-002", "Ten-GigabitEthernet1/0/49"),
-    ]
-    descs: dict[str, dict[str, str]] = {
-        "LAB-CORE-01": {"XGigabitEthernet0/0/1": "TO-LAB-AGG-01-XGE1/0/49"},
-        "LAB-AGG-01": {
-            "Ten-GigabitEthernet1/0/49": "TO-LAB-CORE-01-XGE0/0/1",
-            "GigabitEthernet1/0/1": "TO-LAB-ACC-002-XGE1/0/49",
-        },
-        "LAB-ACC-001": {"XGigabitEthernet0/0/1": "TO-LAB-AGG-01-XGE1/0/50"},
-        "LAB-ACC-002": {"GigabitEthernet1/0/3": "PRINTER-3F"},
-    }
-    devices = []
-    for i, (name, platform, role, model, vendor, ports, lags, render) in enumerate(specs, 1):
-        version = "7.1.070, Release 6635P07" if platform == "hp_comware" else "V200R019C10SPC500"
-        devices.append(
-            DeviceSpec(
-                name=name,
-                platform=platform,
-                role=role,
-                network="base",
-                model=model,
-                vendor=vendor,
-                serial=f"21023531{seed % 1000:03d}{i:05d}",
-                version=version,
-                mac=f"00:e0:fc:00:{seed % 256:02x}:{i:02x}",
-                index=i,
-                location="F01-IDF-1",
-                mgmt_ip=f"192.0.2.{i}",
-                ports=[
-                    PortSpec(p, speed="10G" if "Ten" in p or p.startswith("X") else "1G")
-                    for p in ports
-                ],
-                lags=lags,
-                config=render(name, ports, descs.get(name, {}), lags),
-                change_password_prompt=(name == "LAB-ACC-001"),
-            )
-        )
-    return Fleet(
-        seed=seed,
-        devices=devices,
-        cables=cables,
-        truth={
-            "secrets": [],
-            "port_deviations": [],
-            "firewall_problems": [],
-            "hardening_deviations": [],
-        },
-    )
-
-
 # -- offline sessions: the engine's dialect code without SSH (realism tests) --
 
 
@@ -428,10 +252,17 @@ class OfflineLab:
 
 
 @pytest.fixture(scope="session")
-def offline_lab(tmp_path_factory: pytest.TempPathFactory) -> OfflineLab:
-    """The fleet the `lab` fixture serves, loaded in-process (real generator, else the stand-in)."""
-    from netsteward.lab.engine.state import LabState, load_fleet
+def lab_fleet() -> Any:
+    """The fleet the `lab` fixture serves (seed 2026), generated once per session
+    (a few seconds of CPU): read it, never change it."""
+    from netsteward.lab.engine.state import load_fleet
 
-    source = None if real_fleet_available() else STANDIN
-    fleet = load_fleet(2026, source)
-    return OfflineLab(LabState(fleet, tmp_path_factory.mktemp("offline_lab"), 10001))
+    return load_fleet(2026)
+
+
+@pytest.fixture(scope="session")
+def offline_lab(lab_fleet: Any, tmp_path_factory: pytest.TempPathFactory) -> OfflineLab:
+    """The fleet the `lab` fixture serves, loaded in-process."""
+    from netsteward.lab.engine.state import LabState
+
+    return OfflineLab(LabState(lab_fleet, tmp_path_factory.mktemp("offline_lab"), 10001))

@@ -1,8 +1,7 @@
 """Dialect registry: platform name -> dialect class (see `netsteward.lab.dialects.base`).
 
-Each module in `MODULES` defines a `Dialect` subclass decorated with
-`@register`.  Modules that are not written yet are skipped, so the engine runs
-with whatever dialects exist.
+Each package in `MODULES` has a `cli` module that defines a `Dialect` subclass
+decorated with `@register`; `load_all()` imports them all.
 """
 
 from __future__ import annotations
@@ -41,11 +40,7 @@ def load_all() -> dict[str, type[Dialect]]:
     if not _loaded:
         _loaded = True
         for name in MODULES:
-            try:
-                importlib.import_module(f"{__name__}.{name}.cli")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{__name__}.{name}.cli":
-                    raise
+            importlib.import_module(f"{__name__}.{name}.cli")
     return REGISTRY
 
 

@@ -6,7 +6,7 @@ caret under the word; the lab did not, and stored any line.  This is the lab's
 approximation of the vendors' command trees: the first word of a configuration
 line (after the negation word, `undo` / `no`) must be one the platform has in
 some configuration mode.  The words are those of the fleet's generated
-configurations, of the real configurations in ../shared/corpus/oxidized-simulations,
+configurations, of the real configurations in ytti/oxidized spec/model/data,
 of the configuration the tests type, the hardening baseline's commands (docs/baseline.md), and
 the vendors' common commands (command
 references of Huawei VRP V200R019, H3C Comware 7.1, Cisco IOS 15.2, ASA 9.12 and

@@ -144,7 +144,7 @@ def build_fleet(seed: int = 2026) -> Fleet:
             else:
                 spec.config = render_ios(plan, rng, book)
         elif spec.role == "firewall":
-            spec.config, found = firewall_config(spec, rng, book, topo.declared)
+            spec.config, found = firewall_config(spec, rng, book)
             problems.extend(found)
         elif spec.role == "ips":
             spec.config = ips_config(spec, rng, book, topo.declared)

@@ -5,7 +5,7 @@
 - `config_text`: the running configuration in the vendor's own syntax
   (Huawei USG, Hillstone StoneOS, FortiOS, Cisco ASA) with interfaces, zones,
   admin users, SNMP, address and service objects and a few hundred rules;
-- `problems`: `[{"host", "rule", "check"}]` with the check ids of issue 6 and the
+- `problems`: `[{"host", "rule", "check"}]` with the audit's check ids (docs/audit.md) and the
   rule name or id as the audit reports it (USG rule name, StoneOS rule id,
   FortiOS policy id, ASA `ACL line N`; object name for object checks,
   `default` for the default action);

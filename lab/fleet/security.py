@@ -1,9 +1,7 @@
 """Firewalls, IPS and Brocade FC switches of the lab fleet.
 
-Firewall policies come from `netsteward.lab.fleet.firewall.generate_firewall` (owned by the
-firewall-audit engineer) when that module exists; until then
-`placeholder_firewall` gives each firewall a small but real-syntax config with
-its interfaces and secrets.  The Brocade data layout is documented in
+Firewall policies come from `netsteward.lab.fleet.firewall.generate_firewall`; the IPS
+get a VRP-style security configuration here. The Brocade data layout is documented in
 `netsteward.lab.fleet.build`.
 """
 
@@ -17,11 +15,11 @@ from netsteward.lab.fleet.common import (
     NTP_SERVERS,
     RADIUS_SERVERS,
     SYSLOG_SERVER,
-    TACACS_SERVER,
     SecretBook,
     community,
     token,
 )
+from netsteward.lab.fleet.firewall import generate_firewall
 from netsteward.lab.fleet.vrp import vrp_common
 from netsteward.lab.model import Cable, DeviceSpec
 
@@ -37,135 +35,13 @@ def _links(spec: DeviceSpec, declared: list[Cable]) -> dict[str, tuple[str, str]
 
 
 def firewall_config(
-    spec: DeviceSpec, rng: random.Random, book: SecretBook, declared: list[Cable]
+    spec: DeviceSpec, rng: random.Random, book: SecretBook
 ) -> tuple[str, list[dict[str, Any]]]:
-    """(config, planted problems) from fwgen if present, else a placeholder."""
-    try:
-        from netsteward.lab.fleet import firewall as fwgen
-    except ImportError:
-        return placeholder_firewall(spec, rng, book, declared), []
-    text, problems, secrets = fwgen.generate_firewall(spec, rng)
+    """(config, planted problems) of a firewall, its secrets recorded in `book`."""
+    text, problems, secrets = generate_firewall(spec, rng)
     for item in secrets:
         book.add(item["host"], item["kind"], item["value"])
     return text, list(problems)
-
-
-def placeholder_firewall(
-    spec: DeviceSpec, rng: random.Random, book: SecretBook, declared: list[Cable]
-) -> str:
-    links = _links(spec, declared)
-    host = spec.name
-    if spec.platform == "huawei_vrp":
-        return _vrp_security(spec, rng, book, links, firewall=True)
-    if spec.platform == "hillstone_stoneos":
-        lines = [
-            f"Version {spec.version}",
-            f"hostname {host}",
-            'admin user "admin"',
-            f"  password {book.add(host, 'local_user_password', '+' + token(rng, 32, 'b'))}",
-            '  privilege "admin"',
-            "  access ssh",
-            "  access https",
-            "exit",
-            f"ntp server {NTP_SERVERS[0]}",
-            f'logging syslog {SYSLOG_SERVER} vrouter "trust-vr" udp 514 type event',
-            f"snmp-server community {book.add(host, 'snmp_community', community(rng))} ro",
-            'aaa-server "ym-radius" type radius',
-            f"  host {RADIUS_SERVERS[0]}",
-            f"  secret {book.add(host, 'radius_key', token(rng, 24, 'b'))}",
-            "exit",
-        ]
-        for port in sorted(links):
-            peer, peer_port = links[port]
-            lines += [
-                f"interface {port}",
-                f'  description "TO-{peer}-{peer_port}"',
-                '  zone "trust"',
-                "exit",
-            ]
-        lines += [
-            "rule id 1",
-            "  action deny",
-            '  src-zone "any"',
-            '  dst-zone "any"',
-            '  src-addr "Any"',
-            '  dst-addr "Any"',
-            '  service "Any"',
-            "  log session-start",
-            "exit",
-            "end",
-        ]
-        return "\n".join(lines) + "\n"
-    if spec.platform == "fortinet":
-        lines = [
-            "#config-version=FG6H0E-" + spec.version.split(",")[0].lstrip("v") + ":opmode=0:vdom=0",
-            "config system global",
-            f'    set hostname "{host}"',
-            "    set admin-sport 443",
-            "end",
-            "config system admin",
-            '    edit "admin"',
-            f"        set password ENC {book.add(host, 'local_user_password', 'SH2' + token(rng, 60, 'b'))}",
-            "    next",
-            "end",
-            "config system interface",
-        ]
-        for port in sorted(links):
-            peer, peer_port = links[port]
-            lines += [
-                f'    edit "{port}"',
-                '        set vdom "root"',
-                f'        set description "TO-{peer}-{peer_port}"',
-                "    next",
-            ]
-        lines += [
-            "end",
-            "config user radius",
-            '    edit "ym-radius"',
-            f'        set server "{RADIUS_SERVERS[0]}"',
-            f"        set secret ENC {book.add(host, 'radius_key', token(rng, 48, 'b'))}",
-            "    next",
-            "end",
-            "config system snmp community",
-            "    edit 1",
-            f'        set name "{book.add(host, "snmp_community", community(rng))}"',
-            "    next",
-            "end",
-        ]
-        return "\n".join(lines) + "\n"
-    # cisco_asa
-    lines = [
-        ": Saved",
-        ":",
-        f": Hardware:   {spec.model}",
-        ":",
-        f"ASA Version {spec.version}",
-        "!",
-        f"hostname {host}",
-        f"enable password {book.add(host, 'enable_secret', '$sha512$5000$' + token(rng, 24, 'b') + '$' + token(rng, 24, 'b'))} pbkdf2",
-        f"username admin password {book.add(host, 'local_user_password', '$sha512$5000$' + token(rng, 24, 'b') + '$' + token(rng, 24, 'b'))} pbkdf2 privilege 15",
-        "names",
-        "!",
-    ]
-    for port in sorted(links):
-        peer, peer_port = links[port]
-        lines += [
-            f"interface {port}",
-            f" description TO-{peer}-{peer_port}",
-            " nameif inside",
-            " security-level 100",
-            "!",
-        ]
-    lines += [
-        "aaa-server YM-TACACS protocol tacacs+",
-        f"aaa-server YM-TACACS (inside) host {TACACS_SERVER}",
-        f" key {book.add(host, 'tacacs_key', token(rng, 16, 'a'))}",
-        f"snmp-server host inside {NMS_SERVER} community {book.add(host, 'snmp_community', community(rng))}",
-        f"ntp server {NTP_SERVERS[0]}",
-        f"logging host inside {SYSLOG_SERVER}",
-        ": end",
-    ]
-    return "\n".join(lines) + "\n"
 
 
 def _vrp_security(

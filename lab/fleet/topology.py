@@ -49,7 +49,7 @@ FIREWALL_PAIRS: dict[str, list[tuple[str, str]]] = {
 }
 IPS_NETWORKS = ("base", "egov_intranet", "egov_extranet")  # one NIP6000 pair each
 
-# access platform mix (issue 2): 400 Huawei, 200 H3C, 69 Cisco
+# access platform mix: 400 Huawei, 200 H3C, 69 Cisco
 ACCESS_MIX = (("huawei_vrp", 400), ("hp_comware", 200), ("cisco_ios", 69))
 SINGLE_HOMED_RATE = 0.08
 NON_LLDP_ROLES = ("firewall", "ips", "fc_switch")  # their links are declared, not seen by LLDP

@@ -384,6 +384,15 @@ class BackupStore:
         when = commit.committed_datetime.date().isoformat()
         return Revision(commit.hexsha, when, str(commit.summary))
 
+    def last_changed(self, ref: str, suffixes: tuple[str, ...]) -> Revision:
+        """The newest commit at or before `ref` that changed a `*.<suffix>` file (other jobs
+        commit snapshots and change records too); `ref` itself when none did."""
+        repo = self._git()
+        paths = [f":(glob)**/*.{suffix}" for suffix in suffixes]
+        commit = next(repo.iter_commits(ref, paths=paths, max_count=1), None) or repo.commit(ref)
+        when = commit.committed_datetime.date().isoformat()
+        return Revision(commit.hexsha, when, str(commit.summary))
+
     def parent(self, ref: str = "HEAD") -> str:
         """The revision before `ref` (its first parent), or `ref` itself for the first one."""
         commit = self._git().commit(ref)

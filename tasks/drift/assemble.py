@@ -16,9 +16,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from netsteward.tasks.core.i18n import _
-from netsteward.tasks.drift.adapters import SnapshotView, live_adjacencies
 from netsteward.tasks.drift.check import DeviceState
 from netsteward.tasks.drift.collect import LiveRead
+from netsteward.tasks.drift.evaluators import SnapshotView, live_adjacencies
 from netsteward.tasks.drift.model import Adjacency, DeviceInfo
 from netsteward.tasks.drift.state import RepoState
 

@@ -1,4 +1,4 @@
-"""Drift: the live network against its approved state (issue 7). Model and pure logic.
+"""Drift: the live network against its approved state. Model and pure logic.
 
 The approved state is what the backup repository holds: each device's last committed,
 normalised configuration and the latest topology snapshot. The live state is a fresh read

@@ -260,8 +260,24 @@ def render_junit(report: DriftReport) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
+def report_counts(report: DriftReport) -> dict[str, int]:
+    """The `--json` envelope's counts: devices by their worst status, and known violations."""
+    worst: dict[str, Status] = {d.host: Status.CLEAN for d in report.devices}
+    for r in report.results:
+        if r.status is Status.UNREADABLE or worst.get(r.host) is Status.CLEAN:
+            worst[r.host] = r.status
+    return {
+        "devices": len(report.devices),
+        "clean": sum(1 for s in worst.values() if s is Status.CLEAN),
+        "drifted": sum(1 for s in worst.values() if s is Status.DRIFT),
+        "unreadable": sum(1 for s in worst.values() if s is Status.UNREADABLE),
+        "known_violations": report.known_violations(),
+    }
+
+
 def report_json(report: DriftReport) -> dict[str, Any]:
-    """The `--json` document: summary, counts, and each non-clean result in full."""
+    """The `--json` document's own fields (after the envelope's command, exit code and
+    counts): summary, counts per check, and each non-clean result in full."""
 
     def violation(v: Any) -> dict[str, str]:
         return {"subject": v.subject, "kind": v.kind, "severity": v.severity, "detail": v.detail}
@@ -282,14 +298,13 @@ def report_json(report: DriftReport) -> dict[str, Any]:
         return doc
 
     return {
-        "exit_code": report.exit_code,
         "verdict": verdict(report),
         "offline": report.offline,
         "approved": report.approved,
         "live": report.live,
         "checked_at": report.checked_at,
         "devices": len(report.devices),
-        "counts": report.counts(),
+        "by_check": report.counts(),
         "known_violations": report.known_violations(),
         "unreadable": [{"host": h, "reason": why} for h, why in report.unreadable.items()],
         "drift": [result(r) for r in report.drifted],

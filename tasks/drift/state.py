@@ -26,7 +26,7 @@ class RepoState:
     """Everything the drift check needs from one revision of the backup repository."""
 
     revision: str  # full commit id
-    label: str  # "abc1234 (2026-11-01)" for people
+    label: str  # "abc1234 (2026-11-01)" for people: the commit that last changed a stored file
     files: dict[str, dict[str, str]]  # host -> {suffix: text}
     snapshot_name: str | None  # topology/YYYY-MM-DD.json or None
     snapshot_text: str | None
@@ -56,7 +56,9 @@ def read_state(path: Path, rev: str = "HEAD", hosts: set[str] | None = None) -> 
     latest = snapshots[-1] if snapshots else None
     return RepoState(
         revision=commit.hexsha,
-        label=commit.label,
+        # other jobs commit here too (topology snapshots, change records): the state is
+        # named after the commit that last changed a configuration, not the newest commit
+        label=store.last_changed(commit.hexsha, STORED_SUFFIXES).label,
         files=files,
         snapshot_name=latest,
         snapshot_text=store.read(latest, commit.hexsha) if latest else None,

@@ -1,4 +1,4 @@
-"""Firewall least-exposure audit: the 15 checks of issue 6 and the exposure matrix.
+"""Firewall least-exposure audit: the 15 checks of docs/audit.md and the exposure matrix.
 
 `audit_config(platform, text, intent, as_of)` parses one configuration and
 audits it; `audit_firewall(fw, intent, as_of)` audits a parsed `Firewall`.

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from netsteward.tasks.core.ifnames import canonical_name
+from netsteward.tasks.core.scrub import normalise_config
 
 _COMMENT = re.compile(r"^\s*[#!]")
 # first words of top-level lines that belong to the port view (loop protection globals)
@@ -145,13 +146,9 @@ def fingerprint(parsed: ParsedConfig, view: str = "ports") -> str:
 
 
 def scrubbed(platform: str, text: str) -> str:
-    """The configuration as the backup repository stores it, when netsteward.tasks.core.scrub is available.
+    """The configuration as the backup repository stores it.
 
     Live configurations go through the same normaliser as backups, so that a plan
     made offline (from the backup) and the live device agree on the fingerprint.
     """
-    try:
-        from netsteward.tasks.core.scrub import normalise_config
-    except ImportError:  # pragma: no cover - scrub is another part's module
-        return text
     return normalise_config(platform, text)

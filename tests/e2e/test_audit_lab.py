@@ -55,8 +55,7 @@ def test_audit_of_backed_up_firewalls_finds_exactly_the_planted_problems(
 ) -> None:
     truth = lab.truth()
     firewalls = _firewalls(truth)
-    if not truth["firewall_problems"]:
-        pytest.skip("this lab fleet plants no firewall problems (stand-in fleet)")
+    assert truth["firewall_problems"], "the lab plants firewall problems"
     proc = subprocess.run(
         [
             sys.executable,
@@ -89,8 +88,7 @@ def test_audit_of_backed_up_firewalls_finds_exactly_the_planted_problems(
 
 def test_live_running_config_over_ssh_audits_like_the_truth(lab) -> None:
     truth = lab.truth()
-    if not truth["firewall_problems"]:
-        pytest.skip("this lab fleet plants no firewall problems (stand-in fleet)")
+    assert truth["firewall_problems"], "the lab plants firewall problems"
     intent = load_intent(INTENT)
     seen: set[str] = set()
     for dev in _firewalls(truth):
@@ -119,8 +117,7 @@ def test_live_running_config_over_ssh_audits_like_the_truth(lab) -> None:
 def test_a_new_exposure_on_a_live_asa_is_found_and_rule_numbers_follow(lab) -> None:
     """Insert a remark and an ACE at the top of OUTSIDE_IN on one ASA over SSH, audit, then undo."""
     truth = lab.truth()
-    if not truth["firewall_problems"]:
-        pytest.skip("this lab fleet plants no firewall problems (stand-in fleet)")
+    assert truth["firewall_problems"], "the lab plants firewall problems"
     dev = next(d for d in _firewalls(truth) if d["platform"] == "cisco_asa")
     intent = load_intent(INTENT)
     ace = "extended permit tcp any host 10.20.3.10 eq sqlnet log"

@@ -103,9 +103,9 @@ def test_drift_sees_no_change_in_chinese_text(state: dict[str, Any]) -> None:
         "drift", "--repo", str(state["repo"]), "--hosts", HOSTS, "--json"
     )
     report = json.loads(proc.stdout)
-    assert report["counts"]["config"]["drift"] == 0, report
-    assert report["counts"]["config"]["unreadable"] == 0, report
-    assert report["counts"]["config"]["clean"] == report["devices"]
+    assert report["by_check"]["config"]["drift"] == 0, report
+    assert report["by_check"]["config"]["unreadable"] == 0, report
+    assert report["by_check"]["config"]["clean"] == report["devices"]
 
 
 def test_the_backup_summary_in_chinese(state: dict[str, Any]) -> None:

@@ -81,7 +81,6 @@ class Env:
     work: Path  # like the adopter's repository: policy/, configs/ (the backup repository)
     repo: Path
     hosts: dict[str, dict[str, Any]]
-    has_snapshot: bool
 
     def drift(self, *extra: str) -> Run:
         reports = self.work / "reports"
@@ -170,26 +169,12 @@ def env(fresh_lab: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[En
     hosts = _inventory(fresh_lab.config)
     # the approved state: the backup of the group (`drift accept` runs the same backup task)
     proc = fresh_lab.netsteward("backup", "--group", GROUP, "--repo", str(repo))
-    if proc.returncode == 2 and "No such command" in proc.stderr:
-        proc = fresh_lab.netsteward(
-            "drift", "accept", *sorted(hosts), "--reason", "initial backup", "--repo", str(repo)
-        )
-    if (
-        proc.returncode == 3
-    ):  # a device failed under load: the backup keeps the others; try again once
-        proc = fresh_lab.netsteward("backup", "--group", GROUP, "--repo", str(repo))
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    # the snapshot commits itself; exit 3: devices without LLDP (firewalls, IPS) unreadable
     snap = fresh_lab.netsteward("topology", "snapshot", "--group", GROUP, "--repo", str(repo))
-    has_snapshot = (
-        any((repo / "topology").glob("*.json")) if (repo / "topology").exists() else False
-    )
-    if has_snapshot and git.Repo(repo).is_dirty(untracked_files=True):
-        r = git.Repo(repo)
-        r.git.add("topology")
-        r.index.commit("topology snapshot")
-    # exit 3: some devices without LLDP (firewalls, IPS) were unreadable for discovery
-    assert snap.returncode in (0, 1, 2, 3), snap.stderr
-    yield Env(fresh_lab, work, repo, hosts, has_snapshot)
+    assert snap.returncode in (0, 3), snap.stderr
+    assert list((repo / "topology").glob("*.json")) and not git.Repo(repo).is_dirty()
+    yield Env(fresh_lab, work, repo, hosts)
 
 
 def test_nothing_changed_exits_0(env: Env) -> None:
@@ -234,8 +219,17 @@ def test_description_changed_by_hand_then_accepted(env: Env) -> None:
     assert f"approved/{host}.cfg" in failed[("config", host)]
 
     reason = "CHG-0042 label the port of the meeting-room screen"
-    proc = env.netsteward("drift", "accept", host, "--reason", reason, "--repo", str(env.repo))
+    proc = env.netsteward(
+        "drift", "accept", host, "--reason", reason, "--repo", str(env.repo), "--json"
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
+    doc = json.loads(proc.stdout)
+    assert (doc["command"], doc["exit_code"], doc["counts"]) == (
+        "drift accept",
+        0,
+        {"accepted": 1, "failed": 0},
+    )
+    assert doc["accepted"] == [host] and doc["commit"] == git.Repo(env.repo).head.commit.hexsha
     assert reason in git.Repo(env.repo).head.commit.message
     assert host in git.Repo(env.repo).head.commit.message
     again = env.drift()
@@ -293,8 +287,6 @@ def test_loop_protection_removed_by_hand_is_new(env: Env) -> None:
 
 
 def test_relink_is_reported_as_topology_drift(env: Env) -> None:
-    if not env.has_snapshot:
-        pytest.skip("no topology snapshot: `netsteward topology snapshot` is not available yet")
     truth = env.lab.truth()
     ours = set(env.hosts)
     cable = next(

@@ -1,4 +1,4 @@
-"""Ansible's `network_cli` (unchanged, from PyPI) backs up the lab (issue 11, item 8).
+"""Ansible's `network_cli` (unchanged, from PyPI) backs up the lab.
 
 One `ansible-playbook` run with 50 forks over Huawei VRP (community.network.ce), Cisco
 IOS (cisco.ios) and ASA (cisco.asa) devices of every role of the lab (all routers, cores,

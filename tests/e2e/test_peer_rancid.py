@@ -1,4 +1,4 @@
-"""RANCID 3.13 (Debian's package, unchanged) backs up the lab (issue 11, item 8).
+"""RANCID 3.13 (Debian's package, unchanged) backs up the lab.
 
 `rancid-run` with PAR_COUNT 50 and no retry rounds collects every device of the
 platforms RANCID has a type for: Huawei VRP (`vrp`: switches, routers, USG, NIP), Cisco

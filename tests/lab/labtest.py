@@ -16,6 +16,8 @@ from netmiko import ConnectHandler
 from ntc_templates.parse import parse_output
 
 SAMPLES = Path(__file__).parent / "engine_samples"  # per platform, from ntc-templates
+# four devices (tests/lab/small_fleet.py): for labs whose fleet does not matter
+SMALL_FLEET = f"{Path(__file__).resolve().parent / 'small_fleet.py'}:build"
 
 
 def ssh_client(

@@ -68,7 +68,7 @@ def cabled_pair(offline_lab: Any, one: tuple[str, str], other: tuple[str, str]) 
                 found.append((name, port, spec.platform, text))
             if len(found) == 2:
                 return found
-    pytest.skip(f"no addressed cable between a {one} and a {other} in this fleet")
+    raise LookupError(f"no addressed cable between a {one} and a {other} in the fleet")
 
 
 PAIRS = [

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import itertools
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import OfflineLab
 from labtest import connect, pick, running_config
 
 from netsteward.lab.dialects.vocabulary import CONFIG_WORDS, unknown_word
+from netsteward.lab.engine.state import LabState
 
 # platform -> (role, lines into a configuration mode, the vendor's unknown-command error)
 CASES = {
@@ -106,8 +109,11 @@ def test_a_pushed_typo_is_an_error_for_netmiko(lab: Any) -> None:
     ("platform", "role"), [("huawei_vrp", "core"), ("hp_comware", "aggregation")]
 )
 def test_an_undone_section_leaves_no_separator_behind(
-    offline_lab: Any, platform: str, role: str
+    offline_lab: Any, tmp_path: Path, platform: str, role: str
 ) -> None:
+    # devices as generated, not as the session's other tests left them (their undo lines
+    # are checked with `labtest.running_config`, which ignores separators)
+    offline_lab = OfflineLab(LabState(offline_lab.state.fleet, tmp_path, 10001))
     host = offline_lab.first(platform, role)
 
     def shown() -> list[str]:  # without the header (`!Last configuration was updated at`)

@@ -7,7 +7,6 @@ the lab is a private one (module scope) serving `dialect_fleet.build`.
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -72,11 +71,12 @@ def test_cisco_ios_paging_until_terminal_length_0(dlab: LabHandle) -> None:
     try:
         conn.send_command("terminal length 24")  # paging back on, as at login
         conn.write_channel("show interfaces\n")
-        time.sleep(0.5)
-        assert conn.read_channel().rstrip().endswith("--More--")
+        out = conn.read_until_pattern(pattern=r"--More--", read_timeout=30)
+        assert out.rstrip().endswith("--More--")
         conn.write_channel("q")
-        time.sleep(0.3)
-        assert conn.read_channel().endswith("LAB-IOS-ACC-02>")
+        assert conn.read_until_pattern(pattern=r"LAB-IOS-ACC-02>", read_timeout=30).endswith(
+            "LAB-IOS-ACC-02>"
+        )
     finally:
         conn.disconnect()
 

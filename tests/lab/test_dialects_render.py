@@ -92,7 +92,7 @@ CASES: dict[tuple[str, str], Callable[[], str]] = {
     ("fortinet", "get system interface physical"): lambda: fortinet.get_system_interface_physical(
         FGT_ROOT, [p.name for p in FGT.ports], {"port1"}
     ),
-    # cisco_asa / fortinet displays added for issue 2 (routing, NAT, HA, ARP, logging, ...)
+    # cisco_asa / fortinet displays of the firewall realism round (routing, NAT, HA, ARP, logging, ...)
     ("cisco_asa", "show route"): lambda: cisco_asa_extra.show_route(ASA, ASA.config),
     ("cisco_asa", "show arp"): lambda: cisco_asa_extra.show_arp(
         ASA, ASA.config, {p.name for p in ASA.ports}

@@ -11,6 +11,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+from labtest import SMALL_FLEET
 
 from netsteward.lab.dialects import get_dialect
 from netsteward.lab.dialects.base import SessionEnd
@@ -23,17 +24,21 @@ CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "oxidized-simulations"
 
 @pytest.fixture(scope="module")
 def state(tmp_path_factory):
-    from conftest import STANDIN
-
-    return LabState(load_fleet(2026, STANDIN), tmp_path_factory.mktemp("session"), 10001)
+    return LabState(load_fleet(2026, SMALL_FLEET), tmp_path_factory.mktemp("session"), 10001)
 
 
 class Wire:
     def __init__(self, state, host: str) -> None:
         self.writes: list[str] = []
+        self.written: asyncio.Event | None = None  # set on each write, for a test that waits
         self.closed = False
         device = state.device(host)
-        self.s = Session(device, get_dialect(device.spec.platform), self.writes.append, self._close)
+        self.s = Session(device, get_dialect(device.spec.platform), self._write, self._close)
+
+    def _write(self, text: str) -> None:
+        self.writes.append(text)
+        if self.written is not None:
+            self.written.set()
 
     def _close(self) -> None:
         self.closed = True
@@ -259,12 +264,15 @@ def test_pipe_filters(state) -> None:
 
 
 def test_slow_fault_delays_the_answer(state) -> None:
+    """Nothing is written when the line arrives; the answer comes later, in one write."""
+
     async def run() -> tuple[str, str]:
         w = Wire(state, "LAB-ACC-002")
         state.faults["LAB-ACC-002"] = "slow"
+        w.written = asyncio.Event()
         try:
             immediate = w.send("display clock\n")
-            await asyncio.sleep(1.7)
+            await asyncio.wait_for(w.written.wait(), 30)
             return immediate, w.writes[-1]
         finally:
             state.faults.pop("LAB-ACC-002")
@@ -275,10 +283,7 @@ def test_slow_fault_delays_the_answer(state) -> None:
 
 
 def test_nested_views_edit_firewall_rules(offline_lab) -> None:
-    try:
-        host = offline_lab.first("huawei_vrp", "firewall")
-    except LookupError:
-        pytest.skip("no VRP firewall in this fleet")
+    host = offline_lab.first("huawei_vrp", "firewall")
 
     class Real(Wire):
         def __init__(self) -> None:

@@ -41,11 +41,8 @@ def test_every_copied_sample_is_exercised() -> None:
 def cabled(offline_lab: Any) -> Iterator[tuple[str, Any]]:
     """An IOS access switch and its first Comware neighbour (both configurations are
     compared before and after the test)."""
-    try:
-        host = offline_lab.first(PLATFORM, "access", lldp=True)
-        link = next(n for n in offline_lab.state.neighbors(host) if n.peer.platform == "hp_comware")
-    except (LookupError, StopIteration):
-        pytest.skip("no IOS access switch cabled to a Comware switch in this fleet")
+    host = offline_lab.first(PLATFORM, "access", lldp=True)
+    link = next(n for n in offline_lab.state.neighbors(host) if n.peer.platform == "hp_comware")
     before = {h: running_config(offline_lab, h) for h in (host, link.peer.name)}
     yield host, link
     assert {h: running_config(offline_lab, h) for h in before} == before
@@ -168,8 +165,7 @@ def test_every_ios_switch_lists_each_uplink_once_all_peers_send_cdp(offline_lab:
     for neighbours in links.values():
         for n in neighbours:
             peer_ports.setdefault(n.peer.name, []).append(n.peer_port)
-    if not peer_ports:
-        pytest.skip("no IOS switch with a neighbour in this fleet")
+    assert peer_ports, "the fleet's IOS switches have neighbours"
     steps = [step for peer, ports in peer_ports.items() for step in comware_cdp(peer, ports)]
     with configured(offline_lab, steps):
         for host, neighbours in links.items():

@@ -4,7 +4,7 @@ notices what its undo lines leave behind."""
 
 from __future__ import annotations
 
-import time
+from datetime import datetime, timedelta, tzinfo
 
 import pytest
 from labtest import RUNNING_CONFIG, configure, configured, running_config
@@ -50,15 +50,27 @@ def one_of_each(offline_lab) -> list[str]:
     return list(seen.values())
 
 
-def test_running_config_leaves_out_only_what_changes_by_itself(offline_lab) -> None:
-    """A change and its undo a second later leave the raw configuration with other clock
+class TwoSecondsLater(datetime):
+    """The lab's clock two seconds on (the devices' clock and change-time lines move)."""
+
+    @classmethod
+    def now(cls, tz: tzinfo | None = None) -> TwoSecondsLater:
+        later = datetime.now(tz) + timedelta(seconds=2)
+        return cls.fromtimestamp(later.timestamp(), tz)
+
+
+def test_running_config_leaves_out_only_what_changes_by_itself(
+    offline_lab, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A change and its undo two seconds later leave the raw configuration with other clock
     and change-time lines (and a stray `#` on VRP/Comware), `running_config` the same."""
     hosts = one_of_each(offline_lab)
     assert {offline_lab.state.specs[h].platform for h in hosts} == set(RUNNING_CONFIG)
     command = {h: RUNNING_CONFIG[offline_lab.state.specs[h].platform] for h in hosts}
     raw = {h: offline_lab.run(h, command[h]) for h in hosts}
     kept = {h: running_config(offline_lab, h) for h in hosts}
-    time.sleep(1.1)
+    for module in ("session", "state"):
+        monkeypatch.setattr(f"netsteward.lab.engine.{module}.datetime", TwoSecondsLater)
     for h in hosts:
         add, remove = CHANGE[offline_lab.state.specs[h].platform]
         configure(offline_lab, h, add)

@@ -1,4 +1,4 @@
-"""Lab realism, measured against real devices (issue 2).
+"""Lab realism, measured against real devices.
 
 1. For every platform and command for which the ntc-templates corpus has a real
    sample and the lab implements the command, the lab's output -- fetched over
@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -122,7 +121,7 @@ COMMANDS: dict[tuple[str, str], str] = {
 # VPN, BGP, OSPF, names, port-channels; FortiOS BGP, OSPF, DHCP, LLDP) are configured
 # through the CLI and checked offline in test_ios_cdp_realism.py,
 # test_asa_configured_realism.py and test_fortinet_configured_realism.py;
-# test_corpus_coverage.py holds the whole list against the corpus.
+# test_corpus_coverage.py holds the copies against the corpus copy in tests/corpus.
 
 
 def sample_fields(platform: str, command: str) -> set[str]:
@@ -225,17 +224,19 @@ def _shell(port: int) -> tuple[paramiko.SSHClient, Any]:
     return client, chan
 
 
-def _read_until(chan: Any, pattern: str, timeout: float = 10.0) -> str:
+def _read_until(chan: Any, pattern: str, timeout: float = 30.0) -> str:
+    """Read until `pattern` shows (each read blocks until data comes, at most `timeout`)."""
     buf = ""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if chan.recv_ready():
-            buf += chan.recv(65536).decode("utf-8", "replace")
-            if re.search(pattern, buf):
-                return buf
-        else:
-            time.sleep(0.02)
-    raise AssertionError(f"pattern {pattern!r} not seen in {buf[-500:]!r}")
+    chan.settimeout(timeout)
+    while not re.search(pattern, buf):
+        try:
+            data = chan.recv(65536)
+        except TimeoutError:
+            raise AssertionError(f"pattern {pattern!r} not seen in {buf[-500:]!r}") from None
+        if not data:
+            raise AssertionError(f"channel closed before {pattern!r}: {buf[-500:]!r}")
+        buf += data.decode("utf-8", "replace")
+    return buf
 
 
 def _last_line(text: str) -> str:

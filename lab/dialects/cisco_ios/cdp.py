@@ -1,6 +1,6 @@
 """Cisco IOS 15.2 (C2960X) CDP: `show cdp neighbors [detail]` and the CDP configuration lines.
 
-Layouts follow the real samples in ../shared/corpus/ntc-templates/cisco_ios
+Layouts follow the real samples in networktocode/ntc-templates tests/cisco_ios
 (show_cdp_neighbors, show_cdp_neighbors_detail).  CDP runs by default, as on
 real IOS: `cdp run` / `cdp enable` are defaults and not shown; `no cdp run`
 (global) and `no cdp enable` (interface) switch it off and are shown in the

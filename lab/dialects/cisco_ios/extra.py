@@ -1,7 +1,7 @@
 """Cisco IOS 15.2 (Catalyst C2960X) process and CPU displays, rendered from device state.
 
 Pure functions like `netsteward.lab.dialects.cisco_ios.render`: the layout follows the real
-`show processes cpu` of ../shared/corpus/ntc-templates/cisco_ios.  Runtime and
+`show processes cpu` of networktocode/ntc-templates tests/cisco_ios.  Runtime and
 invocation counters grow with the uptime; the load figures move with the clock.
 """
 

@@ -1,8 +1,8 @@
 """H3C Comware 7.1 (S6520X aggregation, S5130 access): VRP's views with Comware texts.
 
-Formats follow ../shared/corpus/ntc-templates/hp_comware and the recorded
-session ../shared/corpus/oxidized-simulations/h3c_5130-48G_7.1.070_simulation.yaml.
-The interface, LLDP, LAG and VLAN displays are in
+Formats follow networktocode/ntc-templates tests/hp_comware and the recorded
+session ytti/oxidized spec/model/data/h3c_5130-48G_7.1.070_simulation.yaml.
+The interface, LLDP, LAG, VLAN and environment displays are in
 `netsteward.lab.dialects.hp_comware.ports` (a base class: their commands follow this
 module's in the command table, as they were declared before the split).
 The routing-table and traffic-counter displays are in `netsteward.lab.dialects.hp_comware.extra`,

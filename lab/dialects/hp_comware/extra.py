@@ -1,6 +1,6 @@
 """H3C Comware routing-table and traffic-counter displays (a base of `HpComware`).
 
-Formats follow ../shared/corpus/ntc-templates/hp_comware (display ip
+Formats follow networktocode/ntc-templates tests/hp_comware (display ip
 routing-table, display counters inbound/outbound interface).  Routes come from
 the running configuration: connected networks of the interfaces that are up,
 `ip route-static` lines, and -- where the device runs OSPF -- the addresses its

@@ -1,7 +1,7 @@
 """H3C Comware 7 displays of routing configuration an operator adds at run time:
 BGP peers, VPN instances, route policies (a base of `HpComware`).
 
-Formats follow ../shared/corpus/ntc-templates/hp_comware (display bgp peer ipv4,
+Formats follow networktocode/ntc-templates tests/hp_comware (display bgp peer ipv4,
 display ip vpn-instance [instance-name NAME], display route-policy).  The fleet's
 initial configurations carry none of these; every display derives from the
 running configuration (and, for BGP, the cabling and the peer's configuration):

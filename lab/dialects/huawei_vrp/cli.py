@@ -1,6 +1,6 @@
 """Huawei VRP (S-series switches, AR routers, USG firewalls, NIP IPS).
 
-Formats follow the real outputs in ../shared/corpus/ntc-templates/huawei_vrp;
+Formats follow the real outputs in networktocode/ntc-templates tests/huawei_vrp;
 tests/lab/test_vrp_realism.py parses ours with the ntc-templates templates.
 `netsteward.lab.dialects.hp_comware.cli` subclasses this class: Comware 7 shares the views
 and most of the syntax.  The interface, LLDP, LAG and VLAN displays are in

@@ -6,22 +6,14 @@ checks the same over SSH and through git history.
 
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
 
 from netsteward.tasks.core.scrub import SECRET_MARKER, normalise_config
 
-pytestmark = pytest.mark.skipif(
-    importlib.util.find_spec("netsteward.lab.fleet.build") is None, reason="lab fleet not built yet"
-)
-
 
 @pytest.fixture(scope="module")
-def fleet():
-    from netsteward.lab.engine.state import load_fleet
-
-    return load_fleet(2026)
+def fleet(lab_fleet):
+    return lab_fleet
 
 
 def test_no_planted_secret_survives(fleet) -> None:

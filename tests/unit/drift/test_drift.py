@@ -1,4 +1,4 @@
-"""Drift model, classification and renderers (issue 7): pure functions, golden files.
+"""Drift model, classification and renderers: pure functions, golden files.
 
 Config-diff goldens: tests/golden/<platform>/drift-<case>.approved + .live -> .expected.diff.
 Renderer goldens: tests/golden/drift/<case>.expected.{txt,md,xml,json}.
@@ -18,6 +18,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from netsteward.playbooks.common import envelope
 from netsteward.tasks.drift.model import (
     Adjacency,
     Check,
@@ -37,6 +38,7 @@ from netsteward.tasks.drift.render import (
     render_console,
     render_junit,
     render_markdown,
+    report_counts,
     report_json,
 )
 
@@ -255,7 +257,12 @@ RENDERERS = {
     "md": render_markdown,
     "xml": render_junit,
     "json": lambda r: (
-        json.dumps(report_json(r), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        json.dumps(
+            envelope("drift", r.exit_code, report_counts(r), report_json(r)),
+            indent=2,
+            ensure_ascii=False,
+        )
+        + "\n"
     ),
 }
 

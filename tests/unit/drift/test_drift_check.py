@@ -13,8 +13,8 @@ import git
 import pytest
 import yaml
 
-from netsteward.tasks.drift.adapters import load_port_evaluator, snapshot_view
 from netsteward.tasks.drift.check import DeviceState, build_report
+from netsteward.tasks.drift.evaluators import load_port_evaluator, snapshot_view
 from netsteward.tasks.drift.model import (
     Adjacency,
     Check,
@@ -206,7 +206,7 @@ def test_read_state_at_revisions(tmp_path: Path) -> None:
 
 def test_asa_rule_inserted_above_keeps_old_findings_known() -> None:
     """ASA rule ids are positional; identity by the rule's text keeps old findings known."""
-    from netsteward.tasks.drift.adapters import load_firewall_evaluator
+    from netsteward.tasks.drift.evaluators import load_firewall_evaluator
 
     evaluate = load_firewall_evaluator(ROOT / "policy" / "firewall_intent.yaml")
     dev = DeviceInfo("FW", "cisco_asa", "firewall", "base")

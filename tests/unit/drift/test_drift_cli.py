@@ -8,6 +8,8 @@ adds a firewall rule by hand. The committed inventory groups/defaults are used.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from typer.testing import CliRunner
 
 from netsteward.playbooks.cli import app
 from netsteward.tasks.core.errors import BadInput
+from netsteward.tasks.topology.model import build_snapshot, dump_snapshot
 
 ROOT = Path(__file__).resolve().parents[3]
 ACC = "YM-BASE-ACC-001"
@@ -225,3 +228,57 @@ def test_offline_topology_ignores_devices_the_snapshot_could_not_read(
         in out
     )
     assert f"{'topology':<12} {1:>6} {0:>6} {0:>10}" in out  # ACC compared and clean
+
+
+def test_an_internal_error_is_exit_70_not_unreadable(setup: dict[str, Path]) -> None:
+    """A crash in the check used to be reported as exit 3 ("devices unreadable")."""
+    code = (
+        "import sys\n"
+        "import netsteward.tasks.drift.assemble as assemble\n"
+        "import netsteward.playbooks.cli as cli\n"
+        "def boom(*a, **k):\n"
+        "    raise RuntimeError('simulated bug')\n"
+        "assemble.assemble = boom\n"
+        "sys.exit(cli.run(sys.argv[1:]))\n"
+    )
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            code,
+            "drift",
+            "--offline",
+            "--config",
+            str(setup["config"]),
+            "--repo",
+            str(setup["repo"]),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 70, proc.stderr
+    assert json.loads(proc.stdout)["error"]["kind"] == "internal"
+    assert "RuntimeError: simulated bug" in proc.stderr
+
+
+def test_the_approved_state_names_the_backup_not_a_later_snapshot(
+    setup: dict[str, Path],
+) -> None:
+    """A topology snapshot committed after the backup used to be named as the approved
+    state's "backup"; the label names the commit that last changed a configuration."""
+    repo = setup["repo"]
+    r = git.Repo(repo)
+    backup = r.head.commit
+    (repo / "topology").mkdir()
+    (repo / "topology" / "2026-11-27.json").write_text(
+        dump_snapshot(build_snapshot([], [], "2026-11-27"))
+    )
+    r.index.add(["topology/2026-11-27.json"])
+    snapshot = r.index.commit("topology snapshot 2026-11-27: 0 nodes, 0 links")
+    code, out = _drift(setup, "--baseline", "HEAD", "--json")
+    assert code == 0, out
+    doc = json.loads(out)
+    assert doc["approved"].startswith(f"backup {backup.hexsha[:7]} ("), doc["approved"]
+    assert snapshot.hexsha[:7] not in doc["approved"] + doc["live"]

@@ -49,7 +49,7 @@ def test_audit_checks_the_inventory_first(tmp_path: Path) -> None:
 def test_an_internal_error_is_one_line_and_never_exit_1(tmp_path: Path) -> None:
     code = (
         "import netsteward.playbooks.cli as cli\n"
-        "def boom():\n"
+        "def boom(*args, **kwargs):\n"
         "    raise RuntimeError('simulated bug')\n"
         "cli.app = boom\n"
         "cli.main()\n"
@@ -96,7 +96,8 @@ def test_audit_selects_firewalls_by_inventory_group(tmp_path: Path) -> None:
 
 def test_a_hosts_glob_that_matches_nothing_is_bad_input_not_an_empty_success() -> None:
     """`--hosts` is a glob over inventory names; a typo used to run on no device and exit 0.
-    No device is contacted: the selection fails before any connection."""
+    No device is contacted: the selection fails before any connection. With --json the
+    error is also the JSON envelope on stdout (docs/DESIGN.md, "JSON output")."""
     env = {"NETSTEWARD_USERNAME": "u", "NETSTEWARD_PASSWORD": "p", "PATH": "/usr/bin:/bin"}
     for job in (
         ["normalize", "plan"],
@@ -126,3 +127,7 @@ def test_a_hosts_glob_that_matches_nothing_is_bad_input_not_an_empty_success() -
             job,
             proc.stderr,
         )
+        doc = json.loads(proc.stdout)
+        assert list(doc)[:3] == ["command", "exit_code", "counts"], (job, doc)
+        assert (doc["command"], doc["exit_code"], doc["counts"]) == (" ".join(job[:2]), 2, {})
+        assert doc["error"]["kind"] == "bad_input" and doc["error"]["field"] == "--hosts/--group"

@@ -39,7 +39,8 @@ def test_read_fully_is_exit_0_with_records_and_no_warnings() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
-    assert list(data) == ["records", "warnings"]
+    assert list(data) == ["command", "exit_code", "counts", "records", "warnings"]
+    assert data["command"] == "parse" and data["counts"] == {"records": 4, "warnings": 0}
     assert len(data["records"]) == 4 and data["warnings"] == []
     assert data["records"][2]["local_interface"] == "Eth-Trunk1"
 

@@ -1,12 +1,10 @@
-"""Where the drift check plugs into the other parts' APIs.
+"""What the drift check compares beyond the configuration text, computed by the jobs that
+own each rule and mapped onto drift's `Violation` and `Adjacency`:
 
-Each function here is a thin call into the owner of the logic:
-- configuration fetch + acceptance + normalisation: tasks/backup/collect.py `collect_files`
-  over the device session (see tasks/drift/collect.py);
-- port policy: tasks/ports/plan.py `plan_device` (each planned change is one violation);
-- firewall intent and hygiene: tasks/firewall/audit.py `audit_config`;
-- topology snapshot: tasks/topology*.py.
-Only the mapping of their results onto `Violation` / `Adjacency` is ours.
+- port policy: `netsteward.tasks.ports.plan.plan_device` (each planned change is one violation);
+- firewall intent and hygiene: `netsteward.tasks.firewall.audit.audit_config`;
+- cabling: LLDP neighbours (`netsteward.tasks.topology.lldp`) and the topology snapshot
+  (`netsteward.tasks.topology.model`) as adjacencies.
 """
 
 from __future__ import annotations
@@ -16,7 +14,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from netsteward.tasks.core.ifnames import canonical_name
 from netsteward.tasks.drift.check import DeviceState
@@ -26,6 +23,13 @@ from netsteward.tasks.drift.model import (
     DeviceInfo,
     Violation,
 )
+from netsteward.tasks.firewall.audit import Finding, audit_config
+from netsteward.tasks.firewall.intent import load_intent
+from netsteward.tasks.ports.config import parse_config
+from netsteward.tasks.ports.plan import Device, Link, PeerIndex, plan_device
+from netsteward.tasks.ports.policy import load_policy
+from netsteward.tasks.topology.model import load_snapshot
+from netsteward.tasks.topology.neighbor import Neighbor, peer_node
 
 log = logging.getLogger(__name__)
 
@@ -36,19 +40,10 @@ log = logging.getLogger(__name__)
 def load_port_evaluator(
     path: Path, devices: Iterable[DeviceInfo], configs: dict[str, str]
 ) -> Callable[[DeviceInfo, DeviceState], list[Violation]]:
-    """An evaluator of the port policy at `path` (tasks/normalize.plan_device).
+    """An evaluator of the port policy at `path` (`plan_device`, as `normalize plan` runs it).
 
     `configs` (host -> configuration) tell it the LAGs of neighbours, for LAG descriptions.
     """
-    from netsteward.tasks.ports.config import parse_config
-    from netsteward.tasks.ports.plan import (
-        Device,
-        Link,
-        PeerIndex,
-        plan_device,
-    )
-    from netsteward.tasks.ports.policy import load_policy
-
     policy = load_policy(path)
     devices = list(devices)
     peers = PeerIndex()
@@ -92,31 +87,20 @@ def load_port_evaluator(
 def load_firewall_evaluator(
     path: Path, as_of: date | None = None
 ) -> Callable[[DeviceInfo, DeviceState], list[Violation]]:
-    """An evaluator of the firewall intent at `path` (tasks/fw_audit.audit_config)."""
-    from netsteward.tasks.firewall import audit as fw_audit
-    from netsteward.tasks.firewall import intent
-
-    loaded = intent.load_intent(path)
+    """An evaluator of the firewall intent at `path` (`audit_config`, as `audit firewall` runs it)."""
+    loaded = load_intent(path)
 
     def evaluate(dev: DeviceInfo, state: DeviceState) -> list[Violation]:
         if not state.config:
             return []
-        findings = fw_audit.audit_config(
-            dev.platform, state.config, loaded, as_of, device=dev.host
-        ).findings
+        findings = audit_config(dev.platform, state.config, loaded, as_of, device=dev.host).findings
         lines = state.config.splitlines()
         return [finding_to_violation(dev.host, f, lines) for f in findings]
 
     return evaluate
 
 
-def _get(obj: Any, name: str, default: Any = "") -> Any:
-    if isinstance(obj, dict):
-        return obj.get(name, default)
-    return getattr(obj, name, default)
-
-
-def finding_to_violation(host: str, finding: Any, lines: list[str] | None = None) -> Violation:
+def finding_to_violation(host: str, finding: Finding, lines: list[str] | None = None) -> Violation:
     """A firewall finding (device, rule, line, check, severity, detail) as a Violation.
 
     The line number goes into the detail only: it is not part of the identity, so a rule
@@ -124,22 +108,19 @@ def finding_to_violation(host: str, finding: Any, lines: list[str] | None = None
     identity is the text of the rule's configuration line when known (Cisco ASA numbers its
     rules by position, `OUTSIDE_IN line 3`, so the id changes on every insertion).
     """
-    rule = str(_get(finding, "rule", "") or "")
-    line = _get(finding, "line", None)
-    detail = str(_get(finding, "detail", "") or "")
+    line, detail = finding.line, finding.detail
     if line:
         detail = f"line {line}: {detail}" if detail else f"line {line}"
-    severity = _get(finding, "severity", "")
     anchor = ""
-    if lines and isinstance(line, int) and 0 < line <= len(lines):
+    if lines and 0 < line <= len(lines):
         anchor = lines[line - 1].strip()
     return Violation(
         host,
         Check.FIREWALL,
-        rule,
-        str(_get(finding, "check", "")),
+        finding.rule,
+        finding.check,
         detail=detail,
-        severity=str(getattr(severity, "value", severity) or ""),
+        severity=finding.severity,
         anchor=anchor,
     )
 
@@ -148,11 +129,10 @@ def finding_to_violation(host: str, finding: Any, lines: list[str] | None = None
 
 
 def live_adjacencies(
-    platform: str, neighbors: Iterable[Any], platforms: dict[str, str], host: str = ""
+    platform: str, neighbors: Iterable[Neighbor], platforms: dict[str, str], host: str = ""
 ) -> tuple[Adjacency, ...]:
-    """LLDP/CDP neighbours (netsteward.tasks.topology.neighbor.Neighbor) as canonical adjacencies,
-    named as the topology snapshot names them (netsteward.tasks.topology.neighbor.peer_node)."""
-    from netsteward.tasks.topology.neighbor import peer_node
+    """LLDP/CDP neighbours as canonical adjacencies, named as the topology snapshot names
+    them (`netsteward.tasks.topology.neighbor.peer_node`)."""
 
     names = {h.lower(): h for h in platforms}
     out = set()
@@ -188,10 +168,8 @@ class SnapshotView:
 
 
 def snapshot_view(text: str, name: str = "snapshot") -> SnapshotView:
-    """Per host, the adjacencies a topology snapshot records (netsteward.tasks.topology.model);
-    declared links are left out: LLDP cannot see them."""
-    from netsteward.tasks.topology.model import load_snapshot
-
+    """Per host, the adjacencies a topology snapshot records; declared links are left out:
+    LLDP cannot see them."""
     snap = load_snapshot(text)
     adj: dict[str, set[Adjacency]] = {
         n.name: set()
