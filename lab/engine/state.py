@@ -14,6 +14,7 @@ State directory layout:
 
 from __future__ import annotations
 
+import copy
 import importlib
 import importlib.util
 import json
@@ -238,7 +239,8 @@ class LabState:
         self.state_dir = state_dir
         self.base_port = base_port
         self.started = datetime.now()
-        self.specs = fleet.by_name()
+        # shallow copies: what a lab changes in a spec (boot times) stays out of the fleet
+        self.specs = {name: copy.copy(spec) for name, spec in fleet.by_name().items()}
         self.devices: dict[str, DeviceState] = {}
         self.faults: dict[str, str] = {}
         self.health_faults: dict[str, dict[str, str]] = {}  # host -> kind -> injected at
@@ -388,7 +390,11 @@ class LabState:
         """Write the host's reboot time into its spec (`extra["health"]["booted_at"]`), where
         every dialect's uptime reads it: the `reboot` fault's time, a planted recent reboot
         (before the lab started), or nothing (the dialect's own stable boot time)."""
-        health = self.specs[host].extra.setdefault("health", {})
+        spec = self.specs[host]
+        # copy on write: the fleet may be shared (the tests' one generation per session), and
+        # a lab's boot times belong to that lab, not to the generated fleet
+        health = dict(spec.extra.get("health", {}))
+        spec.extra = {**spec.extra, "health": health}
         fault = self.health_faults.get(host, {}).get("reboot")
         if fault:
             health["booted_at"] = fault

@@ -43,10 +43,16 @@ def test_ansible_network_cli_backs_up_every_device_of_its_platforms(
     assert ansible_installed(), "Ansible is not installed: run `make peers`"
     truth = lab.truth()
     fleet = load_fleet(truth["seed"], lab.fleet_source)
-    asks = {d.name for d in fleet.devices if d.change_password_prompt}
+    # devices that answer in GBK (configured from Chinese Windows terminals) are left out:
+    # Ansible's network_cli decodes every answer as UTF-8 and its module fails on them, as
+    # it would on such a real device (netsteward decodes them per line: docs/chinese.md)
+    gbk = set(truth["chinese"]["gbk_devices"])
+    asks = {d.name for d in fleet.devices if d.change_password_prompt and d.name not in gbk}
     devices, taken = [], Counter[tuple[str, str]]()
     for d in truth["devices"]:
         key = (d["platform"], d["role"])
+        if d["name"] in gbk:
+            continue
         if d["platform"] in ANSIBLE_OS and (taken[key] < PER_ROLE or d["name"] in asks):
             taken[key] += 1
             devices.append(d)
