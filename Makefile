@@ -25,7 +25,7 @@ PEERS  := .venv-peers
 # root runs apt-get itself; anyone else needs password-less sudo for the one install
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo "sudo -n")
 
-.PHONY: help venv install peers test lint bench demo lab-start lab-stop catalogs fonts wheel
+.PHONY: help venv install peers test lint bench demo demo-celery lab-start lab-stop catalogs fonts wheel redis
 
 help: ## this list
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -71,7 +71,16 @@ fonts: ## install the CJK font of the PNG diagrams (Debian fonts-wqy-microhei) w
 	  fc-list "$(CJK_FONT_FAMILY)" family | grep -q . ; \
 	fi
 
-test: $(STAMP) fonts peers ## run the whole test suite on PYTEST_WORKERS workers (each starts and stops its own lab on free ports)
+# `--engine celery` and `netsteward worker` use Redis as broker and result backend; the tests
+# start their own redis-server on a free loopback port (tests/e2e/celery_parts.py), never a
+# system service. Debian's redis-server package, installed with apt-get when it is missing.
+redis: ## install redis-server (Debian package) for the Celery engine's tests and demo when missing
+	@command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || { \
+	  echo "installing redis-server (apt-get)"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends redis-server >/dev/null; }
+
+test: $(STAMP) fonts peers redis ## run the whole test suite on PYTEST_WORKERS workers (each starts and stops its own lab on free ports)
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff (lint + format check) and mypy
