@@ -27,9 +27,9 @@ from netsteward.tasks.core.i18n import _
 from netsteward.tasks.distributed.app import BACKUP_SHARD, make_app
 from netsteward.tasks.distributed.jobs import options_from_message
 from netsteward.tasks.distributed.settings import (
-    queue_name,
     load_engine_settings,
     loopback_only,
+    queue_name,
     redacted,
 )
 

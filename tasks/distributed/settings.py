@@ -81,7 +81,7 @@ class _UserDefined(BaseModel):
     model_config = ConfigDict(extra="ignore")  # other keys belong to other features (language)
 
     engine: Literal["local", "celery"] = "local"
-    celery: CelerySettings = Field(default_factory=CelerySettings)
+    celery: CelerySettings = Field(default_factory=lambda: CelerySettings.model_validate({}))
 
 
 class _Root(BaseModel):

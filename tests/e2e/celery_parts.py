@@ -94,7 +94,9 @@ def start_redis(work: Path) -> RedisServer:
             )
         server = RedisServer(proc, port)
         try:
-            wait_until("redis-server", lambda: server.answers() or proc.poll() is not None, 30)
+            wait_until(
+                "redis-server", lambda s=server: s.answers() or s.proc.poll() is not None, 30
+            )
         except TimeoutError:
             proc.kill()
             continue

@@ -20,9 +20,9 @@ from typing import Any
 import git
 import pytest
 import yaml
+from celery_parts import ROOT, free_port, start_redis, start_worker
 
 from netsteward.tasks.distributed.settings import CelerySettings, make_shards
-from celery_parts import ROOT, free_port, start_redis, start_worker
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
