@@ -60,6 +60,7 @@ def run(cfg: Path, repo: Path, env: dict[str, str], threads: int, *extra: str) -
     return {
         "wall": wall,
         "rss_mb": usage.ru_maxrss / 1024,
+        "cpu": usage.ru_utime + usage.ru_stime,
         "code": os.waitstatus_to_exitcode(status),
         "summary": json.loads(text) if text.strip() else {},
     }
@@ -101,7 +102,7 @@ def main() -> None:
                 f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}"
             )
             print(f"{'engine':>12} {'wall s':>7} {'dev/s':>6} {'ok':>4} {'failed':>6} "
-                  f"{'coord MB':>8} {'workers MB':>10} {'load':>5}")  # fmt: skip
+                  f"{'coord MB':>8} {'coord CPU s':>11} {'workers MB':>10} {'load':>5}")  # fmt: skip
             rows = [("local", 0)] + [("celery", n) for n in opts.workers]
             for engine, n in rows:
                 workers = [
@@ -122,12 +123,13 @@ def main() -> None:
                     continue
                 print(
                     f"{label:>12} {r['wall']:>7.2f} {c['devices'] / r['wall']:>6.0f} "
-                    f"{c['backed_up']:>4} {c['failed']:>6} {r['rss_mb']:>8.0f} "
+                    f"{c['backed_up']:>4} {c['failed']:>6} {r['rss_mb']:>8.0f} {r['cpu']:>11.1f} "
                     f"{wmb if workers else 0:>10.0f} {os.getloadavg()[0]:>5.2f}"
                 )
             print("wall: the netsteward process from start to exit (Python start-up, inventory, "
-                  "collection, judging, the git commit); coord MB: its peak RSS; workers MB: the "
-                  "workers' processes' peak RSS added up")  # fmt: skip
+                  "collection, judging, the git commit); coord MB / CPU s: its peak RSS and CPU time "
+                  "(user + system); workers MB: the workers' processes' peak RSS added up (pool "
+                  "processes are forked: shared pages count once per process)")  # fmt: skip
         finally:
             redis.stop()
             lab(state, "stop")

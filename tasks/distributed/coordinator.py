@@ -30,7 +30,8 @@ from netsteward.tasks.distributed.settings import CelerySettings, Shard, loopbac
 
 log = logging.getLogger(__name__)
 
-POLL = 0.2  # seconds between two looks at the result backend
+POLL = 0.2  # seconds between two looks at the result backend (at least)
+POLL_PER_SHARD = 0.002  # ... and 1 s per 500 shards out: at most ~500 result reads a second
 INSPECT_EVERY = 2.0  # seconds between two asks of the workers' queues
 INSPECT_TIMEOUT = 1.0  # how long an ask waits for the workers' replies
 
@@ -64,12 +65,9 @@ def check_broker(settings: CelerySettings) -> None:
 
 
 def consumed_queues(app: Any) -> set[str]:
-    """Queues some live worker consumes now (empty when none answers)."""
-    try:
-        replies = app.control.inspect(timeout=INSPECT_TIMEOUT).active_queues() or {}
-    except Exception as exc:  # a broker that went away mid-run: no worker is known
-        log.warning("asking the workers for their queues failed: %s", one_line(exc))
-        return set()
+    """Queues some live worker consumes now (empty when none answers; a broker error
+    propagates: `Dispatch.run` reports it)."""
+    replies = app.control.inspect(timeout=INSPECT_TIMEOUT).active_queues() or {}
     return {q["name"] for queues in replies.values() for q in (queues or [])}
 
 
@@ -94,6 +92,21 @@ class Dispatch:
         self.missing_since: dict[str, float] = {}  # queue -> when it was first seen without worker
 
     def run(self, shards: list[Shard]) -> None:
+        """Until every shard has ended; BrokerUnreachable (exit 3) when the broker goes away
+        mid-run (nothing has been written then: the coordinator commits after the run)."""
+        import redis
+        from kombu.exceptions import OperationalError
+
+        try:
+            self._run(shards)
+        except (redis.exceptions.RedisError, OperationalError, OSError) as exc:
+            raise BrokerUnreachable(
+                _("broker {url} stopped answering mid-run ({reason}): nothing written").format(
+                    url=redacted(self.settings.broker_url), reason=one_line(str(exc))
+                )
+            ) from None
+
+    def _run(self, shards: list[Shard]) -> None:
         queues = consumed_queues(self.app)
         now = time.monotonic()
         for shard in shards:
@@ -110,7 +123,7 @@ class Dispatch:
                 asked = time.monotonic()
                 self._watch(queues, asked)
             if self.sent:
-                time.sleep(POLL)
+                time.sleep(max(POLL, POLL_PER_SHARD * len(self.sent)))
 
     def _send(self, shard: Shard) -> None:
         result = self.app.send_task(
