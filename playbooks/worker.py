@@ -56,8 +56,10 @@ def backup_shard(hosts: list[str], options: dict[str, Any]) -> list[dict[str, An
     session_options, threads = options_from_message(options)
     wanted = set(hosts)
     mine = nr.filter(filter_func=lambda h: h.name in wanted)
-    if threads:
-        mine.config.runner.options["num_workers"] = threads
+    if threads:  # the coordinator's --workers N: N sessions, fixed (else the config's runner)
+        from nornir.plugins.runners import ThreadedRunner
+
+        mine = mine.with_runner(ThreadedRunner(num_workers=threads))
     log.info("backup shard started: %d hosts (first %s)", len(hosts), hosts[0] if hosts else "-")
     outcomes = collect_hosts(mine, session_options) if mine.inventory.hosts else {}
     for host in wanted - set(outcomes):

@@ -161,7 +161,8 @@ def test_broker_down_is_one_line_exit_3_nothing_written(state: dict[str, Any]) -
     dead = f"redis://127.0.0.1:{free_port()}/0"
     code, summary, err = backup(state, config, repo, "--engine", "celery", broker=dead)
     assert code == 3
-    assert summary is None
+    assert summary is not None and summary["exit_code"] == 3
+    assert "does not answer" in summary["error"]["message"]
     lines = [ln for ln in err.splitlines() if ln.strip()]
     assert len(lines) == 1 and "does not answer" in lines[0] and "nothing written" in lines[0]
     assert not repo.exists()
