@@ -24,6 +24,7 @@ from rich.table import Table
 
 from netsteward.playbooks.common import (
     ConfigOpt,
+    EngineOpt,
     GroupOpt,
     HostsOpt,
     JsonOpt,
@@ -68,12 +69,6 @@ TimeoutOpt = typer.Option(
 )
 RetriesOpt = typer.Option(
     2, "--retries", min=0, max=10, help="Extra attempts for transient failures (with back-off)."
-)
-EngineOpt = typer.Option(
-    None,
-    "--engine",
-    help="local (one process, the default) or celery (shards on `netsteward worker`s, one "
-    "queue per network; docs/celery.md). Default: user_defined.engine, else local.",
 )
 
 
@@ -211,14 +206,11 @@ def run_backup(
     with progress:
         bar = ProgressProcessor(progress, total)
         if on_celery:
-            from netsteward.tasks.distributed.jobs import backup_on_workers
+            from netsteward.tasks.distributed.jobs import backup_on_workers, hosts_of
 
             assert engine is not None
             collected = backup_on_workers(
-                {
-                    h.name: (h.platform or "", [g.name for g in h.groups])
-                    for h in nr.inventory.hosts.values()
-                },
+                hosts_of(nr),
                 engine.celery,
                 options,
                 workers,

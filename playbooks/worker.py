@@ -3,7 +3,8 @@
 It runs on a host inside the network whose devices it reaches, with the inventory and
 the device credentials of that host (its own environment; nothing secret ever travels
 through the broker). Each shard runs through the same function as the local engine
-(`collect_hosts`), on this worker's Nornir, and its typed outcomes go back as JSON.
+(backup: `collect_hosts`, drift: `read_hosts`), on this worker's Nornir, and its typed
+results go back as JSON.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from netsteward.tasks.backup.collect import (
 from netsteward.tasks.core.errors import BadInput
 from netsteward.tasks.core.failures import INPUT
 from netsteward.tasks.core.i18n import _
-from netsteward.tasks.distributed.app import BACKUP_SHARD, make_app
+from netsteward.tasks.distributed.app import BACKUP_SHARD, DRIFT_SHARD, make_app
 from netsteward.tasks.distributed.jobs import options_from_message
 from netsteward.tasks.distributed.settings import (
     load_engine_settings,
@@ -32,6 +33,7 @@ from netsteward.tasks.distributed.settings import (
     queue_name,
     redacted,
 )
+from netsteward.tasks.drift.collect import live_payload, read_hosts
 
 log = logging.getLogger(__name__)
 
@@ -50,16 +52,22 @@ LogLevelOpt = typer.Option("INFO", "--loglevel", help="Celery's log level (DEBUG
 _NORNIR: dict[str, Any] = {}
 
 
-def backup_shard(hosts: list[str], options: dict[str, Any]) -> list[dict[str, Any]]:
-    """The Celery task of a backup shard: this worker's Nornir over `hosts` -> outcomes (JSON)."""
-    nr = _NORNIR["nr"]
-    session_options, threads = options_from_message(options)
+def _shard(hosts: list[str], threads: int | None) -> Any:
+    """This worker's Nornir over the shard's hosts (those its inventory has)."""
     wanted = set(hosts)
-    mine = nr.filter(filter_func=lambda h: h.name in wanted)
+    mine = _NORNIR["nr"].filter(filter_func=lambda h: h.name in wanted)
     if threads:  # the coordinator's --workers N: N sessions, fixed (else the config's runner)
         from nornir.plugins.runners import ThreadedRunner
 
         mine = mine.with_runner(ThreadedRunner(num_workers=threads))
+    return mine
+
+
+def backup_shard(hosts: list[str], options: dict[str, Any]) -> list[dict[str, Any]]:
+    """The Celery task of a backup shard: this worker's Nornir over `hosts` -> outcomes (JSON)."""
+    session_options, threads = options_from_message(options)
+    mine = _shard(hosts, threads)
+    wanted = set(hosts)
     log.info("backup shard started: %d hosts (first %s)", len(hosts), hosts[0] if hosts else "-")
     outcomes = collect_hosts(mine, session_options) if mine.inventory.hosts else {}
     for host in wanted - set(outcomes):
@@ -72,6 +80,18 @@ def backup_shard(hosts: list[str], options: dict[str, Any]) -> list[dict[str, An
         )
     log.info("backup shard done: %d hosts (first %s)", len(outcomes), hosts[0] if hosts else "-")
     return [outcome_payload(outcomes[h]) for h in sorted(outcomes)]
+
+
+def drift_shard(hosts: list[str], options: dict[str, Any]) -> dict[str, Any]:
+    """The Celery task of a drift shard: the live reads (JSON) and the hosts without one."""
+    session_options, threads = options_from_message(options)
+    mine = _shard(hosts, threads)
+    log.info("drift shard started: %d hosts (first %s)", len(hosts), hosts[0] if hosts else "-")
+    reads, failed = read_hosts(mine, session_options) if mine.inventory.hosts else ({}, {})
+    for host in set(hosts) - set(reads) - set(failed):
+        failed[host] = _("not in the inventory of the worker that took its shard")
+    log.info("drift shard done: %d hosts (first %s)", len(hosts), hosts[0] if hosts else "-")
+    return {"reads": [live_payload(reads[h]) for h in sorted(reads)], "failed": failed}
 
 
 def _quiet_loggers(**_kwargs: Any) -> None:
@@ -96,7 +116,8 @@ def start_worker(
     from celery.signals import after_setup_logger
 
     after_setup_logger.connect(_quiet_loggers, weak=False)
-    app.task(name=BACKUP_SHARD, acks_late=True, reject_on_worker_lost=True)(backup_shard)
+    for name, func in ((BACKUP_SHARD, backup_shard), (DRIFT_SHARD, drift_shard)):
+        app.task(name=name, acks_late=True, reject_on_worker_lost=True)(func)
     err_console.print(
         _("netsteward worker: queues {queues}, broker {broker}").format(
             queues=", ".join(queues), broker=redacted(settings.broker_url)

@@ -21,7 +21,8 @@ from typing import Any
 from netsteward.tasks.distributed.settings import CelerySettings
 
 BACKUP_SHARD = "netsteward.backup_shard"
-TASK_NAMES = (BACKUP_SHARD,)
+DRIFT_SHARD = "netsteward.drift_shard"
+TASK_NAMES = (BACKUP_SHARD, DRIFT_SHARD)
 
 
 def make_app(settings: CelerySettings, **extra: Any) -> Any:

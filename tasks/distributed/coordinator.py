@@ -41,7 +41,7 @@ class ShardDone:
     """One shard's end: the worker's payloads (JSON), or why there are none."""
 
     shard: Shard
-    payloads: list[Any] | None
+    payloads: Any  # the worker's JSON reply; None when there is none
     kind: str | None = None  # a failure kind (netsteward.tasks.core.failures) when no payloads
     reason: str | None = None
 
@@ -140,7 +140,7 @@ class Dispatch:
                 continue
             del self.sent[task_id]
             if result.successful():
-                self.on_done(ShardDone(shard, list(result.result or [])))
+                self.on_done(ShardDone(shard, result.result))
             else:
                 reason = _("worker failed on the shard: {reason}").format(
                     reason=one_line(str(result.result))

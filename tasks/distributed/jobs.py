@@ -1,7 +1,7 @@
 """Fleet jobs on the Celery engine, coordinator side: what goes into a shard's message and
 how a shard's reply becomes the same typed outcomes the local engine produces.
 
-Only `backup` runs on workers so far (docs/celery.md). A shard's message is JSON: the host
+`backup` and `drift` run on workers (docs/celery.md). A shard's message is JSON: the host
 names and the run's options (time-out, retries, Nornir threads), never credentials.
 """
 
@@ -17,12 +17,35 @@ from pydantic import ValidationError
 from netsteward.tasks.backup.collect import BackupOutcome, outcomes_from_payload
 from netsteward.tasks.core.failures import ERROR
 from netsteward.tasks.core.i18n import _
+from netsteward.tasks.core.results import one_line
 from netsteward.tasks.core.session import SessionOptions
-from netsteward.tasks.distributed.app import BACKUP_SHARD
+from netsteward.tasks.distributed.app import BACKUP_SHARD, DRIFT_SHARD
 from netsteward.tasks.distributed.coordinator import Dispatch, ShardDone, check_broker
 from netsteward.tasks.distributed.settings import CelerySettings, make_shards
+from netsteward.tasks.drift.collect import LiveRead, lives_from_payload
 
 log = logging.getLogger(__name__)
+
+
+def hosts_of(nr: Any) -> dict[str, tuple[str, list[str]]]:
+    """A Nornir selection as name -> (platform, inventory groups): what routing needs."""
+    return {
+        h.name: (h.platform or "", [g.name for g in h.groups]) for h in nr.inventory.hosts.values()
+    }
+
+
+def run_on_workers(
+    task_name: str,
+    hosts: dict[str, tuple[str, list[str]]],
+    settings: CelerySettings,
+    kwargs: dict[str, Any],
+    on_done: Callable[[ShardDone], None],
+) -> None:
+    """Check the broker (BrokerUnreachable before anything is sent), shard, send, collect."""
+    check_broker(settings)
+    shards = make_shards({h: groups for h, (_p, groups) in hosts.items()}, settings)
+    log.info("%s: %d hosts in %d shards", task_name, len(hosts), len(shards))
+    Dispatch(settings, task_name, kwargs, on_done).run(shards)
 
 
 def options_message(options: SessionOptions, workers: int | None) -> dict[str, Any]:
@@ -84,8 +107,6 @@ def backup_on_workers(
     `hosts`: name -> (platform, inventory groups). `progress(n, failed)` after each shard.
     Raises BrokerUnreachable before anything is sent when the broker does not answer.
     """
-    check_broker(settings)
-    shards = make_shards({h: groups for h, (_p, groups) in hosts.items()}, settings)
     platforms = {h: p for h, (p, _g) in hosts.items()}
     outcomes: dict[str, BackupOutcome] = {}
 
@@ -95,8 +116,47 @@ def backup_on_workers(
         outcomes.update(fresh)
         progress(len(fresh), sum(1 for o in fresh.values() if not o.ok))
 
-    log.info("backup: %d hosts in %d shards", len(hosts), len(shards))
-    Dispatch(settings, BACKUP_SHARD, {"options": options_message(options, workers)}, on_done).run(
-        shards
+    run_on_workers(
+        BACKUP_SHARD, hosts, settings, {"options": options_message(options, workers)}, on_done
     )
     return outcomes
+
+
+def drift_on_workers(
+    hosts: dict[str, tuple[str, list[str]]], settings: CelerySettings, workers: int | None
+) -> tuple[dict[str, LiveRead], dict[str, str]]:
+    """The drift check's live reads (host -> LiveRead) and the hosts without one (host ->
+    reason), collected by the workers; the same pair `read_hosts` returns locally."""
+    reads: dict[str, LiveRead] = {}
+    failed: dict[str, str] = {}
+
+    def on_done(done: ShardDone) -> None:
+        got: dict[str, LiveRead] = {}
+        lost: dict[str, str] = {}
+        reason = done.reason
+        if done.payloads is not None:
+            try:
+                got = {r.host: r for r in lives_from_payload(done.payloads.get("reads", []))}
+                lost = {str(h): str(r) for h, r in dict(done.payloads.get("failed", {})).items()}
+            except (ValidationError, AttributeError, TypeError) as exc:
+                reason = _("the worker's reply does not validate: {error}").format(
+                    error=one_line(exc)
+                )
+        for host in done.shard.hosts:
+            if host in reads or host in failed:
+                continue
+            if host in got:
+                reads[host] = got[host]
+            else:
+                failed[host] = (
+                    lost.get(host) or reason or _("the worker returned no result for this device")
+                )
+
+    run_on_workers(
+        DRIFT_SHARD,
+        hosts,
+        settings,
+        {"options": options_message(SessionOptions(), workers)},
+        on_done,
+    )
+    return reads, failed

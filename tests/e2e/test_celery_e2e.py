@@ -212,3 +212,33 @@ def test_worker_killed_mid_shard_loses_nothing(
     commits = list(git.Repo(repo).iter_commits())
     assert len(commits) == 1
     assert commits[0].message.startswith(f"backup {RUN_DATE}: 36 of 36 devices backed up")
+
+
+def test_drift_on_celery_reports_what_the_local_check_reports(
+    state: dict[str, Any], local: dict[str, Any]
+) -> None:
+    config = site_config(state, "drift", shard_size=8)
+    approved = state["work"] / "local"  # the local backup is the approved state
+    args = [sys.executable, "-m", "netsteward.playbooks.cli", "drift", "--config", str(config),
+            "--repo", str(approved), "--json", "--hosts", SELECTION]  # fmt: skip
+
+    def check(*extra: str) -> tuple[int, dict[str, Any]]:
+        proc = subprocess.run(
+            [*args, *extra], capture_output=True, text=True, env=env(state), cwd=ROOT, timeout=1800
+        )
+        assert proc.stdout.strip(), proc.stderr
+        doc = json.loads(proc.stdout)
+        doc.pop("checked_at", None)
+        return proc.returncode, doc
+
+    here = check()
+    worker = start_worker(config, list(NETWORKS), env(state), state["work"] / "w-drift.log")
+    try:
+        there = check("--engine", "celery")
+    finally:
+        worker.stop()
+    assert here[0] in (0, 1), here[1]
+    assert there == here
+    assert worker.text().count("drift shard done") == len(
+        make_shards(selected(state), CelerySettings(queues={n: n for n in NETWORKS}, shard_size=8))
+    )
