@@ -122,6 +122,25 @@ def backup_on_workers(
     return outcomes
 
 
+def shard_reads(done: ShardDone) -> tuple[dict[str, LiveRead], dict[str, str]]:
+    """A drift shard's reply as (host -> LiveRead, host -> reason): every host of the shard
+    in one of the two, whatever the worker replied."""
+    got: dict[str, LiveRead] = {}
+    lost: dict[str, str] = {}
+    reason = done.reason
+    if done.payloads is not None:
+        try:
+            got = {r.host: r for r in lives_from_payload(done.payloads.get("reads", []))}
+            lost = {str(h): str(r) for h, r in dict(done.payloads.get("failed", {})).items()}
+        except (ValidationError, AttributeError, TypeError, ValueError) as exc:
+            got, lost = {}, {}
+            reason = _("the worker's reply does not validate: {error}").format(error=one_line(exc))
+    got = {h: r for h, r in got.items() if h in done.shard.hosts}
+    missing = reason or _("the worker returned no result for this device")
+    lost = {h: lost.get(h) or missing for h in done.shard.hosts if h not in got}
+    return got, lost
+
+
 def drift_on_workers(
     hosts: dict[str, tuple[str, list[str]]], settings: CelerySettings, workers: int | None
 ) -> tuple[dict[str, LiveRead], dict[str, str]]:
@@ -131,26 +150,13 @@ def drift_on_workers(
     failed: dict[str, str] = {}
 
     def on_done(done: ShardDone) -> None:
-        got: dict[str, LiveRead] = {}
-        lost: dict[str, str] = {}
-        reason = done.reason
-        if done.payloads is not None:
-            try:
-                got = {r.host: r for r in lives_from_payload(done.payloads.get("reads", []))}
-                lost = {str(h): str(r) for h, r in dict(done.payloads.get("failed", {})).items()}
-            except (ValidationError, AttributeError, TypeError) as exc:
-                reason = _("the worker's reply does not validate: {error}").format(
-                    error=one_line(exc)
-                )
+        got, lost = shard_reads(done)
         for host in done.shard.hosts:
-            if host in reads or host in failed:
-                continue
-            if host in got:
-                reads[host] = got[host]
-            else:
-                failed[host] = (
-                    lost.get(host) or reason or _("the worker returned no result for this device")
-                )
+            if host not in reads and host not in failed:
+                if host in got:
+                    reads[host] = got[host]
+                else:
+                    failed[host] = lost[host]
 
     run_on_workers(
         DRIFT_SHARD,

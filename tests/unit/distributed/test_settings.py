@@ -161,25 +161,19 @@ def test_run_options_travel_as_json_without_credentials() -> None:
     assert (options.timeout, options.retries, workers) == (30.0, 1, 20)
 
 
-def test_a_drift_shard_reply_never_loses_a_host(monkeypatch) -> None:
-    from netsteward.tasks.distributed import jobs
+def test_a_drift_shard_reply_never_loses_a_host() -> None:
+    from netsteward.tasks.distributed.jobs import shard_reads
     from netsteward.tasks.drift.collect import LiveRead, live_payload, lives_from_payload
 
     read = LiveRead("B-1", {"cfg": "sysname B-1\n"}, {"cfg": "base/access/B-1.cfg"})
+    stranger = LiveRead("X-9", {}, {})
     assert lives_from_payload([live_payload(read)]) == [read]
     shard = Shard("base", ("B-1", "B-2", "B-3"))
-    replies = [
-        ShardDone(shard, {"reads": [live_payload(read)], "failed": {"B-2": "raised"}}),
-    ]
-
-    def fake_run(task_name, hosts, settings, kwargs, on_done) -> None:
-        for done in replies:
-            on_done(done)
-
-    monkeypatch.setattr(jobs, "run_on_workers", fake_run)
-    reads, failed = jobs.drift_on_workers({}, CelerySettings(), None)
+    reply = {"reads": [live_payload(read), live_payload(stranger)], "failed": {"B-2": "raised"}}
+    reads, failed = shard_reads(ShardDone(shard, reply))
     assert reads == {"B-1": read}
     assert failed == {"B-2": "raised", "B-3": "the worker returned no result for this device"}
-    replies[:] = [ShardDone(shard, None, "unreachable", "no worker consumes queue base")]
-    reads, failed = jobs.drift_on_workers({}, CelerySettings(), None)
-    assert reads == {} and set(failed.values()) == {"no worker consumes queue base"}
+    reads, failed = shard_reads(ShardDone(shard, None, "unreachable", "no worker on base"))
+    assert reads == {} and failed == dict.fromkeys(shard.hosts, "no worker on base")
+    reads, failed = shard_reads(ShardDone(shard, ["not", "a", "mapping"]))
+    assert reads == {} and all("does not validate" in r for r in failed.values())
