@@ -95,7 +95,7 @@ def main() -> None:
         redis = start_redis(work / "redis")
         env = {**ENV, "NETSTEWARD_BROKER_URL": redis.url}
         try:
-            cfg = celery_config(write_config(work, state, base), opts.shard_size)
+            cfg = celery_config(write_config(work, state, base)[0], opts.shard_size)
             print(
                 f"lab: 739 devices; redis {redis.url}; shard size {opts.shard_size}, "
                 f"{opts.threads} Nornir threads, worker concurrency {opts.concurrency}; "
