@@ -136,7 +136,9 @@ def test_celery_backup_is_byte_identical_to_local(
 def test_queue_without_worker_reports_its_devices_unreachable(
     state: dict[str, Any], local: dict[str, Any]
 ) -> None:
-    config = site_config(state, "no-san-worker", shard_size=8, queue_wait=3)
+    # 15 s: long enough that a loaded machine's slow control replies from the live worker
+    # never look like a missing one; the san queue really has none
+    config = site_config(state, "no-san-worker", shard_size=8, queue_wait=15)
     busy = [n for n in NETWORKS if n != "san"]
     worker = start_worker(config, busy, env(state), state["work"] / "w-nosan.log")
     try:
