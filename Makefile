@@ -25,7 +25,7 @@ PEERS  := .venv-peers
 # root runs apt-get itself; anyone else needs password-less sudo for the one install
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo "sudo -n")
 
-.PHONY: help venv install peers test lint bench demo lab-start lab-stop catalogs fonts wheel
+.PHONY: help venv install peers test lint bench demo demo-celery lab-start lab-stop catalogs fonts wheel redis
 
 help: ## this list
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -71,7 +71,16 @@ fonts: ## install the CJK font of the PNG diagrams (Debian fonts-wqy-microhei) w
 	  fc-list "$(CJK_FONT_FAMILY)" family | grep -q . ; \
 	fi
 
-test: $(STAMP) fonts peers ## run the whole test suite on PYTEST_WORKERS workers (each starts and stops its own lab on free ports)
+# `--engine celery` and `netsteward worker` use Redis as broker and result backend; the tests
+# start their own redis-server on a free loopback port (tests/e2e/celery_parts.py), never a
+# system service. Debian's redis-server package, installed with apt-get when it is missing.
+redis: ## install redis-server (Debian package) for the Celery engine's tests and demo when missing
+	@command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || { \
+	  echo "installing redis-server (apt-get)"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends redis-server >/dev/null; }
+
+test: $(STAMP) fonts peers redis ## run the whole test suite on PYTEST_WORKERS workers (each starts and stops its own lab on free ports)
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff (lint + format check) and mypy
@@ -94,6 +103,23 @@ wheel: $(PY) ## build dist/netsteward-VERSION-py3-none-any.whl (what pipelines/ 
 
 bench: $(STAMP) ## backup benchmark: 739 devices against a lab it starts itself (others: bench/*.py)
 	$(PY) bench/backup_bench.py
+
+DEMO_REDIS_PORT ?= 16379
+CELERY_QUEUES := base egov_intranet egov_extranet device_net san
+demo-celery: $(STAMP) redis ## the monthly backup on Celery workers: the lab, a redis-server on loopback, one `netsteward worker` per network, `backup --engine celery` into configs/, all stopped after
+	@set -e; mkdir -p $(LAB_DIR)/redis; \
+	export NETSTEWARD_BROKER_URL=redis://127.0.0.1:$(DEMO_REDIS_PORT)/0; pids=; \
+	trap 'kill $$pids 2>/dev/null || true; wait $$pids 2>/dev/null || true; $(PY) -m netsteward.lab stop --state-dir $(LAB_DIR) >/dev/null 2>&1 || true' EXIT; \
+	redis-server --port $(DEMO_REDIS_PORT) --bind 127.0.0.1 --dir $(LAB_DIR)/redis --save '' --appendonly no >$(LAB_DIR)/redis/redis.log 2>&1 & pids="$$pids $$!"; \
+	$(PY) -m netsteward.lab start --state-dir $(LAB_DIR); \
+	for q in $(CELERY_QUEUES); do \
+	  echo "== netsteward worker --queue $$q (log: $(LAB_DIR)/worker-$$q.log)"; \
+	  $(PY) -m netsteward.playbooks.cli worker --queue $$q --loglevel WARNING >$(LAB_DIR)/worker-$$q.log 2>&1 & pids="$$pids $$!"; \
+	done; \
+	echo "== netsteward backup --engine celery (waits for the workers to come up)"; \
+	rc=0; $(PY) -m netsteward.playbooks.cli backup --engine celery || rc=$$?; \
+	git -C configs log -1 --format='%h %ad %s' --date=short; \
+	exit $$rc
 
 lab-start: $(STAMP) ## start the lab (739 devices on 127.0.0.1:10001-10739)
 	$(PY) -m netsteward.lab start --state-dir $(LAB_DIR)

@@ -1,8 +1,9 @@
 """`netsteward backup`: every device's running configuration into the backup git repository.
 
-Thin: options -> open_nornir (inventory check first) -> backup task per device ->
-write the accepted files -> one commit -> summary -> exit code (0 all backed up,
-3 some devices failed; their previous files are kept untouched).
+Thin: options -> open_nornir (inventory check first) -> collect every device (in this
+process, or with `--engine celery` in shards on the workers of each device's queue) ->
+judge against the repository -> write the accepted files -> one commit -> summary ->
+exit code (0 all backed up, 3 some devices failed; their previous files are kept untouched).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from rich.table import Table
 
 from netsteward.playbooks.common import (
     ConfigOpt,
+    EngineOpt,
     GroupOpt,
     HostsOpt,
     JsonOpt,
@@ -33,13 +35,13 @@ from netsteward.playbooks.common import (
     open_nornir,
     print_result,
 )
-from netsteward.tasks.backup.collect import BackupOutcome, backup_config
+from netsteward.tasks.backup.collect import BackupOutcome, collect_hosts, judge_all
 from netsteward.tasks.core.errors import EXIT_CLEAN, EXIT_UNREACHABLE, BadInput
 from netsteward.tasks.core.failures import failure_kind
 from netsteward.tasks.core.i18n import _, ngettext
-from netsteward.tasks.core.results import typed_results
 from netsteward.tasks.core.session import SessionOptions
 from netsteward.tasks.core.store import BackupStore
+from netsteward.tasks.distributed.settings import EngineSettings, load_engine_settings
 
 log = logging.getLogger(__name__)
 
@@ -88,9 +90,12 @@ class ProgressProcessor:
         pass
 
     def task_instance_completed(self, task: Task, host: Host, result: MultiResult) -> None:
-        if result.failed:
-            self.failed += 1
-        self.progress.update(self.task_id, advance=1, failed=self.failed)
+        self.advance(1, 1 if result.failed else 0)
+
+    def advance(self, done: int, failed: int) -> None:
+        """`done` more hosts, `failed` of them failed (a Celery shard reports many at once)."""
+        self.failed += failed
+        self.progress.update(self.task_id, advance=done, failed=self.failed)
 
     def subtask_instance_started(self, task: Task, host: Host) -> None:
         pass
@@ -173,12 +178,20 @@ def run_backup(
     workers: int | None,
     options: SessionOptions,
     show_progress: bool,
+    engine: EngineSettings | None = None,
 ) -> RunSummary:
     started = time.monotonic()
-    nr = open_nornir(config, hosts, group, num_workers=workers)
+    on_celery = engine is not None and engine.engine == "celery"
+    # on Celery the workers log in with their own credentials; the coordinator needs none
+    nr = open_nornir(config, hosts, group, num_workers=workers, need_credentials=not on_celery)
     total = len(nr.inventory.hosts)
     if total == 0:
         raise BadInput(_("no host in the inventory matches the selection"), field="--hosts/--group")
+    if on_celery:
+        from netsteward.tasks.distributed.coordinator import check_broker
+
+        assert engine is not None
+        check_broker(engine.celery)  # broker down: one line, exit 3, nothing written
     store = BackupStore.open(repo_dir)
     progress = Progress(
         TextColumn("[bold]" + _("backup")),
@@ -191,25 +204,26 @@ def run_backup(
         disable=not show_progress,
     )
     with progress:
-        agg = nr.with_processors([ProgressProcessor(progress, total)]).run(
-            task=backup_config,
-            options=options,
-            store=store,
-            force=force,
-            name="backup",
-            raise_on_error=False,
-        )
-    typed = typed_results(agg, BackupOutcome)
-    outcomes: dict[str, BackupOutcome] = dict(typed.ok)
+        bar = ProgressProcessor(progress, total)
+        if on_celery:
+            from netsteward.tasks.distributed.jobs import backup_on_workers, hosts_of
+
+            assert engine is not None
+            collected = backup_on_workers(
+                hosts_of(nr),
+                engine.celery,
+                options,
+                workers,
+                bar.advance,
+            )
+        else:
+            collected = collect_hosts(nr, options, [bar])
+    outcomes: dict[str, BackupOutcome] = judge_all(collected, store, force=force)
     failed = [
         {"host": h, "failure": o.failure or "error", "reason": o.reason or ""}
         for h, o in sorted(outcomes.items())
         if not o.ok
     ]
-    failed += [
-        {"host": h, "failure": "error", "reason": f.reason} for h, f in sorted(typed.failed.items())
-    ]
-    failed.sort(key=lambda f: f["host"])
     ok = {h: o for h, o in outcomes.items() if o.ok}
     changed = sorted(h for h, o in ok.items() if o.changed)
     summary = RunSummary(
@@ -332,13 +346,16 @@ def register(main_app: typer.Typer) -> None:
         workers: int | None = WorkersOpt,
         timeout: float = TimeoutOpt,
         retries: int = RetriesOpt,
+        engine: str | None = EngineOpt,
     ) -> None:
         """Back up every device's running configuration (and Brocade zoning) into git.
 
         One commit per run, no commit when nothing changed. Secrets are masked and
         volatile lines dropped before anything is written. A device that fails keeps
-        its previous file; the run goes on. Exit 0 all backed up, 3 some failed.
+        its previous file; the run goes on. Exit 0 all backed up, 3 some failed (or the
+        Celery engine's broker does not answer: nothing written).
         """
+        settings = load_engine_settings(config, engine)
         summary = run_backup(
             config,
             hosts,
@@ -350,6 +367,7 @@ def register(main_app: typer.Typer) -> None:
             workers=workers,
             options=SessionOptions(timeout=timeout, retries=retries),
             show_progress=not json_out and err_console.is_terminal,
+            engine=settings,
         )
         code = EXIT_UNREACHABLE if summary.failed else EXIT_CLEAN
         if json_out:

@@ -94,6 +94,7 @@ JOBS: list[tuple[str, str | None]] = [
     ("netsteward.playbooks.inspect", "inspect"),
     ("netsteward.playbooks.parse", None),
     ("netsteward.playbooks.lab_cmd", None),
+    ("netsteward.playbooks.worker", None),
 ]
 
 

@@ -43,6 +43,13 @@ RepoOpt = typer.Option(
     envvar="NETSTEWARD_BACKUP_REPO",
 )
 
+EngineOpt = typer.Option(
+    None,
+    "--engine",
+    help="local (one process, the default) or celery (shards on `netsteward worker`s, one "
+    "queue per network; docs/celery.md). Default: user_defined.engine, else local.",
+)
+
 console = Console(stderr=False, highlight=False)
 err_console = Console(stderr=True, highlight=False)
 

@@ -19,6 +19,7 @@ from nornir.core import Nornir
 
 from netsteward.playbooks.common import (
     ConfigOpt,
+    EngineOpt,
     GroupOpt,
     HostsOpt,
     JsonOpt,
@@ -30,6 +31,7 @@ from netsteward.playbooks.common import (
 )
 from netsteward.tasks.core.errors import EXIT_CLEAN, EXIT_UNREACHABLE, BadInput
 from netsteward.tasks.core.i18n import _
+from netsteward.tasks.distributed.settings import EngineSettings, load_engine_settings
 from netsteward.tasks.drift.check import Evaluator, build_report
 from netsteward.tasks.drift.evaluators import SnapshotView
 from netsteward.tasks.drift.model import DeviceInfo, DriftReport
@@ -150,6 +152,8 @@ def run_check(
     intent: Path | None = None,
     as_of: date | None = None,
     known: bool = False,
+    engine: EngineSettings | None = None,
+    workers: int | None = None,
 ) -> DriftReport:
     """Read both sides (devices or, offline, the repository at HEAD) and build the report."""
     from netsteward.tasks.drift.assemble import assemble, live_from_reads, live_from_repo
@@ -172,14 +176,16 @@ def run_check(
         live = live_from_repo(current, {d.host for d in devices}, view(current))
         live_label = current.label
     else:
-        from netsteward.tasks.core.results import typed_results
-        from netsteward.tasks.drift.collect import LiveRead, read_live
+        from netsteward.tasks.drift.collect import read_hosts
 
         approved = read_state(repo, "HEAD")
-        agg = nr.run(task=read_live, name="drift read", raise_on_error=False)
-        typed = typed_results(agg, LiveRead)
-        failed = {h: f.reason for h, f in typed.failed.items()}
-        live = live_from_reads(typed.ok, failed, platforms)
+        if engine is not None and engine.engine == "celery":
+            from netsteward.tasks.distributed.jobs import drift_on_workers, hosts_of
+
+            reads, failed = drift_on_workers(hosts_of(nr), engine.celery, workers)
+        else:
+            reads, failed = read_hosts(nr)
+        live = live_from_reads(reads, failed, platforms)
         live_label = "devices"
     snap = view(approved)
     sides = assemble(devices, live, approved.files, snap)
@@ -230,9 +236,12 @@ def register(main_app: typer.Typer) -> None:
         as_of: str | None = AsOfOpt,
         workers: int | None = WorkersOpt,
         known: bool = KnownOpt,
+        engine_name: str | None = EngineOpt,
     ) -> None:
         if ctx.invoked_subcommand is not None:
             return
+        engine = load_engine_settings(config, engine_name)
+        on_celery = engine.engine == "celery" and not offline
         when = None
         if as_of:
             try:
@@ -241,7 +250,10 @@ def register(main_app: typer.Typer) -> None:
                 raise BadInput(
                     _("not a date (YYYY-MM-DD): {value!r}").format(value=as_of), field="--as-of"
                 ) from None
-        full = open_nornir(config, None, group, num_workers=workers, need_credentials=not offline)
+        # on Celery the workers log in with their own credentials; the coordinator needs none
+        full = open_nornir(
+            config, None, group, num_workers=workers, need_credentials=not offline and not on_celery
+        )
         nr = select_hosts(full, hosts, None)
         if group:  # peers outside the group still need their platform (port names, LAGs)
             full = open_nornir(config, None, None, need_credentials=False)
@@ -257,6 +269,8 @@ def register(main_app: typer.Typer) -> None:
             intent=intent,
             as_of=when,
             known=known,
+            engine=engine if on_celery else None,
+            workers=workers,
         )
         _write(junit, render_junit(report))
         _write(markdown, render_markdown(report))

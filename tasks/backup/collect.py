@@ -5,6 +5,12 @@ a `BackupOutcome` (typed payload) whose `ok` says whether the collected files ma
 replace the stored ones. A failed device keeps its previous files: the caller
 writes only the files of `ok` outcomes.
 
+`collect_hosts(nr, options)` is what `netsteward backup` runs on either engine: the local
+engine in its own process, a Celery worker on its shard (playbooks/worker.py). It
+collects without judging (a worker has no backup repository); the coordinator judges
+the outcomes against the repository (`judge_all`) and is its only writer.
+`outcome_payload` / `outcome_from_payload` are the JSON form a shard's results travel in.
+
 Reading goes through the device session (`netsteward.tasks.core.session`): each
 command of the platform's `collect:` list is read to the device's prompt, then
 normalised (`netsteward.tasks.core.scrub`) and checked for completeness here.
@@ -15,14 +21,19 @@ from __future__ import annotations
 import logging
 import re
 import time
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, replace
 from pathlib import PurePosixPath
+from typing import Any
 
+from nornir.core import Nornir
 from nornir.core.task import Result, Task
+from pydantic import TypeAdapter
 
 from netsteward.tasks.core.errors import NetstewardError
 from netsteward.tasks.core.failures import ERROR, INCOMPLETE, INPUT, SHRUNK, DeviceFailure
 from netsteward.tasks.core.i18n import _, ngettext
+from netsteward.tasks.core.results import typed_results
 from netsteward.tasks.core.scrub import error_lines, normalise_config
 from netsteward.tasks.core.session import Session, SessionOptions, on_device
 from netsteward.tasks.core.store import BackupStore
@@ -207,3 +218,52 @@ def backup_config(
         stored = store.work_files(paths) if store is not None else dict.fromkeys(paths)
         outcome = judge(outcome, stored, force=force)
     return Result(host=task.host, result=outcome, changed=outcome.changed, failed=not outcome.ok)
+
+
+def collect_config(task: Task, options: SessionOptions | None = None) -> Result:
+    """Nornir task: collect and normalise one device's configuration, not judged."""
+    outcome = collect_device(task, options or SessionOptions())
+    return Result(host=task.host, result=outcome, failed=not outcome.ok)
+
+
+def collect_hosts(
+    nr: Nornir, options: SessionOptions, processors: Iterable[Any] = ()
+) -> dict[str, BackupOutcome]:
+    """Every selected host's outcome (a task that raised becomes a failed outcome, kind
+    `error`): the one function the local engine and the Celery workers run."""
+    agg = nr.with_processors(list(processors)).run(
+        task=collect_config, options=options, name="backup", raise_on_error=False
+    )
+    typed = typed_results(agg, BackupOutcome)
+    outcomes = dict(typed.ok)
+    for host, failure in typed.failed.items():
+        platform = nr.inventory.hosts[host].platform or ""
+        outcomes[host] = BackupOutcome(
+            host, platform, ok=False, failure=ERROR, reason=failure.reason
+        )
+    return outcomes
+
+
+def judge_all(
+    outcomes: Mapping[str, BackupOutcome], store: BackupStore, force: bool = False
+) -> dict[str, BackupOutcome]:
+    """Each ok outcome judged against the repository's work tree (`judge`)."""
+    paths = [f.path for o in outcomes.values() if o.ok for f in o.files]
+    stored = store.work_files(paths)
+    return {
+        host: judge(o, {f.path: stored.get(f.path) for f in o.files}, force=force)
+        for host, o in outcomes.items()
+    }
+
+
+_OUTCOMES: TypeAdapter[list[BackupOutcome]] = TypeAdapter(list[BackupOutcome])
+
+
+def outcome_payload(outcome: BackupOutcome) -> dict[str, Any]:
+    """An outcome as JSON-ready data (what a Celery worker returns)."""
+    return asdict(outcome)
+
+
+def outcomes_from_payload(data: Any) -> list[BackupOutcome]:
+    """Outcomes back from a worker's JSON (validated: a malformed reply raises)."""
+    return _OUTCOMES.validate_python(data)

@@ -69,3 +69,9 @@ class DeviceUnreadable(NetstewardError):
     """One device could not be read; `str()` is the reason (kind, and attempts when retried)."""
 
     exit_code = EXIT_UNREACHABLE
+
+
+class BrokerUnreachable(NetstewardError):
+    """The Celery engine's broker (Redis) does not answer: nothing was sent, nothing written."""
+
+    exit_code = EXIT_UNREACHABLE

@@ -9,18 +9,26 @@ A configuration that cannot be read is reported with the backup's failure kinds 
 reasons; when only the neighbours fail, or could be read only in part, the configuration
 still counts and `lldp_error` says why: never a shorter list of neighbours that would look
 like removed cables.
+
+`read_hosts(nr)` is what `netsteward drift` runs on either engine (locally, or on a Celery
+worker's shard: playbooks/worker.py); `live_payload` / `lives_from_payload` are the JSON
+form a shard's reads travel in.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import PurePosixPath
+from typing import Any
 
+from nornir.core import Nornir
 from nornir.core.task import Result, Task
+from pydantic import TypeAdapter
 
 from netsteward.tasks.backup.collect import collect_files
 from netsteward.tasks.core.failures import DeviceFailure
+from netsteward.tasks.core.results import typed_results
 from netsteward.tasks.core.session import Session, SessionOptions, on_device
 from netsteward.tasks.drift.model import Check, checks_for
 from netsteward.tasks.platforms import load_platform
@@ -106,3 +114,25 @@ def read_live(task: Task, lldp: bool = True, options: SessionOptions | None = No
         reason = got.reason or got.kind or "failed"
         return Result(host=host, result=LiveRead(host.name, {}, {}, error=reason))
     return Result(host=host, result=got.value)
+
+
+def read_hosts(
+    nr: Nornir, options: SessionOptions | None = None
+) -> tuple[dict[str, LiveRead], dict[str, str]]:
+    """Every selected host's `LiveRead`, and the hosts whose task raised (host -> reason)."""
+    agg = nr.run(task=read_live, options=options, name="drift read", raise_on_error=False)
+    typed = typed_results(agg, LiveRead)
+    return dict(typed.ok), {h: f.reason for h, f in typed.failed.items()}
+
+
+_READS: TypeAdapter[list[LiveRead]] = TypeAdapter(list[LiveRead])
+
+
+def live_payload(read: LiveRead) -> dict[str, Any]:
+    """A read as JSON-ready data (what a Celery worker returns)."""
+    return asdict(read)
+
+
+def lives_from_payload(data: Any) -> list[LiveRead]:
+    """Reads back from a worker's JSON (validated: a malformed reply raises)."""
+    return _READS.validate_python(data)

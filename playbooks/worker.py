@@ -1,0 +1,160 @@
+"""`netsteward worker --queue NAME`: a Celery worker that runs fleet jobs' shards.
+
+It runs on a host inside the network whose devices it reaches, with the inventory and
+the device credentials of that host (its own environment; nothing secret ever travels
+through the broker). Each shard runs through the same function as the local engine
+(backup: `collect_hosts`, drift: `read_hosts`), on this worker's Nornir, and its typed
+results go back as JSON.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from netsteward.playbooks.common import ConfigOpt, err_console, open_nornir
+from netsteward.tasks.backup.collect import (
+    BackupOutcome,
+    collect_hosts,
+    outcome_payload,
+)
+from netsteward.tasks.core.errors import BadInput
+from netsteward.tasks.core.failures import INPUT
+from netsteward.tasks.core.i18n import _
+from netsteward.tasks.distributed.app import BACKUP_SHARD, DRIFT_SHARD, make_app
+from netsteward.tasks.distributed.jobs import options_from_message
+from netsteward.tasks.distributed.settings import (
+    load_engine_settings,
+    loopback_only,
+    queue_name,
+    redacted,
+)
+from netsteward.tasks.drift.collect import live_payload, read_hosts
+
+log = logging.getLogger(__name__)
+
+QueueOpt = typer.Option(
+    ...,
+    "--queue",
+    "-Q",
+    help="A queue to consume (repeat for more): the network this host reaches, e.g. egov_intranet.",
+)
+ConcurrencyOpt = typer.Option(
+    2, "--concurrency", min=1, max=64, help="Shards this worker runs at the same time."
+)
+LogLevelOpt = typer.Option("INFO", "--loglevel", help="Celery's log level (DEBUG INFO WARNING).")
+
+# The worker's Nornir, opened once before the pool forks (inventory checked, credentials set).
+_NORNIR: dict[str, Any] = {}
+
+
+def _shard(hosts: list[str], threads: int | None) -> Any:
+    """This worker's Nornir over the shard's hosts (those its inventory has)."""
+    wanted = set(hosts)
+    mine = _NORNIR["nr"].filter(filter_func=lambda h: h.name in wanted)
+    if threads:  # the coordinator's --workers N: N sessions, fixed (else the config's runner)
+        from nornir.plugins.runners import ThreadedRunner
+
+        mine = mine.with_runner(ThreadedRunner(num_workers=threads))
+    return mine
+
+
+def backup_shard(hosts: list[str], options: dict[str, Any]) -> list[dict[str, Any]]:
+    """The Celery task of a backup shard: this worker's Nornir over `hosts` -> outcomes (JSON)."""
+    session_options, threads = options_from_message(options)
+    mine = _shard(hosts, threads)
+    wanted = set(hosts)
+    log.info("backup shard started: %d hosts (first %s)", len(hosts), hosts[0] if hosts else "-")
+    outcomes = collect_hosts(mine, session_options) if mine.inventory.hosts else {}
+    for host in wanted - set(outcomes):
+        outcomes[host] = BackupOutcome(
+            host,
+            "",
+            ok=False,
+            failure=INPUT,
+            reason=_("not in the inventory of the worker that took its shard"),
+        )
+    log.info("backup shard done: %d hosts (first %s)", len(outcomes), hosts[0] if hosts else "-")
+    return [outcome_payload(outcomes[h]) for h in sorted(outcomes)]
+
+
+def drift_shard(hosts: list[str], options: dict[str, Any]) -> dict[str, Any]:
+    """The Celery task of a drift shard: the live reads (JSON) and the hosts without one."""
+    session_options, threads = options_from_message(options)
+    mine = _shard(hosts, threads)
+    log.info("drift shard started: %d hosts (first %s)", len(hosts), hosts[0] if hosts else "-")
+    reads, failed = read_hosts(mine, session_options) if mine.inventory.hosts else ({}, {})
+    for host in set(hosts) - set(reads) - set(failed):
+        failed[host] = _("not in the inventory of the worker that took its shard")
+    log.info("drift shard done: %d hosts (first %s)", len(hosts), hosts[0] if hosts else "-")
+    return {"reads": [live_payload(reads[h]) for h in sorted(reads)], "failed": failed}
+
+
+def _quiet_loggers(**_kwargs: Any) -> None:
+    """Celery logs each task's return value (here: the shard's configurations) and Nornir each
+    task's arguments: neither belongs in a log. Failures are still logged (ERROR)."""
+    for name in ("celery.app.trace", "nornir.core"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def start_worker(
+    config: Path, queues: list[str], concurrency: int, loglevel: str
+) -> None:  # pragma: no cover - runs the worker until it is stopped (tested end to end)
+    for queue in queues:
+        try:
+            queue_name(queue)
+        except ValueError as exc:
+            raise BadInput(str(exc), field="--queue") from None
+    settings = load_engine_settings(config).celery
+    loopback_only(settings.broker_url, "user_defined.celery.broker_url")
+    _NORNIR["nr"] = open_nornir(config)  # bad inventory or no credentials: exit 2 here
+    app = make_app(settings)
+    from celery.signals import after_setup_logger
+
+    after_setup_logger.connect(_quiet_loggers, weak=False)
+    for name, func in ((BACKUP_SHARD, backup_shard), (DRIFT_SHARD, drift_shard)):
+        app.task(name=name, acks_late=True, reject_on_worker_lost=True)(func)
+    err_console.print(
+        _("netsteward worker: queues {queues}, broker {broker}").format(
+            queues=", ".join(queues), broker=redacted(settings.broker_url)
+        ),
+        markup=False,
+    )
+    app.worker_main(
+        [
+            "worker",
+            "--queues",
+            ",".join(queues),
+            "--concurrency",
+            str(concurrency),
+            "--pool",
+            "prefork",
+            "--loglevel",
+            loglevel,
+            "--hostname",
+            f"netsteward-{os.getpid()}@%h",
+            "--without-gossip",
+            "--without-mingle",
+        ]
+    )
+
+
+def register(main_app: typer.Typer) -> None:
+    @main_app.command("worker")
+    def worker(
+        queue: list[str] = QueueOpt,
+        config: Path = ConfigOpt,
+        concurrency: int = ConcurrencyOpt,
+        loglevel: str = LogLevelOpt,
+    ) -> None:
+        """Run a Celery worker for fleet jobs sent with `--engine celery` (docs/celery.md).
+
+        Consumes the queues named with --queue; the broker is $NETSTEWARD_BROKER_URL or
+        user_defined.celery.broker_url in the Nornir configuration. Device credentials
+        come from this worker's environment. Runs until stopped (SIGTERM: warm shutdown).
+        """
+        start_worker(config, queue, concurrency, loglevel)

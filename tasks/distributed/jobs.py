@@ -1,0 +1,168 @@
+"""Fleet jobs on the Celery engine, coordinator side: what goes into a shard's message and
+how a shard's reply becomes the same typed outcomes the local engine produces.
+
+`backup` and `drift` run on workers (docs/celery.md). A shard's message is JSON: the host
+names and the run's options (time-out, retries, Nornir threads), never credentials.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from pydantic import ValidationError
+
+from netsteward.tasks.backup.collect import BackupOutcome, outcomes_from_payload
+from netsteward.tasks.core.failures import ERROR
+from netsteward.tasks.core.i18n import _
+from netsteward.tasks.core.results import one_line
+from netsteward.tasks.core.session import SessionOptions
+from netsteward.tasks.distributed.app import BACKUP_SHARD, DRIFT_SHARD
+from netsteward.tasks.distributed.coordinator import Dispatch, ShardDone, check_broker
+from netsteward.tasks.distributed.settings import CelerySettings, make_shards
+from netsteward.tasks.drift.collect import LiveRead, lives_from_payload
+
+log = logging.getLogger(__name__)
+
+
+def hosts_of(nr: Any) -> dict[str, tuple[str, list[str]]]:
+    """A Nornir selection as name -> (platform, inventory groups): what routing needs."""
+    return {
+        h.name: (h.platform or "", [g.name for g in h.groups]) for h in nr.inventory.hosts.values()
+    }
+
+
+def run_on_workers(
+    task_name: str,
+    hosts: dict[str, tuple[str, list[str]]],
+    settings: CelerySettings,
+    kwargs: dict[str, Any],
+    on_done: Callable[[ShardDone], None],
+) -> None:
+    """Check the broker (BrokerUnreachable before anything is sent), shard, send, collect."""
+    check_broker(settings)
+    shards = make_shards({h: groups for h, (_p, groups) in hosts.items()}, settings)
+    log.info("%s: %d hosts in %d shards", task_name, len(hosts), len(shards))
+    Dispatch(settings, task_name, kwargs, on_done).run(shards)
+
+
+def options_message(options: SessionOptions, workers: int | None) -> dict[str, Any]:
+    """The run options a worker applies to its shard (JSON)."""
+    return {
+        "timeout": options.timeout,
+        "retries": options.retries,
+        "backoff": options.backoff,
+        "workers": workers,
+    }
+
+
+def options_from_message(data: dict[str, Any]) -> tuple[SessionOptions, int | None]:
+    options = SessionOptions(
+        timeout=float(data.get("timeout", 60.0)),
+        retries=int(data.get("retries", 2)),
+        backoff=float(data.get("backoff", 0.5)),
+    )
+    workers = data.get("workers")
+    return options, int(workers) if workers else None
+
+
+def shard_outcomes(done: ShardDone, platforms: dict[str, str]) -> dict[str, BackupOutcome]:
+    """One outcome per host of the shard, whatever the worker replied: a host the reply
+    lacks (or a reply that does not validate) is a failed device, never a lost one."""
+    got: dict[str, BackupOutcome] = {}
+    kind, reason = done.kind or ERROR, done.reason
+    if done.payloads is not None:
+        try:
+            got = {o.host: o for o in outcomes_from_payload(done.payloads)}
+        except ValidationError as exc:
+            reason = _("the worker's reply does not validate: {error}").format(
+                error=str(exc.errors()[0]["msg"])
+            )
+    out = {}
+    for host in done.shard.hosts:
+        outcome = got.get(host)
+        if outcome is None:
+            outcome = BackupOutcome(
+                host,
+                platforms.get(host, ""),
+                ok=False,
+                failure=kind,
+                reason=reason or _("the worker returned no result for this device"),
+            )
+        out[host] = replace(outcome, changed=False, new=False)  # the coordinator judges
+    return out
+
+
+def backup_on_workers(
+    hosts: dict[str, tuple[str, list[str]]],
+    settings: CelerySettings,
+    options: SessionOptions,
+    workers: int | None,
+    progress: Callable[[int, int], None] = lambda done, failed: None,
+) -> dict[str, BackupOutcome]:
+    """Every host's unjudged outcome, collected by the workers of each host's queue.
+
+    `hosts`: name -> (platform, inventory groups). `progress(n, failed)` after each shard.
+    Raises BrokerUnreachable before anything is sent when the broker does not answer.
+    """
+    platforms = {h: p for h, (p, _g) in hosts.items()}
+    outcomes: dict[str, BackupOutcome] = {}
+
+    def on_done(done: ShardDone) -> None:
+        got = shard_outcomes(done, platforms)
+        fresh = {h: o for h, o in got.items() if h not in outcomes}
+        outcomes.update(fresh)
+        progress(len(fresh), sum(1 for o in fresh.values() if not o.ok))
+
+    run_on_workers(
+        BACKUP_SHARD, hosts, settings, {"options": options_message(options, workers)}, on_done
+    )
+    return outcomes
+
+
+def shard_reads(done: ShardDone) -> tuple[dict[str, LiveRead], dict[str, str]]:
+    """A drift shard's reply as (host -> LiveRead, host -> reason): every host of the shard
+    in one of the two, whatever the worker replied."""
+    got: dict[str, LiveRead] = {}
+    lost: dict[str, str] = {}
+    reason = done.reason
+    if done.payloads is not None:
+        try:
+            got = {r.host: r for r in lives_from_payload(done.payloads.get("reads", []))}
+            lost = {str(h): str(r) for h, r in dict(done.payloads.get("failed", {})).items()}
+        except (ValidationError, AttributeError, TypeError, ValueError) as exc:
+            got, lost = {}, {}
+            reason = _("the worker's reply does not validate: {error}").format(error=one_line(exc))
+    got = {h: r for h, r in got.items() if h in done.shard.hosts}
+    missing = reason or _("the worker returned no result for this device")
+    lost = {h: lost.get(h) or missing for h in done.shard.hosts if h not in got}
+    return got, lost
+
+
+def drift_on_workers(
+    hosts: dict[str, tuple[str, list[str]]], settings: CelerySettings, workers: int | None
+) -> tuple[dict[str, LiveRead], dict[str, str]]:
+    """The drift check's live reads (host -> LiveRead) and the hosts without one (host ->
+    reason), collected by the workers; the same pair `read_hosts` returns locally."""
+    reads: dict[str, LiveRead] = {}
+    failed: dict[str, str] = {}
+
+    def on_done(done: ShardDone) -> None:
+        got, lost = shard_reads(done)
+        for host in done.shard.hosts:
+            if host not in reads and host not in failed:
+                if host in got:
+                    reads[host] = got[host]
+                else:
+                    failed[host] = lost[host]
+
+    run_on_workers(
+        DRIFT_SHARD,
+        hosts,
+        settings,
+        {"options": options_message(SessionOptions(), workers)},
+        on_done,
+    )
+    return reads, failed

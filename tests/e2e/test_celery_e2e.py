@@ -1,0 +1,246 @@
+"""`netsteward backup --engine celery` end to end: a real redis-server on a loopback port,
+real `netsteward worker` processes, SSH to the session's lab (36 devices of every network
+and platform: `--hosts 'YM-*-0[1-2]'`).
+
+The story of issue 16's "Done when": the repository after a Celery run is byte-identical
+to a local run's; a queue with no worker costs its devices only (unreachable, with the
+reason); a broker that is down is one line, exit 3, nothing written; a worker SIGKILLed
+mid-shard loses nothing and commits nothing twice.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import git
+import pytest
+import yaml
+from celery_parts import ROOT, free_port, start_redis, start_worker
+
+from netsteward.tasks.distributed.settings import CelerySettings, make_shards
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+SELECTION = "YM-*-0[1-2]"
+RUN_DATE = "2026-12-01"
+NETWORKS = ("base", "device_net", "egov_extranet", "egov_intranet", "san")
+
+
+@pytest.fixture(scope="module")
+def redis(tmp_path_factory):
+    server = start_redis(tmp_path_factory.mktemp("redis"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def state(lab, redis, tmp_path_factory) -> dict[str, Any]:
+    return {"lab": lab, "redis": redis, "work": tmp_path_factory.mktemp("celery")}
+
+
+def site_config(state: dict[str, Any], name: str, **celery: Any) -> Path:
+    """The lab's Nornir configuration with the Celery engine's site settings."""
+    data = yaml.safe_load(state["lab"].config.read_text(encoding="utf-8"))
+    data["user_defined"] = {
+        "celery": {"queues": {n: n for n in NETWORKS}, "default_queue": None, **celery}
+    }
+    path = state["work"] / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def env(state: dict[str, Any], broker: str | None = None) -> dict[str, str]:
+    out = dict(os.environ)
+    out["NETSTEWARD_BROKER_URL"] = broker or state["redis"].url
+    return out
+
+
+def backup_args(config: Path, repo: Path, *extra: str) -> list[str]:
+    return [
+        sys.executable, "-m", "netsteward.playbooks.cli", "backup", "--config", str(config),
+        "--repo", str(repo), "--json", "--hosts", SELECTION, "--date", RUN_DATE, *extra,
+    ]  # fmt: skip
+
+
+def backup(
+    state: dict[str, Any], config: Path, repo: Path, *extra: str, broker: str | None = None
+) -> tuple[int, dict[str, Any] | None, str]:
+    proc = subprocess.run(
+        backup_args(config, repo, *extra),
+        capture_output=True,
+        text=True,
+        env=env(state, broker),
+        cwd=ROOT,
+        timeout=1800,
+    )
+    return proc.returncode, json.loads(proc.stdout) if proc.stdout.strip() else None, proc.stderr
+
+
+def tree(repo: Path) -> dict[str, bytes]:
+    """Every file of the repository's last commit, path -> bytes."""
+    r = git.Repo(repo)
+    return {
+        b.path: b.data_stream.read()
+        for b in r.head.commit.tree.traverse()
+        if isinstance(b, git.Blob)
+    }
+
+
+def selected(state: dict[str, Any]) -> dict[str, list[str]]:
+    """The selection's hosts -> groups, from the lab's inventory."""
+    cfg = yaml.safe_load(state["lab"].config.read_text(encoding="utf-8"))
+    hosts = yaml.safe_load(Path(cfg["inventory"]["options"]["host_file"]).read_text())
+    import fnmatch
+
+    return {h: v["groups"] for h, v in hosts.items() if fnmatch.fnmatchcase(h, SELECTION)}
+
+
+@pytest.fixture(scope="module")
+def local(state: dict[str, Any]) -> dict[str, Any]:
+    """The same selection backed up by the local engine: what every Celery run must equal."""
+    repo = state["work"] / "local"
+    code, summary, err = backup(state, site_config(state, "local"), repo)
+    assert code == 0 and summary is not None, err
+    assert summary["counts"]["backed_up"] == len(selected(state)) == 36
+    message = next(git.Repo(repo).iter_commits()).message
+    return {"summary": summary, "tree": tree(repo), "message": message}
+
+
+def test_celery_backup_is_byte_identical_to_local(
+    state: dict[str, Any], local: dict[str, Any]
+) -> None:
+    config = site_config(state, "identical", shard_size=8)
+    worker = start_worker(config, list(NETWORKS), env(state), state["work"] / "w-identical.log")
+    try:
+        celery_repo = state["work"] / "celery"
+        code, summary, err = backup(state, config, celery_repo, "--engine", "celery")
+    finally:
+        worker.stop()
+    assert code == 0 and summary is not None, err
+    assert summary["counts"] == local["summary"]["counts"]
+    assert tree(celery_repo) == local["tree"]
+    commits = list(git.Repo(celery_repo).iter_commits())
+    assert len(commits) == 1
+    assert commits[0].message == local["message"]
+    # five queues, shards of at most 8: the worker ran more than one shard
+    assert worker.text().count("backup shard done") == len(
+        make_shards(selected(state), CelerySettings(queues={n: n for n in NETWORKS}, shard_size=8))
+    )
+
+
+def test_queue_without_worker_reports_its_devices_unreachable(
+    state: dict[str, Any], local: dict[str, Any]
+) -> None:
+    # 15 s: long enough that a loaded machine's slow control replies from the live worker
+    # never look like a missing one; the san queue really has none
+    config = site_config(state, "no-san-worker", shard_size=8, queue_wait=15)
+    busy = [n for n in NETWORKS if n != "san"]
+    worker = start_worker(config, busy, env(state), state["work"] / "w-nosan.log")
+    try:
+        repo = state["work"] / "nosan"
+        code, summary, err = backup(state, config, repo, "--engine", "celery")
+    finally:
+        worker.stop()
+    assert code == 3 and summary is not None, err
+    san = sorted(h for h, groups in selected(state).items() if "san" in groups)
+    assert [f["host"] for f in summary["failed"]] == san
+    assert {f["failure"] for f in summary["failed"]} == {"unreachable"}
+    assert all("no worker consumes queue san" in f["reason"] for f in summary["failed"])
+    assert summary["counts"]["backed_up"] == 36 - len(san)
+    files = tree(repo)
+    assert not [p for p in files if p.startswith("san/")]
+    assert {p: b for p, b in local["tree"].items() if not p.startswith("san/")} == files
+
+
+def test_broker_down_is_one_line_exit_3_nothing_written(state: dict[str, Any]) -> None:
+    config = site_config(state, "broker-down")
+    repo = state["work"] / "broker-down"
+    dead = f"redis://127.0.0.1:{free_port()}/0"
+    code, summary, err = backup(state, config, repo, "--engine", "celery", broker=dead)
+    assert code == 3
+    assert summary is not None and summary["exit_code"] == 3
+    assert "does not answer" in summary["error"]["message"]
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "does not answer" in lines[0] and "nothing written" in lines[0]
+    assert not repo.exists()
+
+
+def test_worker_killed_mid_shard_loses_nothing(
+    state: dict[str, Any], local: dict[str, Any]
+) -> None:
+    lab = state["lab"]
+    config = site_config(state, "kill", shard_size=6, visibility_timeout=10, queue_wait=300)
+    shards = make_shards(
+        selected(state), CelerySettings(queues={n: n for n in NETWORKS}, shard_size=6)
+    )
+    slow = shards[1].hosts[0]  # a shard that is not the first: the worker is surely busy by then
+    size = len(shards[1].hosts)
+    assert lab.cli("fault", slow, "slow").returncode == 0
+    first = start_worker(config, list(NETWORKS), env(state), state["work"] / "w-kill-1.log")
+    repo = state["work"] / "killed"
+    run = subprocess.Popen(
+        backup_args(config, repo, "--engine", "celery"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env(state),
+        cwd=ROOT,
+    )
+    second = None
+    try:
+        first.wait_for(f"backup shard started: {size} hosts (first {slow})")
+        first.kill()
+        assert f"backup shard done: {size} hosts (first {slow})" not in first.text()
+        lab.cli("fault", slow, "clear")
+        second = start_worker(config, list(NETWORKS), env(state), state["work"] / "w-kill-2.log")
+        out, err = run.communicate(timeout=1800)
+    finally:
+        lab.cli("fault", slow, "clear")
+        if run.poll() is None:
+            run.kill()
+        first.kill()
+        if second is not None:
+            second.stop()
+    assert run.returncode == 0, err
+    summary = json.loads(out)
+    assert summary["counts"]["backed_up"] == 36 and summary["counts"]["failed"] == 0
+    assert f"backup shard done: {size} hosts (first {slow})" in second.text()
+    assert tree(repo) == local["tree"]
+    commits = list(git.Repo(repo).iter_commits())
+    assert len(commits) == 1
+    assert commits[0].message.startswith(f"backup {RUN_DATE}: 36 of 36 devices backed up")
+
+
+def test_drift_on_celery_reports_what_the_local_check_reports(
+    state: dict[str, Any], local: dict[str, Any]
+) -> None:
+    config = site_config(state, "drift", shard_size=8)
+    approved = state["work"] / "local"  # the local backup is the approved state
+    args = [sys.executable, "-m", "netsteward.playbooks.cli", "drift", "--config", str(config),
+            "--repo", str(approved), "--json", "--hosts", SELECTION]  # fmt: skip
+
+    def check(*extra: str) -> tuple[int, dict[str, Any]]:
+        proc = subprocess.run(
+            [*args, *extra], capture_output=True, text=True, env=env(state), cwd=ROOT, timeout=1800
+        )
+        assert proc.stdout.strip(), proc.stderr
+        doc = json.loads(proc.stdout)
+        doc.pop("checked_at", None)
+        return proc.returncode, doc
+
+    here = check()
+    worker = start_worker(config, list(NETWORKS), env(state), state["work"] / "w-drift.log")
+    try:
+        there = check("--engine", "celery")
+    finally:
+        worker.stop()
+    assert here[0] in (0, 1), here[1]
+    assert there == here
+    assert worker.text().count("drift shard done") == len(
+        make_shards(selected(state), CelerySettings(queues={n: n for n in NETWORKS}, shard_size=8))
+    )
