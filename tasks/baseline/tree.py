@@ -18,7 +18,7 @@ syntax)` builds that tree in one pass, in one of three styles that cover the fle
 Multi-line values (IOS `banner login ^C ... ^C`, Comware `header login % ... %`) become
 children of their first line, so banner text is never read as configuration.
 
-Why not hier_config (a dependency, used where its model fits): it keeps no source line
+Why not hier_config (a test dependency here, to prove the point below): it keeps no source line
 numbers, and it models a configuration as a set of unique lines per section, so real
 configurations that repeat a line or a section raise `DuplicateChildError`: the
 corpus's ASR920 (two `server-private` lines), every ASA file (`!`), FortiOS exports that
