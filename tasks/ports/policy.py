@@ -61,7 +61,8 @@ class PlatformSyntax(_Strict):
     interface_exit: str
     description_max_length: int = Field(ge=8, le=1024)
     description_forbidden: str = r"[?\"\s]"
-    description_replace: str = "_"
+    # what replaces a forbidden or unprintable character of a neighbour's name: printable ASCII
+    description_replace: str = Field("_", pattern=r"^[!-~]{0,4}$")
     lag_member: str
     lag_name: str
     skip_interfaces: list[str] = []
