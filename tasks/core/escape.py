@@ -14,6 +14,7 @@ with the function for its format:
 - `md_fenced(text)`: the body of a fenced code block (a fence inside is broken up).
 - `xml(text)`: XML 1.0 text or attribute values (draw.io, SVG, GraphML).
 - `html(text)`: HTML text or attribute values.
+- `printable_tree(root)`: an ElementTree (draw.io, JUnit) before it is serialised.
 
 Why written here and not taken from a library: `xml.sax.saxutils.escape` and
 `html.escape` escape markup but pass the control characters that make an XML file
@@ -26,26 +27,41 @@ from __future__ import annotations
 
 import html as _html
 import re
+import unicodedata
+from typing import TYPE_CHECKING
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|#!~])")
+if TYPE_CHECKING:
+    import xml.etree.ElementTree as ET
+
+_MD_SPECIAL = re.compile(r"([\\`*\[\]|])")
 
 
 def _char(ch: str) -> str:
     code = ord(ch)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+_HIDDEN = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+
+
+def _hidden(ch: str) -> bool:
+    return unicodedata.category(ch) in _HIDDEN or ch in "\ufffe\uffff"
 
 
 def visible(text: object, *, keep_tab: bool = False) -> str:
-    """`text` with every character that is not printable shown as an escape sequence.
+    """`text` with every control or invisible formatting character shown as an escape.
 
-    Newlines, carriage returns, NUL, ESC, backspace, Ctrl-Z, the Unicode line and paragraph
-    separators, format characters (bidirectional overrides) and lone surrogates all become
-    `\\xNN` / `\\uNNNN`; a plain space stays."""
+    Newlines, carriage returns, NUL, ESC, backspace, Ctrl-Z, DEL, the Unicode line and
+    paragraph separators, format characters (bidirectional overrides, zero-width joiners),
+    lone surrogates and the non-characters U+FFFE/U+FFFF become `\\xNN` / `\\uNNNN`;
+    spaces and characters a font may lack (unassigned, private use) stay as they are."""
     s = str(text)
     if s.isprintable():
         return s
     return "".join(
-        ch if ch.isprintable() or (keep_tab and ch == "\t") else _char(ch) for ch in s
+        _char(ch) if _hidden(ch) and not (keep_tab and ch == "\t") else ch for ch in s
     )
 
 
@@ -74,3 +90,20 @@ def xml(text: object) -> str:
 def html(text: object) -> str:
     """HTML text or attribute value."""
     return _html.escape(visible(text), quote=True)
+
+
+def printable_tree(root: ET.Element) -> None:
+    """Make an ElementTree safe to serialise: unprintables in attributes and text visible.
+
+    ElementTree escapes markup but writes a control character (ESC, NUL) as it is, which
+    makes the file invalid XML; no escaping can carry one, so it is shown as `\\x1b`.
+    Text keeps its newlines and tabs."""
+    for elem in root.iter():
+        for key, value in elem.attrib.items():
+            if not value.isprintable():
+                elem.set(key, visible(value))
+        for part in ("text", "tail"):
+            value = getattr(elem, part)
+            if value and not value.isprintable():
+                lines = value.split("\n")
+                setattr(elem, part, "\n".join(visible(ln, keep_tab=True) for ln in lines))
