@@ -60,9 +60,7 @@ def visible(text: object, *, keep_tab: bool = False) -> str:
     s = str(text)
     if s.isprintable():
         return s
-    return "".join(
-        _char(ch) if _hidden(ch) and not (keep_tab and ch == "\t") else ch for ch in s
-    )
+    return "".join(_char(ch) if _hidden(ch) and not (keep_tab and ch == "\t") else ch for ch in s)
 
 
 def md(text: object) -> str:

@@ -40,7 +40,9 @@ def snapshot_graph(snap: Snapshot, status: dict[str, str] | None = None) -> nx.M
     graph = nx.MultiGraph(date=snap.date, unreachable=v(", ".join(snap.unreachable)))
     for name, node in sorted(snap.nodes.items()):
         attrs = {
-            k: v(str(val)) for k, val in asdict(node).items() if k != "name" and val not in ("", None)
+            k: v(str(val))
+            for k, val in asdict(node).items()
+            if k != "name" and val not in ("", None)
         }
         if f"n:{name}" in status:
             attrs["status"] = status[f"n:{name}"]

@@ -11,6 +11,9 @@ that acts: no element or attribute from device text, no control character.
 from __future__ import annotations
 
 import html.parser
+import json
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 from datetime import date
@@ -43,6 +46,7 @@ from netsteward.tasks.ports.report import plan_markdown
 from netsteward.tasks.topology.model import DeviceDiscovery, InventoryNode, build_snapshot
 from netsteward.tasks.topology.neighbor import Neighbor
 from netsteward.tasks.topology.report import report_pages, write_outputs
+from netsteward.tasks.topology.store import write_snapshot
 
 ROOT = Path(__file__).resolve().parents[3]
 GOLDEN = ROOT / "tests" / "golden"
@@ -57,7 +61,16 @@ HOSTILE = [
     "L" * 300,
     "RLO\u202eevil\u2028sep\ufeff",
 ]
-ACTIVE_TAGS = {"svg", "script", "img", "iframe", "a", "object", "embed", "form"}  # (reports have a <style>)
+ACTIVE_TAGS = {
+    "svg",
+    "script",
+    "img",
+    "iframe",
+    "a",
+    "object",
+    "embed",
+    "form",
+}  # (reports have a <style>)
 MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable("table")
 
 
@@ -276,3 +289,33 @@ def test_inspection_markdown_and_html_are_inert() -> None:
     s = summarise(ins)
     assert_inert_markdown(in_report.markdown(ins, s))
     assert_inert_html(in_report.html_report(ins, s))
+
+
+def test_topology_cli_with_hostile_snapshots_exits_cleanly(tmp_path: Path) -> None:
+    """The CLI as people run it: report and diff over hostile snapshots, no exit 70."""
+    repo, out = tmp_path / "configs", tmp_path / "out"
+    write_snapshot(repo, _snapshot("2026-01-05", False))
+    write_snapshot(repo, _snapshot("2026-12-01", True))
+    cli = [sys.executable, "-m", "netsteward.playbooks.cli", "topology"]
+    run = subprocess.run(
+        [*cli, "report", "--year", "2026", "--repo", str(repo), "--out", str(out), "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    doc = json.loads(run.stdout)
+    assert doc["exit_code"] == 0 and doc["counts"]
+    for f in out.iterdir():
+        if f.suffix in (".drawio", ".svg", ".graphml"):
+            assert_xml(f.read_text(encoding="utf-8"))
+        elif f.suffix == ".md":
+            assert_inert_markdown(f.read_text(encoding="utf-8"))
+    diff = subprocess.run(
+        [*cli, "diff", "--repo", str(repo), "--format", "markdown"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert diff.returncode == 1, diff.stderr
+    assert_inert_markdown(diff.stdout)

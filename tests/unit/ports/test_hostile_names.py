@@ -70,7 +70,9 @@ def test_hostile_neighbour_names_stay_one_description(platform: str, name: str) 
     plain = [replace(lk, peer="Q" + lk.peer, peer_port=lk.peer_port + "Q") for lk in links]
     benign = plan_device(device, text, plain, POLICY, PeerIndex())
     hostile = HOSTILE[name]
-    renamed = [replace(lk, peer=hostile + lk.peer, peer_port=lk.peer_port + hostile) for lk in links]
+    renamed = [
+        replace(lk, peer=hostile + lk.peer, peer_port=lk.peer_port + hostile) for lk in links
+    ]
     plan = plan_device(device, text, renamed, POLICY, PeerIndex())
     descriptions = [c for c in plan.commands if c.startswith("description ")]
     assert descriptions, "the renamed neighbours are described"
