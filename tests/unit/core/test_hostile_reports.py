@@ -28,8 +28,7 @@ from netsteward.tasks.baseline.check import audit_device
 from netsteward.tasks.baseline.report import AuditRun
 from netsteward.tasks.baseline.rules import load_rules
 from netsteward.tasks.core.escape import md, md_code, md_fenced, visible, xml
-from netsteward.tasks.drift.model import DeviceInfo
-from netsteward.tasks.drift.model import DriftReport, config_result
+from netsteward.tasks.drift.model import DeviceInfo, DriftReport, config_result
 from netsteward.tasks.drift.render import render_junit, render_markdown
 from netsteward.tasks.firewall import report as fw_report
 from netsteward.tasks.firewall.audit import Exposure, audit_config

@@ -15,11 +15,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-
-from netsteward.tasks.platforms import load_platform
 import yaml
 
 from netsteward.tasks.core.ifnames import canonical_name
+from netsteward.tasks.platforms import load_platform
 from netsteward.tasks.ports.plan import Device, Link, PeerIndex, clean_description, plan_device
 from netsteward.tasks.ports.policy import load_policy
 
