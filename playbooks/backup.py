@@ -38,6 +38,7 @@ from netsteward.tasks.core.errors import EXIT_CLEAN, EXIT_UNREACHABLE, BadInput
 from netsteward.tasks.core.failures import failure_kind
 from netsteward.tasks.core.i18n import _, ngettext
 from netsteward.tasks.core.results import typed_results
+from netsteward.tasks.core.scrub import secret_key_notice
 from netsteward.tasks.core.session import SessionOptions
 from netsteward.tasks.core.store import BackupStore, Staged
 
@@ -400,8 +401,14 @@ def register(main_app: typer.Typer) -> None:
                     "commit": summary.commit,
                     "tag": summary.tag,
                     "push": summary.push,
+                    "recovered": summary.recovered,
+                    # secrets masked with a keyed fingerprint (NETSTEWARD_SECRET_KEY set)
+                    "secret_fingerprints": secret_key_notice() is None,
                 },
             )
         else:
             render(summary)
+            notice = secret_key_notice()
+            if notice:
+                console.print(notice, markup=False, soft_wrap=True)
         finish(code)

@@ -10,6 +10,7 @@ looked like a new user in the backup.)
 from __future__ import annotations
 
 import re
+
 import pytest
 
 from netsteward.lab.engine.state import LabState
