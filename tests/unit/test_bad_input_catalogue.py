@@ -19,6 +19,11 @@ from pathlib import Path
 
 import pytest
 
+from netsteward.tasks.core.scrub import normalise_config
+from netsteward.tasks.core.store import BackupStore
+from netsteward.tasks.topology.model import DeviceDiscovery, InventoryNode, build_snapshot
+from netsteward.tasks.topology.store import write_snapshot
+
 ROOT = Path(__file__).resolve().parents[2]
 BINARY = b"\x00\x01\x02\x03binary\xff\xfe"
 LATIN1 = "# caf\xe9\nversion: 1\n".encode("latin-1")
@@ -32,7 +37,7 @@ SW-01:
   data: {role: access, network: base, model: S5735}
 FW-01:
   hostname: 127.0.0.1
-  port: 9
+  port: 7
   platform: cisco_asa
   groups: [cisco_asa, firewall, base]
   data: {role: firewall, network: base, model: ASA5525-X}
@@ -54,8 +59,33 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (site / "fw.cfg").write_text((ROOT / "tests/golden/cisco_asa/fw_policy.cfg").read_text())
     (site / "sw.cfg").write_text(PLAN.read_text())
     (site / "ledger.csv").write_text(LEDGER_HEAD + LEDGER_ROW.format(port=22))
-    (site / "configs").mkdir()
+    BackupStore.open(site / "configs").commit_backups(
+        [("base/access/SW-01.cfg", normalise_config("huawei_vrp", PLAN.read_text()))], "backup t"
+    )
+    inv = [InventoryNode("SW-01", "huawei_vrp", "access", "base", "huawei", "S5735")]
+    write_snapshot(
+        site / "configs", build_snapshot([DeviceDiscovery("SW-01", ())], inv, "2026-12-01")
+    )
+    made = _run(site, _plan(site))
+    assert made.returncode == 1 and (site / "plan.json").exists(), made.stderr
     return site
+
+
+def _run(site: Path, args: list[str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "netsteward.playbooks.cli", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=site,
+        timeout=120,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "NETSTEWARD_USERNAME": "u",
+            "NETSTEWARD_PASSWORD": "p",
+            "HOME": str(site),
+        },
+    )
 
 
 def _state(site: Path) -> dict[str, str]:
@@ -179,20 +209,29 @@ CATALOGUE: list[Case] = [
      _text(INTENT_HOST_BITS.replace("10.20.1.10/24", "999.1.1.1/32")), _firewall),
     ("firewall-config-file-is-a-folder", None, None,
      lambda s: [*_firewall(s)[:2], "--config-file", str(s / "policy"), *_firewall(s)[4:]]),
-    *_bad_kinds("fw.cfg", _firewall),
+    ("fw.cfg-binary", "fw.cfg", BINARY, _firewall),
+    ("fw.cfg-empty", "fw.cfg", b"", _firewall),
     *_bad_kinds("policy/inspection.yaml", _inspect, empty=False),
     *_bad_kinds("policy/baseline/site.yaml", _baseline, empty=False),
     *_bad_kinds("policy/baseline/huawei_vrp.yaml", _baseline),
     *_bad_kinds("policy/baseline/waivers.yaml", _baseline, empty=False),
     ("baseline-rules-is-a-file", None, None,
      lambda s: [*_baseline(s)[:8], "--rules", str(s / "fw.cfg"), *_baseline(s)[10:]]),
-    *_bad_kinds("sw.cfg", _baseline),
+    # a configuration file is device text: GBK/GB18030 is decoded as the device's would be
+    # (a Latin-1 byte is not refused) and "#" lines are VRP separators, not comments
+    ("sw.cfg-binary", "sw.cfg", BINARY, _baseline),
+    ("sw.cfg-empty", "sw.cfg", b"\n  \n", _baseline),
+    ("fw.cfg-whitespace", "fw.cfg", b"  \n", _firewall),
+    ("baseline-config-file-is-a-folder", None, None,
+     lambda s: [*_baseline(s)[:2], "--config-file", str(s / "policy"), *_baseline(s)[4:]]),
     *_bad_kinds("plan.json", _apply),
     ("plan-not-json", "plan.json", b"{not json", _apply),
     ("plan-is-a-folder", None, None,
      lambda s: ["normalize", "apply", str(s / "policy"), "--config", str(s / "nornir_config.yaml")]),
     *_bad_kinds("ledger.csv", _ledger),
     ("ledger-port-inf", "ledger.csv", _text(LEDGER_HEAD + LEDGER_ROW.format(port="inf")), _ledger),
+    ("ledger-port-nan", "ledger.csv", _text(LEDGER_HEAD + LEDGER_ROW.format(port="nan")), _ledger),
+    ("ledger-port-fraction", "ledger.csv", _text(LEDGER_HEAD + LEDGER_ROW.format(port="22.5")), _ledger),
     ("ledger-port-huge", "ledger.csv", _text(LEDGER_HEAD + LEDGER_ROW.format(port="99999")), _ledger),
     ("ledger-impossible-address", "ledger.csv",
      _text(LEDGER_HEAD + LEDGER_ROW.format(port=22).replace("127.0.0.1", "999.1.1.1")), _ledger),
@@ -209,22 +248,32 @@ def test_bad_input_is_one_line_exit_2_nothing_written(
     if rel is not None and content is not None:
         (site / rel).write_bytes(content)
     before = _state(site)
-    proc = subprocess.run(
-        [sys.executable, "-m", "netsteward.playbooks.cli", *command(site)],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=site,
-        timeout=120,
-        env={
-            "PATH": "/usr/bin:/bin",
-            "NETSTEWARD_USERNAME": "u",
-            "NETSTEWARD_PASSWORD": "p",
-            "HOME": str(tmp_path),
-        },
-    )
+    proc = _run(site, command(site))
     lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
     assert proc.returncode == 2, (proc.returncode, proc.stderr[-2000:], proc.stdout[-500:])
     assert len(lines) == 1, proc.stderr
     assert "Traceback" not in proc.stderr
     assert _state(site) == before, "nothing is written"
+
+
+GOOD = {
+    "inventory check": (_check, {0}),
+    "backup": (_backup, {3}),  # the devices' port is closed: it got as far as the devices
+    "normalize plan": (_plan, {1}),
+    "normalize apply": (_apply, {3}),
+    "audit firewall": (_firewall, {0, 1}),
+    "audit baseline": (_baseline, {0, 1}),
+    "inspect": (_inspect, {0, 1, 3}),
+    "inventory import": (_ledger, {0}),
+}
+
+
+@pytest.mark.parametrize("name", list(GOOD))
+def test_the_unchanged_site_is_good_input(name: str, template: Path, tmp_path: Path) -> None:
+    """The control: without the bad part every command gets past its input (not exit 2), so
+    each case above is refused for the one thing it changed."""
+    site = tmp_path / "site"
+    shutil.copytree(template, site)
+    command, codes = GOOD[name]
+    proc = _run(site, command(site))
+    assert proc.returncode in codes, (proc.returncode, proc.stderr[-2000:])
