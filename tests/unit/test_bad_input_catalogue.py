@@ -151,6 +151,16 @@ def _ledger(s: Path) -> list[str]:
     ]  # fmt: skip
 
 
+def _with_repo_file(command: Callable[[Path], list[str]]) -> Callable[[Path], list[str]]:
+    """The command with its --repo pointing at a file."""
+
+    def changed(s: Path) -> list[str]:
+        args = command(s)
+        return [str(s / "fw.cfg") if a == str(s / "configs") else a for a in args]
+
+    return changed
+
+
 def _bad_kinds(
     path: str, command: Callable[[Path], list[str]], *, empty: bool = True
 ) -> list[Case]:
@@ -196,6 +206,20 @@ CATALOGUE: list[Case] = [
      lambda s: ["backup", "--config", str(s / "inventory"), "--repo", str(s / "configs")]),
     ("repo-is-a-file", None, None,
      lambda s: ["backup", "--config", str(s / "nornir_config.yaml"), "--repo", str(s / "fw.cfg")]),
+    *[
+        (f"{name}-repo-is-a-file", None, None, _with_repo_file(command))
+        for name, command in (
+            ("plan", _plan), ("inspect", _inspect), ("apply", _apply),
+            ("firewall", lambda s: ["audit", "firewall", "--config", str(s / "nornir_config.yaml"),
+                                    "--intent", str(s / "policy" / "firewall_intent.yaml"),
+                                    "--repo", str(s / "configs")]),
+            ("baseline", lambda s: ["audit", "baseline", "--config", str(s / "nornir_config.yaml"),
+                                    "--rules", str(s / "policy" / "baseline"),
+                                    "--repo", str(s / "configs")]),
+            ("topology-snapshot", lambda s: ["topology", "snapshot", "--config",
+                                             str(s / "nornir_config.yaml"), "--repo", str(s / "configs")]),
+        )
+    ],
     ("drift-repo-is-a-file", None, None,
      lambda s: ["drift", "--config", str(s / "nornir_config.yaml"), "--repo", str(s / "fw.cfg")]),
     *_bad_kinds("policy/ports.yaml", _plan),
