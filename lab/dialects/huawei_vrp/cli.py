@@ -49,7 +49,7 @@ class HuaweiVrp(VrpPorts, VrpExtra, VrpWlan, VrpInventory):
     page_lines = 24
     comment_char = "#"
     negate_word = "undo"
-    keyed_lines = (
+    keyed_lines: tuple[str, ...] = (
         r"local-user \S+ password ",
         r"(radius|hwtacacs)-server shared-key ",
         r"ntp-service authentication-keyid \d+ ",
