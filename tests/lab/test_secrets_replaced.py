@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from netsteward.lab.engine.state import LabState
+from netsteward.lab.engine.state import LabState, load_fleet
 
 RUNNING = {
     "huawei_vrp": "display current-configuration",
@@ -58,9 +58,11 @@ def _case(platform: str, config: str) -> tuple[list[str], str]:
 
 
 @pytest.fixture(scope="module")
-def own_lab(offline_lab, lab_fleet, tmp_path_factory):
-    """A lab state of its own: these tests change passwords and do not change them back."""
-    return type(offline_lab)(LabState(lab_fleet, tmp_path_factory.mktemp("secrets_lab"), 10001))
+def own_lab(offline_lab, tmp_path_factory):
+    """A lab of its own, on a fleet of its own (the session's fleet is shared and never
+    changed): these tests change passwords and do not change them back."""
+    fleet = load_fleet(2026)
+    return type(offline_lab)(LabState(fleet, tmp_path_factory.mktemp("secrets_lab"), 10001))
 
 
 @pytest.mark.parametrize(
