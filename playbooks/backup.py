@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from datetime import time as dtime
 from pathlib import Path
@@ -39,8 +39,9 @@ from netsteward.tasks.backup.collect import BackupOutcome, collect_hosts, judge_
 from netsteward.tasks.core.errors import EXIT_CLEAN, EXIT_UNREACHABLE, BadInput
 from netsteward.tasks.core.failures import failure_kind
 from netsteward.tasks.core.i18n import _, ngettext
+from netsteward.tasks.core.scrub import secret_key_notice
 from netsteward.tasks.core.session import SessionOptions
-from netsteward.tasks.core.store import BackupStore
+from netsteward.tasks.core.store import BackupStore, Staged
 from netsteward.tasks.distributed.settings import EngineSettings, load_engine_settings
 
 log = logging.getLogger(__name__)
@@ -118,6 +119,9 @@ class RunSummary:
     tag: str | None
     push: list[dict[str, Any]]
     seconds: float
+    # devices this run found unchanged whose files an earlier run wrote and never committed
+    # (it died before its commit): they are in this run's commit, and counted as changed
+    recovered: list[str] = field(default_factory=list)
 
     def headline(self) -> str:
         """The commit message's first line (the backup repository's record: always English)."""
@@ -149,6 +153,9 @@ class RunSummary:
             lines.append(f"changed ({len(self.changed)}):")
             new = set(self.new)
             lines += [f"  {h}{' (new)' if h in new else ''}" for h in self.changed]
+        if self.recovered:
+            lines += ["", f"recovered ({len(self.recovered)}), written by an earlier run:"]
+            lines += [f"  {h}" for h in self.recovered]
         if self.failed:
             lines += ["", f"failed ({len(self.failed)}), previous files kept:"]
             lines += [f"  {f['host']}: {f['failure']}: {f['reason']}" for f in self.failed]
@@ -247,8 +254,28 @@ def run_backup(
     )
     files = [(f.path, f.text) for h in changed for f in ok[h].files]
     same = [f.path for h in sorted(set(ok) - set(changed)) for f in ok[h].files]
+    host_of = {f.path: h for h, o in ok.items() for f in o.files}
+    committed = [summary]
+
+    def message(staged: Staged) -> str:
+        """The message from what the commit holds, not from what this run wrote."""
+        in_commit = {host_of[p] for p in (*staged.added, *staged.modified) if p in host_of}
+        added = set(staged.added)
+        final = replace(
+            summary,
+            changed=sorted(in_commit),
+            new=sorted(h for h in in_commit if all(f.path in added for f in ok[h].files)),
+            unchanged=len(ok) - len(in_commit),
+            recovered=sorted(in_commit - set(changed)),
+        )
+        committed[0] = final
+        return final.commit_message()
+
     with store.writing():
-        done = store.commit_backups(files, summary.commit_message(), when, unchanged=same)
+        done = store.commit_backups(files, message, when, unchanged=same)
+        if done.sha is None:  # nothing differs from the last commit: nothing changed
+            committed[0] = replace(summary, changed=[], new=[], unchanged=len(ok))
+        summary = committed[0]
         if done.moved:
             log.warning(
                 _("removed %d file(s) of devices that moved network or role"), len(done.moved)
@@ -392,8 +419,14 @@ def register(main_app: typer.Typer) -> None:
                     "commit": summary.commit,
                     "tag": summary.tag,
                     "push": summary.push,
+                    "recovered": summary.recovered,
+                    # secrets masked with a keyed fingerprint (NETSTEWARD_SECRET_KEY set)
+                    "secret_fingerprints": secret_key_notice() is None,
                 },
             )
         else:
             render(summary)
+            notice = secret_key_notice()
+            if notice:
+                console.print(notice, markup=False, soft_wrap=True)
         finish(code)

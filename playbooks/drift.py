@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -31,6 +31,7 @@ from netsteward.playbooks.common import (
 )
 from netsteward.tasks.core.errors import EXIT_CLEAN, EXIT_UNREACHABLE, BadInput
 from netsteward.tasks.core.i18n import _
+from netsteward.tasks.core.scrub import secret_key_notice
 from netsteward.tasks.distributed.settings import EngineSettings, load_engine_settings
 from netsteward.tasks.drift.check import Evaluator, build_report
 from netsteward.tasks.drift.evaluators import SnapshotView
@@ -272,6 +273,9 @@ def register(main_app: typer.Typer) -> None:
             engine=engine if on_celery else None,
             workers=workers,
         )
+        notice = None if offline else secret_key_notice()
+        if notice:  # live configurations masked without a fingerprint: say what is not seen
+            report = replace(report, notes=(*report.notes, notice))
         _write(junit, render_junit(report))
         _write(markdown, render_markdown(report))
         if json_out:

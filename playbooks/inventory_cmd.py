@@ -17,7 +17,7 @@ from netsteward.playbooks.common import (
     print_result,
 )
 from netsteward.tasks.core.errors import EXIT_BAD_INPUT, EXIT_CLEAN, BadInput
-from netsteward.tasks.core.i18n import ngettext
+from netsteward.tasks.core.i18n import _, ngettext
 from netsteward.tasks.core.store import write_atomic
 from netsteward.tasks.core.yamlfile import load_yaml
 from netsteward.tasks.inventory.check import check_inventory
@@ -58,13 +58,14 @@ def check(ctx: typer.Context, config: Path = ConfigOpt, json_out: bool = JsonOpt
     elif problems:
         for p in problems:
             err_console.print(str(p), markup=False, highlight=False, soft_wrap=True)
-        err_console.print(
-            ngettext(
-                "{n} problem in the inventory", "{n} problems in the inventory", len(problems)
-            ).format(n=len(problems)),
-            markup=False,
-            soft_wrap=True,
-        )
+        if len(problems) > 1:  # one problem is one line (the exit code says the rest)
+            err_console.print(
+                ngettext(
+                    "{n} problem in the inventory", "{n} problems in the inventory", len(problems)
+                ).format(n=len(problems)),
+                markup=False,
+                soft_wrap=True,
+            )
     else:
         n = _count_hosts(paths.get("host"))
         console.print(
@@ -132,6 +133,13 @@ def import_ledger(
                 "out": str(target) if written else None,
                 "problems": [vars(p) | {"text": str(p)} for p in problems],
             },
+        )
+    elif len(problems) == 1 and not written:  # one problem, one line
+        err_console.print(
+            _("{problem} (nothing written)").format(problem=problems[0]),
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
         )
     elif problems:
         for p in problems:

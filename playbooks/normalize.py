@@ -68,7 +68,12 @@ from netsteward.tasks.ports.plan import (
     new_plan,
     plan_device,
 )
-from netsteward.tasks.ports.policy import DEFAULT_POLICY, PortPolicy, load_policy
+from netsteward.tasks.ports.policy import (
+    DEFAULT_POLICY,
+    PortPolicy,
+    check_policy_hosts,
+    load_policy,
+)
 from netsteward.tasks.ports.read import (
     BackupReader,
     PortState,
@@ -257,6 +262,7 @@ def plan_cmd(
     """Compute the changes that bring ports in line with the policy. Exit 1 when there are any."""
     policy = load_policy(policy_file)
     nr_all = open_nornir(config, None, None, num_workers=workers, need_credentials=not offline)
+    check_policy_hosts(policy, policy_file, set(nr_all.inventory.hosts))
     plan = compute_plan(nr_all, hosts=hosts, group=group, policy=policy, repo=repo, offline=offline)
     out = out or _default_out()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -284,12 +290,9 @@ def plan_cmd(
 
 
 def load_plan(path: Path) -> Plan:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise BadInput(
-            _("cannot read the plan ({error})").format(error=exc.strerror), file=str(path)
-        ) from None
+    from netsteward.tasks.core.yamlfile import read_text
+
+    text = read_text(path)  # bad input: missing, a folder, binary, not UTF-8
     try:
         return Plan.model_validate_json(text)
     except ValidationError as exc:

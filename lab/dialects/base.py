@@ -115,6 +115,7 @@ its running config; unplugged peers are absent), `s.device.lag_of(port)`,
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Callable
@@ -479,11 +480,20 @@ class Dialect:
             return [parent]
         return [parent] + [n for n in parent.children if n.text == self.comment_char and n.children]
 
+    # lines that replace the line of the same key, by regex: the match is the key. A real
+    # device keeps one password per local user, one shared key per server template: typing
+    # `local-user admin password irreversible-cipher NEW` replaces the old password's line
+    keyed_lines: tuple[str, ...] = ()
+
     def line_key(self, text: str) -> str | None:
         """Lines that replace each other (`description X` replaces `description Y`)."""
         for single in ("description ", "sysname ", "hostname ", "port link-type ", "mtu "):
             if text.startswith(single):
                 return single
+        for rx in _keyed(self.keyed_lines):
+            m = rx.match(text)
+            if m:
+                return m.group(0)
         return None
 
     def remove_lines(self, parent: Node, target: str) -> None:
@@ -553,6 +563,11 @@ class Dialect:
         if s.device.running.section(f"interface {name}") is not None:
             return True
         return not spec.ports  # a spec without a port list accepts any port
+
+
+@functools.cache
+def _keyed(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p) for p in patterns)
 
 
 def fmt_mac(mac: str, style: str = "huawei") -> str:

@@ -9,7 +9,6 @@ and evidence, so a CI system tracks it across runs.
 from __future__ import annotations
 
 import hashlib
-import html
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -18,6 +17,8 @@ from typing import Any
 from netsteward.tasks.baseline.check import Finding
 from netsteward.tasks.baseline.rules import SEVERITY_RANK, Rules
 from netsteward.tasks.baseline.waivers import EXPIRED, WAIVED, Waiver, counted
+from netsteward.tasks.core.escape import html as escape_html
+from netsteward.tasks.core.escape import md, md_code
 from netsteward.tasks.core.i18n import _, current_language
 from netsteward.tasks.core.labels import severity_label
 from netsteward.tasks.firewall.report import cell_width, pad
@@ -222,7 +223,11 @@ def table(run: AuditRun, rules: Rules, group_by: str = "device") -> str:
 
 
 def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return md(text)
+
+
+def _code(text: str) -> str:
+    return f"`{md_code(text)}`"
 
 
 def markdown(run: AuditRun, rules: Rules, group_by: str = "device") -> str:
@@ -295,23 +300,23 @@ def markdown(run: AuditRun, rules: Rules, group_by: str = "device") -> str:
             "|---|---|---|---|---:|---|---|---|---|",
         ]
         for f in items:
-            remedy = "; ".join(f"`{x}`" for x in f.fix) if f.fix else f.note
+            remedy = "; ".join(_code(x) for x in f.fix) if f.fix else _md(f.note)
             cells = [
-                severity_label(f.severity),
-                f.device,
-                f.check,
-                f.control,
+                _md(severity_label(f.severity)),
+                _md(f.device),
+                _md(f.check),
+                _md(f.control),
                 str(f.line),
-                f"`{f.section}`" if f.section else "-",
-                f"`{f.evidence}`" if f.evidence else "-",
+                _code(f.section) if f.section else "-",
+                _code(f.evidence) if f.evidence else "-",
                 remedy,
-                _status(f) + (f" ({f.waiver})" if f.waiver else ""),
+                _md(_status(f) + (f" ({f.waiver})" if f.waiver else "")),
             ]
-            out.append("| " + " | ".join(_md(c) for c in cells) + " |")
+            out.append("| " + " | ".join(cells) + " |")
         out.append("")
     if run.problems or run.unused_waivers or run.unknown:
         out += ["## " + _("Not audited and stale waivers"), ""]
-        out += [f"- `{d}`: {_md(why)}" for d, why in sorted(run.problems.items())]
+        out += [f"- {_code(d)}: {_md(why)}" for d, why in sorted(run.problems.items())]
         out += [
             "- " + _("backed up, not in the inventory: {path}").format(path=p) for p in run.unknown
         ]
@@ -326,7 +331,7 @@ def markdown(run: AuditRun, rules: Rules, group_by: str = "device") -> str:
 
 
 def html_report(run: AuditRun, rules: Rules, group_by: str = "device") -> str:
-    esc = html.escape
+    esc = escape_html
     title = _("Hardening baseline audit ({as_of})").format(as_of=run.as_of)
     parts = [
         "<!DOCTYPE html>",

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from netsteward.tasks.baseline.check import Device
+from netsteward.tasks.core.devicetext import read_config_file
 from netsteward.tasks.core.errors import BadInput
 from netsteward.tasks.core.i18n import _
 from netsteward.tasks.core.store import BackupStore
@@ -35,14 +36,7 @@ class Sources:
 def from_file(
     path: Path, platform: str, role: str | None = None, device: str | None = None
 ) -> Sources:
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except FileNotFoundError:
-        raise BadInput(_("file not found"), file=str(path), field="--config-file") from None
-    except IsADirectoryError:
-        raise BadInput(
-            _("is a folder, not a file"), file=str(path), field="--config-file"
-        ) from None
+    text = read_config_file(path)  # bad input: missing, a folder, binary, empty
     dev = Device(device or path.stem, platform, role, None, None, str(path))
     return Sources([Source(dev, text)])
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
 DEFAULT_ENCODINGS: tuple[str, ...] = ("utf-8", "gb18030")
 _ESCAPED = re.compile("[\udc80-\udcff]")
@@ -59,3 +60,33 @@ def device_text(text: str, encodings: Sequence[str] = DEFAULT_ENCODINGS) -> str:
     if not _ESCAPED.search(text):
         return text  # all UTF-8 (the usual case): nothing to do
     return decode_lines(text.encode("utf-8", "surrogateescape"), encodings)
+
+
+def read_config_file(path: Path, encodings: Sequence[str] = DEFAULT_ENCODINGS) -> str:
+    """A configuration file given on the command line (`--config-file`), as device text.
+
+    Bad input (exit 2, one line): not found, a folder, binary (NUL bytes), empty. Its
+    bytes are decoded as the device's would be (UTF-8, else GB18030 per line): a
+    configuration saved from a device that stores GBK is a configuration, not bad input.
+    """
+    from netsteward.tasks.core.errors import BadInput
+    from netsteward.tasks.core.i18n import _
+
+    field = "--config-file"
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise BadInput(_("file not found"), file=str(path), field=field) from None
+    except IsADirectoryError:
+        raise BadInput(_("is a folder, not a file"), file=str(path), field=field) from None
+    except OSError as exc:
+        raise BadInput(
+            _("cannot read ({reason})").format(reason=exc.strerror or exc),
+            file=str(path),
+            field=field,
+        ) from None
+    if b"\0" in data:
+        raise BadInput(_("binary file (NUL bytes), not text"), file=str(path), field=field)
+    if not data.strip():
+        raise BadInput(_("empty file: no configuration to read"), file=str(path), field=field)
+    return decode_lines(data, encodings)

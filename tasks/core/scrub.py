@@ -5,15 +5,22 @@ normalize compare against. It is pure, deterministic and idempotent
 (`normalise_config(p, normalise_config(p, x)) == normalise_config(p, x)`).
 
 Secrets: every named group `secret*` of a platform's secret rule is replaced by
-`SECRET_MARKER`; the rest of the line stays, so a changed secret still shows as a
-changed line in the history (the line changes from one marker form to another
-only when the surrounding words change; the value itself never reaches git).
+`SECRET_MARKER`; the rest of the line stays. With a key in the environment
+(`NETSTEWARD_SECRET_KEY`) the marker carries a keyed fingerprint of the value,
+`<removed:hmac-1a2b3c4d5e6f>` (HMAC-SHA256, 48 bits), so a changed password, community or
+key shows as a changed line in the history and in the drift check while the value itself
+never reaches git; without the key the history cannot be brute-forced for a low-entropy
+password. Without a key the marker is plain `<removed>` and a secret's change is not seen
+(the jobs say so in one line: `secret_key_notice()`).
 Secret rules run over the whole text in multi-line mode (one regex pass per rule,
 not per line: 739 configurations must scrub in well under a second).
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +33,48 @@ SECRET_MARKER = "<removed>"
 # says so, without the value, so `audit baseline` can report default communities offline
 DEFAULT_MARKER = "<removed:default>"
 MARKERS = (SECRET_MARKER, DEFAULT_MARKER)
+KEY_ENV = "NETSTEWARD_SECRET_KEY"
+FINGERPRINT = "<removed:hmac-"  # + 12 hex digits + ">"
+_MASKED = re.compile(r"<removed(?::default|:hmac-[0-9a-f]{12})?>")
+_FINGERPRINTED = re.compile(r"<removed:hmac-[0-9a-f]{12}>")
+
+
+def secret_key() -> bytes | None:
+    """The fingerprint key from the environment (None: no fingerprints)."""
+    key = os.environ.get(KEY_ENV, "")
+    return key.encode("utf-8") if key else None
+
+
+def secret_key_notice() -> str | None:
+    """One line for people when there is no key (None when there is one)."""
+    if secret_key() is not None:
+        return None
+    from netsteward.tasks.core.i18n import _
+
+    return _(
+        "{env} is not set: secrets are masked without a fingerprint, so a changed password, "
+        "community or key does not show as a change (see docs/backup.md)"
+    ).format(env=KEY_ENV)
+
+
+def secret_marker(value: str) -> str:
+    """The marker that replaces a secret: with a key, its keyed fingerprint."""
+    key = secret_key()
+    if key is None:
+        return SECRET_MARKER
+    digest = hmac.new(key, value.encode("utf-8", "surrogateescape"), hashlib.sha256)
+    return f"{FINGERPRINT}{digest.hexdigest()[:12]}>"
+
+
+def without_fingerprints(text: str) -> str:
+    """Fingerprinted markers back to plain `<removed>` (to compare with a text made without
+    the key)."""
+    return _FINGERPRINTED.sub(SECRET_MARKER, text) if FINGERPRINT in text else text
+
+
+def has_fingerprints(text: str) -> bool:
+    return FINGERPRINT in text and _FINGERPRINTED.search(text) is not None
+
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1b[=>]")
 _BACKSPACE = re.compile(r"[^\n]\x08")
@@ -190,6 +239,16 @@ def clean_text(text: str) -> str:
     return text
 
 
+def _in_marker(src: str, start: int, end: int) -> bool:
+    """Whether src[start:end] lies inside a marker (a rule whose secret group stops at `:`)."""
+    if "<removed" not in src[max(0, start - 40) : end + 40]:
+        return False
+    return any(
+        m.start() <= start and end <= m.end()
+        for m in _MASKED.finditer(src, max(0, start - 40), min(len(src), end + 40))
+    )
+
+
 def _mask(match: re.Match[str], groups: _Groups) -> str:
     names, defaults = groups
     spans = sorted(match.span(g) for g in names if match.group(g) is not None)
@@ -199,10 +258,10 @@ def _mask(match: re.Match[str], groups: _Groups) -> str:
             continue
         out.append(src[pos:start])
         value = src[start:end].strip('"')
-        if value in MARKERS:  # already masked (normalising twice changes nothing)
-            out.append(value)
+        if _MASKED.fullmatch(value) or _in_marker(src, start, end):
+            out.append(src[start:end])  # already masked (normalising twice changes nothing)
         else:
-            out.append(DEFAULT_MARKER if value.lower() in defaults else SECRET_MARKER)
+            out.append(DEFAULT_MARKER if value.lower() in defaults else secret_marker(value))
         pos = end
     out.append(src[pos : match.end()])
     return "".join(out)
@@ -250,15 +309,19 @@ def _mask_blocks(
             m = start.search(line)
             if not m:
                 continue
-            if "secret" in start.groupindex and m.group("secret") is not None:
-                out.append(line[: m.start("secret")] + SECRET_MARKER)
-            else:
-                out.append(line)
-                out.append(SECRET_MARKER)
             # skip to the end line (a one-line block ends on the start line itself)
             j = i if end.search(line, m.start() + 1) else i + 1
             while j < len(lines) and not end.search(lines[j]):
                 j += 1
+            inline = "secret" in start.groupindex and m.group("secret") is not None
+            body = line[m.start("secret") :] if inline else ""
+            body = "\n".join([body, *lines[i + 1 : j]])
+            marker = body.strip() if _MASKED.fullmatch(body.strip()) else secret_marker(body)
+            if inline:
+                out.append(line[: m.start("secret")] + marker)
+            else:
+                out.append(line)
+                out.append(marker)
             if keep_end and i < j < len(lines):
                 out.append(lines[j])
             i = j + 1

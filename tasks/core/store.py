@@ -36,7 +36,7 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -77,12 +77,31 @@ class Revision:
 
 
 @dataclass(frozen=True)
+class Staged:
+    """What a commit holds, read from the index after staging (`git diff --cached`)."""
+
+    added: tuple[str, ...] = ()
+    modified: tuple[str, ...] = ()
+    deleted: tuple[str, ...] = ()
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        return tuple(sorted({*self.added, *self.modified, *self.deleted}))
+
+
+# a commit message, or a function that writes it from what the commit holds (so the message
+# always matches the commit, also when it takes in files an earlier run wrote and never committed)
+Message = str | Callable[[Staged], str]
+
+
+@dataclass(frozen=True)
 class Committed:
     """What a commit_* call did: the commit (None: nothing differed) and the files it touched."""
 
     sha: str | None
     written: tuple[str, ...] = ()
     moved: tuple[str, ...] = ()  # copies of moved devices removed
+    staged: Staged = Staged()  # what the commit holds (empty when there is no commit)
 
 
 @dataclass(frozen=True)
@@ -215,7 +234,7 @@ class BackupStore:
     def commit_backups(
         self,
         files: Files,
-        message: str,
+        message: Message,
         when: datetime | None = None,
         extra: Files = (),
         unchanged: Iterable[str] = (),
@@ -226,28 +245,29 @@ class BackupStore:
         they are staged like the written ones, so a file written by an earlier run that died
         before its commit is committed now (git skips the rest). Copies of the same devices
         elsewhere in the tree (a device whose network or role changed) are removed in the
-        same commit. The subject must start with "backup ".
+        same commit. The subject must start with "backup ". `message` may be a function
+        of what the commit holds (`Staged`), called once the files are staged.
         """
-        if not message.startswith(BACKUP_PREFIX):
-            raise ValueError(f"a commit with backups must start with {BACKUP_PREFIX!r}")
+        _check_prefix(message, backups=True)
         files, extra, unchanged = list(files), list(extra), list(unchanged)
         backups = [p for p, _ in files] + unchanged
         with self.writing():
             written = self.write(files + extra)
             paths = sorted(set(backups) | {p for p, _ in extra} | set(written))
             moved = self._remove_moved(backups)
-            sha = self._commit(paths, message, when)
-        return Committed(sha, tuple(written), tuple(moved))
+            sha, staged = self._commit(paths, message, when, backups=True)
+        return Committed(sha, tuple(written), tuple(moved), staged)
 
-    def commit_files(self, files: Files, message: str, when: datetime | None = None) -> Committed:
+    def commit_files(
+        self, files: Files, message: Message, when: datetime | None = None
+    ) -> Committed:
         """Commit files that are not backups (snapshots, change records)."""
-        if message.startswith(BACKUP_PREFIX):
-            raise ValueError(f"only commits with backups start with {BACKUP_PREFIX!r}")
+        _check_prefix(message, backups=False)
         files = list(files)
         with self.writing():
             written = self.write(files)
-            sha = self._commit(sorted({p for p, _ in files}), message, when)
-        return Committed(sha, tuple(written))
+            sha, staged = self._commit(sorted({p for p, _ in files}), message, when, backups=False)
+        return Committed(sha, tuple(written), staged=staged)
 
     def _path(self, rel: str) -> Path:
         pure = PurePosixPath(rel)
@@ -275,7 +295,19 @@ class BackupStore:
             (self.root / rel).unlink(missing_ok=True)
         return sorted(stale)
 
-    def _commit(self, paths: list[str], message: str, when: datetime | None) -> str | None:
+    def _staged(self) -> Staged:
+        """What the index holds against HEAD (against the empty tree before the first commit)."""
+        # (with no HEAD yet, `git diff --cached` shows everything staged)
+        out = self._git().git.diff("--cached", "--name-status", "--no-renames", "-z")
+        parts = [p for p in out.split("\0") if p]
+        found: dict[str, list[str]] = {"A": [], "M": [], "D": []}
+        for status, path in zip(parts[::2], parts[1::2], strict=False):
+            found.setdefault(status[:1], found["M"]).append(path)
+        return Staged(tuple(found["A"]), tuple(found["M"]), tuple(found["D"]))
+
+    def _commit(
+        self, paths: list[str], message: Message, when: datetime | None, *, backups: bool
+    ) -> tuple[str | None, Staged]:
         """Stage `paths` (plus .gitignore) and commit once; None when the tree equals HEAD's.
 
         Staging goes through `git add` (GitPython's command wrapper): GitPython's own
@@ -292,20 +324,22 @@ class BackupStore:
                 repo.git.add(f"--pathspec-from-file={spec}", "--pathspec-file-nul")
             finally:
                 spec.unlink(missing_ok=True)
-        if self.has_commits():
-            if not repo.git.diff("--cached", "--name-only"):
-                return None
-        elif not to_add:
-            return None
+        if not to_add and not self.has_commits():
+            return None, Staged()
+        staged = self._staged()
+        if not staged.paths:
+            return None, staged
+        text = message if isinstance(message, str) else message(staged)
+        _check_prefix(text, backups=backups)
         actor = git.Actor(*_identity(repo))
         commit = repo.index.commit(
-            message,
+            text,
             author=actor,
             committer=actor,
             author_date=when,  # type: ignore[arg-type]  # GitPython accepts datetime
             commit_date=when,  # type: ignore[arg-type]
         )
-        return commit.hexsha
+        return commit.hexsha, staged
 
     def last_backup_commit(self) -> git.Commit | None:
         """The newest commit holding backups (other jobs commit here too: snapshots)."""
@@ -464,6 +498,15 @@ class BackupStore:
             for b in tree.blobs
             if b.name.endswith(".json") and _DATE.match(PurePosixPath(b.name).stem)
         )
+
+
+def _check_prefix(message: Message, *, backups: bool) -> None:
+    if not isinstance(message, str):
+        return  # checked once the function has written it
+    if backups and not message.startswith(BACKUP_PREFIX):
+        raise ValueError(f"a commit with backups must start with {BACKUP_PREFIX!r}")
+    if not backups and message.startswith(BACKUP_PREFIX):
+        raise ValueError(f"only commits with backups start with {BACKUP_PREFIX!r}")
 
 
 def write_atomic(path: Path, text: str) -> None:

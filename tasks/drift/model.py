@@ -27,6 +27,7 @@ from enum import StrEnum
 
 from netsteward.tasks.core.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNREACHABLE, BadInput
 from netsteward.tasks.core.i18n import _
+from netsteward.tasks.core.scrub import has_fingerprints, without_fingerprints
 
 
 class Check(StrEnum):
@@ -164,6 +165,10 @@ def same_but_encoding(approved: list[str], live: list[str]) -> bool:
 def config_diff(host: str, approved: str, live: str, *, context: int = 3) -> ConfigDiff:
     """Unified diff of two normalised configurations (approved first), line ends ignored,
     and differences of decoding only (`same_but_encoding`) ignored."""
+    if has_fingerprints(approved) != has_fingerprints(live):
+        # one side was masked without NETSTEWARD_SECRET_KEY: compare both without
+        # fingerprints (a secret's change is then not seen, never every secret line drifting)
+        approved, live = without_fingerprints(approved), without_fingerprints(live)
     a = [line.rstrip("\r") for line in approved.splitlines()]
     b = [line.rstrip("\r") for line in live.splitlines()]
     if a == b or same_but_encoding(a, b):  # the common case: no need for difflib

@@ -8,6 +8,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import Any
 
+from netsteward.tasks.core.escape import md, md_fenced, printable_tree
 from netsteward.tasks.core.i18n import _, pgettext
 from netsteward.tasks.drift.model import (
     Check,
@@ -121,7 +122,8 @@ def render_console(report: DriftReport, *, diff_lines: int = CONSOLE_DIFF_LINES)
 
 
 def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Device text in a cell or a <summary>: no markup passes (netsteward.tasks.core.escape)."""
+    return md(text)
 
 
 def render_markdown(
@@ -151,7 +153,7 @@ def render_markdown(
         )
         out.append("")
     for note in report.notes:
-        out.append(f"> {note}")
+        out.append(f"> {_md_escape(note)}")
         out.append("")
     unreadable = report.unreadable
     if unreadable:
@@ -161,7 +163,7 @@ def render_markdown(
             f"| {_('device')} | {_('reason')} |",
             "|---|---|",
         ]
-        out += [f"| {h} | {_md_escape(reason)} |" for h, reason in unreadable.items()]
+        out += [f"| {_md_escape(h)} | {_md_escape(reason)} |" for h, reason in unreadable.items()]
         out.append("")
     drifted = report.drifted
     if drifted:
@@ -171,7 +173,10 @@ def render_markdown(
             f"| {_('device')} | {_('check')} | {_('what')} |",
             "|---|---|---|",
         ]
-        out += [f"| {r.host} | {check_label(r.check)} | {_md_escape(r.summary)} |" for r in drifted]
+        out += [
+            f"| {_md_escape(r.host)} | {check_label(r.check)} | {_md_escape(r.summary)} |"
+            for r in drifted
+        ]
         out.append("")
         shown = 0
         size = sum(len(line) + 1 for line in out)
@@ -179,10 +184,11 @@ def render_markdown(
             body = _changed_part(r, prefix="+ ")
             fence = "diff" if r.check is not Check.TOPOLOGY else "text"
             block = [
-                f"<details><summary>{r.host} · {check_label(r.check)} · {_md_escape(r.summary)}</summary>",
+                f"<details><summary>{_md_escape(r.host)} · {check_label(r.check)} · "
+                f"{_md_escape(r.summary)}</summary>",
                 "",
                 f"```{fence}",
-                _cut(body, diff_lines).replace("```", "` ` `"),
+                md_fenced(_cut(body, diff_lines)),
                 "```",
                 "",
                 "</details>",
@@ -256,6 +262,7 @@ def render_junit(report: DriftReport) -> str:
     root.set("tests", str(total))
     root.set("failures", str(fails))
     root.set("errors", str(errors))
+    printable_tree(root)  # device text: no character XML forbids
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 

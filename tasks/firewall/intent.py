@@ -40,11 +40,18 @@ DEFAULT_INTENT = Path("policy/firewall_intent.yaml")
 
 def _check_net(value: str) -> str:
     try:
-        ipaddress.ip_network(value, strict=False)
+        net = ipaddress.ip_network(value, strict=False)
     except ValueError:
         raise ValueError(
             _("not an IPv4 address or network: {value!r}").format(value=value)
         ) from None
+    if str(net) != value and net.with_prefixlen != value and "/" in value:
+        # 10.20.1.10/24: host bits set, so which was meant, the host or the network?
+        raise ValueError(
+            _("host bits set in {value!r}: write {network} or {host}/32").format(
+                value=value, network=net.with_prefixlen, host=value.split("/", 1)[0]
+            )
+        )
     return value
 
 
@@ -224,4 +231,11 @@ def parse_intent(text: str, source: str = "<intent>") -> Intent:
 
 
 def load_intent(path: Path) -> Intent:
-    return parse_intent(read_text(path, error=PolicyError), str(path))
+    """The intent file a site keeps: one that declares no server is refused (it would make
+    every firewall look clean: nothing is declared, so nothing is excess exposure)."""
+    intent = parse_intent(read_text(path, error=PolicyError), str(path))
+    if not intent.servers:
+        raise PolicyError(
+            _("no servers declared: the intent needs at least one"), file=str(path), field="servers"
+        )
+    return intent

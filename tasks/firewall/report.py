@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import html
 import json
 from collections import Counter
 from dataclasses import asdict
 from typing import Any
 
+from netsteward.tasks.core.escape import html as escape_html
+from netsteward.tasks.core.escape import md, md_code
 from netsteward.tasks.core.i18n import N_, _, current_language
 from netsteward.tasks.core.labels import severity_label
 from netsteward.tasks.firewall.audit import (
@@ -137,7 +138,7 @@ def summary_line(result: AuditResult, devices: int) -> str:
 
 
 def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return md(text)
 
 
 def _exposure_by_server(result: AuditResult) -> dict[str, list[Exposure]]:
@@ -176,7 +177,7 @@ def markdown(result: AuditResult, devices: int, as_of: str) -> str:
     out += ["", "## " + _("Exposure per declared server"), ""]
     for server, rows in sorted(_exposure_by_server(result).items()):
         out += [
-            f"### {server}",
+            f"### {_md_escape(server)}",
             "",
             "| "
             + " | ".join(
@@ -193,7 +194,8 @@ def markdown(result: AuditResult, devices: int, as_of: str) -> str:
             "|---|---|---|---|---|---|",
         ]
         out += [
-            f"| {e.device} | {_md_escape(e.rule)} | {_md_escape(e.sources)} | {e.protocol} | {e.ports} | "
+            f"| {_md_escape(e.device)} | {_md_escape(e.rule)} | {_md_escape(e.sources)} | "
+            f"{_md_escape(e.protocol)} | {_md_escape(e.ports)} | "
             f"{yes_no(True) if e.within_intent else '**' + yes_no(False) + '**'} |"
             for e in rows
         ]
@@ -211,7 +213,7 @@ def markdown(result: AuditResult, devices: int, as_of: str) -> str:
             "|---|---:|---|---|",
         ]
         out += [
-            f"| {_md_escape(w.source)} | {w.line} | {_md_escape(w.problem)} | `{_md_escape(w.text)}` |"
+            f"| {_md_escape(w.source)} | {w.line} | {_md_escape(w.problem)} | `{md_code(w.text)}` |"
             for w in result.read_warnings
         ]
         out.append("")
@@ -219,7 +221,7 @@ def markdown(result: AuditResult, devices: int, as_of: str) -> str:
 
 
 def html_report(result: AuditResult, devices: int, as_of: str) -> str:
-    esc = html.escape
+    esc = escape_html
     title = _("Firewall audit ({date})").format(date=as_of)
     lang = "zh-CN" if current_language() == "zh" else "en"
     cell = "".join(

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path, PurePosixPath
 
+from netsteward.tasks.core.devicetext import read_config_file
 from netsteward.tasks.core.errors import BadInput
 from netsteward.tasks.core.i18n import _
 from netsteward.tasks.core.store import BackupStore
@@ -64,10 +65,7 @@ def _config(device: str, path: str, text: str, platform: str | None = None) -> F
 
 
 def read_file(path: Path, platform: str, device: str | None = None) -> FirewallConfig:
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except FileNotFoundError:
-        raise BadInput(_("file not found"), file=str(path), field="--config-file") from None
+    text = read_config_file(path)  # bad input: missing, a folder, binary, empty
     return _config(device or path.stem, str(path), text, platform)
 
 

@@ -6,9 +6,10 @@ through `_()`.
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
+from netsteward.tasks.core.escape import html as escape_html
+from netsteward.tasks.core.escape import md, md_code
 from netsteward.tasks.core.i18n import _
 from netsteward.tasks.inspect.history import Inspection
 from netsteward.tasks.inspect.model import SEVERITIES, Finding
@@ -17,7 +18,7 @@ from netsteward.tasks.inspect.workbook import check_label, severity_label
 
 
 def _md(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ").replace("`", "'")
+    return md(text)
 
 
 def _value(f: Finding) -> str:
@@ -96,7 +97,7 @@ def markdown(ins: Inspection, s: Summary) -> str:
                 f.message,
                 _value(f),
                 f.threshold,
-                f"`{_md(f.evidence)}`" if f.evidence else "",
+                f"`{md_code(f.evidence)}`" if f.evidence else "",
             ]
             out.append("| " + " | ".join(_md(c) if i != 8 else c for i, c in enumerate(row)) + " |")
     if ins.cleared:
@@ -115,7 +116,7 @@ th{background:#eee}.critical{background:#f8696b}.major{background:#ffb366}.minor
 
 
 def html_report(ins: Inspection, s: Summary) -> str:
-    e = html.escape
+    e = escape_html
     title = _("Daily inspection {date}").format(date=s.date)
     parts = [
         "<!DOCTYPE html>",

@@ -49,6 +49,28 @@ class Problem:
         return f"{where}: {self.field}: {self.message}"
 
 
+_DNS_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
+
+
+def address_problem(address: str) -> str | None:
+    """Why `address` cannot be a device's management address (None: it can): an IP
+    address, or a DNS name; dotted numbers that are no IPv4 address (`999.1.1.1`) are not
+    a name either."""
+    import ipaddress
+
+    text = address.strip()
+    if re.fullmatch(r"[\d.]+", text) or ":" in text:
+        try:
+            ipaddress.ip_address(text)
+        except ValueError:
+            return _("not an IP address: {value!r}").format(value=address)
+        return None
+    labels = text.rstrip(".").split(".")
+    if len(text) > 253 or not all(_DNS_LABEL.match(label) for label in labels):
+        return _("neither an IP address nor a DNS name: {value!r}").format(value=address)
+    return None
+
+
 def _line(node: Node) -> int:
     return node.start_mark.line + 1
 
@@ -219,6 +241,8 @@ def check_inventory(paths: dict[str, Path]) -> list[Problem]:
     if defaults is not None and _get(defaults, "platform"):
         default_platform = _scalar(_get(defaults, "platform")[1])  # type: ignore[index]
     r.credentials(host_path, hosts, "")
+    if not _items(hosts):
+        r.add(host_path, _line(hosts), "hosts", _("no hosts: an inventory needs at least one"))
     addresses: dict[tuple[str, int], tuple[str, int]] = {}
     for key, entry in _items(hosts):
         name = str(key.value)
@@ -255,6 +279,8 @@ def check_inventory(paths: dict[str, Path]) -> list[Problem]:
                 f"{name}.hostname",
                 _("missing required field"),
             )
+        elif hostname and (why := address_problem(address)):
+            r.add(host_path, _line(hostname[0]), f"{name}.hostname", why)
         port_item = _get(entry, "port")
         port = 22
         if port_item:

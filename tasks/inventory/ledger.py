@@ -302,9 +302,10 @@ def _parse_row(
         row.bad("address", _("not an IP address: {value!r}").format(value=address))
     port_text = row("port") or "22"
     try:
-        port = int(float(port_text))
-        if not 1 <= port <= 65535:
+        number = float(port_text)  # a spreadsheet cell may say 22.0; never inf, nan or 22.5
+        if not number.is_integer() or not 1 <= number <= 65535:
             raise ValueError
+        port = int(number)
     except ValueError:
         row.bad("port", _("not a TCP port: {value!r}").format(value=port_text))
         port = 0

@@ -177,12 +177,19 @@ def lag_members(parsed: ParsedConfig, syntax: PlatformSyntax) -> dict[str, str]:
 
 
 def clean_description(text: str, syntax: PlatformSyntax, unit: str = "bytes") -> str:
-    """Fit a description to the vendor's character set and length limit.
+    """Fit a description built from device text to the vendor's character set and limit.
 
-    `unit` is what the vendor's limit counts (`description_length` of the platform):
-    `bytes` of the line as sent in UTF-8, where a Chinese character takes three, or
-    `characters`. A cut never splits a character."""
-    text = re.sub(syntax.description_forbidden, syntax.description_replace, text)
+    Neighbour names are untrusted: every character that is not printable (newlines, NUL,
+    backspace, ESC, Ctrl-Z, the Unicode line separators, bidirectional overrides) becomes
+    the policy's `description_replace` whatever `description_forbidden` says, then the
+    vendor's forbidden characters do; so a name such as `"X\\nreturn\\nreboot"` stays one
+    line of one `description` command. `unit` is what the vendor's limit counts
+    (`description_length` of the platform): `bytes` of the line as sent in UTF-8, where a
+    Chinese character takes three, or `characters`. A cut never splits a character.
+    """
+    repl = syntax.description_replace
+    text = "".join(ch if ch.isprintable() else repl for ch in text)
+    text = re.sub(syntax.description_forbidden, repl, text)
     limit = syntax.description_max_length
     if unit == "characters":
         return text[:limit]

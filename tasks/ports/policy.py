@@ -61,7 +61,8 @@ class PlatformSyntax(_Strict):
     interface_exit: str
     description_max_length: int = Field(ge=8, le=1024)
     description_forbidden: str = r"[?\"\s]"
-    description_replace: str = "_"
+    # what replaces a forbidden or unprintable character of a neighbour's name: printable ASCII
+    description_replace: str = Field("_", pattern=r"^[!-~]{0,4}$")
     lag_member: str
     lag_name: str
     skip_interfaces: list[str] = []
@@ -256,3 +257,15 @@ def parse_policy(text: str, file: str = "<policy>") -> PortPolicy:
 
 def load_policy(path: str | Path = DEFAULT_POLICY) -> PortPolicy:
     return parse_policy(read_text(path, error=PolicyError), str(path))
+
+
+def check_policy_hosts(policy: PortPolicy, path: str | Path, inventory: set[str]) -> None:
+    """A host exception for a device the inventory does not have is a typo that would
+    silently not apply (a lab rack's switch keeping the policy after all): bad input."""
+    unknown = sorted(set(policy.hosts) - inventory)
+    if unknown:
+        raise PolicyError(
+            _("not in the inventory: {hosts}").format(hosts=", ".join(unknown)),
+            file=str(path),
+            field=f"hosts.{unknown[0]}",
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from netsteward.tasks.core.escape import md, md_code, md_fenced
 from netsteward.tasks.core.i18n import N_, _, pgettext
 from netsteward.tasks.core.labels import network_label, role_label
 from netsteward.tasks.ports.apply import ApplyOutcome
@@ -122,16 +123,16 @@ def plan_markdown(plan: Plan) -> str:
         "|" + "---|" * len(header),
     ]
     out += [
-        "| " + " | ".join((host, platform, role_label(role), *rest)) + " |"
+        "| " + " | ".join((md(host), platform, role_label(role), *rest)) + " |"
         for host, platform, role, *rest in plan_rows(plan)
     ]
     if plan.unreadable:
         out += ["", "## " + _("Not read"), ""]
-        out += [f"- `{h}`: {why}" for h, why in plan.unreadable.items()]
+        out += [f"- `{md_code(h)}`: {md(why)}" for h, why in plan.unreadable.items()]
     for d in plan.changed():
         out += [
             "",
-            f"## {d.host}",
+            f"## {md(d.host)}",
             "",
             _("{platform}, {role}, {network}; fingerprint {fingerprint}").format(
                 platform=d.platform,
@@ -142,16 +143,16 @@ def plan_markdown(plan: Plan) -> str:
             "",
         ]
         for ch in d.changes:
-            where = f"`{ch.interface}`" if ch.interface else _("global")
+            where = f"`{md_code(ch.interface)}`" if ch.interface else _("global")
             out.append(
                 "- "
                 + _("{where} {kind}: {reason}").format(
-                    where=where, kind=f"**{kind_label(ch.kind)}**", reason=ch.reason
+                    where=where, kind=f"**{kind_label(ch.kind)}**", reason=md(ch.reason)
                 )
             )
-        out += ["", "```", *d.commands, "```"]
+        out += ["", "```", md_fenced("\n".join(d.commands)), "```"]
         if d.notes:
-            out += ["", *("- " + _("note: {note}").format(note=n) for n in d.notes)]
+            out += ["", *("- " + _("note: {note}").format(note=md(n)) for n in d.notes)]
     return "\n".join(out) + "\n"
 
 

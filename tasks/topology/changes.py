@@ -11,6 +11,7 @@ import csv
 import io
 from dataclasses import dataclass
 
+from netsteward.tasks.core.escape import md
 from netsteward.tasks.core.i18n import N_, _, pgettext
 from netsteward.tasks.core.ifnames import short_name
 from netsteward.tasks.core.labels import role_label
@@ -135,7 +136,8 @@ def fit_text(text: str, columns: int) -> str:
 
 
 def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Names and ports come from devices: nothing in them is markup."""
+    return md(text)
 
 
 def diff_markdown(d: TopologyDiff, title: str | None = None) -> str:

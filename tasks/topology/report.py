@@ -244,24 +244,23 @@ def write_outputs(
 ) -> list[Path]:
     """The draw.io file, one SVG (and PNG) per page, the changes table as Markdown and CSV,
     and with `graph` (a snapshot and its change status) the graph as GraphML."""
+    # everything is rendered before anything is written: a page that cannot be rendered
+    # leaves no partial set of files behind
+    texts: list[tuple[Path, str]] = [(out / f"{stem}.drawio", drawio_xml(pages))]
+    svgs = [(out / f"{stem}-{_file_stem(page)}.svg", page_svg(page)) for page in pages]
+    texts += svgs
+    if d is not None:
+        texts.append((out / f"{stem}-changes.md", diff_markdown(d)))
+        texts.append((out / f"{stem}-changes.csv", changes_csv(d)))
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    drawio = out / f"{stem}.drawio"
-    drawio.write_text(drawio_xml(pages))
-    written.append(drawio)
-    for page in pages:
-        svg_text = page_svg(page)
-        svg = out / f"{stem}-{_file_stem(page)}.svg"
-        svg.write_text(svg_text)
-        written.append(svg)
-        if png and write_png(svg_text, svg.with_suffix(".png")):
-            written.append(svg.with_suffix(".png"))
-    if d is not None:
-        md = out / f"{stem}-changes.md"
-        md.write_text(diff_markdown(d))
-        csv_path = out / f"{stem}-changes.csv"
-        csv_path.write_text(changes_csv(d))
-        written += [md, csv_path]
+    for path, text in texts:
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    if png:
+        for svg, svg_text in svgs:
+            if write_png(svg_text, svg.with_suffix(".png")):
+                written.append(svg.with_suffix(".png"))
     if graph is not None:
         written.append(write_graphml(graph[0], out / f"{stem}.graphml", graph[1]))
     return written

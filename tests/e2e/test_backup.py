@@ -7,6 +7,7 @@ faults. The order matters and is the story of the issue's "Done when": full back
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import os
 import subprocess
@@ -81,6 +82,33 @@ def test_second_run_makes_no_commit(state: dict[str, Any]) -> None:
     assert summary["counts"]["changed"] == 0
     assert summary["counts"]["unchanged"] == summary["counts"]["devices"]
     assert repo(state).head.commit.hexsha == head
+
+
+def test_commit_after_a_run_that_died_counts_what_it_holds(
+    state: dict[str, Any], tmp_path: Path
+) -> None:
+    """A run that wrote its files and died before its commit: the next run finds them
+    unchanged, and its commit (which adds them) says so, with the right counts."""
+    glob = "YM-BASE-ACC-00[123]"
+    hosts = sorted(
+        d["name"] for d in state["lab"].truth()["devices"] if fnmatch.fnmatch(d["name"], glob)
+    )
+    assert len(hosts) == 3
+    crashed = tmp_path / "configs"
+    for path in Path(state["repo"]).glob("*/*/*.cfg"):
+        if path.stem in hosts:  # what the dead run left in the work tree, never committed
+            target = crashed / path.relative_to(state["repo"])
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(path.read_text())
+    git.Repo.init(crashed, initial_branch="main")
+    proc = state["lab"].netsteward("backup", "--repo", str(crashed), "--hosts", glob, "--json")
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads(proc.stdout)
+    assert summary["counts"]["changed"] == 3 and summary["recovered"] == hosts
+    commit = git.Repo(crashed).head.commit
+    assert sorted(Path(f).stem for f in commit.stats.files) == hosts
+    assert commit.message.startswith("backup ") and ", 3 changed, 0 unchanged" in commit.message
+    assert "recovered (3), written by an earlier run:" in commit.message
 
 
 def _huawei_access(state: dict[str, Any]) -> dict[str, Any]:

@@ -57,6 +57,7 @@ class CiscoAsa(AsaHealth, CiscoModes, AsaBackup):
     pager_erase = "\r" + " " * 14 + "\r"
     comment_char = None  # objects and ACL lines follow each other without "!" lines
     tail_lines = ()
+    keyed_lines = (r"username \S+ password ", r"enable password ")
     prompt_start = "\r"
     prompt_end = " "
     enable_retry_text = "Invalid password\n"

@@ -92,6 +92,7 @@ class CiscoIos(IosHealth, CiscoModes, IosBackup):
     pager_prompt = " --More-- "
     pager_erase = "\b" * 10 + " " * 10 + "\b" * 10
     comment_char = "!"
+    keyed_lines = (r"username \S+ ", r"enable (secret|password) ", r"password \d+ ", r"key-string ")
     # on by default, printed as `no ...` when turned off (docs/baseline.md)
     shown_negations: tuple[str, ...] = (
         "ip http server",
@@ -393,6 +394,12 @@ class CiscoIos(IosHealth, CiscoModes, IosBackup):
             return ""
         if tree.root.find(text) is not None:
             return ""
+        key = self.line_key(text)
+        if key is not None:  # `username X ... secret NEW` replaces X's line where it is
+            for node in tree.root.children:
+                if self.line_key(node.text) == key and not node.indent:
+                    node.line = text
+                    return ""
         first = text.split()[0]
         for like in (
             " ".join(text.split()[:2]) + " ",

@@ -44,6 +44,7 @@ class HpComware(ComwareRouting):
     platform = "hp_comware"
     paging_commands = ("screen-length disable",)
     global_lines_indented = True
+    keyed_lines = (r"password (?=(hash|cipher|simple) )", r"snmp-agent usm-user v3 \S+ ")
     pager_prompt = "---- More ----"
     pager_erase = "\x1b[16D                \x1b[16D"
     interface_types = (

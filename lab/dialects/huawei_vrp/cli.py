@@ -49,6 +49,13 @@ class HuaweiVrp(VrpPorts, VrpExtra, VrpWlan, VrpInventory):
     page_lines = 24
     comment_char = "#"
     negate_word = "undo"
+    keyed_lines: tuple[str, ...] = (
+        r"local-user \S+ password ",
+        r"(radius|hwtacacs)-server shared-key ",
+        r"ntp-service authentication-keyid \d+ ",
+        r"snmp-agent usm-user v3 \S+ (authentication|privacy)-mode ",
+        r"set authentication password ",
+    )
     single_separators = True
     tail_lines = ("return",)
     interface_types: tuple[tuple[str, str, tuple[str, ...]], ...] = (

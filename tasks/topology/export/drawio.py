@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import xml.etree.ElementTree as ET
 
+from netsteward.tasks.core.escape import html, printable_tree
 from netsteward.tasks.topology.export.style import box_colours, edge_colours
 from netsteward.tasks.topology.layout import Box, Edge, Page
 
@@ -74,7 +75,8 @@ def _label_html(b: Box) -> str:
 
 
 def ET_escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Text inside an HTML label (`html=1`): markup escaped, unprintables made visible."""
+    return html(text)
 
 
 def _geometry(parent: ET.Element, **attrs: object) -> ET.Element:
@@ -165,7 +167,7 @@ def _edge_cells(root: ET.Element, page: Page, e: Edge, boxes: dict[str, Box]) ->
             "mxCell",
             {
                 "id": f"{eid}/{end}",
-                "value": text,
+                "value": ET_escape(text),
                 "style": lstyle,
                 "vertex": "1",
                 "connectable": "0",
@@ -229,6 +231,7 @@ def drawio_xml(pages: list[Page], modified: str = "") -> str:
                 obj, "mxCell", {"style": _box_style(b), "vertex": "1", "parent": "1"}
             )
             _geometry(cell, x=float(b.x), y=float(b.y), width=float(b.w), height=float(b.h))
+    printable_tree(mxfile)
     ET.indent(mxfile, space=" ")
     return ET.tostring(mxfile, encoding="unicode") + "\n"
 

@@ -20,6 +20,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from netsteward.tasks.core.escape import visible
 from netsteward.tasks.topology.model import Link, Snapshot
 
 if TYPE_CHECKING:
@@ -35,19 +36,24 @@ def snapshot_graph(snap: Snapshot, status: dict[str, str] | None = None) -> nx.M
     import networkx as nx
 
     status = status or {}
-    graph = nx.MultiGraph(date=snap.date, unreachable=", ".join(snap.unreachable))
+    v = visible  # names and ports come from devices: no character XML forbids
+    graph = nx.MultiGraph(date=snap.date, unreachable=v(", ".join(snap.unreachable)))
     for name, node in sorted(snap.nodes.items()):
-        attrs = {k: str(v) for k, v in asdict(node).items() if k != "name" and v not in ("", None)}
+        attrs = {
+            k: v(str(val))
+            for k, val in asdict(node).items()
+            if k != "name" and val not in ("", None)
+        }
         if f"n:{name}" in status:
             attrs["status"] = status[f"n:{name}"]
-        graph.add_node(name, **attrs)
+        graph.add_node(v(name), **attrs)
     for key, lk in sorted(snap.links.items()):
-        attrs = {"a_port": lk.a_port, "b_port": lk.b_port, "kind": lk.kind, "seen": lk.seen}
+        attrs = {"a_port": v(lk.a_port), "b_port": v(lk.b_port), "kind": lk.kind, "seen": lk.seen}
         if lk.members:
-            attrs["members"] = _members(lk)
+            attrs["members"] = v(_members(lk))
         if f"l:{key}" in status:
             attrs["status"] = status[f"l:{key}"]
-        graph.add_edge(lk.a, lk.b, key=key, **attrs)
+        graph.add_edge(v(lk.a), v(lk.b), key=v(key), **attrs)
     return graph
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from xml.sax.saxutils import escape
 
+from netsteward.tasks.core.escape import xml as escape
 from netsteward.tasks.topology.export.style import box_colours, edge_colours
 from netsteward.tasks.topology.layout import Box, Edge, Page
 
@@ -32,7 +32,7 @@ def font_for(texts: Iterable[str]) -> str:
 
 
 def _attr(value: object) -> str:
-    return escape(str(value), {'"': "&quot;"})
+    return escape(value)
 
 
 def _box(b: Box) -> list[str]:

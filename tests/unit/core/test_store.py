@@ -191,3 +191,29 @@ def test_unchanged_backups_are_staged_without_being_rewritten(store: BackupStore
         "a/b/Y.cfg",
         "c/d/Z.cfg",
     ]
+
+
+def test_the_message_is_written_from_what_the_commit_holds(store: BackupStore) -> None:
+    """After a run that died before its commit, the next commit's message counts what the
+    commit really adds (it once said "0 changed" on a commit adding 334 files)."""
+    store.commit_backups([("a/b/X.cfg", "1\n")], "backup first")
+    store.write([("a/b/Y.cfg", "2\n"), ("a/b/Z.cfg", "3\n"), ("a/b/X.cfg", "1b\n")])  # died here
+    seen = []
+
+    def message(staged) -> str:
+        seen.append(staged)
+        return f"backup next: {len(staged.added)} new, {len(staged.modified)} changed"
+
+    same = ["a/b/X.cfg", "a/b/Y.cfg", "a/b/Z.cfg"]  # this run found them equal to the work tree
+    done = store.commit_backups([], message, unchanged=same)
+    assert seen == [done.staged]
+    assert done.staged.added == ("a/b/Y.cfg", "a/b/Z.cfg")
+    assert done.staged.modified == ("a/b/X.cfg",)
+    assert _repo(store).head.commit.message == "backup next: 2 new, 1 changed"
+    again = store.commit_backups([], message, unchanged=same)
+    assert again.sha is None and len(seen) == 1  # nothing to commit: no message written
+
+
+def test_a_message_function_keeps_the_prefix_rule(store: BackupStore) -> None:
+    with pytest.raises(ValueError, match="must start with 'backup '"):
+        store.commit_backups([("a/b/X.cfg", "1\n")], lambda staged: "drift accept: X")

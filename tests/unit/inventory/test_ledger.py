@@ -147,6 +147,8 @@ def test_cli_writes_only_a_clean_ledger(tmp_path: Path) -> None:
         str(out),
     )
     assert bad.returncode == 2
-    assert bad.stderr.splitlines()[0].endswith("Management Address: not an IP address: 'nope'")
+    assert bad.stderr.splitlines() == [
+        f"{tmp_path / 'bad.csv'}:7: Management Address: not an IP address: 'nope' (nothing written)"
+    ]
     assert "nothing written" in bad.stderr
     assert not out.exists()
