@@ -203,7 +203,7 @@ def test_bad_policy_is_one_line_exit_2(offline_site: Path) -> None:
 
 
 def test_bad_plan_file_exit_2(tmp_path: Path) -> None:
-    (tmp_path / "plan.json").write_text('{"version": 1, "devices": "no"}')
+    (tmp_path / "plan.json").write_text('{"version": 2, "devices": "no"}')
     proc = cli("normalize", "apply", str(tmp_path / "plan.json"), cwd=ROOT)
     assert proc.returncode == 2
     assert (
