@@ -321,7 +321,7 @@ def plan_device(
     members = lag_members(parsed, syntax)
     lag_peers: dict[str, list[Link]] = defaultdict(list)
     for member, lag in members.items():
-        lag_peers[lag].extend(by_port.get(member, []))
+        lag_peers[lag].extend(lk for lk in by_port.get(member, []) if not lk.declared)
 
     changes: list[PlannedChange] = []
     notes: list[str] = []
@@ -333,7 +333,9 @@ def plan_device(
             continue
         if _skipped(block, syntax, rules):
             continue
-        port_links = sorted(by_port.get(block.name, []), key=lambda lk: (lk.peer, lk.peer_port))
+        port_links = sorted(
+            by_port.get(block.name, []), key=lambda lk: (lk.declared, lk.peer, lk.peer_port)
+        )
         if kind == "lag":
             if rules.descriptions:
                 desired, why = _lag_description(block, lag_peers.get(block.name, []), policy, peers)
@@ -351,7 +353,9 @@ def plan_device(
         if port_links:
             link = port_links[0]
             peer_port = short_name(peers.platforms.get(link.peer), link.peer_port)
-            if rules.descriptions and not _names_neighbour(block, link, peer_port, tmpl):
+            # a declared link (no LLDP) makes an uplink, but its description is left alone
+            describe = rules.descriptions and not link.declared
+            if describe and not _names_neighbour(block, link, peer_port, tmpl):
                 desired = tmpl.port.format(
                     peer=link.peer, peer_port=peer_port, peer_lag="", peers=link.peer
                 )

@@ -77,7 +77,8 @@ def test_the_teams_own_chinese_wording_is_kept_when_the_policy_says_so() -> None
     assert plan_device(SW, config(own, None), LINKS, policy(keep=True), PEERS).changes == []
     wrong = "上联至YM-BASE-AGG-02 XGE1/0/3"  # names another switch: still rewritten
     assert [
-        c.kind for c in plan_device(SW, config(wrong, None), LINKS, policy(keep=True), PEERS).changes
+        c.kind
+        for c in plan_device(SW, config(wrong, None), LINKS, policy(keep=True), PEERS).changes
     ] == ["stale_description"]
 
 

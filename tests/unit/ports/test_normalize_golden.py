@@ -180,10 +180,11 @@ def test_foreign_neighbour_on_a_port_without_loop_protection_gets_it(caps: str) 
 
 
 def test_declared_link_is_an_uplink() -> None:
-    """A link LLDP cannot see, declared in the inventory: an uplink, never an edge port."""
+    """A link LLDP cannot see, declared in the inventory: an uplink, never an edge port
+    (its description is left alone: the inventory, not LLDP, names the far end)."""
     link = Link("GE0/0/5", "YM-BASE-FW-01", "GigabitEthernet1/0/1", declared=True)
     plan = plan_device(Device("SW", "huawei_vrp", "access", "base"), EDGE_PORT, [link], POLICY)
-    assert {c.kind for c in plan.changes} == {"missing_description", "uplink_marked_edge"}
+    assert {c.kind for c in plan.changes} == {"uplink_marked_edge"}
 
 
 def test_port_that_lost_its_neighbour_is_held() -> None:
