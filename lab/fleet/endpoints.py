@@ -7,8 +7,9 @@ lab shows them over LLDP only (they have no SSH port and are not in the inventor
 ports they hang off are compliant edge ports (edge lines present, no planted deviation,
 no Chinese text), so the port plan of `lab truth` does not change because of them.
 
-One access switch per platform (the last by name, so the tests that pick the first
-access switch of a platform see the fleet as before), three ports each:
+One access switch per platform (the middle one by name, so the tests that pick the
+first or last access switch of a platform, to unplug it, re-cable it or make it refuse
+log-ins, see the fleet as before), three ports each:
 
     truth["endpoints"] = [{host, interface, name, kind: phone|ap|switch, capabilities}]
 
@@ -73,7 +74,7 @@ def plant_endpoints(
         )
         if not access:
             continue
-        spec = access[-1]
+        spec = access[len(access) // 2]
         ports = _free_edge_ports(plans[spec.name], busy.get(spec.name, set()))
         for kind, port in zip(KINDS, rng.sample(ports, len(KINDS)), strict=True):
             pattern, _v, _m, _ver, caps, their_port = KINDS[kind]
