@@ -17,6 +17,7 @@ import hashlib
 import logging
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -203,11 +204,17 @@ def compute_plan(
         before = snapshot_links(repo)[0]
     # links LLDP cannot see (firewalls, FC switches): uplinks at both ends, live and offline
     declared = declared_links(nr_all)
+    # neighbours named as the snapshot names them: an inventory name in any case
+    named = {name.lower(): name for name in devices}
+
+    def inventory_names(links: tuple[Link, ...]) -> list[Link]:
+        return [replace(lk, peer=named.get(lk.peer.lower(), lk.peer)) for lk in links]
+
     plans = [
         plan_device(
             devices[h],
             parsed[h],
-            [*states[h].links, *declared.get(h, [])],
+            [*inventory_names(states[h].links), *declared.get(h, [])],
             policy,
             peers,
             seen_before=before.get(h, []),
