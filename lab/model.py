@@ -78,3 +78,21 @@ class Fleet:
 
     def by_name(self) -> dict[str, DeviceSpec]:
         return {d.name: d for d in self.devices}
+
+
+def endpoint_spec(entry: dict[str, Any]) -> DeviceSpec:
+    """An LLDP neighbour that is not a lab device (`extra["endpoints"]` of an access switch:
+    a phone, an access point, a desk switch), as the dialects render a neighbour."""
+    return DeviceSpec(
+        name=entry["name"],
+        platform="endpoint",
+        role="endpoint",
+        network="",
+        model=entry["model"],
+        vendor=entry["vendor"],
+        serial="",
+        version=entry["version"],
+        mac=entry["mac"],
+        index=0,
+        extra={"lldp_capabilities": list(entry["capabilities"])},
+    )

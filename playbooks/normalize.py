@@ -1,10 +1,13 @@
 """`netsteward normalize`: port descriptions and loop protection as a reviewed plan.
 
     netsteward normalize plan [--offline] [--out PLAN.json] [--markdown FILE] [--config --hosts --group --json]
-    netsteward normalize apply PLAN [--canary N] [--max-failures N] [--workers N] [--config --hosts --group --json]
+    netsteward normalize apply PLAN [--canary N] [--max-failures N] [--workers N] [--policy --rules --config --hosts --group --json]
 
 plan exit codes: 0 compliant, 1 changes planned, 2 bad input, 3 some devices not read.
-apply exit codes: 0 all applied, 1 some refused (stale) or rolled back, 2 bad input, 3 some unreachable.
+apply exit codes: 0 all applied, 1 some refused (stale) or rolled back, 2 bad input (a plan
+that is edited, of another version, for hosts or platforms the inventory does not have, made
+with another policy, or with a line the device's CLI would not take: refused, nothing sent),
+3 some unreachable.
 """
 
 from __future__ import annotations
@@ -21,7 +24,6 @@ from pathlib import Path
 import typer
 import yaml
 from nornir.core import Nornir
-from pydantic import ValidationError
 from rich import box
 from rich.table import Table
 
@@ -38,6 +40,7 @@ from netsteward.playbooks.common import (
     print_result,
     select_hosts,
 )
+from netsteward.tasks.baseline.rules import DEFAULT_RULES
 from netsteward.tasks.core.errors import (
     EXIT_CLEAN,
     EXIT_FINDINGS,
@@ -67,6 +70,7 @@ from netsteward.tasks.ports.plan import (
     Plan,
     new_plan,
     plan_device,
+    plan_digest,
 )
 from netsteward.tasks.ports.policy import (
     DEFAULT_POLICY,
@@ -90,6 +94,12 @@ from netsteward.tasks.ports.report import (
     plan_markdown,
     plan_rows,
     plan_summary,
+)
+from netsteward.tasks.ports.seal import (
+    check_lines,
+    check_policy,
+    check_targets,
+    load_plan,
 )
 
 log = logging.getLogger(__name__)
@@ -118,6 +128,11 @@ PlanArg = typer.Argument(..., help="A plan written by `netsteward normalize plan
 CanaryOpt = typer.Option(
     1, "--canary", min=0, help="Devices applied first; any failure among them stops the run."
 )
+RulesOpt = typer.Option(
+    DEFAULT_RULES,
+    "--rules",
+    help="Baseline rule directory a baseline plan (audit baseline --plan) was made with.",
+)
 MaxFailuresOpt = typer.Option(
     5, "--max-failures", min=0, help="Stop starting devices once more than this many have failed."
 )
@@ -136,6 +151,17 @@ def _device(host: object) -> Device:
         network=str(h.get("network") or ""),  # type: ignore[attr-defined]
         model=h.get("model"),  # type: ignore[attr-defined]
     )
+
+
+def declared_links(nr: Nornir) -> dict[str, list[Link]]:
+    """host -> the inventory's `declared_links` touching it (listed on either end)."""
+    out: dict[str, list[Link]] = {}
+    for name, host in nr.inventory.hosts.items():
+        for item in host.get("declared_links") or []:
+            local, peer, peer_port = item["local_port"], item["peer"], item["peer_port"]
+            out.setdefault(name, []).append(Link(local, peer, peer_port, declared=True))
+            out.setdefault(peer, []).append(Link(peer_port, name, local, declared=True))
+    return out
 
 
 def compute_plan(
@@ -181,12 +207,19 @@ def compute_plan(
     before: dict[str, list[Link]] = {}
     if latest_snapshot_path(repo) is not None:
         before = snapshot_links(repo)[0]
-    # a neighbour in the inventory is a network device whatever it advertises
+    # links LLDP cannot see (firewalls, FC switches): uplinks at both ends, live and offline
+    declared = declared_links(nr_all)
+    # neighbours named as the snapshot names them: an inventory name in any case
+    named = {name.lower(): name for name in devices}
+
+    def inventory_names(links: tuple[Link, ...]) -> list[Link]:
+        return [replace(lk, peer=named.get(lk.peer.lower(), lk.peer)) for lk in links]
+
     plans = [
         plan_device(
             devices[h],
             parsed[h],
-            [replace(lk, switch=True) if lk.peer in devices else lk for lk in states[h].links],
+            [*inventory_names(states[h].links), *declared.get(h, [])],
             policy,
             peers,
             seen_before=before.get(h, []),
@@ -289,20 +322,6 @@ def plan_cmd(
 # -- apply ---------------------------------------------------------------------
 
 
-def load_plan(path: Path) -> Plan:
-    from netsteward.tasks.core.yamlfile import read_text
-
-    text = read_text(path)  # bad input: missing, a folder, binary, not UTF-8
-    try:
-        return Plan.model_validate_json(text)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        field = ".".join(str(p) for p in err["loc"]) or None
-        raise BadInput(
-            _("not a plan: {error}").format(error=err["msg"]), file=str(path), field=field
-        ) from None
-
-
 def choose_canaries(plans: list[DevicePlan], n: int) -> list[str]:
     """N devices to try first: round-robin over platforms so each driver is exercised early."""
     by_platform: dict[str, list[str]] = {}
@@ -320,11 +339,18 @@ def run_apply(
     nr: Nornir,
     plan: Plan,
     *,
+    policy: PortPolicy,
     canary: int,
     max_failures: int,
     after_push: Callable[[str], None] | None = None,
 ) -> list[ApplyOutcome]:
-    """Canaries first, then the rest; stop starting devices once more than max_failures failed."""
+    """Canaries first, then the rest; stop starting devices once more than max_failures failed.
+
+    The plan must be sealed and its lines what its changes render (checked again here, the
+    last step before any device: BadInput otherwise, nothing sent)."""
+    if plan_digest(plan) != plan.digest:
+        raise BadInput(_("the plan's content does not match its digest"), field="digest")
+    check_lines(plan, policy, "<plan>")
     todo = {d.host: d for d in plan.changed() if d.host in nr.inventory.hosts}
     gate = ApplyGate(max_failures=max_failures)
     canaries = choose_canaries(list(todo.values()), canary)
@@ -396,20 +422,33 @@ def apply_cmd(
     max_failures: int = MaxFailuresOpt,
     workers: int | None = WorkersOpt,
     repo: Path = RepoOpt,
+    policy_file: Path = PolicyOpt,
+    rules: Path = RulesOpt,
 ) -> None:
-    """Apply exactly a reviewed plan: refuse stale devices, verify, save, roll back on failure."""
+    """Apply exactly a reviewed plan: refuse stale devices, verify, save, roll back on failure.
+
+    Refused whole (exit 2, nothing sent) when the plan was edited after it was made, is of
+    another version, names a host the inventory lacks or with another platform, was made
+    with another policy (or baseline rule set), or has a line the device would not take."""
     plan = load_plan(plan_file)
-    nr = select_hosts(open_nornir(config, None, None, num_workers=workers), hosts, group)
-    not_in_inventory = [
-        d.host for d in plan.changed() if d.host not in nr.inventory.hosts and not (hosts or group)
-    ]
-    outcomes = run_apply(nr, plan, canary=canary, max_failures=max_failures)
-    outcomes += [ApplyOutcome(h, UNREACHABLE, _("not in the inventory")) for h in not_in_inventory]
+    policy = load_policy(policy_file)
+    check_lines(plan, policy, str(plan_file))
+    if plan.job == "baseline":
+        from netsteward.tasks.baseline.rules import load_rules
+
+        check_policy(plan, load_rules(rules).digest, file=str(plan_file), policy=str(rules))
+    else:
+        check_policy(plan, policy.digest, file=str(plan_file), policy=str(policy_file))
+    nr_all = open_nornir(config, None, None, num_workers=workers)
+    inventory = {name: h.platform for name, h in nr_all.inventory.hosts.items()}
+    check_targets(plan, inventory, str(plan_file))
+    nr = select_hosts(nr_all, hosts, group)
+    outcomes = run_apply(nr, plan, policy=policy, canary=canary, max_failures=max_failures)
     when = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     sha = hashlib.sha256(plan_file.read_bytes()).hexdigest()
     record = change_record(
         plan, outcomes, who=who(), when=when, plan_file=str(plan_file), plan_sha256=sha
-    )
+    ) | {"plan_digest": plan.digest}
     commit = None
     if outcomes:
         commit = record_and_backup(

@@ -134,6 +134,25 @@ def sections(config: str, start: str = "") -> list[Section]:
     return out
 
 
+# LLDP capability words (IEEE 802.1AB) as each vendor prints them
+_CAP_SPELLING = {
+    "words": {"bridge": "bridge", "router": "router", "telephone": "telephone", "wlan": "wlan", "station": "station"},
+    "title": {"bridge": "Bridge", "router": "Router", "telephone": "Telephone", "wlan": "WLAN access point", "station": "Station only"},
+    "letters": {"bridge": "B", "router": "R", "telephone": "T", "wlan": "W", "station": "S"},
+}  # fmt: skip
+_CAP_JOIN = {"words": " ", "title": ", ", "letters": ","}
+
+
+def lldp_capabilities(peer: DeviceSpec, style: str, routing: tuple[str, ...]) -> str:
+    """A neighbour's enabled capabilities in a vendor's spelling (`words`: VRP, `title`:
+    Comware, `letters`: IOS): what an endpoint advertises (`extra["lldp_capabilities"]`),
+    else bridge and router for the `routing` roles, bridge for the others."""
+    caps = peer.extra.get("lldp_capabilities")
+    if not caps:
+        caps = ["bridge", "router"] if peer.role in routing else ["bridge"]
+    return _CAP_JOIN[style].join(_CAP_SPELLING[style][c] for c in caps)
+
+
 def lldp_system_description(spec: DeviceSpec) -> str:
     """What a device advertises as its LLDP system description (multi-line where the vendor does)."""
     if spec.platform == "huawei_vrp":
@@ -169,5 +188,5 @@ def to_neighbor(
         peer_description=lldp_system_description(peer),
         peer_port_description=peer_port_description,
         peer_mgmt_ip=peer.mgmt_ip,
-        capabilities="B,R" if peer.role in ("router", "core", "aggregation") else "B",
+        capabilities=lldp_capabilities(peer, "letters", ("router", "core", "aggregation")),
     )

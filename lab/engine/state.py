@@ -29,7 +29,7 @@ from typing import Any
 
 from netsteward.lab.engine.configtree import ConfigTree
 from netsteward.lab.engine.health import RECENT_BOOT
-from netsteward.lab.model import Cable, DeviceSpec, Fleet
+from netsteward.lab.model import Cable, DeviceSpec, Fleet, endpoint_spec
 
 # down: port closed; auth: credentials refused; authslow: the authentication answer comes
 # AUTH_DELAY s late (an overloaded AAA server); notssh: the port answers, but with a telnet
@@ -324,6 +324,10 @@ class LabState:
                 continue
             desc = self.device(peer).interface_description(peer_port)
             out.append(Neighbor(local, peer_spec, peer_port, desc))
+        # phones, access points, desk switches: LLDP neighbours the inventory does not have
+        for entry in spec.extra.get("endpoints", []):
+            if not spec.ports or entry["port"] in lldp_ports:
+                out.append(Neighbor(entry["port"], endpoint_spec(entry), entry["peer_port"], ""))
         return sorted(out, key=lambda n: _port_sort_key(n.local_port))
 
     def link_up(self, host: str, port: str) -> bool:
@@ -464,6 +468,7 @@ class LabState:
             "firewall_problems": list(static.get("firewall_problems", [])),
             "chinese": static.get("chinese", {"gbk_devices": [], "texts": []}),
             "hardening_deviations": list(static.get("hardening_deviations", [])),
+            "endpoints": list(static.get("endpoints", [])),
         }
 
 

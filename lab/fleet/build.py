@@ -92,6 +92,7 @@ import random
 from netsteward.lab.fleet.chinese import plant_chinese
 from netsteward.lab.fleet.common import SecretBook
 from netsteward.lab.fleet.comware import render_comware
+from netsteward.lab.fleet.endpoints import plant_endpoints
 from netsteward.lab.fleet.hardening import harden_fleet
 from netsteward.lab.fleet.health import plant_health
 from netsteward.lab.fleet.ios import render_ios
@@ -118,6 +119,7 @@ def build_fleet(seed: int = 2026) -> Fleet:
     plans = plan_ports(topo, random.Random(f"{seed}:ports"))
     deviations = plant_deviations(plans, random.Random(f"{seed}:deviations"))
     chinese = plant_chinese(topo.devices, plans, random.Random(f"{seed}:chinese"))
+    endpoints = plant_endpoints(topo.devices, plans, [*deviations, *chinese["texts"]], seed)
 
     by = {d.name: d for d in topo.devices}
     for link in topo.declared:  # what fwgen and the dialects may show on firewall / IPS / FC ports
@@ -161,6 +163,7 @@ def build_fleet(seed: int = 2026) -> Fleet:
         "chinese": chinese,
         "health_anomalies": health,
         "hardening_deviations": hardening,
+        "endpoints": endpoints,
     }
     return Fleet(
         seed=seed,

@@ -145,6 +145,10 @@ class ConfigMode(_Strict):
     save: str  # the command that saves the running configuration
     save_question: str | None = None  # regex of the confirmation question `save` may ask
     save_answer: str = "y"  # what answers it
+    # regex of ONE character the CLI takes in a configuration line: every line netsteward
+    # pushes is one line of printable characters (str.isprintable) each matching this;
+    # a plan with any other line is refused at load (`netsteward.tasks.ports.seal`)
+    line_chars: str = "[ -~]"
 
     @field_validator("prompt")
     @classmethod
@@ -153,6 +157,11 @@ class ConfigMode(_Strict):
             raise ValueError("the configuration prompt must contain {base} (the device's name)")
         _compile(value.replace("{base}", "BASE"), "prompt")
         return value
+
+    @field_validator("line_chars")
+    @classmethod
+    def _chars(cls, value: str) -> str:
+        return _compile(value, "line_chars")
 
     @field_validator("save_question")
     @classmethod

@@ -3,11 +3,17 @@
 For each device: read the running configuration and refuse when its
 fingerprint is not the plan's (the device changed since planning); push the
 plan's lines in configuration mode, one at a time, stopping at the first line
-the device rejects; read back and verify that the intended lines are present
-and the forbidden ones gone; save. On any failure after the first line was
-sent, send the plan's rollback lines and check that the touched sections are
-as before. Nothing is saved unless verification passed, so a rolled-back
-device's saved configuration was never touched.
+the device rejects; read back and verify that the intended lines are present,
+the forbidden ones gone, and that the whole configuration differs from the one
+read before the push by exactly the planned difference, nothing more
+(`netsteward.tasks.ports.verify`); save. On any failure after the first line was
+sent, send the plan's rollback lines and check that the whole configuration is as
+before; a rollback whose result could not be read back is `rollback_unverified`,
+never "rolled back and verified". Nothing is saved unless verification passed, so a
+rolled-back device's saved configuration was never touched.
+
+The lines are the plan's, which `netsteward.tasks.ports.seal` has checked to be exactly
+what its reviewed changes render, sealed, one printable line each.
 
 Everything device-side goes through the device session (`netsteward.tasks.core.session`):
 configuration mode, the device's prompt in every mode and `save` with its
@@ -38,28 +44,33 @@ from netsteward.tasks.ports.config import (
     parse_config,
     scrubbed,
 )
-from netsteward.tasks.ports.plan import DevicePlan, section_lines, verify_device
+from netsteward.tasks.ports.plan import DevicePlan
 from netsteward.tasks.ports.read import read_running_config
+from netsteward.tasks.ports.verify import differences, section_lines, unplanned, verify_device
 
 log = logging.getLogger(__name__)
 
 # Outcome statuses. `failed` counts towards --max-failures, `stale` does not
 # (nothing was sent: the plan is out of date for that device).
-APPLIED, STALE, ROLLED_BACK, ROLLBACK_FAILED, UNREACHABLE, SKIPPED, FAILED = (
+APPLIED, STALE, ROLLED_BACK, ROLLBACK_FAILED, ROLLBACK_UNVERIFIED = (
     "applied",
     "stale",
-    "rolled_back",
+    "rolled_back",  # rolled back and the whole configuration read back as before
     "rollback_failed",
+    "rollback_unverified",  # the rollback was sent but its result could not be read back
+)
+UNREACHABLE, SKIPPED, FAILED = (
     "unreachable",
     "skipped",
     "failed",  # an unexpected error in our own code: the device's state is unknown
 )
-FAILURES = frozenset({ROLLED_BACK, ROLLBACK_FAILED, UNREACHABLE, FAILED})
+FAILURES = frozenset({ROLLED_BACK, ROLLBACK_FAILED, ROLLBACK_UNVERIFIED, UNREACHABLE, FAILED})
 STATUS_LABELS = {
     APPLIED: N_("applied"),
     STALE: N_("stale"),
     ROLLED_BACK: N_("rolled back"),
     ROLLBACK_FAILED: N_("rollback failed"),
+    ROLLBACK_UNVERIFIED: N_("rollback not verified"),
     UNREACHABLE: N_("unreachable"),
     SKIPPED: N_("skipped"),
     FAILED: N_("failed"),
@@ -255,7 +266,7 @@ def _apply_device(
         if after_push is not None:
             after_push(host.name)
         after = _read(session)
-        problems = verify_device(plan, after)
+        problems = verify_device(plan, after) + unplanned(plan, before, after)
         if problems:
             raise ConfigRejected(
                 _("verification failed: {problems}").format(problems="; ".join(problems[:3]))
@@ -295,16 +306,19 @@ def _rollback(
         return ROLLBACK_FAILED, _("rollback failed: {error}").format(error=got.reason)
     session = got.value
     try:
-        diffs = sections_equal(plan, before, _read(session))
+        diffs = differences(before, _read(session))
     except Exception as exc:
         session.close(abort=True)
-        return ROLLED_BACK, _("rolled back (not verified: {error})").format(error=_one_line(exc))
+        return ROLLBACK_UNVERIFIED, _(
+            "rollback sent but not verified (the configuration could not be read back: {error})"
+        ).format(error=_one_line(exc))
     session.close()
     if diffs:
-        return ROLLBACK_FAILED, _("rolled back but differs from before in {sections}").format(
-            sections=", ".join(diffs)
+        more = _(" (and {n} more)").format(n=len(diffs) - 3) if len(diffs) > 3 else ""
+        return ROLLBACK_FAILED, _("rolled back but differs from before: {diffs}{more}").format(
+            diffs="; ".join(diffs[:3]), more=more
         )
-    return ROLLED_BACK, "rolled back and verified (nothing saved)"
+    return ROLLED_BACK, _("rolled back and verified (nothing saved)")
 
 
 def _one_line(exc: BaseException) -> str:

@@ -16,8 +16,11 @@ construction and is checked by the tests.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
@@ -40,6 +43,7 @@ from netsteward.tasks.ports.policy import (
     Rules,
     in_ranges,
 )
+from netsteward.tasks.topology.neighbor import capability_set
 
 KINDS = (
     "missing_description",
@@ -96,8 +100,12 @@ class DevicePlan(_Frozen):
     notes: list[str] = []  # ports held or skipped, and why
 
 
+# the plan format `normalize apply` reads; a plan of any other version is refused
+PLAN_VERSION = 2
+
+
 class Plan(_Frozen):
-    version: int = 1
+    version: int = PLAN_VERSION
     job: Literal["normalize", "baseline"] = "normalize"  # which job planned it
     created_at: str
     created_by: str
@@ -105,37 +113,66 @@ class Plan(_Frozen):
     policy_digest: str  # the port policy's, or the baseline rule set's
     devices: list[DevicePlan]
     unreadable: dict[str, str] = {}  # host -> why it could not be read
+    # the seal: sha256 over everything else in the plan (`plan_digest`); apply refuses a
+    # plan whose content does not hash to it (`netsteward.tasks.ports.seal`)
+    digest: str = ""
 
     def changed(self) -> list[DevicePlan]:
         return [d for d in self.devices if d.changes]
 
 
+def plan_digest(plan: Plan) -> str:
+    """sha256 of the plan's canonical JSON without the seal itself: every device's host,
+    platform, fingerprint, changes, lines and rollback, the version, job, source and
+    policy digest. Any edit of the file changes it."""
+    doc = plan.model_dump(mode="json", exclude={"digest"})
+    text = json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def seal(plan: Plan) -> Plan:
+    """The plan with its seal (`digest`) set over its content."""
+    return plan.model_copy(update={"digest": plan_digest(plan)})
+
+
 @dataclass(frozen=True)
 class Link:
-    """An LLDP neighbour of one local port (names in any spelling).
+    """An LLDP neighbour of one local port (names in any spelling), or a declared link.
 
-    `switch` is False for a neighbour that advertises neither bridge nor router
-    capability (an IP phone, a PC, a camera): its port stays an edge port.
+    `capabilities`: the neighbour's LLDP enabled capabilities as advertised ("" unknown);
+    `declared`: a link of the inventory's `declared_links` (LLDP cannot see it).
     """
 
     local_port: str
     peer: str
     peer_port: str
-    switch: bool = True
+    capabilities: str = ""
+    declared: bool = False
 
 
-_SWITCH_CAPS = re.compile(r"(?:^|[\s,;])(?:B|R|bridge|router)(?:$|[\s,;])", re.I)
+# what a phone, an access point or a host advertises: never infrastructure, whatever its name
+ENDPOINT_CAPABILITIES = frozenset({"telephone", "wlan", "station"})
 
 
-def is_switch(capabilities: str) -> bool:
-    """LLDP enabled capabilities ('B,R', 'Bridge, Router', 'bridge router', 'T'); unknown -> True."""
-    caps = capabilities.strip()
-    return not caps or bool(_SWITCH_CAPS.search(caps))
+def infrastructure(link: Link, inventory: Collection[str]) -> bool:
+    """Loop protection fails safe: only a link to a device of the inventory (or a declared
+    link) is an uplink. A neighbour the inventory does not have (an IP phone, an access
+    point, a camera, a switch someone plugged into a desk port) leaves the port an edge
+    port with its loop protection, whatever it advertises; so does a neighbour that takes an
+    inventory device's name but advertises itself as a phone, an access point or a station."""
+    if link.declared:
+        return True
+    if link.peer not in inventory:
+        return False
+    return not capability_set(link.capabilities) & ENDPOINT_CAPABILITIES
 
 
 @dataclass
 class PeerIndex:
-    """What the plan needs to know about neighbours: platform and LAG of their ports."""
+    """What the plan needs to know about neighbours: platform and LAG of their ports.
+
+    `platforms` holds every device of the inventory: only links to these are uplinks
+    (`infrastructure`)."""
 
     platforms: dict[str, str] = field(default_factory=dict)  # host -> platform
     lags: dict[tuple[str, str], str] = field(default_factory=dict)  # (host, canonical port) -> LAG
@@ -252,8 +289,9 @@ def plan_device(
     """The changes that bring one device in line with the policy.
 
     `seen_before`: the device's links in the last topology snapshot. A port that had
-    a neighbour there and has none now (a neighbour down, a cable pulled) is held,
-    never made an edge port.
+    an inventory neighbour there and has none now (a neighbour down, a cable pulled) is
+    held, never made an edge port. A port whose neighbour is not an inventory device
+    (`infrastructure`) is an edge port like one without a neighbour.
     """
     parsed = config if isinstance(config, ParsedConfig) else _parse(device.platform, config)
     base = DevicePlan(
@@ -273,21 +311,24 @@ def plan_device(
     user_ports = policy.user_ports(device.model)
 
     by_port: dict[str, list[Link]] = defaultdict(list)
+    foreign: dict[str, Link] = {}  # port -> a neighbour that is not infrastructure
     for link in links:
-        if not link.switch:
-            continue
         block = parsed.find(device.platform, link.local_port)
-        if block is not None:
+        if block is None:
+            continue
+        if infrastructure(link, peers.platforms):
             by_port[block.name].append(link)
+        else:
+            foreign.setdefault(block.name, link)
     was_uplink: dict[str, str] = {}
     for link in seen_before or []:
         block = parsed.find(device.platform, link.local_port)
-        if block is not None and link.switch:
+        if block is not None and infrastructure(link, peers.platforms):
             was_uplink.setdefault(block.name, link.peer)
     members = lag_members(parsed, syntax)
     lag_peers: dict[str, list[Link]] = defaultdict(list)
     for member, lag in members.items():
-        lag_peers[lag].extend(by_port.get(member, []))
+        lag_peers[lag].extend(lk for lk in by_port.get(member, []) if not lk.declared)
 
     changes: list[PlannedChange] = []
     notes: list[str] = []
@@ -299,7 +340,9 @@ def plan_device(
             continue
         if _skipped(block, syntax, rules):
             continue
-        port_links = sorted(by_port.get(block.name, []), key=lambda lk: (lk.peer, lk.peer_port))
+        port_links = sorted(
+            by_port.get(block.name, []), key=lambda lk: (lk.declared, lk.peer, lk.peer_port)
+        )
         if kind == "lag":
             if rules.descriptions:
                 desired, why = _lag_description(block, lag_peers.get(block.name, []), policy, peers)
@@ -317,7 +360,9 @@ def plan_device(
         if port_links:
             link = port_links[0]
             peer_port = short_name(peers.platforms.get(link.peer), link.peer_port)
-            if rules.descriptions and not _names_neighbour(block, link, peer_port, tmpl):
+            # a declared link (no LLDP) makes an uplink, but its description is left alone
+            describe = rules.descriptions and not link.declared
+            if describe and not _names_neighbour(block, link, peer_port, tmpl):
                 desired = tmpl.port.format(
                     peer=link.peer, peer_port=peer_port, peer_lag="", peers=link.peer
                 )
@@ -376,6 +421,13 @@ def plan_device(
             continue
         if user_ports is not None and not in_ranges(block.name, user_ports):
             continue
+        if block.name in foreign:
+            notes.append(
+                _(
+                    "{port}: LLDP neighbour {peer!r} is not an infrastructure device of the "
+                    "inventory; kept an edge port (loop protection stays)"
+                ).format(port=block.name, peer=foreign[block.name].peer)
+            )
         missing = [vl for vl in syntax.edge_lines if not _has_line(block, vl.line)]
         if missing:
             changes.append(
@@ -511,53 +563,14 @@ def new_plan(
         if policy is None:
             raise ValueError("new_plan needs the port policy or a digest")
         digest = policy.digest
-    return Plan(
-        job=job,
-        created_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        created_by=created_by,
-        source=source,
-        policy_digest=digest,
-        devices=sorted(devices, key=lambda d: d.host),
-        unreadable=dict(sorted((unreadable or {}).items())),
+    return seal(
+        Plan(
+            job=job,
+            created_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            created_by=created_by,
+            source=source,
+            policy_digest=digest,
+            devices=sorted(devices, key=lambda d: d.host),
+            unreadable=dict(sorted((unreadable or {}).items())),
+        )
     )
-
-
-def section_lines(
-    parsed: ParsedConfig, platform: str, change: PlannedChange
-) -> tuple[str, ...] | None:
-    """The lines of the section a change is about (None when the section is not there)."""
-    if change.interface is not None:
-        block = parsed.find(platform, change.interface)
-        return None if block is None else block.lines
-    if change.section:
-        return parsed.sections.get(SECTION_JOIN.join(change.section))
-    return parsed.top_lines
-
-
-def verify_device(plan: DevicePlan, parsed: ParsedConfig) -> list[str]:
-    """Problems left after apply: planned lines missing or forbidden lines still present."""
-    problems: list[str] = []
-    for ch in plan.changes:
-        where = ch.where
-        found = section_lines(parsed, plan.platform, ch)
-        if found is None:
-            if ch.interface is not None:
-                problems.append(
-                    _("{interface}: interface missing after apply").format(interface=where)
-                )
-            else:
-                problems.append(_("{section}: section missing after apply").format(section=where))
-            continue
-        lines = found
-        problems += [
-            _("{where}: {line!r} not present").format(where=where, line=ln)
-            for ln in ch.present
-            if ln not in lines
-        ]
-        problems += [
-            _("{where}: still carries {line!r}").format(where=where, line=ln)
-            for rx in ch.absent
-            for ln in lines
-            if re.search(rx, ln)
-        ]
-    return problems

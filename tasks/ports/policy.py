@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import string
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -37,11 +38,27 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _one_line(value: str) -> str:
+    """A line the policy pushes: one line of printable characters (no line break, no
+    control character: `stp edged-port\nreturn\nreboot` is three lines, refused here)."""
+    if not value.isprintable():
+        bad = next(c for c in value if not c.isprintable())
+        raise ValueError(f"not one line of printable characters (U+{ord(bad):04X})")
+    if value != value.strip():
+        raise ValueError("leading or trailing white space")
+    return value
+
+
 class VendorLine(_Strict):
     """A line the policy requires, and the command that takes it away again (rollback)."""
 
     line: str = Field(min_length=1)
     undo: str = Field(min_length=1)
+
+    @field_validator("line", "undo")
+    @classmethod
+    def _line(cls, v: str) -> str:
+        return _one_line(v)
 
 
 class ForbiddenLine(_Strict):
@@ -54,6 +71,11 @@ class ForbiddenLine(_Strict):
     @classmethod
     def _regex(cls, v: str) -> str:
         return _check_regex(v)
+
+    @field_validator("undo")
+    @classmethod
+    def _line(cls, v: str) -> str:
+        return _one_line(v)
 
 
 class PlatformSyntax(_Strict):
@@ -96,6 +118,36 @@ class PlatformSyntax(_Strict):
         return v
 
 
+TEMPLATE_FIELDS = ("peer", "peer_port", "peer_lag", "peers")
+
+
+def check_template(text: str) -> str:
+    """A description template: text and the documented fields only, each as a bare
+    `{name}`. Attribute access (`{peer.__class__}`), indexing (`{peer[0]}`), conversions,
+    format specs and unknown names are refused: a template is data, never a way to reach
+    into objects."""
+    try:
+        parts = list(string.Formatter().parse(text))
+    except ValueError as exc:
+        raise ValueError(f"not a valid template ({exc})") from None
+    for _literal, name, spec, conversion in parts:
+        if name is None:
+            continue
+        if name not in TEMPLATE_FIELDS or spec or conversion:
+            shown = (
+                "{"
+                + name
+                + (f"!{conversion}" if conversion else "")
+                + (f":{spec}" if spec else "")
+                + "}"
+            )
+            raise ValueError(
+                f"placeholder {shown} is not allowed; only "
+                + ", ".join("{" + f + "}" for f in TEMPLATE_FIELDS)
+            )
+    return text
+
+
 class Descriptions(_Strict):
     port: str = "TO-{peer}-{peer_port}"
     lag: str = "TO-{peer}-{peer_lag}"
@@ -109,14 +161,7 @@ class Descriptions(_Strict):
     @field_validator("port", "lag", "lag_multi_peer")
     @classmethod
     def _template(cls, v: str) -> str:
-        allowed = {"peer", "peer_port", "peer_lag", "peers"}
-        names = set(re.findall(r"\{(\w*)\}", v))
-        unknown = names - allowed
-        if unknown:
-            raise ValueError(
-                f"unknown placeholder {{{sorted(unknown)[0]}}}; allowed: {sorted(allowed)}"
-            )
-        return v
+        return check_template(v)
 
     @field_validator("held_if_description")
     @classmethod

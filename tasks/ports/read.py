@@ -25,7 +25,7 @@ from netsteward.tasks.core.i18n import _
 from netsteward.tasks.core.session import Session, SessionOptions, on_device
 from netsteward.tasks.core.store import BackupStore
 from netsteward.tasks.ports.config import scrubbed
-from netsteward.tasks.ports.plan import Link, is_switch
+from netsteward.tasks.ports.plan import Link
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +64,8 @@ def neighbours_as_links(neighbors: Sequence[object]) -> tuple[Link, ...]:
         peer = getattr(n, "peer_label", "") or getattr(n, "peer", "")
         port = getattr(n, "peer_port", "")
         if peer and port:
-            switch = is_switch(str(getattr(n, "capabilities", "") or ""))
-            out.append(Link(n.local_port, peer, port, switch))  # type: ignore[attr-defined]
+            caps = str(getattr(n, "capabilities", "") or "")
+            out.append(Link(n.local_port, peer, port, caps))  # type: ignore[attr-defined]
     return tuple(out)
 
 
@@ -136,8 +136,9 @@ def latest_snapshot_path(repo: Path) -> Path | None:
 
 
 def snapshot_links(repo: Path) -> tuple[dict[str, list[Link]], set[str], str]:
-    """host -> LLDP links from the latest topology snapshot (declared links left out),
-    the hosts the snapshot discovered, and its date."""
+    """host -> LLDP links from the latest topology snapshot (declared links left out: the
+    plan takes them from the inventory), the hosts the snapshot discovered, and its date.
+    A neighbour the inventory does not have keeps the LLDP capabilities it advertised."""
     from netsteward.tasks.topology.store import read_snapshot
 
     store = BackupStore.at(repo)
@@ -155,8 +156,11 @@ def snapshot_links(repo: Path) -> tuple[dict[str, list[Link]], set[str], str]:
         if link.seen == "declared":
             continue
         for (ha, pa), (hb, pb) in link.cables():
-            out.setdefault(ha, []).append(Link(pa, hb, pb))
-            out.setdefault(hb, []).append(Link(pb, ha, pa))
+            caps_a, caps_b = (
+                snap.nodes[h].capabilities if h in snap.nodes else "" for h in (ha, hb)
+            )
+            out.setdefault(ha, []).append(Link(pa, hb, pb, caps_b))
+            out.setdefault(hb, []).append(Link(pb, ha, pa, caps_a))
     discovered = {name for name, node in snap.nodes.items() if node.kind == "device"} - set(
         snap.unreachable
     )

@@ -9,6 +9,12 @@
    rolled back, reported, the other device of the run applied;
 4. plan again, apply, plan again: empty; after a lab restart (running = saved
    configuration) still empty; no cabled port carries an edge-port line.
+
+Plans are sealed (issue 17): a test that wants a device to reject a line builds a
+reviewed plan with a change the device refuses (a port it does not have) and seals it,
+as `normalize plan` would; hand-edited, re-versioned, re-targeted and multi-line plans
+are refused whole (`test_tampered_plans_are_refused_before_any_device`). Phones, access
+points and desk switches (`truth["endpoints"]`) keep their ports' loop protection.
 """
 
 from __future__ import annotations
@@ -27,9 +33,9 @@ from netsteward.playbooks.normalize import choose_canaries, load_plan, run_apply
 from netsteward.tasks.core.results import typed_results
 from netsteward.tasks.core.session import on_device
 from netsteward.tasks.core.store import BackupStore
-from netsteward.tasks.ports.apply import ROLLED_BACK
+from netsteward.tasks.ports.apply import ROLLBACK_FAILED, ROLLBACK_UNVERIFIED, ROLLED_BACK
 from netsteward.tasks.ports.config import parse_config
-from netsteward.tasks.ports.plan import Plan
+from netsteward.tasks.ports.plan import Plan, PlannedChange, render_commands, seal
 from netsteward.tasks.ports.policy import load_policy
 from netsteward.tasks.ports.read import PortState, read_port_state
 
@@ -114,11 +120,36 @@ def test_offline_plan_from_backup_and_snapshot_equals_live(
     assert proc.returncode == 1, proc.stderr
     live, offline = load_plan(live_out), load_plan(out)
     assert offline.source == "offline"
-    strip = {"created_at", "created_by", "source"}
+    strip = {"created_at", "created_by", "source", "digest"}
     assert [d.model_dump() for d in offline.devices] == [d.model_dump() for d in live.devices]
     assert offline.model_dump(exclude=strip | {"devices"}) == live.model_dump(
         exclude=strip | {"devices"}
     )
+
+
+def with_rejected_line(plan: Plan, hosts: set[str], first: bool = False) -> Plan:
+    """The plan with, for each of `hosts`, one more reviewed change the device rejects (a
+    port it does not have) in the middle of its changes (or `first`); sealed again."""
+    devices = []
+    for d in plan.devices:
+        if d.host in hosts:
+            syntax = POLICY.platforms[d.platform]
+            bad = PlannedChange(
+                interface="NoSuchPort9/9/9",
+                kind="stale_description",
+                lines=["description test-rejected"],
+                reason="a port the device does not have",
+                rollback=[f"{syntax.negate} description"],
+                present=["description test-rejected"],
+            )
+            changes = list(d.changes)
+            changes.insert(0 if first else len(changes) // 2, bad)
+            commands, rollback = render_commands(changes, syntax)
+            d = d.model_copy(
+                update={"changes": changes, "commands": commands, "rollback": rollback}
+            )
+        devices.append(d)
+    return seal(plan.model_copy(update={"devices": devices}))
 
 
 def _pick(plan: Plan, platform: str) -> str:
@@ -131,6 +162,109 @@ def _config(lab: Any, host: str) -> Any:
     nr.close_connections()
     state = typed.ok[host]
     return parse_config(nr.inventory.hosts[host].platform, state.config)
+
+
+def test_phones_aps_and_desk_switches_keep_loop_protection_live_and_offline(
+    fresh_lab: Any, first_plan: Any, work: Path
+) -> None:
+    """Every endpoint of `lab truth` (an IP phone, an access point, an unknown switch on an
+    access port): no change on its port, live or offline, and the reviewer is told why."""
+    endpoints = fresh_lab.truth()["endpoints"]
+    assert {e["kind"] for e in endpoints} == {"phone", "ap", "switch"}
+    live, offline = load_plan(first_plan[1]), load_plan(work / "offline.json")
+    for plan in (live, offline):
+        by_host = {d.host: d for d in plan.devices}
+        for e in endpoints:
+            dev = by_host[e["host"]]
+            assert not [c for c in dev.changes if c.interface == e["interface"]], (plan.source, e)
+            assert any(
+                n.startswith(f"{e['interface']}: LLDP neighbour {e['name']!r}") for n in dev.notes
+            ), (plan.source, e, dev.notes)
+    # and the ports have their edge lines (the lab plants them compliant)
+    for host in sorted({e["host"] for e in endpoints}):
+        parsed = _config(fresh_lab, host)
+        platform = next(d.platform for d in live.devices if d.host == host)
+        edge = {vl.line for vl in POLICY.platforms[platform].edge_lines}
+        for e in (e for e in endpoints if e["host"] == host):
+            assert edge <= set(parsed.interfaces[e["interface"]].lines), e
+
+
+def _refused(lab: Any, plan_file: Path, *extra: str) -> str:
+    repo = REPO[0].parent / "refused-repo"
+    proc = run(lab, "apply", str(plan_file), "--repo", str(repo), *extra)
+    assert proc.returncode == 2, (proc.returncode, proc.stdout[-500:], proc.stderr[-500:])
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert not repo.exists(), "a refused plan records nothing"
+    return lines[0]
+
+
+def test_tampered_plans_are_refused_before_any_device(
+    fresh_lab: Any, first_plan: Any, work: Path
+) -> None:
+    """Hand-edited, re-versioned, re-targeted, multi-line plans, or a plan made with another
+    policy: one line each, exit 2, nothing sent, nothing recorded."""
+    _, out = first_plan
+    plan = load_plan(out)
+    host = _pick(plan, "huawei_vrp")
+    i = next(k for k, d in enumerate(plan.devices) if d.host == host)
+    before = _config(fresh_lab, host)
+
+    def edited(fn: Any, name: str, reseal: bool = True) -> Path:
+        data = json.loads(out.read_text())
+        fn(data, data["devices"][i])
+        path = work / f"tampered-{name}.json"
+        text = json.dumps(data)
+        if reseal:  # a careful tamperer recomputes the digest
+            text = seal(Plan.model_validate(data)).model_dump_json()
+        path.write_text(text)
+        return path
+
+    def shutdown(data: Any, dev: Any) -> None:
+        dev["changes"][-1]["lines"].append("shutdown")
+        dev["commands"].insert(-1, "shutdown")
+
+    def rerender(dev: Any) -> None:
+        changes = [PlannedChange.model_validate(c) for c in dev["changes"]]
+        commands, rollback = render_commands(changes, POLICY.platforms[dev["platform"]])
+        dev["commands"], dev["rollback"] = commands, rollback
+
+    def multi_line(data: Any, dev: Any) -> None:
+        dev["changes"][-1]["lines"].append("stp edged-port enable\nreturn\nreboot")
+        rerender(dev)
+
+    cases = {
+        "digest": (edited(shutdown, "digest", reseal=False), "does not match its digest"),
+        "commands": (
+            edited(lambda d, dev: dev["commands"].insert(-1, "shutdown"), "commands"),
+            "commands are not what the reviewed changes render",
+        ),
+        "version": (
+            edited(lambda d, dev: d.update(version=99), "version", reseal=False),
+            "plan version 99 is not supported",
+        ),
+        "host": (
+            edited(lambda d, dev: dev.update(host="YM-NOT-IN-INVENTORY"), "host"),
+            "YM-NOT-IN-INVENTORY is not in the inventory",
+        ),
+        "platform": (
+            edited(lambda d, dev: dev.update(platform="hp_comware"), "platform"),
+            f"{host} is hp_comware in the plan but huawei_vrp in the inventory",
+        ),
+        "multi-line": (edited(multi_line, "multi"), "character U+000A"),
+    }
+    for name, (path, says) in cases.items():
+        line = _refused(fresh_lab, path)
+        assert says in line and str(path) in line, (name, line)
+    # the policy in force is not the one the plan was made with
+    changed = work / "other-policy.yaml"
+    changed.write_text(  # one template changed: the plan would not be the same plan
+        (ROOT / "policy" / "ports.yaml").read_text().replace('peer_join: "+"', 'peer_join: "&"')
+    )
+    line = _refused(fresh_lab, out, "--policy", str(changed))
+    assert f"made with policy {plan.policy_digest}, but {changed} is now" in line
+    # nothing reached the device
+    assert _config(fresh_lab, host) == before
 
 
 def test_apply_refuses_stale_rolls_back_rejected_applies_the_rest(
@@ -149,12 +283,8 @@ def test_apply_refuses_stale_rolls_back_rejected_applies_the_rest(
     stale_before = _config(fresh_lab, stale)
 
     # rejecting: the device refuses a line in the middle of the push
-    data = json.loads(out.read_text())
-    dev = next(d for d in data["devices"] if d["host"] == rejecting)
-    cut = len(dev["commands"]) // 2
-    dev["commands"].insert(cut, "interface NoSuchPort9/9/9")
-    tampered = work / "tampered.json"
-    tampered.write_text(json.dumps(data))
+    tampered = work / "rejecting.json"
+    tampered.write_text(with_rejected_line(plan, {rejecting}).model_dump_json())
     rejecting_before = _config(fresh_lab, rejecting)
 
     repo = work / "repo"
@@ -219,12 +349,11 @@ def leftover_plan(fresh_lab: Any, work: Path) -> Path:
 
 def test_apply_stops_after_max_failures(fresh_lab: Any, work: Path, leftover_plan: Path) -> None:
     """Every device refuses its first line; one worker, --max-failures 0: one tried, the rest skipped."""
-    data = json.loads(leftover_plan.read_text())
-    changed = [d for d in data["devices"] if d["changes"]]
+    plan = load_plan(leftover_plan)
+    changed = plan.changed()
     assert len(changed) >= 2
-    for d in changed:
-        d["commands"].insert(0, "interface NoSuchPort9/9/9")
-    (work / "stop.json").write_text(json.dumps(data))
+    stop = with_rejected_line(plan, {d.host for d in changed}, first=True)
+    (work / "stop.json").write_text(stop.model_dump_json())
     proc = run(
         fresh_lab,
         "apply",
@@ -259,19 +388,25 @@ def test_lab_fault_between_push_and_read_back_is_rolled_back(
             fresh_lab.cli("fault", victim, "truncate", check=True)
             struck.append(host)
 
-    sub = plan.model_copy(
-        update={"devices": [d for d in plan.devices if d.host in (victim, bystander)]}
+    sub = seal(
+        plan.model_copy(
+            update={"devices": [d for d in plan.devices if d.host in (victim, bystander)]}
+        )
     )
     nr = open_nornir(fresh_lab.config)
     try:
         outcomes = {
-            o.host: o for o in run_apply(nr, sub, canary=0, max_failures=5, after_push=strike)
+            o.host: o
+            for o in run_apply(nr, sub, policy=POLICY, canary=0, max_failures=5, after_push=strike)
         }
     finally:
         fresh_lab.cli("fault", victim, "clear", check=True)
         nr.close_connections()
     assert struck == [victim]
-    assert outcomes[victim].status == ROLLED_BACK, outcomes[victim]
+    # the fault still cuts the read-back of the rollback: sent, but not verified, and said so
+    assert outcomes[victim].status == ROLLBACK_UNVERIFIED, outcomes[victim]
+    assert "not verified" in outcomes[victim].detail
+    assert "rolled back and verified" not in outcomes[victim].detail
     assert outcomes[bystander].status == "applied", outcomes[bystander]
     after = _config(fresh_lab, victim)
     vplan = next(d for d in plan.devices if d.host == victim)
@@ -281,6 +416,57 @@ def test_lab_fault_between_push_and_read_back_is_rolled_back(
             assert sorted(after.top_lines) == sorted(before.top_lines)
         else:
             assert sorted(after.interfaces[name].lines) == sorted(before.interfaces[name].lines)
+
+
+def test_whole_configuration_check_catches_a_device_that_changed_more_than_planned(
+    fresh_lab: Any, work: Path, leftover_plan: Path
+) -> None:
+    """Someone changes another port while netsteward pushes: the read-back differs from the
+    configuration read before the push by more than the plan, so nothing is saved, the plan's
+    lines are rolled back, and the device is reported as not as before (the stranger's line
+    is still there)."""
+    plan = load_plan(leftover_plan)
+    dev = plan.changed()[0]
+    victim, platform = dev.host, dev.platform
+    before = _config(fresh_lab, victim)
+    touched = {c.interface for c in dev.changes}
+    port = next(
+        name
+        for name, block in before.interfaces.items()
+        if name not in touched and block.description is None and re.search(r"\d/\d+$", name)
+    )
+    syntax = POLICY.platforms[platform]
+    extra = ["interface " + port, "description injected-mid-apply", syntax.interface_exit]
+    undo = ["interface " + port, f"{syntax.negate} description", syntax.interface_exit]
+
+    def configure(lines: list[str]) -> None:
+        nr = open_nornir(fresh_lab.config, victim)
+        agg = nr.run(task=lambda task: on_device(task, lambda s: s.configure(lines)).unwrap())
+        nr.close_connections()
+        assert not agg.failed
+
+    struck: list[str] = []
+
+    def strike(host: str) -> None:
+        if host == victim:
+            configure(extra)
+            struck.append(host)
+
+    sub = seal(plan.model_copy(update={"devices": [dev]}))
+    nr = open_nornir(fresh_lab.config)
+    try:
+        (outcome,) = run_apply(nr, sub, policy=POLICY, canary=0, max_failures=5, after_push=strike)
+    finally:
+        nr.close_connections()
+        configure(undo)
+    assert struck == [victim]
+    assert outcome.status == ROLLBACK_FAILED, outcome
+    assert "unplanned line 'description injected-mid-apply' appeared" in outcome.detail
+    assert "description injected-mid-apply" in outcome.detail.split("rolled back")[1]
+    after = _config(fresh_lab, victim)  # the stranger's line undone: as before
+    assert after.interfaces == before.interfaces and sorted(after.top_lines) == sorted(
+        before.top_lines
+    )
 
 
 def test_round_trip_plan_apply_plan_is_empty_and_saved(fresh_lab: Any, work: Path) -> None:

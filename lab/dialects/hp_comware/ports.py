@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from netsteward.lab.dialects.base import command, fmt_mac, lldp_system_description
 from netsteward.lab.dialects.hp_comware.health import ComwareHealth
+from netsteward.lab.dialects.render_common import lldp_capabilities
 
 if TYPE_CHECKING:  # pragma: no cover
     from netsteward.lab.engine.session import Session
@@ -87,11 +88,7 @@ class ComwarePorts(ComwareHealth):
             desc_lines = lldp_system_description(peer)
             secs = int((s.now() - s.device.boot_time).total_seconds())
             days, rem = divmod(secs, 86400)
-            caps = (
-                "Bridge, Router"
-                if peer.role in ("router", "core", "aggregation", "firewall")
-                else "Bridge"
-            )
+            caps = lldp_capabilities(peer, "title", ("router", "core", "aggregation", "firewall"))
             out += [
                 f"LLDP neighbor-information of port {index.get(n.local_port, 1)}[{n.local_port}]:",
                 "LLDP agent nearest-bridge:",

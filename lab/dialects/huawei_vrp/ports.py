@@ -13,6 +13,7 @@ from netsteward.lab.dialects.base import (
     vrp_family,
 )
 from netsteward.lab.dialects.huawei_vrp.status import VrpStatus
+from netsteward.lab.dialects.render_common import lldp_capabilities
 from netsteward.lab.engine.health import health
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -154,11 +155,7 @@ class VrpPorts(VrpStatus):
         for n in neighbors:
             peer = n.peer
             exp = 90 + zlib.crc32(n.local_port.encode()) % 30
-            caps = (
-                "bridge router"
-                if peer.role in ("router", "core", "aggregation", "firewall")
-                else "bridge"
-            )
+            caps = lldp_capabilities(peer, "words", ("router", "core", "aggregation", "firewall"))
             out += [
                 f"{n.local_port} has 1 neighbor(s):",
                 "",

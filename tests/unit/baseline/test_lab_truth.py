@@ -21,8 +21,8 @@ from netsteward.tasks.core.scrub import normalise_config
 from netsteward.tasks.platforms import load_platform
 from netsteward.tasks.ports.apply import sections_equal
 from netsteward.tasks.ports.config import parse_config
-from netsteward.tasks.ports.plan import verify_device
 from netsteward.tasks.ports.policy import load_policy
+from netsteward.tasks.ports.verify import verify_device
 
 pytestmark = pytest.mark.skipif(
     importlib.util.find_spec("netsteward.lab.fleet.build") is None, reason="lab fleet not built yet"

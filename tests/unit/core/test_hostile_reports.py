@@ -39,7 +39,7 @@ from netsteward.tasks.inspect.judge import DeviceReading, DisplayRead, judge
 from netsteward.tasks.inspect.model import Fact
 from netsteward.tasks.inspect.policy import Rules as InRules
 from netsteward.tasks.inspect.summary import summarise
-from netsteward.tasks.ports.plan import Device, Link, new_plan, plan_device
+from netsteward.tasks.ports.plan import Device, Link, PeerIndex, new_plan, plan_device
 from netsteward.tasks.ports.policy import load_policy
 from netsteward.tasks.ports.report import plan_markdown
 from netsteward.tasks.topology.model import DeviceDiscovery, InventoryNode, build_snapshot
@@ -202,7 +202,9 @@ def test_port_plan_markdown_is_inert() -> None:
         Link(f"GigabitEthernet0/0/{i + 1}", name, "GE0/0/1" + name[:10])
         for i, name in enumerate(HOSTILE)
     ]
-    dp = plan_device(device, config, links, policy)
+    # the neighbours as inventory devices (only links to those are uplinks and described)
+    peers = PeerIndex(platforms={name: "huawei_vrp" for name in HOSTILE})
+    dp = plan_device(device, config, links, policy, peers)
     assert len(dp.changes) >= len(HOSTILE)
     plan = new_plan(
         [dp], source="offline", policy=policy, created_by="t", unreadable={EVIL: EVIL + "\x1b"}

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from netsteward.tasks.core.i18n import set_language
-from netsteward.tasks.ports.plan import Device, Link, clean_description, plan_device
+from netsteward.tasks.ports.plan import Device, Link, PeerIndex, clean_description, plan_device
 from netsteward.tasks.ports.policy import parse_policy
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -38,6 +38,7 @@ def config(desc_up: str | None, desc_47: str | None) -> str:
 
 
 LINKS = [Link("XGigabitEthernet0/0/1", "YM-BASE-AGG-01", "Ten-GigabitEthernet1/0/3")]
+PEERS = PeerIndex(platforms={"YM-BASE-AGG-01": "hp_comware"})  # the inventory
 
 
 def policy(extra: str = "", keep: bool = False):
@@ -61,26 +62,27 @@ def test_a_chinese_description_from_the_policy_round_trip() -> None:
     pol = policy(
         f'  YM-BASE-ACC-014:\n    port_descriptions: {{GigabitEthernet0/0/47: "{MAPPED}"}}\n'
     )
-    plan = plan_device(SW, config("TO-YM-BASE-AGG-01-Te1/0/3", None), LINKS, pol)
+    plan = plan_device(SW, config("TO-YM-BASE-AGG-01-XGE1/0/3", None), LINKS, pol, PEERS)
     assert [(c.interface, c.lines) for c in plan.changes] == [
         ("GigabitEthernet0/0/47", [f"description {MAPPED}"])
     ]
-    again = plan_device(SW, config("TO-YM-BASE-AGG-01-Te1/0/3", MAPPED), LINKS, pol)
+    again = plan_device(SW, config("TO-YM-BASE-AGG-01-XGE1/0/3", MAPPED), LINKS, pol, PEERS)
     assert again.changes == []
 
 
 def test_the_teams_own_chinese_wording_is_kept_when_the_policy_says_so() -> None:
     own = "上联至YM-BASE-AGG-01 Ten-GigabitEthernet1/0/3（万兆主链路）"
-    plan = plan_device(SW, config(own, None), LINKS, policy())
+    plan = plan_device(SW, config(own, None), LINKS, policy(), PEERS)
     assert [c.kind for c in plan.changes] == ["stale_description"]
-    assert plan_device(SW, config(own, None), LINKS, policy(keep=True)).changes == []
+    assert plan_device(SW, config(own, None), LINKS, policy(keep=True), PEERS).changes == []
     wrong = "上联至YM-BASE-AGG-02 XGE1/0/3"  # names another switch: still rewritten
     assert [
-        c.kind for c in plan_device(SW, config(wrong, None), LINKS, policy(keep=True)).changes
+        c.kind
+        for c in plan_device(SW, config(wrong, None), LINKS, policy(keep=True), PEERS).changes
     ] == ["stale_description"]
 
 
 def test_reasons_in_chinese() -> None:
     set_language("zh")
-    plan = plan_device(SW, config(None, None), LINKS, policy())
-    assert plan.changes[0].reason == "LLDP 邻居 YM-BASE-AGG-01 Te1/0/3；该端口没有描述"
+    plan = plan_device(SW, config(None, None), LINKS, policy(), PEERS)
+    assert plan.changes[0].reason == "LLDP 邻居 YM-BASE-AGG-01 XGE1/0/3；该端口没有描述"

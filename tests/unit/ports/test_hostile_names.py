@@ -49,6 +49,14 @@ def load_case(raw: Path) -> tuple[Device, str, list[Link], PeerIndex]:
     return Device(**spec["device"]), raw.read_text(), links, peers
 
 
+def _inventory(links: list[Link], peers: PeerIndex) -> PeerIndex:
+    """The neighbours as inventory devices: only links to those are uplinks (the loop rule),
+    so a name must be in the inventory to reach a description at all; the port text of an
+    inventory neighbour still comes from the device."""
+    platforms = {lk.peer: next(iter(peers.platforms.values()), "huawei_vrp") for lk in links}
+    return PeerIndex(platforms=platforms)
+
+
 def _commands_without_descriptions(commands: list[str]) -> list[str]:
     return [c for c in commands if not c.startswith("description ")]
 
@@ -65,14 +73,14 @@ def _check_description(body: str, platform: str) -> None:
 @pytest.mark.parametrize("name", list(HOSTILE), ids=list(HOSTILE))
 @pytest.mark.parametrize("platform", list(CASES), ids=list(CASES))
 def test_hostile_neighbour_names_stay_one_description(platform: str, name: str) -> None:
-    device, text, links, _peers = load_case(CASES[platform])
+    device, text, links, peers = load_case(CASES[platform])
     plain = [replace(lk, peer="Q" + lk.peer, peer_port=lk.peer_port + "Q") for lk in links]
-    benign = plan_device(device, text, plain, POLICY, PeerIndex())
+    benign = plan_device(device, text, plain, POLICY, _inventory(plain, peers))
     hostile = HOSTILE[name]
     renamed = [
         replace(lk, peer=hostile + lk.peer, peer_port=lk.peer_port + hostile) for lk in links
     ]
-    plan = plan_device(device, text, renamed, POLICY, PeerIndex())
+    plan = plan_device(device, text, renamed, POLICY, _inventory(renamed, peers))
     descriptions = [c for c in plan.commands if c.startswith("description ")]
     assert descriptions, "the renamed neighbours are described"
     for line in [*plan.commands, *plan.rollback]:
@@ -87,9 +95,10 @@ def test_hostile_neighbour_names_stay_one_description(platform: str, name: str) 
 
 @pytest.mark.parametrize("platform", list(CASES), ids=list(CASES))
 def test_newline_in_a_name_never_becomes_a_command(platform: str) -> None:
-    device, text, links, _peers = load_case(CASES[platform])
+    device, text, links, peers = load_case(CASES[platform])
     port = links[0].local_port
-    plan = plan_device(device, text, [Link(port, "X\nreturn\nreboot", "GE0/0/1")], POLICY)
+    hostile = [Link(port, "X\nreturn\nreboot", "GE0/0/1")]
+    plan = plan_device(device, text, hostile, POLICY, _inventory(hostile, peers))
     assert not {"return", "reboot"} & set(plan.commands)
     assert any(c.startswith("description TO-X_return_reboot-") for c in plan.commands)
 

@@ -203,7 +203,7 @@ def test_bad_policy_is_one_line_exit_2(offline_site: Path) -> None:
 
 
 def test_bad_plan_file_exit_2(tmp_path: Path) -> None:
-    (tmp_path / "plan.json").write_text('{"version": 1, "devices": "no"}')
+    (tmp_path / "plan.json").write_text('{"version": 2, "devices": "no"}')
     proc = cli("normalize", "apply", str(tmp_path / "plan.json"), cwd=ROOT)
     assert proc.returncode == 2
     assert (
@@ -314,3 +314,66 @@ def test_offline_host_missing_from_snapshot_is_not_planned(offline_site: Path) -
     assert list(summary["unreadable"]) == [gone]
     assert "not discovered in the topology snapshot of 2026-11-02" in summary["unreadable"][gone]
     assert gone not in {d["host"] for d in summary["deviations"]}
+
+
+def test_offline_phones_and_unknown_switches_keep_loop_protection(offline_site: Path) -> None:
+    """Offline, from the snapshot: a phone on a compliant edge port, an unknown switch on a
+    port that lacks its edge lines, and a neighbour that spells an inventory name in upper
+    and lower case (the snapshot resolves names as the inventory spells them)."""
+    from netsteward.tasks.topology.model import load_snapshot
+
+    path = offline_site / "configs" / "topology" / "2026-11-01.json"
+    snap = load_snapshot(path)
+    nodes = dict(snap.nodes)
+    nodes["SEP001122334455"] = Node(
+        "SEP001122334455", kind="unknown", capabilities="bridge telephone"
+    )
+    nodes["DESK-SW-01"] = Node("DESK-SW-01", kind="unknown", capabilities="bridge")
+    links = dict(snap.links)
+    for port, peer, peer_port in (
+        ("GigabitEthernet0/0/1", "SEP001122334455", "WANPORT"),
+        ("GigabitEthernet0/0/3", "DESK-SW-01", "GigabitEthernet1"),
+    ):
+        t = TopoLink("YM-BASE-ACC-001", port, peer, peer_port, seen="one-sided")
+        links[t.key] = t
+    path.write_text(dump_snapshot(Snapshot(snap.date, nodes, links)))
+    out = offline_site / "plan.json"
+    args = ["--config", "nornir_config.yaml", "--repo", "configs", "--out", str(out)]
+    args += ["--policy", str(ROOT / "policy" / "ports.yaml")]
+    proc = cli("normalize", "plan", "--offline", "--group", "access", *args, cwd=offline_site)
+    assert proc.returncode == 1, proc.stderr
+    dev = next(d for d in json.loads(out.read_text())["devices"] if d["host"] == "YM-BASE-ACC-001")
+    by_port = {(c["interface"], c["kind"]) for c in dev["changes"]}
+    assert ("GigabitEthernet0/0/3", "edge_without_loop_protection") in by_port
+    assert not {k for i, k in by_port if i in ("GigabitEthernet0/0/1", "GigabitEthernet0/0/3")} - {
+        "edge_without_loop_protection"
+    }
+    assert [n.split(":")[0] for n in dev["notes"] if "not an infrastructure device" in n] == [
+        "GigabitEthernet0/0/1",
+        "GigabitEthernet0/0/3",
+    ]
+
+
+def test_a_refused_plan_in_json(offline_site: Path) -> None:
+    """A plan for a host the inventory does not have: the JSON error envelope, exit 2."""
+    from netsteward.tasks.ports.plan import Device, new_plan, plan_device
+    from netsteward.tasks.ports.policy import load_policy
+
+    policy = load_policy(ROOT / "policy" / "ports.yaml")
+    config = "interface GigabitEthernet0/0/9\n port link-type access\n#\nstp bpdu-protection\n"
+    dev = plan_device(Device("YM-NOWHERE", "huawei_vrp", "access", "base"), config, [], policy)
+    plan = new_plan([dev], source="live", policy=policy, created_by="test")
+    (offline_site / "plan.json").write_text(plan.model_dump_json())
+    args = ["apply", "plan.json", "--config", "nornir_config.yaml", "--json"]
+    args += ["--policy", str(ROOT / "policy" / "ports.yaml")]
+    env = {**os.environ, "NETSTEWARD_USERNAME": "u", "NETSTEWARD_PASSWORD": "p"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "netsteward.playbooks.cli", "normalize", *args],
+        capture_output=True, text=True, check=False, cwd=offline_site, env=env, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 2, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["exit_code"] == 2 and doc["error"]["kind"] == "bad_input"
+    assert doc["error"]["field"] == "devices.0.host"
+    assert "YM-NOWHERE is not in the inventory" in doc["error"]["message"]
+    assert proc.stderr.count("\n") == 1

@@ -25,9 +25,9 @@ from netsteward.tasks.ports.plan import (
     Link,
     PeerIndex,
     plan_device,
-    verify_device,
 )
 from netsteward.tasks.ports.policy import load_policy
+from netsteward.tasks.ports.verify import verify_device
 
 ROOT = Path(__file__).resolve().parents[3]
 GOLDEN = ROOT / "tests" / "golden"
@@ -133,29 +133,58 @@ def test_no_uplink_becomes_edge(raw: Path) -> None:
             assert ch.kind != "edge_without_loop_protection"
 
 
+EDGE_PORT = (
+    "interface GigabitEthernet0/0/5\n stp edged-port enable\n loopback-detect enable\n"
+    "#\nstp bpdu-protection\n"
+)
+INVENTORY = PeerIndex(platforms={"YM-BASE-AGG-01": "huawei_vrp", "SW": "huawei_vrp"})
+
+
 @pytest.mark.parametrize(
-    ("caps", "switch"),
+    ("peer", "caps", "uplink"),
     [
-        ("B,R", True),
-        ("Bridge, Router", True),
-        ("bridge router", True),
-        ("R", True),
-        ("T", False),
-        ("Telephone", False),
-        ("W", False),
-        ("", True),
+        ("YM-BASE-AGG-01", "B,R", True),  # an inventory switch
+        ("YM-BASE-AGG-01", "", True),  # capabilities unknown (offline, or not advertised)
+        ("YM-BASE-AGG-01", "Bridge, Router", True),
+        ("SEP001122334455", "B,T", False),  # an IP phone (bridge for the PC port, telephone)
+        ("AP-F03-12", "B,W", False),  # an access point
+        ("CAM-F03-07", "S", False),  # a camera (station)
+        ("DESK-SW-3", "B", False),  # a switch plugged into a desk port: not in the inventory
+        ("DESK-SW-3", "B,R", False),
+        ("DESK-SW-3", "", False),
+        ("YM-BASE-AGG-01", "B,T", False),  # a phone that took an inventory switch's name
+        ("YM-BASE-AGG-01", "Telephone", False),
     ],
 )
-def test_only_bridges_and_routers_make_uplinks(caps: str, switch: bool) -> None:
-    """A phone or AP seen over LLDP leaves its port an edge port (and its lines alone)."""
-    from netsteward.tasks.ports.plan import is_switch
-
-    assert is_switch(caps) is switch
-    config = "interface GigabitEthernet0/0/5\n stp edged-port enable\n loopback-detect enable\n#\nstp bpdu-protection\n"
-    link = Link("GE0/0/5", "SEP001122334455", "Port 1", switch=is_switch(caps))
-    plan = plan_device(Device("SW", "huawei_vrp", "access", "base"), config, [link], POLICY)
+def test_only_inventory_devices_make_uplinks(peer: str, caps: str, uplink: bool) -> None:
+    """Loop protection fails safe: a phone, an AP, a camera or an unknown switch leaves the
+    port an edge port with its loop protection and its description alone."""
+    link = Link("GE0/0/5", peer, "GigabitEthernet0/0/1", caps)
+    plan = plan_device(
+        Device("SW", "huawei_vrp", "access", "base"), EDGE_PORT, [link], POLICY, INVENTORY
+    )
     kinds = {c.kind for c in plan.changes}
-    assert kinds == ({"missing_description", "uplink_marked_edge"} if switch else set())
+    assert kinds == ({"missing_description", "uplink_marked_edge"} if uplink else set())
+    assert bool(plan.notes) is not uplink  # the reviewer is told why the port stays an edge port
+
+
+@pytest.mark.parametrize("caps", ["B,T", "B,W", "B", ""])
+def test_foreign_neighbour_on_a_port_without_loop_protection_gets_it(caps: str) -> None:
+    """The same port without its edge lines: they are planned, as for an empty port."""
+    config = "interface GigabitEthernet0/0/5\n port link-type access\n#\nstp bpdu-protection\n"
+    link = Link("GE0/0/5", "DESK-SW-3", "GigabitEthernet0/0/1", caps)
+    plan = plan_device(
+        Device("SW", "huawei_vrp", "access", "base"), config, [link], POLICY, INVENTORY
+    )
+    assert [c.kind for c in plan.changes] == ["edge_without_loop_protection"]
+
+
+def test_declared_link_is_an_uplink() -> None:
+    """A link LLDP cannot see, declared in the inventory: an uplink, never an edge port
+    (its description is left alone: the inventory, not LLDP, names the far end)."""
+    link = Link("GE0/0/5", "YM-BASE-FW-01", "GigabitEthernet1/0/1", declared=True)
+    plan = plan_device(Device("SW", "huawei_vrp", "access", "base"), EDGE_PORT, [link], POLICY)
+    assert {c.kind for c in plan.changes} == {"uplink_marked_edge"}
 
 
 def test_port_that_lost_its_neighbour_is_held() -> None:
@@ -165,9 +194,13 @@ def test_port_that_lost_its_neighbour_is_held() -> None:
     fresh = plan_device(device, config, [], POLICY)
     assert [c.kind for c in fresh.changes] == ["edge_without_loop_protection"]
     before = [Link("GE0/0/9", "AGG-1", "XGigabitEthernet0/0/1")]
-    held = plan_device(device, config, [], POLICY, seen_before=before)
+    inventory = PeerIndex(platforms={"AGG-1": "huawei_vrp"})
+    held = plan_device(device, config, [], POLICY, inventory, seen_before=before)
     assert held.changes == []
     assert held.notes == [
         "GigabitEthernet0/0/9: no LLDP neighbour now, but AGG-1 in the last topology snapshot; "
         "held as a possible uplink (not made an edge port)"
     ]
+    # a phone seen there before, gone now: nothing to hold, the port is an edge port
+    phone = [Link("GE0/0/9", "SEP001122334455", "Port 1", "B,T")]
+    assert plan_device(device, config, [], POLICY, inventory, seen_before=phone).changes
