@@ -7,7 +7,8 @@ threshold it was compared with and the evidence line of its fact.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from netsteward.tasks.core.i18n import _
@@ -399,6 +400,24 @@ def check_trend(
             )
 
 
+def dated(f: Fact, read_at: str) -> Fact:
+    """A log time printed without a year (`MM-DDTHH:MM:SS`, IOS) dated in the year that puts
+    it at most a day after the inspection's own time (a December entry read in January is
+    last year's)."""
+    when = str(f.get("time") or "")
+    if not re.fullmatch(r"\d\d-\d\dT\d\d:\d\d:\d\d", when) or not read_at:
+        return f
+    now = datetime.fromisoformat(read_at)
+    try:
+        got = datetime.fromisoformat(f"{now.year}-{when}")
+    except ValueError:  # 29 February of a year without it
+        got = datetime.fromisoformat(f"{now.year - 1}-{when}")
+    if got.date() > (now + timedelta(days=1)).date():
+        got = got.replace(year=got.year - 1)
+    extra = tuple((k, got.isoformat() if k == "time" else v) for k, v in f.extra)
+    return replace(f, extra=extra)
+
+
 def check_alarms(
     w: Work, facts: list[Fact], rules: Rules, previous: DeviceResult | None, read_at: str
 ) -> None:
@@ -407,6 +426,7 @@ def check_alarms(
     since = previous.read_at if previous is not None and previous.read_at else ""
     if not since and read_at:
         since = (datetime.fromisoformat(read_at) - timedelta(hours=24)).isoformat()
+    facts = [dated(f, read_at) for f in facts]
     entries = [f for f in facts if f.item and (not f.get("time") or str(f.get("time")) > since)]
     w.values["alarms"] = _("{n} since the last inspection").format(n=len(entries))
     by_id: dict[str, list[Fact]] = {}

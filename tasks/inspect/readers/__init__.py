@@ -9,4 +9,5 @@ from netsteward.tasks.inspect.readers import (  # noqa: F401  (registration on i
     firewalls,
     hp_comware,
     huawei_vrp,
+    logs,
 )

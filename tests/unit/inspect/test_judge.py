@@ -9,6 +9,7 @@ import pytest
 from netsteward.tasks.core.errors import PolicyError
 from netsteward.tasks.core.reading import ReadWarning
 from netsteward.tasks.inspect import history
+from netsteward.tasks.inspect.checks import dated
 from netsteward.tasks.inspect.judge import DeviceReading, DisplayRead, judge
 from netsteward.tasks.inspect.model import OK, UNREAD, DeviceResult, Fact, Limits
 from netsteward.tasks.inspect.policy import load_policy, parse_policy
@@ -259,3 +260,30 @@ def test_critical_log_entries_since_the_previous_inspection_one_finding_per_mess
         ).findings
         == []
     )
+
+
+def test_log_times_without_a_year_are_dated_against_the_inspection() -> None:
+    """IOS prints `Dec 31 23:10:00` without a year: read on 1 January it is last year's,
+    and an entry from before the previous inspection is not counted again."""
+
+    def entry(when: str) -> Fact:
+        return Fact(
+            "alarms",
+            item="%PLATFORM_ENV-1-FAN",
+            value="Faulty fan detected",
+            state="critical",
+            extra=(("time", when), ("level", 1)),
+        )
+
+    assert dated(entry("12-31T23:10:00"), "2027-01-01T09:00:00").get("time") == (
+        "2026-12-31T23:10:00"
+    )
+    assert dated(entry("12-07T08:10:00"), "2026-12-07T09:00:00").get("time") == (
+        "2026-12-07T08:10:00"
+    )
+    old = judge(
+        reading(display("alarms", Fact("alarms", value="enabled")), at="2026-12-07T08:30:00"), RULES
+    )
+    logs = display("alarms", entry("12-07T08:10:00"), entry("12-07T08:40:00"))
+    (f,) = judge(reading(logs, at="2026-12-07T09:00:00"), RULES, old).findings
+    assert f.severity == "critical" and f.message.startswith("1 x %PLATFORM_ENV-1-FAN")

@@ -42,6 +42,7 @@ READS: dict[tuple[str, str], tuple[str, str | None]] = {
     ("cisco_ios", "show_interface_transceiver"): ("cisco_ios.optics", None),
     ("cisco_ios", "show_interfaces"): ("cisco_ios.errors", r"line protocol|input errors"),
     ("cisco_ios", "show_version"): ("cisco_ios.uptime", None),
+    ("cisco_ios", "show_logging"): ("cisco_ios.alarms", None),
     ("cisco_asa", "show_failover"): ("cisco_asa.ha", None),
     ("cisco_asa", "show_version"): ("cisco_asa.uptime", None),
     ("cisco_asa", "show_interface"): ("cisco_asa.errors", r"line protocol|input errors"),
@@ -173,6 +174,16 @@ def _ios_temperature(facts: list[Fact], rows: list[dict[str, Any]]) -> None:
     assert values == want
 
 
+def _ios_logging(facts: list[Fact], rows: list[dict[str, Any]]) -> None:
+    """The same entries of level 0-3 as the template, with the same message ids."""
+    want = [
+        f"%{r['facility']}-{r['severity']}-{r['mnemonic']}"
+        for r in rows
+        if r["severity"] and int(r["severity"]) <= 3
+    ]
+    assert [f.item for f in facts if f.item] == want
+
+
 def _ha_asa(facts: list[Fact], rows: list[dict[str, Any]]) -> None:
     assert (facts[0].value == "off") == (rows[0]["state"] == "Off")
 
@@ -193,6 +204,7 @@ CROSS: dict[tuple[str, str], Callable[[list[Fact], list[dict[str, Any]]], None]]
     ("cisco_ios", "show_environment_power_all"): _ios_power,
     ("cisco_ios", "show_interface_transceiver"): _transceiver,
     ("cisco_ios", "show_environment_temperature"): _ios_temperature,
+    ("cisco_ios", "show_logging"): _ios_logging,
     ("cisco_asa", "show_failover"): _ha_asa,
     ("fortinet", "get_system_ha_status"): _ha_forti,
 }
@@ -211,3 +223,23 @@ def test_reader_agrees_with_ntc_templates(raw: Path) -> None:
     facts, _warnings = _read(raw)
     rows = yaml.safe_load(raw.with_suffix(".yml").read_text(encoding="utf-8"))["parsed_sample"]
     CROSS[(raw.parent.parent.name, raw.parent.name)](facts, rows)
+
+
+def test_ios_log_reader_reports_an_entry_it_cannot_read_and_a_display_without_buffer() -> None:
+    read = READERS["cisco_ios.alarms"]
+    head = "Syslog logging: enabled (0 messages dropped)\n\nLog Buffer (8192 bytes):\n"
+    text = head + (
+        "000101: Dec  7 08:40:01.123 UTC: %PLATFORM_ENV-1-FAN: Faulty fan detected\n"
+        "000102: Dec  7 08:40:02: something without a message id\n"
+        "%SYS-2-MALLOCFAIL: Memory allocation of 1000 bytes failed\n"
+    )
+    got = read(text)
+    facts, warnings = got.records, got.warnings
+    entries = [(f.item, f.state, f.get("time")) for f in facts if f.item]
+    assert entries == [
+        ("%PLATFORM_ENV-1-FAN", "critical", "12-07T08:40:01"),
+        ("%SYS-2-MALLOCFAIL", "critical", ""),
+    ]
+    assert [(w.line, w.problem) for w in warnings] == [(5, "line not understood")]
+    warnings = read("Syslog logging: enabled\n    Console logging: disabled\n").warnings
+    assert [w.problem for w in warnings] == ["no log buffer (`Log Buffer (N bytes):`) in the display"]
