@@ -51,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
         "fault",
         parents=[common],
         help="inject a fault: down auth authslow notssh hang slow truncate paging; health: fan "
-        "psu temperature optic crc cpu memory reboot unsaved ntp sessions; or clear (all of the "
+        "psu temperature optic crc cpu memory reboot unsaved ntp sessions alarm; or clear (all of the "
         "host's faults)",
     )
     f.add_argument("host")

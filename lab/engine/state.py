@@ -50,6 +50,7 @@ HEALTH_FAULT_KINDS = (
     "unsaved",
     "ntp",
     "sessions",
+    "alarm",
 )
 
 

@@ -38,6 +38,7 @@ CHECK_OF_KIND = {
     "unsaved": "config_saved",
     "ntp": "ntp",
     "sessions": "sessions",
+    "alarm": "alarms",
 }
 HEALTH_KINDS = tuple(CHECK_OF_KIND)
 
@@ -46,7 +47,7 @@ _ALL_BOX = ("fan", "psu", "temperature", "cpu", "memory", "reboot")
 PLATFORM_KINDS: dict[str, tuple[str, ...]] = {
     "huawei_vrp": (*_ALL_BOX, "optic", "crc", "unsaved", "ntp", "sessions"),
     "hp_comware": (*_ALL_BOX, "optic", "crc", "ntp"),
-    "cisco_ios": (*_ALL_BOX, "optic", "crc", "unsaved", "ntp"),
+    "cisco_ios": (*_ALL_BOX, "optic", "crc", "unsaved", "ntp", "alarm"),
     "cisco_asa": (*_ALL_BOX, "crc", "ntp", "sessions"),
     "fortinet": (*_ALL_BOX, "ntp", "sessions"),
     "hillstone_stoneos": ("cpu", "memory", "reboot", "sessions"),

@@ -27,7 +27,6 @@ PENDING = {
         "show_environment_temperature",
         "show_interface_transceiver",
         "show_interfaces_status_err-disabled",
-        "show_logging",
         "show_module",
         "show_platform",
         "show_platform_diag",

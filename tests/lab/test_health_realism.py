@@ -72,6 +72,7 @@ TEMPLATED = {
     ("cisco_ios", "show_environment_temperature"): "show environment temperature",
     ("cisco_ios", "show_environment_power_all"): "show environment power all",
     ("cisco_ios", "show_interface_transceiver"): "show interfaces transceiver",
+    ("cisco_ios", "show_logging"): "show logging",
     ("cisco_asa", "dir"): "dir",
 }
 
@@ -124,7 +125,7 @@ def _bad(facts: list[Any], check: str) -> list[Any]:
     [
         (platform, kind)
         for platform in ("huawei_vrp", "hp_comware", "cisco_ios", "cisco_asa", "fortinet")
-        for kind in ("fan", "psu", "ntp")
+        for kind in ("fan", "psu", "ntp", "alarm")
         if kind in PLATFORM_KINDS[platform]  # what the platform's displays show
     ],
 )
@@ -136,7 +137,7 @@ def test_health_fault_shows_and_clear_restores(offline_lab: Any, platform: str, 
         if d.platform == platform
         and kind not in {p["kind"] for p in d.extra.get("health", {}).get("planted", [])}
     )
-    check = {"fan": "fan", "psu": "power", "ntp": "ntp"}[kind]
+    check = {"fan": "fan", "psu": "power", "ntp": "ntp", "alarm": "alarms"}[kind]
     assert not _bad(_facts(offline_lab, host), check)
     state.set_fault(host, kind)
     try:

@@ -72,6 +72,7 @@ COMMANDS: dict[tuple[str, str], str] = {
     ("cisco_ios", "show lldp neighbors detail"): "show lldp neighbors detail",
     ("cisco_ios", "show running-config interface"): "show running-config interface Vlan100",
     ("cisco_ios", "show processes cpu"): "show processes cpu",
+    ("cisco_ios", "show logging"): "show logging",
     ("cisco_asa", "show version"): "show version",
     ("cisco_asa", "show access-list"): "show access-list",
     ("cisco_asa", "show inventory"): "show inventory",

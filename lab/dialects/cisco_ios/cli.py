@@ -250,6 +250,10 @@ class CiscoIos(IosHealth, CiscoModes, IosBackup):
     def show_processes_cpu(self, s: Session, args: list[str]) -> str:
         return extra.show_processes_cpu(s.device.spec, s.now(), health(s.device, s.now()).cpu())
 
+    @command("show logging", pipe=True)
+    def show_logging(self, s: Session, args: list[str]) -> str:
+        return extra.show_logging(s.device.spec, s.now(), health(s.device, s.now()).has("alarm"))
+
     @command("show privilege")
     def show_privilege(self, s: Session, args: list[str]) -> str:
         return f"Current privilege level is {15 if s.mode != 'exec' else 1}\n"

@@ -7,7 +7,7 @@ invocation counters grow with the uptime; the load figures move with the clock.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from netsteward.lab.dialects.render_common import boot_time, stable_int
 from netsteward.lab.model import DeviceSpec
@@ -78,4 +78,59 @@ def show_processes_cpu(spec: DeviceSpec, now: datetime, load: tuple[int, int, in
             f"{pid:>4}{runtime:>12}{invoked:>10}{usecs:>11}"
             f"{sec5:>7}{busy:>6.2f}%{busy:>6.2f}%{0:>4} {name}"
         )
+    return "\n".join(lines) + "\n"
+
+
+def show_logging(spec: DeviceSpec, now: datetime, alarm: bool) -> str:
+    """`show logging` as the real samples of ntc-templates tests/cisco_ios/show_logging
+    print it (`logging buffered 64000 informational`, time stamps `datetime msec localtime
+    show-timezone`): a healthy switch's buffer holds notices only; with the health kind
+    `alarm` a critical entry repeats every minute (a fault that is still there)."""
+    logged = stable_int(spec.name, "log", modulo=90000) + 1000
+    port = f"GigabitEthernet1/0/{stable_int(spec.name, 'logport', modulo=40) + 1}"
+    lines = [
+        f"Syslog logging: enabled (0 messages dropped, {logged % 7} messages rate-limited, "
+        "0 flushes, 0 overruns, xml disabled, filtering disabled)",
+        "",
+        "No Active Message Discriminator.",
+        "",
+        "",
+        "",
+        "No Inactive Message Discriminator.",
+        "",
+        "",
+        "    Console logging: disabled",
+        "    Monitor logging: level debugging, 0 messages logged, xml disabled,",
+        "                     filtering disabled",
+        f"    Buffer logging:  level informational, {logged} messages logged, xml disabled,",
+        "                    filtering disabled",
+        "    Exception Logging: size (4096 bytes)",
+        "    Count and timestamp logging messages: disabled",
+        "    Persistent logging: disabled",
+        "",
+        "No active filter modules.",
+        "",
+        f"    Trap logging: level informational, {logged} message lines logged",
+        "        Logging Source-Interface:       VRF Name:",
+        "",
+        "Log Buffer (64000 bytes):",
+        "",
+    ]
+    entries = [
+        (-300, f"%LINEPROTO-5-UPDOWN: Line protocol on Interface {port}, changed state to down"),
+        (-298, f"%LINEPROTO-5-UPDOWN: Line protocol on Interface {port}, changed state to up"),
+        (-120, "%SYS-5-CONFIG_I: Configured from console by netsteward on vty0 (127.0.0.1)"),
+    ]
+    if alarm:
+        entries += [
+            (-65, "%SYS-2-MALLOCFAIL: Memory allocation of 65536 bytes failed from 0x2A1F3C, "
+             "alignment 0"),
+            (-5, "%SYS-2-MALLOCFAIL: Memory allocation of 65536 bytes failed from 0x2A1F3C, "
+             "alignment 0"),
+        ]
+    base = now.replace(microsecond=0)
+    for offset, text in sorted(entries):
+        when = base + timedelta(seconds=offset)
+        ms = stable_int(spec.name, offset, modulo=1000)
+        lines.append(f"{when:%b} {when.day:2d} {when:%H:%M:%S}.{ms:03d} CST: {text}")
     return "\n".join(lines) + "\n"
