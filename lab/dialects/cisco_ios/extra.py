@@ -123,10 +123,16 @@ def show_logging(spec: DeviceSpec, now: datetime, alarm: bool) -> str:
     ]
     if alarm:
         entries += [
-            (-65, "%SYS-2-MALLOCFAIL: Memory allocation of 65536 bytes failed from 0x2A1F3C, "
-             "alignment 0"),
-            (-5, "%SYS-2-MALLOCFAIL: Memory allocation of 65536 bytes failed from 0x2A1F3C, "
-             "alignment 0"),
+            (
+                -65,
+                "%SYS-2-MALLOCFAIL: Memory allocation of 65536 bytes failed from 0x2A1F3C, "
+                "alignment 0",
+            ),
+            (
+                -5,
+                "%SYS-2-MALLOCFAIL: Memory allocation of 65536 bytes failed from 0x2A1F3C, "
+                "alignment 0",
+            ),
         ]
     base = now.replace(microsecond=0)
     for offset, text in sorted(entries):

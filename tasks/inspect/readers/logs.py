@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from netsteward.tasks.core.i18n import _
 from netsteward.tasks.core.reading import Reading, ReadWarning, nothing_read, reader, shown
 from netsteward.tasks.inspect.model import Fact
 from netsteward.tasks.inspect.readers.common import fact
@@ -41,7 +42,8 @@ _MESSAGE = re.compile(
 _NO_SEVERITY = re.compile(r"^[A-Z0-9_]+-[A-Z0-9_]+:\s")
 _BUFFER = re.compile(r"^Log Buffer \(\d+ bytes\):")
 _DISABLED = re.compile(r"^\s*Buffer logging:\s+disabled")
-_MONTHS = {m: i for i, m in enumerate(("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec").split(), 1)}
+_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTHS = {m: i for i, m in enumerate(_MONTH_NAMES, 1)}  # English whatever the locale
 
 
 def _when(m: re.Match[str]) -> str:
@@ -98,7 +100,9 @@ def ios_alarms(text: str) -> Reading[Fact]:
             warnings.append(ReadWarning(number, shown(line), "line not understood"))
         # else: a message without a severity, or a continuation line (see the docstring)
     if text.strip() and not in_buffer and not disabled:
-        warnings.append(ReadWarning(0, "", "no log buffer (`Log Buffer (N bytes):`) in the display"))
+        warnings.append(
+            ReadWarning(0, "", _("no log buffer (`Log Buffer (N bytes):`) in the display"))
+        )
     if text.strip() and not facts:
         warnings.append(nothing_read(text))
     return Reading(tuple(facts), tuple(warnings))

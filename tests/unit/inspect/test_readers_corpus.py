@@ -242,4 +242,6 @@ def test_ios_log_reader_reports_an_entry_it_cannot_read_and_a_display_without_bu
     ]
     assert [(w.line, w.problem) for w in warnings] == [(5, "line not understood")]
     warnings = read("Syslog logging: enabled\n    Console logging: disabled\n").warnings
-    assert [w.problem for w in warnings] == ["no log buffer (`Log Buffer (N bytes):`) in the display"]
+    assert [w.problem for w in warnings] == [
+        "no log buffer (`Log Buffer (N bytes):`) in the display"
+    ]
