@@ -51,6 +51,7 @@ CASES: dict[tuple[str, str], Callable[[], str]] = {
     ("cisco_ios", "show processes cpu"): lambda: cisco_ios_extra.show_processes_cpu(
         IOS, NOW, (5, 4, 4)
     ),
+    ("cisco_ios", "show logging"): lambda: cisco_ios_extra.show_logging(IOS, NOW, alarm=True),
     ("cisco_ios", "show ip interface brief"): lambda: cisco_ios_ports.show_ip_interface_brief(
         IOS, IOS.config, UP
     ),
