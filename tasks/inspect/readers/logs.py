@@ -59,7 +59,7 @@ def _when(m: re.Match[str]) -> str:
 
 def _entry(number: int, line: str, when: str, msg: re.Match[str]) -> Fact | None:
     level = int(msg["sev"])
-    if level > 3:
+    if level > 2:
         return None
     return fact(
         "alarms",
@@ -67,16 +67,17 @@ def _entry(number: int, line: str, when: str, msg: re.Match[str]) -> Fact | None
         line,
         item=f"%{msg['fac']}-{level}-{msg['mnem']}",
         value=msg["text"].strip(),
-        # 0-2 (emergencies, alerts, critical) are critical, 3 (errors) major
-        state="critical" if level <= 2 else "failed",
+        # as on the ASA: 0-1 (emergencies, alerts) critical, 2 (critical) major; errors (3)
+        # are routine on a switch (every %LINK-3-UPDOWN) and not kept
+        state="critical" if level <= 1 else "failed",
         extra=(("time", when), ("level", level)),
     )
 
 
 @reader("cisco_ios.alarms")
 def ios_alarms(text: str) -> Reading[Fact]:
-    """`show logging`: the buffer's state, and every entry of level 0-3 with its time
-    (levels 0-2 critical, 3 major); lower levels are read and not kept."""
+    """`show logging`: the buffer's state, and every entry of level 0-2 with its time
+    (levels 0-1 critical, 2 major, as on the ASA); lower levels are read and not kept."""
     facts: list[Fact] = []
     warnings: list[ReadWarning] = []
     in_buffer = disabled = False

@@ -175,11 +175,11 @@ def _ios_temperature(facts: list[Fact], rows: list[dict[str, Any]]) -> None:
 
 
 def _ios_logging(facts: list[Fact], rows: list[dict[str, Any]]) -> None:
-    """The same entries of level 0-3 as the template, with the same message ids."""
+    """The same entries of level 0-2 as the template, with the same message ids."""
     want = [
         f"%{r['facility']}-{r['severity']}-{r['mnemonic']}"
         for r in rows
-        if r["severity"] and int(r["severity"]) <= 3
+        if r["severity"] and int(r["severity"]) <= 2
     ]
     assert [f.item for f in facts if f.item] == want
 
@@ -238,7 +238,7 @@ def test_ios_log_reader_reports_an_entry_it_cannot_read_and_a_display_without_bu
     entries = [(f.item, f.state, f.get("time")) for f in facts if f.item]
     assert entries == [
         ("%PLATFORM_ENV-1-FAN", "critical", "12-07T08:40:01"),
-        ("%SYS-2-MALLOCFAIL", "critical", ""),
+        ("%SYS-2-MALLOCFAIL", "failed", ""),  # level 2: major
     ]
     assert [(w.line, w.problem) for w in warnings] == [(5, "line not understood")]
     warnings = read("Syslog logging: enabled\n    Console logging: disabled\n").warnings
