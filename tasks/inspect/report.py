@@ -14,7 +14,7 @@ from netsteward.tasks.core.i18n import _
 from netsteward.tasks.inspect.history import Inspection
 from netsteward.tasks.inspect.model import SEVERITIES, Finding
 from netsteward.tasks.inspect.summary import Summary
-from netsteward.tasks.inspect.workbook import check_label, severity_label
+from netsteward.tasks.inspect.workbook import check_label, count_rows, severity_label
 
 
 def _md(text: object) -> str:
@@ -31,21 +31,6 @@ def _status(f: Finding) -> str:
     return {"new": _("new"), "open": _("open"), "cleared": _("cleared")}.get(f.status, f.status)
 
 
-def _counts(s: Summary) -> list[tuple[str, object]]:
-    return [
-        (_("Devices inspected"), s.devices),
-        (_("Devices read"), s.read),
-        (_("Devices unreachable"), s.unreachable),
-        (_("Devices with unread displays"), s.gaps),
-        *(
-            (_("Anomalies: {severity}").format(severity=severity_label(x)), s.by_severity[x])
-            for x in SEVERITIES
-        ),
-        (_("New since the previous inspection"), s.new),
-        (_("Cleared since the previous inspection"), s.cleared),
-    ]
-
-
 def markdown(ins: Inspection, s: Summary) -> str:
     out = [f"# {_('Daily inspection {date}').format(date=s.date)}", ""]
     out.append(
@@ -54,7 +39,7 @@ def markdown(ins: Inspection, s: Summary) -> str:
         )
     )
     out += ["", f"| {_('What')} | {_('Count')} |", "|---|---:|"]
-    out += [f"| {label} | {value} |" for label, value in _counts(s)]
+    out += [f"| {label} | {value} |" for label, value in count_rows(s)]
     out += [
         "",
         f"## {_('Anomalies by room')}",
@@ -124,7 +109,7 @@ def html_report(ins: Inspection, s: Summary) -> str:
         f"<h1>{e(title)}</h1>",
         f"<p>{e(_('Started {started}; compared with {previous}.').format(started=s.started, previous=s.previous or _('no earlier inspection')))}</p>",
         "<table>"
-        + "".join(f"<tr><th>{e(label)}</th><td>{e(str(v))}</td></tr>" for label, v in _counts(s))
+        + "".join(f"<tr><th>{e(label)}</th><td>{e(str(v))}</td></tr>" for label, v in count_rows(s))
         + "</table>",
         f"<h2>{e(_('Anomalies by room'))}</h2><table><tr><th>{e(_('Room'))}</th><th>{e(_('Devices'))}</th>"
         + "".join(f"<th>{e(severity_label(x))}</th>" for x in SEVERITIES)

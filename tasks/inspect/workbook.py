@@ -82,17 +82,7 @@ def _summary_page(ws: Worksheet, s: Summary) -> None:
     rows = [
         (_("Started"), s.started),
         (_("Compared with"), s.previous or _("(first inspection)")),
-        (_("Devices inspected"), s.devices),
-        (_("Devices read"), s.read),
-        (_("Devices unreachable"), s.unreachable),
-        (_("Devices with unread displays"), s.gaps),
-        (_("Anomalies"), s.total),
-        *(
-            (_("Anomalies: {severity}").format(severity=severity_label(sev)), s.by_severity[sev])
-            for sev in SEVERITIES
-        ),
-        (_("New since the previous inspection"), s.new),
-        (_("Cleared since the previous inspection"), s.cleared),
+        *count_rows(s, total=True),
     ]
     for i, (label, value) in enumerate(rows, 3):
         ws.cell(row=i, column=1, value=label).font = BOLD
@@ -215,3 +205,21 @@ def write_workbook(ins: Inspection, path: Path, summary: Summary | None = None) 
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
+
+
+def count_rows(s: Summary, total: bool = False) -> list[tuple[str, object]]:
+    """The summary's counts as (label, value) rows: the sheet's summary page and the
+    Markdown and HTML reports show the same ones (the sheet with the anomalies' total)."""
+    return [
+        (_("Devices inspected"), s.devices),
+        (_("Devices read"), s.read),
+        (_("Devices unreachable"), s.unreachable),
+        (_("Devices with unread displays"), s.gaps),
+        *([(_("Anomalies"), s.total)] if total else []),
+        *(
+            (_("Anomalies: {severity}").format(severity=severity_label(sev)), s.by_severity[sev])
+            for sev in SEVERITIES
+        ),
+        (_("New since the previous inspection"), s.new),
+        (_("Cleared since the previous inspection"), s.cleared),
+    ]

@@ -16,7 +16,15 @@ from netsteward.tasks.core.reading import Reading, reader
 from netsteward.tasks.inspect.model import Fact
 from netsteward.tasks.inspect.readers.cisco_ios import ntp as ios_ntp
 from netsteward.tasks.inspect.readers.cisco_ios import storage as ios_storage
-from netsteward.tasks.inspect.readers.common import fact, rule, scan, uptime_seconds
+from netsteward.tasks.inspect.readers.common import (
+    cpu_rule,
+    crc_errors,
+    fact,
+    percent_rule,
+    rule,
+    scan,
+    uptime_seconds,
+)
 
 
 @reader("cisco_asa.cpu")
@@ -24,19 +32,7 @@ def cpu(text: str) -> Reading[Fact]:
     """`show cpu usage`."""
     return scan(
         text,
-        [
-            rule(
-                r"CPU utilization for 5 seconds = (\d+)%; 1 minute: (\d+)%; 5 minutes: (\d+)%",
-                lambda m, n, ln: fact(
-                    "cpu",
-                    n,
-                    ln,
-                    value=float(m[1]),
-                    unit="%",
-                    extra=(("one_minute", float(m[2])), ("average", float(m[3]))),
-                ),
-            )
-        ],
+        [cpu_rule(r"CPU utilization for 5 seconds = (\d+)%; 1 minute: (\d+)%; 5 minutes: (\d+)%")],
         strict=False,
     )
 
@@ -45,14 +41,7 @@ def cpu(text: str) -> Reading[Fact]:
 def memory(text: str) -> Reading[Fact]:
     """`show memory` (the used-memory line)."""
     return scan(
-        text,
-        [
-            rule(
-                r"^Used memory:\s+\d+ bytes \(\s*(\d+)%\)",
-                lambda m, n, ln: fact("memory", n, ln, value=float(m[1]), unit="%"),
-            )
-        ],
-        strict=False,
+        text, [percent_rule("memory", r"^Used memory:\s+\d+ bytes \(\s*(\d+)%\)")], strict=False
     )
 
 
@@ -112,33 +101,7 @@ _LOGICAL = re.compile(r"^(Vlan|Port-channel|Tunnel|BVI|Redundant)", re.I)
 @reader("cisco_asa.errors")
 def errors(text: str) -> Reading[Fact]:
     """`show interface | include line protocol|input errors`: input and CRC errors per port."""
-    port = [""]
-
-    def head(m: re.Match[str], n: int, ln: str) -> Fact:
-        port[0] = m[1]
-        # the interface itself (kept: a display of tunnels or subinterfaces has no counters)
-        return fact("interface", n, ln, item=m[1])
-
-    def counters(m: re.Match[str], n: int, ln: str) -> Fact | None:
-        if not port[0]:
-            return None
-        return fact(
-            "errors",
-            n,
-            ln,
-            item=port[0],
-            value=float(m[2]),
-            extra=(("kind", "crc"), ("input_errors", float(m[1])))
-            + ((("logical", True),) if _LOGICAL.match(port[0]) else ()),
-        )
-
-    return scan(
-        text,
-        [
-            rule(r'^Interface (\S+) ".*", is .*, line protocol is ', head),
-            rule(r"^\s+(\d+) input errors, (\d+) CRC", counters),
-        ],
-    )
+    return crc_errors(text, r'^Interface (\S+) ".*", is .*, line protocol is ', _LOGICAL)
 
 
 @reader("cisco_asa.uptime")

@@ -15,6 +15,7 @@ from datetime import datetime
 from netsteward.tasks.core.reading import Reading, reader
 from netsteward.tasks.inspect.model import Fact, Limits
 from netsteward.tasks.inspect.readers.common import (
+    crc_errors,
     fact,
     limits,
     num,
@@ -234,33 +235,7 @@ _LOGICAL = re.compile(r"^(Vlan|Port-channel|Loopback|Tunnel|NVI|Null|BDI)", re.I
 def errors(text: str) -> Reading[Fact]:
     """`show interfaces | include line protocol|input errors`: input and CRC errors of every
     physical port (the CRC count is the counter watched)."""
-    port = [""]
-
-    def head(m: re.Match[str], n: int, ln: str) -> Fact:
-        port[0] = m[1]
-        # the interface itself (kept: a display of tunnels or subinterfaces has no counters)
-        return fact("interface", n, ln, item=m[1])
-
-    def counters(m: re.Match[str], n: int, ln: str) -> Fact | None:
-        if not port[0]:
-            return None
-        return fact(
-            "errors",
-            n,
-            ln,
-            item=port[0],
-            value=float(m[2]),
-            extra=(("kind", "crc"), ("input_errors", float(m[1])))
-            + ((("logical", True),) if _LOGICAL.match(port[0]) else ()),
-        )
-
-    return scan(
-        text,
-        [
-            rule(r"^(\S+) is .*, line protocol is ", head),
-            rule(r"^\s+(\d+) input errors, (\d+) CRC", counters),
-        ],
-    )
+    return crc_errors(text, r"^(\S+) is .*, line protocol is ", _LOGICAL)
 
 
 @reader("cisco_ios.uptime")

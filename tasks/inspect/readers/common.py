@@ -121,3 +121,51 @@ def merge(*readings: Reading[Fact]) -> Reading[Fact]:
         tuple(f for r in readings for f in r.records),
         tuple(w for r in readings for w in r.warnings),
     )
+
+
+def cpu_rule(regex: str) -> Rule:
+    """A line with the load now, over one minute and over five (groups 1-3, in %); the
+    five-minute figure is the average the policy judges."""
+    return rule(
+        regex,
+        lambda m, n, ln: fact(
+            "cpu",
+            n,
+            ln,
+            value=float(m[1]),
+            unit="%",
+            extra=(("one_minute", float(m[2])), ("average", float(m[3]))),
+        ),
+    )
+
+
+def percent_rule(check: str, regex: str) -> Rule:
+    """A line with one percentage (group 1) for `check`."""
+    return rule(regex, lambda m, n, ln: fact(check, n, ln, value=float(m[1]), unit="%"))
+
+
+def crc_errors(text: str, header: str, logical: re.Pattern[str]) -> Reading[Fact]:
+    """Cisco `show interface(s) | include line protocol|input errors`: input and CRC errors
+    per port (the CRC count is the counter watched); `header` matches an interface's first
+    line with its name in group 1; ports matching `logical` are marked as such."""
+    port = [""]
+
+    def head(m: re.Match[str], n: int, ln: str) -> Fact:
+        port[0] = m[1]
+        # the interface itself (kept: a display of tunnels or subinterfaces has no counters)
+        return fact("interface", n, ln, item=m[1])
+
+    def counters(m: re.Match[str], n: int, ln: str) -> Fact | None:
+        if not port[0]:
+            return None
+        return fact(
+            "errors",
+            n,
+            ln,
+            item=port[0],
+            value=float(m[2]),
+            extra=(("kind", "crc"), ("input_errors", float(m[1])))
+            + ((("logical", True),) if logical.match(port[0]) else ()),
+        )
+
+    return scan(text, [rule(header, head), rule(r"^\s+(\d+) input errors, (\d+) CRC", counters)])

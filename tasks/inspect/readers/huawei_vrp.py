@@ -13,7 +13,16 @@ from datetime import datetime
 
 from netsteward.tasks.core.reading import Reading, reader
 from netsteward.tasks.inspect.model import Fact
-from netsteward.tasks.inspect.readers.common import fact, limits, num, rule, scan, uptime_seconds
+from netsteward.tasks.inspect.readers.common import (
+    cpu_rule,
+    fact,
+    limits,
+    num,
+    percent_rule,
+    rule,
+    scan,
+    uptime_seconds,
+)
 
 HEADER = re.compile(r"^\s*-{5,}\s*$")
 
@@ -24,16 +33,8 @@ def cpu(text: str) -> Reading[Fact]:
     return scan(
         text,
         [
-            rule(
-                r"CPU utilization for five seconds: (\d+)%: one minute: (\d+)%: five minutes: (\d+)%",
-                lambda m, n, ln: fact(
-                    "cpu",
-                    n,
-                    ln,
-                    value=float(m[1]),
-                    unit="%",
-                    extra=(("one_minute", float(m[2])), ("average", float(m[3]))),
-                ),
+            cpu_rule(
+                r"CPU utilization for five seconds: (\d+)%: one minute: (\d+)%: five minutes: (\d+)%"
             )
         ],
         strict=False,
@@ -44,14 +45,7 @@ def cpu(text: str) -> Reading[Fact]:
 def memory(text: str) -> Reading[Fact]:
     """`display memory-usage`."""
     return scan(
-        text,
-        [
-            rule(
-                r"Memory Using Percentage Is:\s*(\d+)%",
-                lambda m, n, ln: fact("memory", n, ln, value=float(m[1]), unit="%"),
-            )
-        ],
-        strict=False,
+        text, [percent_rule("memory", r"Memory Using Percentage Is:\s*(\d+)%")], strict=False
     )
 
 
