@@ -94,6 +94,14 @@ def drift_shard(hosts: list[str], options: dict[str, Any]) -> dict[str, Any]:
     return {"reads": [live_payload(reads[h]) for h in sorted(reads)], "failed": failed}
 
 
+# Every shard task a worker runs: task name (tasks/distributed/app.py) -> function. A job that
+# runs on workers adds its line here.
+SHARD_TASKS: dict[str, Any] = {
+    BACKUP_SHARD: backup_shard,
+    DRIFT_SHARD: drift_shard,
+}
+
+
 def _quiet_loggers(**_kwargs: Any) -> None:
     """Celery logs each task's return value (here: the shard's configurations) and Nornir each
     task's arguments: neither belongs in a log. Failures are still logged (ERROR)."""
@@ -116,7 +124,7 @@ def start_worker(
     from celery.signals import after_setup_logger
 
     after_setup_logger.connect(_quiet_loggers, weak=False)
-    for name, func in ((BACKUP_SHARD, backup_shard), (DRIFT_SHARD, drift_shard)):
+    for name, func in SHARD_TASKS.items():
         app.task(name=name, acks_late=True, reject_on_worker_lost=True)(func)
     err_console.print(
         _("netsteward worker: queues {queues}, broker {broker}").format(
