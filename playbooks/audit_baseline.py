@@ -42,7 +42,13 @@ from netsteward.tasks.baseline.source import Sources, from_backups, from_file
 from netsteward.tasks.baseline.waivers import apply_waivers, load_waivers
 from netsteward.tasks.core.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNREACHABLE, BadInput
 from netsteward.tasks.core.i18n import _
-from netsteward.tasks.ports.policy import DEFAULT_POLICY, KNOWN_ROLES, PortPolicy, load_policy
+from netsteward.tasks.ports.policy import (
+    DEFAULT_POLICY,
+    KNOWN_ROLES,
+    PortPolicy,
+    check_policy_hosts,
+    load_policy,
+)
 
 RulesOpt = typer.Option(
     DEFAULT_RULES, "--rules", help="Rule directory: controls.yaml, site.yaml, <platform>.yaml."
@@ -105,7 +111,10 @@ def _sources(
     hosts: str | None,
     group: str | None,
     rules: Rules,
+    policy: tuple[PortPolicy, Path] | None = None,
 ) -> Sources:
+    """The configurations to audit: one file, or the backups of the selected inventory hosts
+    (then the port policy's host exceptions must name inventory hosts: exit 2 otherwise)."""
     if config_file is not None:
         if hosts or group:
             raise BadInput(
@@ -128,6 +137,8 @@ def _sources(
         if value is not None:
             raise BadInput(f"{opt} goes with --config-file", field=opt)
     devices, selected = _inventory(config, hosts, group)
+    if policy is not None:
+        check_policy_hosts(policy[0], policy[1], set(devices))
     return from_backups(repo, devices, selected)
 
 
@@ -172,7 +183,17 @@ def baseline(
     policy: PortPolicy | None = (
         load_policy(port_policy) if (port_policy.exists() or plan_file) else None
     )
-    sources = _sources(config, repo, config_file, platform, role, hosts, group, rules)
+    sources = _sources(
+        config,
+        repo,
+        config_file,
+        platform,
+        role,
+        hosts,
+        group,
+        rules,
+        (policy, port_policy) if policy is not None else None,
+    )
 
     run = report.AuditRun(
         as_of=when.isoformat(), rules_digest=rules.digest, unknown=sources.unknown

@@ -171,6 +171,10 @@ def run_check(
             return None
         return snapshot_view(state.snapshot_text, state.snapshot_name or "snapshot")
 
+    # the policy and the intent are checked before any device is read (bad input: exit 2);
+    # `configs` is filled below, the port evaluator reads it when it evaluates
+    configs: dict[str, str] = {}
+    port_eval, fw_eval, more = _evaluators(policy, intent, config, list(inventory), configs, as_of)
     if offline:
         current = read_state(repo, "HEAD")
         approved = read_state(repo, baseline or default_baseline(repo))
@@ -190,9 +194,8 @@ def run_check(
         live_label = "devices"
     snap = view(approved)
     sides = assemble(devices, live, approved.files, snap)
-    configs = {h: f["cfg"] for h, f in approved.files.items() if f.get("cfg")}
+    configs.update({h: f["cfg"] for h, f in approved.files.items() if f.get("cfg")})
     configs.update({h: s.config for h, s in sides.live.items() if s.config})
-    port_eval, fw_eval, more = _evaluators(policy, intent, config, list(inventory), configs, as_of)
     return build_report(
         devices,
         sides.live,

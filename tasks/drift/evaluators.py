@@ -27,7 +27,7 @@ from netsteward.tasks.firewall.audit import Finding, audit_config
 from netsteward.tasks.firewall.intent import load_intent
 from netsteward.tasks.ports.config import parse_config
 from netsteward.tasks.ports.plan import Device, Link, PeerIndex, plan_device
-from netsteward.tasks.ports.policy import load_policy
+from netsteward.tasks.ports.policy import check_policy_hosts, load_policy
 from netsteward.tasks.topology.model import load_snapshot
 from netsteward.tasks.topology.neighbor import Neighbor, peer_node
 
@@ -46,6 +46,7 @@ def load_port_evaluator(
     """
     policy = load_policy(path)
     devices = list(devices)
+    check_policy_hosts(policy, path, {d.host for d in devices})  # a typo'd host: exit 2
     peers = PeerIndex()
     for dev in devices:
         peers.platforms[dev.host] = dev.platform

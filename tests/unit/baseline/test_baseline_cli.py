@@ -204,6 +204,20 @@ def test_bad_input_is_one_line_exit_2(site: Path, args: list[str], message: str)
     assert len(lines) == 1 and message in lines[0] and "Traceback" not in proc.stderr
 
 
+def test_a_port_policy_naming_a_host_not_in_the_inventory_is_exit_2(site: Path) -> None:
+    """The port policy decides which unused ports are findings: a typo'd host exception
+    would silently audit that device against the wrong rules."""
+    policy = yaml.safe_load((ROOT / "policy" / "ports.yaml").read_text(encoding="utf-8"))
+    policy["hosts"] = {"SW-C9201": {"loop_protection": False}}
+    (site / "typo-ports.yaml").write_text(yaml.safe_dump(policy), encoding="utf-8")
+    proc = cli("--port-policy", "typo-ports.yaml", cwd=site)
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in proc.stderr
+    assert "typo-ports.yaml" in lines[0] and "hosts.SW-C9201" in lines[0], lines[0]
+    assert "not in the inventory: SW-C9201" in lines[0]
+
+
 def test_plan_writes_a_normalize_plan_for_the_fixable_findings(site: Path) -> None:
     plan_file = site / "plan.json"
     proc = cli("--hosts", "SW-C9200", "--plan", str(plan_file), "--json", cwd=site)

@@ -282,3 +282,31 @@ def test_the_approved_state_names_the_backup_not_a_later_snapshot(
     doc = json.loads(out)
     assert doc["approved"].startswith(f"backup {backup.hexsha[:7]} ("), doc["approved"]
     assert snapshot.hexsha[:7] not in doc["approved"] + doc["live"]
+
+
+def test_a_policy_exception_for_a_host_not_in_the_inventory_is_bad_input(
+    setup: dict[str, Path],
+) -> None:
+    """A typo'd host exception would silently not apply: refused before anything is read."""
+    policy = yaml.safe_load((ROOT / "policy" / "ports.yaml").read_text())
+    policy["hosts"] = {"YM-BASE-ACC-0O1": {"loop_protection": False}}
+    path = setup["tmp"] / "ports.yaml"
+    path.write_text(yaml.safe_dump(policy))
+    result = CliRunner().invoke(
+        app,
+        [
+            "drift",
+            "--offline",
+            "--config",
+            str(setup["config"]),
+            "--repo",
+            str(setup["repo"]),
+            "--policy",
+            str(path),
+            "--intent",
+            str(ROOT / "policy" / "firewall_intent.yaml"),
+        ],
+    )
+    assert isinstance(result.exception, BadInput) and result.exception.exit_code == 2
+    assert "not in the inventory: YM-BASE-ACC-0O1" in str(result.exception)
+    assert result.exception.field == "hosts.YM-BASE-ACC-0O1"
