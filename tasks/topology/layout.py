@@ -14,24 +14,30 @@ last year's draw.io file; those nodes keep their place.
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
 
 from netsteward.tasks.core.i18n import N_, _, ngettext
-from netsteward.tasks.core.ifnames import short_name
 from netsteward.tasks.topology.model import (
     Link,
     Node,
     Snapshot,
     is_endpoint,
 )
+from netsteward.tasks.topology.routing import connect, edge, member_label
+from netsteward.tasks.topology.shapes import (
+    MARGIN,
+    NODE_H,
+    NODE_W,
+    Box,
+    Page,
+    node_box,
+    node_id,
+    place_labels,
+)
 
-NODE_W, NODE_H = 168, 58
 GAP_X, TIER_GAP = 70, 120
 COLUMN_GAP = 180
-MARGIN = 40
 BAND_W = 3000  # start a new band of network columns beyond this width
 ROW_MAX = 8  # nodes per row in a tier of a network column before wrapping
 NETWORK_ORDER = ["base", "egov_intranet", "egov_extranet", "device_net", "san"]
@@ -47,279 +53,6 @@ TIERS = [("router",), ("firewall", "ips"), ("core", "fc_switch"), ("aggregation"
 
 def _tier_role(n: Node) -> str:
     return n.role if n.kind == "device" else "unknown"
-
-
-@dataclass
-class Box:
-    id: str
-    x: float
-    y: float
-    w: float
-    h: float
-    label: list[str]  # lines; the first is the title
-    kind: (
-        str  # role, "unknown", "group" (access count box), "bar" (aggregation bar), "title", "text"
-    )
-    status: str = ""  # "" | added | removed | changed
-    meta: dict[str, str] = field(default_factory=dict)
-    link: str = ""  # id of the page this box opens (drill-down)
-    auto: tuple[float, float] | None = (
-        None  # where the layout put it, when a kept position overrides that
-    )
-
-    @property
-    def cx(self) -> float:
-        return self.x + self.w / 2
-
-    @property
-    def cy(self) -> float:
-        return self.y + self.h / 2
-
-
-@dataclass
-class Edge:
-    id: str
-    source: str
-    target: str
-    points: list[tuple[float, float]]  # first and last are the attachment points
-    src_label: str = ""
-    tgt_label: str = ""
-    label: str = ""  # middle label (LAG member count, "x90")
-    status: str = ""
-    seen: str = "both"
-    kind: str = "physical"
-    meta: dict[str, str] = field(default_factory=dict)
-    # where the end labels sit: (x, y, anchor start|middle|end, rotation 0|-90); set by place_labels()
-    src_pos: tuple[float, float, str, int] | None = None
-    tgt_pos: tuple[float, float, str, int] | None = None
-
-
-LabelPos = tuple[float, float, str, int]
-
-
-def _along(points: list[tuple[float, float]], d: float) -> tuple[float, float, int]:
-    """The point d px along a polyline from its first point, and the angle (degrees, -90..90) of that segment."""
-    for (x1, y1), (x2, y2) in itertools.pairwise(points):
-        seg = math.hypot(x2 - x1, y2 - y1)
-        if seg >= d or (x2, y2) == points[-1]:
-            f = min(1.0, d / seg) if seg else 0.0
-            angle = math.degrees(math.atan2(y2 - y1, x2 - x1))
-            if angle > 90:
-                angle -= 180
-            elif angle <= -90:
-                angle += 180
-            if abs(abs(angle) - 90) < 1:
-                angle = -90
-            return x1 + f * (x2 - x1), y1 + f * (y2 - y1), round(angle)
-        d -= seg
-    return points[-1][0], points[-1][1], 0
-
-
-def place_labels(e: Edge, dist: float = 34) -> None:
-    """Default end-label places: on the line, `dist` px from each end, turned along vertical lines;
-    on short horizontal lines the source label goes above, the target label below."""
-    (x1, y1), (x2, y2) = e.points[0], e.points[-1]
-    if len(e.points) == 2 and abs(y2 - y1) < 1 and abs(x2 - x1) < 4 * dist:
-        if e.src_pos is None:
-            e.src_pos = (x1 + (4 if x2 > x1 else -4), y1 - 5, "start" if x2 > x1 else "end", 0)
-        if e.tgt_pos is None:
-            e.tgt_pos = (x2 - (4 if x2 > x1 else -4), y2 + 12, "end" if x2 > x1 else "start", 0)
-        return
-    if e.src_pos is None:
-        x, y, angle = _along(e.points, dist)
-        e.src_pos = (x, y, "middle", angle)
-    if e.tgt_pos is None:
-        x, y, angle = _along(list(reversed(e.points)), dist)
-        e.tgt_pos = (x, y, "middle", angle)
-
-
-@dataclass
-class Page:
-    id: str
-    name: str
-    boxes: list[Box] = field(default_factory=list)
-    edges: list[Edge] = field(default_factory=list)
-    width: float = 0
-    height: float = 0
-
-    def fit(self) -> None:
-        xs = [b.x + b.w for b in self.boxes] + [p[0] for e in self.edges for p in e.points]
-        ys = [b.y + b.h for b in self.boxes] + [p[1] for e in self.edges for p in e.points]
-        self.width = max(xs, default=400) + MARGIN
-        self.height = max(ys, default=300) + MARGIN
-
-
-def node_id(name: str) -> str:
-    return "n:" + name
-
-
-def _node_box(n: Node, x: float, y: float, status: str, w: float = NODE_W) -> Box:
-    sub = n.model or (n.description[:28] if n.description else n.chassis_id)
-    meta = {
-        k: v
-        for k, v in (
-            ("role", n.role or n.kind),
-            ("network", n.network),
-            ("platform", n.platform),
-            ("model", n.model),
-            ("serial", n.serial),
-            ("version", n.version),
-            ("mgmt", n.mgmt),
-            ("location", n.location),
-            ("chassis_id", n.chassis_id),
-        )
-        if v
-    }
-    return Box(
-        node_id(n.name),
-        x,
-        y,
-        w,
-        NODE_H,
-        [n.name, sub],
-        n.role if n.kind == "device" else "unknown",
-        status,
-        meta,
-    )
-
-
-def _short(snap: Snapshot, host: str, port: str) -> str:
-    node = snap.nodes.get(host)
-    return short_name(node.platform if node and node.platform else None, port)
-
-
-def _link_labels(snap: Snapshot, lk: Link, src: str) -> tuple[str, str]:
-    a = _short(snap, lk.a, lk.a_port)
-    b = _short(snap, lk.b, lk.b_port)
-    if lk.kind == "lag" and len(lk.members) == 1:  # a LAG end with one member here: name both
-        ma, mb = lk.members[0]
-        a = a if ma == lk.a_port else f"{_short(snap, lk.a, ma)} ({a})"
-        b = b if mb == lk.b_port else f"{_short(snap, lk.b, mb)} ({b})"
-    return (a, b) if src == lk.a else (b, a)
-
-
-def _member_label(snap: Snapshot, lk: Link, host: str, label: str) -> str:
-    """Inside a small box: just the member port of a one-member LAG end (the LAG is in the metadata)."""
-    if lk.kind == "lag" and len(lk.members) == 1:
-        port = lk.members[0][0] if lk.a == host else lk.members[0][1]
-        return _short(snap, host, port)
-    return label
-
-
-def _edge(
-    snap: Snapshot,
-    lk: Link,
-    src: Box,
-    tgt: Box,
-    points: list[tuple[float, float]],
-    status: dict[str, str],
-) -> Edge:
-    s_name = src.id[2:]
-    sl, tl = _link_labels(snap, lk, s_name)
-    middle = f"LAG x{len(lk.members)}" if lk.kind == "lag" and len(lk.members) > 1 else ""
-    meta = {"link_key": lk.key, "kind": lk.kind, "seen": lk.seen}
-    if lk.members:
-        meta["members"] = ", ".join(f"{a}={b}" for a, b in lk.members)
-    return Edge(
-        "l:" + lk.key,
-        src.id,
-        tgt.id,
-        points,
-        sl,
-        tl,
-        middle,
-        status.get("l:" + lk.key, ""),
-        lk.seen,
-        lk.kind,
-        meta,
-    )
-
-
-def _spread(
-    edges_at: dict[tuple[str, str], list[tuple[float, int]]], boxes: dict[str, Box]
-) -> dict[tuple[str, str, int], tuple[float, float]]:
-    """Attachment points: edges on one side of a box spread evenly, ordered by the other end's x/y."""
-    out = {}
-    for (bid, side), items in edges_at.items():
-        b = boxes[bid]
-        items.sort()
-        n = len(items)
-        for i, (_key, eidx) in enumerate(items):
-            f = (i + 1) / (n + 1)
-            if side == "top":
-                out[(bid, side, eidx)] = (b.x + f * b.w, b.y)
-            elif side == "bottom":
-                out[(bid, side, eidx)] = (b.x + f * b.w, b.y + b.h)
-            elif side == "left":
-                out[(bid, side, eidx)] = (b.x, b.y + f * b.h)
-            else:
-                out[(bid, side, eidx)] = (b.x + b.w, b.y + f * b.h)
-    return out
-
-
-def _crosses(p1: tuple[float, float], p2: tuple[float, float], b: Box, pad: float = 4) -> bool:
-    """Does the segment p1-p2 pass through box b (sampled; boxes are large compared with the step)?"""
-    steps = max(2, int(math.hypot(p2[0] - p1[0], p2[1] - p1[1]) / 6))
-    for i in range(1, steps):
-        f = i / steps
-        x, y = p1[0] + f * (p2[0] - p1[0]), p1[1] + f * (p2[1] - p1[1])
-        if b.x - pad < x < b.x + b.w + pad and b.y - pad < y < b.y + b.h + pad:
-            return True
-    return False
-
-
-def _connect(
-    page: Page, snap: Snapshot, links: list[tuple[Link, str, str, str]], status: dict[str, str]
-) -> None:
-    """Straight edges between boxes of a page; (link, source box id, target box id, middle label)."""
-    boxes = {b.id: b for b in page.boxes}
-    edges_at: dict[tuple[str, str], list[tuple[float, int]]] = defaultdict(list)
-    sides = []
-    for i, (_lk, s, t, _label) in enumerate(links):
-        bs, bt = boxes[s], boxes[t]
-        if abs(bs.cy - bt.cy) < max(bs.h, bt.h):  # same tier: side by side
-            s_side, t_side = ("right", "left") if bs.cx <= bt.cx else ("left", "right")
-            edges_at[(s, s_side)].append((bt.cy, i))
-            edges_at[(t, t_side)].append((bs.cy, i))
-        else:
-            s_side, t_side = ("bottom", "top") if bs.cy < bt.cy else ("top", "bottom")
-            edges_at[(s, s_side)].append((bt.cx, i))
-            edges_at[(t, t_side)].append((bs.cx, i))
-        sides.append((s_side, t_side))
-    points = _spread(edges_at, boxes)
-    lanes: dict[tuple[int, str], int] = defaultdict(int)
-    for i, (lk, s, t, middle) in enumerate(links):
-        p1 = points[(s, sides[i][0], i)]
-        p2 = points[(t, sides[i][1], i)]
-        path = [p1, p2]
-        blocked = [
-            b
-            for b in page.boxes
-            if b.id not in (s, t) and b.kind not in ("title", "text") and _crosses(p1, p2, b)
-        ]
-        if blocked and sides[i][0] in ("top", "bottom"):
-            # detour around the boxes in the way, down a lane beside them
-            left = min(b.x for b in blocked)
-            right = max(b.x + b.w for b in blocked)
-            side = "left" if (p1[0] + p2[0]) / 2 < (left + right) / 2 else "right"
-            col = int(min(b.y for b in blocked))
-            k = lanes[(col, side)]
-            lanes[(col, side)] += 1
-            lane_x = left - 18 - 7 * k if side == "left" else right + 18 + 7 * k
-            dy = 14 if p2[1] > p1[1] else -14
-            path = [
-                p1,
-                (p1[0], p1[1] + dy),
-                (lane_x, p1[1] + dy),
-                (lane_x, p2[1] - dy),
-                (p2[0], p2[1] - dy),
-                p2,
-            ]
-        e = _edge(snap, lk, boxes[s], boxes[t], path, status)
-        if middle:
-            e.label = middle
-            e.src_label = e.tgt_label = ""
-        page.edges.append(e)
 
 
 def pairs_of(snap: Snapshot) -> dict[str, list[str]]:
@@ -416,7 +149,7 @@ def overview(snap: Snapshot, status: dict[str, str], keep: dict[str, tuple[float
                 # few boxes in a tier (routers, the core pair) carry many links: make them wide
                 w = NODE_W if len(members) > 2 else NODE_W * (2.4 if "core" in roles else 1.6)
                 for n in row:
-                    nb = _node_box(n, x, y, status.get(node_id(n.name), ""), w)
+                    nb = node_box(n, x, y, status.get(node_id(n.name), ""), w)
                     row_boxes.append(nb)
                     x += w + GAP_X
                 col_w = max(col_w, x - x0 - GAP_X)
@@ -507,7 +240,7 @@ def overview(snap: Snapshot, status: dict[str, str], keep: dict[str, tuple[float
             (rep, agg, box, ngettext("{n} uplink", "{n} uplinks", len(lks)).format(n=len(lks)))
         )
     links.sort(key=lambda t: (t[1], t[2], t[0].key))
-    _connect(page, snap, links, status)
+    connect(page, snap, links, status)
     for e in page.edges:
         if e.target.startswith("g:"):
             e.id = f"b:{e.source}->{e.target}"
@@ -589,7 +322,7 @@ def pair_page(
     bars = {}
     for i, agg in enumerate(aggs[:2]):
         node = snap.nodes[agg]
-        b = _node_box(
+        b = node_box(
             node, MARGIN, top_bar_y if i == 0 else bottom_bar_y, status.get(node_id(agg), ""), width
         )
         b.kind, b.h = "bar", 48
@@ -599,7 +332,7 @@ def pair_page(
     for idx, name in enumerate(access):
         c, r = idx // rows, idx % rows
         x = MARGIN + corridor + c * col_w
-        b = _node_box(snap.nodes[name], x, grid_y + r * row_h, status.get(node_id(name), ""))
+        b = node_box(snap.nodes[name], x, grid_y + r * row_h, status.get(node_id(name), ""))
         if endpoints.get(name):
             b.label[1] += " \u00b7 " + ngettext(
                 "{n} endpoint", "{n} endpoints", endpoints[name]
@@ -609,7 +342,7 @@ def pair_page(
         cells[b.id] = (c, r)
     stub_y = bottom_bar_y + 48 + 60
     for i, name in enumerate(stubs):
-        b = _node_box(
+        b = node_box(
             snap.nodes[name], MARGIN + i * (NODE_W + GAP_X), stub_y, status.get(node_id(name), "")
         )
         page.boxes.append(b)
@@ -634,21 +367,21 @@ def pair_page(
                     lane_x = ab.x - 12 - (r + 1) * pitch
                     start = (ab.x, ab.y + ab.h * 0.5)
                     end = (lane_x, bar.y + bar.h)
-                    e = _edge(snap, lk, ab, bar, [start, (lane_x, start[1]), end], status)
+                    e = edge(snap, lk, ab, bar, [start, (lane_x, start[1]), end], status)
                     e.src_pos = (ab.x + 5, ab.y + ab.h - 6, "start", 0)
-                    e.src_label = "\u25b2 " + _member_label(snap, lk, name, e.src_label)
+                    e.src_label = "\u25b2 " + member_label(snap, lk, name, e.src_label)
                 else:  # right corridor; upper rows further right
                     lane_x = ab.x + ab.w + 12 + (rows - 1 - r) * pitch
                     start = (ab.x + ab.w, ab.y + ab.h * 0.5)
                     end = (lane_x, bar.y)
-                    e = _edge(snap, lk, ab, bar, [start, (lane_x, start[1]), end], status)
+                    e = edge(snap, lk, ab, bar, [start, (lane_x, start[1]), end], status)
                     e.src_pos = (ab.x + ab.w - 5, ab.y + ab.h - 6, "end", 0)
-                    e.src_label = _member_label(snap, lk, name, e.src_label) + " \u25bc"
+                    e.src_label = member_label(snap, lk, name, e.src_label) + " \u25bc"
                 page.edges.append(e)
             else:
                 straight.append((lk, aid, pid, ""))
     if straight:
-        _connect(page, snap, straight, status)
+        connect(page, snap, straight, status)
     for e in page.edges:
         place_labels(e)
     page.fit()

@@ -25,22 +25,22 @@ from netsteward.tasks.topology.export.drawio import drawio_xml
 from netsteward.tasks.topology.export.graphml import write_graphml
 from netsteward.tasks.topology.export.style import LEGEND_ROLES, ROLE_TITLES
 from netsteward.tasks.topology.export.svg import page_svg, write_png
-from netsteward.tasks.topology.layout import (
+from netsteward.tasks.topology.layout import layout
+from netsteward.tasks.topology.model import (
+    Link,
+    Snapshot,
+    TopologyDiff,
+    diff_snapshots,
+)
+from netsteward.tasks.topology.shapes import (
     MARGIN,
     NODE_H,
     NODE_W,
     Box,
     Edge,
     Page,
-    layout,
     node_id,
     place_labels,
-)
-from netsteward.tasks.topology.model import (
-    Link,
-    Snapshot,
-    TopologyDiff,
-    diff_snapshots,
 )
 
 CHANGES_SHOWN = 60  # rows on the Changes page; the CSV has them all

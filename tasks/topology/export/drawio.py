@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 
 from netsteward.tasks.core.escape import html, printable_tree
 from netsteward.tasks.topology.export.style import box_colours, edge_colours
-from netsteward.tasks.topology.layout import Box, Edge, Page
+from netsteward.tasks.topology.shapes import Box, Edge, Page
 
 
 def _style(**items: object) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from netsteward.tasks.core.escape import xml as escape
 from netsteward.tasks.topology.export.style import box_colours, edge_colours
-from netsteward.tasks.topology.layout import Box, Edge, Page
+from netsteward.tasks.topology.shapes import Box, Edge, Page
 
 FONT = "DejaVu Sans, Arial, Helvetica, sans-serif"
 # A page with Chinese text names a font with CJK glyphs first: cairosvg (the PNGs) draws

@@ -18,8 +18,8 @@ from PIL import Image, ImageChops
 from netsteward.tasks.core.i18n import set_language
 from netsteward.tasks.topology.export.drawio import drawio_xml
 from netsteward.tasks.topology.export.svg import CJK_FONT, FONT, page_svg, write_png
-from netsteward.tasks.topology.layout import Box, Page
 from netsteward.tasks.topology.report import legend_page
+from netsteward.tasks.topology.shapes import Box, Page
 
 NO_GLYPH = "\U000e01f0\U000e01f1"  # unassigned: no font has them, always the missing-glyph box
 

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from netsteward.playbooks.topology import app
 from netsteward.tasks.topology.export.drawio import drawio_xml, read_positions
 from netsteward.tasks.topology.export.svg import page_svg, write_png
-from netsteward.tasks.topology.layout import Page, layout
+from netsteward.tasks.topology.layout import layout
 from netsteward.tasks.topology.model import (
     DeviceDiscovery,
     InventoryNode,
@@ -23,6 +23,7 @@ from netsteward.tasks.topology.model import (
 )
 from netsteward.tasks.topology.neighbor import Neighbor
 from netsteward.tasks.topology.report import merge_for_report, report_pages, write_outputs
+from netsteward.tasks.topology.shapes import Page
 from netsteward.tasks.topology.store import default_pair, resolve, write_snapshot
 
 
