@@ -29,6 +29,7 @@ from rich.table import Table
 
 from netsteward.playbooks.common import (
     ConfigOpt,
+    EngineOpt,
     GroupOpt,
     HostsOpt,
     JsonOpt,
@@ -40,6 +41,7 @@ from netsteward.playbooks.common import (
     print_result,
     select_hosts,
 )
+from netsteward.tasks.backup.collect import BackupOutcome
 from netsteward.tasks.baseline.rules import DEFAULT_RULES
 from netsteward.tasks.core.errors import (
     EXIT_CLEAN,
@@ -50,27 +52,33 @@ from netsteward.tasks.core.errors import (
 from netsteward.tasks.core.i18n import _
 from netsteward.tasks.core.labels import role_short_label
 from netsteward.tasks.core.results import typed_results
+from netsteward.tasks.distributed.apply_message import apply_key
+from netsteward.tasks.distributed.jobs import hosts_of
+from netsteward.tasks.distributed.normalize_jobs import (
+    apply_celery,
+    on_celery,
+    port_reads_on_workers,
+)
 from netsteward.tasks.platforms import load_platform
 from netsteward.tasks.ports.apply import (
     APPLIED,
     SKIPPED,
-    STALE,
     UNREACHABLE,
     ApplyGate,
     ApplyOutcome,
     apply_from_plan,
+    canary_failed,
+    choose_canaries,
     status_label,
 )
 from netsteward.tasks.ports.config import ParsedConfig, parse_config
 from netsteward.tasks.ports.plan import (
     Device,
-    DevicePlan,
     Link,
     PeerIndex,
     Plan,
     new_plan,
     plan_device,
-    plan_digest,
 )
 from netsteward.tasks.ports.policy import (
     DEFAULT_POLICY,
@@ -83,7 +91,7 @@ from netsteward.tasks.ports.read import (
     PortState,
     latest_snapshot_path,
     offline_states,
-    read_port_state,
+    read_states,
     snapshot_links,
 )
 from netsteward.tasks.ports.report import (
@@ -98,6 +106,7 @@ from netsteward.tasks.ports.report import (
 from netsteward.tasks.ports.seal import (
     check_lines,
     check_policy,
+    check_sealed,
     check_targets,
     load_plan,
 )
@@ -172,8 +181,12 @@ def compute_plan(
     policy: PortPolicy,
     repo: Path,
     offline: bool,
+    read: Callable[[Nornir], tuple[dict[str, PortState], dict[str, str]]] = read_states,
 ) -> Plan:
-    """Read the in-scope devices (live or from the backup) and plan each one."""
+    """Read the in-scope devices (live or from the backup) and plan each one.
+
+    `read`: how the live states are read (`read_states` here; on Celery, the workers'
+    shards through the same function: tasks/distributed/normalize_jobs.py)."""
     devices = {h.name: _device(h) for h in nr_all.inventory.hosts.values()}
     nr = select_hosts(nr_all, hosts, group).filter(
         filter_func=lambda h: policy.in_scope(h.get("role"), h.platform)
@@ -184,10 +197,7 @@ def compute_plan(
             repo, {h: (devices[h].network, devices[h].role) for h in wanted}
         )
     else:
-        agg = nr.run(task=read_port_state, name="read port state", raise_on_error=False)
-        typed = typed_results(agg, PortState)  # (each device's session closed when read)
-        states = typed.ok
-        unreadable = {h: f.reason for h, f in typed.failed.items()}
+        states, unreadable = read(nr)
     peers = PeerIndex(platforms={name: d.platform for name, d in devices.items()})
     parsed: dict[str, ParsedConfig] = {}
     for name, state in states.items():
@@ -291,12 +301,22 @@ def plan_cmd(
     policy_file: Path = PolicyOpt,
     repo: Path = RepoOpt,
     workers: int | None = WorkersOpt,
+    engine: str | None = EngineOpt,
 ) -> None:
-    """Compute the changes that bring ports in line with the policy. Exit 1 when there are any."""
+    """Compute the changes that bring ports in line with the policy. Exit 1 when there are any.
+
+    With --engine celery the devices are read by `netsteward worker`s (docs/celery.md); the
+    plan is computed here, as locally."""
     policy = load_policy(policy_file)
-    nr_all = open_nornir(config, None, None, num_workers=workers, need_credentials=not offline)
+    celery = None if offline else on_celery(config, engine)
+    nr_all = open_nornir(
+        config, None, None, num_workers=workers, need_credentials=not offline and celery is None
+    )
     check_policy_hosts(policy, policy_file, set(nr_all.inventory.hosts))
-    plan = compute_plan(nr_all, hosts=hosts, group=group, policy=policy, repo=repo, offline=offline)
+    read = read_states if celery is None else port_reads_on_workers(hosts_of, celery, workers)
+    plan = compute_plan(
+        nr_all, hosts=hosts, group=group, policy=policy, repo=repo, offline=offline, read=read
+    )
     out = out or _default_out()
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(plan.model_dump_json(indent=1) + "\n", encoding="utf-8")
@@ -322,19 +342,6 @@ def plan_cmd(
 # -- apply ---------------------------------------------------------------------
 
 
-def choose_canaries(plans: list[DevicePlan], n: int) -> list[str]:
-    """N devices to try first: round-robin over platforms so each driver is exercised early."""
-    by_platform: dict[str, list[str]] = {}
-    for d in sorted(plans, key=lambda d: d.host):
-        by_platform.setdefault(d.platform, []).append(d.host)
-    out: list[str] = []
-    while len(out) < n and any(by_platform.values()):
-        for platform in sorted(by_platform):
-            if by_platform[platform] and len(out) < n:
-                out.append(by_platform[platform].pop(0))
-    return out
-
-
 def run_apply(
     nr: Nornir,
     plan: Plan,
@@ -348,9 +355,7 @@ def run_apply(
 
     The plan must be sealed and its lines what its changes render (checked again here, the
     last step before any device: BadInput otherwise, nothing sent)."""
-    if plan_digest(plan) != plan.digest:
-        raise BadInput(_("the plan's content does not match its digest"), field="digest")
-    check_lines(plan, policy, "<plan>")
+    check_sealed(plan, policy)
     todo = {d.host: d for d in plan.changed() if d.host in nr.inventory.hosts}
     gate = ApplyGate(max_failures=max_failures)
     canaries = choose_canaries(list(todo.values()), canary)
@@ -358,7 +363,7 @@ def run_apply(
     for i, stage in enumerate(stages):
         if not stage:
             continue
-        if i > 0 and canaries and any(o.status not in (APPLIED, STALE) for o in gate.outcomes):
+        if i > 0 and canaries and canary_failed(gate.outcomes):
             for host in stage:
                 gate.record(ApplyOutcome(host, SKIPPED, _("not attempted: a canary device failed")))
             break
@@ -376,11 +381,18 @@ def run_apply(
 
 
 def record_and_backup(
-    nr: Nornir, repo: Path, record: dict[str, object], applied: list[str]
+    nr: Nornir,
+    repo: Path,
+    record: dict[str, object],
+    applied: list[str],
+    collect: Callable[[list[str]], dict[str, BackupOutcome]] | None = None,
 ) -> str | None:
     """Write the change record into the backup repository, back up the changed devices, commit
-    once (a backup commit when some device was backed up, so the last-backup lookup finds it)."""
-    from netsteward.tasks.backup.collect import BackupOutcome, backup_config
+    once (a backup commit when some device was backed up, so the last-backup lookup finds it).
+
+    `collect`: how the applied devices are read (on Celery: the workers' backup shards,
+    judged here against the repository); default: this process, with `backup_config`."""
+    from netsteward.tasks.backup.collect import backup_config, judge_all
     from netsteward.tasks.core.store import BACKUP_PREFIX, BackupStore
 
     store = BackupStore.open(repo)
@@ -391,13 +403,16 @@ def record_and_backup(
         files: list[tuple[str, str]] = []
         if applied:
             wanted = set(applied)
-            part = nr.filter(filter_func=lambda h: h.name in wanted)
-            agg = part.run(
-                task=backup_config, name="backup after apply", store=store, raise_on_error=False
-            )
-            typed = typed_results(agg, BackupOutcome)
-            files = [(f.path, f.text) for o in typed.ok.values() if o.ok for f in o.files]
-            for host in sorted(wanted - {h for h, o in typed.ok.items() if o.ok}):
+            if collect is not None:
+                got = judge_all(collect(sorted(wanted)), store)
+            else:
+                part = nr.filter(filter_func=lambda h: h.name in wanted)
+                agg = part.run(
+                    task=backup_config, name="backup after apply", store=store, raise_on_error=False
+                )
+                got = typed_results(agg, BackupOutcome).ok
+            files = [(f.path, f.text) for o in got.values() if o.ok for f in o.files]
+            for host in sorted(wanted - {h for h, o in got.items() if o.ok}):
                 err_console.print(
                     _("backup after apply failed for {host}; run `netsteward backup`").format(
                         host=host
@@ -424,12 +439,17 @@ def apply_cmd(
     repo: Path = RepoOpt,
     policy_file: Path = PolicyOpt,
     rules: Path = RulesOpt,
+    engine: str | None = EngineOpt,
 ) -> None:
     """Apply exactly a reviewed plan: refuse stale devices, verify, save, roll back on failure.
 
     Refused whole (exit 2, nothing sent) when the plan was edited after it was made, is of
     another version, names a host the inventory lacks or with another platform, was made
-    with another policy (or baseline rule set), or has a line the device would not take."""
+    with another policy (or baseline rule set), or has a line the device would not take.
+
+    With --engine celery the devices are applied by `netsteward worker`s, canaries first,
+    --max-failures fleet-wide; each shard's message is signed with $NETSTEWARD_APPLY_KEY
+    and checked again by the worker before any line is pushed (docs/celery.md)."""
     plan = load_plan(plan_file)
     policy = load_policy(policy_file)
     check_lines(plan, policy, str(plan_file))
@@ -439,11 +459,19 @@ def apply_cmd(
         check_policy(plan, load_rules(rules).digest, file=str(plan_file), policy=str(rules))
     else:
         check_policy(plan, policy.digest, file=str(plan_file), policy=str(policy_file))
-    nr_all = open_nornir(config, None, None, num_workers=workers)
+    celery = on_celery(config, engine)
+    key = apply_key() if celery is not None else None  # exit 2 before anything is sent
+    nr_all = open_nornir(config, None, None, num_workers=workers, need_credentials=celery is None)
     inventory = {name: h.platform for name, h in nr_all.inventory.hosts.items()}
     check_targets(plan, inventory, str(plan_file))
     nr = select_hosts(nr_all, hosts, group)
-    outcomes = run_apply(nr, plan, policy=policy, canary=canary, max_failures=max_failures)
+    collect = None
+    if celery is not None and key is not None:
+        outcomes, collect = apply_celery(
+            hosts_of(nr), plan, policy, celery, key, canary, max_failures, workers
+        )
+    else:
+        outcomes = run_apply(nr, plan, policy=policy, canary=canary, max_failures=max_failures)
     when = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     sha = hashlib.sha256(plan_file.read_bytes()).hexdigest()
     record = change_record(
@@ -452,7 +480,7 @@ def apply_cmd(
     commit = None
     if outcomes:
         commit = record_and_backup(
-            nr, repo, record, [o.host for o in outcomes if o.status == APPLIED]
+            nr, repo, record, [o.host for o in outcomes if o.status == APPLIED], collect
         )
     summary = apply_summary(outcomes) | {"commit": commit}
     statuses = {o.status for o in outcomes}

@@ -22,10 +22,17 @@ from netsteward.tasks.backup.collect import (
     collect_hosts,
     outcome_payload,
 )
+from netsteward.tasks.baseline.rules import DEFAULT_RULES
 from netsteward.tasks.core.errors import BadInput
 from netsteward.tasks.core.failures import INPUT
 from netsteward.tasks.core.i18n import _
-from netsteward.tasks.distributed.app import BACKUP_SHARD, DRIFT_SHARD, make_app
+from netsteward.tasks.distributed.app import (
+    APPLY_SHARD,
+    BACKUP_SHARD,
+    DRIFT_SHARD,
+    PORT_READ_SHARD,
+    make_app,
+)
 from netsteward.tasks.distributed.jobs import options_from_message
 from netsteward.tasks.distributed.settings import (
     load_engine_settings,
@@ -34,6 +41,7 @@ from netsteward.tasks.distributed.settings import (
     redacted,
 )
 from netsteward.tasks.drift.collect import live_payload, read_hosts
+from netsteward.tasks.ports.policy import DEFAULT_POLICY
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +55,14 @@ ConcurrencyOpt = typer.Option(
     2, "--concurrency", min=1, max=64, help="Shards this worker runs at the same time."
 )
 LogLevelOpt = typer.Option("INFO", "--loglevel", help="Celery's log level (DEBUG INFO WARNING).")
+WorkerPolicyOpt = typer.Option(
+    DEFAULT_POLICY,
+    "--policy",
+    help="The port policy `normalize apply` shards are checked against (as the coordinator's).",
+)
+WorkerRulesOpt = typer.Option(
+    DEFAULT_RULES, "--rules", help="The baseline rule set baseline plans are checked against."
+)
 
 # The worker's Nornir, opened once before the pool forks (inventory checked, credentials set).
 _NORNIR: dict[str, Any] = {}
@@ -94,11 +110,47 @@ def drift_shard(hosts: list[str], options: dict[str, Any]) -> dict[str, Any]:
     return {"reads": [live_payload(reads[h]) for h in sorted(reads)], "failed": failed}
 
 
+# -- normalize on workers (tasks/distributed/normalize_jobs.py) ---------------------------
+
+
+def port_read_shard(hosts: list[str], options: dict[str, Any]) -> dict[str, Any]:
+    """The Celery task of a `normalize plan` shard: the devices' port states (JSON)."""
+    from netsteward.tasks.distributed.normalize_jobs import port_read_payload
+
+    _options, threads = options_from_message(options)
+    log.info("port read shard started: %d hosts (first %s)", len(hosts), hosts[0] if hosts else "-")
+    payload = port_read_payload(_shard(hosts, threads), hosts)
+    log.info("port read shard done: %d hosts (first %s)", len(hosts), hosts[0] if hosts else "-")
+    return payload
+
+
+def apply_shard(hosts: list[str], message: dict[str, Any]) -> list[dict[str, Any]]:
+    """The Celery task of a `normalize apply` shard: verify the signed message, check each
+    device plan against this worker's policy and inventory, apply under the fleet budget."""
+    from netsteward.tasks.distributed.apply_message import apply_key
+    from netsteward.tasks.distributed.normalize_jobs import apply_payload, policy_loader
+
+    if "policy_of" not in _NORNIR:
+        _NORNIR["policy_of"] = policy_loader(_NORNIR["policy"], _NORNIR["rules"])
+    nr = _NORNIR["nr"]
+    return apply_payload(
+        _shard,
+        {name: h.platform for name, h in nr.inventory.hosts.items()},
+        hosts,
+        message,
+        key=apply_key(required=False),
+        policy_of=_NORNIR["policy_of"],
+        backend_url=_NORNIR["backend_url"],
+    )
+
+
 # Every shard task a worker runs: task name (tasks/distributed/app.py) -> function. A job that
 # runs on workers adds its line here.
 SHARD_TASKS: dict[str, Any] = {
     BACKUP_SHARD: backup_shard,
     DRIFT_SHARD: drift_shard,
+    PORT_READ_SHARD: port_read_shard,
+    APPLY_SHARD: apply_shard,
 }
 
 
@@ -110,7 +162,12 @@ def _quiet_loggers(**_kwargs: Any) -> None:
 
 
 def start_worker(
-    config: Path, queues: list[str], concurrency: int, loglevel: str
+    config: Path,
+    queues: list[str],
+    concurrency: int,
+    loglevel: str,
+    policy: Path = DEFAULT_POLICY,
+    rules: Path = DEFAULT_RULES,
 ) -> None:  # pragma: no cover - runs the worker until it is stopped (tested end to end)
     for queue in queues:
         try:
@@ -120,6 +177,8 @@ def start_worker(
     settings = load_engine_settings(config).celery
     loopback_only(settings.broker_url, "user_defined.celery.broker_url")
     _NORNIR["nr"] = open_nornir(config)  # bad inventory or no credentials: exit 2 here
+    # what `normalize apply` shards are checked against (loaded at the first apply shard)
+    _NORNIR.update(policy=policy, rules=rules, backend_url=settings.backend_url)
     app = make_app(settings)
     from celery.signals import after_setup_logger
 
@@ -158,11 +217,16 @@ def register(main_app: typer.Typer) -> None:
         config: Path = ConfigOpt,
         concurrency: int = ConcurrencyOpt,
         loglevel: str = LogLevelOpt,
+        policy: Path = WorkerPolicyOpt,
+        rules: Path = WorkerRulesOpt,
     ) -> None:
         """Run a Celery worker for fleet jobs sent with `--engine celery` (docs/celery.md).
 
         Consumes the queues named with --queue; the broker is $NETSTEWARD_BROKER_URL or
         user_defined.celery.broker_url in the Nornir configuration. Device credentials
-        come from this worker's environment. Runs until stopped (SIGTERM: warm shutdown).
+        come from this worker's environment, and so does $NETSTEWARD_APPLY_KEY, the key
+        `normalize apply` signs its shards with (a worker without it applies nothing); each
+        device plan received is checked against --policy before anything is pushed.
+        Runs until stopped (SIGTERM: warm shutdown).
         """
-        start_worker(config, queue, concurrency, loglevel)
+        start_worker(config, queue, concurrency, loglevel, policy, rules)

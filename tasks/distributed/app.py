@@ -22,7 +22,11 @@ from netsteward.tasks.distributed.settings import CelerySettings
 
 BACKUP_SHARD = "netsteward.backup_shard"
 DRIFT_SHARD = "netsteward.drift_shard"
-TASK_NAMES = (BACKUP_SHARD, DRIFT_SHARD)
+# normalize plan (live reads) and apply on workers: tasks/distributed/normalize_jobs.py
+PORT_READ_SHARD = "netsteward.port_read_shard"
+APPLY_SHARD = "netsteward.apply_shard"
+NORMALIZE_TASKS = (PORT_READ_SHARD, APPLY_SHARD)
+TASK_NAMES = (BACKUP_SHARD, DRIFT_SHARD, *NORMALIZE_TASKS)
 
 
 def make_app(settings: CelerySettings, **extra: Any) -> Any:

@@ -64,6 +64,9 @@ UNREACHABLE, SKIPPED, FAILED = (
     "skipped",
     "failed",  # an unexpected error in our own code: the device's state is unknown
 )
+# a Celery worker refused the device's plan as it received it (nothing sent; does not count
+# towards --max-failures, but a refused canary stops the run): docs/celery.md
+REFUSED = "refused"
 FAILURES = frozenset({ROLLED_BACK, ROLLBACK_FAILED, ROLLBACK_UNVERIFIED, UNREACHABLE, FAILED})
 STATUS_LABELS = {
     APPLIED: N_("applied"),
@@ -74,6 +77,7 @@ STATUS_LABELS = {
     UNREACHABLE: N_("unreachable"),
     SKIPPED: N_("skipped"),
     FAILED: N_("failed"),
+    REFUSED: N_("refused"),
 }
 # one session's whole work on a device (read, push, read back, save); the rollback gets as much
 APPLY_TIMEOUT = 600.0
@@ -129,6 +133,24 @@ def rollback_lines(plan: DevicePlan, failed_at: int | None) -> list[str]:
                 out.extend(by_header[header])
         start += len(fw)
     return out
+
+
+def choose_canaries(plans: list[DevicePlan], n: int) -> list[str]:
+    """N devices to try first: round-robin over platforms so each driver is exercised early."""
+    by_platform: dict[str, list[str]] = {}
+    for d in sorted(plans, key=lambda d: d.host):
+        by_platform.setdefault(d.platform, []).append(d.host)
+    out: list[str] = []
+    while len(out) < n and any(by_platform.values()):
+        for platform in sorted(by_platform):
+            if by_platform[platform] and len(out) < n:
+                out.append(by_platform[platform].pop(0))
+    return out
+
+
+def canary_failed(outcomes: list[ApplyOutcome]) -> bool:
+    """Whether a canary stage went wrong: any outcome other than applied or stale."""
+    return any(o.status not in (APPLIED, STALE) for o in outcomes)
 
 
 @dataclass(frozen=True)

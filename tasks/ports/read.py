@@ -14,14 +14,17 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from nornir.core.task import Result, Task
+from pydantic import TypeAdapter
 
 from netsteward.tasks.core.errors import BadInput
 from netsteward.tasks.core.failures import ERROR, INCOMPLETE, DeviceFailure
 from netsteward.tasks.core.i18n import _
+from netsteward.tasks.core.results import typed_results
 from netsteward.tasks.core.session import Session, SessionOptions, on_device
 from netsteward.tasks.core.store import BackupStore
 from netsteward.tasks.ports.config import scrubbed
@@ -106,6 +109,27 @@ def read_port_state(
     log.debug("%s: %d config lines, %d LLDP neighbours", host.name, config.count("\n"), len(links))
     state = PortState(host.name, scrubbed(host.platform or "", config), links)
     return Result(host=host, result=state)
+
+
+def read_states(nr: Any) -> tuple[dict[str, PortState], dict[str, str]]:
+    """Every selected host's `PortState`, and the hosts that could not be read (host ->
+    reason): what a live plan is computed from, locally or on a Celery worker's shard."""
+    agg = nr.run(task=read_port_state, name="read port state", raise_on_error=False)
+    typed = typed_results(agg, PortState)  # (each device's session closed when read)
+    return typed.ok, {h: f.reason for h, f in typed.failed.items()}
+
+
+def state_payload(state: PortState) -> dict[str, Any]:
+    """A `PortState` as JSON-ready data (what a Celery worker returns)."""
+    return asdict(state)
+
+
+_STATES: TypeAdapter[list[PortState]] = TypeAdapter(list[PortState])
+
+
+def states_from_payload(data: Any) -> list[PortState]:
+    """`PortState`s back from a worker's JSON (validated: a malformed reply raises)."""
+    return _STATES.validate_python(data)
 
 
 # -- offline: the backup repository --------------------------------------------

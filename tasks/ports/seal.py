@@ -172,6 +172,14 @@ def check_lines(plan: Plan, policy: PortPolicy, file: str) -> None:
                 )
 
 
+def check_sealed(plan: Plan, policy: PortPolicy) -> None:
+    """The last check before any device (local or Celery): the plan still hashes to its seal
+    and its lines are what its changes render (BadInput otherwise, nothing sent)."""
+    if plan_digest(plan) != plan.digest:
+        raise BadInput(_("the plan's content does not match its digest"), field="digest")
+    check_lines(plan, policy, "<plan>")
+
+
 def check_targets(plan: Plan, inventory: Mapping[str, str | None], file: str) -> None:
     """Refuse a plan that changes a host the inventory does not have, or has with
     another platform (`inventory`: host -> platform)."""
