@@ -71,6 +71,9 @@ _NORNIR: dict[str, Any] = {}
 def _shard(hosts: list[str], threads: int | None) -> Any:
     """This worker's Nornir over the shard's hosts (those its inventory has)."""
     wanted = set(hosts)
+    # this Nornir lives as long as the worker: a device that failed in an earlier shard is
+    # run again (Nornir skips the hosts it remembers as failed)
+    _NORNIR["nr"].data.reset_failed_hosts()
     mine = _NORNIR["nr"].filter(filter_func=lambda h: h.name in wanted)
     if threads:  # the coordinator's --workers N: N sessions, fixed (else the config's runner)
         from nornir.plugins.runners import ThreadedRunner

@@ -314,11 +314,13 @@ def apply_payload(
                 plans=todo,
                 gate=gate,
                 raise_on_error=False,
+                on_failed=True,  # this worker's Nornir lives on: earlier failures do not count
             )
     finally:
         client.close()
     done = {o.host for o in gate.outcomes}
-    lost = [ApplyOutcome(h, FAILED, _(NOT_MINE)) for h in todo if h not in done]
+    why = _("the worker returned no result for this device")
+    lost = [ApplyOutcome(h, FAILED, why) for h in todo if h not in done]
     log.info("apply shard done: %d hosts", len(hosts))
     return outcomes_payload([*refused, *gate.outcomes, *lost])
 
