@@ -24,12 +24,12 @@ from typing import Any
 import git
 import pytest
 import yaml
-from celery_parts import ROOT, start_redis, start_worker
+from celery_parts import ROOT, free_port, start_redis, start_worker
 
 from netsteward.tasks.distributed.app import APPLY_SHARD, make_app
-from netsteward.tasks.distributed.apply_message import shard_message
+from netsteward.tasks.distributed.apply_message import FleetGate, budget_key, shard_message
 from netsteward.tasks.distributed.settings import CelerySettings, queue_of
-from netsteward.tasks.ports.apply import choose_canaries
+from netsteward.tasks.ports.apply import ApplyOutcome, choose_canaries
 from netsteward.tasks.ports.plan import Plan
 from netsteward.tasks.ports.seal import load_plan
 
@@ -238,3 +238,52 @@ def test_apply_on_celery_then_nothing_left_to_plan(state: Any, plans: dict[str, 
         state, "plan", "--hosts", SELECTION, "--out", str(again), "--repo", str(repo)
     )
     assert code == 0 and doc is not None and doc["counts"]["devices_with_changes"] == 0, err
+
+
+def test_failure_budget_counter_is_one_for_every_gate(state: Any) -> None:
+    """Two workers' gates on the run's Redis counter (the real server): failures recorded
+    by either stop both; stale/applied/skipped do not count; a counter that cannot be read
+    starts nothing."""
+    import redis as redis_lib
+
+    key = budget_key("unit")
+    client = redis_lib.Redis.from_url(state["redis"].url)
+    client.set(key, 0, ex=60)
+    a = FleetGate(max_failures=1, client=client, key=key)
+    b = FleetGate(max_failures=1, client=redis_lib.Redis.from_url(state["redis"].url), key=key)
+    for status in ("applied", "stale", "skipped"):
+        a.record(ApplyOutcome("X", status))
+    assert int(client.get(key)) == 0 and not b.stopped()
+    a.record(ApplyOutcome("A1", "unreachable"))
+    assert not a.stopped() and not b.stopped()  # 1 failure: not more than 1
+    b.record(ApplyOutcome("B1", "rolled_back"))
+    assert int(client.get(key)) == 2 and a.stopped() and b.stopped()
+    assert (a.failures, b.failures) == (1, 1)  # each gate's own count, for its outcomes
+    client.delete(key)
+    dead = FleetGate(
+        max_failures=5, client=redis_lib.Redis.from_url(f"redis://127.0.0.1:{free_port()}/0"),
+        key=key,
+    )  # fmt: skip
+    assert dead.stopped()
+    dead.record(ApplyOutcome("D1", "failed"))  # logged, not raised
+    assert [o.host for o in dead.outcomes] == ["D1"]
+
+
+def test_broker_down_or_no_key_is_one_line_nothing_sent(state: Any, plans: dict[str, Path]) -> None:
+    """A broker that does not answer: exit 3, one line, no plan written, nothing applied;
+    apply without $NETSTEWARD_APPLY_KEY: exit 2, one line, nothing recorded."""
+    out = state["work"] / "never.json"
+    repo = state["work"] / "never-repo"
+    dead = dict(state["env"], NETSTEWARD_BROKER_URL=f"redis://127.0.0.1:{free_port()}/0")
+    no_key = {k: v for k, v in state["env"].items() if k != "NETSTEWARD_APPLY_KEY"}
+    cases = [
+        (dead, ["plan", "--hosts", SELECTION, "--out", str(out)], 3, "does not answer"),
+        (dead, ["apply", str(plans["celery"]), "--repo", str(repo)], 3, "does not answer"),
+        (no_key, ["apply", str(plans["celery"]), "--repo", str(repo)], 2, "NETSTEWARD_APPLY_KEY"),
+    ]
+    for env, args, want, says in cases:
+        code, doc, err = normalize(dict(state, env=env), *args, "--engine", "celery")
+        lines = [ln for ln in err.splitlines() if ln.strip()]
+        assert code == want and len(lines) == 1 and says in lines[0], (args, code, err)
+        assert doc is not None and doc["exit_code"] == want
+    assert not out.exists() and not repo.exists()
