@@ -28,6 +28,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from netsteward.tasks.backup.collect import BackupOutcome
+from netsteward.tasks.core.errors import BrokerUnreachable
 from netsteward.tasks.core.i18n import _
 from netsteward.tasks.core.results import one_line
 from netsteward.tasks.core.session import SessionOptions
@@ -52,6 +53,7 @@ from netsteward.tasks.distributed.settings import (
     Shard,
     load_engine_settings,
     make_shards,
+    redacted,
 )
 from netsteward.tasks.ports.apply import (
     FAILED,
@@ -157,10 +159,11 @@ class _Signed(Dispatch):
         log.info("apply shard of %d hosts sent to queue %s", len(shard.hosts), shard.queue)
 
 
-def shard_apply_outcomes(done: ShardDone) -> list[ApplyOutcome]:
-    """One outcome per host of an apply shard, whatever the worker replied. No worker on
-    the queue: unreachable (nothing sent). A shard the worker failed on, a reply that does
-    not validate or lacks a host: failed (the device's state is unknown)."""
+def shard_apply_outcomes(done: ShardDone) -> tuple[list[ApplyOutcome], set[str]]:
+    """One outcome per host of an apply shard, whatever the worker replied, and the hosts
+    whose outcome is the coordinator's own (not in a valid reply). No worker on the queue:
+    unreachable (nothing sent). A shard the worker failed on, a reply that does not validate
+    or lacks a host: failed (the device's state is unknown)."""
     got: dict[str, ApplyOutcome] = {}
     reason = done.reason
     if done.payloads is not None:
@@ -172,7 +175,8 @@ def shard_apply_outcomes(done: ShardDone) -> list[ApplyOutcome]:
             )
     status = UNREACHABLE if done.kind == "unreachable" else FAILED
     missing = reason or _("the worker returned no result for this device")
-    return [got.get(h) or ApplyOutcome(h, status, missing) for h in done.shard.hosts]
+    here = {h for h in done.shard.hosts if h not in got}
+    return [got.get(h) or ApplyOutcome(h, status, missing) for h in done.shard.hosts], here
 
 
 def apply_on_workers(
@@ -196,14 +200,22 @@ def apply_on_workers(
     canaries = choose_canaries([d for d in plan.changed() if d.host in hosts], canary)
     run = uuid.uuid4().hex
     client = redis.Redis.from_url(settings.backend_url)
-    client.set(budget_key(run), 0, ex=BUDGET_TTL)
+    try:
+        client.set(budget_key(run), 0, ex=BUDGET_TTL)
+    except (redis.exceptions.RedisError, OSError) as exc:
+        raise BrokerUnreachable(
+            _("broker {url} does not answer ({reason}): nothing sent, nothing written").format(
+                url=redacted(settings.backend_url), reason=one_line(str(exc))
+            )
+        ) from None
     outcomes: dict[str, ApplyOutcome] = {}
 
     def on_done(done: ShardDone) -> None:
-        fresh = [o for o in shard_apply_outcomes(done) if o.host not in outcomes]
+        got, here = shard_apply_outcomes(done)
+        fresh = [o for o in got if o.host not in outcomes]
         for o in fresh:
             outcomes[o.host] = o
-            if done.payloads is None and o.status in FAILURES:  # the coordinator's verdict
+            if o.host in here and o.status in FAILURES:  # the coordinator's own verdict
                 count(client, budget_key(run))
         progress(fresh)
 
@@ -228,8 +240,11 @@ def apply_on_workers(
             log.info("apply stage %d: %d hosts in %d shards", i, len(stage), len(shards))
             _Signed(message, settings=settings, task_name=APPLY_SHARD, on_done=on_done).run(shards)
     finally:
-        client.delete(budget_key(run))
-        client.close()
+        try:
+            client.delete(budget_key(run))  # (else it expires after BUDGET_TTL)
+            client.close()
+        except (redis.exceptions.RedisError, OSError):
+            log.warning("failure budget %s not deleted", budget_key(run))
     return [outcomes[h] for h in todo]
 
 

@@ -142,15 +142,18 @@ def test_outcomes_back_are_validated_and_no_host_is_lost() -> None:
     applied = ApplyOutcome(HOSTS[0], "applied", "2 change(s), saved", ("interface X", "quit"))
     reply = json.loads(json.dumps(outcomes_payload([applied])))
     assert outcomes_from_payload(reply) == [applied]
-    got = {o.host: o for o in shard_apply_outcomes(ShardDone(shard, reply))}
+    outcomes, here = shard_apply_outcomes(ShardDone(shard, reply))
+    got = {o.host: o for o in outcomes}
     assert got[HOSTS[0]] == applied
     assert {got[h].status for h in HOSTS[1:]} == {"failed"}  # state unknown: counts
+    assert here == set(HOSTS[1:])  # the coordinator counts these towards the budget
     # no worker on the queue: nothing was sent
-    none = shard_apply_outcomes(ShardDone(shard, None, "unreachable", "no worker consumes"))
+    none, here = shard_apply_outcomes(ShardDone(shard, None, "unreachable", "no worker consumes"))
     assert {(o.status, o.detail) for o in none} == {("unreachable", "no worker consumes")}
+    assert here == set(HOSTS)
     # a reply that does not validate
-    broken = shard_apply_outcomes(ShardDone(shard, [{"host": HOSTS[0]}]))
-    assert {o.status for o in broken} == {"failed"}
+    broken, here = shard_apply_outcomes(ShardDone(shard, [{"host": HOSTS[0]}]))
+    assert {o.status for o in broken} == {"failed"} and here == set(HOSTS)
     assert all("does not validate" in o.detail for o in broken)
 
 
