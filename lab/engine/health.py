@@ -209,6 +209,20 @@ class Health:
     def unsaved(self) -> bool:
         return self.changed_at() > self.saved_at()
 
+    def saved_config(self, saved: str, running: str) -> str:
+        """The saved configuration as the device prints it (`display saved-configuration`,
+        `show startup-config`): the text of the last save. A device unsaved by the fleet or
+        by the `unsaved` fault has no real edit behind it, so its saved text is an older
+        one: the first interface description missing (added after the last save), as on a
+        device where someone described a port and did not save."""
+        if not self.unsaved() or saved != running:
+            return saved
+        lines = saved.split("\n")
+        at = next((i for i, ln in enumerate(lines) if ln.startswith(" description ")), None)
+        if at is None:  # no description: the last indented line instead
+            at = max((i for i, ln in enumerate(lines) if ln.startswith(" ")), default=None)
+        return saved if at is None else "\n".join(lines[:at] + lines[at + 1 :])
+
     def ntp_synced(self) -> bool:
         return not self.has("ntp")
 

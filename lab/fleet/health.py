@@ -46,13 +46,16 @@ _ALL_BOX = ("fan", "psu", "temperature", "cpu", "memory", "reboot")
 # what each platform's health displays can show (the inspection reads them)
 PLATFORM_KINDS: dict[str, tuple[str, ...]] = {
     "huawei_vrp": (*_ALL_BOX, "optic", "crc", "unsaved", "ntp", "sessions"),
-    "hp_comware": (*_ALL_BOX, "optic", "crc", "ntp"),
+    "hp_comware": (*_ALL_BOX, "optic", "crc", "ntp", "unsaved"),
     "cisco_ios": (*_ALL_BOX, "optic", "crc", "unsaved", "ntp", "alarm"),
-    "cisco_asa": (*_ALL_BOX, "crc", "ntp", "sessions"),
+    "cisco_asa": (*_ALL_BOX, "crc", "ntp", "sessions", "unsaved"),
     "fortinet": (*_ALL_BOX, "ntp", "sessions"),
     "hillstone_stoneos": ("cpu", "memory", "reboot", "sessions"),
     "brocade_fos": ("fan", "psu", "temperature", "optic", "crc", "reboot"),
 }
+# kinds a platform's displays came to show later: planted with a draw of their own, so the
+# devices chosen for the earlier kinds stay the same (tests and docs name some of them)
+LATER_KINDS: dict[str, tuple[str, ...]] = {"hp_comware": ("unsaved",), "cisco_asa": ("unsaved",)}
 # kinds that only firewalls show (session table)
 FIREWALL_KINDS = frozenset({"sessions"})
 OPTIC_SPEEDS = frozenset({"10G", "25G", "40G", "100G", "16G", "32G"})
@@ -96,10 +99,15 @@ def _fits(spec: DeviceSpec, kind: str, cabled: set[tuple[str, str]]) -> bool:
 def plant_health(devices: list[DeviceSpec], cables: list[Cable], seed: int) -> list[dict[str, Any]]:
     """Plant one anomaly of each kind per platform; return the truth rows (see module doc)."""
     rng = random.Random(f"{seed}:health")
+    later = random.Random(f"{seed}:health:later")
     cabled = {(c.a, c.a_port) for c in cables} | {(c.b, c.b_port) for c in cables}
     taken: set[str] = set()
     truth: list[dict[str, Any]] = []
-    for platform, kinds in PLATFORM_KINDS.items():
+    draws = [
+        (rng, platform, tuple(k for k in kinds if k not in LATER_KINDS.get(platform, ())))
+        for platform, kinds in PLATFORM_KINDS.items()
+    ] + [(later, platform, kinds) for platform, kinds in LATER_KINDS.items()]
+    for draw, platform, kinds in draws:
         pool = [d for d in devices if d.platform == platform]
         for kind in kinds:
             fits = [d for d in pool if _fits(d, kind, cabled)]
@@ -107,13 +115,13 @@ def plant_health(devices: list[DeviceSpec], cables: list[Cable], seed: int) -> l
             candidates = [d for d in fits if d.name not in taken] or fits
             if not candidates:
                 continue
-            spec = rng.choice(candidates)
+            spec = draw.choice(candidates)
             taken.add(spec.name)
             detail = ""
             if kind == "optic":
-                detail = rng.choice(optical_ports(spec, cabled))
+                detail = draw.choice(optical_ports(spec, cabled))
             elif kind == "crc":
-                detail = rng.choice(error_ports(spec, cabled))
+                detail = draw.choice(error_ports(spec, cabled))
             planted = spec.extra.setdefault("health", {}).setdefault("planted", [])
             planted.append({"kind": kind, "detail": detail})
             truth.append(

@@ -19,6 +19,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from collections.abc import Callable
 from typing import Any
 
 from nornir.core.task import Result, Task
@@ -31,7 +32,7 @@ from netsteward.tasks.core.session import Session, SessionOptions, on_device
 from netsteward.tasks.inspect import readers as _readers  # noqa: F401  (registers the readers)
 from netsteward.tasks.inspect.judge import DeviceReading, DisplayRead
 from netsteward.tasks.inspect.model import Fact
-from netsteward.tasks.platforms import Platform, load_platform
+from netsteward.tasks.platforms import Platform, Read, load_platform
 
 PURPOSE_PREFIX = "inspect."
 
@@ -44,13 +45,11 @@ class InspectOptions:
     extras: dict[str, Any] = field(default_factory=dict)
 
 
-def health_reads(
-    platform: Platform, wanted: set[str] | None = None
-) -> dict[str, tuple[str, str, float]]:
-    """purpose -> (command, reader, read timeout) of the platform's inspection displays,
-    only those whose purpose is in `wanted` (all when None)."""
+def health_reads(platform: Platform, wanted: set[str] | None = None) -> dict[str, Read]:
+    """purpose -> Read (command, reader, read timeout, the command it compares with) of the
+    platform's inspection displays, only those whose purpose is in `wanted` (all when None)."""
     return {
-        p: (r.command, r.reader, r.read_timeout)
+        p: r
         for p, r in platform.reads.items()
         if p.startswith(PURPOSE_PREFIX) and (wanted is None or p in wanted)
     }
@@ -78,9 +77,15 @@ def _device_outputs(
 
 
 def read_display(
-    platform: Platform, purpose: str, command: str, reader_name: str, text: str
+    platform: Platform,
+    purpose: str,
+    command: str,
+    reader_name: str,
+    text: str,
+    other: str | None = None,
 ) -> DisplayRead:
-    """One output through its reader; a refused command is a warning, not an empty display."""
+    """One output through its reader; a refused command is a warning, not an empty display.
+    `other` is the output of the read's `compare` command (the reader gets both)."""
     refused = error_lines(platform, text)
     if refused:
         line = next(i for i, ln in enumerate(text.split("\n"), 1) if ln == refused[0])
@@ -88,7 +93,12 @@ def read_display(
             line, shown(refused[0]), "the device refused the command", command=command
         )
         return DisplayRead(purpose, command, (), (warning,))
-    reading: Reading[Fact] = READERS[reader_name](text).about("", command)
+    if other is None:
+        reading: Reading[Fact] = READERS[reader_name](text)
+    else:
+        compare: Callable[[str, str], Reading[Fact]] = READERS[reader_name]
+        reading = compare(text, other)
+    reading = reading.about("", command)
     facts = tuple(replace(f, command=command) for f in reading.records)
     return DisplayRead(purpose, command, facts, reading.warnings)
 
@@ -117,14 +127,29 @@ def read_health(
         return Result(host=host, result=reading, failed=True)
     wanted = None if purposes is None else purposes.get(host.name, set())
     reads = health_reads(platform, wanted)
-    commands = [(cmd, timeout) for cmd, _reader, timeout in reads.values()]
+    commands = list(
+        dict.fromkeys(
+            (cmd, r.read_timeout)
+            for r in reads.values()
+            for cmd in (r.command, r.compare)
+            if cmd is not None
+        )
+    )
     got = _device_outputs(task, commands, deadline, options)
     if not got.ok or got.value is None:
         suffix = f" [{got.kind}]" if got.kind else ""
         reading = replace(base, ok=False, reason=f"{got.reason or 'not read'}{suffix}")
         return Result(host=host, result=reading, failed=True)
+    out = got.value
     displays = tuple(
-        read_display(platform, purpose, cmd, reader_name, got.value.get(cmd, ""))
-        for purpose, (cmd, reader_name, _t) in reads.items()
+        read_display(
+            platform,
+            purpose,
+            r.command,
+            r.reader,
+            out.get(r.command, ""),
+            None if r.compare is None else out.get(r.compare, ""),
+        )
+        for purpose, r in reads.items()
     )
     return Result(host=host, result=replace(base, displays=displays))

@@ -132,6 +132,11 @@ class Read(_Strict):
     command: str
     reader: str = Field(pattern=r"^[a-z0-9_]+\.[a-z0-9_.]+$")
     read_timeout: float = 30.0
+    # a second command whose output the reader compares with the first's: the reader is
+    # called as `reader(text, other)` (`inspect.config_saved` on Comware and the ASA: the
+    # running configuration against the saved one). `netsteward parse` reads one output,
+    # so such a read is not offered there (`Platform.reads_command`).
+    compare: str | None = None
 
 
 class ConfigMode(_Strict):
@@ -284,12 +289,13 @@ class Platform(_Strict):
     def reads_command(self, command: str) -> list[tuple[str, Read]]:
         """(purpose, Read) of every purpose that reads the command, in the file's order
         (spaces and case as typed do not matter). One command may serve several jobs:
-        `show version` is the topology's `version` and the inspection's `inspect.uptime`."""
+        `show version` is the topology's `version` and the inspection's `inspect.uptime`. Reads
+        that compare two outputs (`Read.compare`) are left out: they need both."""
         wanted = " ".join(command.lower().split())
         return [
             (purpose, read)
             for purpose, read in self.reads.items()
-            if " ".join(read.command.lower().split()) == wanted
+            if read.compare is None and " ".join(read.command.lower().split()) == wanted
         ]
 
     @field_validator("hooks")

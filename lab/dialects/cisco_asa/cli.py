@@ -365,9 +365,9 @@ class CiscoAsa(AsaHealth, CiscoModes, AsaBackup):
 
     @command("show startup-config", pipe=True, modes=("enable",))
     def show_startup(self, s: Session, args: list[str]) -> str:
-        return rv.mask_secrets(
-            r.running_config(s.device.spec, s.device.startup_text(), self._written(s), "enable_15")
-        )
+        d = s.device
+        text = health(d, s.now()).saved_config(d.startup_text(), d.running_text())
+        return rv.mask_secrets(r.running_config(d.spec, text, self._written(s), "enable_15"))
 
     @command("show mode")
     def show_mode(self, s: Session, args: list[str]) -> str:

@@ -25,6 +25,7 @@ from netsteward.lab.dialects.base import (
     uptime_parts,
 )
 from netsteward.lab.dialects.hp_comware.routing import ComwareRouting
+from netsteward.lab.engine.health import health
 
 if TYPE_CHECKING:  # pragma: no cover
     from netsteward.lab.engine.session import Session
@@ -192,6 +193,13 @@ class HpComware(ComwareRouting):
     # -- displays ------------------------------------------------------------
     def running_header(self, s: Session) -> list[str]:
         return []
+
+    @command("display saved-configuration", pipe=True)
+    def display_saved(self, s: Session, args: list[str]) -> str:
+        """The saved configuration (the text of the last `save`; on a device left unsaved by
+        the fleet or a fault, an older one: `Health.saved_config`)."""
+        d = s.device
+        return health(d, s.now()).saved_config(d.startup_text(), d.running_text())
 
     @command("display version", pipe=True)
     def display_version(self, s: Session, args: list[str]) -> str:

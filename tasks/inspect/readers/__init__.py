@@ -10,4 +10,5 @@ from netsteward.tasks.inspect.readers import (  # noqa: F401  (registration on i
     hp_comware,
     huawei_vrp,
     logs,
+    saved,
 )

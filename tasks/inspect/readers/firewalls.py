@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from netsteward.tasks.core.reading import Reading, reader
+from netsteward.tasks.core.reading import Reading, ReadWarning, nothing_read, reader, shown
 from netsteward.tasks.inspect.model import Fact
 from netsteward.tasks.inspect.readers.common import fact, rule, scan, uptime_seconds
 
@@ -257,3 +257,41 @@ def stoneos_uptime(text: str) -> Reading[Fact]:
         return None if secs is None else fact("uptime", n, ln, value=secs, unit="s")
 
     return scan(text, [rule(r"^Uptime is (.+)$", up)], strict=False)
+
+
+_HA_CONFIGURED = re.compile(r"^\s*ha (?:cluster|group) \d+")
+
+
+@reader("hillstone_stoneos.ha")
+def stoneos_ha(text: str) -> Reading[Fact]:
+    """`show configuration`: whether HA is configured (`ha cluster N`, `ha group N`).
+
+    No documented layout of StoneOS's HA displays (`show ha group`, `show ha cluster`,
+    `show ha link status`) could be found, so their state is not read (no reader on a
+    guessed format): a configured HA is reported as a gap (a warning on its `ha` line, the
+    check `unread`, exit 3), a device without HA lines is `not configured`. The
+    configuration is checked complete as the backup checks it (its end marker)."""
+    from netsteward.tasks.backup.collect import check_output
+    from netsteward.tasks.core.scrub import normalise_config
+    from netsteward.tasks.platforms import load_platform
+
+    if not text.strip():
+        return Reading((), (nothing_read(text, "no configuration printed"),))
+    spec = load_platform("hillstone_stoneos")
+    bad = check_output(spec, spec.collect[0], normalise_config(spec, text))
+    if bad is not None:
+        return Reading((), (nothing_read(text, f"configuration not read: {bad[1]}", "partial"),))
+    for number, line in enumerate(text.splitlines(), 1):
+        if _HA_CONFIGURED.match(line):
+            return Reading(
+                (),
+                (
+                    ReadWarning(
+                        number,
+                        shown(line.strip()),
+                        "HA configured but its state is not read (no documented layout of "
+                        "`show ha group`)",
+                    ),
+                ),
+            )
+    return Reading((Fact("ha", value="not configured", evidence="no `ha cluster` line"),))
