@@ -17,9 +17,9 @@ one retry rule, close).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from collections.abc import Callable
 from typing import Any
 
 from nornir.core.task import Result, Task

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,12 @@ def _read(offline_lab: Any, host: str, purpose: str) -> tuple[str, Any]:
     platform = load_platform(offline_lab.state.specs[host].platform)
     read = platform.reads[purpose]
     text = offline_lab.run(host, read.command, ENABLE.get(platform.name, ()))
-    return text, READERS[read.reader](text)
+    if read.compare is None:
+        return text, READERS[read.reader](text)
+    # the running configuration against the saved one: the reader gets both outputs
+    other = offline_lab.run(host, read.compare, ENABLE.get(platform.name, ()))
+    compare: Callable[[str, str], Any] = READERS[read.reader]
+    return text, compare(text, other)
 
 
 def test_every_health_display_reads_clean_on_every_platform_and_role(offline_lab: Any) -> None:
@@ -125,7 +131,7 @@ def _bad(facts: list[Any], check: str) -> list[Any]:
     [
         (platform, kind)
         for platform in ("huawei_vrp", "hp_comware", "cisco_ios", "cisco_asa", "fortinet")
-        for kind in ("fan", "psu", "ntp", "alarm")
+        for kind in ("fan", "psu", "ntp", "alarm", "unsaved")
         if kind in PLATFORM_KINDS[platform]  # what the platform's displays show
     ],
 )
@@ -137,7 +143,13 @@ def test_health_fault_shows_and_clear_restores(offline_lab: Any, platform: str, 
         if d.platform == platform
         and kind not in {p["kind"] for p in d.extra.get("health", {}).get("planted", [])}
     )
-    check = {"fan": "fan", "psu": "power", "ntp": "ntp", "alarm": "alarms"}[kind]
+    check = {
+        "fan": "fan",
+        "psu": "power",
+        "ntp": "ntp",
+        "alarm": "alarms",
+        "unsaved": "config_saved",
+    }[kind]
     assert not _bad(_facts(offline_lab, host), check)
     state.set_fault(host, kind)
     try:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from netsteward.tasks.core.i18n import _
 from netsteward.tasks.core.reading import Reading, ReadWarning, nothing_read, reader, shown
 from netsteward.tasks.inspect.model import Fact
 from netsteward.tasks.inspect.readers.common import fact, rule, scan, uptime_seconds
@@ -276,11 +277,18 @@ def stoneos_ha(text: str) -> Reading[Fact]:
     from netsteward.tasks.platforms import load_platform
 
     if not text.strip():
-        return Reading((), (nothing_read(text, "no configuration printed"),))
+        return Reading((), (nothing_read(text, _("no configuration printed")),))
     spec = load_platform("hillstone_stoneos")
     bad = check_output(spec, spec.collect[0], normalise_config(spec, text))
     if bad is not None:
-        return Reading((), (nothing_read(text, f"configuration not read: {bad[1]}", "partial"),))
+        return Reading(
+            (),
+            (
+                nothing_read(
+                    text, _("configuration not read: {reason}").format(reason=bad[1]), "partial"
+                ),
+            ),
+        )
     for number, line in enumerate(text.splitlines(), 1):
         if _HA_CONFIGURED.match(line):
             return Reading(
@@ -289,9 +297,11 @@ def stoneos_ha(text: str) -> Reading[Fact]:
                     ReadWarning(
                         number,
                         shown(line.strip()),
-                        "HA configured but its state is not read (no documented layout of "
-                        "`show ha group`)",
+                        _(
+                            "HA configured but its state is not read (no documented layout "
+                            "of `show ha group`)"
+                        ),
                     ),
                 ),
             )
-    return Reading((Fact("ha", value="not configured", evidence="no `ha cluster` line"),))
+    return Reading((Fact("ha", value=_("not configured"), evidence=_("no `ha cluster` line")),))

@@ -33,6 +33,7 @@ import difflib
 from collections.abc import Callable
 
 from netsteward.tasks.backup.collect import check_output
+from netsteward.tasks.core.i18n import _
 from netsteward.tasks.core.reading import Reading, ReadWarning, reader, shown
 from netsteward.tasks.core.scrub import (
     clean_text,
@@ -54,21 +55,21 @@ def _problem(platform: str, which: str, command: str, text: str) -> ReadWarning 
     line = text.splitlines()[first - 1] if first else ""
     if not text.strip():
         problem = (
-            "no saved configuration printed: the saved state is unknown"
+            _("no saved configuration printed: the saved state is unknown")
             if which == SAVED
-            else "no running configuration printed"
+            else _("no running configuration printed")
         )
         return ReadWarning(0, "", problem, command=command, kind="nothing")
     bad = check_output(spec, collect, normalise_config(spec, text))
     if bad is None:
         return None
-    label = "saved" if which == SAVED else "running"
+    problem = (
+        _("the saved configuration could not be read ({reason}): not compared")
+        if which == SAVED
+        else _("the running configuration could not be read ({reason}): not compared")
+    )
     return ReadWarning(
-        first,
-        shown(line),
-        f"the {label} configuration could not be read ({bad[1]}): not compared",
-        command=command,
-        kind="partial",
+        first, shown(line), problem.format(reason=bad[1]), command=command, kind="partial"
     )
 
 
@@ -90,7 +91,7 @@ def compare(platform: str, running: str, saved: str | None, saved_command: str) 
                 ReadWarning(
                     0,
                     "",
-                    "the saved configuration was not given: not compared",
+                    _("the saved configuration was not given: not compared"),
                     command=saved_command,
                     kind="nothing",
                 )
