@@ -103,7 +103,7 @@ vpn-filter vpn-group-policy vpn-tunnel-protocol webvpn xlate
 _STONEOS = """
 host password-policy secret
 aaa-server absolute access action address admin description disable dns dst-addr
-dst-ip dst-range dst-zone enable exit expire-time hostname interface ip log
+dst-ip dst-range dst-zone enable exit expire-time ha hostname interface ip log
 logging manage name ntp password periodic policy-global privilege rule schedule
 service snmp-server src-addr src-ip src-range src-zone tcp udp zone
 """

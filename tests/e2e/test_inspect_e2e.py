@@ -14,6 +14,7 @@ The workbook, Markdown and HTML of each run are written and the workbook opens.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +22,7 @@ from typing import Any
 
 import pytest
 from conftest import ROOT, LabHandle, _lab_env
+from netmiko import ConnectHandler
 from openpyxl import load_workbook
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(1500)]
@@ -87,6 +89,20 @@ def test_inspections_find_exactly_the_planted_anomalies_then_new_and_cleared(
     assert want - found(first) == set(), "missed"
     for f in first["findings"]:
         assert f["value"] is not None and f["threshold"] and f["evidence"], f
+    # the running configuration against the saved one (Comware, ASA): the first differing
+    # line is the evidence, as the backup stores it
+    compared = {
+        (t["host"], "config_saved")
+        for t in truth["health_anomalies"]
+        if t["kind"] == "unsaved" and t["platform"] in ("hp_comware", "cisco_asa")
+    }
+    assert len(compared) == 2
+    for f in first["findings"]:
+        if (f["host"], f["check"]) in compared:
+            assert f["evidence"][:2] in ("+ ", "- ") and f["command"] in (
+                "display current-configuration",
+                "show running-config",
+            ), f
     wb = load_workbook(first["files"]["xlsx"])
     assert wb.sheetnames[:3] == ["Summary", "Devices", "Anomalies"]
     assert wb["Anomalies"].max_row == len(first["findings"]) + 1
@@ -168,3 +184,39 @@ def test_month_report_from_the_kept_inspections(fresh_lab: LabHandle, work: Path
     doc = json.loads(proc.stdout)
     assert doc["counts"]["runs"] == len(runs) and doc["counts"]["anomalies"] > 0
     assert load_workbook(doc["files"]["xlsx"]).sheetnames == ["Summary", "Anomalies"]
+
+
+def test_hillstone_ha_configured_is_a_gap_and_an_unsaved_fault_shows_on_comware(
+    fresh_lab: LabHandle, work: Path
+) -> None:
+    """StoneOS's HA state has no documented display layout: a Hillstone with HA configured
+    is reported as a gap (exit 3), never as healthy. `lab fault HOST unsaved` on a Comware
+    switch shows in the next inspection with the line that is not saved."""
+    truth = fresh_lab.truth()
+    hs = healthy(truth, "hillstone_stoneos", "firewall")
+    comware = healthy(truth, "hp_comware", "access")
+    conn = ConnectHandler(  # the fixture exported the lab credentials
+        device_type="hillstone_stoneos",
+        host="127.0.0.1",
+        port=fresh_lab.port_of(hs),
+        username=os.environ["NETSTEWARD_USERNAME"],
+        password=os.environ["NETSTEWARD_PASSWORD"],
+    )
+    try:
+        conn.send_config_set(["ha link interface ethernet0/5", "ha cluster 1"])
+    finally:
+        conn.disconnect()
+    rc, doc = inspect(fresh_lab, work, "--hosts", hs)
+    assert rc == 3 and doc["counts"]["unread_displays"] == 1
+    [gap] = doc["findings"]
+    assert (gap["host"], gap["check"], gap["kind"]) == (hs, "ha", "unread")
+    assert gap["evidence"] == "ha cluster 1" and "HA configured" in gap["message"]
+
+    fresh_lab.cli("fault", comware, "unsaved", check=True)
+    try:
+        rc, doc = inspect(fresh_lab, work, "--hosts", comware)
+    finally:
+        fresh_lab.cli("fault", comware, "clear", check=True)
+    assert rc == 1
+    [unsaved] = doc["findings"]
+    assert unsaved["check"] == "config_saved" and unsaved["evidence"].startswith("+ ")
