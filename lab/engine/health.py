@@ -209,13 +209,22 @@ class Health:
     def unsaved(self) -> bool:
         return self.changed_at() > self.saved_at()
 
+    def _unsaved_by_anomaly(self) -> bool:
+        """Unsaved by the planted anomaly (no real save since the lab started) or by the
+        fault (injected after the last real save). Not the change time: a session may
+        touch the running configuration without changing its text."""
+        saved_at = self.device.saved_at
+        if "unsaved" in self.faults:
+            return saved_at is None or self.since("unsaved") > saved_at
+        return "unsaved" in self.planted and saved_at is None
+
     def saved_config(self, saved: str, running: str) -> str:
         """The saved configuration as the device prints it (`display saved-configuration`,
         `show startup-config`): the text of the last save. A device unsaved by the fleet or
         by the `unsaved` fault has no real edit behind it, so its saved text is an older
         one: the first interface description missing (added after the last save), as on a
         device where someone described a port and did not save."""
-        if not self.unsaved() or saved != running:
+        if saved != running or not self._unsaved_by_anomaly():
             return saved
         lines = saved.split("\n")
         at = next((i for i, ln in enumerate(lines) if ln.startswith(" description ")), None)

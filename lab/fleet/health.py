@@ -46,7 +46,7 @@ _ALL_BOX = ("fan", "psu", "temperature", "cpu", "memory", "reboot")
 # what each platform's health displays can show (the inspection reads them)
 PLATFORM_KINDS: dict[str, tuple[str, ...]] = {
     "huawei_vrp": (*_ALL_BOX, "optic", "crc", "unsaved", "ntp", "sessions"),
-    "hp_comware": (*_ALL_BOX, "optic", "crc", "ntp", "unsaved"),
+    "hp_comware": (*_ALL_BOX, "optic", "crc", "ntp", "unsaved", "alarm"),
     "cisco_ios": (*_ALL_BOX, "optic", "crc", "unsaved", "ntp", "alarm"),
     "cisco_asa": (*_ALL_BOX, "crc", "ntp", "sessions", "unsaved"),
     "fortinet": (*_ALL_BOX, "ntp", "sessions"),
@@ -55,7 +55,10 @@ PLATFORM_KINDS: dict[str, tuple[str, ...]] = {
 }
 # kinds a platform's displays came to show later: planted with a draw of their own, so the
 # devices chosen for the earlier kinds stay the same (tests and docs name some of them)
-LATER_KINDS: dict[str, tuple[str, ...]] = {"hp_comware": ("unsaved",), "cisco_asa": ("unsaved",)}
+LATER_KINDS: dict[str, tuple[str, ...]] = {
+    "hp_comware": ("unsaved", "alarm"),
+    "cisco_asa": ("unsaved",),
+}
 # kinds that only firewalls show (session table)
 FIREWALL_KINDS = frozenset({"sessions"})
 OPTIC_SPEEDS = frozenset({"10G", "25G", "40G", "100G", "16G", "32G"})

@@ -428,7 +428,11 @@ def check_alarms(
         since = (datetime.fromisoformat(read_at) - timedelta(hours=24)).isoformat()
     facts = [dated(f, read_at) for f in facts]
     entries = [f for f in facts if f.item and (not f.get("time") or str(f.get("time")) > since)]
-    w.values["alarms"] = _("{n} since the last inspection").format(n=len(entries))
+    w.values["alarms"] = (
+        _("{n} active").format(n=len(entries))
+        if any(f.get("active") for f in facts)
+        else _("{n} since the last inspection").format(n=len(entries))
+    )
     by_id: dict[str, list[Fact]] = {}
     for f in entries:
         by_id.setdefault(f.item, []).append(f)
@@ -439,6 +443,18 @@ def check_alarms(
             if last.state == "critical"
             else rules.severity.alarm_major
         )
+        if last.get("active"):  # an alarm present now (Comware `display alarm`), not a log entry
+            w.add(
+                "alarms",
+                last,
+                severity,
+                _("active alarm {item} ({level})").format(item=item, level=last.get("level")),
+                threshold=_("no active alarm of level {level} or above").format(
+                    level=last.get("level")
+                ),
+                kind="active",
+            )
+            continue
         w.add(
             "alarms",
             last,

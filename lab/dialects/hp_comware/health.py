@@ -106,6 +106,18 @@ class ComwareHealth(HuaweiVrp):
             ]
         return "\n".join(out)
 
+    @command("display alarm", pipe=True)
+    def display_alarm(self, s: Session, args: list[str]) -> str:
+        """The alarms present now, in the layout of HPE's FlexNetwork 12500 installation
+        guide (standalone: `Slot Level Info`); a healthy device prints the header only. The
+        `alarm` anomaly: a faulty board, in the guide's own words."""
+        if args:
+            raise self._caret(s, len("display alarm "), self.error_unknown)
+        out = ["Slot    Level      Info"]
+        if health(s.device, s.now()).has("alarm"):
+            out.append("1       ERROR      The board in slot 1 is faulty.")
+        return "\n".join(out) + "\n"
+
     @command("display ntp-service status", pipe=True)
     def display_ntp_service_status(self, s: Session, args: list[str]) -> str:
         servers = re.findall(

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from netsteward.tasks.core.reading import Reading, reader
+from netsteward.tasks.core.i18n import _
+from netsteward.tasks.core.reading import Reading, ReadWarning, nothing_read, reader, shown
 from netsteward.tasks.inspect.model import Fact
 from netsteward.tasks.inspect.readers.common import fact, limits, num, rule, scan, uptime_seconds
 
@@ -292,3 +293,69 @@ def storage(text: str) -> Reading[Fact]:
         return fact("storage", n, ln, value=used, unit="%", extra=(("total_kb", size),))
 
     return scan(text, [rule(r"^\s*([\d,]+) KB total \(([\d,]+) KB free\)", total)], strict=False)
+
+
+_ALARM_LEVELS = ("ERROR", "WARNING", "NOTICE", "INFO")  # most severe first
+_ALARM_ROW = re.compile(
+    r"^\s*(?:(?P<chassis>\d+|-)\s+)?(?P<slot>\d+|-)\s+(?P<level>ERROR|WARNING|NOTICE|INFO)\s+"
+    r"(?P<info>\S.*?)\s*$"
+)
+
+
+@reader("hp_comware.alarms")
+def alarms(text: str) -> Reading[Fact]:
+    """`display alarm`: the alarms present now, as HPE's FlexNetwork 12500 installation guide
+    documents the display (standalone `Slot Level Info`, IRF `Chassis Slot Level Info`;
+    a hyphen for an alarm of the chassis; levels ERROR, WARNING, NOTICE, INFO). ERROR and
+    WARNING alarms are kept (the `alarms` check reports each); NOTICE and INFO are read and
+    not kept. The header gives one fact (the number of alarms), so that a device without
+    alarms reads as such and not as an empty display."""
+    header: tuple[int, str] | None = None
+    irf = False
+    facts: list[Fact] = []
+    rows = 0
+
+    def row(m: re.Match[str], n: int, ln: str) -> Fact | None:
+        nonlocal rows
+        if (m["chassis"] is not None) != irf:  # a column more or less than the header
+            return None
+        rows += 1
+        if m["level"] not in ("ERROR", "WARNING"):
+            return None
+        where = "chassis" if m["slot"] == "-" else f"slot {m['slot']}"
+        if m["chassis"] not in (None, "-"):
+            where = f"chassis {m['chassis']} {where}"
+        return fact(
+            "alarms",
+            n,
+            ln,
+            item=f"{where}: {m['info']}",
+            value=m["info"],
+            state="failed",
+            extra=(("level", m["level"]), ("active", True)),
+        )
+
+    def head(m: re.Match[str], n: int, ln: str) -> None:
+        nonlocal header, irf
+        header, irf = (n, ln), m[1] is not None
+
+    reading = scan(
+        text,
+        [rule(r"^\s*(Chassis\s+)?Slot\s+Level\s+Info\s*$", head), rule(_ALARM_ROW.pattern, row)],
+    )
+    warnings = [w for w in reading.warnings if "no records" not in w.problem]
+    facts = list(reading.records)
+    # a row whose columns do not match the header's is not understood
+    understood = {f.line for f in facts}
+    for number, line in enumerate(text.splitlines(), 1):
+        m = _ALARM_ROW.match(line)
+        if m and (m["chassis"] is not None) != irf and number not in understood:
+            warnings.append(ReadWarning(number, shown(line), "line not understood"))
+    warnings.sort(key=lambda w: w.line)
+    if header is None:
+        if text.strip():
+            warnings.append(nothing_read(text, _("no `Slot Level Info` header in the display")))
+        return Reading(tuple(facts), tuple(warnings))
+    n, ln = header
+    summary = fact("alarms", n, ln, value=float(rows), extra=(("active", True),))
+    return Reading((summary, *facts), tuple(warnings))

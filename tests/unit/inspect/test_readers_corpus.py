@@ -35,6 +35,7 @@ READS: dict[tuple[str, str], tuple[str, str | None]] = {
     ("huawei_vrp", "display_version"): ("huawei_vrp.uptime", None),
     ("huawei_vrp", "display_interface_brief"): ("huawei_vrp.errors", None),
     ("hp_comware", "display_counters_bound_interface"): ("hp_comware.errors", None),
+    ("hp_comware", "display_alarm"): ("hp_comware.alarms", None),
     ("cisco_ios", "show_processes_cpu"): ("cisco_ios.cpu", None),
     ("cisco_ios", "show_processes_memory_sorted"): ("cisco_ios.memory", None),
     ("cisco_ios", "show_environment_temperature"): ("cisco_ios.temperature", None),
