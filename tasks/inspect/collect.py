@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from nornir.core.task import Result, Task
 
@@ -96,7 +96,8 @@ def read_display(
     if other is None:
         reading: Reading[Fact] = READERS[reader_name](text)
     else:
-        compare: Callable[[str, str], Reading[Fact]] = READERS[reader_name]
+        # a compare reader takes the second output too (`Read.compare`)
+        compare = cast(Callable[[str, str], Reading[Fact]], READERS[reader_name])
         reading = compare(text, other)
     reading = reading.about("", command)
     facts = tuple(replace(f, command=command) for f in reading.records)

@@ -30,11 +30,10 @@ normalised lines, and the backup's normalisation already decides what is noise.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
 
 from netsteward.tasks.backup.collect import check_output
 from netsteward.tasks.core.i18n import _
-from netsteward.tasks.core.reading import Reading, ReadWarning, reader, shown
+from netsteward.tasks.core.reading import Reader, Reading, ReadWarning, reader, shown
 from netsteward.tasks.core.scrub import (
     clean_text,
     mask_secrets,
@@ -131,7 +130,7 @@ def compare(platform: str, running: str, saved: str | None, saved_command: str) 
     )
 
 
-def _registered(platform: str) -> Callable[[str, str | None], Reading[Fact]]:
+def _registered(platform: str) -> Reader:
     def read(text: str, saved: str | None = None) -> Reading[Fact]:
         spec = load_platform(platform).reads.get("inspect.config_saved")
         return compare(platform, text, saved, (spec.compare or "") if spec else "")
