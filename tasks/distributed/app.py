@@ -22,7 +22,10 @@ from netsteward.tasks.distributed.settings import CelerySettings
 
 BACKUP_SHARD = "netsteward.backup_shard"
 DRIFT_SHARD = "netsteward.drift_shard"
-TASK_NAMES = (BACKUP_SHARD, DRIFT_SHARD)
+# read-only jobs (tasks/distributed/read_jobs.py)
+TOPOLOGY_SHARD = "netsteward.topology_shard"
+INSPECT_SHARD = "netsteward.inspect_shard"
+TASK_NAMES = (BACKUP_SHARD, DRIFT_SHARD, TOPOLOGY_SHARD, INSPECT_SHARD)
 
 
 def make_app(settings: CelerySettings, **extra: Any) -> Any:
