@@ -300,6 +300,16 @@ def test_topology_snapshot_on_celery_equals_the_local_one(
     assert reader["worker"].text().count("topology shard done") == shards_of(state)
 
 
+def timeless(doc: dict[str, Any]) -> None:
+    """An inspection's JSON without its time and place (see below)."""
+    for key in ("date", "started", "seconds", "files"):
+        doc.pop(key)
+    for finding in doc["findings"]:
+        if finding["check"] == "uptime":
+            for key in ("value", "evidence", "message"):
+                finding.pop(key)
+
+
 def test_inspection_on_celery_gives_the_local_findings(
     state: dict[str, Any], reader: dict[str, Any]
 ) -> None:
@@ -308,7 +318,8 @@ def test_inspection_on_celery_gives_the_local_findings(
     own --out and repository), and of an uptime finding its `value`, `evidence` and
     `message` (the device's clock and uptime at the moment it was read, e.g. `22:46:26 up 0
     days, 2:17`, and "rebooted 2.3 h ago": the two runs read it seconds apart).
-    Each run has a repository of its own, so neither has a previous inspection."""
+    Each run has a repository of its own, so neither has a previous inspection. Then a
+    queue without a worker: its devices are unreachable findings on the sheet."""
     docs = {}
     for engine in ("local", "celery"):
         work = state["work"] / f"inspect-{engine}"
@@ -319,12 +330,24 @@ def test_inspection_on_celery_gives_the_local_findings(
         docs[engine] = doc
     here, there = docs["local"], docs["celery"]
     for doc in (here, there):
-        for key in ("date", "started", "seconds", "files"):
-            doc.pop(key)
-        for finding in doc["findings"]:
-            if finding["check"] == "uptime":
-                for key in ("value", "evidence", "message"):
-                    finding.pop(key)
+        timeless(doc)
     assert there == here
     assert here["counts"]["read"] == 36 and here["findings"]
     assert reader["worker"].text().count("inspect shard done") == shards_of(state)
+
+    # the san devices' queue has no worker: each is a `reachable` finding with the reason,
+    # the others' findings are the local run's
+    nobody = {**{n: n for n in NETWORKS}, "san": "nobody"}
+    config = site_config(state, "inspect-nosan", shard_size=8, queue_wait=15, queues=nobody)
+    work = state["work"] / "inspect-nosan"
+    args = ["inspect", "--config", str(config), "--repo", str(work / "configs")]
+    code, doc = cli(state, *args, "--out", str(work / "out"), "--engine", "celery")
+    assert code == 3, doc
+    timeless(doc)
+    san = sorted(h for h, groups in selected(state).items() if "san" in groups)
+    assert [u["host"] for u in doc["unreachable"]] == san
+    assert all("no worker consumes queue nobody" in u["reason"] for u in doc["unreachable"])
+    lost = [f for f in doc["findings"] if f["host"] in san]
+    assert sorted(f["host"] for f in lost) == san and {f["check"] for f in lost} == {"reachable"}
+    kept = [f for f in doc["findings"] if f["host"] not in san]
+    assert kept == [f for f in here["findings"] if f["host"] not in san]
