@@ -117,7 +117,7 @@ def discover(
         check_broker(engine.celery)  # broker down: one line, exit 3, nothing written
     total = len(nr.inventory.hosts)
     progress = Progress(
-        TextColumn("[bold]" + _("topology")),
+        TextColumn("[bold]topology"),  # the command's name, as `inspect` shows its own
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn(_("{failed} failed").format(failed="{task.fields[failed]}")),

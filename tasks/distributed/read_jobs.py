@@ -55,7 +55,7 @@ def shard_reply(
     if done.payloads is not None:
         try:
             if not isinstance(done.payloads, dict):
-                raise TypeError(_("a JSON object was expected"))
+                raise TypeError("a JSON object was expected")  # as pydantic says it: English
             got = {name_of(r): r for r in parse(done.payloads.get("found", []))}
             lost = {str(h): str(r) for h, r in dict(done.payloads.get("failed", {})).items()}
         except (ValidationError, AttributeError, TypeError, ValueError) as exc:

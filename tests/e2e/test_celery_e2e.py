@@ -5,7 +5,8 @@ and platform: `--hosts 'YM-*-0[1-2]'`).
 The story of issue 16's "Done when": the repository after a Celery run is byte-identical
 to a local run's; a queue with no worker costs its devices only (unreachable, with the
 reason); a broker that is down is one line, exit 3, nothing written; a worker SIGKILLed
-mid-shard loses nothing and commits nothing twice.
+mid-shard loses nothing and commits nothing twice. The read jobs on the same parts:
+`drift`, `topology snapshot` and `inspect` on Celery report what the local runs report.
 """
 
 from __future__ import annotations
