@@ -1,7 +1,7 @@
 """`netsteward inspect`: the daily inspection (巡检) of every device's health.
 
     netsteward inspect [--hosts G] [--group N] [--policy policy/inspection.yaml] [--out out]
-                       [--fail-on minor|major|critical] [--json]
+                       [--fail-on minor|major|critical] [--engine local|celery] [--json]
     netsteward inspect report --month 2026-11 [--out out] [--json]
 
 Thin: policy -> open_nornir -> read each device's health displays (task) -> judge against
@@ -25,6 +25,7 @@ from rich.table import Table
 from netsteward.playbooks.backup import ProgressProcessor
 from netsteward.playbooks.common import (
     ConfigOpt,
+    EngineOpt,
     GroupOpt,
     HostsOpt,
     JsonOpt,
@@ -37,10 +38,15 @@ from netsteward.playbooks.common import (
 )
 from netsteward.tasks.core.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNREACHABLE, BadInput
 from netsteward.tasks.core.i18n import _
-from netsteward.tasks.core.results import typed_results
+from netsteward.tasks.distributed.settings import EngineSettings, load_engine_settings
 from netsteward.tasks.inspect import history, month, report
-from netsteward.tasks.inspect.collect import InspectOptions, health_reads, read_health
-from netsteward.tasks.inspect.judge import DeviceReading, checks_of, judge
+from netsteward.tasks.inspect.collect import (
+    InspectOptions,
+    health_reads,
+    inspect_hosts,
+    not_read,
+)
+from netsteward.tasks.inspect.judge import checks_of, judge
 from netsteward.tasks.inspect.model import SEVERITIES, DeviceResult
 from netsteward.tasks.inspect.policy import DEFAULT_POLICY, InspectionPolicy, load_policy
 from netsteward.tasks.inspect.summary import Summary, summarise
@@ -102,9 +108,20 @@ def run_inspection(
     workers: int | None,
     options: InspectOptions,
     show_progress: bool,
+    engine: EngineSettings | None = None,
 ) -> Outcome:
+    """Read, judge, keep and write one inspection. With the Celery engine the devices are
+    read on the workers of each host's queue (`inspect_hosts` there, the same function as
+    here); judging, history and the sheets stay here."""
     policy = load_policy(policy_path)  # bad input stops here, before any device
-    nr = open_nornir(config, hosts, group, num_workers=workers)
+    on_celery = engine is not None and engine.engine == "celery"
+    # on Celery the workers log in with their own credentials; the coordinator needs none
+    nr = open_nornir(config, hosts, group, num_workers=workers, need_credentials=not on_celery)
+    if on_celery:
+        from netsteward.tasks.distributed.coordinator import check_broker
+
+        assert engine is not None
+        check_broker(engine.celery)  # broker down: one line, exit 3, nothing written
     started = datetime.now().isoformat(timespec="seconds")
     t0 = time.monotonic()
     previous = history.latest_before(repo, started)
@@ -122,26 +139,24 @@ def run_inspection(
         disable=not show_progress,
     )
     with progress:
-        agg = nr.with_processors([ProgressProcessor(progress, total)]).run(
-            task=read_health,
-            purposes=purposes,
-            options=options,
-            name="inspect",
-            raise_on_error=False,
-        )
-    typed = typed_results(agg, DeviceReading)
-    readings = dict(typed.ok)
-    for name, failure in typed.failed.items():
-        h = nr.inventory.hosts[name]
-        readings[name] = DeviceReading(
-            name,
-            h.platform or "",
-            str(h.data.get("role", "")),
-            str(h.data.get("location", "")),
-            ok=False,
-            reason=failure.reason,
-            read_at=started,
-        )
+        bar = ProgressProcessor(progress, total)
+        if on_celery:
+            from netsteward.tasks.distributed.jobs import hosts_of
+            from netsteward.tasks.distributed.read_jobs import inspect_on_workers
+
+            assert engine is not None
+            readings = inspect_on_workers(
+                hosts_of(nr),
+                engine.celery,
+                purposes,
+                options,
+                workers,
+                started,
+                lambda host, reason: not_read(nr.inventory.hosts[host], reason, started),
+                bar.advance,
+            )
+        else:
+            readings = inspect_hosts(nr, purposes, options, [bar], started)
     before = previous.by_host() if previous else {}
     results: list[DeviceResult] = []
     for name, rd in sorted(readings.items()):
@@ -254,11 +269,15 @@ def inspect(
     workers: int | None = WorkersOpt,
     timeout: float = TimeoutOpt,
     retries: int = RetriesOpt,
+    engine: str | None = EngineOpt,
 ) -> None:
     """Inspect every device's health and write the day's sheet (workbook, Markdown, HTML).
 
     Each run is kept in the backup repository (inspections/); findings are marked new since
-    the previous run, and those gone are listed as cleared.
+    the previous run, and those gone are listed as cleared. With --engine celery the devices
+    are read on `netsteward worker`s (one queue per network, docs/celery.md); judging, the
+    history and the sheets stay in this process (a broker that does not answer: exit 3,
+    nothing written).
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -276,6 +295,7 @@ def inspect(
         workers=workers,
         options=InspectOptions(timeout=timeout, retries=retries),
         show_progress=not json_out and err_console.is_terminal,
+        engine=load_engine_settings(config, engine),
     )
     code = exit_code(outcome.summary, fail_on)
     if json_out:

@@ -1,6 +1,6 @@
 """`netsteward topology snapshot|diff|draw|report`: LLDP discovery, monthly snapshots, diffs, diagrams.
 
-netsteward topology snapshot [--date D] [--repo configs] [--no-commit]
+netsteward topology snapshot [--date D] [--repo configs] [--no-commit] [--engine local|celery]
 netsteward topology diff [FROM] [TO] [--format table|markdown] [--json]    # exit 1 on change
 netsteward topology draw [SNAPSHOT] --out DIR [--keep OLD.drawio]
 netsteward topology report --year YYYY --out DIR [--keep LAST_YEAR.drawio]
@@ -15,10 +15,13 @@ from pathlib import Path
 
 import typer
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from netsteward.playbooks.backup import ProgressProcessor
 from netsteward.playbooks.common import (
     ConfigOpt,
+    EngineOpt,
     GroupOpt,
     HostsOpt,
     JsonOpt,
@@ -37,13 +40,13 @@ from netsteward.tasks.core.errors import (
 )
 from netsteward.tasks.core.i18n import _
 from netsteward.tasks.core.reading import ReadWarning
+from netsteward.tasks.distributed.settings import EngineSettings, load_engine_settings
 from netsteward.tasks.topology.changes import change_header, change_rows, diff_markdown, shown_row
-from netsteward.tasks.topology.discovery import discover_device
+from netsteward.tasks.topology.discovery import discover_hosts
 from netsteward.tasks.topology.export.drawio import read_positions
 from netsteward.tasks.topology.layout import layout
 from netsteward.tasks.topology.lldp import neighbors_unread
 from netsteward.tasks.topology.model import (
-    DeviceDiscovery,
     Snapshot,
     TopologyDiff,
     build_snapshot,
@@ -80,28 +83,63 @@ KeepOpt = typer.Option(
 
 
 def discover(
-    config: Path, hosts: str | None, group: str | None, date: str, use_napalm: bool = True
+    config: Path,
+    hosts: str | None,
+    group: str | None,
+    date: str,
+    use_napalm: bool = True,
+    *,
+    engine: EngineSettings | None = None,
+    show_progress: bool = False,
 ) -> tuple[Snapshot, dict[str, str], dict[str, tuple[ReadWarning, ...]]]:
     """Run discovery on the selected devices: the snapshot, {host: reason} of those that
-    failed, and {host: warnings} of those whose outputs were not fully read."""
-    every = open_nornir(config)  # the whole inventory names the peers, even in a partial run
+    failed, and {host: warnings} of those whose outputs were not fully read.
+
+    With the Celery engine the devices are read on the workers of each host's queue
+    (`discover_hosts` there, the same function as here); the snapshot is built here."""
+    on_celery = engine is not None and engine.engine == "celery"
+    # the whole inventory names the peers, even in a partial run; on Celery the workers log
+    # in with their own credentials, the coordinator needs none
+    every = open_nornir(config, need_credentials=not on_celery)
     inventory = [
         inventory_node(h.name, h.hostname or "", h.port, h.platform or "", dict(h.data))
         for h in every.inventory.hosts.values()
     ]
-    nr = open_nornir(config, hosts, group) if (hosts or group) else every
-    # a device that cannot be reached is one line in our summary, not a Nornir traceback
-    logging.getLogger("nornir.core.task").setLevel(logging.CRITICAL)
-    agg = nr.run(task=discover_device, use_napalm=use_napalm, name="topology discovery")
-    found: list[DeviceDiscovery] = []
-    failed: dict[str, str] = {}
-    for name, multi in agg.items():
-        if multi.failed:
-            exc = multi[0].exception
-            failed[name] = (str(exc).splitlines() or [type(exc).__name__])[0] if exc else "failed"
-            log.info("%s: discovery failed: %s", name, failed[name])
+    nr = (
+        open_nornir(config, hosts, group, need_credentials=not on_celery)
+        if (hosts or group)
+        else every
+    )
+    if on_celery:
+        from netsteward.tasks.distributed.coordinator import check_broker
+
+        assert engine is not None
+        check_broker(engine.celery)  # broker down: one line, exit 3, nothing written
+    total = len(nr.inventory.hosts)
+    progress = Progress(
+        TextColumn("[bold]topology"),  # the command's name, as `inspect` shows its own
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn(_("{failed} failed").format(failed="{task.fields[failed]}")),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=not show_progress,
+    )
+    with progress:
+        bar = ProgressProcessor(progress, total)
+        if on_celery:
+            from netsteward.tasks.distributed.jobs import hosts_of
+            from netsteward.tasks.distributed.read_jobs import topology_on_workers
+
+            assert engine is not None
+            by_host, failed = topology_on_workers(
+                hosts_of(nr), engine.celery, use_napalm, bar.advance
+            )
         else:
-            found.append(multi[0].result)
+            by_host, failed = discover_hosts(nr, use_napalm, [bar])
+    found = [by_host[name] for name in nr.inventory.hosts if name in by_host]
+    failed = dict(sorted(failed.items()))  # the same order whichever engine read them
     scope = set(nr.inventory.hosts) if (hosts or group) else None
     unread = {d.name: d.warnings for d in found if d.warnings}
     platforms = {n.name: n.platform for n in inventory}
@@ -131,11 +169,27 @@ def snapshot(
     napalm: bool = typer.Option(
         True, "--napalm/--no-napalm", help="Read Cisco LLDP through napalm's ios driver."
     ),
+    engine: str | None = EngineOpt,
 ) -> None:
-    """Discover the network (LLDP, LAGs, facts) and store the day's snapshot as topology/DATE.json."""
+    """Discover the network (LLDP, LAGs, facts) and store the day's snapshot as topology/DATE.json.
+
+    With --engine celery the devices are read on `netsteward worker`s (one queue per
+    network, docs/celery.md) and the snapshot is built and committed here, as locally.
+    Exit 0 all read, 3 some devices unreachable or not fully read (or the broker does not
+    answer: nothing written).
+    """
     day = date or dt.date.today().isoformat()
+    settings = load_engine_settings(config, engine)
     started = time.monotonic()
-    snap, failed, unread = discover(config, hosts, group, day, napalm)
+    snap, failed, unread = discover(
+        config,
+        hosts,
+        group,
+        day,
+        napalm,
+        engine=settings,
+        show_progress=not json_out and err_console.is_terminal,
+    )
     path, committed = write_snapshot(repo, snap, commit=commit)
     seconds = time.monotonic() - started
     one_sided = sum(1 for lk in snap.links.values() if lk.seen == "one-sided")

@@ -3,8 +3,8 @@
 It runs on a host inside the network whose devices it reaches, with the inventory and
 the device credentials of that host (its own environment; nothing secret ever travels
 through the broker). Each shard runs through the same function as the local engine
-(backup: `collect_hosts`, drift: `read_hosts`), on this worker's Nornir, and its typed
-results go back as JSON.
+(backup: `collect_hosts`, drift: `read_hosts`, topology snapshot: `discover_hosts`,
+inspection: `inspect_hosts`), on this worker's Nornir, and its typed results go back as JSON.
 """
 
 from __future__ import annotations
@@ -30,10 +30,13 @@ from netsteward.tasks.distributed.app import (
     APPLY_SHARD,
     BACKUP_SHARD,
     DRIFT_SHARD,
+    INSPECT_SHARD,
     PORT_READ_SHARD,
+    TOPOLOGY_SHARD,
     make_app,
 )
 from netsteward.tasks.distributed.jobs import options_from_message
+from netsteward.tasks.distributed.read_jobs import inspect_options_from_message, reply_payload
 from netsteward.tasks.distributed.settings import (
     load_engine_settings,
     loopback_only,
@@ -41,7 +44,9 @@ from netsteward.tasks.distributed.settings import (
     redacted,
 )
 from netsteward.tasks.drift.collect import live_payload, read_hosts
+from netsteward.tasks.inspect.collect import inspect_hosts, reading_payload
 from netsteward.tasks.ports.policy import DEFAULT_POLICY
+from netsteward.tasks.topology.discovery import discover_hosts, discovery_payload
 
 log = logging.getLogger(__name__)
 
@@ -147,6 +152,49 @@ def apply_shard(hosts: list[str], message: dict[str, Any]) -> list[dict[str, Any
     )
 
 
+# -- read-only jobs: topology snapshot, inspection (tasks/distributed/read_jobs.py) ---------
+
+
+def _not_mine(hosts: list[str], *done: dict[str, Any]) -> dict[str, str]:
+    """The shard's hosts this worker's inventory does not have (host -> reason)."""
+    seen = set().union(*done)
+    return {
+        h: _("not in the inventory of the worker that took its shard")
+        for h in hosts
+        if h not in seen
+    }
+
+
+def topology_shard(hosts: list[str], options: dict[str, Any]) -> dict[str, Any]:
+    """The Celery task of a topology shard: each host's discovery (JSON), the hosts not read."""
+    mine = _shard(hosts, None)
+    log.info("topology shard started: %d hosts (first %s)", len(hosts), hosts[0] if hosts else "-")
+    use_napalm = bool(options.get("napalm", True))
+    found, failed = discover_hosts(mine, use_napalm) if mine.inventory.hosts else ({}, {})
+    failed |= _not_mine(hosts, found, failed)
+    log.info("topology shard done: %d hosts (first %s)", len(hosts), hosts[0] if hosts else "-")
+    return reply_payload([discovery_payload(found[h]) for h in sorted(found)], failed)
+
+
+def inspect_shard(
+    hosts: list[str], options: dict[str, Any], purposes: dict[str, list[str]], read_at: str = ""
+) -> dict[str, Any]:
+    """The Celery task of an inspection shard: each host's health displays as read (JSON, the
+    readers' warnings included), the hosts not in this worker's inventory. The coordinator's
+    policy chose `purposes` (host -> displays); it judges the readings."""
+    inspect_options, threads = inspect_options_from_message(options)
+    mine = _shard(hosts, threads)
+    log.info("inspect shard started: %d hosts (first %s)", len(hosts), hosts[0] if hosts else "-")
+    wanted = {h: set(p) for h, p in purposes.items()}
+    readings = (
+        inspect_hosts(mine, wanted, inspect_options, (), read_at) if mine.inventory.hosts else {}
+    )
+    log.info("inspect shard done: %d hosts (first %s)", len(hosts), hosts[0] if hosts else "-")
+    return reply_payload(
+        [reading_payload(readings[h]) for h in sorted(readings)], _not_mine(hosts, readings)
+    )
+
+
 # Every shard task a worker runs: task name (tasks/distributed/app.py) -> function. A job that
 # runs on workers adds its line here.
 SHARD_TASKS: dict[str, Any] = {
@@ -154,6 +202,8 @@ SHARD_TASKS: dict[str, Any] = {
     DRIFT_SHARD: drift_shard,
     PORT_READ_SHARD: port_read_shard,
     APPLY_SHARD: apply_shard,
+    TOPOLOGY_SHARD: topology_shard,
+    INSPECT_SHARD: inspect_shard,
 }
 
 

@@ -26,7 +26,10 @@ DRIFT_SHARD = "netsteward.drift_shard"
 PORT_READ_SHARD = "netsteward.port_read_shard"
 APPLY_SHARD = "netsteward.apply_shard"
 NORMALIZE_TASKS = (PORT_READ_SHARD, APPLY_SHARD)
-TASK_NAMES = (BACKUP_SHARD, DRIFT_SHARD, *NORMALIZE_TASKS)
+# read-only jobs (tasks/distributed/read_jobs.py)
+TOPOLOGY_SHARD = "netsteward.topology_shard"
+INSPECT_SHARD = "netsteward.inspect_shard"
+TASK_NAMES = (BACKUP_SHARD, DRIFT_SHARD, TOPOLOGY_SHARD, INSPECT_SHARD, *NORMALIZE_TASKS)
 
 
 def make_app(settings: CelerySettings, **extra: Any) -> Any:

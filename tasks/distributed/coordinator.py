@@ -81,11 +81,13 @@ class Dispatch:
         kwargs: dict[str, Any],
         on_done: Callable[[ShardDone], None],
         app: Any = None,
+        shard_kwargs: Callable[[Shard], dict[str, Any]] | None = None,
     ) -> None:
         self.settings = settings
         self.task_name = task_name
         self.kwargs = kwargs
         self.on_done = on_done
+        self.shard_kwargs = shard_kwargs  # what only this shard's message carries (its hosts')
         self.app = app or make_app(settings)
         self.sent: dict[str, tuple[Shard, Any]] = {}  # task id -> (shard, AsyncResult)
         self.held: list[Shard] = []  # not sent: no worker on their queue yet
@@ -126,8 +128,9 @@ class Dispatch:
                 time.sleep(max(POLL, POLL_PER_SHARD * len(self.sent)))
 
     def _send(self, shard: Shard) -> None:
+        kwargs = self.kwargs | (self.shard_kwargs(shard) if self.shard_kwargs else {})
         result = self.app.send_task(
-            self.task_name, args=[list(shard.hosts)], kwargs=self.kwargs, queue=shard.queue
+            self.task_name, args=[list(shard.hosts)], kwargs=kwargs, queue=shard.queue
         )
         self.sent[result.id] = (shard, result)
         log.info(

@@ -21,7 +21,7 @@ from netsteward.tasks.core.results import one_line
 from netsteward.tasks.core.session import SessionOptions
 from netsteward.tasks.distributed.app import BACKUP_SHARD, DRIFT_SHARD
 from netsteward.tasks.distributed.coordinator import Dispatch, ShardDone, check_broker
-from netsteward.tasks.distributed.settings import CelerySettings, make_shards
+from netsteward.tasks.distributed.settings import CelerySettings, Shard, make_shards
 from netsteward.tasks.drift.collect import LiveRead, lives_from_payload
 
 log = logging.getLogger(__name__)
@@ -40,12 +40,14 @@ def run_on_workers(
     settings: CelerySettings,
     kwargs: dict[str, Any],
     on_done: Callable[[ShardDone], None],
+    shard_kwargs: Callable[[Shard], dict[str, Any]] | None = None,
 ) -> None:
-    """Check the broker (BrokerUnreachable before anything is sent), shard, send, collect."""
+    """Check the broker (BrokerUnreachable before anything is sent), shard, send, collect.
+    `shard_kwargs(shard)`: what only that shard's message carries, beside `kwargs`."""
     check_broker(settings)
     shards = make_shards({h: groups for h, (_p, groups) in hosts.items()}, settings)
     log.info("%s: %d hosts in %d shards", task_name, len(hosts), len(shards))
-    Dispatch(settings, task_name, kwargs, on_done).run(shards)
+    Dispatch(settings, task_name, kwargs, on_done, shard_kwargs=shard_kwargs).run(shards)
 
 
 def options_message(options: SessionOptions, workers: int | None) -> dict[str, Any]:

@@ -12,21 +12,30 @@ understand, becomes warnings on that display (a gap the judge reports), never si
 Device I/O goes through `_device_outputs` alone, on the one device session
 (`netsteward.tasks.core.session.on_device`: log in, read each output to the prompt, the
 one retry rule, close).
+
+`inspect_hosts(nr, ...)` is what `netsteward inspect` runs on either engine (locally, or on
+a Celery worker's shard: playbooks/worker.py); `reading_payload` / `readings_from_payload`
+are the JSON form a shard's readings travel in (validated back with pydantic; the readers'
+warnings travel with their displays, so a gap read on a worker is still a gap).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import Any, cast
 
+from nornir.core import Nornir
+from nornir.core.inventory import Host
 from nornir.core.task import Result, Task
+from pydantic import TypeAdapter
 
 from netsteward.tasks.core.errors import NetstewardError
 from netsteward.tasks.core.failures import Attempted
 from netsteward.tasks.core.reading import READERS, Reading, ReadWarning, shown
+from netsteward.tasks.core.results import typed_results
 from netsteward.tasks.core.scrub import clean_text, error_lines
 from netsteward.tasks.core.session import Session, SessionOptions, on_device
 from netsteward.tasks.inspect import readers as _readers  # noqa: F401  (registers the readers)
@@ -154,3 +163,50 @@ def read_health(
         for purpose, r in reads.items()
     )
     return Result(host=host, result=replace(base, displays=displays))
+
+
+def inspect_hosts(
+    nr: Nornir,
+    purposes: dict[str, set[str]] | None,
+    options: InspectOptions,
+    processors: Sequence[Any] = (),
+    read_at: str = "",
+) -> dict[str, DeviceReading]:
+    """Every selected host's `DeviceReading`; a host whose task raised is one with `ok=False`
+    and the reason (`read_at`: the run's start). `processors`: Nornir processors (progress)."""
+    runner = nr.with_processors(list(processors)) if processors else nr
+    agg = runner.run(
+        task=read_health, purposes=purposes, options=options, name="inspect", raise_on_error=False
+    )
+    typed = typed_results(agg, DeviceReading)
+    readings = dict(typed.ok)
+    for name, failure in typed.failed.items():
+        readings[name] = not_read(nr.inventory.hosts[name], failure.reason, read_at)
+    return readings
+
+
+def not_read(host: Host, reason: str, read_at: str) -> DeviceReading:
+    """The reading of a device whose displays were not read (its task raised, or no Celery
+    worker read it): `ok=False` and the reason, a finding on the sheet."""
+    return DeviceReading(
+        host.name,
+        host.platform or "",
+        str(host.data.get("role", "")),
+        str(host.data.get("location", "")),
+        ok=False,
+        reason=reason,
+        read_at=read_at,
+    )
+
+
+_READINGS: TypeAdapter[list[DeviceReading]] = TypeAdapter(list[DeviceReading])
+
+
+def reading_payload(reading: DeviceReading) -> dict[str, Any]:
+    """A reading as JSON-ready data (what a Celery worker returns)."""
+    return asdict(reading)
+
+
+def readings_from_payload(data: Any) -> list[DeviceReading]:
+    """Readings back from a worker's JSON (validated: a malformed reply raises)."""
+    return _READINGS.validate_python(data)

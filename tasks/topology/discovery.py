@@ -2,6 +2,7 @@
 
     discover_device(task)               -> Result(result=DeviceDiscovery)    # Nornir task
     discover_with(platform, send, host) -> DeviceDiscovery                   # the reading itself
+    discover_hosts(nr)                  -> (host -> DeviceDiscovery, host -> reason)
 
 Which commands are read and which reader parses each come from the platform file (`reads:`
 purposes `version`, `serial`, `lldp`, `lldp_brief`, `cdp`, `lag`, `lag_config`), so
@@ -13,6 +14,11 @@ Devices that do not run LLDP (firewalls, IPS, FC switches) are still visited: di
 their facts, which also proves they are reachable. Their links come from the inventory's
 `declared_links`. A platform with a napalm driver (Cisco IOS) is read over napalm's session when
 napalm opens (the same commands and readers), else over the device session.
+
+`discover_hosts(nr)` is what `netsteward topology snapshot` runs on either engine (locally,
+or on a Celery worker's shard: playbooks/worker.py); `discovery_payload` /
+`discoveries_from_payload` are the JSON form a shard's discoveries travel in (validated back
+with pydantic: a malformed reply raises, the readers' warnings travel with the neighbours).
 """
 
 from __future__ import annotations
@@ -20,9 +26,13 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from typing import Any
 
+from nornir.core import Nornir
 from nornir.core.task import Result, Task
+from pydantic import TypeAdapter
 
 from netsteward.tasks.core.errors import DeviceUnreadable
 from netsteward.tasks.core.failures import retry_transient
@@ -148,3 +158,37 @@ def discover_device(
     if not got.ok or got.value is None:
         raise DeviceUnreadable(got.reason or "failed")
     return Result(host=host, result=got.value)
+
+
+def discover_hosts(
+    nr: Nornir, use_napalm: bool = True, processors: Sequence[Any] = ()
+) -> tuple[dict[str, DeviceDiscovery], dict[str, str]]:
+    """Every selected host's `DeviceDiscovery`, and the hosts discovery could not read
+    (host -> the first line of the reason). `processors`: Nornir processors (a progress bar)."""
+    # a device that cannot be reached is one line in our summary, not a Nornir traceback
+    logging.getLogger("nornir.core.task").setLevel(logging.CRITICAL)
+    runner = nr.with_processors(list(processors)) if processors else nr
+    agg = runner.run(task=discover_device, use_napalm=use_napalm, name="topology discovery")
+    found: dict[str, DeviceDiscovery] = {}
+    failed: dict[str, str] = {}
+    for name, multi in agg.items():
+        if multi.failed:
+            exc = multi[0].exception
+            failed[name] = (str(exc).splitlines() or [type(exc).__name__])[0] if exc else "failed"
+            log.info("%s: discovery failed: %s", name, failed[name])
+        else:
+            found[name] = multi[0].result
+    return found, failed
+
+
+_DISCOVERIES: TypeAdapter[list[DeviceDiscovery]] = TypeAdapter(list[DeviceDiscovery])
+
+
+def discovery_payload(found: DeviceDiscovery) -> dict[str, Any]:
+    """A discovery as JSON-ready data (what a Celery worker returns)."""
+    return asdict(found)
+
+
+def discoveries_from_payload(data: Any) -> list[DeviceDiscovery]:
+    """Discoveries back from a worker's JSON (validated: a malformed reply raises)."""
+    return _DISCOVERIES.validate_python(data)

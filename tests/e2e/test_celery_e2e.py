@@ -5,7 +5,8 @@ and platform: `--hosts 'YM-*-0[1-2]'`).
 The story of issue 16's "Done when": the repository after a Celery run is byte-identical
 to a local run's; a queue with no worker costs its devices only (unreachable, with the
 reason); a broker that is down is one line, exit 3, nothing written; a worker SIGKILLed
-mid-shard loses nothing and commits nothing twice.
+mid-shard loses nothing and commits nothing twice. The read jobs on the same parts:
+`drift`, `topology snapshot` and `inspect` on Celery report what the local runs report.
 """
 
 from __future__ import annotations
@@ -244,3 +245,110 @@ def test_drift_on_celery_reports_what_the_local_check_reports(
     assert worker.text().count("drift shard done") == len(
         make_shards(selected(state), CelerySettings(queues={n: n for n in NETWORKS}, shard_size=8))
     )
+
+
+# -- the read-only jobs: topology snapshot and inspection -------------------------------
+# One worker on every queue for both (module scope, started by the first of these tests
+# and stopped at the module's end: the tests above run their own workers and are done).
+
+
+@pytest.fixture(scope="module")
+def reader(state: dict[str, Any]) -> dict[str, Any]:
+    config = site_config(state, "readers", shard_size=8)
+    worker = start_worker(config, list(NETWORKS), env(state), state["work"] / "w-readers.log")
+    yield {"config": config, "worker": worker}
+    worker.stop()
+
+
+def cli(state: dict[str, Any], *args: str) -> tuple[int, dict[str, Any]]:
+    """`netsteward ARGS --json --hosts SELECTION` -> (exit code, the JSON document)."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "netsteward.playbooks.cli", *args, "--json", "--hosts", SELECTION],
+        capture_output=True,
+        text=True,
+        env=env(state),
+        cwd=ROOT,
+        timeout=1800,
+    )
+    assert proc.stdout.strip(), proc.stderr
+    return proc.returncode, json.loads(proc.stdout)
+
+
+def shards_of(state: dict[str, Any]) -> int:
+    return len(
+        make_shards(selected(state), CelerySettings(queues={n: n for n in NETWORKS}, shard_size=8))
+    )
+
+
+def test_topology_snapshot_on_celery_equals_the_local_one(
+    state: dict[str, Any], reader: dict[str, Any]
+) -> None:
+    """The snapshot file is byte-identical (same --date); of the summary only `file` (each
+    run its own repository) and `seconds` (wall time) differ."""
+    docs = {}
+    for engine in ("local", "celery"):
+        repo = state["work"] / f"topology-{engine}"
+        args = ["topology", "snapshot", "--config", str(reader["config"]), "--repo", str(repo)]
+        code, doc = cli(state, *args, "--date", RUN_DATE, "--engine", engine)
+        assert code == 0, doc
+        docs[engine] = doc
+    here, there = docs["local"], docs["celery"]
+    assert Path(there["file"]).read_bytes() == Path(here["file"]).read_bytes()
+    for doc in (here, there):
+        doc.pop("file"), doc.pop("seconds")
+    assert there == here
+    assert here["counts"]["links"] > 0 and here["counts"]["unreachable"] == 0
+    assert reader["worker"].text().count("topology shard done") == shards_of(state)
+
+
+def timeless(doc: dict[str, Any]) -> None:
+    """An inspection's JSON without its time and place (see below)."""
+    for key in ("date", "started", "seconds", "files"):
+        doc.pop(key)
+    for finding in doc["findings"]:
+        if finding["check"] == "uptime":
+            for key in ("value", "evidence", "message"):
+                finding.pop(key)
+
+
+def test_inspection_on_celery_gives_the_local_findings(
+    state: dict[str, Any], reader: dict[str, Any]
+) -> None:
+    """The same findings, counts and unreachable list; what differs is time and place only:
+    `date`, `started` (when each run began), `seconds` (wall time), `files` (each run its
+    own --out and repository), and of an uptime finding its `value`, `evidence` and
+    `message` (the device's clock and uptime at the moment it was read, e.g. `22:46:26 up 0
+    days, 2:17`, and "rebooted 2.3 h ago": the two runs read it seconds apart).
+    Each run has a repository of its own, so neither has a previous inspection. Then a
+    queue without a worker: its devices are unreachable findings on the sheet."""
+    docs = {}
+    for engine in ("local", "celery"):
+        work = state["work"] / f"inspect-{engine}"
+        args = ["inspect", "--config", str(reader["config"]), "--repo", str(work / "configs")]
+        code, doc = cli(state, *args, "--out", str(work / "out"), "--engine", engine)
+        assert code == 1, doc  # the lab's planted anomalies
+        assert Path(doc["files"]["xlsx"]).exists()
+        docs[engine] = doc
+    here, there = docs["local"], docs["celery"]
+    for doc in (here, there):
+        timeless(doc)
+    assert there == here
+    assert here["counts"]["read"] == 36 and here["findings"]
+    assert reader["worker"].text().count("inspect shard done") == shards_of(state)
+
+    # the san devices' queue has no worker: each is a `reachable` finding with the reason,
+    # the others' findings are the local run's
+    nobody = {**{n: n for n in NETWORKS}, "san": "nobody"}
+    config = site_config(state, "inspect-nosan", shard_size=8, queue_wait=15, queues=nobody)
+    work = state["work"] / "inspect-nosan"
+    args = ["inspect", "--config", str(config), "--repo", str(work / "configs")]
+    code, doc = cli(state, *args, "--out", str(work / "out"), "--engine", "celery")
+    assert code == 3, doc
+    timeless(doc)
+    san = sorted(h for h, groups in selected(state).items() if "san" in groups)
+    assert [u["host"] for u in doc["unreachable"]] == san
+    assert all("no worker consumes queue nobody" in u["reason"] for u in doc["unreachable"])
+    lost = [f for f in doc["findings"] if f["host"] in san]
+    assert sorted(f["host"] for f in lost) == san and {f["check"] for f in lost} == {"reachable"}
+    kept = [f for f in doc["findings"] if f["host"] not in san]
+    assert kept == [f for f in here["findings"] if f["host"] not in san]

@@ -1,0 +1,183 @@
+"""Read-only fleet jobs on the Celery engine, coordinator side: `topology snapshot` and
+`inspect` (docs/celery.md).
+
+The workers read the devices through the same functions as the local engine
+(`tasks/topology/discovery.py: discover_hosts`, `tasks/inspect/collect.py: inspect_hosts`)
+and reply in one JSON shape, `{"found": [typed records], "failed": {host: reason}}`; the
+coordinator validates the records back with pydantic, builds the snapshot or judges the
+inspection, and writes everything. Every host of a shard ends in exactly one of the two:
+a host the reply lacks, or a reply that does not validate, is a device that failed with
+the reason, never a lost one (`shard_reply`). A message carries host names, run options
+and, for the inspection, which displays the policy wants read on each of the shard's hosts:
+never credentials, never the policy itself.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
+
+from netsteward.tasks.core.i18n import _
+from netsteward.tasks.core.results import one_line
+from netsteward.tasks.distributed.app import INSPECT_SHARD, TOPOLOGY_SHARD
+from netsteward.tasks.distributed.coordinator import ShardDone
+from netsteward.tasks.distributed.jobs import run_on_workers
+from netsteward.tasks.distributed.settings import CelerySettings, Shard
+from netsteward.tasks.inspect.collect import InspectOptions, readings_from_payload
+from netsteward.tasks.inspect.judge import DeviceReading
+from netsteward.tasks.topology.discovery import discoveries_from_payload
+from netsteward.tasks.topology.model import DeviceDiscovery
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+Hosts = dict[str, tuple[str, list[str]]]  # name -> (platform, inventory groups): jobs.hosts_of
+Progress = Callable[[int, int], None]  # (hosts done, of which failed), after each shard
+
+
+def reply_payload(found: list[dict[str, Any]], failed: dict[str, str]) -> dict[str, Any]:
+    """A read shard's reply (the worker's side): the records read and the hosts not read."""
+    return {"found": found, "failed": failed}
+
+
+def shard_reply(
+    done: ShardDone, parse: Callable[[Any], list[T]], name_of: Callable[[T], str]
+) -> tuple[dict[str, T], dict[str, str]]:
+    """A read shard's reply as (host -> record, host -> reason): every host of the shard in
+    exactly one of the two, whatever the worker replied (or did not)."""
+    got: dict[str, T] = {}
+    lost: dict[str, str] = {}
+    reason = done.reason
+    if done.payloads is not None:
+        try:
+            if not isinstance(done.payloads, dict):
+                raise TypeError("a JSON object was expected")  # as pydantic says it: English
+            got = {name_of(r): r for r in parse(done.payloads.get("found", []))}
+            lost = {str(h): str(r) for h, r in dict(done.payloads.get("failed", {})).items()}
+        except (ValidationError, AttributeError, TypeError, ValueError) as exc:
+            got, lost = {}, {}
+            reason = _("the worker's reply does not validate: {error}").format(error=one_line(exc))
+    got = {h: r for h, r in got.items() if h in done.shard.hosts}
+    missing = reason or _("the worker returned no result for this device")
+    lost = {h: lost.get(h) or missing for h in done.shard.hosts if h not in got}
+    return got, lost
+
+
+def _collect(
+    task_name: str,
+    hosts: Hosts,
+    settings: CelerySettings,
+    kwargs: dict[str, Any],
+    reply: Callable[[ShardDone], tuple[dict[str, T], dict[str, str]]],
+    progress: Progress,
+    failed_record: Callable[[T], bool] = lambda record: False,
+    shard_kwargs: Callable[[Shard], dict[str, Any]] | None = None,
+) -> tuple[dict[str, T], dict[str, str]]:
+    """Run a read job on the workers: (host -> record, host -> reason), each host once
+    (a shard delivered twice counts its first result)."""
+    found: dict[str, T] = {}
+    failed: dict[str, str] = {}
+
+    def on_done(done: ShardDone) -> None:
+        got, lost = reply(done)
+        fresh = [h for h in done.shard.hosts if h not in found and h not in failed]
+        for host in fresh:
+            if host in got:
+                found[host] = got[host]
+            else:
+                failed[host] = lost[host]
+        bad = sum(1 for h in fresh if h in failed or failed_record(found[h]))
+        progress(len(fresh), bad)
+
+    run_on_workers(task_name, hosts, settings, kwargs, on_done, shard_kwargs)
+    return found, failed
+
+
+# -- topology snapshot -------------------------------------------------------------------
+
+
+def topology_reply(done: ShardDone) -> tuple[dict[str, DeviceDiscovery], dict[str, str]]:
+    return shard_reply(done, discoveries_from_payload, lambda d: d.name)
+
+
+def topology_on_workers(
+    hosts: Hosts,
+    settings: CelerySettings,
+    use_napalm: bool,
+    progress: Progress = lambda done, failed: None,
+) -> tuple[dict[str, DeviceDiscovery], dict[str, str]]:
+    """The snapshot's discoveries (host -> DeviceDiscovery) and the hosts not read (host ->
+    reason), read by the workers: the same pair `discover_hosts` returns locally.
+    Raises BrokerUnreachable before anything is sent when the broker does not answer."""
+    return _collect(
+        TOPOLOGY_SHARD,
+        hosts,
+        settings,
+        {"options": {"napalm": use_napalm}},
+        topology_reply,
+        progress,
+    )
+
+
+# -- inspection --------------------------------------------------------------------------
+
+
+def inspect_options_message(options: InspectOptions, workers: int | None) -> dict[str, Any]:
+    """The inspection's run options a worker applies to its shard (JSON)."""
+    return {
+        "timeout": options.timeout,
+        "retries": options.retries,
+        "backoff": options.backoff,
+        "workers": workers,
+    }
+
+
+def inspect_options_from_message(data: dict[str, Any]) -> tuple[InspectOptions, int | None]:
+    defaults = InspectOptions()
+    options = InspectOptions(
+        timeout=float(data.get("timeout", defaults.timeout)),
+        retries=int(data.get("retries", defaults.retries)),
+        backoff=float(data.get("backoff", defaults.backoff)),
+    )
+    workers = data.get("workers")
+    return options, int(workers) if workers else None
+
+
+def inspect_reply(done: ShardDone) -> tuple[dict[str, DeviceReading], dict[str, str]]:
+    return shard_reply(done, readings_from_payload, lambda r: r.host)
+
+
+def inspect_on_workers(
+    hosts: Hosts,
+    settings: CelerySettings,
+    purposes: dict[str, set[str]],
+    options: InspectOptions,
+    workers: int | None,
+    read_at: str,
+    not_read: Callable[[str, str], DeviceReading],
+    progress: Progress = lambda done, failed: None,
+) -> dict[str, DeviceReading]:
+    """Every host's `DeviceReading`, read by the workers: the same map `inspect_hosts`
+    returns locally. `purposes`: host -> the displays the policy wants read (each shard's
+    message carries its own hosts'); `not_read(host, reason)`: the reading of a host no
+    worker read (no worker on its queue, a bad reply), a finding on the sheet as locally.
+    Raises BrokerUnreachable before anything is sent when the broker does not answer."""
+
+    def shard_purposes(shard: Shard) -> dict[str, Any]:
+        return {"purposes": {h: sorted(purposes.get(h, ())) for h in shard.hosts}}
+
+    found, failed = _collect(
+        INSPECT_SHARD,
+        hosts,
+        settings,
+        {"options": inspect_options_message(options, workers), "read_at": read_at},
+        inspect_reply,
+        progress,
+        failed_record=lambda r: not r.ok,
+        shard_kwargs=shard_purposes,
+    )
+    return found | {h: not_read(h, reason) for h, reason in failed.items()}
