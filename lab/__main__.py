@@ -34,6 +34,14 @@ def _parser() -> argparse.ArgumentParser:
         "--base-port", type=int, default=None, help="port of device 1 (default 10001)"
     )
     fleet.add_argument("--seed", type=int, default=None, help="fleet seed (default 2026)")
+    fleet.add_argument(
+        "--buildings",
+        type=int,
+        default=None,
+        metavar="N",
+        help="copies of the building, 739 devices each, generated from the seed (default 1; "
+        "building k >= 2: seed 'SEED:building-k', host names Bkk-..., ports after building k-1)",
+    )
     fleet.add_argument("--fleet", default=None, help=argparse.SUPPRESS)  # tests: 'file.py:func'
     # tests: stop the lab when this process (the test run) is gone, even if it was killed
     fleet.add_argument("--exit-with", type=int, default=None, help=argparse.SUPPRESS)
@@ -67,6 +75,13 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--json", action="store_true", help="JSON output (the only format)")
     i = sub.add_parser("inventory", parents=[common, fleet], help="write hosts.yaml for the fleet")
     i.add_argument("--out", type=Path, required=True)
+    i.add_argument(
+        "--groups-out",
+        type=Path,
+        default=None,
+        help="with --buildings N > 1: also write the building-network groups (ym_base, "
+        "b02_base, ...) to add to inventory/groups.yaml",
+    )
     led = sub.add_parser(
         "ledger",
         parents=[common, fleet],
@@ -104,8 +119,11 @@ def _run(args: argparse.Namespace, state_dir: Path) -> int:
     if cmd in ("start", "serve"):
         base_port = args.base_port if args.base_port is not None else control.DEFAULT_BASE_PORT
         seed = args.seed if args.seed is not None else control.DEFAULT_SEED
+        buildings = args.buildings if args.buildings is not None else 1
         if cmd == "start":
-            info = control.start(state_dir.resolve(), base_port, seed, args.fleet, args.exit_with)
+            info = control.start(
+                state_dir.resolve(), base_port, seed, args.fleet, args.exit_with, buildings
+            )
             print(control.port_range_line(info))
             return 0
         from netsteward.lab.engine.server import LabStartError, serve
@@ -115,7 +133,7 @@ def _run(args: argparse.Namespace, state_dir: Path) -> int:
             level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
         )
         try:
-            fleet = load_fleet(seed, args.fleet)
+            fleet = load_fleet(seed, args.fleet, buildings)
             asyncio.run(
                 serve(fleet, state_dir.resolve(), base_port, args.fleet, t0, args.exit_with)
             )
@@ -157,23 +175,29 @@ def _run(args: argparse.Namespace, state_dir: Path) -> int:
         print(f"lab: {args.host} {cmd}ged")
         return 0
     if cmd == "truth":
-        print(json.dumps(control.truth(state_dir, args.base_port, args.seed, args.fleet), indent=1))
+        found = control.truth(state_dir, args.base_port, args.seed, args.fleet, args.buildings)
+        print(json.dumps(found, indent=1))
         return 0
     if cmd == "inventory":
-        from netsteward.lab.fleet.inventory import write_hosts
+        from netsteward.lab.fleet.inventory import write_hosts, write_site_groups
 
         seed = args.seed if args.seed is not None else control.DEFAULT_SEED
         base_port = args.base_port if args.base_port is not None else control.DEFAULT_BASE_PORT
-        fleet = load_fleet(seed, args.fleet)
+        if args.groups_out and (args.buildings or 1) < 2:
+            raise LabInputError("--groups-out: needs --buildings N with N > 1")
+        fleet = load_fleet(seed, args.fleet, args.buildings or 1)
         write_hosts(fleet, base_port, args.out)
         print(f"lab: wrote {args.out} ({len(fleet.devices)} hosts, base port {base_port})")
+        if args.groups_out:
+            write_site_groups(fleet, args.groups_out)
+            print(f"lab: wrote {args.groups_out} (one group per building and network)")
         return 0
     if cmd == "ledger":
         from netsteward.lab.fleet.ledger import write_ledger
 
         seed = args.seed if args.seed is not None else control.DEFAULT_SEED
         base_port = args.base_port if args.base_port is not None else control.DEFAULT_BASE_PORT
-        fleet = load_fleet(seed, args.fleet)
+        fleet = load_fleet(seed, args.fleet, args.buildings or 1)
         try:
             write_ledger(fleet, base_port, args.out, args.lang, args.encoding)
         except LookupError as exc:

@@ -75,6 +75,7 @@ class Fleet:
     declared_links: list[Cable] = field(default_factory=list)
     # secrets, port_deviations, firewall_problems
     truth: dict[str, Any] = field(default_factory=dict)
+    buildings: int = 1  # copies of the building (netsteward.lab.fleet.build)
 
     def by_name(self) -> dict[str, DeviceSpec]:
         return {d.name: d for d in self.devices}

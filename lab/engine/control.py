@@ -92,14 +92,16 @@ def start(
     seed: int,
     fleet_source: str | None,
     exit_with: int | None = None,
+    buildings: int = 1,
 ) -> dict[str, Any]:
     """Start the lab in the background; return its status once every device listens."""
     current = status(state_dir)
     if current["running"]:
-        if current["base_port"] != base_port or current["seed"] != seed:
+        running = (current["base_port"], current["seed"], current.get("buildings", 1))
+        if running != (base_port, seed, buildings):
             raise LabInputError(
                 f"lab already running in {state_dir} on base port {current['base_port']} "
-                f"(seed {current['seed']}); stop it first"
+                f"(seed {current['seed']}, {running[2]} building(s)); stop it first"
             )
         return current
     state_dir.mkdir(parents=True, exist_ok=True)
@@ -117,6 +119,8 @@ def start(
     ]
     if fleet_source:
         cmd += ["--fleet", fleet_source]
+    if buildings != 1:
+        cmd += ["--buildings", str(buildings)]
     if exit_with:
         cmd += ["--exit-with", str(exit_with)]
     log_path = state_dir / "lab.log"
@@ -190,15 +194,20 @@ def _alive(pid: int) -> bool:
 
 
 def offline_state(
-    state_dir: Path, base_port: int | None, seed: int | None, fleet_source: str | None
+    state_dir: Path,
+    base_port: int | None,
+    seed: int | None,
+    fleet_source: str | None,
+    buildings: int | None = None,
 ) -> LabState:
     """The lab's state read from the state directory (no server running)."""
     info = read_info(state_dir)
     seed = seed if seed is not None else info.get("seed", DEFAULT_SEED)
+    buildings = buildings if buildings is not None else info.get("buildings", 1)
     base_port = base_port if base_port is not None else info.get("base_port", DEFAULT_BASE_PORT)
     source = fleet_source if fleet_source is not None else info.get("fleet_source")
     state_dir.mkdir(parents=True, exist_ok=True)
-    return LabState(load_fleet(seed, source), state_dir, base_port)
+    return LabState(load_fleet(seed, source, buildings), state_dir, base_port)
 
 
 def change(state_dir: Path, req: dict[str, Any]) -> Any:
@@ -222,9 +231,13 @@ def change(state_dir: Path, req: dict[str, Any]) -> Any:
 
 
 def truth(
-    state_dir: Path, base_port: int | None, seed: int | None, fleet_source: str | None
+    state_dir: Path,
+    base_port: int | None,
+    seed: int | None,
+    fleet_source: str | None,
+    buildings: int | None = None,
 ) -> Any:
     try:
         return request(state_dir, {"op": "truth"})
     except LabNotRunning:
-        return offline_state(state_dir, base_port, seed, fleet_source).truth()
+        return offline_state(state_dir, base_port, seed, fleet_source, buildings).truth()

@@ -334,6 +334,7 @@ class LabServer:
             "pid": os.getpid(),
             "state_dir": str(self.state_dir),
             "seed": st.fleet.seed,
+            "buildings": st.fleet.buildings,
             "base_port": st.base_port,
             "devices": len(st.fleet.devices),
             "listening": len(self.listeners),

@@ -66,12 +66,17 @@ class Neighbor:
     peer_port_description: str
 
 
-def load_fleet(seed: int, source: str | None = None) -> Fleet:
-    """Build the fleet: `netsteward.lab.fleet.build.build_fleet`, or `source` = 'path/file.py:func' / 'module:func'."""
+def load_fleet(seed: int, source: str | None = None, buildings: int = 1) -> Fleet:
+    """Build the fleet: `netsteward.lab.fleet.build.build_fleet` (`buildings` copies of the
+    building), or `source` = 'path/file.py:func' / 'module:func' (one building)."""
     if not source:
-        from netsteward.lab.fleet.build import build_fleet
+        from netsteward.lab.fleet.build import MAX_BUILDINGS, build_fleet
 
-        return build_fleet(seed)
+        if not 1 <= buildings <= MAX_BUILDINGS:
+            raise LabInputError(f"--buildings {buildings}: must be 1-{MAX_BUILDINGS}")
+        return build_fleet(seed, buildings)
+    if buildings != 1:
+        raise LabInputError("--buildings: only the built-in fleet has more buildings")
     target, _, func = source.rpartition(":")
     if target.endswith(".py"):
         spec = importlib.util.spec_from_file_location("lab_fleet_source", target)
@@ -281,7 +286,7 @@ class LabState:
         if not self.live_path.exists():
             return
         data = json.loads(self.live_path.read_text(encoding="utf-8"))
-        if data.get("seed") != self.fleet.seed:
+        if data.get("seed") != self.fleet.seed or data.get("buildings", 1) != self.fleet.buildings:
             return  # state of another fleet: start clean
         self.cables = [Cable(*c) for c in data.get("cables", [])]
         self.unplugged = {h for h in data.get("unplugged", []) if h in self.specs}
@@ -294,6 +299,7 @@ class LabState:
         self.state_dir.mkdir(parents=True, exist_ok=True)
         data = {
             "seed": self.fleet.seed,
+            "buildings": self.fleet.buildings,
             "cables": [[c.a, c.a_port, c.b, c.b_port] for c in self.cables],
             "unplugged": sorted(self.unplugged),
             "faults": dict(sorted(self.faults.items())),

@@ -2,7 +2,18 @@
 
 `build_fleet(seed=2026)` is deterministic (same seed, same devices, cabling,
 configurations and truth; one `random.Random` per concern, seeded from the
-seed, never the clock) and builds everything in well under a second.
+seed, never the clock) and builds everything in about a second.
+
+More buildings (`build_fleet(seed, buildings=N)`, `lab start --buildings N`): an
+operations company runs several buildings, each a copy of this one's design with its own
+devices: building 1 is the default fleet unchanged (seed `seed`, host names `YM-...`);
+building k >= 2 is generated the same way from the seed `"{seed}:building-k"` (its own
+platform mix, serials, secrets, deviations, health and hardening findings), host names
+prefixed with its code `Bkk` (`B02-BASE-ACC-001`), management addresses from 198.18.0.0/15
+(`common.mgmt_ip`), indices (lab ports) after the buildings before it. Addresses inside
+a building's configurations (loopbacks, interconnects) repeat from building to building, as
+separate sites' private plans do; no cable or declared link crosses buildings. Truth lists
+every building's records.
 
 Naming (host name == sysname == inventory name)
     YM-<NET>-<ROLE>-<NN>; NET: BASE (base), EGI (egov_intranet), EGE
@@ -88,6 +99,7 @@ locations and user-port descriptions, and the Huawei devices that answer in GBK:
 from __future__ import annotations
 
 import random
+from typing import Any
 
 from netsteward.lab.fleet.chinese import plant_chinese
 from netsteward.lab.fleet.common import SecretBook
@@ -98,18 +110,64 @@ from netsteward.lab.fleet.health import plant_health
 from netsteward.lab.fleet.ios import render_ios
 from netsteward.lab.fleet.ports import plan_ports, plant_deviations
 from netsteward.lab.fleet.security import brocade, firewall_config, ips_config
-from netsteward.lab.fleet.topology import FC_ISL_PORTS, NON_LLDP_ROLES, build_topology
+from netsteward.lab.fleet.topology import FC_ISL_PORTS, NON_LLDP_ROLES, Topology, build_topology
 from netsteward.lab.fleet.vrp import render_vrp_switch
-from netsteward.lab.model import Fleet
+from netsteward.lab.model import Cable, DeviceSpec, Fleet
 
 CHANGE_PASSWORD_DEVICES = 6
 DEFAULT_PERMIT_FIREWALL = (
-    "YM-BASE-FW-05"  # the first USG: its policy ends in a default permit (fwgen)
+    "BASE-FW-05"  # after the site code: the first USG, its policy ends in a default permit (fwgen)
 )
 
 
-def build_fleet(seed: int = 2026) -> Fleet:
-    topo = build_topology(random.Random(f"{seed}:topology"))
+MAX_BUILDINGS = 128  # management addresses: four /24s of 198.18.0.0/15 per building
+
+
+def site_code(building: int) -> str:
+    """The host-name prefix of building `building` (1-based): YM, B02, B03, ..."""
+    return "YM" if building == 1 else f"B{building:02d}"
+
+
+def build_fleet(seed: int = 2026, buildings: int = 1) -> Fleet:
+    """The fleet of `buildings` buildings (1: the building of the docstring, 739 devices)."""
+    if not 1 <= buildings <= MAX_BUILDINGS:
+        raise ValueError(f"buildings must be 1-{MAX_BUILDINGS}, not {buildings}")
+    devices: list[DeviceSpec] = []
+    cables: list[Cable] = []
+    declared: list[Cable] = []
+    truth: dict[str, Any] = {}
+    for k in range(1, buildings + 1):
+        key: int | str = seed if k == 1 else f"{seed}:building-{k}"
+        topo, found = _build_building(key, site_code(k), k, len(devices))
+        for spec in topo.devices:
+            spec.index += len(devices)  # after rendering: configurations use the local index
+        devices += topo.devices
+        cables += topo.cables
+        declared += topo.declared
+        for name, value in found.items():
+            if isinstance(value, dict):
+                into = truth.setdefault(name, {})
+                for sub, records in value.items():
+                    into.setdefault(sub, []).extend(records)
+            else:
+                truth.setdefault(name, []).extend(value)
+    if buildings > 1:
+        truth["chinese"]["gbk_devices"].sort()
+    return Fleet(
+        seed=seed,
+        devices=devices,
+        cables=cables,
+        declared_links=declared,
+        truth=truth,
+        buildings=buildings,
+    )
+
+
+def _build_building(
+    seed: int | str, site: str, building: int, offset: int
+) -> tuple[Topology, dict[str, Any]]:
+    """One building's devices, cabling, configurations and truth (`seed`: its seed key)."""
+    topo = build_topology(random.Random(f"{seed}:topology"), site, building, offset)
     pick = random.Random(f"{seed}:change-password")
     huawei = [
         d for d in topo.devices if d.platform == "huawei_vrp" and d.role in ("access", "firewall")
@@ -131,7 +189,7 @@ def build_fleet(seed: int = 2026) -> Fleet:
                 by[host].extra.setdefault("links", []).append(
                     {"local_port": port, "peer": peer, "peer_port": peer_port}
                 )
-    by[DEFAULT_PERMIT_FIREWALL].extra["default_permit"] = True
+    by[f"{site}-{DEFAULT_PERMIT_FIREWALL}"].extra["default_permit"] = True
 
     book = SecretBook()
     problems: list[dict[str, object]] = []
@@ -152,7 +210,7 @@ def build_fleet(seed: int = 2026) -> Fleet:
             spec.config = ips_config(spec, rng, book, topo.declared)
         else:  # fc_switch
             domain = int(spec.name[-1])
-            fabric_peer = by["YM-SAN-FC-0" + ("2" if domain == 1 else "1")]
+            fabric_peer = by[f"{site}-SAN-FC-0" + ("2" if domain == 1 else "1")]
             brocade(spec, rng, book, domain, list(FC_ISL_PORTS), fabric_peer)
     health = plant_health(topo.devices, [*topo.cables, *topo.declared], seed)
     hardening = harden_fleet(topo.devices, book, seed)  # baseline audit (issue 15)
@@ -165,10 +223,4 @@ def build_fleet(seed: int = 2026) -> Fleet:
         "hardening_deviations": hardening,
         "endpoints": endpoints,
     }
-    return Fleet(
-        seed=seed,
-        devices=topo.devices,
-        cables=topo.cables,
-        declared_links=topo.declared,
-        truth=truth,
-    )
+    return topo, truth

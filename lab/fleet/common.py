@@ -146,8 +146,15 @@ def mac_of(oui: str, index: int, rng: random.Random) -> str:
     return f"{oui}:{tail[0:2]}:{tail[2:4]}:{tail[4:6]}"
 
 
-def mgmt_ip(index: int) -> str:
-    """Management address from the documentation ranges (RFC 5737), unique per index."""
+def mgmt_ip(index: int, building: int = 1) -> str:
+    """Management address, unique per (building, index within the building).
+
+    Building 1 (the default fleet): the documentation ranges (RFC 5737). Further buildings
+    (`build_fleet(buildings=N)`): four /24s each of the benchmarking range 198.18.0.0/15
+    (RFC 2544; 128 buildings), .1-.240 of each, as the documentation ranges are used."""
+    if building > 1:
+        block = 4 * (building - 2) + (index - 1) // 240
+        return f"198.{18 + block // 256}.{block % 256}.{(index - 1) % 240 + 1}"
     if index <= 240:
         return f"192.0.2.{index}"
     if index <= 490:

@@ -55,7 +55,7 @@ def plant_endpoints(
     devices: list[DeviceSpec],
     plans: dict[str, DevicePlan],
     taken: list[dict[str, Any]],
-    seed: int,
+    seed: int | str,
 ) -> list[dict[str, Any]]:
     """Put the endpoints on their ports (`spec.extra["endpoints"]`); their truth records.
 

@@ -1,7 +1,11 @@
 """Devices and cabling of the lab fleet (no configurations; see `netsteward.lab.fleet.build`).
 
-`build_topology(seed)` returns the 739 `DeviceSpec`s (configs empty), the LLDP
-cables and the declared (non-LLDP) links.  Naming and numbering are described
+`build_topology(rng)` returns one building's 739 `DeviceSpec`s (configs empty), the LLDP
+cables and the declared (non-LLDP) links; `site` is the host-name prefix (`YM`), `building`
+the building's number (management addresses) and `offset` the devices of the buildings
+before it in the fleet (MAC addresses stay unique across buildings). `index` is counted
+within the building (the configurations derive addresses from it); `build_fleet` adds the
+offset once the building is rendered, so lab ports are unique.  Naming and numbering are described
 in the `netsteward.lab.fleet.build` docstring.
 """
 
@@ -257,6 +261,10 @@ class Topology:
     declared: list[Cable] = field(default_factory=list)
     pairs: dict[str, tuple[str, str]] = field(default_factory=dict)  # pair name -> (agg a, agg b)
 
+    site: str = "YM"  # host-name prefix: the building's code
+    building: int = 1  # 1-based number of the building in the fleet
+    offset: int = 0  # devices of the buildings before this one
+
     def add(
         self,
         rng: random.Random,
@@ -268,7 +276,7 @@ class Topology:
         **extra: object,
     ) -> DeviceSpec:
         mdl = MODELS[kind]
-        index = len(self.devices) + 1
+        index = len(self.devices) + 1  # within the building; build_fleet adds the offset
         spec = DeviceSpec(
             name=name,
             platform=mdl.platform,
@@ -278,10 +286,10 @@ class Topology:
             vendor=mdl.vendor,
             serial=_serial(rng, mdl.vendor),
             version=rng.choice(mdl.versions),
-            mac=mac_of(mdl.oui, index, rng),
+            mac=mac_of(mdl.oui, self.offset + index, rng),
             index=index,
             location=location,
-            mgmt_ip=mgmt_ip(index),
+            mgmt_ip=mgmt_ip(index, self.building),
             ports=[PortSpec(n, k, s, lldp=role not in NON_LLDP_ROLES) for n, k, s in mdl.ports],
         )
         spec.extra.update(extra)
@@ -295,8 +303,10 @@ class Topology:
         self.declared.append(Cable(a.name, ap, b.name, bp))
 
 
-def build_topology(rng: random.Random) -> Topology:
-    topo = Topology()
+def build_topology(
+    rng: random.Random, site: str = "YM", building: int = 1, offset: int = 0
+) -> Topology:
+    topo = Topology(site=site, building=building, offset=offset)
     codes = {net: code for net, code, _ in NETWORKS}
     routers: dict[str, list[DeviceSpec]] = {}
     cores: dict[str, list[DeviceSpec]] = {}
@@ -304,12 +314,12 @@ def build_topology(rng: random.Random) -> Topology:
 
     for net in ROUTER_NETWORKS:
         routers[net] = [
-            topo.add(rng, f"YM-{codes[net]}-RT-0{i}", "router", "router", net, f"B1-MDF-R0{i}")
+            topo.add(rng, f"{site}-{codes[net]}-RT-0{i}", "router", "router", net, f"B1-MDF-R0{i}")
             for i in (1, 2)
         ]
     for net, code, _ in NETWORKS:
         cores[net] = [
-            topo.add(rng, f"YM-{code}-CORE-0{i}", "core", "core", net, f"B1-MDF-R0{i + 2}")
+            topo.add(rng, f"{site}-{code}-CORE-0{i}", "core", "core", net, f"B1-MDF-R0{i + 2}")
             for i in (1, 2)
         ]
     for net, code, pairs in NETWORKS:
@@ -320,7 +330,7 @@ def build_topology(rng: random.Random) -> Topology:
                 aggs[net].append(
                     topo.add(
                         rng,
-                        f"YM-{code}-AGG-{n:02d}",
+                        f"{site}-{code}-AGG-{n:02d}",
                         "aggregation",
                         "aggregation",
                         net,
@@ -352,7 +362,7 @@ def build_topology(rng: random.Random) -> Topology:
                 )
                 spec = topo.add(
                     rng,
-                    f"YM-{code}-ACC-{seq:03d}",
+                    f"{site}-{code}-ACC-{seq:03d}",
                     plat,
                     "access",
                     net,
@@ -366,7 +376,7 @@ def build_topology(rng: random.Random) -> Topology:
         firewalls[net] = []
         n = 0
         for kind, purpose in FIREWALL_PAIRS[net]:
-            pair_names = (f"YM-{code}-FW-{n + 1:02d}", f"YM-{code}-FW-{n + 2:02d}")
+            pair_names = (f"{site}-{code}-FW-{n + 1:02d}", f"{site}-{code}-FW-{n + 2:02d}")
             for i in (0, 1):
                 spec = topo.add(
                     rng,
@@ -385,12 +395,12 @@ def build_topology(rng: random.Random) -> Topology:
         code = codes[net]
         ips[net] = [
             topo.add(
-                rng, f"YM-{code}-IPS-0{i}", "ips", "ips", net, f"B1-DC-R0{i}", purpose="server-zone"
+                rng, f"{site}-{code}-IPS-0{i}", "ips", "ips", net, f"B1-DC-R0{i}", purpose="server-zone"
             )
             for i in (1, 2)
         ]
     fcs = [
-        topo.add(rng, f"YM-SAN-FC-0{i}", "fc", "fc_switch", "san", f"B1-DC-R1{i}") for i in (1, 2)
+        topo.add(rng, f"{site}-SAN-FC-0{i}", "fc", "fc_switch", "san", f"B1-DC-R1{i}") for i in (1, 2)
     ]
 
     _cable_core(topo, routers, cores, aggs)
