@@ -55,11 +55,12 @@ def lab(state: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def start_lab(work: Path) -> tuple[Path, int]:
+def start_lab(work: Path, buildings: int = 1) -> tuple[Path, int]:
+    """The lab (`buildings` copies of the building, 739 devices each) on free ports."""
     state = work / "state"
     for _ in range(8):
-        base = random.randrange(12000, 30000 - 800)
-        proc = lab(state, "start", "--base-port", str(base))
+        base = random.randrange(12000, 32767 - 739 * buildings)
+        proc = lab(state, "start", "--base-port", str(base), "--buildings", str(buildings))
         if proc.returncode == 0:
             return state, base
         if proc.returncode != 2:
@@ -67,16 +68,25 @@ def start_lab(work: Path) -> tuple[Path, int]:
     raise SystemExit("lab did not start: no free ports")
 
 
-def write_config(work: Path, state: Path, base: int) -> tuple[Path, list[int]]:
-    """A nornir config like the committed one (same runner), hosts on the lab's ports."""
+def write_config(work: Path, state: Path, base: int, buildings: int = 1) -> tuple[Path, list[int]]:
+    """A nornir config like the committed one (same runner), hosts on the lab's ports; with
+    several buildings, the committed groups plus the lab's building-network groups."""
     hosts = work / "hosts.yaml"
-    proc = lab(state, "inventory", "--base-port", str(base), "--out", str(hosts))
+    groups = ROOT / "inventory" / "groups.yaml"
+    args = ["--base-port", str(base), "--out", str(hosts), "--buildings", str(buildings)]
+    if buildings > 1:
+        args += ["--groups-out", str(work / "site-groups.yaml")]
+    proc = lab(state, "inventory", *args)
     if proc.returncode != 0:
         raise SystemExit(f"lab inventory failed: {proc.stderr.strip()}")
+    if buildings > 1:
+        merged = work / "groups.yaml"
+        merged.write_text(groups.read_text() + (work / "site-groups.yaml").read_text())
+        groups = merged
     raw = yaml.safe_load((ROOT / "nornir_config.yaml").read_text())
     raw["inventory"]["options"] = {
         "host_file": str(hosts),
-        "group_file": str(ROOT / "inventory" / "groups.yaml"),
+        "group_file": str(groups),
         "defaults_file": str(ROOT / "inventory" / "defaults.yaml"),
     }
     cfg = work / "nornir_config.yaml"

@@ -1,5 +1,8 @@
-"""Celery engine benchmark: the backup of all 739 lab devices locally and on 1 and 2 Celery
+"""Celery engine benchmark: the backup of all lab devices locally and on 1 and 2 Celery
 workers, wall time, devices/s and the coordinator's peak memory.
+
+The lab's fleet is one building (739 devices) or, with `--buildings N`, N buildings
+generated from the seed (`lab start --buildings`; 7 buildings = 5,173 devices).
 
 Starts its own lab and its own redis-server (loopback, free ports, temp dir; `make redis`
 installs it), real `netsteward worker` processes consuming one queue per network, and runs
@@ -7,6 +10,11 @@ installs it), real `netsteward worker` processes consuming one queue per network
 (every file new), so each run does the same work. Prints the figures; no pass/fail.
 
     .venv/bin/python bench/celery_bench.py [--workers 1 2] [--concurrency 2] [--shard-size 100]
+        [--buildings 1]
+
+Besides the table it prints the memory of the coordinator's imports alone (the same Python
+importing the CLI, celery and redis) and so the coordinator's memory per device, and the
+lab's own peak memory.
 
 The lab, redis, the workers and the coordinator all share this machine's cores: the figures
 measure the overhead of the Celery engine, not the speed-up of more machines (docs/scale.md).
@@ -66,6 +74,25 @@ def run(cfg: Path, repo: Path, env: dict[str, str], threads: int, *extra: str) -
     }
 
 
+def imports_mb(env: dict[str, str]) -> float:
+    """Peak RSS of a Python that only imports what the coordinator imports."""
+    code = "import netsteward.playbooks.cli, celery, redis"
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env)
+    _pid, _status, usage = os.wait4(proc.pid, 0)
+    return usage.ru_maxrss / 1024
+
+
+def peak_mb(pid: int) -> float:
+    """Peak RSS (VmHWM) of one process, 0 when it is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError):
+        pass
+    return 0.0
+
+
 def group_peak_mb(pgid: int) -> float:
     """Sum of the peak resident sets (VmHWM) of a worker's processes (main + pool)."""
     total = 0
@@ -88,21 +115,28 @@ def main() -> None:
     ap.add_argument("--concurrency", type=int, default=2, help="shards per worker at once")
     ap.add_argument("--shard-size", type=int, default=100)
     ap.add_argument("--threads", type=int, default=100, help="Nornir threads (per shard on Celery)")
+    ap.add_argument("--buildings", type=int, default=1, help="lab buildings, 739 devices each")
     opts = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="netsteward-celery-bench-") as tmp:
         work = Path(tmp)
-        state, base = start_lab(work)
+        state, base = start_lab(work, opts.buildings)
         redis = start_redis(work / "redis")
         env = {**ENV, "NETSTEWARD_BROKER_URL": redis.url}
         try:
-            cfg = celery_config(write_config(work, state, base)[0], opts.shard_size)
+            config, ports = write_config(work, state, base, opts.buildings)
+            cfg = celery_config(config, opts.shard_size)
+            info = json.loads(lab(state, "status", "--json").stdout)
+            base_mb = imports_mb(env)
             print(
-                f"lab: 739 devices; redis {redis.url}; shard size {opts.shard_size}, "
+                f"lab: {len(ports)} devices ({opts.buildings} building(s), started in "
+                f"{info.get('startup_s')} s); redis {redis.url}; shard size {opts.shard_size}, "
                 f"{opts.threads} Nornir threads, worker concurrency {opts.concurrency}; "
-                f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}"
+                f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}; the coordinator's "
+                f"imports alone {base_mb:.0f} MB"
             )
-            print(f"{'engine':>12} {'wall s':>7} {'dev/s':>6} {'ok':>4} {'failed':>6} "
-                  f"{'coord MB':>8} {'coord CPU s':>11} {'workers MB':>10} {'load':>5}")  # fmt: skip
+            print(f"{'engine':>12} {'wall s':>7} {'dev/s':>6} {'ok':>5} {'failed':>6} "
+                  f"{'coord MB':>8} {'KB/dev':>6} {'coord CPU s':>11} {'workers MB':>10} "
+                  f"{'load':>5}")  # fmt: skip
             rows = [("local", 0)] + [("celery", n) for n in opts.workers]
             for engine, n in rows:
                 workers = [
@@ -121,15 +155,18 @@ def main() -> None:
                 if not c:
                     print(f"{label:>12} failed (exit {r['code']})")
                     continue
+                per_device = (r["rss_mb"] - base_mb) * 1024 / c["devices"]
                 print(
                     f"{label:>12} {r['wall']:>7.2f} {c['devices'] / r['wall']:>6.0f} "
-                    f"{c['backed_up']:>4} {c['failed']:>6} {r['rss_mb']:>8.0f} {r['cpu']:>11.1f} "
-                    f"{wmb if workers else 0:>10.0f} {os.getloadavg()[0]:>5.2f}"
+                    f"{c['backed_up']:>5} {c['failed']:>6} {r['rss_mb']:>8.0f} {per_device:>6.0f} "
+                    f"{r['cpu']:>11.1f} {wmb if workers else 0:>10.0f} {os.getloadavg()[0]:>5.2f}"
                 )
+            print(f"lab: peak {peak_mb(info['pid']):.0f} MB for {len(ports)} devices")
             print("wall: the netsteward process from start to exit (Python start-up, inventory, "
                   "collection, judging, the git commit); coord MB / CPU s: its peak RSS and CPU time "
-                  "(user + system); workers MB: the workers' processes' peak RSS added up (pool "
-                  "processes are forked: shared pages count once per process)")  # fmt: skip
+                  "(user + system); KB/dev: coord MB less the imports alone, per device; workers "
+                  "MB: the workers' processes' peak RSS added up (pool processes are forked: shared "
+                  "pages count once per process)")  # fmt: skip
         finally:
             redis.stop()
             lab(state, "stop")

@@ -434,7 +434,9 @@ def groups() -> list[Group]:
     ]
 
 
-def harden_fleet(devices: list[DeviceSpec], book: SecretBook, seed: int | str) -> list[dict[str, object]]:
+def harden_fleet(
+    devices: list[DeviceSpec], book: SecretBook, seed: int | str
+) -> list[dict[str, object]]:
     """Harden every configuration, plant the deviations, return the truth records (sorted)."""
     rng = random.Random(f"{seed}:hardening")
     plans: dict[str, tuple[Group, frozenset[str]]] = {}

@@ -99,7 +99,9 @@ def _fits(spec: DeviceSpec, kind: str, cabled: set[tuple[str, str]]) -> bool:
     return True
 
 
-def plant_health(devices: list[DeviceSpec], cables: list[Cable], seed: int | str) -> list[dict[str, Any]]:
+def plant_health(
+    devices: list[DeviceSpec], cables: list[Cable], seed: int | str
+) -> list[dict[str, Any]]:
     """Plant one anomaly of each kind per platform; return the truth rows (see module doc)."""
     rng = random.Random(f"{seed}:health")
     later = random.Random(f"{seed}:health:later")

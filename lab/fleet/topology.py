@@ -395,12 +395,19 @@ def build_topology(
         code = codes[net]
         ips[net] = [
             topo.add(
-                rng, f"{site}-{code}-IPS-0{i}", "ips", "ips", net, f"B1-DC-R0{i}", purpose="server-zone"
+                rng,
+                f"{site}-{code}-IPS-0{i}",
+                "ips",
+                "ips",
+                net,
+                f"B1-DC-R0{i}",
+                purpose="server-zone",
             )
             for i in (1, 2)
         ]
     fcs = [
-        topo.add(rng, f"{site}-SAN-FC-0{i}", "fc", "fc_switch", "san", f"B1-DC-R1{i}") for i in (1, 2)
+        topo.add(rng, f"{site}-SAN-FC-0{i}", "fc", "fc_switch", "san", f"B1-DC-R1{i}")
+        for i in (1, 2)
     ]
 
     _cable_core(topo, routers, cores, aggs)
