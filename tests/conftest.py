@@ -67,6 +67,7 @@ class LabHandle:
     config: Path
     base_port: int
     fleet_source: str | None = None
+    buildings: int = 1
     _ports: dict[str, int] | None = field(default=None, repr=False)
 
     def cli(self, *args: str, check: bool = False) -> subprocess.CompletedProcess[str]:
@@ -110,7 +111,11 @@ class LabHandle:
 
 def _write_inventory(handle: LabHandle, work: Path) -> None:
     hosts = work / "hosts.yaml"
+    groups = ROOT / "inventory" / "groups.yaml"
     fleet_args = ["--fleet", handle.fleet_source] if handle.fleet_source else []
+    if handle.buildings > 1:  # the committed groups plus one per building and network
+        fleet_args += ["--buildings", str(handle.buildings)]
+        fleet_args += ["--groups-out", str(work / "site-groups.yaml")]
     handle.cli(
         "inventory",
         "--base-port",
@@ -120,12 +125,19 @@ def _write_inventory(handle: LabHandle, work: Path) -> None:
         *fleet_args,
         check=True,
     )
+    if handle.buildings > 1:
+        merged = work / "groups.yaml"
+        merged.write_text(
+            groups.read_text(encoding="utf-8") + (work / "site-groups.yaml").read_text("utf-8"),
+            encoding="utf-8",
+        )
+        groups = merged
     cfg = {
         "inventory": {
             "plugin": "SimpleInventory",
             "options": {
                 "host_file": str(hosts),
-                "group_file": str(ROOT / "inventory" / "groups.yaml"),
+                "group_file": str(groups),
                 "defaults_file": str(ROOT / "inventory" / "defaults.yaml"),
             },
         },
@@ -139,7 +151,7 @@ PORTS = (12000, 30000)  # the labs' ports: below the ephemeral range, above the 
 LAB_SPAN = 800  # ports one lab may take (739 devices)
 
 
-def random_base_port(anywhere: bool = False) -> int:
+def random_base_port(anywhere: bool = False, span: int = LAB_SPAN) -> int:
     """A random first port for a lab, in this worker's own share of PORTS: parallel
     workers (pytest-xdist gw0, gw1, ...) never start labs on each other's ports, so a
     lab that restarts on its own ports finds them free. `anywhere`: in all of PORTS
@@ -150,20 +162,25 @@ def random_base_port(anywhere: bool = False) -> int:
     index = int(worker[2:]) if worker[2:].isdigit() and not anywhere else 0
     share = (last - first) // max(workers, 1)
     low = first + index * share
-    return random.SystemRandom().randrange(low, low + share - LAB_SPAN)
+    return random.SystemRandom().randrange(low, low + share - span)
 
 
-def start_lab(work: Path, fleet_source: str | None = None, attempts: int = 16) -> LabHandle:
+def start_lab(
+    work: Path, fleet_source: str | None = None, attempts: int = 16, buildings: int = 1
+) -> LabHandle:
     """Start a private lab on random free ports (retrying when ports are taken: first in
-    this worker's share of the port range, then anywhere in it)."""
+    this worker's share of the port range, then anywhere in it); `buildings`: copies of
+    the building (`lab start --buildings`)."""
     state = work / "state"
     last = ""
     for attempt in range(attempts):
-        base = random_base_port(anywhere=attempt >= attempts // 2)
-        handle = LabHandle(state, work / "nornir_config.yaml", base, fleet_source)
+        base = random_base_port(attempt >= attempts // 2, LAB_SPAN * buildings)
+        handle = LabHandle(state, work / "nornir_config.yaml", base, fleet_source, buildings)
         args = ["start", "--base-port", str(base)]
         if fleet_source:
             args += ["--fleet", fleet_source]
+        if buildings > 1:
+            args += ["--buildings", str(buildings)]
         proc = handle.cli(*args)
         if proc.returncode == 0:
             _write_inventory(handle, work)
@@ -204,13 +221,15 @@ def fresh_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabHandle]:
     yield from serve_lab(tmp_path_factory.mktemp("fresh_lab"))
 
 
-def serve_lab(work: Path, fleet_source: str | None = None) -> Iterator[LabHandle]:
+def serve_lab(
+    work: Path, fleet_source: str | None = None, buildings: int = 1
+) -> Iterator[LabHandle]:
     """A private lab for the length of a fixture: `yield from serve_lab(dir, fleet)`
     (the lab's credentials exported meanwhile; the lab stopped afterwards)."""
     creds = _exported_credentials()
     next(creds)
     try:
-        handle = start_lab(work, fleet_source)
+        handle = start_lab(work, fleet_source, buildings=buildings)
         try:
             yield handle
         finally:
