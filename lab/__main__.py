@@ -104,6 +104,10 @@ def _split(value: str) -> tuple[str, str]:
     return m.group(1), m.group(2)
 
 
+def _buildings(args: argparse.Namespace) -> int:
+    return int(args.buildings) if args.buildings is not None else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     state_dir: Path = args.state_dir or control.default_state_dir()
@@ -119,7 +123,7 @@ def _run(args: argparse.Namespace, state_dir: Path) -> int:
     if cmd in ("start", "serve"):
         base_port = args.base_port if args.base_port is not None else control.DEFAULT_BASE_PORT
         seed = args.seed if args.seed is not None else control.DEFAULT_SEED
-        buildings = args.buildings if args.buildings is not None else 1
+        buildings = _buildings(args)
         if cmd == "start":
             info = control.start(
                 state_dir.resolve(), base_port, seed, args.fleet, args.exit_with, buildings
@@ -183,9 +187,9 @@ def _run(args: argparse.Namespace, state_dir: Path) -> int:
 
         seed = args.seed if args.seed is not None else control.DEFAULT_SEED
         base_port = args.base_port if args.base_port is not None else control.DEFAULT_BASE_PORT
-        if args.groups_out and (args.buildings or 1) < 2:
+        if args.groups_out and (_buildings(args)) < 2:
             raise LabInputError("--groups-out: needs --buildings N with N > 1")
-        fleet = load_fleet(seed, args.fleet, args.buildings or 1)
+        fleet = load_fleet(seed, args.fleet, _buildings(args))
         write_hosts(fleet, base_port, args.out)
         print(f"lab: wrote {args.out} ({len(fleet.devices)} hosts, base port {base_port})")
         if args.groups_out:
@@ -197,7 +201,7 @@ def _run(args: argparse.Namespace, state_dir: Path) -> int:
 
         seed = args.seed if args.seed is not None else control.DEFAULT_SEED
         base_port = args.base_port if args.base_port is not None else control.DEFAULT_BASE_PORT
-        fleet = load_fleet(seed, args.fleet, args.buildings or 1)
+        fleet = load_fleet(seed, args.fleet, _buildings(args))
         try:
             write_ledger(fleet, base_port, args.out, args.lang, args.encoding)
         except LookupError as exc:
