@@ -28,7 +28,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import yaml
@@ -54,32 +53,44 @@ def celery_config(cfg: Path, shard_size: int) -> Path:
     return out
 
 
+# A child's ru_maxrss starts at its parent's peak RSS at the fork (Linux keeps the larger
+# of the old and new address space's high-water mark across exec), and this process holds
+# the parsed inventory: a small Python in between starts the measured process and reports
+# its rusage, so the figure is the measured process's own.
+MEASURE = """import json, os, subprocess, sys, time
+t = time.perf_counter()
+p = subprocess.Popen(sys.argv[2:])
+_pid, st, ru = os.wait4(p.pid, 0)
+out = {"wall": time.perf_counter() - t, "rss_mb": ru.ru_maxrss / 1024,
+       "cpu": ru.ru_utime + ru.ru_stime, "code": os.waitstatus_to_exitcode(st)}
+open(sys.argv[1], "w").write(json.dumps(out))
+"""
+
+
+def measured(args: list[str], env: dict[str, str], stdout: Path) -> dict:
+    """Run `args` (stdout to a file); its wall time, own peak RSS, CPU time and exit code."""
+    usage = stdout.with_suffix(".rusage")
+    with stdout.open("w") as out:
+        cmd = [sys.executable, "-c", MEASURE, str(usage), *args]
+        subprocess.run(cmd, stdout=out, stderr=subprocess.DEVNULL, cwd=ROOT, env=env, check=True)
+    result: dict = json.loads(usage.read_text())
+    return result
+
+
 def run(cfg: Path, repo: Path, env: dict[str, str], threads: int, *extra: str) -> dict:
-    """One `netsteward backup`; wall time and the coordinator's own peak RSS (wait4)."""
+    """One `netsteward backup`; wall time and the coordinator's own peak RSS and CPU."""
     args = [sys.executable, "-m", "netsteward.playbooks.cli", "backup", "--config", str(cfg),
             "--repo", str(repo), "--json", "--workers", str(threads), *extra]  # fmt: skip
     out_path = repo.with_suffix(".json")
-    started = time.perf_counter()
-    with out_path.open("w") as out:
-        proc = subprocess.Popen(args, stdout=out, stderr=subprocess.DEVNULL, cwd=ROOT, env=env)
-        _pid, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - started
+    result = measured(args, env, out_path)
     text = out_path.read_text()
-    return {
-        "wall": wall,
-        "rss_mb": usage.ru_maxrss / 1024,
-        "cpu": usage.ru_utime + usage.ru_stime,
-        "code": os.waitstatus_to_exitcode(status),
-        "summary": json.loads(text) if text.strip() else {},
-    }
+    return {**result, "summary": json.loads(text) if text.strip() else {}}
 
 
-def imports_mb(env: dict[str, str]) -> float:
+def imports_mb(env: dict[str, str], work: Path) -> float:
     """Peak RSS of a Python that only imports what the coordinator imports."""
     code = "import netsteward.playbooks.cli, celery, redis"
-    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env)
-    _pid, _status, usage = os.wait4(proc.pid, 0)
-    return usage.ru_maxrss / 1024
+    return float(measured([sys.executable, "-c", code], env, work / "imports.out")["rss_mb"])
 
 
 def peak_mb(pid: int) -> float:
@@ -126,7 +137,7 @@ def main() -> None:
             config, ports = write_config(work, state, base, opts.buildings)
             cfg = celery_config(config, opts.shard_size)
             info = json.loads(lab(state, "status", "--json").stdout)
-            base_mb = imports_mb(env)
+            base_mb = imports_mb(env, work)
             print(
                 f"lab: {len(ports)} devices ({opts.buildings} building(s), started in "
                 f"{info.get('startup_s')} s); redis {redis.url}; shard size {opts.shard_size}, "
@@ -161,6 +172,8 @@ def main() -> None:
                     f"{c['backed_up']:>5} {c['failed']:>6} {r['rss_mb']:>8.0f} {per_device:>6.0f} "
                     f"{r['cpu']:>11.1f} {wmb if workers else 0:>10.0f} {os.getloadavg()[0]:>5.2f}"
                 )
+                for f in r["summary"].get("failed", [])[:5]:
+                    print(f"{'':>12} failed: {json.dumps(f, ensure_ascii=False)[:160]}")
             print(f"lab: peak {peak_mb(info['pid']):.0f} MB for {len(ports)} devices")
             print("wall: the netsteward process from start to exit (Python start-up, inventory, "
                   "collection, judging, the git commit); coord MB / CPU s: its peak RSS and CPU time "
