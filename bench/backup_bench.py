@@ -55,11 +55,12 @@ def lab(state: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def start_lab(work: Path, buildings: int = 1) -> tuple[Path, int]:
-    """The lab (`buildings` copies of the building, 739 devices each) on free ports."""
+def start_lab(work: Path, buildings: int = 1, base_port: int | None = None) -> tuple[Path, int]:
+    """The lab (`buildings` copies of the building, 739 devices each) on free ports (random
+    ones, or from `base_port`: when other labs leave no long free run)."""
     state = work / "state"
-    for _ in range(8):
-        base = random.randrange(12000, 32767 - 739 * buildings)
+    for _ in range(1 if base_port else 8):
+        base = base_port or random.randrange(12000, 32767 - 739 * buildings)
         proc = lab(state, "start", "--base-port", str(base), "--buildings", str(buildings))
         if proc.returncode == 0:
             return state, base

@@ -10,7 +10,7 @@ installs it), real `netsteward worker` processes consuming one queue per network
 (every file new), so each run does the same work. Prints the figures; no pass/fail.
 
     .venv/bin/python bench/celery_bench.py [--workers 1 2] [--concurrency 2] [--shard-size 100]
-        [--buildings 1]
+        [--buildings 1] [--base-port N]
 
 Besides the table it prints the memory of the coordinator's imports alone (the same Python
 importing the CLI, celery and redis) and so the coordinator's memory per device, and the
@@ -127,10 +127,11 @@ def main() -> None:
     ap.add_argument("--shard-size", type=int, default=100)
     ap.add_argument("--threads", type=int, default=100, help="Nornir threads (per shard on Celery)")
     ap.add_argument("--buildings", type=int, default=1, help="lab buildings, 739 devices each")
+    ap.add_argument("--base-port", type=int, default=None, help="the lab's first port (random)")
     opts = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="netsteward-celery-bench-") as tmp:
         work = Path(tmp)
-        state, base = start_lab(work, opts.buildings)
+        state, base = start_lab(work, opts.buildings, opts.base_port)
         redis = start_redis(work / "redis")
         env = {**ENV, "NETSTEWARD_BROKER_URL": redis.url}
         try:
