@@ -126,7 +126,8 @@ def brocade(
     """Fill `spec.extra` and `spec.config` of a G620 (see `netsteward.lab.fleet.build` for the field names)."""
     host = spec.name
     switch_wwn = "10:00:" + ":".join(spec.mac.split(":"))
-    fabric = "YM_FABRIC_A"
+    site = host.split("-", 1)[0]  # the building's code: YM, B02, ...
+    fabric = f"{site}_FABRIC_A"
     ports: list[dict[str, Any]] = []
     sfps: list[dict[str, Any]] = []
     aliases: dict[str, list[str]] = {}
@@ -204,7 +205,7 @@ def brocade(
                 "zoning": f"ON ({fabric})",
                 "switchBeacon": "OFF",
                 "FC Router": "OFF",
-                "Fabric Name": "YM-SAN",
+                "Fabric Name": f"{site}-SAN",
                 "LS Attributes": "[FID: 128, Base Switch: No, Default Switch: Yes, Ficon Switch: No, Address Mode 0]",
             },
             "fc_ports": ports,
