@@ -46,8 +46,12 @@ from netsteward.tasks.platforms import load_platform
 RUNNING, SAVED = "running", "saved"
 
 
-def _problem(platform: str, which: str, command: str, text: str) -> ReadWarning | None:
-    """Why one of the two outputs is not a configuration to compare (None: it is)."""
+def _problem(
+    platform: str, which: str, command: str, text: str, normalised: str
+) -> ReadWarning | None:
+    """Why one of the two outputs is not a configuration to compare (None: it is);
+    `normalised` is `text` through `normalise_config` (done once per output: the reader's
+    cost is the normalisation of two whole configurations)."""
     spec = load_platform(platform)
     collect = spec.collect[0].model_copy(update={"command": command})
     first = next((i for i, ln in enumerate(text.splitlines(), 1) if ln.strip()), 0)
@@ -59,7 +63,7 @@ def _problem(platform: str, which: str, command: str, text: str) -> ReadWarning 
             else _("no running configuration printed")
         )
         return ReadWarning(0, "", problem, command=command, kind="nothing")
-    bad = check_output(spec, collect, normalise_config(spec, text))
+    bad = check_output(spec, collect, normalised)
     if bad is None:
         return None
     problem = (
@@ -82,10 +86,12 @@ def _raw_line(platform: str, raw: str, wanted: str) -> int:
 
 def compare(platform: str, running: str, saved: str | None, saved_command: str) -> Reading[Fact]:
     """The `config_saved` fact of one device (see the module docstring)."""
+    running_text = normalise_config(platform, running)
+    saved_text = normalise_config(platform, saved) if saved is not None else ""
     problems = [
         p
         for p in (
-            _problem(platform, RUNNING, "", running),
+            _problem(platform, RUNNING, "", running, running_text),
             (
                 ReadWarning(
                     0,
@@ -95,15 +101,15 @@ def compare(platform: str, running: str, saved: str | None, saved_command: str) 
                     kind="nothing",
                 )
                 if saved is None
-                else _problem(platform, SAVED, saved_command, saved)
+                else _problem(platform, SAVED, saved_command, saved, saved_text)
             ),
         )
         if p is not None
     ]
     if problems or saved is None:
         return Reading((), tuple(problems))
-    now = normalise_config(platform, running).splitlines()
-    kept = normalise_config(platform, saved).splitlines()
+    now = running_text.splitlines()
+    kept = saved_text.splitlines()
     if now == kept:
         return Reading(
             (Fact("config_saved", value="saved", state="ok", evidence=f"{len(now)} lines"),)
