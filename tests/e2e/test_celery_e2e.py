@@ -352,3 +352,40 @@ def test_inspection_on_celery_gives_the_local_findings(
     assert sorted(f["host"] for f in lost) == san and {f["check"] for f in lost} == {"reachable"}
     kept = [f for f in doc["findings"] if f["host"] not in san]
     assert kept == [f for f in here["findings"] if f["host"] not in san]
+
+
+@pytest.mark.parametrize(
+    "job",
+    [
+        ["topology", "snapshot"],
+        ["inspect"],
+        ["normalize", "plan"],
+    ],
+    ids=["topology", "inspect", "normalize-plan"],
+)
+def test_broker_down_stops_every_read_job_before_anything_is_written(
+    state: dict[str, Any], job: list[str]
+) -> None:
+    """A broker that does not answer: one line, exit 3, and neither the repository nor an
+    output file exists (the broker is checked before any device is read or file written)."""
+    config = site_config(state, "broker-down-" + "-".join(job))
+    work = state["work"] / ("down-" + "-".join(job))
+    out = ["--out", str(work / "out")] if job != ["topology", "snapshot"] else []
+    args = [
+        sys.executable, "-m", "netsteward.playbooks.cli", *job, "--config", str(config),
+        "--repo", str(work / "configs"), *out, "--engine", "celery", "--json",
+        "--hosts", SELECTION,
+    ]  # fmt: skip
+    proc = subprocess.run(
+        args,
+        capture_output=True,
+        text=True,
+        env=env(state, f"redis://127.0.0.1:{free_port()}/0"),
+        cwd=ROOT,
+        timeout=600,
+    )
+    assert proc.returncode == 3, proc.stderr
+    lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "does not answer" in lines[0], proc.stderr
+    assert json.loads(proc.stdout)["exit_code"] == 3
+    assert not work.exists()
