@@ -17,9 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from nornir.core.inventory import Host
-from nornir.core.task import AggregatedResult, MultiResult, Task
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from netsteward.playbooks.common import (
@@ -35,6 +32,7 @@ from netsteward.playbooks.common import (
     open_nornir,
     print_result,
 )
+from netsteward.playbooks.progress import ProgressProcessor, fleet_progress
 from netsteward.tasks.backup.collect import BackupOutcome, collect_hosts, judge_all
 from netsteward.tasks.core.errors import EXIT_CLEAN, EXIT_UNREACHABLE, BadInput
 from netsteward.tasks.core.failures import failure_kind
@@ -71,38 +69,6 @@ TimeoutOpt = typer.Option(
 RetriesOpt = typer.Option(
     2, "--retries", min=0, max=10, help="Extra attempts for transient failures (with back-off)."
 )
-
-
-class ProgressProcessor:
-    """A Nornir Processor that advances a rich progress bar on stderr, one step per host."""
-
-    def __init__(self, progress: Progress, total: int) -> None:
-        self.progress = progress
-        self.task_id = progress.add_task("backup", total=total, failed=0)
-        self.failed = 0
-
-    def task_started(self, task: Task) -> None:
-        pass
-
-    def task_completed(self, task: Task, result: AggregatedResult) -> None:
-        pass
-
-    def task_instance_started(self, task: Task, host: Host) -> None:
-        pass
-
-    def task_instance_completed(self, task: Task, host: Host, result: MultiResult) -> None:
-        self.advance(1, 1 if result.failed else 0)
-
-    def advance(self, done: int, failed: int) -> None:
-        """`done` more hosts, `failed` of them failed (a Celery shard reports many at once)."""
-        self.failed += failed
-        self.progress.update(self.task_id, advance=done, failed=self.failed)
-
-    def subtask_instance_started(self, task: Task, host: Host) -> None:
-        pass
-
-    def subtask_instance_completed(self, task: Task, host: Host, result: MultiResult) -> None:
-        pass
 
 
 @dataclass(frozen=True)
@@ -200,16 +166,7 @@ def run_backup(
         assert engine is not None
         check_broker(engine.celery)  # broker down: one line, exit 3, nothing written
     store = BackupStore.open(repo_dir)
-    progress = Progress(
-        TextColumn("[bold]" + _("backup")),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn(_("{failed} failed").format(failed="{task.fields[failed]}")),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-        disable=not show_progress,
-    )
+    progress = fleet_progress(_("backup"), err_console, show_progress)
     with progress:
         bar = ProgressProcessor(progress, total)
         if on_celery:

@@ -19,10 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from netsteward.playbooks.backup import ProgressProcessor
 from netsteward.playbooks.common import (
     ConfigOpt,
     EngineOpt,
@@ -36,6 +34,7 @@ from netsteward.playbooks.common import (
     open_nornir,
     print_result,
 )
+from netsteward.playbooks.progress import ProgressProcessor, fleet_progress
 from netsteward.tasks.core.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNREACHABLE, BadInput
 from netsteward.tasks.core.i18n import _
 from netsteward.tasks.distributed.settings import EngineSettings, load_engine_settings
@@ -128,16 +127,7 @@ def run_inspection(
     rx_hist = history.rx_history(repo, started)
     purposes = _purposes(nr, policy)
     total = len(nr.inventory.hosts)
-    progress = Progress(
-        TextColumn("[bold]inspect"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[failed]} not read"),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-        disable=not show_progress,
-    )
+    progress = fleet_progress("inspect", err_console, show_progress, _("{failed} not read"))
     with progress:
         bar = ProgressProcessor(progress, total)
         if on_celery:

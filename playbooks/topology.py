@@ -15,10 +15,8 @@ from pathlib import Path
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from netsteward.playbooks.backup import ProgressProcessor
 from netsteward.playbooks.common import (
     ConfigOpt,
     EngineOpt,
@@ -32,6 +30,7 @@ from netsteward.playbooks.common import (
     open_nornir,
     print_result,
 )
+from netsteward.playbooks.progress import ProgressProcessor, fleet_progress
 from netsteward.tasks.core.errors import (
     EXIT_CLEAN,
     EXIT_FINDINGS,
@@ -116,16 +115,7 @@ def discover(
         assert engine is not None
         check_broker(engine.celery)  # broker down: one line, exit 3, nothing written
     total = len(nr.inventory.hosts)
-    progress = Progress(
-        TextColumn("[bold]topology"),  # the command's name, as `inspect` shows its own
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn(_("{failed} failed").format(failed="{task.fields[failed]}")),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-        disable=not show_progress,
-    )
+    progress = fleet_progress("topology", err_console, show_progress)  # the command's name
     with progress:
         bar = ProgressProcessor(progress, total)
         if on_celery:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -25,6 +25,8 @@ from netsteward.tasks.distributed.settings import CelerySettings, Shard, make_sh
 from netsteward.tasks.drift.collect import LiveRead, lives_from_payload
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 def hosts_of(nr: Any) -> dict[str, tuple[str, list[str]]]:
@@ -124,15 +126,25 @@ def backup_on_workers(
     return outcomes
 
 
-def shard_reads(done: ShardDone) -> tuple[dict[str, LiveRead], dict[str, str]]:
-    """A drift shard's reply as (host -> LiveRead, host -> reason): every host of the shard
-    in one of the two, whatever the worker replied."""
-    got: dict[str, LiveRead] = {}
+def shard_reply(
+    done: ShardDone,
+    parse: Callable[[Any], list[T]],
+    name_of: Callable[[T], str],
+    key: str = "found",
+) -> tuple[dict[str, T], dict[str, str]]:
+    """A shard's reply `{key: [records], "failed": {host: reason}}` as (host -> record,
+    host -> reason): every host of the shard in exactly one of the two, whatever the worker
+    replied (or did not). A reply that does not validate fails the whole shard's hosts with
+    the reason; a host the reply lacks fails with "no result"; a host the shard does not
+    hold is dropped. One rule for every job that reads devices on workers."""
+    got: dict[str, T] = {}
     lost: dict[str, str] = {}
     reason = done.reason
     if done.payloads is not None:
         try:
-            got = {r.host: r for r in lives_from_payload(done.payloads.get("reads", []))}
+            if not isinstance(done.payloads, dict):
+                raise TypeError("a JSON object was expected")  # as pydantic says it: English
+            got = {name_of(r): r for r in parse(done.payloads.get(key, []))}
             lost = {str(h): str(r) for h, r in dict(done.payloads.get("failed", {})).items()}
         except (ValidationError, AttributeError, TypeError, ValueError) as exc:
             got, lost = {}, {}
@@ -141,6 +153,11 @@ def shard_reads(done: ShardDone) -> tuple[dict[str, LiveRead], dict[str, str]]:
     missing = reason or _("the worker returned no result for this device")
     lost = {h: lost.get(h) or missing for h in done.shard.hosts if h not in got}
     return got, lost
+
+
+def shard_reads(done: ShardDone) -> tuple[dict[str, LiveRead], dict[str, str]]:
+    """A drift shard's reply as (host -> LiveRead, host -> reason) (`shard_reply`)."""
+    return shard_reply(done, lives_from_payload, lambda r: r.host, key="reads")
 
 
 def drift_on_workers(

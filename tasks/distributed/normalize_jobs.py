@@ -47,7 +47,7 @@ from netsteward.tasks.distributed.apply_message import (
     verify_message,
 )
 from netsteward.tasks.distributed.coordinator import Dispatch, ShardDone, check_broker
-from netsteward.tasks.distributed.jobs import backup_on_workers, run_on_workers
+from netsteward.tasks.distributed.jobs import backup_on_workers, run_on_workers, shard_reply
 from netsteward.tasks.distributed.settings import (
     CelerySettings,
     Shard,
@@ -86,22 +86,8 @@ NOT_MINE = "not in the inventory of the worker that took its shard"
 
 
 def shard_states(done: ShardDone) -> tuple[dict[str, PortState], dict[str, str]]:
-    """A port-read shard's reply as (host -> PortState, host -> reason): every host of the
-    shard in one of the two, whatever the worker replied."""
-    got: dict[str, PortState] = {}
-    lost: dict[str, str] = {}
-    reason = done.reason
-    if done.payloads is not None:
-        try:
-            got = {s.host: s for s in states_from_payload(done.payloads.get("states", []))}
-            lost = {str(h): str(r) for h, r in dict(done.payloads.get("failed", {})).items()}
-        except (ValidationError, AttributeError, TypeError, ValueError) as exc:
-            got, lost = {}, {}
-            reason = _("the worker's reply does not validate: {error}").format(error=one_line(exc))
-    got = {h: s for h, s in got.items() if h in done.shard.hosts}
-    missing = reason or _("the worker returned no result for this device")
-    lost = {h: lost.get(h) or missing for h in done.shard.hosts if h not in got}
-    return got, lost
+    """A port-read shard's reply as (host -> PortState, host -> reason) (`shard_reply`)."""
+    return shard_reply(done, states_from_payload, lambda s: s.host, key="states")
 
 
 def port_reads_on_workers(

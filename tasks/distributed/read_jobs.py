@@ -18,13 +18,9 @@ import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from pydantic import ValidationError
-
-from netsteward.tasks.core.i18n import _
-from netsteward.tasks.core.results import one_line
 from netsteward.tasks.distributed.app import INSPECT_SHARD, TOPOLOGY_SHARD
 from netsteward.tasks.distributed.coordinator import ShardDone
-from netsteward.tasks.distributed.jobs import run_on_workers
+from netsteward.tasks.distributed.jobs import run_on_workers, shard_reply
 from netsteward.tasks.distributed.settings import CelerySettings, Shard
 from netsteward.tasks.inspect.collect import InspectOptions, readings_from_payload
 from netsteward.tasks.inspect.judge import DeviceReading
@@ -42,29 +38,6 @@ Progress = Callable[[int, int], None]  # (hosts done, of which failed), after ea
 def reply_payload(found: list[dict[str, Any]], failed: dict[str, str]) -> dict[str, Any]:
     """A read shard's reply (the worker's side): the records read and the hosts not read."""
     return {"found": found, "failed": failed}
-
-
-def shard_reply(
-    done: ShardDone, parse: Callable[[Any], list[T]], name_of: Callable[[T], str]
-) -> tuple[dict[str, T], dict[str, str]]:
-    """A read shard's reply as (host -> record, host -> reason): every host of the shard in
-    exactly one of the two, whatever the worker replied (or did not)."""
-    got: dict[str, T] = {}
-    lost: dict[str, str] = {}
-    reason = done.reason
-    if done.payloads is not None:
-        try:
-            if not isinstance(done.payloads, dict):
-                raise TypeError("a JSON object was expected")  # as pydantic says it: English
-            got = {name_of(r): r for r in parse(done.payloads.get("found", []))}
-            lost = {str(h): str(r) for h, r in dict(done.payloads.get("failed", {})).items()}
-        except (ValidationError, AttributeError, TypeError, ValueError) as exc:
-            got, lost = {}, {}
-            reason = _("the worker's reply does not validate: {error}").format(error=one_line(exc))
-    got = {h: r for h, r in got.items() if h in done.shard.hosts}
-    missing = reason or _("the worker returned no result for this device")
-    lost = {h: lost.get(h) or missing for h in done.shard.hosts if h not in got}
-    return got, lost
 
 
 def _collect(
