@@ -24,11 +24,13 @@ from netsteward.playbooks.common import (
     HostsOpt,
     JsonOpt,
     RepoOpt,
+    err_console,
     finish,
     open_nornir,
     print_result,
     select_hosts,
 )
+from netsteward.playbooks.progress import ProgressProcessor, fleet_progress
 from netsteward.tasks.core.errors import EXIT_CLEAN, EXIT_UNREACHABLE, BadInput
 from netsteward.tasks.core.i18n import _
 from netsteward.tasks.core.scrub import secret_key_notice
@@ -155,6 +157,7 @@ def run_check(
     known: bool = False,
     engine: EngineSettings | None = None,
     workers: int | None = None,
+    show_progress: bool = False,
 ) -> DriftReport:
     """Read both sides (devices or, offline, the repository at HEAD) and build the report."""
     from netsteward.tasks.drift.assemble import assemble, live_from_reads, live_from_repo
@@ -184,12 +187,14 @@ def run_check(
         from netsteward.tasks.drift.collect import read_hosts
 
         approved = read_state(repo, "HEAD")
-        if engine is not None and engine.engine == "celery":
-            from netsteward.tasks.distributed.jobs import drift_on_workers, hosts_of
+        with fleet_progress("drift", err_console, show_progress) as progress:
+            bar = ProgressProcessor(progress, len(nr.inventory.hosts))
+            if engine is not None and engine.engine == "celery":
+                from netsteward.tasks.distributed.jobs import drift_on_workers, hosts_of
 
-            reads, failed = drift_on_workers(hosts_of(nr), engine.celery, workers)
-        else:
-            reads, failed = read_hosts(nr)
+                reads, failed = drift_on_workers(hosts_of(nr), engine.celery, workers, bar.advance)
+            else:
+                reads, failed = read_hosts(nr, processors=[bar])
         live = live_from_reads(reads, failed, platforms)
         live_label = "devices"
     snap = view(approved)
@@ -275,6 +280,7 @@ def register(main_app: typer.Typer) -> None:
             known=known,
             engine=engine if on_celery else None,
             workers=workers,
+            show_progress=not json_out and err_console.is_terminal,
         )
         notice = None if offline else secret_key_notice()
         if notice:  # live configurations masked without a fingerprint: say what is not seen

@@ -41,6 +41,7 @@ from netsteward.playbooks.common import (
     print_result,
     select_hosts,
 )
+from netsteward.playbooks.progress import ProgressProcessor, fleet_progress
 from netsteward.tasks.backup.collect import BackupOutcome
 from netsteward.tasks.baseline.rules import DEFAULT_RULES
 from netsteward.tasks.core.errors import (
@@ -313,7 +314,16 @@ def plan_cmd(
         config, None, None, num_workers=workers, need_credentials=not offline and celery is None
     )
     check_policy_hosts(policy, policy_file, set(nr_all.inventory.hosts))
-    read = read_states if celery is None else port_reads_on_workers(hosts_of, celery, workers)
+    show = not as_json and err_console.is_terminal
+
+    def read(nr: Nornir) -> tuple[dict[str, PortState], dict[str, str]]:
+        """The live reads, with the fleet's progress bar (locally or on the workers)."""
+        with fleet_progress("normalize plan", err_console, show) as progress:
+            bar = ProgressProcessor(progress, len(nr.inventory.hosts))
+            if celery is None:
+                return read_states(nr, [bar])
+            return port_reads_on_workers(hosts_of, celery, workers, bar.advance)(nr)
+
     plan = compute_plan(
         nr_all, hosts=hosts, group=group, policy=policy, repo=repo, offline=offline, read=read
     )

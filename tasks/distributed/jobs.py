@@ -161,21 +161,26 @@ def shard_reads(done: ShardDone) -> tuple[dict[str, LiveRead], dict[str, str]]:
 
 
 def drift_on_workers(
-    hosts: dict[str, tuple[str, list[str]]], settings: CelerySettings, workers: int | None
+    hosts: dict[str, tuple[str, list[str]]],
+    settings: CelerySettings,
+    workers: int | None,
+    progress: Callable[[int, int], None] = lambda done, failed: None,
 ) -> tuple[dict[str, LiveRead], dict[str, str]]:
     """The drift check's live reads (host -> LiveRead) and the hosts without one (host ->
-    reason), collected by the workers; the same pair `read_hosts` returns locally."""
+    reason), collected by the workers; the same pair `read_hosts` returns locally.
+    `progress(n, failed)` after each shard."""
     reads: dict[str, LiveRead] = {}
     failed: dict[str, str] = {}
 
     def on_done(done: ShardDone) -> None:
         got, lost = shard_reads(done)
-        for host in done.shard.hosts:
-            if host not in reads and host not in failed:
-                if host in got:
-                    reads[host] = got[host]
-                else:
-                    failed[host] = lost[host]
+        fresh = [h for h in done.shard.hosts if h not in reads and h not in failed]
+        for host in fresh:
+            if host in got:
+                reads[host] = got[host]
+            else:
+                failed[host] = lost[host]
+        progress(len(fresh), sum(1 for h in fresh if h in failed))
 
     run_on_workers(
         DRIFT_SHARD,

@@ -91,10 +91,14 @@ def shard_states(done: ShardDone) -> tuple[dict[str, PortState], dict[str, str]]
 
 
 def port_reads_on_workers(
-    hosts_of: Callable[[Any], Hosts], settings: CelerySettings, workers: int | None
+    hosts_of: Callable[[Any], Hosts],
+    settings: CelerySettings,
+    workers: int | None,
+    progress: Callable[[int, int], None] = lambda done, failed: None,
 ) -> Callable[[Any], tuple[dict[str, PortState], dict[str, str]]]:
     """A `read` for `compute_plan`: the selection's states read by the workers of each
-    host's queue (the same pair `read_states` returns locally)."""
+    host's queue (the same pair `read_states` returns locally). `progress(n, failed)` after
+    each shard."""
 
     def read(nr: Any) -> tuple[dict[str, PortState], dict[str, str]]:
         states: dict[str, PortState] = {}
@@ -102,12 +106,13 @@ def port_reads_on_workers(
 
         def on_done(done: ShardDone) -> None:
             got, lost = shard_states(done)
-            for host in done.shard.hosts:
-                if host not in states and host not in failed:
-                    if host in got:
-                        states[host] = got[host]
-                    else:
-                        failed[host] = lost[host]
+            fresh = [h for h in done.shard.hosts if h not in states and h not in failed]
+            for host in fresh:
+                if host in got:
+                    states[host] = got[host]
+                else:
+                    failed[host] = lost[host]
+            progress(len(fresh), sum(1 for h in fresh if h in failed))
 
         message = {"options": {"workers": workers}}
         run_on_workers(PORT_READ_SHARD, hosts_of(nr), settings, message, on_done)

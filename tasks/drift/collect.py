@@ -18,6 +18,7 @@ form a shard's reads travel in.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import PurePosixPath
 from typing import Any
@@ -117,10 +118,12 @@ def read_live(task: Task, lldp: bool = True, options: SessionOptions | None = No
 
 
 def read_hosts(
-    nr: Nornir, options: SessionOptions | None = None
+    nr: Nornir, options: SessionOptions | None = None, processors: Sequence[Any] = ()
 ) -> tuple[dict[str, LiveRead], dict[str, str]]:
-    """Every selected host's `LiveRead`, and the hosts whose task raised (host -> reason)."""
-    agg = nr.run(task=read_live, options=options, name="drift read", raise_on_error=False)
+    """Every selected host's `LiveRead`, and the hosts whose task raised (host -> reason).
+    `processors`: Nornir processors (the progress bar)."""
+    runner = nr.with_processors(list(processors)) if processors else nr
+    agg = runner.run(task=read_live, options=options, name="drift read", raise_on_error=False)
     typed = typed_results(agg, LiveRead)
     return dict(typed.ok), {h: f.reason for h, f in typed.failed.items()}
 

@@ -111,12 +111,18 @@ def read_port_state(
     return Result(host=host, result=state)
 
 
-def read_states(nr: Any) -> tuple[dict[str, PortState], dict[str, str]]:
+def read_states(
+    nr: Any, processors: Sequence[Any] = ()
+) -> tuple[dict[str, PortState], dict[str, str]]:
     """Every selected host's `PortState`, and the hosts that could not be read (host ->
-    reason): what a live plan is computed from, locally or on a Celery worker's shard."""
+    reason): what a live plan is computed from, locally or on a Celery worker's shard.
+    `processors`: Nornir processors (the progress bar)."""
+    runner = nr.with_processors(list(processors)) if processors else nr
     # on_failed: a host that failed an earlier run of this Nornir (a worker's, which lives
     # on) is read again, not left out
-    agg = nr.run(task=read_port_state, name="read port state", raise_on_error=False, on_failed=True)
+    agg = runner.run(
+        task=read_port_state, name="read port state", raise_on_error=False, on_failed=True
+    )
     typed = typed_results(agg, PortState)  # (each device's session closed when read)
     return typed.ok, {h: f.reason for h, f in typed.failed.items()}
 
