@@ -155,6 +155,38 @@ def shard_reply(
     return got, lost
 
 
+def collect_on_workers(
+    task_name: str,
+    hosts: dict[str, tuple[str, list[str]]],
+    settings: CelerySettings,
+    kwargs: dict[str, Any],
+    reply: Callable[[ShardDone], tuple[dict[str, T], dict[str, str]]],
+    progress: Callable[[int, int], None],
+    failed_record: Callable[[T], bool] = lambda record: False,
+    shard_kwargs: Callable[[Shard], dict[str, Any]] | None = None,
+) -> tuple[dict[str, T], dict[str, str]]:
+    """Run a read job on the workers: (host -> record, host -> reason), each host once
+    (a shard delivered twice counts its first result); `reply` turns a shard's end into
+    records and reasons (`shard_reply`), `progress(n, failed)` after each shard,
+    `failed_record` says which records count as failed in the bar."""
+    found: dict[str, T] = {}
+    failed: dict[str, str] = {}
+
+    def on_done(done: ShardDone) -> None:
+        got, lost = reply(done)
+        fresh = [h for h in done.shard.hosts if h not in found and h not in failed]
+        for host in fresh:
+            if host in got:
+                found[host] = got[host]
+            else:
+                failed[host] = lost[host]
+        bad = sum(1 for h in fresh if h in failed or failed_record(found[h]))
+        progress(len(fresh), bad)
+
+    run_on_workers(task_name, hosts, settings, kwargs, on_done, shard_kwargs)
+    return found, failed
+
+
 def shard_reads(done: ShardDone) -> tuple[dict[str, LiveRead], dict[str, str]]:
     """A drift shard's reply as (host -> LiveRead, host -> reason) (`shard_reply`)."""
     return shard_reply(done, lives_from_payload, lambda r: r.host, key="reads")
@@ -169,24 +201,11 @@ def drift_on_workers(
     """The drift check's live reads (host -> LiveRead) and the hosts without one (host ->
     reason), collected by the workers; the same pair `read_hosts` returns locally.
     `progress(n, failed)` after each shard."""
-    reads: dict[str, LiveRead] = {}
-    failed: dict[str, str] = {}
-
-    def on_done(done: ShardDone) -> None:
-        got, lost = shard_reads(done)
-        fresh = [h for h in done.shard.hosts if h not in reads and h not in failed]
-        for host in fresh:
-            if host in got:
-                reads[host] = got[host]
-            else:
-                failed[host] = lost[host]
-        progress(len(fresh), sum(1 for h in fresh if h in failed))
-
-    run_on_workers(
+    return collect_on_workers(
         DRIFT_SHARD,
         hosts,
         settings,
         {"options": options_message(SessionOptions(), workers)},
-        on_done,
+        shard_reads,
+        progress,
     )
-    return reads, failed

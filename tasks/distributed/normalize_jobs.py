@@ -47,7 +47,11 @@ from netsteward.tasks.distributed.apply_message import (
     verify_message,
 )
 from netsteward.tasks.distributed.coordinator import Dispatch, ShardDone, check_broker
-from netsteward.tasks.distributed.jobs import backup_on_workers, run_on_workers, shard_reply
+from netsteward.tasks.distributed.jobs import (
+    backup_on_workers,
+    collect_on_workers,
+    shard_reply,
+)
 from netsteward.tasks.distributed.settings import (
     CelerySettings,
     Shard,
@@ -101,22 +105,10 @@ def port_reads_on_workers(
     each shard."""
 
     def read(nr: Any) -> tuple[dict[str, PortState], dict[str, str]]:
-        states: dict[str, PortState] = {}
-        failed: dict[str, str] = {}
-
-        def on_done(done: ShardDone) -> None:
-            got, lost = shard_states(done)
-            fresh = [h for h in done.shard.hosts if h not in states and h not in failed]
-            for host in fresh:
-                if host in got:
-                    states[host] = got[host]
-                else:
-                    failed[host] = lost[host]
-            progress(len(fresh), sum(1 for h in fresh if h in failed))
-
         message = {"options": {"workers": workers}}
-        run_on_workers(PORT_READ_SHARD, hosts_of(nr), settings, message, on_done)
-        return states, failed
+        return collect_on_workers(
+            PORT_READ_SHARD, hosts_of(nr), settings, message, shard_states, progress
+        )
 
     return read
 

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from netsteward.tasks.distributed.app import INSPECT_SHARD, TOPOLOGY_SHARD
 from netsteward.tasks.distributed.coordinator import ShardDone
-from netsteward.tasks.distributed.jobs import run_on_workers, shard_reply
+from netsteward.tasks.distributed.jobs import collect_on_workers, shard_reply
 from netsteward.tasks.distributed.settings import CelerySettings, Shard
 from netsteward.tasks.inspect.collect import InspectOptions, readings_from_payload
 from netsteward.tasks.inspect.judge import DeviceReading
@@ -40,36 +40,6 @@ def reply_payload(found: list[dict[str, Any]], failed: dict[str, str]) -> dict[s
     return {"found": found, "failed": failed}
 
 
-def _collect(
-    task_name: str,
-    hosts: Hosts,
-    settings: CelerySettings,
-    kwargs: dict[str, Any],
-    reply: Callable[[ShardDone], tuple[dict[str, T], dict[str, str]]],
-    progress: Progress,
-    failed_record: Callable[[T], bool] = lambda record: False,
-    shard_kwargs: Callable[[Shard], dict[str, Any]] | None = None,
-) -> tuple[dict[str, T], dict[str, str]]:
-    """Run a read job on the workers: (host -> record, host -> reason), each host once
-    (a shard delivered twice counts its first result)."""
-    found: dict[str, T] = {}
-    failed: dict[str, str] = {}
-
-    def on_done(done: ShardDone) -> None:
-        got, lost = reply(done)
-        fresh = [h for h in done.shard.hosts if h not in found and h not in failed]
-        for host in fresh:
-            if host in got:
-                found[host] = got[host]
-            else:
-                failed[host] = lost[host]
-        bad = sum(1 for h in fresh if h in failed or failed_record(found[h]))
-        progress(len(fresh), bad)
-
-    run_on_workers(task_name, hosts, settings, kwargs, on_done, shard_kwargs)
-    return found, failed
-
-
 # -- topology snapshot -------------------------------------------------------------------
 
 
@@ -86,7 +56,7 @@ def topology_on_workers(
     """The snapshot's discoveries (host -> DeviceDiscovery) and the hosts not read (host ->
     reason), read by the workers: the same pair `discover_hosts` returns locally.
     Raises BrokerUnreachable before anything is sent when the broker does not answer."""
-    return _collect(
+    return collect_on_workers(
         TOPOLOGY_SHARD,
         hosts,
         settings,
@@ -143,7 +113,7 @@ def inspect_on_workers(
     def shard_purposes(shard: Shard) -> dict[str, Any]:
         return {"purposes": {h: sorted(purposes.get(h, ())) for h in shard.hosts}}
 
-    found, failed = _collect(
+    found, failed = collect_on_workers(
         INSPECT_SHARD,
         hosts,
         settings,
