@@ -190,6 +190,11 @@ def _run(args: argparse.Namespace, state_dir: Path) -> int:
         if args.groups_out and (_buildings(args)) < 2:
             raise LabInputError("--groups-out: needs --buildings N with N > 1")
         fleet = load_fleet(seed, args.fleet, _buildings(args))
+        from netsteward.lab.engine.server import port_range_problem
+
+        problem = port_range_problem(base_port, len(fleet.devices))
+        if problem:  # the inventory of a lab that could not start
+            raise LabInputError(problem)
         write_hosts(fleet, base_port, args.out)
         print(f"lab: wrote {args.out} ({len(fleet.devices)} hosts, base port {base_port})")
         if args.groups_out:

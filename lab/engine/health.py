@@ -192,10 +192,17 @@ class Health:
         return "power failure" if self.has("reboot") else "user reboot"
 
     def changed_at(self) -> datetime:
-        """When the running configuration last changed (a fault counts as a change)."""
+        """When the running configuration last changed (a fault counts as a change).
+
+        The `unsaved` fault is a change after the last save that the displays show: they
+        print whole seconds, so it is at least a second after the save (a fault injected in
+        the second the lab started, or a save made, would otherwise print the same time as
+        the save and read as saved)."""
         at = self.device.changed_at
         if "unsaved" in self.faults:
             at = max(at, self.since("unsaved"))
+            if self._unsaved_by_anomaly():
+                at = max(at, self.saved_at() + timedelta(seconds=1))
         return at
 
     def saved_at(self) -> datetime:

@@ -201,17 +201,25 @@ class _DeviceConnection(asyncssh.SSHServer):  # type: ignore[misc]
         return _ChannelSession(self)
 
 
+def port_range_problem(base_port: int, devices: int) -> str | None:
+    """Why `devices` listeners from `base_port` on do not fit the lab's port range (None:
+    they fit): 1024-32767, below the kernel's ephemeral ports, so a client's own source
+    port never takes a device's."""
+    last = base_port + devices - 1
+    if base_port < 1024 or last > 32767:
+        return f"--base-port {base_port}: ports {base_port}-{last} must lie within 1024-32767"
+    return None
+
+
 class LabServer:
     """All listeners, the live state and the control socket."""
 
     def __init__(
         self, fleet: Fleet, state_dir: Path, base_port: int, fleet_source: str | None = None
     ) -> None:
-        last = base_port + len(fleet.devices) - 1
-        if base_port < 1024 or last > 32767:
-            raise LabStartError(
-                f"--base-port {base_port}: ports {base_port}-{last} must lie within 1024-32767"
-            )
+        problem = port_range_problem(base_port, len(fleet.devices))
+        if problem:
+            raise LabStartError(problem)
         state_dir.mkdir(parents=True, exist_ok=True)
         self.state_dir = state_dir
         self.fleet_source = fleet_source

@@ -137,3 +137,17 @@ def test_one_building_has_no_building_groups(lab_fleet: Fleet) -> None:
     # (the whole file: test_fleet.py::test_committed_inventory_is_current)
     text = render_hosts(lab_fleet)
     assert "site:" not in text and "ym_base" not in text
+
+
+def test_an_inventory_whose_ports_leave_the_lab_range_is_bad_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`lab inventory` refuses what `lab start` would refuse (ports beyond 32767): an
+    inventory of a lab that cannot start, exit 2 and nothing written."""
+    from netsteward.lab.__main__ import main
+
+    out = tmp_path / "hosts.yaml"
+    code = main(["inventory", "--base-port", "32500", "--out", str(out)])
+    assert code == 2 and not out.exists()
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["lab: --base-port 32500: ports 32500-33238 must lie within 1024-32767"]
