@@ -14,6 +14,7 @@ import random
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -101,6 +102,25 @@ class LabHandle:
         proc = self.cli("truth", "--json", check=True)
         result: dict[str, Any] = json.loads(proc.stdout)
         return result
+
+    @contextmanager
+    def ssh(self, port: int, device_type: str = "huawei_vrp") -> Iterator[Any]:
+        """A netmiko session to the lab device on `port` with the lab's credentials (what an
+        engineer at a terminal does beside netsteward), disconnected at the end."""
+        from netmiko import ConnectHandler
+
+        env = _lab_env()
+        conn = ConnectHandler(
+            device_type=device_type,
+            host="127.0.0.1",
+            port=port,
+            username=env["NETSTEWARD_USERNAME"],
+            password=env["NETSTEWARD_PASSWORD"],
+        )
+        try:
+            yield conn
+        finally:
+            conn.disconnect()
 
     def port_of(self, host: str) -> int:
         """The SSH port of a device (ports never change while the lab lives)."""

@@ -72,18 +72,28 @@ def options_from_message(data: dict[str, Any]) -> tuple[SessionOptions, int | No
     return options, int(workers) if workers else None
 
 
-def shard_outcomes(done: ShardDone, platforms: dict[str, str]) -> dict[str, BackupOutcome]:
-    """One outcome per host of the shard, whatever the worker replied: a host the reply
-    lacks (or a reply that does not validate) is a failed device, never a lost one."""
-    got: dict[str, BackupOutcome] = {}
-    kind, reason = done.kind or ERROR, done.reason
+def outcomes_by_host(
+    done: ShardDone, parse: Callable[[Any], list[T]], host_of: Callable[[T], str]
+) -> tuple[dict[str, T], str | None]:
+    """The outcomes of a shard that changes or backs up devices (a list of outcomes), by
+    host, and the reason for the hosts without one: the shard's own, or why the reply does
+    not validate (then no outcome is taken from it)."""
+    reason = done.reason
     if done.payloads is not None:
         try:
-            got = {o.host: o for o in outcomes_from_payload(done.payloads)}
+            return {host_of(o): o for o in parse(done.payloads)}, reason
         except ValidationError as exc:
             reason = _("the worker's reply does not validate: {error}").format(
                 error=str(exc.errors()[0]["msg"])
             )
+    return {}, reason
+
+
+def shard_outcomes(done: ShardDone, platforms: dict[str, str]) -> dict[str, BackupOutcome]:
+    """One outcome per host of the shard, whatever the worker replied: a host the reply
+    lacks (or a reply that does not validate) is a failed device, never a lost one."""
+    got, reason = outcomes_by_host(done, outcomes_from_payload, lambda o: o.host)
+    kind = done.kind or ERROR
     out = {}
     for host in done.shard.hosts:
         outcome = got.get(host)

@@ -25,8 +25,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from netsteward.tasks.backup.collect import BackupOutcome
 from netsteward.tasks.core.errors import BrokerUnreachable
 from netsteward.tasks.core.i18n import _
@@ -50,6 +48,7 @@ from netsteward.tasks.distributed.coordinator import Dispatch, ShardDone, check_
 from netsteward.tasks.distributed.jobs import (
     backup_on_workers,
     collect_on_workers,
+    outcomes_by_host,
     shard_reply,
 )
 from netsteward.tasks.distributed.settings import (
@@ -147,15 +146,7 @@ def shard_apply_outcomes(done: ShardDone) -> tuple[list[ApplyOutcome], set[str]]
     whose outcome is the coordinator's own (not in a valid reply). No worker on the queue:
     unreachable (nothing sent). A shard the worker failed on, a reply that does not validate
     or lacks a host: failed (the device's state is unknown)."""
-    got: dict[str, ApplyOutcome] = {}
-    reason = done.reason
-    if done.payloads is not None:
-        try:
-            got = {o.host: o for o in outcomes_from_payload(done.payloads)}
-        except ValidationError as exc:
-            reason = _("the worker's reply does not validate: {error}").format(
-                error=str(exc.errors()[0]["msg"])
-            )
+    got, reason = outcomes_by_host(done, outcomes_from_payload, lambda o: o.host)
     status = UNREACHABLE if done.kind == "unreachable" else FAILED
     missing = reason or _("the worker returned no result for this device")
     here = {h for h in done.shard.hosts if h not in got}

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import fnmatch
 import json
-import os
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import git
 import pytest
-from netmiko import ConnectHandler
 
 from netsteward.tasks.platforms import PLATFORMS
 
@@ -133,17 +131,8 @@ def _bare_interface(config: str) -> str:
 
 
 def _ssh_config(state: dict[str, Any], dev: dict[str, Any], commands: list[str]) -> None:
-    conn = ConnectHandler(  # the fixture exported the lab credentials
-        device_type="huawei_vrp",
-        host="127.0.0.1",
-        port=dev["port"],
-        username=os.environ["NETSTEWARD_USERNAME"],
-        password=os.environ["NETSTEWARD_PASSWORD"],
-    )
-    try:
+    with state["lab"].ssh(dev["port"]) as conn:
         conn.send_config_set(commands)
-    finally:
-        conn.disconnect()
 
 
 def test_change_by_hand_is_exactly_that_line(state: dict[str, Any]) -> None:

@@ -9,14 +9,12 @@ fingerprint); the lab, like a real device, replaces the user's password line. On
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
-from netmiko import ConnectHandler
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -30,18 +28,9 @@ def _device(lab: Any) -> dict[str, Any]:
     )
 
 
-def _configure(dev: dict[str, Any], lines: list[str]) -> None:
-    conn = ConnectHandler(
-        device_type="huawei_vrp",
-        host="127.0.0.1",
-        port=dev["port"],
-        username=os.environ["NETSTEWARD_USERNAME"],
-        password=os.environ["NETSTEWARD_PASSWORD"],
-    )
-    try:
+def _configure(lab: Any, dev: dict[str, Any], lines: list[str]) -> None:
+    with lab.ssh(dev["port"]) as conn:
         conn.send_config_set(lines)
-    finally:
-        conn.disconnect()
 
 
 def _git(repo: Path, *args: str) -> str:
@@ -73,7 +62,7 @@ def test_password_change_is_a_changed_line_without_its_value(
     assert found, "the stored password line carries a fingerprint"
     user, before_marker = found[1], found[2]
     old_line = _live_password_line(lab, dev, user)
-    _configure(dev, ["aaa", f"local-user {user} password irreversible-cipher {NEW_PASSWORD}"])
+    _configure(lab, dev, ["aaa", f"local-user {user} password irreversible-cipher {NEW_PASSWORD}"])
     try:
         drift = netsteward("drift")
         assert drift.returncode == 1, drift.stderr
@@ -109,22 +98,13 @@ def test_password_change_is_a_changed_line_without_its_value(
         history = _git(repo, "log", "--all", "-p")
         assert NEW_PASSWORD not in history and NEW_PASSWORD not in "\n".join(outputs)
     finally:
-        _configure(dev, ["aaa", old_line])
+        _configure(lab, dev, ["aaa", old_line])
     assert _live_password_line(lab, dev, user) == old_line
 
 
 def _live_password_line(lab: Any, dev: dict[str, Any], user: str) -> str:
-    conn = ConnectHandler(
-        device_type="huawei_vrp",
-        host="127.0.0.1",
-        port=dev["port"],
-        username=os.environ["NETSTEWARD_USERNAME"],
-        password=os.environ["NETSTEWARD_PASSWORD"],
-    )
-    try:
+    with lab.ssh(dev["port"]) as conn:
         text = conn.send_command("display current-configuration")
-    finally:
-        conn.disconnect()
     found = re.search(rf"^ (local-user {user} password .*)$", str(text), re.M)
     assert found
     return found[1].rstrip()

@@ -15,6 +15,7 @@ from datetime import datetime
 from netsteward.tasks.core.reading import Reading, reader
 from netsteward.tasks.inspect.model import Fact, Limits
 from netsteward.tasks.inspect.readers.common import (
+    cpu_rule,
     crc_errors,
     fact,
     limits,
@@ -31,16 +32,9 @@ def cpu(text: str) -> Reading[Fact]:
     return scan(
         text,
         [
-            rule(
+            cpu_rule(  # five seconds: total/interrupt; one minute; five minutes
                 r"CPU utilization for five seconds: (\d+)%/(\d+)%; one minute: (\d+)%; five minutes: (\d+)%",
-                lambda m, n, ln: fact(
-                    "cpu",
-                    n,
-                    ln,
-                    value=float(m[1]),
-                    unit="%",
-                    extra=(("one_minute", float(m[3])), ("average", float(m[4]))),
-                ),
+                groups=(1, 3, 4),
             )
         ],
         strict=False,

@@ -123,18 +123,19 @@ def merge(*readings: Reading[Fact]) -> Reading[Fact]:
     )
 
 
-def cpu_rule(regex: str) -> Rule:
-    """A line with the load now, over one minute and over five (groups 1-3, in %); the
-    five-minute figure is the average the policy judges."""
+def cpu_rule(regex: str, groups: tuple[int, int, int] = (1, 2, 3)) -> Rule:
+    """A line with the load now, over one minute and over five (the regex groups `groups`,
+    in %); the five-minute figure is the average the policy judges."""
+    now, minute, five = groups
     return rule(
         regex,
         lambda m, n, ln: fact(
             "cpu",
             n,
             ln,
-            value=float(m[1]),
+            value=float(m[now]),
             unit="%",
-            extra=(("one_minute", float(m[2])), ("average", float(m[3]))),
+            extra=(("one_minute", float(m[minute])), ("average", float(m[five]))),
         ),
     )
 
