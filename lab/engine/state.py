@@ -134,7 +134,9 @@ class DeviceState:
             minutes=zlib.crc32(spec.name.encode()) % (300 * 1440) + 3 * 1440  # 3 to 303 days
         )
         self._hostname: str | None = None
-        self.changed_at = lab.started
+        self._changed_at = lab.started
+        self._touched_at: datetime | None = None  # a touch not yet compared with the text
+        self._text_at_change: str | None = None  # the running text at `_changed_at`
         self.lag_by_port = {m: lag for lag, members in spec.lags.items() for m in members}
 
     @property
@@ -165,7 +167,22 @@ class DeviceState:
         self._descs = None
         self._shut = None
         self._hostname = None
-        self.changed_at = datetime.now()
+        if self._text_at_change is None:  # the text before this first touch
+            self._text_at_change = self._text
+        self._touched_at = datetime.now()
+
+    @property
+    def changed_at(self) -> datetime:
+        """When the running configuration's text last changed. A session that entered and
+        left configuration mode without changing a line does not move it (on a real device
+        the "last changed" lines follow the configuration, not the sessions); the text is
+        compared when the time is asked for, so a touch costs nothing."""
+        if self._touched_at is not None:
+            text = self.running_text()
+            if text != self._text_at_change:
+                self._changed_at, self._text_at_change = self._touched_at, text
+            self._touched_at = None
+        return self._changed_at
 
     def save(self) -> None:
         text = self.running_text()
