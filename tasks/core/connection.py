@@ -26,41 +26,62 @@ Every platform gets these fixes (`BaseFixes`):
    (`Session` closes the socket at the deadline), cost another full read time-out in
    every read netmiko makes (finding the prompt, enable mode, the log-out clean-up).
 
+4. netmiko's `read_until_pattern` (its enable mode, configuration-mode checks, napalm's
+   commands) waits on the channel (a paramiko channel is selectable) instead of polling
+   it every 10 ms: a hundred sessions polling were a thousand wake-ups a second, each
+   taking the interpreter's lock from the threads that had work.
+
+Where the platform file says how (`login:`), the session's preparation is data too
+(`PlatformLogin`): read until the first prompt (the banner and the prompt come by
+themselves; questions asked before it, like VRP's "change the initial password now?",
+are answered from the file), send `paging_off` and `login.commands`, each read to the
+prompt, take the device's name from the prompt's group `base` (what netmiko's driver
+calls the base prompt; a test checks both agree on real prompts), and at the end type
+`login.logout`. Every read blocks until data comes. netmiko's own drivers instead send
+Enter, sleep, clear the buffer with more sleeps (about 85 ms a session) and poll; on
+two cores the preparation cost more client CPU than the log-in itself (measured in
+bench/backup_bench.py: the backup went from about 3.1 to 2.5 times the log-in floor).
+The log-out skips netmiko's configuration-mode check (one more exchange): a session
+leaves configuration mode itself (`Session.configure`), and one that failed is dropped.
+Platforms without `login:` (ASA, FortiOS, StoneOS, FOS, whose drivers do more at log-in)
+keep netmiko's preparation with fixes 1-4.
+
 The platform files name the fixes that only some drivers need (`netmiko_fixes:`), from
 `FIXES` below:
 
 - `vrp_config_mode_check`: pattern-based `check_config_mode()` (stock: it sends Enter
   and then waits for the channel to stay silent for 2 s with `read_channel_timing`; it
-  runs on every disconnect (`cleanup()`) and 4 times per `send_config_set`, which costs
-  2.2 s per backup and ~9 s per config push; simlab.md §4b, §6). Ours sends Enter and
-  reads until the prompt terminator `>` or `]` appears, then decides by that
-  terminator: exactly what netmiko's own hp_comware driver does
+  runs 4 times per `send_config_set`, about 9 s per configuration push; simlab.md §6).
+  Ours sends Enter and reads until the prompt terminator `>` or `]` appears, then
+  decides by that terminator: exactly what netmiko's own hp_comware driver does
   (`check_config_mode(pattern=r"[>\\]]")`). Safe because VRP prompts always end in `>`
   (user view) or `]` (system and sub-views), which `set_base_prompt` already relies on;
   a prompt that never comes raises ReadTimeout instead of guessing.
-- `vrp_session_preparation`: reads until the prompt after `screen-length 0 temporary`
-  instead of sleeping 0.3 s (times the delay factor) and clearing the buffer: the read
-  ends on the same event the sleep waited for.
 
-Everything else (log-in handling, paging commands, prompts) is stock.
 NETSTEWARD_STOCK_NETMIKO=1 leaves netmiko untouched (the benchmark's baseline).
 """
 
 from __future__ import annotations
 
+import codecs
 import importlib
 import logging
 import os
 import re
+import select
 import socket
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from netmiko.base_connection import BaseConnection
-from netmiko.exceptions import NetmikoTimeoutException, ReadException
+from netmiko.exceptions import NetmikoTimeoutException, ReadException, ReadTimeout
 
 from netsteward.tasks.core.failures import tcp_failure
+from netsteward.tasks.core.scrub import clean_text
 from netsteward.tasks.core.watchdog import Guard
+
+if TYPE_CHECKING:
+    from netsteward.tasks.platforms import Platform
 
 log = logging.getLogger(__name__)
 STOCK_VARIABLE = "NETSTEWARD_STOCK_NETMIKO"
@@ -123,6 +144,33 @@ class BaseFixes:
             params["sock"] = sock
         return params
 
+    def read_until_pattern(
+        self,
+        pattern: str = "",
+        read_timeout: float = 10.0,
+        re_flags: int = 0,
+        max_loops: int | None = None,
+    ) -> str:
+        """netmiko's read until a pattern, waiting for the channel's data instead of polling
+        it every 10 ms (fix 4). When the pattern is in what was read, netmiko's own method
+        splits it off (the rest stays in its read buffer), as it always does."""
+        if getattr(self, "read_timeout_override", None):
+            read_timeout = float(self.read_timeout_override)  # type: ignore[attr-defined]
+        deadline = time.monotonic() + read_timeout if read_timeout else float("inf")
+        output = ""
+        while True:
+            output += self.read_channel()
+            if re.search(pattern, output, flags=re_flags):
+                self._read_buffer = output + self._read_buffer  # type: ignore[has-type]
+                found: str = super().read_until_pattern(  # type: ignore[misc]
+                    pattern=pattern, read_timeout=read_timeout, re_flags=re_flags
+                )
+                return found
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise ReadTimeout(f"pattern not detected: {pattern!r}")
+            _wait_for_data(self.remote_conn, min(remaining, 1.0))
+
     def read_channel(self) -> str:
         """netmiko's read, failing at once when the session has ended (fix 3)."""
         output: str = super().read_channel()  # type: ignore[misc]
@@ -137,6 +185,16 @@ class BaseFixes:
         return output
 
 
+def _wait_for_data(chan: Any, timeout: float) -> None:
+    """Until the channel has data (or has ended), at most `timeout` seconds: a paramiko
+    channel is selectable (its `fileno()`); anything else is polled as netmiko does."""
+    if hasattr(chan, "fileno") and hasattr(chan, "recv_ready"):
+        if not chan.recv_ready():
+            select.select([chan], [], [], timeout)
+    else:
+        time.sleep(min(timeout, 0.01))
+
+
 class VrpConfigModeCheck:
     """`vrp_config_mode_check` (see the module docstring)."""
 
@@ -148,19 +206,81 @@ class VrpConfigModeCheck:
         return check_string in output
 
 
-class VrpSessionPreparation:
-    """`vrp_session_preparation` (see the module docstring)."""
+def login_base(login: Any, prompt: re.Match[str]) -> str:
+    """The device's name (netmiko's base prompt) from a prompt matched by the platform's
+    `prompt` regex: its group `base`, cut to `login.base_length` characters."""
+    base = prompt.group("base")
+    return base[: login.base_length] if login.base_length else base
 
-    def session_preparation(self) -> None:
-        self.ansi_escape_codes = True
-        self.set_base_prompt()  # type: ignore[attr-defined]
-        self.disable_paging(command="screen-length 0 temporary")  # type: ignore[attr-defined]
-        self.read_until_pattern(pattern=re.escape(self.base_prompt) + r"[>\]]")  # type: ignore[attr-defined]
+
+class PlatformLogin:
+    """The session's preparation from the platform file (`login:`; module docstring, fix 4)."""
+
+    netsteward_prompt: re.Pattern[str]
+    netsteward_login: Any  # netsteward.tasks.platforms.Login
+    netsteward_paging: str | None
+    RETURN: str
+    encoding: str
+    remote_conn: Any
+    read_timeout_override: float | None
+
+    def special_login_handler(self, delay_factor: float = 1.0) -> None:
+        """The questions before the first prompt are answered by the preparation below."""
+
+    def _try_session_preparation(self, force_data: bool = True) -> None:
+        login = self.netsteward_login
+        try:
+            deadline = time.monotonic() + float(self.read_timeout_override or 20.0)
+            prompt = self._read_to_prompt(deadline, list(login.questions))
+            paging = [self.netsteward_paging] if self.netsteward_paging else []
+            for command in (*paging, *login.commands):
+                self.write_channel(command + self.RETURN)  # type: ignore[attr-defined]
+                prompt = self._read_to_prompt(deadline, [])
+            # the name from the last prompt: the first one may have been a line of a banner
+            self.base_prompt = login_base(login, prompt)
+            self.ansi_escape_codes = True
+        except Exception:
+            self.disconnect()  # type: ignore[attr-defined]
+            raise
+
+    def _read_to_prompt(self, deadline: float, questions: list[Any]) -> re.Match[str]:
+        """Receive until the last line is a prompt, answering each question once (blocking
+        reads: no polling, no fixed waits)."""
+        decoder = codecs.getincrementaldecoder(self.encoding or "utf-8")("replace")
+        chan = self.remote_conn
+        buffer = ""
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise ReadTimeout("no prompt from the device during log-in")
+            chan.settimeout(min(remaining, 1.0))
+            try:
+                data = chan.recv(65536)
+            except TimeoutError:
+                continue
+            if not data:
+                raise SessionEnded("the SSH session has ended during log-in")
+            buffer = (buffer + decoder.decode(data))[-4096:]
+            last = clean_text(buffer.rsplit("\n", 1)[-1])
+            found = self.netsteward_prompt.match(last.strip())
+            if found:
+                return found
+            for question in questions:
+                if re.search(question.ask, last):
+                    questions.remove(question)
+                    self.write_channel(question.answer + self.RETURN)  # type: ignore[attr-defined]
+                    buffer = ""
+                    break
+
+    def cleanup(self, command: str = "") -> None:
+        """Type the platform's log-out (netmiko's clean-up first checks for configuration
+        mode, one more exchange; a session leaves configuration mode itself)."""
+        self._session_log_fin = True
+        self.write_channel(self.netsteward_login.logout + self.RETURN)  # type: ignore[attr-defined]
 
 
 FIXES: dict[str, type] = {
     "vrp_config_mode_check": VrpConfigModeCheck,
-    "vrp_session_preparation": VrpSessionPreparation,
 }
 
 
@@ -169,18 +289,33 @@ def _dispatcher() -> Any:
     return importlib.import_module("netmiko.ssh_dispatcher")
 
 
-def driver_class(base: type[BaseConnection], fixes: list[str]) -> type[BaseConnection]:
-    """`base` with the fixes every platform gets and the named ones, in that order."""
-    mixins = (*tuple(FIXES[name] for name in fixes), BaseFixes)
-    cls: type[BaseConnection] = type(
-        f"Fast{base.__name__}",
-        (*mixins, base),
-        {
-            "__doc__": f"{base.__name__} with netsteward's fixes ({', '.join(fixes) or 'base'})",
-            "netsteward_fixes": tuple(fixes),
-        },
-    )
+def driver_class(base: type[BaseConnection], platform: Platform) -> type[BaseConnection]:
+    """`base` with the fixes every platform gets, the platform's named ones and, where the
+    platform file says how (`login:`), its own preparation and log-out."""
+    fixes = platform.netmiko_fixes
+    mixins = tuple(FIXES[name] for name in fixes)
+    attrs: dict[str, Any] = {
+        "__doc__": f"{base.__name__} with netsteward's fixes ({', '.join(fixes) or 'base'})",
+        "netsteward_fixes": _fixes_key(platform),
+    }
+    if platform.login is not None:
+        mixins = (PlatformLogin, *mixins)
+        attrs.update(
+            netsteward_login=platform.login,
+            netsteward_prompt=re.compile(platform.prompt),
+            netsteward_paging=platform.paging_off,
+        )
+    cls: type[BaseConnection] = type(f"Fast{base.__name__}", (*mixins, BaseFixes, base), attrs)
     return cls
+
+
+def _fixes_key(platform: Platform) -> tuple[Any, ...]:
+    """What makes a platform's driver class: platforms sharing a netmiko device type must agree."""
+    login = platform.login
+    return (
+        tuple(platform.netmiko_fixes),
+        None if login is None else (login, platform.prompt, platform.paging_off),
+    )
 
 
 _stock_classes: dict[str, type[BaseConnection]] = {}
@@ -190,26 +325,26 @@ def install() -> None:
     """Put our driver classes into netmiko's dispatcher table (idempotent).
 
     One class per netmiko device type; platforms that share a device type must name the
-    same fixes (checked here)."""
+    same fixes and log-in (checked here)."""
     if stock():  # benchmark baseline
         return
     from netsteward.tasks.platforms import all_platforms
 
     mapper = _dispatcher().CLASS_MAPPER
-    wanted: dict[str, list[str]] = {}
+    wanted: dict[str, Platform] = {}
     for platform in all_platforms().values():
-        known = wanted.setdefault(platform.netmiko_device_type, platform.netmiko_fixes)
-        if known != platform.netmiko_fixes:
+        known = wanted.setdefault(platform.netmiko_device_type, platform)
+        if _fixes_key(known) != _fixes_key(platform):
             raise ValueError(
-                f"platform {platform.name}: netmiko_fixes differ from another platform's "
-                f"for netmiko device type {platform.netmiko_device_type!r}"
+                f"platform {platform.name}: netmiko_fixes or login differ from platform "
+                f"{known.name}'s for netmiko device type {platform.netmiko_device_type!r}"
             )
-    for device_type, fixes in wanted.items():
+    for device_type, platform in wanted.items():
         current = mapper[device_type]
-        if getattr(current, "netsteward_fixes", None) == tuple(fixes):
+        if getattr(current, "netsteward_fixes", None) == _fixes_key(platform):
             continue
         base = _stock_classes.setdefault(device_type, current)
-        mapper[device_type] = driver_class(base, fixes)
+        mapper[device_type] = driver_class(base, platform)
 
 
 def drivers() -> dict[str, type[BaseConnection]]:

@@ -23,7 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from netsteward.tasks.core.errors import BadInput
 from netsteward.tasks.core.yamlfile import load_yaml, validate
@@ -178,6 +178,32 @@ class ConfigMode(_Strict):
         return self.prompt.replace("{base}", re.escape(base_prompt))
 
 
+class LoginQuestion(_Strict):
+    """A question a device may ask between the log-in and its first prompt."""
+
+    ask: str  # regex of the question (searched in the last line received)
+    answer: str  # the line netsteward types (an empty line is Enter)
+
+    @field_validator("ask")
+    @classmethod
+    def _regex(cls, value: str) -> str:
+        return _compile(value, "login question")
+
+
+class Login(_Strict):
+    """The session's preparation, read from this file instead of run by netmiko's driver
+    (`netsteward.tasks.core.connection.PlatformLogin`): wait for the first prompt (answering
+    `questions`), send `paging_off` and `commands`, each read to the prompt, and at the end
+    type `logout`. Where this is absent, netmiko's driver prepares and ends the session."""
+
+    questions: list[LoginQuestion] = []
+    commands: list[str] = []  # sent after `paging_off`, each read to the prompt
+    logout: str  # what ends the session (netmiko's clean-up command of the driver)
+    # the device's name is cut to this many characters (IOS shortens it in its
+    # configuration prompts; netmiko's cisco_ios driver cuts its base prompt alike)
+    base_length: int | None = Field(default=None, ge=1)
+
+
 # Kinds of port, the same for every vendor: what a port is, whatever it is called.
 PortKind = Literal[
     "ge", "2.5ge", "5ge", "multige", "xge", "25ge", "40ge", "100ge", "fe", "eth",
@@ -213,7 +239,9 @@ class Platform(_Strict):
     privileged: bool = (
         False  # enter enable mode (netmiko `enable()`, secret from the environment) first
     )
-    prompt: str  # regex for the device prompt at the end of an output (one line)
+    prompt: str  # regex for the device prompt at the end of an output (one line); with
+    # `login`, its group `base` is the device's name (netmiko's base prompt)
+    login: Login | None = None  # the session's preparation as data (None: netmiko's driver)
     pager: str  # regex for the pager prompt that paging-on prints
     config_mode: ConfigMode | None = None  # None: netsteward never configures this platform
     # regex (multi-line) of a line only this platform's configuration has: how `audit firewall`
@@ -265,6 +293,12 @@ class Platform(_Strict):
         if unknown:
             raise ValueError(f"unknown netmiko fix(es) {unknown}; known: {sorted(FIXES)}")
         return values
+
+    @model_validator(mode="after")
+    def _login_names_the_base(self) -> Platform:
+        if self.login is not None and "base" not in re.compile(self.prompt).groupindex:
+            raise ValueError("with `login`, the prompt regex must name the device: (?P<base>...)")
+        return self
 
     @property
     def short(self) -> str:

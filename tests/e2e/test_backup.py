@@ -224,6 +224,39 @@ def test_faults_keep_previous_files_and_exit_3(state: dict[str, Any]) -> None:
     assert summary["counts"]["backed_up"] == summary["counts"]["devices"] - len(FAULTS)
 
 
+def leaked(secrets: list[str], text: str) -> list[str]:
+    """The secrets that occur anywhere in `text`, in one pass over its words.
+
+    `secret in text` for each of the lab's ~7,800 secrets over a history of ~20 MB took
+    157 s (a regex of them all, longer still). A secret without white space lies inside
+    one word: each distinct long word is looked up by its 14-character pieces (no secret is
+    shorter, checked here), and only a word holding such a piece is searched in full.
+    """
+    shortest = min(map(len, secrets))
+    assert shortest >= 14
+    spaced = [s for s in secrets if any(c.isspace() for c in s)]
+    heads: dict[str, list[str]] = {}
+    for s in secrets:
+        if s not in spaced:
+            heads.setdefault(s[:14], []).append(s)
+    found = {s for s in spaced if s in text}
+    for word in set(text.split()):
+        for i in range(len(word) - 13):
+            for s in heads.get(word[i : i + 14], ()):
+                if word.startswith(s, i):
+                    found.add(s)
+    return sorted(found)
+
+
+def test_the_leak_search_finds_what_plain_search_finds(state: dict[str, Any]) -> None:
+    secrets = [s["value"] for s in state["lab"].truth()["secrets"]]
+    spaced = next(s for s in secrets if " " in s)
+    plain = next(s for s in secrets if " " not in s)
+    text = f"x\n  key {plain}\n  a{plain[:-1]} {spaced}!\n"
+    assert leaked(secrets, text) == sorted([plain, spaced])
+    assert leaked(secrets, text.replace(plain, plain[:-1])) == [spaced]
+
+
 def test_no_planted_secret_in_history_logs_or_terminal(state: dict[str, Any]) -> None:
     secrets = [s["value"] for s in state["lab"].truth()["secrets"]]
     assert secrets
@@ -234,6 +267,6 @@ def test_no_planted_secret_in_history_logs_or_terminal(state: dict[str, Any]) ->
         check=True,
     ).stdout
     assert len(history) > 100_000
-    assert [s for s in secrets if s in history] == []
+    assert leaked(secrets, history) == []
     terminal = "\n".join(state["outputs"])
-    assert [s for s in secrets if s in terminal] == []
+    assert leaked(secrets, terminal) == []

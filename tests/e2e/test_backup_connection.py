@@ -123,3 +123,90 @@ def test_a_pager_on_other_platforms_still_fails_fast(lab, devices) -> None:
     finally:
         lab.cli("fault", dev["name"], "clear", check=True)
     assert failure.value.kind == PAGING
+
+
+LOGIN_PLATFORMS = [n for n in PLATFORMS if load_platform(n).login is not None]
+
+
+def stock_connect(dev: dict[str, Any]) -> Any:
+    """The same device through netmiko's own driver (no fixes, its own preparation)."""
+    from netmiko.ssh_dispatcher import CLASS_MAPPER_BASE
+
+    return CLASS_MAPPER_BASE[load_platform(dev["platform"]).netmiko_device_type](
+        device_type=dev["platform"], host="127.0.0.1", port=dev["port"],
+        username=os.environ["NETSTEWARD_USERNAME"], password=os.environ["NETSTEWARD_PASSWORD"],
+        secret=os.environ["NETSTEWARD_PASSWORD"],
+    )  # fmt: skip
+
+
+def test_the_log_in_is_data_for_the_fleets_main_platforms() -> None:
+    assert LOGIN_PLATFORMS == ["huawei_vrp", "hp_comware", "cisco_ios"]
+
+
+@pytest.mark.parametrize("platform", LOGIN_PLATFORMS)
+def test_the_platform_log_in_prepares_the_session_as_netmikos_driver_does(
+    devices, platform: str
+) -> None:
+    """Our preparation (the platform file's `login:`) and netmiko's driver give the same
+    device name, and the session's read of the configuration is the same over both (as the
+    backup stores it: IOS's `ntp clock-period` moves between two reads)."""
+    from netsteward.tasks.core.scrub import normalise_config
+
+    dev = devices[platform]
+    p = load_platform(platform)
+    outputs, names = [], []
+    for open_ in (connect, stock_connect):
+        conn = open_(dev)
+        try:
+            if p.privileged:
+                conn.enable()
+            names.append(conn.base_prompt)
+            read = Session.attach(conn, p).read(p.collect[0].command, 30)
+            outputs.append(normalise_config(p, read))
+        finally:
+            conn.disconnect()
+    assert names[0] == names[1]
+    assert dev["name"].startswith(names[0])
+    assert outputs[0] == outputs[1]
+    assert dev["name"] in outputs[0]
+
+
+def test_the_initial_password_question_is_answered_no(lab, devices) -> None:
+    """A VRP user with the initial password is asked to change it before the first prompt
+    (the lab's devices with `change_password_prompt`); the platform file answers N."""
+    from netsteward.lab.engine.state import load_fleet
+
+    truth = lab.truth()
+    fleet = load_fleet(truth["seed"], lab.fleet_source)
+    asks = {d.name for d in fleet.devices if d.change_password_prompt}
+    dev = next(d for d in truth["devices"] if d["name"] in asks)
+    conn = connect(dev)
+    try:
+        assert conn.base_prompt == dev["name"]
+        out = Session.attach(conn, load_platform("huawei_vrp")).read("display version", 30)
+        assert "VRP" in out
+    finally:
+        conn.disconnect()
+
+
+def test_netmikos_reads_wait_for_the_data_and_still_time_out(devices) -> None:
+    """`read_until_pattern` (netmiko's, used by its enable, configuration-mode checks and
+    napalm) waits on the channel instead of polling: the answer is read whole, what follows
+    the pattern is kept for the next read, and a pattern that never comes still ends in
+    netmiko's ReadTimeout."""
+    import re
+
+    from netmiko.exceptions import ReadTimeout
+
+    conn = connect(devices["cisco_ios"])
+    try:
+        conn.enable()
+        conn.write_channel("show version" + conn.RETURN)
+        out = conn.read_until_pattern(pattern=r"show version")
+        assert out.endswith("show version")
+        out = conn.read_until_pattern(pattern=re.escape(conn.base_prompt) + r"[>#]")
+        assert "Cisco IOS" in out and "uptime is" in out
+        with pytest.raises(ReadTimeout):
+            conn.read_until_pattern(pattern="NEVER-PRINTED", read_timeout=0.5)
+    finally:
+        conn.disconnect()

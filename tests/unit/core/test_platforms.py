@@ -133,3 +133,48 @@ def test_each_firewall_configuration_is_identified_as_its_own_platform() -> None
         assert detect_platform(path.read_text(encoding="utf-8")) == path.parent.name, path
     for switch in ("hp_comware/s5130_7_1_full.raw", "cisco_ios/c9200l_17_09.raw"):
         assert detect_platform((golden / switch).read_text(encoding="utf-8")) is None
+
+
+# prompts of the platforms whose log-in is data (`login:`): real ones (the samples above) and
+# the prefixes HA pairs put before them
+LOGIN_PROMPTS = [
+    ("huawei_vrp", "<YM-BASE-ACC-001>"),
+    ("huawei_vrp", "HRP_M<YM-EXT-FW-01>"),
+    ("huawei_vrp", "HRP_S[YM-EXT-FW-02]"),
+    ("hp_comware", "<test5130st1>"),
+    ("hp_comware", "RBM_P<YM-DEV-FW-01>"),
+    ("cisco_ios", "LAB-SW123_9200L#"),
+    ("cisco_ios", "R1>"),
+    ("cisco_ios", "YM-CORE-ROUTER-0001#"),  # longer than the 16 characters IOS keeps
+]
+
+
+@pytest.mark.parametrize(("name", "prompt"), LOGIN_PROMPTS)
+def test_the_log_in_names_the_device_as_netmikos_driver_does(name: str, prompt: str) -> None:
+    """The device's name the session works with (the base prompt, in every configuration
+    prompt and every read's end) is what netmiko's own driver of the platform makes of the
+    same prompt: its `set_base_prompt`, run on the stock class with the prompt given."""
+    import re
+
+    from netmiko.ssh_dispatcher import CLASS_MAPPER_BASE
+
+    from netsteward.tasks.core.connection import login_base
+
+    platform = load_platform(name)
+    assert platform.login is not None
+    found = re.match(platform.prompt, prompt)
+    assert found, prompt
+    stock = CLASS_MAPPER_BASE[platform.netmiko_device_type](
+        host="127.0.0.1", device_type=platform.netmiko_device_type, auto_connect=False
+    )
+    stock.find_prompt = lambda *args, **kwargs: prompt
+    assert login_base(platform.login, found) == stock.set_base_prompt()
+
+
+def test_a_login_without_the_device_name_in_the_prompt_is_refused() -> None:
+    data = copy.deepcopy(_raw("huawei_vrp"))
+    data["prompt"] = r"^[<\[][^\s<>\[\]]+[>\]]\s*$"
+    with pytest.raises(ValidationError, match=r"must name the device: \(\?P<base>"):
+        Platform.model_validate(data)
+    del data["login"]  # netmiko's driver finds the name itself
+    assert Platform.model_validate(data).login is None
