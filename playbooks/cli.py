@@ -1,7 +1,9 @@
 """The `netsteward` command: one sub-command per job.
 
 Each job lives in its own playbooks module that defines `app` (a typer.Typer) or
-`register(main_app)`. Jobs are listed here explicitly, in the order `--help` shows.
+`register(main_app)`. Jobs are listed here explicitly, in the order `--help` shows; a run
+imports only the job it names (`register`). Code that drives `app` itself (CliRunner in
+tests) calls `register()` first.
 """
 
 from __future__ import annotations
@@ -82,32 +84,50 @@ def _global_options(lang: str | None = LangOpt, _version: bool = VersionOpt) -> 
     apply_site_language(None)
 
 
-# (module, sub-command name or None when the module registers itself)
-JOBS: list[tuple[str, str | None]] = [
-    ("netsteward.playbooks.inventory_cmd", "inventory"),
-    ("netsteward.playbooks.backup", None),
-    ("netsteward.playbooks.topology", "topology"),
-    ("netsteward.playbooks.normalize", "normalize"),
-    ("netsteward.playbooks.audit", "audit"),
-    ("netsteward.playbooks.audit_baseline", None),  # `audit baseline`, on the audit group
-    ("netsteward.playbooks.drift", None),
-    ("netsteward.playbooks.inspect", "inspect"),
-    ("netsteward.playbooks.parse", None),
-    ("netsteward.playbooks.lab_cmd", None),
-    ("netsteward.playbooks.worker", None),
+# (module, sub-command name or None when the module registers itself, the top-level
+# commands it gives)
+JOBS: list[tuple[str, str | None, str]] = [
+    ("netsteward.playbooks.inventory_cmd", "inventory", "inventory"),
+    ("netsteward.playbooks.backup", None, "backup"),
+    ("netsteward.playbooks.topology", "topology", "topology"),
+    ("netsteward.playbooks.normalize", "normalize", "normalize"),
+    ("netsteward.playbooks.audit", "audit", "audit"),
+    ("netsteward.playbooks.audit_baseline", None, "audit"),  # `audit baseline`, on the audit group
+    ("netsteward.playbooks.drift", None, "drift"),
+    ("netsteward.playbooks.inspect", "inspect", "inspect"),
+    ("netsteward.playbooks.parse", None, "parse"),
+    ("netsteward.playbooks.lab_cmd", None, "lab"),
+    ("netsteward.playbooks.worker", None, "worker"),
 ]
+_registered: set[str] = set()
 
 
-def _register() -> None:
-    for module_name, name in JOBS:
+def register(command: str | None = None) -> None:
+    """Import the job modules and add their commands to `app`: only those of the top-level
+    `command` when it is one (each job module imports its own libraries: registering
+    every job cost half a second of every run), else all of them (`--help`, a typo).
+    Each module is registered once."""
+    known = {gives for _module, _name, gives in JOBS}
+    for module_name, name, gives in JOBS:
+        if module_name in _registered or (command in known and gives != command):
+            continue
         module = importlib.import_module(module_name)
         if hasattr(module, "register"):
             module.register(app)
         else:
             app.add_typer(module.app, name=name)
+        _registered.add(module_name)
 
 
-_register()
+def _command_word(argv: list[str]) -> str | None:
+    """The first word of the command line that is not a global option or its value."""
+    words = iter(argv)
+    for arg in words:
+        if arg == "--lang":
+            next(words, None)
+        elif not arg.startswith("-"):
+            return arg
+    return None
 
 
 KIND = {EXIT_BAD_INPUT: "bad_input", EXIT_UNREACHABLE: "unreachable", EXIT_INTERNAL: "internal"}
@@ -150,6 +170,7 @@ def _fail(
 def run(argv: list[str]) -> int:
     """Run the command line `argv` (without the program name); return the exit code."""
     try:
+        register(_command_word(argv))
         result = app(args=argv, standalone_mode=False)
     except NetstewardError as exc:
         return _fail(argv, exc.exit_code, str(exc), exc)

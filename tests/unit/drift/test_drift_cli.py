@@ -18,9 +18,11 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from netsteward.playbooks.cli import app
+from netsteward.playbooks.cli import app, register
 from netsteward.tasks.core.errors import BadInput
 from netsteward.tasks.topology.model import build_snapshot, dump_snapshot
+
+register()  # every job's commands on `app` (a run registers only the one it names)
 
 ROOT = Path(__file__).resolve().parents[3]
 ACC = "YM-BASE-ACC-001"

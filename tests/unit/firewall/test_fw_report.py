@@ -11,11 +11,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from netsteward.playbooks.cli import app
+from netsteward.playbooks.cli import app, register
 from netsteward.tasks.core.errors import BadInput
 from netsteward.tasks.firewall import report as fw_report
 from netsteward.tasks.firewall.audit import CHECKS, audit_config
 from netsteward.tasks.firewall.intent import load_intent
+
+register()  # every job's commands on `app` (a run registers only the one it names)
 
 GOLDEN = Path(__file__).resolve().parents[2] / "golden"
 INTENT = GOLDEN / "firewall" / "intent.yaml"

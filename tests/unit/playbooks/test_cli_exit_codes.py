@@ -51,7 +51,7 @@ def test_an_internal_error_is_one_line_and_never_exit_1(tmp_path: Path) -> None:
         "import netsteward.playbooks.cli as cli\n"
         "def boom(*args, **kwargs):\n"
         "    raise RuntimeError('simulated bug')\n"
-        "cli.app = boom\n"
+        "cli.register = boom\n"
         "cli.main()\n"
     )
     proc = subprocess.run(
