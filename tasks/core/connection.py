@@ -185,6 +185,21 @@ class BaseFixes:
         return output
 
 
+def receive(chan: Any, deadline: float) -> bytes | None:
+    """The channel's next data, waiting for it until `deadline` (time.monotonic): b"" when
+    the session has ended, None when the deadline passed first."""
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return None
+        chan.settimeout(min(remaining, 1.0))
+        try:
+            data: bytes = chan.recv(65536)
+        except TimeoutError:
+            continue
+        return data
+
+
 def _wait_for_data(chan: Any, timeout: float) -> None:
     """Until the channel has data (or has ended), at most `timeout` seconds: a paramiko
     channel is selectable (its `fileno()`); anything else is polled as netmiko does."""
@@ -250,14 +265,9 @@ class PlatformLogin:
         chan = self.remote_conn
         buffer = ""
         while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
+            data = receive(chan, deadline)
+            if data is None:
                 raise ReadTimeout("no prompt from the device during log-in")
-            chan.settimeout(min(remaining, 1.0))
-            try:
-                data = chan.recv(65536)
-            except TimeoutError:
-                continue
             if not data:
                 raise SessionEnded("the SSH session has ended during log-in")
             buffer = (buffer + decoder.decode(data))[-4096:]

@@ -42,6 +42,7 @@ from netsteward.tasks.core.connection import (
     enter_privileged,
     guarded_socket,
     netmiko_extras,
+    receive,
 )
 from netsteward.tasks.core.devicetext import device_text, incremental_decoder
 from netsteward.tasks.core.errors import BadInput
@@ -158,14 +159,9 @@ class Session:
         echo_end = -1
         paged = False
         while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
+            data = receive(chan, deadline)
+            if data is None:
                 raise self._no_prompt(command, buffer.count("\n"))
-            chan.settimeout(min(remaining, 1.0))
-            try:
-                data = chan.recv(65536)
-            except TimeoutError:
-                continue
             if not data:
                 n = buffer.count("\n")
                 if self.expired:
@@ -250,16 +246,11 @@ class Session:
             if found:
                 out, self._pending = self._pending[: found.end()], self._pending[found.end() :]
                 return out
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
+            data = receive(chan, deadline)
+            if data is None:
                 raise DeviceFailure(
                     TIMEOUT, _("{what} did not come in time: hang").format(what=what)
                 )
-            chan.settimeout(min(remaining, 1.0))
-            try:
-                data = chan.recv(65536)
-            except TimeoutError:
-                continue
             if not data:
                 if self.expired:
                     raise DeviceFailure(
