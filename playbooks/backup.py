@@ -33,10 +33,16 @@ from netsteward.playbooks.common import (
     print_result,
 )
 from netsteward.playbooks.progress import ProgressProcessor, fleet_progress
-from netsteward.tasks.backup.collect import BackupOutcome, collect_hosts, judge_all
+from netsteward.tasks.backup.collect import (
+    BackupOutcome,
+    collect_hosts,
+    collect_in_processes,
+    judge_all,
+)
 from netsteward.tasks.core.errors import EXIT_CLEAN, EXIT_UNREACHABLE, BadInput
 from netsteward.tasks.core.failures import failure_kind
 from netsteward.tasks.core.i18n import _, ngettext
+from netsteward.tasks.core.processes import default_processes
 from netsteward.tasks.core.scrub import secret_key_notice
 from netsteward.tasks.core.session import SessionOptions
 from netsteward.tasks.core.store import BackupStore, Staged
@@ -62,6 +68,16 @@ WorkersOpt = typer.Option(
     min=1,
     max=1000,
     help="Concurrent SSH sessions, fixed (default: nornir_config.yaml's runner, which adapts them).",
+)
+ProcessesOpt = typer.Option(
+    None,
+    "--processes",
+    min=1,
+    max=64,
+    help=(
+        "Local processes the devices are split over, each with its own sessions (default: "
+        "one per core, at most one per 250 devices; 1 with --workers). 1: all in this process."
+    ),
 )
 TimeoutOpt = typer.Option(
     60.0, "--timeout", min=1.0, help="Time limit per device in seconds, retries included."
@@ -152,6 +168,7 @@ def run_backup(
     options: SessionOptions,
     show_progress: bool,
     engine: EngineSettings | None = None,
+    processes: int | None = None,
 ) -> RunSummary:
     started = time.monotonic()
     on_celery = engine is not None and engine.engine == "celery"
@@ -181,7 +198,11 @@ def run_backup(
                 bar.advance,
             )
         else:
-            collected = collect_hosts(nr, options, [bar])
+            count = processes or (default_processes(total) if workers is None else 1)
+            if count > 1:
+                collected = collect_in_processes(nr, options, count, bar.advance)
+            else:
+                collected = collect_hosts(nr, options, [bar])
     outcomes: dict[str, BackupOutcome] = judge_all(collected, store, force=force)
     failed = [
         {"host": h, "failure": o.failure or "error", "reason": o.reason or ""}
@@ -328,6 +349,7 @@ def register(main_app: typer.Typer) -> None:
         tag_month: bool = TagMonthOpt,
         force: bool = ForceOpt,
         workers: int | None = WorkersOpt,
+        processes: int | None = ProcessesOpt,
         timeout: float = TimeoutOpt,
         retries: int = RetriesOpt,
         engine: str | None = EngineOpt,
@@ -352,6 +374,7 @@ def register(main_app: typer.Typer) -> None:
             options=SessionOptions(timeout=timeout, retries=retries),
             show_progress=not json_out and err_console.is_terminal,
             engine=settings,
+            processes=processes,
         )
         code = EXIT_UNREACHABLE if summary.failed else EXIT_CLEAN
         if json_out:

@@ -244,6 +244,24 @@ def collect_hosts(
     return outcomes
 
 
+def collect_in_processes(
+    nr: Nornir, options: SessionOptions, processes: int, advance: Any
+) -> dict[str, BackupOutcome]:
+    """`collect_hosts` over `processes` local processes (`netsteward.tasks.core.processes`);
+    the hosts of a process that died fail (kind `error`) with the reason."""
+    from netsteward.tasks.core.processes import in_processes
+
+    def work(share: Nornir, processors: Iterable[Any]) -> dict[str, Any]:
+        return {h: outcome_payload(o) for h, o in collect_hosts(share, options, processors).items()}
+
+    got, lost = in_processes(nr, work, processes, advance)
+    outcomes = {o.host: o for o in outcomes_from_payload(list(got.values()))}
+    for host, reason in lost.items():
+        platform = nr.inventory.hosts[host].platform or ""
+        outcomes[host] = BackupOutcome(host, platform, ok=False, failure=ERROR, reason=reason)
+    return outcomes
+
+
 def judge_all(
     outcomes: Mapping[str, BackupOutcome], store: BackupStore, force: bool = False
 ) -> dict[str, BackupOutcome]:

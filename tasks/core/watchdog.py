@@ -17,6 +17,7 @@ import contextlib
 import heapq
 import itertools
 import logging
+import os
 import socket
 import threading
 import time
@@ -122,3 +123,12 @@ class Watchdog:
 
 
 WATCHDOG = Watchdog()
+
+
+def _after_fork_in_child() -> None:
+    """A forked process (`netsteward.tasks.core.processes`) watches its own sessions: a fresh
+    watchdog, not the parent's heap and lock (which its thread may have held at the fork)."""
+    WATCHDOG.__init__()  # type: ignore[misc]
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)

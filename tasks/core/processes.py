@@ -1,0 +1,129 @@
+"""A fleet job's device work over several local processes, one per core.
+
+Each session's client work (SSH crypto, parsing, normalising) runs under the Python
+interpreter's lock: in threads, one process uses at most one core, however many sessions
+it holds. `bench/backup_bench.py` measured the backup of the 739 lab devices at the same
+5.2-5.4 s whether 8 or 50 sessions ran, with 4.4-5.0 s of client CPU: one core, full.
+Split over the machine's cores, each process holds its share of the sessions.
+
+`in_processes(nr, work, processes, advance)` forks `processes` children after the
+inventory is loaded and before any session is open. Each runs `work(its_nornir,
+processors)` on its share of the hosts (the same per-shard function a Celery worker runs:
+`collect_hosts` for the backup) and sends back its JSON-ready result; each finished host
+is sent as it ends, so the parent's progress bar moves as with threads. A child that dies
+costs only its own hosts: they come back in `lost` with the reason, and the caller fails
+them (a failing process never stops the run for the others).
+
+Written here because Nornir's runners are threads only and multiprocessing's pools pickle
+the work (a Nornir object holds locks and open files): a fork shares the loaded inventory
+as it is, and the children send only plain data.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import traceback
+from collections.abc import Callable, Iterable
+from multiprocessing.connection import Connection, wait
+from typing import Any, cast
+
+from nornir.core import Nornir
+from nornir.core.inventory import Host
+from nornir.core.task import MultiResult, Task
+
+from netsteward.tasks.core.i18n import _
+
+log = logging.getLogger(__name__)
+
+HOSTS_PER_PROCESS = 250  # below this many hosts a share is not worth a process
+
+
+def default_processes(hosts: int) -> int:
+    """One process per core, one more for every HOSTS_PER_PROCESS hosts, at least one."""
+    return max(1, min(os.cpu_count() or 1, hosts // HOSTS_PER_PROCESS))
+
+
+class _Report:
+    """Nornir processor in a child: each finished host to the parent."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def task_started(self, task: Task) -> None: ...
+    def task_completed(self, task: Task, result: Any) -> None: ...
+    def task_instance_started(self, task: Task, host: Host) -> None: ...
+    def subtask_instance_started(self, task: Task, host: Host) -> None: ...
+    def subtask_instance_completed(self, task: Task, host: Host, result: MultiResult) -> None: ...
+
+    def task_instance_completed(self, task: Task, host: Host, result: MultiResult) -> None:
+        self.conn.send(("host", host.name, bool(result.failed)))
+
+
+def _child(nr: Nornir, names: list[str], work: Callable[..., Any], conn: Connection) -> None:
+    try:
+        wanted = set(names)
+        share = nr.filter(filter_func=lambda h: h.name in wanted)
+        conn.send(("done", work(share, [_Report(conn)])))
+    except BaseException:  # everything goes to the parent, which fails this share's hosts
+        conn.send(("error", traceback.format_exc(limit=3).strip().splitlines()[-1]))
+    finally:
+        conn.close()
+
+
+def in_processes(
+    nr: Nornir,
+    work: Callable[[Nornir, Iterable[Any]], dict[str, Any]],
+    processes: int,
+    advance: Callable[[int, int], None] = lambda done, failed: None,
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """(`work`'s results merged, {host: reason} of hosts whose process gave no result).
+
+    `work(nornir, processors)` returns {host: JSON-ready result}; `advance(1, failed)` after
+    each host."""
+    names = sorted(nr.inventory.hosts)
+    shares = [names[i::processes] for i in range(processes)]
+    ctx = multiprocessing.get_context("fork")
+    open_: dict[Connection, tuple[Any, list[str]]] = {}
+    for share in shares:
+        if not share:
+            continue
+        reader, writer = ctx.Pipe(duplex=False)
+        child = ctx.Process(target=_child, args=(nr, share, work, writer), daemon=True)
+        child.start()
+        writer.close()
+        open_[reader] = (child, share)
+    results: dict[str, Any] = {}
+    lost: dict[str, str] = {}
+    reported: set[str] = set()
+    while open_:
+        for ready in wait(list(open_)):
+            reader = cast(Connection, ready)
+            child, share = open_[reader]
+            try:
+                kind, *rest = reader.recv()
+            except EOFError:  # the child is done (or died)
+                child.join()
+                reason = _("the collecting process ended (exit code {code})").format(
+                    code=child.exitcode
+                )
+                missing = [h for h in share if h not in results]
+                for host in missing:
+                    lost.setdefault(host, reason)
+                unreported = [h for h in missing if h not in reported]
+                if unreported:
+                    advance(len(unreported), len(unreported))
+                del open_[reader]
+                continue
+            if kind == "host":
+                reported.add(rest[0])
+                advance(1, int(rest[1]))
+            elif kind == "done":
+                results.update(rest[0])
+            else:
+                failed = _("the collecting process failed: {error}").format(error=rest[0])
+                lost.update(dict.fromkeys(share, failed))
+    for host in lost:
+        log.warning("%s: %s", host, lost[host])
+    return results, lost
