@@ -237,11 +237,14 @@ def collect_hosts(
     typed = typed_results(agg, BackupOutcome)
     outcomes = dict(typed.ok)
     for host, failure in typed.failed.items():
-        platform = nr.inventory.hosts[host].platform or ""
-        outcomes[host] = BackupOutcome(
-            host, platform, ok=False, failure=ERROR, reason=failure.reason
-        )
+        outcomes[host] = _failed(nr, host, failure.reason)
     return outcomes
+
+
+def _failed(nr: Nornir, host: str, reason: str) -> BackupOutcome:
+    """A failed outcome (kind `error`) of a host whose task gave no outcome of its own."""
+    platform = nr.inventory.hosts[host].platform or ""
+    return BackupOutcome(host, platform, ok=False, failure=ERROR, reason=reason)
 
 
 def collect_in_processes(
@@ -251,15 +254,11 @@ def collect_in_processes(
     the hosts of a process that died fail (kind `error`) with the reason."""
     from netsteward.tasks.core.processes import in_processes
 
-    def work(share: Nornir, processors: Iterable[Any]) -> dict[str, Any]:
-        return {h: outcome_payload(o) for h, o in collect_hosts(share, options, processors).items()}
+    def work(share: Nornir, processors: Iterable[Any]) -> dict[str, BackupOutcome]:
+        return collect_hosts(share, options, processors)
 
     got, lost = in_processes(nr, work, processes, advance)
-    outcomes = {o.host: o for o in outcomes_from_payload(list(got.values()))}
-    for host, reason in lost.items():
-        platform = nr.inventory.hosts[host].platform or ""
-        outcomes[host] = BackupOutcome(host, platform, ok=False, failure=ERROR, reason=reason)
-    return outcomes
+    return got | {host: _failed(nr, host, reason) for host, reason in lost.items()}
 
 
 def judge_all(

@@ -81,7 +81,7 @@ from netsteward.tasks.core.scrub import clean_text
 from netsteward.tasks.core.watchdog import Guard
 
 if TYPE_CHECKING:
-    from netsteward.tasks.platforms import Platform
+    from netsteward.tasks.platforms import Login, Platform
 
 log = logging.getLogger(__name__)
 STOCK_VARIABLE = "NETSTEWARD_STOCK_NETMIKO"
@@ -221,7 +221,7 @@ class VrpConfigModeCheck:
         return check_string in output
 
 
-def login_base(login: Any, prompt: re.Match[str]) -> str:
+def login_base(login: Login, prompt: re.Match[str]) -> str:
     """The device's name (netmiko's base prompt) from a prompt matched by the platform's
     `prompt` regex: its group `base`, cut to `login.base_length` characters."""
     base = prompt.group("base")
@@ -231,23 +231,27 @@ def login_base(login: Any, prompt: re.Match[str]) -> str:
 class PlatformLogin:
     """The session's preparation from the platform file (`login:`; module docstring, fix 4)."""
 
-    netsteward_prompt: re.Pattern[str]
-    netsteward_login: Any  # netsteward.tasks.platforms.Login
-    netsteward_paging: str | None
+    netsteward_platform: Platform  # the platform file this driver class was made for
     RETURN: str
     encoding: str
     remote_conn: Any
     read_timeout_override: float | None
 
+    @property
+    def _login(self) -> Login:
+        login = self.netsteward_platform.login
+        assert login is not None  # `driver_class` mixes this in only where there is one
+        return login
+
     def special_login_handler(self, delay_factor: float = 1.0) -> None:
         """The questions before the first prompt are answered by the preparation below."""
 
     def _try_session_preparation(self, force_data: bool = True) -> None:
-        login = self.netsteward_login
+        platform, login = self.netsteward_platform, self._login
         try:
             deadline = time.monotonic() + float(self.read_timeout_override or 20.0)
             prompt = self._read_to_prompt(deadline, list(login.questions))
-            paging = [self.netsteward_paging] if self.netsteward_paging else []
+            paging = [platform.paging_off] if platform.paging_off else []
             for command in (*paging, *login.commands):
                 self.write_channel(command + self.RETURN)  # type: ignore[attr-defined]
                 prompt = self._read_to_prompt(deadline, [])
@@ -272,7 +276,7 @@ class PlatformLogin:
                 raise SessionEnded("the SSH session has ended during log-in")
             buffer = (buffer + decoder.decode(data))[-4096:]
             last = clean_text(buffer.rsplit("\n", 1)[-1])
-            found = self.netsteward_prompt.match(last.strip())
+            found = re.match(self.netsteward_platform.prompt, last.strip())
             if found:
                 return found
             for question in questions:
@@ -286,7 +290,7 @@ class PlatformLogin:
         """Type the platform's log-out (netmiko's clean-up first checks for configuration
         mode, one more exchange; a session leaves configuration mode itself)."""
         self._session_log_fin = True
-        self.write_channel(self.netsteward_login.logout + self.RETURN)  # type: ignore[attr-defined]
+        self.write_channel(self._login.logout + self.RETURN)  # type: ignore[attr-defined]
 
 
 FIXES: dict[str, type] = {
@@ -310,11 +314,7 @@ def driver_class(base: type[BaseConnection], platform: Platform) -> type[BaseCon
     }
     if platform.login is not None:
         mixins = (PlatformLogin, *mixins)
-        attrs.update(
-            netsteward_login=platform.login,
-            netsteward_prompt=re.compile(platform.prompt),
-            netsteward_paging=platform.paging_off,
-        )
+        attrs["netsteward_platform"] = platform
     cls: type[BaseConnection] = type(f"Fast{base.__name__}", (*mixins, BaseFixes, base), attrs)
     return cls
 

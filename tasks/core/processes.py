@@ -9,14 +9,15 @@ Split over the machine's cores, each process holds its share of the sessions.
 `in_processes(nr, work, processes, advance)` forks `processes` children after the
 inventory is loaded and before any session is open. Each runs `work(its_nornir,
 processors)` on its share of the hosts (the same per-shard function a Celery worker runs:
-`collect_hosts` for the backup) and sends back its JSON-ready result; each finished host
+`collect_hosts` for the backup) and sends back its result (pickled through a pipe:
+plain data such as the backup's outcomes); each finished host
 is sent as it ends, so the parent's progress bar moves as with threads. A child that dies
 costs only its own hosts: they come back in `lost` with the reason, and the caller fails
 them (a failing process never stops the run for the others).
 
 Written here because Nornir's runners are threads only and multiprocessing's pools pickle
 the work (a Nornir object holds locks and open files): a fork shares the loaded inventory
-as it is, and the children send only plain data.
+as it is, and the children send only their results.
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ def in_processes(
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """(`work`'s results merged, {host: reason} of hosts whose process gave no result).
 
-    `work(nornir, processors)` returns {host: JSON-ready result}; `advance(1, failed)` after
+    `work(nornir, processors)` returns {host: picklable result}; `advance(1, failed)` after
     each host."""
     names = sorted(nr.inventory.hosts)
     shares = [names[i::processes] for i in range(processes)]

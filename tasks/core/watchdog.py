@@ -91,6 +91,10 @@ class Watchdog:
     """One daemon thread that expires guards at their deadlines."""
 
     def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        """Nothing watched, no thread yet (also in a forked process: see below)."""
         self._heap: list[tuple[float, int, Guard]] = []
         self._cond = threading.Condition()
         self._seq = itertools.count()
@@ -128,7 +132,7 @@ WATCHDOG = Watchdog()
 def _after_fork_in_child() -> None:
     """A forked process (`netsteward.tasks.core.processes`) watches its own sessions: a fresh
     watchdog, not the parent's heap and lock (which its thread may have held at the fork)."""
-    WATCHDOG.__init__()  # type: ignore[misc]
+    WATCHDOG.reset()
 
 
 os.register_at_fork(after_in_child=_after_fork_in_child)
