@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,39 @@ RANCID_TYPES = {
     "cisco_asa": "cisco",
     "fortinet": "fortigate",
 }
+
+
+def variants(
+    truth: dict[str, Any],
+    platforms: Iterable[str],
+    leave_out: Iterable[str] = (),
+    at_least: int = 0,
+) -> list[dict[str, Any]]:
+    """The lab devices of `platforms` a peer tool backs up: the first device of every variant
+    the fleet generator makes (platform, role, model, software version, network, and whether
+    the device answers in GBK or carries Chinese text), then more devices in fleet order
+    until there are `at_least` (so the tool's parallelism is used whole); never those in
+    `leave_out`.  The other devices of a variant come from the same generator and templates:
+    they differ in names, addresses, cabling, port descriptions and planted deviations,
+    configuration lines that a backup tool reads like any other."""
+    wanted, skip = set(platforms), set(leave_out)
+    gbk = set(truth["chinese"]["gbk_devices"])
+    chinese = {t["host"] for t in truth["chinese"]["texts"]}
+    candidates = [d for d in truth["devices"] if d["platform"] in wanted and d["name"] not in skip]
+    chosen, seen = [], set()
+    for d in candidates:
+        key = (d["platform"], d["role"], d["model"], d["version"], d["network"])
+        key += (d["name"] in gbk, d["name"] in chinese)
+        if key not in seen:
+            seen.add(key)
+            chosen.append(d)
+    names = {d["name"] for d in chosen}
+    for d in candidates:
+        if len(chosen) >= at_least:
+            break
+        if d["name"] not in names:
+            chosen.append(d)
+    return chosen
 
 
 def credentials() -> tuple[str, str]:

@@ -1,9 +1,10 @@
 """Ansible's `network_cli` (unchanged, from PyPI) backs up the lab.
 
 One `ansible-playbook` run with 50 forks over Huawei VRP (community.network.ce), Cisco
-IOS (cisco.ios) and ASA (cisco.asa) devices of every role of the lab (all routers, cores,
-firewalls and IPS, the first 50 access switches of each platform, and the VRP switches
-that ask to change their initial password at login, which Ansible's ce terminal answers): `cli_backup` on IOS and ASA,
+IOS (cisco.ios) and ASA (cisco.asa) devices of every variant the lab has (`peers.variants`:
+every role, model, software version and network, with Chinese text and without, at least
+60 devices so that all 50 forks run at once), and the VRP switches that ask to change
+their initial password at login, which Ansible's ce terminal answers: `cli_backup` on IOS and ASA,
 `cli_command display current-configuration` on VRP (see the playbook in peers.py).  The
 play recap must show no failed and no unreachable host, and every backup must be the
 device's running configuration.  Ansible talks to 127.0.0.1 only; the inventory and the
@@ -16,19 +17,18 @@ plugin in the Ansible package).  `make peers` installs Ansible 11 into .venv-pee
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
-from peers import ANSIBLE_OS, ansible_installed, run_ansible
+from peers import ANSIBLE_OS, ansible_installed, run_ansible, variants
 
 from netsteward.lab.engine.state import load_fleet
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(1500)]
 
-FORKS = 50
-PER_ROLE = 50  # devices per platform and role: 50 in flight, as RANCID's PAR_COUNT
+FORKS = 50  # 50 in flight, as RANCID's PAR_COUNT
+AT_LEAST = FORKS + 10
 
 MARKS = {
     "huawei_vrp": ("sysname {name}", "return"),
@@ -37,7 +37,7 @@ MARKS = {
 }
 
 
-def test_ansible_network_cli_backs_up_every_device_of_its_platforms(
+def test_ansible_network_cli_backs_up_every_variant_of_its_platforms(
     lab: Any, tmp_path: Path
 ) -> None:
     assert ansible_installed(), "Ansible is not installed: run `make peers`"
@@ -48,16 +48,13 @@ def test_ansible_network_cli_backs_up_every_device_of_its_platforms(
     # it would on such a real device (netsteward decodes them per line: docs/chinese.md)
     gbk = set(truth["chinese"]["gbk_devices"])
     asks = {d.name for d in fleet.devices if d.change_password_prompt and d.name not in gbk}
-    devices, taken = [], Counter[tuple[str, str]]()
-    for d in truth["devices"]:
-        key = (d["platform"], d["role"])
-        if d["name"] in gbk:
-            continue
-        if d["platform"] in ANSIBLE_OS and (taken[key] < PER_ROLE or d["name"] in asks):
-            taken[key] += 1
-            devices.append(d)
-    assert asks <= {d["name"] for d in devices}
-    assert {d["platform"] for d in devices} == set(ANSIBLE_OS)
+    devices = variants(truth, ANSIBLE_OS, leave_out=gbk, at_least=AT_LEAST)
+    names = {d["name"] for d in devices}
+    devices += [d for d in truth["devices"] if d["name"] in asks - names]
+    assert len(devices) >= AT_LEAST
+    assert {(d["platform"], d["role"]) for d in devices} == {
+        (d["platform"], d["role"]) for d in truth["devices"] if d["platform"] in ANSIBLE_OS
+    }
 
     run = run_ansible(tmp_path, devices, forks=FORKS)
 
