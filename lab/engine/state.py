@@ -68,13 +68,14 @@ class Neighbor:
 
 def load_fleet(seed: int, source: str | None = None, buildings: int = 1) -> Fleet:
     """Build the fleet: `netsteward.lab.fleet.build.build_fleet` (`buildings` copies of the
-    building), or `source` = 'path/file.py:func' / 'module:func' (one building)."""
+    building; kept on disk by `netsteward.lab.fleet.cache`), or `source` = 'path/file.py:func' / 'module:func' (one building)."""
     if not source:
-        from netsteward.lab.fleet.build import MAX_BUILDINGS, build_fleet
+        from netsteward.lab.fleet.build import MAX_BUILDINGS
+        from netsteward.lab.fleet.cache import cached_fleet
 
         if not 1 <= buildings <= MAX_BUILDINGS:
             raise LabInputError(f"--buildings {buildings}: must be 1-{MAX_BUILDINGS}")
-        return build_fleet(seed, buildings)
+        return cached_fleet(seed, buildings)
     if buildings != 1:
         raise LabInputError("--buildings: only the built-in fleet has more buildings")
     target, _, func = source.rpartition(":")

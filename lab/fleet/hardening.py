@@ -100,15 +100,16 @@ class Edit:
 
     def set_secret(self, kind: str, old: str, new: str) -> None:
         """A secret's value changed (or it went away when `new` is empty)."""
+        host = self.spec.name
         for k, item in enumerate(self.book.items):
-            if item["host"] == self.host and item["value"] == old:
+            if item["value"] == old and item["host"] == host:
                 if new:
-                    self.book.items[k] = {"host": self.host, "kind": kind, "value": new}
+                    self.book.items[k] = {"host": host, "kind": kind, "value": new}
                 else:
                     del self.book.items[k]
                 return
         if new:
-            self.book.add(self.host, kind, new)
+            self.book.add(host, kind, new)
 
     def text(self) -> str:
         return "\n".join(self.lines)
