@@ -25,6 +25,7 @@ from netsteward.playbooks.common import (
     GroupOpt,
     HostsOpt,
     JsonOpt,
+    ProcessesOpt,
     RepoOpt,
     console,
     err_console,
@@ -42,7 +43,7 @@ from netsteward.tasks.backup.collect import (
 from netsteward.tasks.core.errors import EXIT_CLEAN, EXIT_UNREACHABLE, BadInput
 from netsteward.tasks.core.failures import failure_kind
 from netsteward.tasks.core.i18n import _, ngettext
-from netsteward.tasks.core.processes import default_processes
+from netsteward.tasks.core.processes import process_count
 from netsteward.tasks.core.scrub import secret_key_notice
 from netsteward.tasks.core.session import SessionOptions
 from netsteward.tasks.core.store import BackupStore, Staged
@@ -68,16 +69,6 @@ WorkersOpt = typer.Option(
     min=1,
     max=1000,
     help="Concurrent SSH sessions, fixed (default: nornir_config.yaml's runner, which adapts them).",
-)
-ProcessesOpt = typer.Option(
-    None,
-    "--processes",
-    min=1,
-    max=64,
-    help=(
-        "Local processes the devices are split over, each with its own sessions (default: "
-        "one per core, at most one per 250 devices; 1 with --workers). 1: all in this process."
-    ),
 )
 TimeoutOpt = typer.Option(
     60.0, "--timeout", min=1.0, help="Time limit per device in seconds, retries included."
@@ -198,7 +189,7 @@ def run_backup(
                 bar.advance,
             )
         else:
-            count = processes or (default_processes(total) if workers is None else 1)
+            count = process_count(processes, workers, total)
             if count > 1:
                 collected = collect_in_processes(nr, options, count, bar.advance)
             else:

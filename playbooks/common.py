@@ -35,6 +35,16 @@ ConfigOpt = typer.Option(
 )
 HostsOpt = typer.Option(None, "--hosts", help="Only hosts whose name matches this glob.")
 GroupOpt = typer.Option(None, "--group", help="Only hosts in this inventory group.")
+ProcessesOpt = typer.Option(
+    None,
+    "--processes",
+    min=1,
+    max=64,
+    help=(
+        "Local processes the devices are split over, each with its own sessions (default: "
+        "one per core, at most one per 250 devices; 1 with --workers). 1: all in this process."
+    ),
+)
 JsonOpt = typer.Option(False, "--json", help="Print a machine-readable JSON summary on stdout.")
 RepoOpt = typer.Option(
     Path("configs"),

@@ -23,6 +23,7 @@ from netsteward.playbooks.common import (
     GroupOpt,
     HostsOpt,
     JsonOpt,
+    ProcessesOpt,
     RepoOpt,
     err_console,
     finish,
@@ -158,6 +159,7 @@ def run_check(
     engine: EngineSettings | None = None,
     workers: int | None = None,
     show_progress: bool = False,
+    processes: int | None = None,
 ) -> DriftReport:
     """Read both sides (devices or, offline, the repository at HEAD) and build the report."""
     from netsteward.tasks.drift.assemble import assemble, live_from_reads, live_from_repo
@@ -184,6 +186,7 @@ def run_check(
         live = live_from_repo(current, {d.host for d in devices}, view(current))
         live_label = current.label
     else:
+        from netsteward.tasks.core.processes import process_count, read_in_processes
         from netsteward.tasks.drift.collect import read_hosts
 
         approved = read_state(repo, "HEAD")
@@ -194,7 +197,12 @@ def run_check(
 
                 reads, failed = drift_on_workers(hosts_of(nr), engine.celery, workers, bar.advance)
             else:
-                reads, failed = read_hosts(nr, processors=[bar])
+                reads, failed = read_in_processes(
+                    nr,
+                    lambda share, processors: read_hosts(share, processors=processors),
+                    process_count(processes, workers, len(nr.inventory.hosts)),
+                    bar,
+                )
         live = live_from_reads(reads, failed, platforms)
         live_label = "devices"
     snap = view(approved)
@@ -244,6 +252,7 @@ def register(main_app: typer.Typer) -> None:
         intent: Path | None = IntentOpt,
         as_of: str | None = AsOfOpt,
         workers: int | None = WorkersOpt,
+        processes: int | None = ProcessesOpt,
         known: bool = KnownOpt,
         engine_name: str | None = EngineOpt,
     ) -> None:
@@ -281,6 +290,7 @@ def register(main_app: typer.Typer) -> None:
             engine=engine if on_celery else None,
             workers=workers,
             show_progress=not json_out and err_console.is_terminal,
+            processes=processes,
         )
         notice = None if offline else secret_key_notice()
         if notice:  # live configurations masked without a fingerprint: say what is not seen

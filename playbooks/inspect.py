@@ -27,6 +27,7 @@ from netsteward.playbooks.common import (
     GroupOpt,
     HostsOpt,
     JsonOpt,
+    ProcessesOpt,
     RepoOpt,
     console,
     err_console,
@@ -37,6 +38,7 @@ from netsteward.playbooks.common import (
 from netsteward.playbooks.progress import ProgressProcessor, fleet_progress
 from netsteward.tasks.core.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNREACHABLE, BadInput
 from netsteward.tasks.core.i18n import _
+from netsteward.tasks.core.processes import process_count, read_in_processes
 from netsteward.tasks.distributed.settings import EngineSettings, load_engine_settings
 from netsteward.tasks.inspect import history, month, report
 from netsteward.tasks.inspect.collect import (
@@ -108,6 +110,7 @@ def run_inspection(
     options: InspectOptions,
     show_progress: bool,
     engine: EngineSettings | None = None,
+    processes: int | None = None,
 ) -> Outcome:
     """Read, judge, keep and write one inspection. With the Celery engine the devices are
     read on the workers of each host's queue (`inspect_hosts` there, the same function as
@@ -146,7 +149,14 @@ def run_inspection(
                 bar.advance,
             )
         else:
-            readings = inspect_hosts(nr, purposes, options, [bar], started)
+            readings, lost = read_in_processes(
+                nr,
+                lambda share, procs: (inspect_hosts(share, purposes, options, procs, started), {}),
+                process_count(processes, workers, total),
+                bar,
+            )
+            for host, reason in lost.items():  # its process died: a finding with the reason
+                readings[host] = not_read(nr.inventory.hosts[host], reason, started)
     before = previous.by_host() if previous else {}
     results: list[DeviceResult] = []
     for name, rd in sorted(readings.items()):
@@ -257,6 +267,7 @@ def inspect(
     out: Path = OutOpt,
     fail_on: str = FailOnOpt,
     workers: int | None = WorkersOpt,
+    processes: int | None = ProcessesOpt,
     timeout: float = TimeoutOpt,
     retries: int = RetriesOpt,
     engine: str | None = EngineOpt,
@@ -286,6 +297,7 @@ def inspect(
         options=InspectOptions(timeout=timeout, retries=retries),
         show_progress=not json_out and err_console.is_terminal,
         engine=load_engine_settings(config, engine),
+        processes=processes,
     )
     code = exit_code(outcome.summary, fail_on)
     if json_out:

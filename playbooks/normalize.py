@@ -33,6 +33,7 @@ from netsteward.playbooks.common import (
     GroupOpt,
     HostsOpt,
     JsonOpt,
+    ProcessesOpt,
     RepoOpt,
     console,
     err_console,
@@ -52,6 +53,7 @@ from netsteward.tasks.core.errors import (
 )
 from netsteward.tasks.core.i18n import _
 from netsteward.tasks.core.labels import role_short_label
+from netsteward.tasks.core.processes import process_count, read_in_processes
 from netsteward.tasks.core.results import typed_results
 from netsteward.tasks.distributed.apply_message import apply_key
 from netsteward.tasks.distributed.jobs import hosts_of
@@ -302,6 +304,7 @@ def plan_cmd(
     policy_file: Path = PolicyOpt,
     repo: Path = RepoOpt,
     workers: int | None = WorkersOpt,
+    processes: int | None = ProcessesOpt,
     engine: str | None = EngineOpt,
 ) -> None:
     """Compute the changes that bring ports in line with the policy. Exit 1 when there are any.
@@ -321,7 +324,8 @@ def plan_cmd(
         with fleet_progress("normalize plan", err_console, show) as progress:
             bar = ProgressProcessor(progress, len(nr.inventory.hosts))
             if celery is None:
-                return read_states(nr, [bar])
+                count = process_count(processes, workers, len(nr.inventory.hosts))
+                return read_in_processes(nr, read_states, count, bar)
             return port_reads_on_workers(hosts_of, celery, workers, bar.advance)(nr)
 
     plan = compute_plan(

@@ -23,6 +23,7 @@ from netsteward.playbooks.common import (
     GroupOpt,
     HostsOpt,
     JsonOpt,
+    ProcessesOpt,
     RepoOpt,
     console,
     err_console,
@@ -38,6 +39,7 @@ from netsteward.tasks.core.errors import (
     BadInput,
 )
 from netsteward.tasks.core.i18n import _
+from netsteward.tasks.core.processes import process_count, read_in_processes
 from netsteward.tasks.core.reading import ReadWarning
 from netsteward.tasks.distributed.settings import EngineSettings, load_engine_settings
 from netsteward.tasks.topology.changes import change_header, change_rows, diff_markdown, shown_row
@@ -90,6 +92,7 @@ def discover(
     *,
     engine: EngineSettings | None = None,
     show_progress: bool = False,
+    processes: int | None = None,
 ) -> tuple[Snapshot, dict[str, str], dict[str, tuple[ReadWarning, ...]]]:
     """Run discovery on the selected devices: the snapshot, {host: reason} of those that
     failed, and {host: warnings} of those whose outputs were not fully read.
@@ -127,7 +130,12 @@ def discover(
                 hosts_of(nr), engine.celery, use_napalm, bar.advance
             )
         else:
-            by_host, failed = discover_hosts(nr, use_napalm, [bar])
+            by_host, failed = read_in_processes(
+                nr,
+                lambda share, processors: discover_hosts(share, use_napalm, processors),
+                process_count(processes, None, total),
+                bar,
+            )
     found = [by_host[name] for name in nr.inventory.hosts if name in by_host]
     failed = dict(sorted(failed.items()))  # the same order whichever engine read them
     scope = set(nr.inventory.hosts) if (hosts or group) else None
@@ -160,6 +168,7 @@ def snapshot(
         True, "--napalm/--no-napalm", help="Read Cisco LLDP through napalm's ios driver."
     ),
     engine: str | None = EngineOpt,
+    processes: int | None = ProcessesOpt,
 ) -> None:
     """Discover the network (LLDP, LAGs, facts) and store the day's snapshot as topology/DATE.json.
 
@@ -179,6 +188,7 @@ def snapshot(
         napalm,
         engine=settings,
         show_progress=not json_out and err_console.is_terminal,
+        processes=processes,
     )
     path, committed = write_snapshot(repo, snap, commit=commit)
     seconds = time.monotonic() - started

@@ -13,7 +13,10 @@ processors)` on its share of the hosts (the same per-shard function a Celery wor
 plain data such as the backup's outcomes); each finished host
 is sent as it ends, so the parent's progress bar moves as with threads. A child that dies
 costs only its own hosts: they come back in `lost` with the reason, and the caller fails
-them (a failing process never stops the run for the others).
+them (a failing process never stops the run for the others). `read_in_processes` does the
+same for the reading jobs, whose per-shard functions return ({host: result}, {host:
+reason}): `discover_hosts` (topology snapshot), `read_hosts` (drift), `read_states`
+(normalize plan); the inspection wraps `inspect_hosts` alike.
 
 Written here because Nornir's runners are threads only and multiprocessing's pools pickle
 the work (a Nornir object holds locks and open files): a fork shares the loaded inventory
@@ -26,9 +29,9 @@ import logging
 import multiprocessing
 import os
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from multiprocessing.connection import Connection, wait
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from nornir.core import Nornir
 from nornir.core.inventory import Host
@@ -44,6 +47,12 @@ HOSTS_PER_PROCESS = 250  # below this many hosts a share is not worth a process
 def default_processes(hosts: int) -> int:
     """One process per core, one more for every HOSTS_PER_PROCESS hosts, at least one."""
     return max(1, min(os.cpu_count() or 1, hosts // HOSTS_PER_PROCESS))
+
+
+def process_count(processes: int | None, workers: int | None, hosts: int) -> int:
+    """The processes a job's devices are read in: `--processes`, else 1 with a fixed
+    `--workers` (the sessions the user asked for, in one process), else the default."""
+    return processes or (default_processes(hosts) if workers is None else 1)
 
 
 class _Report:
@@ -128,3 +137,31 @@ def in_processes(
     for host in lost:
         log.warning("%s: %s", host, lost[host])
     return results, lost
+
+
+class _Advancing(Protocol):
+    def advance(self, done: int, failed: int) -> None: ...
+
+
+def read_in_processes(
+    nr: Nornir,
+    read: Callable[[Nornir, Sequence[Any]], tuple[dict[str, Any], dict[str, str]]],
+    processes: int,
+    bar: _Advancing,
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """A fleet job's read, `read(nornir, processors) -> ({host: result}, {host: reason})`, in
+    this process (`processes` 1, `bar` as its processor) or over `processes` children (the
+    hosts of a child that died are failed with the reason); the results in inventory order,
+    whichever process read them."""
+    if processes <= 1:
+        return read(nr, [bar])
+
+    def work(share: Nornir, processors: Iterable[Any]) -> dict[str, Any]:
+        ok, failed = read(share, list(processors))
+        return {h: (True, v) for h, v in ok.items()} | {h: (False, r) for h, r in failed.items()}
+
+    got, lost = in_processes(nr, work, processes, bar.advance)
+    order = [h for h in nr.inventory.hosts if h in got]
+    ok = {h: got[h][1] for h in order if got[h][0]}
+    failed = {h: got[h][1] for h in order if not got[h][0]}
+    return ok, failed | lost

@@ -14,7 +14,13 @@ from nornir import InitNornir
 from nornir.core import Nornir
 from nornir.core.task import Result, Task
 
-from netsteward.tasks.core.processes import HOSTS_PER_PROCESS, default_processes, in_processes
+from netsteward.tasks.core.processes import (
+    HOSTS_PER_PROCESS,
+    default_processes,
+    in_processes,
+    process_count,
+    read_in_processes,
+)
 
 HOSTS = [f"SW-{i:02d}" for i in range(1, 12)]
 
@@ -82,3 +88,56 @@ def test_processes_follow_cores_and_fleet_size() -> None:
     assert default_processes(HOSTS_PER_PROCESS - 1) == 1
     assert default_processes(739) == min(cores, 739 // HOSTS_PER_PROCESS)
     assert default_processes(100_000) == cores
+
+    assert process_count(None, None, 739) == default_processes(739)
+    assert process_count(None, 50, 739) == 1  # fixed sessions: in one process
+    assert process_count(3, 50, 739) == 3
+
+
+def read(share: Nornir, processors: Iterable[Any]) -> tuple[dict[str, int], dict[str, str]]:
+    """A reading job's per-shard function: ({host: result}, {host: reason})."""
+    agg = share.with_processors(list(processors)).run(task=where)
+    ok = {h: m[0].result for h, m in agg.items() if not m.failed}
+    return ok, {h: "refused" for h, m in agg.items() if m.failed}
+
+
+class Bar:
+    def __init__(self) -> None:
+        self.steps: list[tuple[int, int]] = []
+
+    def advance(self, done: int, failed: int) -> None:
+        self.steps.append((done, failed))
+
+    # a Nornir processor too, for the read in this process
+    def task_started(self, task: Task) -> None: ...
+    def task_completed(self, task: Task, result: Any) -> None: ...
+    def task_instance_started(self, task: Task, host: Any) -> None: ...
+    def subtask_instance_started(self, task: Task, host: Any) -> None: ...
+    def subtask_instance_completed(self, task: Task, host: Any, result: Any) -> None: ...
+
+    def task_instance_completed(self, task: Task, host: Any, result: Any) -> None:
+        self.advance(1, int(result.failed))
+
+
+@pytest.mark.parametrize("processes", [1, 3])
+def test_a_read_gives_the_same_hosts_in_inventory_order_in_one_or_more_processes(
+    nr: Nornir, processes: int
+) -> None:
+    bar = Bar()
+    ok, failed = read_in_processes(nr, read, processes, bar)
+    assert list(ok) == [h for h in HOSTS if h != "SW-02"]  # inventory order, whoever read it
+    assert failed == {"SW-02": "refused"}
+    assert len({*ok.values()}) == processes and (os.getpid() in ok.values()) == (processes == 1)
+    assert sum(done for done, _failed in bar.steps) == len(HOSTS)
+
+
+def test_a_read_whose_process_dies_fails_its_share_with_the_reason(
+    nr: Nornir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DIE_AT", "SW-05")
+    ok, failed = read_in_processes(nr, read, 3, Bar())
+    dead_share = HOSTS[1::3]
+    assert {h: failed[h] for h in dead_share} == dict.fromkeys(
+        dead_share, "the collecting process ended (exit code 9)"
+    )
+    assert sorted([*ok, *failed]) == HOSTS
