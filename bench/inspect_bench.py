@@ -7,7 +7,7 @@ one, as the daily run does), and stops the lab. Prints figures only; no pass/fai
 
 Goals: inspection wall time at most 1.5 x the backup's, peak memory <= 400 MB.
 
-    .venv/bin/python bench/inspect_bench.py [--base-port 22001] [--runs 2] [--workers 200]
+    .venv/bin/python bench/inspect_bench.py [--base-port 22001] [--runs 2] [--workers N]
 
 Every figure includes the CLI's start-up. Client and lab share the machine's two cores:
 figures taken while other work runs are not trustworthy (the load average is printed).
@@ -61,7 +61,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--base-port", type=int, default=22001)
     ap.add_argument("--runs", type=int, default=2)
-    ap.add_argument("--workers", type=int, default=200)
+    ap.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="fixed sessions for both jobs, in one process (default: the jobs' own default)",
+    )
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="inspect-bench-") as tmp:
         work = Path(tmp)
@@ -72,7 +77,9 @@ def main() -> None:
         try:
             config = write_config(work, args.base_port, state)
             repo = work / "configs"
-            common = ["--config", str(config), "--repo", str(repo), "--workers", str(args.workers)]
+            common = ["--config", str(config), "--repo", str(repo)]
+            if args.workers is not None:
+                common += ["--workers", str(args.workers)]
             ratios = []
             for run in range(1, args.runs + 1):
                 lab0 = lab_cpu(state)

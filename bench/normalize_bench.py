@@ -14,7 +14,7 @@ Stops the lab. Prints figures only; no pass/fail. Every figure includes the CLI'
 start-up. Client and lab share the machine's cores: figures taken while other work
 runs are not trustworthy.
 
-    .venv/bin/python bench/normalize_bench.py [--base-port 22001] [--workers 100]
+    .venv/bin/python bench/normalize_bench.py [--base-port 22001] [--workers N]
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from pathlib import Path
 from benchlib import PASSWORD, ROOT, USER, lab, netsteward, write_config
 
 
-def strip_loop_protection(config: Path, workers: int) -> int:
+def strip_loop_protection(config: Path, workers: int | None) -> int:
     """Take the global loop-protection lines and those of the first (edge) port off every
     access switch: the set-up, untimed."""
     os.environ.update(NETSTEWARD_USERNAME=USER, NETSTEWARD_PASSWORD=PASSWORD)
@@ -92,9 +92,14 @@ def plan_line(seconds: float, proc: subprocess.CompletedProcess[str]) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--base-port", type=int, default=22001)
-    ap.add_argument("--workers", type=int, default=100)
+    ap.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="fixed sessions for the plans and the apply (default: the jobs' own default)",
+    )
     args = ap.parse_args()
-    workers = ["--workers", str(args.workers)]
+    workers = [] if args.workers is None else ["--workers", str(args.workers)]
 
     with tempfile.TemporaryDirectory(prefix="normalize-bench-") as tmp:
         work = Path(tmp)

@@ -20,6 +20,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     field_validator,
     model_validator,
 )
@@ -179,6 +180,9 @@ class InspectionPolicy(_Strict):
     platforms: dict[str, Override] = {}
     roles: dict[str, Override] = {}
     devices: dict[str, Override] = {}
+    # the merged rules of each (platform, role), or device with its own override: the
+    # inspection asks for them twice per device (what to read, then how to judge)
+    _merged: dict[tuple[str, str, str], Rules] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
     def _names(self) -> InspectionPolicy:
@@ -193,6 +197,12 @@ class InspectionPolicy(_Strict):
         return self
 
     def for_device(self, host: str, platform: str, role: str) -> Rules:
+        key = (platform, role, host if host in self.devices else "")
+        if key not in self._merged:
+            self._merged[key] = self._merge(host, platform, role)
+        return self._merged[key]
+
+    def _merge(self, host: str, platform: str, role: str) -> Rules:
         merged: dict[str, Any] = Rules().model_dump()
         for layer in (
             self.defaults,

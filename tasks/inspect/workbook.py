@@ -57,10 +57,15 @@ def severity_label(severity: str) -> str:
     )
 
 
+FILLS = {
+    key: PatternFill("solid", start_color=color, end_color=color) for key, color in FILL.items()
+}
+
+
 def _fill(cell: object, key: str) -> None:
-    color = FILL.get(key)
-    if color:
-        cell.fill = PatternFill("solid", start_color=color, end_color=color)  # type: ignore[attr-defined]
+    fill = FILLS.get(key)  # one PatternFill per colour, shared by every cell of that colour
+    if fill is not None:
+        cell.fill = fill  # type: ignore[attr-defined]
 
 
 def _header(ws: Worksheet, row: int, names: list[str]) -> None:

@@ -35,6 +35,19 @@ def test_policy_file_loads_and_layers_override_key_by_key() -> None:
     )
 
 
+def test_a_device_override_holds_after_its_role_was_merged_once() -> None:
+    """The merged rules are kept per (platform, role); a device with its own override gets
+    its own, whichever was asked first."""
+    policy = parse_policy(
+        "roles:\n  access: {cpu: {major: 88}}\ndevices:\n  SW-9: {cpu: {major: 90}}\n", "p.yaml"
+    )
+    first = policy.for_device("SW-1", "huawei_vrp", "access")
+    assert first.cpu.major == 88
+    assert policy.for_device("SW-9", "huawei_vrp", "access").cpu.major == 90
+    assert policy.for_device("SW-2", "huawei_vrp", "access") is first
+    assert policy.for_device("SW-2", "hp_comware", "access").cpu.major == 88
+
+
 @pytest.mark.parametrize(
     ("text", "where"),
     [
