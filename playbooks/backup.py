@@ -36,8 +36,7 @@ from netsteward.playbooks.common import (
 from netsteward.playbooks.progress import ProgressProcessor, fleet_progress
 from netsteward.tasks.backup.collect import (
     BackupOutcome,
-    collect_hosts,
-    collect_in_processes,
+    collect_locally,
     judge_all,
 )
 from netsteward.tasks.core.errors import EXIT_CLEAN, EXIT_UNREACHABLE, BadInput
@@ -190,10 +189,7 @@ def run_backup(
             )
         else:
             count = process_count(processes, workers, total)
-            if count > 1:
-                collected = collect_in_processes(nr, options, count, bar.advance)
-            else:
-                collected = collect_hosts(nr, options, [bar])
+            collected = collect_locally(nr, options, count, bar)
     outcomes: dict[str, BackupOutcome] = judge_all(collected, store, force=force)
     failed = [
         {"host": h, "failure": o.failure or "error", "reason": o.reason or ""}

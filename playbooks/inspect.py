@@ -38,7 +38,7 @@ from netsteward.playbooks.common import (
 from netsteward.playbooks.progress import ProgressProcessor, fleet_progress
 from netsteward.tasks.core.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNREACHABLE, BadInput
 from netsteward.tasks.core.i18n import _
-from netsteward.tasks.core.processes import process_count, read_in_processes
+from netsteward.tasks.core.processes import gather_in_processes, process_count
 from netsteward.tasks.distributed.settings import EngineSettings, load_engine_settings
 from netsteward.tasks.inspect import history, month, report
 from netsteward.tasks.inspect.collect import (
@@ -149,14 +149,14 @@ def run_inspection(
                 bar.advance,
             )
         else:
-            readings, lost = read_in_processes(
+            readings = gather_in_processes(
                 nr,
-                lambda share, procs: (inspect_hosts(share, purposes, options, procs, started), {}),
+                lambda share, procs: inspect_hosts(share, purposes, options, procs, started),
                 process_count(processes, workers, total),
                 bar,
+                # its process died: a finding with the reason
+                lambda host, reason: not_read(nr.inventory.hosts[host], reason, started),
             )
-            for host, reason in lost.items():  # its process died: a finding with the reason
-                readings[host] = not_read(nr.inventory.hosts[host], reason, started)
     before = previous.by_host() if previous else {}
     results: list[DeviceResult] = []
     for name, rd in sorted(readings.items()):

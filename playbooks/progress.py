@@ -7,12 +7,11 @@ how many failed, the time so far. Hidden with `--json` or when stderr is not a t
 
 from __future__ import annotations
 
-from nornir.core.inventory import Host
-from nornir.core.task import AggregatedResult, MultiResult, Task
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from netsteward.tasks.core.i18n import _
+from netsteward.tasks.core.processes import HostProcessor
 
 
 def fleet_progress(label: str, console: Console, show: bool, failed: str | None = None) -> Progress:
@@ -31,7 +30,7 @@ def fleet_progress(label: str, console: Console, show: bool, failed: str | None 
     )
 
 
-class ProgressProcessor:
+class ProgressProcessor(HostProcessor):
     """A Nornir Processor that advances a rich progress bar on stderr, one step per host."""
 
     def __init__(self, progress: Progress, total: int) -> None:
@@ -39,25 +38,7 @@ class ProgressProcessor:
         self.task_id = progress.add_task("fleet", total=total, failed=0)
         self.failed = 0
 
-    def task_started(self, task: Task) -> None:
-        pass
-
-    def task_completed(self, task: Task, result: AggregatedResult) -> None:
-        pass
-
-    def task_instance_started(self, task: Task, host: Host) -> None:
-        pass
-
-    def task_instance_completed(self, task: Task, host: Host, result: MultiResult) -> None:
-        self.advance(1, 1 if result.failed else 0)
-
     def advance(self, done: int, failed: int) -> None:
         """`done` more hosts, `failed` of them failed (a Celery shard reports many at once)."""
         self.failed += failed
         self.progress.update(self.task_id, advance=done, failed=self.failed)
-
-    def subtask_instance_started(self, task: Task, host: Host) -> None:
-        pass
-
-    def subtask_instance_completed(self, task: Task, host: Host, result: MultiResult) -> None:
-        pass

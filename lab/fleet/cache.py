@@ -11,8 +11,9 @@ generator builds anew.
 The files live in `fleet-cache/` of the default lab directory ($NETSTEWARD_LAB_DIR or
 `.lab/`, which git ignores), or in $NETSTEWARD_LAB_CACHE; they are written whole (a
 temporary file renamed into place) and read only by the lab; one that cannot be read is
-built again, and the files of an earlier generator are removed when a new one is written. `NETSTEWARD_LAB_CACHE=off` builds every time. Written here because the
-fleet is the lab's own data: no caching library knows when its generator changed.
+built again, and the files of an earlier generator are removed when a new one is written.
+`NETSTEWARD_LAB_CACHE=off` builds every time. Written here because the fleet is the lab's
+own data: no caching library knows when its generator changed.
 """
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ def cached_fleet(seed: int, buildings: int) -> Fleet:
     folder = cache_dir()
     if folder is None:
         return build_fleet(seed, buildings)
-    path = folder / f"fleet-{seed}-{buildings}-{generator_digest()[:16]}.pickle"
+    generator = f"-{generator_digest()[:16]}.pickle"
+    path = folder / f"fleet-{seed}-{buildings}{generator}"
     try:
         fleet = pickle.loads(path.read_bytes())
         if isinstance(fleet, Fleet):
@@ -70,7 +72,7 @@ def cached_fleet(seed: int, buildings: int) -> Fleet:
             out.write(pickle.dumps(fleet, protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(out.name, path)
         for old in folder.glob("fleet-*.pickle"):  # fleets of an earlier generator
-            if not old.name.endswith(path.name[-len("0123456789abcdef.pickle") :]):
+            if not old.name.endswith(generator):
                 old.unlink(missing_ok=True)
     except OSError:
         pass  # a read-only directory: the fleet is built every time

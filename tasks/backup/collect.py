@@ -33,6 +33,7 @@ from pydantic import TypeAdapter
 from netsteward.tasks.core.errors import NetstewardError
 from netsteward.tasks.core.failures import ERROR, INCOMPLETE, INPUT, SHRUNK, DeviceFailure
 from netsteward.tasks.core.i18n import _, ngettext
+from netsteward.tasks.core.processes import HostProcessor, gather_in_processes
 from netsteward.tasks.core.results import typed_results
 from netsteward.tasks.core.scrub import error_lines, normalise_config
 from netsteward.tasks.core.session import Session, SessionOptions, on_device
@@ -247,18 +248,19 @@ def _failed(nr: Nornir, host: str, reason: str) -> BackupOutcome:
     return BackupOutcome(host, platform, ok=False, failure=ERROR, reason=reason)
 
 
-def collect_in_processes(
-    nr: Nornir, options: SessionOptions, processes: int, advance: Any
+def collect_locally(
+    nr: Nornir, options: SessionOptions, processes: int, bar: HostProcessor
 ) -> dict[str, BackupOutcome]:
-    """`collect_hosts` over `processes` local processes (`netsteward.tasks.core.processes`);
-    the hosts of a process that died fail (kind `error`) with the reason."""
-    from netsteward.tasks.core.processes import in_processes
-
-    def work(share: Nornir, processors: Iterable[Any]) -> dict[str, BackupOutcome]:
-        return collect_hosts(share, options, processors)
-
-    got, lost = in_processes(nr, work, processes, advance)
-    return got | {host: _failed(nr, host, reason) for host, reason in lost.items()}
+    """`collect_hosts` in this process or over `processes` local processes
+    (`netsteward.tasks.core.processes`); the hosts of a process that died fail (kind
+    `error`) with the reason."""
+    return gather_in_processes(
+        nr,
+        lambda share, processors: collect_hosts(share, options, processors),
+        processes,
+        bar,
+        lambda host, reason: _failed(nr, host, reason),
+    )
 
 
 def judge_all(

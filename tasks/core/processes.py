@@ -16,7 +16,8 @@ costs only its own hosts: they come back in `lost` with the reason, and the call
 them (a failing process never stops the run for the others). `read_in_processes` does the
 same for the reading jobs, whose per-shard functions return ({host: result}, {host:
 reason}): `discover_hosts` (topology snapshot), `read_hosts` (drift), `read_states`
-(normalize plan); the inspection wraps `inspect_hosts` alike.
+(normalize plan); `gather_in_processes` for those that return one record per host, failed
+ones included: `collect_hosts` (backup), `inspect_hosts` (inspection).
 
 Written here because Nornir's runners are threads only and multiprocessing's pools pickle
 the work (a Nornir object holds locks and open files): a fork shares the loaded inventory
@@ -31,7 +32,7 @@ import os
 import traceback
 from collections.abc import Callable, Iterable, Sequence
 from multiprocessing.connection import Connection, wait
-from typing import Any, Protocol, cast
+from typing import Any, cast
 
 from nornir.core import Nornir
 from nornir.core.inventory import Host
@@ -55,11 +56,12 @@ def process_count(processes: int | None, workers: int | None, hosts: int) -> int
     return processes or (default_processes(hosts) if workers is None else 1)
 
 
-class _Report:
-    """Nornir processor in a child: each finished host to the parent."""
+class HostProcessor:
+    """A Nornir processor that calls `advance(1, failed)` once per finished host (the
+    progress bar, a child reporting to its parent); Nornir's other hooks do nothing."""
 
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
+    def advance(self, done: int, failed: int) -> None:
+        raise NotImplementedError
 
     def task_started(self, task: Task) -> None: ...
     def task_completed(self, task: Task, result: Any) -> None: ...
@@ -68,7 +70,17 @@ class _Report:
     def subtask_instance_completed(self, task: Task, host: Host, result: MultiResult) -> None: ...
 
     def task_instance_completed(self, task: Task, host: Host, result: MultiResult) -> None:
-        self.conn.send(("host", host.name, bool(result.failed)))
+        self.advance(1, int(bool(result.failed)))
+
+
+class _Report(HostProcessor):
+    """In a child: each finished host to the parent."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def advance(self, done: int, failed: int) -> None:
+        self.conn.send(("host", done, failed))
 
 
 def _child(nr: Nornir, names: list[str], work: Callable[..., Any], conn: Connection) -> None:
@@ -106,7 +118,7 @@ def in_processes(
         open_[reader] = (child, share)
     results: dict[str, Any] = {}
     lost: dict[str, str] = {}
-    reported: set[str] = set()
+    reported = dict.fromkeys(open_, 0)  # hosts each child has reported done
     while open_:
         for ready in wait(list(open_)):
             reader = cast(Connection, ready)
@@ -118,17 +130,17 @@ def in_processes(
                 reason = _("the collecting process ended (exit code {code})").format(
                     code=child.exitcode
                 )
-                missing = [h for h in share if h not in results]
-                for host in missing:
-                    lost.setdefault(host, reason)
-                unreported = [h for h in missing if h not in reported]
-                if unreported:
-                    advance(len(unreported), len(unreported))
+                for host in share:
+                    if host not in results:
+                        lost.setdefault(host, reason)
+                unreported = len(share) - reported[reader]
+                if unreported > 0:  # the bar still reaches the end
+                    advance(unreported, unreported)
                 del open_[reader]
                 continue
             if kind == "host":
-                reported.add(rest[0])
-                advance(1, int(rest[1]))
+                reported[reader] += rest[0]
+                advance(rest[0], rest[1])
             elif kind == "done":
                 results.update(rest[0])
             else:
@@ -139,15 +151,11 @@ def in_processes(
     return results, lost
 
 
-class _Advancing(Protocol):
-    def advance(self, done: int, failed: int) -> None: ...
-
-
 def read_in_processes(
     nr: Nornir,
     read: Callable[[Nornir, Sequence[Any]], tuple[dict[str, Any], dict[str, str]]],
     processes: int,
-    bar: _Advancing,
+    bar: HostProcessor,
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """A fleet job's read, `read(nornir, processors) -> ({host: result}, {host: reason})`, in
     this process (`processes` 1, `bar` as its processor) or over `processes` children (the
@@ -165,3 +173,19 @@ def read_in_processes(
     ok = {h: got[h][1] for h in order if got[h][0]}
     failed = {h: got[h][1] for h in order if not got[h][0]}
     return ok, failed | lost
+
+
+def gather_in_processes(
+    nr: Nornir,
+    gather: Callable[[Nornir, Sequence[Any]], dict[str, Any]],
+    processes: int,
+    bar: HostProcessor,
+    lost_one: Callable[[str, str], Any],
+) -> dict[str, Any]:
+    """`read_in_processes` for a per-shard function that returns one record per host, a
+    failed host's included (the backup's `collect_hosts`, the inspection's `inspect_hosts`):
+    `lost_one(host, reason)` is the record of a host whose process died."""
+    got, lost = read_in_processes(
+        nr, lambda share, procs: (gather(share, procs), {}), processes, bar
+    )
+    return got | {host: lost_one(host, reason) for host, reason in lost.items()}

@@ -16,6 +16,7 @@ from nornir.core.task import Result, Task
 
 from netsteward.tasks.core.processes import (
     HOSTS_PER_PROCESS,
+    HostProcessor,
     default_processes,
     in_processes,
     process_count,
@@ -101,22 +102,14 @@ def read(share: Nornir, processors: Iterable[Any]) -> tuple[dict[str, int], dict
     return ok, {h: "refused" for h, m in agg.items() if m.failed}
 
 
-class Bar:
+class Bar(HostProcessor):
+    """The progress bar's part: one step per host, read here or reported by a child."""
+
     def __init__(self) -> None:
         self.steps: list[tuple[int, int]] = []
 
     def advance(self, done: int, failed: int) -> None:
         self.steps.append((done, failed))
-
-    # a Nornir processor too, for the read in this process
-    def task_started(self, task: Task) -> None: ...
-    def task_completed(self, task: Task, result: Any) -> None: ...
-    def task_instance_started(self, task: Task, host: Any) -> None: ...
-    def subtask_instance_started(self, task: Task, host: Any) -> None: ...
-    def subtask_instance_completed(self, task: Task, host: Any, result: Any) -> None: ...
-
-    def task_instance_completed(self, task: Task, host: Any, result: Any) -> None:
-        self.advance(1, int(result.failed))
 
 
 @pytest.mark.parametrize("processes", [1, 3])
